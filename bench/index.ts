@@ -1,0 +1,11 @@
+// `npm run bench -- <name> [options]`: runs one benchmark and prints its figures.
+const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
+  ingest: () => import('./ingest.ts'),
+};
+
+const [name, ...args] = process.argv.slice(2);
+if (!name || !(name in BENCHES)) {
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [options]`);
+  process.exit(2);
+}
+await (await BENCHES[name]()).run(args);

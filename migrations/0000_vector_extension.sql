@@ -1,0 +1,2 @@
+-- pgvector: idea embeddings live in vector columns with HNSW indexes.
+CREATE EXTENSION IF NOT EXISTS vector;

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm test`: installs what the suite needs (npm packages; PostgreSQL + pgvector when root),
+# type-checks, runs vitest against both database drivers, and prints a one-line summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[test] installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  if env_lines=$(bash scripts/setup-test-env.sh); then
+    eval "$env_lines"
+    export TEST_DATABASE_URL
+  elif [ -n "${CI:-}" ]; then
+    echo "[test] could not set up PostgreSQL with pgvector; CI needs it" >&2; exit 1
+  else
+    echo "[test] PostgreSQL with pgvector unavailable: native-driver tests will be skipped" >&2
+  fi
+fi
+
+echo "[test] type-checking" >&2
+npx tsc -p tsconfig.json --noEmit
+
+report=$(mktemp -t crossfork-vitest-XXXXXX.json)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + (r.numTodoTests || 0);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+' "$report" || true
+rm -f "$report"
+exit $status

@@ -1,0 +1,66 @@
+// Builds the Hono application from its dependencies: wires repositories → services → routes,
+// maps every error to problem+json, and serves the OpenAPI document with a reference page.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Scalar } from '@scalar/hono-api-reference';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import type { Database } from './db/client.ts';
+import type { ServerConfig } from './config.ts';
+import { ProblemError } from './errors.ts';
+import { RecordRepository } from './repositories/record.repository.ts';
+import { LeaderboardRepository } from './repositories/leaderboard.repository.ts';
+import { RecordsService } from './services/records.service.ts';
+import { LeaderboardService } from './services/leaderboard.service.ts';
+import { recordsRoutes } from './routes/records.routes.ts';
+import { leaderboardRoutes } from './routes/leaderboard.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { VERSION } from './version.ts';
+
+export interface AppDeps {
+  database: Database;
+  config: Pick<ServerConfig, 'maxBodyBytes' | 'maxBatchBodyBytes'>;
+  logger?: Logger;
+}
+
+export function createApp({ database, config, logger }: AppDeps) {
+  const db = database.db;
+  const records = new RecordsService({ db, records: new RecordRepository(db) });
+  const leaderboard = new LeaderboardService({ leaderboard: new LeaderboardRepository(db) });
+
+  const app = new OpenAPIHono()
+    .route('/', healthRoutes(database, VERSION))
+    .route('/', recordsRoutes(records, config))
+    .route('/', leaderboardRoutes(leaderboard));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'crossfork API', version: VERSION, description: 'Signed autoresearch experiment records, ideas and leaderboards.' },
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'crossfork API' }));
+
+  app.notFound((c) => problem(c, new ProblemError(404, 'not-found', 'Not found', `no route for ${c.req.method} ${c.req.path}`)));
+  app.onError((err, c) => {
+    if (err instanceof ProblemError) return problem(c, err);
+    if (err instanceof HTTPException) return problem(c, new ProblemError(err.status, 'http-error', 'Request failed', err.message || 'request failed'));
+    if (isDatabaseDown(err)) {
+      logger?.warn({ err: String(err) }, 'database unavailable');
+      return problem(c, new ProblemError(503, 'unavailable', 'Service unavailable', 'the database is unavailable; retry shortly', undefined, { 'Retry-After': '5' }));
+    }
+    logger?.error({ err }, 'unhandled error');
+    return problem(c, new ProblemError(500, 'internal', 'Internal error', 'an unexpected error occurred; it has been logged'));
+  });
+  return app;
+}
+
+function problem(c: Context, err: ProblemError) {
+  for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+  return c.body(JSON.stringify(err.toJSON()), err.status as 400, { 'Content-Type': 'application/problem+json' });
+}
+
+const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03']);
+
+function isDatabaseDown(err: unknown): boolean {
+  for (let e: any = err; e; e = e.cause) if (DOWN_CODES.has(e.code)) return true;
+  return false;
+}

@@ -1,0 +1,32 @@
+// Server configuration from the environment, with the defaults DESIGN.md promises.
+import { resolve } from 'node:path';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  maxBodyBytes: number;
+  maxBatchBodyBytes: number;
+  logLevel: string;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  return {
+    port: int(env, 'PORT', 8787),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.CROSSFORK_DATA_DIR || './data'),
+    maxBodyBytes: int(env, 'CROSSFORK_MAX_BODY_BYTES', 1024 * 1024),
+    maxBatchBodyBytes: int(env, 'CROSSFORK_MAX_BATCH_BODY_BYTES', 32 * 1024 * 1024),
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

@@ -1,0 +1,38 @@
+// The `records` table: one signed experiment record, with the columns the server derives.
+import { sql } from 'drizzle-orm';
+import { bigint, doublePrecision, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+export const records = pgTable(
+  'records',
+  {
+    id: text('id').primaryKey(),
+    // Insertion order, used as the pagination cursor (stable across equal timestamps).
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    // The canonical JSON of the signed payload, byte for byte what the id hashes.
+    payload: text('payload').notNull(),
+    signature: text('signature').notNull(),
+    publicKey: text('public_key').notNull(),
+    keyFingerprint: text('key_fingerprint').notNull(),
+    harnessId: text('harness_id').notNull(),
+    harnessName: text('harness_name').notNull(),
+    hardwareClass: text('hardware_class').notNull(),
+    status: text('status').notNull(),
+    description: text('description').notNull(),
+    valBpb: doublePrecision('val_bpb'),
+    parentValBpb: doublePrecision('parent_val_bpb'),
+    deltaValBpb: doublePrecision('delta_val_bpb'),
+    forkId: text('fork_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    ideaId: text('idea_id'),
+  },
+  (t) => [
+    index('records_seq_idx').on(t.seq),
+    index('records_board_idx').on(t.harnessId, t.hardwareClass, t.status, t.valBpb),
+    index('records_key_idx').on(t.keyFingerprint, t.seq),
+    index('records_class_idx').on(t.hardwareClass, t.seq),
+  ],
+);
+
+export type RecordRow = typeof records.$inferSelect;
+export type NewRecordRow = typeof records.$inferInsert;

@@ -1,0 +1,30 @@
+// Expected failures as one error type, rendered once as RFC 9457 problem+json.
+import type { FieldIssue } from './protocol/issues.ts';
+
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    /** Short slug naming the kind of problem; becomes the problem `type`. */
+    readonly slug: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors?: FieldIssue[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(detail);
+    this.name = 'ProblemError';
+  }
+
+  toJSON() {
+    return {
+      type: `https://crossfork.dev/problems/${this.slug}`,
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+      ...(this.errors?.length ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+export const notFound = (what: string) => new ProblemError(404, 'not-found', 'Not found', `${what} does not exist`);
+export const badRequest = (detail: string, errors?: FieldIssue[]) => new ProblemError(400, 'bad-request', 'Bad request', detail, errors);

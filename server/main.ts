@@ -1,0 +1,30 @@
+// Entry point of `npm start`: opens the database (migrating it), then serves HTTP until a signal.
+import { serve } from '@hono/node-server';
+import pino from 'pino';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { createApp } from './app.ts';
+
+const config = loadConfig();
+const logger = pino({ level: config.logLevel });
+
+const started = Date.now();
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+logger.info({ driver: database.driver, dataDir: config.databaseUrl ? undefined : config.dataDir, ms: Date.now() - started }, 'database ready');
+
+const app = createApp({ database, config, logger });
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  logger.info({ port: info.port, url: `http://127.0.0.1:${info.port}` }, 'crossfork server listening');
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  server.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

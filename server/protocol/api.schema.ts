@@ -1,0 +1,100 @@
+// Response shapes of the HTTP API (v1): what the CLI, the web site and outside clients read.
+import { z } from 'zod';
+import { recordPayloadSchema } from './record.schema.ts';
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem document (application/problem+json)' });
+
+export const recordViewSchema = z
+  .object({
+    id: z.string().describe('hex SHA-256 of the canonical payload'),
+    payload: recordPayloadSchema,
+    signature: z.string(),
+    public_key: z.string(),
+    key_fingerprint: z.string().describe('SHA256:… as ssh-keygen -lf prints it'),
+    hardware_class: z.string().describe('derived by the server from payload.hardware'),
+    harness_id: z.string(),
+    delta_val_bpb: z.number().nullable().describe('metrics.val_bpb − parent.val_bpb'),
+    received_at: z.string(),
+    idea_id: z.string().nullable(),
+  })
+  .meta({ id: 'Record' });
+
+export const createdSchema = z
+  .object({ id: z.string(), duplicate: z.boolean(), record: recordViewSchema.optional() })
+  .meta({ id: 'RecordAck' });
+
+export const batchResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        id: z.string().nullable(),
+        status: z.enum(['created', 'duplicate', 'rejected']),
+        error: problemSchema.optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'BatchResult' });
+
+export const recordPageSchema = z
+  .object({ records: z.array(recordViewSchema), next_cursor: z.string().nullable() })
+  .meta({ id: 'RecordPage' });
+
+const bestSchema = z.object({
+  id: z.string(),
+  val_bpb: z.number(),
+  delta_val_bpb: z.number().nullable(),
+  description: z.string(),
+  created_at: z.string(),
+  key_fingerprint: z.string(),
+  commit: z.string().nullable(),
+  fork_id: z.string(),
+  device_name: z.string(),
+});
+
+export const leaderboardSchema = z
+  .object({
+    harness: z.object({ id: z.string(), name: z.string() }).nullable(),
+    harnesses: z.array(z.object({ id: z.string(), name: z.string(), records: z.number(), contributors: z.number() })),
+    classes: z.array(
+      z.object({
+        hardware_class: z.string(),
+        best: bestSchema.nullable(),
+        records: z.number(),
+        keeps: z.number(),
+        contributors: z.number(),
+        history: z.array(z.object({ id: z.string(), val_bpb: z.number(), created_at: z.string() })),
+      }),
+    ),
+  })
+  .meta({ id: 'Leaderboard' });
+
+export type RecordView = z.infer<typeof recordViewSchema>;
+export type Leaderboard = z.infer<typeof leaderboardSchema>;
+export type BatchResult = z.infer<typeof batchResultSchema>;
+export type Problem = z.infer<typeof problemSchema>;
+
+const limit = (max: number, fallback: number) =>
+  z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(max, `must be ≤ ${max}`).default(fallback);
+
+/** Query of `GET /v1/records`. */
+export const recordListQuerySchema = z.strictObject({
+  harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').optional(),
+  hardware_class: z.string().min(1).max(200).optional(),
+  status: z.enum(['keep', 'discard', 'crash']).optional(),
+  key: z.string().min(1).max(200).optional().describe('key fingerprint, SHA256:…'),
+  limit: limit(200, 50),
+  cursor: z.string().max(100).optional(),
+});
+
+/** Query of `GET /v1/leaderboard`. */
+export const leaderboardQuerySchema = z.strictObject({
+  harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').optional(),
+});

@@ -1,0 +1,82 @@
+// The `crossfork.record/v1` payload: one experiment, as signed by its author.
+import { z } from 'zod';
+import { LIMITS } from './limits.ts';
+import { finite, gitCommit, nonNegative, rfc3339, sha256Hex, text, textBytes } from './fields.ts';
+
+export const RECORD_SCHEMA = 'crossfork.record/v1';
+
+export const RECORD_STATUSES = ['keep', 'discard', 'crash'] as const;
+export const ACCELERATORS = ['cuda', 'rocm', 'mps', 'mlx', 'cpu', 'other'] as const;
+
+/** Sane bounds for val_bpb: bits per byte of text is positive and far below 20. */
+export const VAL_BPB_MAX = 20;
+const valBpb = finite.gt(0, 'must be > 0').lte(VAL_BPB_MAX, `must be ≤ ${VAL_BPB_MAX}`);
+
+const short = text(LIMITS.shortText);
+
+export const parentSchema = z.strictObject({
+  train_py_sha256: sha256Hex.nullable(),
+  commit: gitCommit.nullable(),
+  val_bpb: valBpb.nullable(),
+});
+
+export const metricsSchema = z.strictObject({
+  val_bpb: valBpb.nullable(),
+  peak_vram_mb: nonNegative.nullable(),
+  training_seconds: nonNegative.nullable(),
+  total_seconds: nonNegative.nullable(),
+  mfu_percent: nonNegative.nullable(),
+  total_tokens_m: nonNegative.nullable(),
+  num_steps: nonNegative.int('must be an integer').nullable(),
+  num_params_m: nonNegative.nullable(),
+});
+
+export const harnessSchema = z.strictObject({
+  id: sha256Hex,
+  name: text(100, 1),
+  time_budget_s: finite.positive('must be > 0').lte(86_400, 'must be ≤ 86400'),
+});
+
+export const hardwareSchema = z.strictObject({
+  accelerator: z.enum(ACCELERATORS),
+  device_name: text(LIMITS.shortText, 1),
+  device_count: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(1024, 'must be ≤ 1024'),
+  memory_mb: nonNegative.max(16 * 1024 * 1024, 'must be ≤ 16 TiB').nullable(),
+  driver: short.nullable(),
+  runtime: short.nullable(),
+});
+
+export const agentSchema = z.strictObject({
+  model: short.nullable(),
+  tool: short.nullable(),
+});
+
+export const forkSchema = z.strictObject({
+  id: text(LIMITS.shortText, 1),
+  branch: short.nullable(),
+  url: text(LIMITS.url).nullable(),
+});
+
+export const recordPayloadSchema = z
+  .strictObject({
+    schema: z.literal(RECORD_SCHEMA),
+    created_at: rfc3339,
+    description: text(LIMITS.descriptionChars, 1),
+    status: z.enum(RECORD_STATUSES),
+    diff: textBytes(LIMITS.diffBytes).nullable(),
+    parent: parentSchema.nullable(),
+    commit: gitCommit.nullable(),
+    metrics: metricsSchema,
+    harness: harnessSchema,
+    hardware: hardwareSchema,
+    agent: agentSchema,
+    fork: forkSchema,
+  })
+  .refine((r) => r.status === 'crash' || r.metrics.val_bpb !== null, {
+    message: 'metrics.val_bpb may be null only when status is "crash"',
+    path: ['metrics', 'val_bpb'],
+  });
+
+export type RecordPayload = z.infer<typeof recordPayloadSchema>;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+export type Hardware = z.infer<typeof hardwareSchema>;

@@ -1,0 +1,58 @@
+// SQL for the `records` table: insert (idempotent by id), fetch, filtered pages.
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { records, type NewRecordRow, type RecordRow } from '../db/schema/records.ts';
+
+export interface RecordFilter {
+  harnessId?: string;
+  hardwareClass?: string;
+  status?: string;
+  keyFingerprint?: string;
+  /** Only rows older than this insertion sequence number (the page cursor). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export class RecordRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Inserts rows in one statement inside the caller's transaction (or its own), skipping ids
+   * already stored. Returns the ids that were newly inserted.
+   */
+  async insertMany(rows: NewRecordRow[], tx: Db = this.db): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted = await tx.insert(records).values(rows).onConflictDoNothing({ target: records.id }).returning({ id: records.id });
+    return new Set(inserted.map((r) => r.id));
+  }
+
+  async findById(id: string): Promise<RecordRow | undefined> {
+    const [row] = await this.db.select().from(records).where(eq(records.id, id)).limit(1);
+    return row;
+  }
+
+  async findByIds(ids: string[]): Promise<RecordRow[]> {
+    if (ids.length === 0) return [];
+    return this.db.select().from(records).where(inArray(records.id, ids));
+  }
+
+  async list(filter: RecordFilter): Promise<RecordRow[]> {
+    const where: SQL[] = [];
+    if (filter.harnessId) where.push(eq(records.harnessId, filter.harnessId));
+    if (filter.hardwareClass) where.push(eq(records.hardwareClass, filter.hardwareClass));
+    if (filter.status) where.push(eq(records.status, filter.status));
+    if (filter.keyFingerprint) where.push(eq(records.keyFingerprint, filter.keyFingerprint));
+    if (filter.beforeSeq !== undefined) where.push(lt(records.seq, filter.beforeSeq));
+    return this.db
+      .select()
+      .from(records)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(desc(records.seq))
+      .limit(filter.limit);
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(records);
+    return Number(row.n);
+  }
+}

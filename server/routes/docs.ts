@@ -1,0 +1,21 @@
+// Small builders for OpenAPI path documentation (JSON bodies, problem responses).
+import type { z } from 'zod';
+import { problemSchema } from '../protocol/api.schema.ts';
+
+export const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+
+const REASONS: Record<number, string> = {
+  400: 'malformed request (invalid JSON, bad query)',
+  401: 'signature rejected',
+  404: 'not found',
+  413: 'body too large',
+  415: 'body is not JSON',
+  422: 'well-formed but invalid (schema, limits, unknown payload type)',
+  503: 'database unavailable; retry',
+};
+
+export function problems(...codes: number[]) {
+  return Object.fromEntries(
+    codes.map((code) => [code, { description: REASONS[code], content: { 'application/problem+json': { schema: problemSchema } } }]),
+  );
+}

@@ -1,0 +1,51 @@
+// Maps stored rows to the API's record view, and derives the server-side columns of a new row.
+import { hardwareClass } from '../protocol/hardware-class.ts';
+import { canonicalJson } from '../protocol/canonical.ts';
+import type { OpenedEnvelope } from '../protocol/envelope.ts';
+import type { RecordPayload } from '../protocol/record.schema.ts';
+import type { RecordView } from '../protocol/api.schema.ts';
+import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
+
+/** The row to store for a verified record: the server derives class and delta, never trusts them. */
+export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
+  const p = env.payload;
+  const parentBpb = p.parent?.val_bpb ?? null;
+  const bpb = p.metrics.val_bpb;
+  return {
+    id: env.id,
+    payload: canonicalJson(p),
+    signature: env.signature,
+    publicKey: env.publicKey.trim(),
+    keyFingerprint: env.key.fingerprint,
+    harnessId: p.harness.id,
+    harnessName: p.harness.name,
+    hardwareClass: hardwareClass(p.hardware),
+    status: p.status,
+    description: p.description,
+    valBpb: bpb,
+    parentValBpb: parentBpb,
+    deltaValBpb: bpb !== null && parentBpb !== null ? round(bpb - parentBpb) : null,
+    forkId: p.fork.id,
+    createdAt: new Date(p.created_at),
+  };
+}
+
+/** Removes float noise from differences of values reported with ~6 decimals. */
+function round(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+export function recordView(row: RecordRow): RecordView {
+  return {
+    id: row.id,
+    payload: JSON.parse(row.payload) as RecordPayload,
+    signature: row.signature,
+    public_key: row.publicKey,
+    key_fingerprint: row.keyFingerprint,
+    hardware_class: row.hardwareClass,
+    harness_id: row.harnessId,
+    delta_val_bpb: row.deltaValBpb,
+    received_at: row.receivedAt.toISOString(),
+    idea_id: row.ideaId,
+  };
+}

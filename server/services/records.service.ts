@@ -1,0 +1,110 @@
+// Ingests signed records (verify → derive → store durably) and serves them back.
+import { EnvelopeError, openEnvelope, type OpenedEnvelope } from '../protocol/envelope.ts';
+import { RECORD_SCHEMA, recordPayloadSchema, type RecordPayload } from '../protocol/record.schema.ts';
+import { batchSchema } from '../protocol/envelope.schema.ts';
+import { describeIssues, fieldIssues } from '../protocol/issues.ts';
+import type { RecordView } from '../protocol/api.schema.ts';
+import type { Db } from '../db/client.ts';
+import type { NewRecordRow } from '../db/schema/records.ts';
+import type { RecordFilter, RecordRepository } from '../repositories/record.repository.ts';
+import { notFound, ProblemError } from '../errors.ts';
+import { recordRow, recordView } from './record.views.ts';
+
+export interface SubmitResult { id: string; duplicate: boolean; record: RecordView }
+export type BatchItem =
+  | { id: string; status: 'created' | 'duplicate' }
+  | { id: string | null; status: 'rejected'; error: ProblemError };
+
+export interface ListQuery extends Omit<RecordFilter, 'beforeSeq'> { cursor?: string }
+
+export class RecordsService {
+  constructor(private readonly deps: { db: Db; records: RecordRepository }) {}
+
+  /** Verifies and stores one envelope; resolves only once the row is committed. */
+  async submit(raw: unknown): Promise<SubmitResult> {
+    const row = recordRow(openRecord(raw));
+    const created = await this.store([row]);
+    const stored = await this.deps.records.findById(row.id);
+    if (!stored) throw new Error(`record ${row.id} vanished after insert`);
+    return { id: row.id, duplicate: !created.has(row.id), record: recordView(stored) };
+  }
+
+  /** Verifies each envelope of `{records: [...]}` on its own; stores the good ones in one transaction. */
+  async submitBatch(body: unknown): Promise<BatchItem[]> {
+    const parsed = batchSchema.safeParse(body);
+    if (!parsed.success) {
+      const issues = fieldIssues(parsed.error);
+      throw new ProblemError(422, 'invalid-batch', 'Invalid batch', `invalid batch: ${describeIssues(issues)}`, issues);
+    }
+    const items = parsed.data.records;
+    const results: (BatchItem | NewRecordRow)[] = items.map((raw) => {
+      try {
+        return recordRow(openRecord(raw));
+      } catch (err) {
+        if (err instanceof ProblemError) return { id: null, status: 'rejected' as const, error: err };
+        throw err;
+      }
+    });
+    const rows = results.filter((r): r is NewRecordRow => 'payload' in r);
+    const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
+    const created = await this.store(unique);
+    const claimed = new Set<string>();
+    return results.map((r) => {
+      if (!('payload' in r)) return r;
+      // The first occurrence of a new id is "created"; repeats within the batch are duplicates.
+      const isNew = created.has(r.id) && !claimed.has(r.id);
+      claimed.add(r.id);
+      return { id: r.id, status: isNew ? 'created' : 'duplicate' };
+    });
+  }
+
+  async get(id: string): Promise<RecordView> {
+    const row = /^[0-9a-f]{64}$/.test(id) ? await this.deps.records.findById(id) : undefined;
+    if (!row) throw notFound(`record ${id.slice(0, 80)}`);
+    return recordView(row);
+  }
+
+  async list(query: ListQuery): Promise<{ records: RecordView[]; next_cursor: string | null }> {
+    const beforeSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const rows = await this.deps.records.list({ ...query, beforeSeq, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const more = rows.length > query.limit;
+    return { records: page.map(recordView), next_cursor: more ? encodeCursor(page[page.length - 1].seq) : null };
+  }
+
+  private store(rows: NewRecordRow[]): Promise<Set<string>> {
+    return this.deps.db.transaction((tx) => this.deps.records.insertMany(rows, tx as unknown as Db));
+  }
+}
+
+function openRecord(raw: unknown): OpenedEnvelope<RecordPayload> {
+  try {
+    return openEnvelope(raw, RECORD_SCHEMA, recordPayloadSchema);
+  } catch (err) {
+    if (err instanceof EnvelopeError) throw envelopeProblem(err);
+    throw err;
+  }
+}
+
+const ENVELOPE_PROBLEMS = {
+  'invalid-envelope': [422, 'Invalid envelope'],
+  'unknown-schema': [422, 'Unknown payload schema'],
+  'invalid-payload': [422, 'Invalid payload'],
+  'bad-signature': [401, 'Signature rejected'],
+} as const;
+
+export function envelopeProblem(err: EnvelopeError): ProblemError {
+  const [status, title] = ENVELOPE_PROBLEMS[err.code];
+  const headers = status === 401 ? { 'WWW-Authenticate': 'SSHSIG namespace="crossfork"' } : undefined;
+  return new ProblemError(status, err.code, title, err.message, err.issues, headers);
+}
+
+function encodeCursor(seq: number): string {
+  return Buffer.from(`s${seq}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'cursor is not one this server issued; pass next_cursor back unchanged');
+  return Number(m[1]);
+}
