@@ -1,7 +1,8 @@
 // Ingest benchmark: N pre-signed records POSTed in batches over HTTP to a real server process,
 // on native PostgreSQL and on PGlite, against node:crypto's single-core Ed25519 verify rate
 // measured in the same run.
-//   npm run bench -- ingest [--records 20000] [--batch 500] [--concurrency 4] [--drivers postgres,pglite]
+//   npm run bench -- ingest [--records 20000] [--batch 500] [--concurrency 4] [--drivers postgres,pglite,postgres-inline]
+// `postgres-inline` is the native run with batch verification on the main thread (no workers).
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign as edSign, verify as edVerify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ export async function run(argv: string[]) {
       records: { type: 'string', default: '20000' },
       batch: { type: 'string', default: '500' },
       concurrency: { type: 'string', default: '4' },
-      drivers: { type: 'string', default: 'postgres,pglite' },
+      drivers: { type: 'string', default: 'postgres,pglite,postgres-inline' },
     },
   });
   const n = Number(values.records);
@@ -42,7 +43,9 @@ export async function run(argv: string[]) {
 
   const results: Record<string, number> = {};
   for (const driver of values.drivers!.split(',')) {
-    const env: Record<string, string> = driver === 'postgres' ? { DATABASE_URL: await benchDatabase() } : { DATABASE_URL: '', CROSSFORK_DATA_DIR: mkdtempSync(join(tmpdir(), 'crossfork-bench-')) };
+    const env: Record<string, string> = driver.startsWith('postgres')
+      ? { DATABASE_URL: await benchDatabase(), ...(driver === 'postgres-inline' ? { CROSSFORK_VERIFY_THREADS: '0' } : {}) }
+      : { DATABASE_URL: '', CROSSFORK_DATA_DIR: mkdtempSync(join(tmpdir(), 'crossfork-bench-')) };
     const server = await startServer({ ...env, LOG_LEVEL: 'warn' }, 60_000);
     try {
       const chunks: string[] = [];
@@ -64,7 +67,7 @@ export async function run(argv: string[]) {
       const secs = (performance.now() - t0) / 1000;
       if (created !== n) throw new Error(`${driver}: ${created} of ${n} records created`);
       results[driver] = n / secs;
-      console.log(`${driver.padEnd(9)} ${fmt(n / secs)} records/s acknowledged (${n} in ${secs.toFixed(1)} s) = ${(n / secs / verifyRaw).toFixed(2)}× the verify rate`);
+      console.log(`${driver.padEnd(16)} ${fmt(n / secs)} records/s acknowledged (${n} in ${secs.toFixed(1)} s) = ${(n / secs / verifyRaw).toFixed(2)}× the verify rate`);
     } finally {
       await server.stop();
       if (env.CROSSFORK_DATA_DIR) rmSync(env.CROSSFORK_DATA_DIR, { recursive: true, force: true });

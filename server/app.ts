@@ -16,16 +16,19 @@ import { recordsRoutes } from './routes/records.routes.ts';
 import { leaderboardRoutes } from './routes/leaderboard.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { VERSION } from './version.ts';
+import { inlineVerifier, type Verifier } from './services/verifier.ts';
 
 export interface AppDeps {
   database: Database;
   config: Pick<ServerConfig, 'maxBodyBytes' | 'maxBatchBodyBytes'>;
+  /** Batch signature verification; inline when absent. */
+  verifier?: Verifier;
   logger?: Logger;
 }
 
-export function createApp({ database, config, logger }: AppDeps) {
+export function createApp({ database, config, verifier = inlineVerifier(), logger }: AppDeps) {
   const db = database.db;
-  const records = new RecordsService({ db, records: new RecordRepository(db) });
+  const records = new RecordsService({ db, records: new RecordRepository(db), verifier });
   const leaderboard = new LeaderboardService({ leaderboard: new LeaderboardRepository(db) });
 
   const app = new OpenAPIHono()

@@ -1,4 +1,5 @@
 // Server configuration from the environment, with the defaults DESIGN.md promises.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface ServerConfig {
@@ -9,6 +10,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   maxBatchBodyBytes: number;
   logLevel: string;
+  /** Worker threads verifying batch signatures; 0 verifies on the main thread. */
+  verifyThreads: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -28,5 +31,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxBodyBytes: int(env, 'CROSSFORK_MAX_BODY_BYTES', 1024 * 1024),
     maxBatchBodyBytes: int(env, 'CROSSFORK_MAX_BATCH_BODY_BYTES', 32 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
+    verifyThreads: int(env, 'CROSSFORK_VERIFY_THREADS', Math.min(availableParallelism(), 8)),
   };
 }

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { createApp } from './app.ts';
+import { workerVerifier } from './services/verifier.ts';
 
 const config = loadConfig();
 const logger = pino({ level: config.logLevel });
@@ -12,7 +13,8 @@ const started = Date.now();
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 logger.info({ driver: database.driver, dataDir: config.databaseUrl ? undefined : config.dataDir, ms: Date.now() - started }, 'database ready');
 
-const app = createApp({ database, config, logger });
+const verifier = workerVerifier(config.verifyThreads);
+const app = createApp({ database, config, verifier, logger });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ port: info.port, url: `http://127.0.0.1:${info.port}` }, 'crossfork server listening');
 });
@@ -23,6 +25,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   server.close();
+  await verifier.close();
   await database.close();
   process.exit(0);
 }

@@ -1,10 +1,11 @@
 // Opening (validate + verify) and sealing (canonicalise + sign) signed envelopes.
 import type { z } from 'zod';
-import { canonicalBytes, contentId } from './canonical.ts';
+import { createHash } from 'node:crypto';
+import { canonicalBytes, canonicalJson } from './canonical.ts';
 import { envelopeSchema, PAYLOAD_SCHEMAS } from './envelope.schema.ts';
 import { describeIssues, fieldIssues, type FieldIssue } from './issues.ts';
 import { SignatureError, verifySshsig } from './sshsig.ts';
-import { SshKeyError, type SshPublicKey } from './ssh-keys.ts';
+import { SshKeyError } from './ssh-keys.ts';
 
 export type EnvelopeErrorCode = 'invalid-envelope' | 'unknown-schema' | 'invalid-payload' | 'bad-signature';
 
@@ -20,12 +21,21 @@ export class EnvelopeError extends Error {
   }
 }
 
-export interface OpenedEnvelope<P> {
+/** An envelope whose shape and payload are valid, but whose signature is not yet checked. */
+export interface ParsedEnvelope<P> {
   id: string;
   payload: P;
+  /** The canonical JSON text of the payload: what was signed and what the id hashes. */
+  canonical: string;
   signature: string;
   publicKey: string;
-  key: SshPublicKey;
+}
+
+/** The parts of the signing key that callers keep once a signature verified. */
+export interface SigningKey { type: string; fingerprint: string }
+
+export interface OpenedEnvelope<P> extends ParsedEnvelope<P> {
+  key: SigningKey;
 }
 
 /**
@@ -33,6 +43,12 @@ export interface OpenedEnvelope<P> {
  * payload's canonical bytes. Throws EnvelopeError; never returns unverified data.
  */
 export function openEnvelope<S extends z.ZodType>(raw: unknown, expectedSchema: string, schema: S): OpenedEnvelope<z.infer<S>> {
+  const parsed = parseEnvelope(raw, expectedSchema, schema);
+  return { ...parsed, key: verifyEnvelope(parsed) };
+}
+
+/** Step one of openEnvelope: shape, schema and canonical form. Throws EnvelopeError. */
+export function parseEnvelope<S extends z.ZodType>(raw: unknown, expectedSchema: string, schema: S): ParsedEnvelope<z.infer<S>> {
   const env = envelopeSchema.safeParse(raw);
   if (!env.success) {
     const issues = fieldIssues(env.error);
@@ -53,17 +69,22 @@ export function openEnvelope<S extends z.ZodType>(raw: unknown, expectedSchema: 
     throw new EnvelopeError('invalid-payload', `invalid ${expectedSchema} payload: ${describeIssues(issues)}`, issues);
   }
   // Sign and hash what was sent (schema validation is strict, so nothing was dropped).
-  const bytes = canonicalBytes(env.data.payload);
-  let key: SshPublicKey;
+  const canonical = canonicalJson(env.data.payload);
+  const id = createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return { id, payload: parsed.data, canonical, signature: env.data.signature, publicKey: env.data.public_key };
+}
+
+/** Step two of openEnvelope (safe to run in a worker thread): the signature. Throws EnvelopeError. */
+export function verifyEnvelope(env: Pick<ParsedEnvelope<unknown>, 'canonical' | 'signature' | 'publicKey'>): SigningKey {
   try {
-    key = verifySshsig(bytes, env.data.signature, env.data.public_key);
+    const key = verifySshsig(Buffer.from(env.canonical, 'utf8'), env.signature, env.publicKey);
+    return { type: key.type, fingerprint: key.fingerprint };
   } catch (err) {
     if (err instanceof SignatureError || err instanceof SshKeyError) {
       throw new EnvelopeError('bad-signature', `signature rejected: ${err.message}`);
     }
     throw err;
   }
-  return { id: contentId(env.data.payload), payload: parsed.data, signature: env.data.signature, publicKey: env.data.public_key, key };
 }
 
 /** A signer: returns the armored SSHSIG over the given bytes (in-process or via ssh-keygen). */

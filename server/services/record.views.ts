@@ -1,6 +1,5 @@
 // Maps stored rows to the API's record view, and derives the server-side columns of a new row.
 import { hardwareClass } from '../protocol/hardware-class.ts';
-import { canonicalJson } from '../protocol/canonical.ts';
 import type { OpenedEnvelope } from '../protocol/envelope.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { RecordView } from '../protocol/api.schema.ts';
@@ -13,7 +12,7 @@ export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
   const bpb = p.metrics.val_bpb;
   return {
     id: env.id,
-    payload: canonicalJson(p),
+    payload: env.canonical,
     signature: env.signature,
     publicKey: env.publicKey.trim(),
     keyFingerprint: env.key.fingerprint,

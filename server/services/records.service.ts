@@ -1,5 +1,6 @@
 // Ingests signed records (verify → derive → store durably) and serves them back.
-import { EnvelopeError, openEnvelope, type OpenedEnvelope } from '../protocol/envelope.ts';
+import { EnvelopeError, openEnvelope, parseEnvelope, type OpenedEnvelope, type ParsedEnvelope } from '../protocol/envelope.ts';
+import type { Verifier } from './verifier.ts';
 import { RECORD_SCHEMA, recordPayloadSchema, type RecordPayload } from '../protocol/record.schema.ts';
 import { batchSchema } from '../protocol/envelope.schema.ts';
 import { describeIssues, fieldIssues } from '../protocol/issues.ts';
@@ -18,7 +19,7 @@ export type BatchItem =
 export interface ListQuery extends Omit<RecordFilter, 'beforeSeq'> { cursor?: string }
 
 export class RecordsService {
-  constructor(private readonly deps: { db: Db; records: RecordRepository }) {}
+  constructor(private readonly deps: { db: Db; records: RecordRepository; verifier: Verifier }) {}
 
   /** Verifies and stores one envelope; resolves only once the row is committed. */
   async submit(raw: unknown): Promise<SubmitResult> {
@@ -36,14 +37,22 @@ export class RecordsService {
       const issues = fieldIssues(parsed.error);
       throw new ProblemError(422, 'invalid-batch', 'Invalid batch', `invalid batch: ${describeIssues(issues)}`, issues);
     }
-    const items = parsed.data.records;
-    const results: (BatchItem | NewRecordRow)[] = items.map((raw) => {
+    const items = parsed.data.records.map((raw): BatchItem | ParsedEnvelope<RecordPayload> => {
       try {
-        return recordRow(openRecord(raw));
+        return parseEnvelope(raw, RECORD_SCHEMA, recordPayloadSchema);
       } catch (err) {
-        if (err instanceof ProblemError) return { id: null, status: 'rejected' as const, error: err };
+        if (err instanceof EnvelopeError) return { id: null, status: 'rejected', error: envelopeProblem(err) };
         throw err;
       }
+    });
+    const toVerify = items.filter(isParsed);
+    const outcomes = await this.deps.verifier.verify(toVerify);
+    let next = 0; // outcomes follow toVerify, which follows items
+    const results = items.map((item): BatchItem | NewRecordRow => {
+      if (!isParsed(item)) return item;
+      const outcome = outcomes[next++];
+      if (!outcome.ok) return { id: item.id, status: 'rejected', error: envelopeProblem(new EnvelopeError('bad-signature', outcome.message)) };
+      return recordRow({ ...item, key: outcome.key });
     });
     const rows = results.filter((r): r is NewRecordRow => 'payload' in r);
     const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
@@ -75,6 +84,10 @@ export class RecordsService {
   private store(rows: NewRecordRow[]): Promise<Set<string>> {
     return this.deps.db.transaction((tx) => this.deps.records.insertMany(rows, tx as unknown as Db));
   }
+}
+
+function isParsed(item: BatchItem | ParsedEnvelope<RecordPayload>): item is ParsedEnvelope<RecordPayload> {
+  return 'canonical' in item;
 }
 
 function openRecord(raw: unknown): OpenedEnvelope<RecordPayload> {

@@ -4,17 +4,23 @@ import { drivers } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 import type { Database } from '../../../server/db/client.ts';
+import { workerVerifier } from '../../../server/services/verifier.ts';
 
 describe.each(drivers)('batch API on $name', (driver) => {
   let database: Database;
   let t: ReturnType<typeof testApp>;
   const alice = newSigner('alice');
+  // Batches of 16 or more are verified in worker threads, as in production.
+  const verifier = workerVerifier(2);
 
   beforeAll(async () => {
     database = await driver.open();
-    t = testApp(database);
+    t = testApp(database, { verifier });
   });
-  afterAll(() => database?.close());
+  afterAll(async () => {
+    await verifier.close();
+    await database?.close();
+  });
 
   it('stores good items, rejects bad ones alone, and answers in input order', async () => {
     const good1 = envelope(makePayload(), alice);
@@ -57,11 +63,14 @@ describe.each(drivers)('batch API on $name', (driver) => {
     expect(await t.count()).toBe(before);
   });
 
-  it('stores a full batch of 1,000 in one request', async () => {
+  it('stores a full batch of 1,000 in one request, verified in worker threads', async () => {
     const before = await t.count();
     const records = Array.from({ length: 1000 }, (_, i) => envelope(makePayload({ description: `batch item ${i}` }), alice));
+    records[500].payload.description = 'changed after signing';
     const { results } = (await (await t.post('/v1/records/batch', { records })).json()) as any;
-    expect(results.filter((r: any) => r.status === 'created')).toHaveLength(1000);
-    expect(await t.count()).toBe(before + 1000);
+    expect(results.filter((r: any) => r.status === 'created')).toHaveLength(999);
+    expect(results[500]).toMatchObject({ status: 'rejected', error: { status: 401, detail: expect.stringMatching(/signature/) } });
+    expect(await t.count()).toBe(before + 999);
+    expect((await t.get(`/v1/records/${results[500].id}`)).status).toBe(404);
   });
 });
