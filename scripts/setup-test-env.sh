@@ -5,6 +5,8 @@
 # Needs root for apt-get; without root it only checks and reports what is missing.
 set -euo pipefail
 log() { echo "[setup-test-env] $*" >&2; }
+# stdout carries only the final export line; everything else goes to stderr.
+exec 3>&1 1>&2
 DB_NAME=${CROSSFORK_TEST_DB:-crossfork_test}
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 apt_updated=0
@@ -43,7 +45,7 @@ fi
 # 3. Start the cluster and give the current user a superuser role and a database.
 if ! pg_lsclusters -h 2>/dev/null | awk '{print $4}' | grep -q online; then
   log "starting PostgreSQL $PG_VER"
-  as_root pg_ctlcluster "$PG_VER" main start
+  as_root pg_ctlcluster "$PG_VER" main start >&2
 fi
 for _ in $(seq 1 30); do pg_isready -q -h /var/run/postgresql && break; sleep 0.5; done
 # A password role over TCP works for every client (postgres.js ignores socket paths in URLs).
@@ -54,4 +56,4 @@ PORT=$(pg_lsclusters -h | awk -v v="$PG_VER" '$1==v && $2=="main" {print $3}')
 URL="postgres://$ROLE:$PASS@127.0.0.1:${PORT:-5432}/$DB_NAME"
 psql "$URL" -qtAc "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 log "PostgreSQL $PG_VER with pgvector $(psql "$URL" -qtAc "SELECT extversion FROM pg_extension WHERE extname='vector'") ready: $URL"
-echo "export TEST_DATABASE_URL='$URL'"
+echo "export TEST_DATABASE_URL='$URL'" >&3

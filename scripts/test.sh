@@ -10,8 +10,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
-  if env_lines=$(bash scripts/setup-test-env.sh); then
-    eval "$env_lines"
+  # Only the final `export TEST_DATABASE_URL=...` line is trusted; tools such as
+  # pg_ctlcluster may print other lines ("Removed stale pid file").
+  if env_lines=$(bash scripts/setup-test-env.sh) &&
+     url_line=$(printf '%s\n' "$env_lines" | grep -E "^export TEST_DATABASE_URL='[^']*'$" | tail -n 1) &&
+     [ -n "$url_line" ]; then
+    eval "$url_line"
     export TEST_DATABASE_URL
   elif [ -n "${CI:-}" ]; then
     echo "[test] could not set up PostgreSQL with pgvector; CI needs it" >&2; exit 1
