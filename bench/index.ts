@@ -1,6 +1,8 @@
 // `npm run bench -- <name> [options]`: runs one benchmark and prints its figures.
 const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   ingest: () => import('./ingest.ts'),
+  check: () => import('./check.ts'),
+  'ideas-quality': () => import('./ideas-quality.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -3,13 +3,12 @@
 // measured in the same run.
 //   npm run bench -- ingest [--records 20000] [--batch 500] [--concurrency 4] [--drivers postgres,pglite,postgres-inline]
 // `postgres-inline` is the native run with batch verification on the main thread (no workers).
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign as edSign, verify as edVerify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
+import { benchDatabaseUrl } from './databases.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { envelope, makePayload, newSigner } from '../test/helpers/records.ts';
 import { canonicalBytes } from '../server/protocol/canonical.ts';
@@ -44,7 +43,7 @@ export async function run(argv: string[]) {
   const results: Record<string, number> = {};
   for (const driver of values.drivers!.split(',')) {
     const env: Record<string, string> = driver.startsWith('postgres')
-      ? { DATABASE_URL: await benchDatabase(), ...(driver === 'postgres-inline' ? { CROSSFORK_VERIFY_THREADS: '0' } : {}) }
+      ? { DATABASE_URL: await benchDatabaseUrl('crossfork_bench'), ...(driver === 'postgres-inline' ? { CROSSFORK_VERIFY_THREADS: '0' } : {}) }
       : { DATABASE_URL: '', CROSSFORK_DATA_DIR: mkdtempSync(join(tmpdir(), 'crossfork-bench-')) };
     const server = await startServer({ ...env, LOG_LEVEL: 'warn' }, 60_000);
     try {
@@ -106,22 +105,6 @@ function rate(fn: () => void, ms = 1500): number {
     count += 100;
   }
   return count / ((performance.now() - t0) / 1000);
-}
-
-/** A fresh database on the native server (set up by scripts/setup-test-env.sh when needed). */
-async function benchDatabase(): Promise<string> {
-  let base = process.env.TEST_DATABASE_URL;
-  if (!base) {
-    const out = execFileSync('bash', ['scripts/setup-test-env.sh'], { encoding: 'utf8' });
-    base = /TEST_DATABASE_URL='([^']+)'/.exec(out)![1];
-  }
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe('DROP DATABASE IF EXISTS crossfork_bench WITH (FORCE)');
-  await admin.unsafe('CREATE DATABASE crossfork_bench');
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = '/crossfork_bench';
-  return url.toString();
 }
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');

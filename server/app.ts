@@ -1,40 +1,33 @@
-// Builds the Hono application from its dependencies: wires repositories → services → routes,
+// Builds the Hono application over the services: mounts the routes,
 // maps every error to problem+json, and serves the OpenAPI document with a reference page.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
-import type { Database } from './db/client.ts';
 import type { ServerConfig } from './config.ts';
 import { ProblemError } from './errors.ts';
-import { RecordRepository } from './repositories/record.repository.ts';
-import { LeaderboardRepository } from './repositories/leaderboard.repository.ts';
-import { RecordsService } from './services/records.service.ts';
-import { LeaderboardService } from './services/leaderboard.service.ts';
 import { recordsRoutes } from './routes/records.routes.ts';
 import { leaderboardRoutes } from './routes/leaderboard.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { VERSION } from './version.ts';
-import { inlineVerifier, type Verifier } from './services/verifier.ts';
+import type { Services } from './services/container.ts';
+import { ideasRoutes } from './routes/ideas.routes.ts';
+import { claimsRoutes } from './routes/claims.routes.ts';
 
 export interface AppDeps {
-  database: Database;
+  services: Services;
   config: Pick<ServerConfig, 'maxBodyBytes' | 'maxBatchBodyBytes'>;
-  /** Batch signature verification; inline when absent. */
-  verifier?: Verifier;
   logger?: Logger;
 }
 
-export function createApp({ database, config, verifier = inlineVerifier(), logger }: AppDeps) {
-  const db = database.db;
-  const records = new RecordsService({ db, records: new RecordRepository(db), verifier });
-  const leaderboard = new LeaderboardService({ leaderboard: new LeaderboardRepository(db) });
-
+export function createApp({ services, config, logger }: AppDeps) {
   const app = new OpenAPIHono()
-    .route('/', healthRoutes(database, VERSION))
-    .route('/', recordsRoutes(records, config))
-    .route('/', leaderboardRoutes(leaderboard));
+    .route('/', healthRoutes(services.database, VERSION))
+    .route('/', recordsRoutes(services.records, config))
+    .route('/', leaderboardRoutes(services.leaderboard))
+    .route('/', ideasRoutes(services.ideas, config.maxBodyBytes))
+    .route('/', claimsRoutes(services.claims, config.maxBodyBytes));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

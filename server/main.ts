@@ -5,6 +5,8 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { createApp } from './app.ts';
 import { workerVerifier } from './services/verifier.ts';
+import { createServices } from './services/container.ts';
+import { embedderFromEnv } from './services/ideas/embedder-config.ts';
 
 const config = loadConfig();
 const logger = pino({ level: config.logLevel });
@@ -14,7 +16,11 @@ const database = await openDatabase({ url: config.databaseUrl, dataDir: config.d
 logger.info({ driver: database.driver, dataDir: config.databaseUrl ? undefined : config.dataDir, ms: Date.now() - started }, 'database ready');
 
 const verifier = workerVerifier(config.verifyThreads);
-const app = createApp({ database, config, verifier, logger });
+const embedder = embedderFromEnv();
+const services = createServices({ database, verifier, embedder, logger });
+await services.start();
+logger.info({ embedder: embedder.model }, 'idea assignment running');
+const app = createApp({ services, config, logger });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ port: info.port, url: `http://127.0.0.1:${info.port}` }, 'crossfork server listening');
 });
@@ -25,6 +31,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   server.close();
+  await services.stop();
   await verifier.close();
   await database.close();
   process.exit(0);

@@ -98,3 +98,96 @@ export const recordListQuerySchema = z.strictObject({
 export const leaderboardQuerySchema = z.strictObject({
   harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').optional(),
 });
+
+const outcomeSchema = z.object({
+  attempts: z.number(),
+  keeps: z.number(),
+  discards: z.number(),
+  crashes: z.number(),
+  oom_crashes: z.number(),
+  contributors: z.number(),
+  delta_val_bpb: z.object({ median: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable() }),
+});
+
+const classOutcomeSchema = outcomeSchema.extend({ harness_id: z.string(), hardware_class: z.string() });
+
+export const verdictSchema = z.enum(['novel', 'crashes_here', 'known_bad', 'promising', 'mixed']);
+
+export const ideaSummarySchema = z
+  .object({
+    id: z.string(),
+    description: z.string().describe('the founding record’s description'),
+    param_key: z.string().nullable(),
+    examples: z.array(z.string()),
+    overall: outcomeSchema,
+    by_class: z.array(classOutcomeSchema),
+  })
+  .meta({ id: 'IdeaSummary' });
+
+export const checkResponseSchema = z
+  .object({
+    verdict: verdictSchema,
+    reason: z.string(),
+    hardware_class: z.string().nullable(),
+    embedding_degraded: z.boolean().describe('true when the embedding service failed and only exact diff / parameter matches were used'),
+    matches: z.array(
+      ideaSummarySchema.extend({
+        same_idea: z.boolean(),
+        via: z.enum(['diff', 'params', 'embedding']).nullable(),
+        similarity: z.number().nullable(),
+        verdict: verdictSchema,
+        here: outcomeSchema.nullable().describe('evidence on the caller’s harness and hardware class'),
+      }),
+    ),
+  })
+  .meta({ id: 'CheckResponse' });
+
+export const knownBadSchema = z
+  .object({ harness_id: z.string().nullable(), hardware_class: z.string().nullable(), ideas: z.array(ideaSummarySchema) })
+  .meta({ id: 'KnownBad' });
+
+export const ideaDetailSchema = ideaSummarySchema.extend({ records: z.array(recordViewSchema) }).meta({ id: 'Idea' });
+
+export const ideaListSchema = z
+  .object({ ideas: z.array(ideaSummarySchema.extend({ similarity: z.number().nullable() })) })
+  .meta({ id: 'IdeaList' });
+
+export const knownBadQuerySchema = z.strictObject({
+  harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').optional(),
+  hardware_class: z.string().min(1).max(200).optional(),
+  limit: limit(200, 50),
+  format: z.enum(['json', 'md']).optional(),
+});
+
+export const ideaListQuerySchema = z.strictObject({
+  q: z.string().min(1).max(2000).optional(),
+  limit: limit(100, 20),
+});
+
+export const claimViewSchema = z.object({
+  id: z.string(),
+  description: z.string(),
+  key_fingerprint: z.string(),
+  harness_id: z.string(),
+  hardware_class: z.string(),
+  created_at: z.string(),
+  expires_at: z.string(),
+});
+
+export const claimResponseSchema = z
+  .object({
+    id: z.string(),
+    expires_at: z.string(),
+    hardware_class: z.string(),
+    similar: z.array(claimViewSchema.extend({ similarity: z.number(), via: z.enum(['diff', 'params', 'embedding']) })),
+  })
+  .meta({ id: 'ClaimAck' });
+
+export const claimListQuerySchema = z.strictObject({
+  harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').optional(),
+  hardware_class: z.string().min(1).max(200).optional(),
+  limit: limit(500, 100),
+});
+
+export type CheckResponse = z.infer<typeof checkResponseSchema>;
+export type IdeaSummary = z.infer<typeof ideaSummarySchema>;

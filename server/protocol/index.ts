@@ -9,3 +9,4 @@ export * from './ssh-keys.ts';
 export * from './sshsig.ts';
 export * from './hardware-class.ts';
 export * from './api.schema.ts';
+export * from './claim.schema.ts';

@@ -8,6 +8,7 @@ const REASONS: Record<number, string> = {
   400: 'malformed request (invalid JSON, bad query)',
   401: 'signature rejected',
   404: 'not found',
+  409: 'conflict (a replayed claim)',
   413: 'body too large',
   415: 'body is not JSON',
   422: 'well-formed but invalid (schema, limits, unknown payload type)',

@@ -59,3 +59,13 @@ export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<
   }
   return parsed.data;
 }
+
+/** Validates a JSON body against a schema (422 with every field issue). */
+export function parseBody<S extends z.ZodType>(body: unknown, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issues = fieldIssues(parsed.error);
+    throw new ProblemError(422, 'invalid-body', 'Invalid request body', `invalid request: ${describeIssues(issues)}`, issues);
+  }
+  return parsed.data;
+}

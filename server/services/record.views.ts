@@ -1,5 +1,5 @@
 // Maps stored rows to the API's record view, and derives the server-side columns of a new row.
-import { hardwareClass } from '../protocol/hardware-class.ts';
+import { describeHardware } from '../protocol/hardware-class.ts';
 import type { OpenedEnvelope } from '../protocol/envelope.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { RecordView } from '../protocol/api.schema.ts';
@@ -10,6 +10,7 @@ export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
   const p = env.payload;
   const parentBpb = p.parent?.val_bpb ?? null;
   const bpb = p.metrics.val_bpb;
+  const hw = describeHardware(p.hardware);
   return {
     id: env.id,
     payload: env.canonical,
@@ -18,7 +19,8 @@ export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
     keyFingerprint: env.key.fingerprint,
     harnessId: p.harness.id,
     harnessName: p.harness.name,
-    hardwareClass: hardwareClass(p.hardware),
+    hardwareClass: hw.class,
+    memoryGb: hw.memory_gb,
     status: p.status,
     description: p.description,
     valBpb: bpb,

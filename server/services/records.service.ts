@@ -1,6 +1,8 @@
 // Ingests signed records (verify → derive → store durably) and serves them back.
 import { EnvelopeError, openEnvelope, parseEnvelope, type OpenedEnvelope, type ParsedEnvelope } from '../protocol/envelope.ts';
 import type { Verifier } from './verifier.ts';
+import type { JobRepository } from '../repositories/job.repository.ts';
+import { JOB_ASSIGN_IDEA } from '../jobs/kinds.ts';
 import { RECORD_SCHEMA, recordPayloadSchema, type RecordPayload } from '../protocol/record.schema.ts';
 import { batchSchema } from '../protocol/envelope.schema.ts';
 import { describeIssues, fieldIssues } from '../protocol/issues.ts';
@@ -19,7 +21,16 @@ export type BatchItem =
 export interface ListQuery extends Omit<RecordFilter, 'beforeSeq'> { cursor?: string }
 
 export class RecordsService {
-  constructor(private readonly deps: { db: Db; records: RecordRepository; verifier: Verifier }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      records: RecordRepository;
+      jobs: JobRepository;
+      verifier: Verifier;
+      /** Called after records were committed, to wake the idea-assignment worker. */
+      onStored?: () => void;
+    },
+  ) {}
 
   /** Verifies and stores one envelope; resolves only once the row is committed. */
   async submit(raw: unknown): Promise<SubmitResult> {
@@ -81,8 +92,16 @@ export class RecordsService {
     return { records: page.map(recordView), next_cursor: more ? encodeCursor(page[page.length - 1].seq) : null };
   }
 
-  private store(rows: NewRecordRow[]): Promise<Set<string>> {
-    return this.deps.db.transaction((tx) => this.deps.records.insertMany(rows, tx as unknown as Db));
+  /** Inserts the rows and their idea-assignment jobs in one transaction (nothing lost between them). */
+  private async store(rows: NewRecordRow[]): Promise<Set<string>> {
+    const created = await this.deps.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const ids = await this.deps.records.insertMany(rows, tx);
+      await this.deps.jobs.enqueue(JOB_ASSIGN_IDEA, [...ids], tx);
+      return ids;
+    });
+    if (created.size) this.deps.onStored?.();
+    return created;
   }
 }
 

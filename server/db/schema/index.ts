@@ -1,2 +1,5 @@
 // Every table of the database schema (drizzle-kit reads this file to generate migrations).
 export * from './records.ts';
+export * from './ideas.ts';
+export * from './jobs.ts';
+export * from './claims.ts';

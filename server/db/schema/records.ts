@@ -24,13 +24,21 @@ export const records = pgTable(
     forkId: text('fork_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    // Set by the idea-assignment job: the idea, and the keys it was matched by.
     ideaId: text('idea_id'),
+    diffKey: text('diff_key'),
+    paramKey: text('param_key'),
+    // Derived from payload.hardware: compares memory sizes across classes (OOM evidence).
+    memoryGb: doublePrecision('memory_gb'),
   },
   (t) => [
     index('records_seq_idx').on(t.seq),
     index('records_board_idx').on(t.harnessId, t.hardwareClass, t.status, t.valBpb),
     index('records_key_idx').on(t.keyFingerprint, t.seq),
     index('records_class_idx').on(t.hardwareClass, t.seq),
+    index('records_idea_idx').on(t.ideaId),
+    index('records_diff_key_idx').on(t.diffKey),
+    index('records_param_key_idx').on(t.paramKey),
   ],
 );
 

@@ -1,0 +1,138 @@
+// Check benchmark: p50 / p99 latency of POST /v1/ideas/check over N stored records, and
+// recall@10 of the HNSW index against an exact scan, measured in the same run.
+//   npm run bench -- check [--sizes 10000,100000] [--drivers postgres,pglite] [--pglite-max 10000] [--queries 300]
+// Records are seeded straight into the tables (already assigned, with embeddings), so the
+// bench measures queries, not ingest. To run at 1M: --sizes 1000000 --drivers postgres
+// (≈ 10 min to seed and index on 2 cores; give PostgreSQL maintenance_work_mem ≥ 2GB).
+import { parseArgs } from 'node:util';
+import { createHash, randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '../server/db/client.ts';
+import { createServices } from '../server/services/container.ts';
+import { createApp } from '../server/app.ts';
+import { ideas, recordEmbeddings } from '../server/db/schema/ideas.ts';
+import { records } from '../server/db/schema/records.ts';
+import { ideaFeatures } from '../server/services/ideas/features.ts';
+import { localEmbedder } from '../server/services/ideas/local-embedder.ts';
+import { describeHardware } from '../server/protocol/hardware-class.ts';
+import { IdeaRepository } from '../server/repositories/idea.repository.ts';
+import { benchDatabaseUrl } from './databases.ts';
+import { syntheticExperiment } from './synthetic.ts';
+
+export async function run(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      sizes: { type: 'string', default: '10000,100000' },
+      drivers: { type: 'string', default: 'postgres,pglite' },
+      'pglite-max': { type: 'string', default: '10000' },
+      queries: { type: 'string', default: '300' },
+    },
+  });
+  const sizes = values.sizes!.split(',').map(Number);
+  const queries = Number(values.queries);
+  const out: unknown[] = [];
+  for (const driver of values.drivers!.split(',')) {
+    for (const n of sizes) {
+      if (driver === 'pglite' && n > Number(values['pglite-max'])) continue;
+      const database = driver === 'postgres' ? await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_check'), maxConnections: 4 }) : await openDatabase({ dataDir: 'memory://' });
+      try {
+        out.push({ driver, records: n, ...(await measure(database, n, queries)) });
+      } finally {
+        await database.close();
+      }
+      const r = out[out.length - 1] as any;
+      console.log(`${driver.padEnd(8)} ${String(n).padStart(7)} records: seed+index ${r.seed_s} s · check p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms · nearest p50 ${r.nearest_p50_ms} ms vs exact ${r.exact_p50_ms} ms · recall@10 ${r.recall_at_10}`);
+    }
+  }
+  console.log(JSON.stringify({ bench: 'check', results: out }));
+}
+
+async function measure(database: Database, n: number, queries: number) {
+  const embedder = localEmbedder();
+  const services = createServices({ database, embedder });
+  await services.ideas.init();
+  const t0 = performance.now();
+  await seed(database, n, embedder);
+  const seedS = ((performance.now() - t0) / 1000).toFixed(1);
+  const app = createApp({ services, config: { maxBodyBytes: 1 << 20, maxBatchBodyBytes: 1 << 25 } });
+
+  // Latency of the whole endpoint (validation, features, embedding, lookups, evidence, verdict).
+  const lat: number[] = [];
+  for (let i = 0; i < queries + 20; i++) {
+    const e = syntheticExperiment(1_000_000 + i);
+    const body = JSON.stringify({ description: e.description, hardware: e.hardware, harness_id: e.harnessId });
+    const s = performance.now();
+    const res = await app.request('/v1/ideas/check', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    await res.json();
+    if (res.status !== 200) throw new Error(`check answered ${res.status}`);
+    if (i >= 20) lat.push(performance.now() - s);
+  }
+
+  // Recall@10 of the HNSW index against the exact scan, on the same query vectors.
+  const repo = new IdeaRepository(database.db);
+  const space = { model: embedder.model, dimensions: embedder.dimensions };
+  let hits = 0;
+  const nearestMs: number[] = [];
+  const exactMs: number[] = [];
+  const recallQueries = Math.min(100, queries);
+  for (let i = 0; i < recallQueries; i++) {
+    const e = syntheticExperiment(2_000_000 + i);
+    const [v] = await embedder.embed([ideaFeatures({ description: e.description, diff: null }).text]);
+    let s = performance.now();
+    const approx = await repo.nearest(space, v, 10);
+    nearestMs.push(performance.now() - s);
+    s = performance.now();
+    const exact = await repo.nearestExact(space, v, 10);
+    exactMs.push(performance.now() - s);
+    const want = new Set(exact.map((x) => x.recordId));
+    hits += approx.filter((x) => want.has(x.recordId)).length / Math.max(1, exact.length);
+  }
+  return {
+    seed_s: Number(seedS),
+    p50_ms: pct(lat, 0.5),
+    p99_ms: pct(lat, 0.99),
+    nearest_p50_ms: pct(nearestMs, 0.5),
+    exact_p50_ms: pct(exactMs, 0.5),
+    recall_at_10: Number((hits / recallQueries).toFixed(3)),
+  };
+}
+
+/** Inserts n assigned records with their embeddings, in chunks (ideas: one per distinct change). */
+async function seed(database: Database, n: number, embedder: ReturnType<typeof localEmbedder>) {
+  const db = database.db;
+  const ideaOf = new Map<string, string>();
+  const chunk = 1000;
+  for (let start = 0; start < n; start += chunk) {
+    const exps = Array.from({ length: Math.min(chunk, n - start) }, (_, i) => syntheticExperiment(start + i));
+    const feats = exps.map((e) => ideaFeatures({ description: e.description, diff: null }));
+    const vectors = await embedder.embed(feats.map((f) => f.text));
+    const newIdeas: (typeof ideas.$inferInsert)[] = [];
+    const rows = exps.map((e, i) => {
+      const id = createHash('sha256').update(`bench-${start + i}`).digest('hex');
+      let ideaId = ideaOf.get(e.ideaLabel);
+      if (!ideaId) {
+        ideaId = randomUUID();
+        ideaOf.set(e.ideaLabel, ideaId);
+        newIdeas.push({ id: ideaId, description: e.description, paramKey: feats[i].paramKey, foundingRecordId: id });
+      }
+      const hw = describeHardware(e.hardware);
+      return {
+        id, payload: JSON.stringify({ description: e.description, diff: null }), signature: 'bench', publicKey: 'bench', keyFingerprint: `SHA256:bench${(start + i) % 97}`,
+        harnessId: e.harnessId, harnessName: 'bench', hardwareClass: hw.class, memoryGb: hw.memory_gb, status: e.status, description: e.description,
+        valBpb: e.valBpb, parentValBpb: 1.0, deltaValBpb: e.valBpb === null ? null : e.valBpb - 1.0, forkId: 'bench', createdAt: new Date(Date.UTC(2026, 0, 1) + (start + i) * 1000),
+        ideaId, paramKey: feats[i].paramKey, diffKey: null,
+      };
+    });
+    if (newIdeas.length) await db.insert(ideas).values(newIdeas);
+    await db.insert(records).values(rows);
+    await db.insert(recordEmbeddings).values(rows.map((r, i) => ({ recordId: r.id, model: embedder.model, ideaId: r.ideaId, paramKey: r.paramKey, embedding: vectors[i] })));
+    if ((start / chunk) % 10 === 9) process.stderr.write(`  seeded ${start + chunk}/${n}\r`);
+  }
+  process.stderr.write('\n');
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Number(s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(2));
+};
+

@@ -1,0 +1,73 @@
+// Deterministic synthetic experiments for benchmarks: realistic changes (parameter tweaks and
+// architecture swaps) phrased several ways, spread over hardware classes and outcomes.
+import { createHash } from 'node:crypto';
+
+const PARAMS: [string, string, number[]][] = [
+  ['MATRIX_LR', 'matrix LR', [0.02, 0.03, 0.04, 0.05, 0.06, 0.08]],
+  ['EMBEDDING_LR', 'embedding LR', [0.2, 0.3, 0.4, 0.6, 0.8]],
+  ['UNEMBEDDING_LR', 'unembedding LR', [0.002, 0.004, 0.008]],
+  ['SCALAR_LR', 'scalar LR', [0.25, 0.5, 1.0]],
+  ['WEIGHT_DECAY', 'weight decay', [0, 0.01, 0.05, 0.1, 0.2]],
+  ['WARMDOWN_RATIO', 'warmdown ratio', [0.2, 0.3, 0.5, 0.7]],
+  ['WARMUP_RATIO', 'warmup ratio', [0, 0.02, 0.05]],
+  ['DEPTH', 'depth', [6, 8, 10, 12, 16]],
+  ['ASPECT_RATIO', 'aspect ratio', [48, 64, 96]],
+  ['HEAD_DIM', 'head dim', [64, 128]],
+  ['TOTAL_BATCH_SIZE', 'total batch size', [65536, 131072, 262144, 524288]],
+  ['ADAM_BETA1', 'beta1', [0.8, 0.85, 0.9, 0.95]],
+  ['ADAM_BETA2', 'beta2', [0.95, 0.99]],
+];
+const SWAPS = [
+  'switch activation from ReLU² to GeLU', 'use SwiGLU in the MLP', 'remove QK norm', 'add value embeddings to every layer',
+  'tie input and output embeddings', 'untie embeddings', 'use RoPE base 50000', 'logit softcap 15 instead of 30',
+  'sliding window pattern SSSL', 'full attention in every layer', 'replace Muon with AdamW for matrices', 'z-loss 1e-4',
+];
+const PHRASINGS = [
+  (n: string, a: number, b: number) => `increase ${n} from ${a} to ${b}`,
+  (n: string, a: number, b: number) => `${n} ${a} -> ${b}`,
+  (n: string, a: number, b: number) => `${n} ${a}→${b} (try a ${b > a ? 'higher' : 'lower'} value)`,
+];
+const HARDWARE = [
+  { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 1, memory_mb: 81559 },
+  { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1, memory_mb: 24564 },
+  { accelerator: 'cuda', device_name: 'NVIDIA A100-SXM4-80GB', device_count: 1, memory_mb: 81920 },
+  { accelerator: 'mps', device_name: 'Apple M4 Max', device_count: 1, memory_mb: 131072 },
+  { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 3090', device_count: 1, memory_mb: 24576 },
+] as const;
+export const BENCH_HARNESS = createHash('sha256').update('bench harness').digest('hex');
+
+function rand(i: number, salt: string): number {
+  return createHash('sha1').update(`${salt}:${i}`).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+export interface SyntheticExperiment {
+  ideaLabel: string;
+  description: string;
+  hardware: (typeof HARDWARE)[number];
+  harnessId: string;
+  status: 'keep' | 'discard' | 'crash';
+  valBpb: number | null;
+}
+
+export function syntheticExperiment(i: number): SyntheticExperiment {
+  const hardware = HARDWARE[Math.floor(rand(i, 'hw') * HARDWARE.length)];
+  const r = rand(i, 'status');
+  const status = r < 0.2 ? 'keep' : r < 0.95 ? 'discard' : 'crash';
+  const valBpb = status === 'crash' ? null : 0.95 + rand(i, 'bpb') * 0.1;
+  let ideaLabel: string;
+  let description: string;
+  if (rand(i, 'kind') < 0.8) {
+    const [name, words, values] = PARAMS[Math.floor(rand(i, 'p') * PARAMS.length)];
+    const a = values[Math.floor(rand(i, 'a') * values.length)];
+    let b = values[Math.floor(rand(i, 'b') * values.length)];
+    if (b === a) b = values[(values.indexOf(a) + 1) % values.length];
+    ideaLabel = `${name}:${a}>${b}`;
+    const phrase = PHRASINGS[Math.floor(rand(i, 'ph') * PHRASINGS.length)];
+    description = phrase(rand(i, 'nm') < 0.5 ? name : words, a, b);
+  } else {
+    const swap = SWAPS[Math.floor(rand(i, 's') * SWAPS.length)];
+    ideaLabel = swap;
+    description = rand(i, 'sp') < 0.5 ? swap : `${swap} (run ${i % 7})`;
+  }
+  return { ideaLabel, description, hardware, harnessId: BENCH_HARNESS, status, valBpb };
+}

@@ -1,0 +1,99 @@
+// Drains one kind of job in the background: leases due jobs in batches, hands them to a
+// handler, deletes them on success, and reschedules them with exponential backoff on failure.
+// A failing dependency (an embedding API outage) delays jobs; it never drops them.
+import type { Logger } from 'pino';
+import type { JobRow } from '../db/schema/jobs.ts';
+import type { JobRepository } from '../repositories/job.repository.ts';
+
+export interface JobRunnerOptions {
+  kind: string;
+  /** Handles a batch; throwing reschedules the whole batch. */
+  handle(jobs: JobRow[]): Promise<void>;
+  batchSize?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  /** Backoff after the n-th failed attempt: base · 2^(n-1), capped. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  logger?: Logger;
+}
+
+export class JobRunner {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private wanted = false;
+  private stopped = true;
+  private readonly o: Required<Omit<JobRunnerOptions, 'logger'>> & { logger?: Logger };
+
+  constructor(private readonly repo: JobRepository, options: JobRunnerOptions) {
+    this.o = { batchSize: 64, pollMs: 1000, leaseMs: 120_000, backoffBaseMs: 1000, backoffMaxMs: 300_000, ...options };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Asks for a pass soon (called after new jobs were committed). */
+  poke(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Runs passes until no job is due now (tests, and the shutdown path). Returns jobs handled. */
+  async drain(): Promise<number> {
+    await this.running;
+    let total = 0;
+    for (;;) {
+      const n = await this.pass();
+      if (n === 0) return total;
+      total += n;
+    }
+  }
+
+  private schedule(ms: number) {
+    this.wanted = true;
+    if (this.timer || this.running) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wanted = false;
+      this.running = this.loop().finally(() => {
+        this.running = null;
+        if (!this.stopped) this.schedule(this.wanted ? 0 : this.o.pollMs);
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async loop() {
+    try {
+      while (!this.stopped && (await this.pass()) > 0);
+    } catch (err) {
+      // The queue itself failed (database down): try again at the next poll.
+      this.o.logger?.warn({ err: String(err), kind: this.o.kind }, 'job queue unavailable');
+    }
+  }
+
+  /** One lease-handle-settle round; returns how many jobs it handled successfully. */
+  private async pass(): Promise<number> {
+    const batch = await this.repo.lease(this.o.kind, this.o.batchSize, this.o.leaseMs);
+    if (batch.length === 0) return 0;
+    try {
+      await this.o.handle(batch);
+    } catch (err) {
+      const attempts = Math.min(...batch.map((j) => j.attempts));
+      const delay = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+      this.o.logger?.warn({ err: String(err), kind: this.o.kind, jobs: batch.length, attempts, retryInMs: delay }, 'jobs failed; rescheduled');
+      await this.repo.reschedule(batch.map((j) => j.id), String((err as Error)?.message ?? err), delay);
+      return 0;
+    }
+    await this.repo.complete(batch.map((j) => j.id));
+    return batch.length;
+  }
+}

@@ -1,0 +1,89 @@
+// SQL for ideas and record embeddings: the lookups idea matching needs (by diff key, by
+// parameter key, nearest vectors through a per-model HNSW index), and idea assignment.
+import { createHash } from 'node:crypto';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { ideas, recordEmbeddings, type IdeaRow } from '../db/schema/ideas.ts';
+import { records } from '../db/schema/records.ts';
+import { queryRows } from '../db/rows.ts';
+
+export interface NearestRecord { recordId: string; ideaId: string; paramKey: string | null; similarity: number }
+
+/** The embedding model of a vector column: its id and dimension (a typmod cannot be a parameter). */
+export interface VectorSpace { model: string; dimensions: number }
+
+const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export class IdeaRepository {
+  constructor(private readonly db: Db) {}
+
+  /** One HNSW cosine index per embedding model, partial on that model (idempotent). */
+  async ensureVectorIndex(space: VectorSpace): Promise<void> {
+    const name = `record_embeddings_hnsw_${createHash('sha1').update(space.model).digest('hex').slice(0, 12)}`;
+    await this.db.execute(
+      sql.raw(
+        `CREATE INDEX IF NOT EXISTS ${name} ON record_embeddings USING hnsw ((embedding::vector(${space.dimensions})) vector_cosine_ops) WHERE model = ${literal(space.model)}`,
+      ),
+    );
+  }
+
+  async ideaByDiffKey(diffKey: string, tx: Db = this.db): Promise<string | null> {
+    const [row] = await tx.select({ ideaId: records.ideaId }).from(records).where(and(eq(records.diffKey, diffKey), isNotNull(records.ideaId))).limit(1);
+    return row?.ideaId ?? null;
+  }
+
+  async ideaByParamKey(paramKey: string, tx: Db = this.db): Promise<string | null> {
+    const [row] = await tx.select({ ideaId: records.ideaId }).from(records).where(and(eq(records.paramKey, paramKey), isNotNull(records.ideaId))).limit(1);
+    return row?.ideaId ?? null;
+  }
+
+  /** The k records nearest to `vector` (cosine), through the model's HNSW index. */
+  async nearest(space: VectorSpace, vector: number[], k: number, tx: Db = this.db): Promise<NearestRecord[]> {
+    const v = sql.raw(`'[${vector.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]'::vector(${space.dimensions})`);
+    const col = sql.raw(`embedding::vector(${space.dimensions})`);
+    const rows = await queryRows<{ record_id: string; idea_id: string; param_key: string | null; distance: number }>(
+      tx,
+      sql`SELECT record_id, idea_id, param_key, ${col} <=> ${v} AS distance
+          FROM record_embeddings WHERE model = ${sql.raw(literal(space.model))}
+          ORDER BY ${col} <=> ${v} LIMIT ${k}`,
+    );
+    return rows.map((r) => ({ recordId: r.record_id, ideaId: r.idea_id, paramKey: r.param_key, similarity: 1 - Number(r.distance) }));
+  }
+
+  /** The exact k nearest (a sequential scan): the benchmark's ground truth for HNSW recall. */
+  async nearestExact(space: VectorSpace, vector: number[], k: number): Promise<NearestRecord[]> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL enable_indexscan = off`);
+      return this.nearest(space, vector, k, tx as unknown as Db);
+    });
+  }
+
+  async createIdea(idea: { id: string; description: string; paramKey: string | null; foundingRecordId: string }, tx: Db): Promise<void> {
+    await tx.insert(ideas).values(idea);
+  }
+
+  async assign(
+    a: { recordId: string; ideaId: string; diffKey: string | null; paramKey: string | null; space: VectorSpace; embedding: number[] },
+    tx: Db,
+  ): Promise<void> {
+    await tx.update(records).set({ ideaId: a.ideaId, diffKey: a.diffKey, paramKey: a.paramKey }).where(eq(records.id, a.recordId));
+    await tx
+      .insert(recordEmbeddings)
+      .values({ recordId: a.recordId, model: a.space.model, ideaId: a.ideaId, paramKey: a.paramKey, embedding: a.embedding })
+      .onConflictDoNothing();
+  }
+
+  async findIdea(id: string): Promise<IdeaRow | undefined> {
+    const [row] = await this.db.select().from(ideas).where(eq(ideas.id, id)).limit(1);
+    return row;
+  }
+
+  async findIdeas(ids: string[]): Promise<IdeaRow[]> {
+    return ids.length ? this.db.select().from(ideas).where(inArray(ideas.id, ids)) : [];
+  }
+
+  /** Serialises idea assignment across server copies (held until the transaction ends). */
+  async lockAssignment(tx: Db): Promise<void> {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${0x69646561})`);
+  }
+}

@@ -1,0 +1,55 @@
+// SQL for the `jobs` queue: enqueue inside a caller's transaction, lease due jobs with
+// SKIP LOCKED (safe across server copies), complete, or reschedule with the error.
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { jobs, type JobRow } from '../db/schema/jobs.ts';
+import { queryRows } from '../db/rows.ts';
+
+export class JobRepository {
+  constructor(private readonly db: Db) {}
+
+  async enqueue(kind: string, subjects: string[], tx: Db = this.db): Promise<void> {
+    if (subjects.length === 0) return;
+    await tx.insert(jobs).values(subjects.map((subject) => ({ kind, subject })));
+  }
+
+  /** Leases up to `limit` due jobs of `kind` for `leaseMs`; a crashed worker's lease expires. */
+  async lease(kind: string, limit: number, leaseMs: number): Promise<JobRow[]> {
+    const rows = await queryRows<{ id: string | number }>(
+      this.db,
+      sql`UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1
+          WHERE id IN (
+            SELECT id FROM jobs
+            WHERE kind = ${kind} AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())
+            ORDER BY id LIMIT ${limit}
+            FOR UPDATE SKIP LOCKED)
+          RETURNING id`,
+    );
+    if (rows.length === 0) return [];
+    return this.db.select().from(jobs).where(inArray(jobs.id, rows.map((r) => Number(r.id)))).orderBy(asc(jobs.id));
+  }
+
+  async complete(ids: number[]): Promise<void> {
+    if (ids.length) await this.db.delete(jobs).where(inArray(jobs.id, ids));
+  }
+
+  async reschedule(ids: number[], error: string, delayMs: number): Promise<void> {
+    if (!ids.length) return;
+    await this.db
+      .update(jobs)
+      .set({ lockedUntil: null, lastError: error.slice(0, 2000), runAt: sql`now() + make_interval(secs => ${delayMs / 1000})` })
+      .where(inArray(jobs.id, ids));
+  }
+
+  /** Queue depth and the age of the oldest due job (seconds), per kind. */
+  async stats(kind: string): Promise<{ depth: number; lagSeconds: number }> {
+    const [row] = await this.db
+      .select({
+        depth: sql<number>`count(*)::int`,
+        lag: sql<number>`coalesce(extract(epoch from now() - min(${jobs.createdAt})), 0)::float8`,
+      })
+      .from(jobs)
+      .where(eq(jobs.kind, kind));
+    return { depth: Number(row.depth), lagSeconds: Number(row.lag) };
+  }
+}

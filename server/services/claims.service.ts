@@ -1,0 +1,92 @@
+// Claims: a signed "I am about to try this" with a TTL, so agents spread out instead of
+// racing on the same idea. Answers with the other keys' active claims on similar ideas.
+import { ProblemError } from '../errors.ts';
+import { EnvelopeError, openEnvelope } from '../protocol/envelope.ts';
+import { CLAIM_CLOCK_SKEW_S, CLAIM_SCHEMA, claimPayloadSchema } from '../protocol/claim.schema.ts';
+import { hardwareClass } from '../protocol/hardware-class.ts';
+import type { ClaimRow } from '../db/schema/claims.ts';
+import type { ClaimRepository } from '../repositories/claim.repository.ts';
+import { envelopeProblem } from './records.service.ts';
+import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
+import { cosine, SIMILARITY_THRESHOLD } from './ideas/matcher.ts';
+import type { Embedder } from './ideas/embedder.ts';
+
+export class ClaimsService {
+  constructor(private readonly deps: { claims: ClaimRepository; embedder: Embedder; now?: () => Date }) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  async submit(raw: unknown) {
+    let env;
+    try {
+      env = openEnvelope(raw, CLAIM_SCHEMA, claimPayloadSchema);
+    } catch (err) {
+      if (err instanceof EnvelopeError) throw envelopeProblem(err);
+      throw err;
+    }
+    const p = env.payload;
+    const now = this.now();
+    const created = new Date(p.created_at);
+    const skew = Math.round((created.getTime() - now.getTime()) / 1000);
+    if (Math.abs(skew) > CLAIM_CLOCK_SKEW_S) {
+      throw new ProblemError(422, 'claim-clock-skew', 'Claim out of time', `claim created_at is ${Math.abs(skew)} s ${skew < 0 ? 'behind' : 'ahead of'} the server's clock (at most ${CLAIM_CLOCK_SKEW_S} s allowed); sign a fresh claim`);
+    }
+    const expiresAt = new Date(created.getTime() + p.ttl_s * 1000);
+    if (expiresAt <= now) throw new ProblemError(422, 'claim-expired', 'Claim expired', `claim expired at ${expiresAt.toISOString()}`);
+    const f = ideaFeatures({ description: p.description, diff: p.diff ?? null });
+    const [embedding] = await this.deps.embedder.embed([f.text]);
+    const cls = hardwareClass(p.hardware);
+    const stored = await this.deps.claims.insert({
+      id: env.id,
+      payload: env.canonical,
+      signature: env.signature,
+      publicKey: env.publicKey.trim(),
+      keyFingerprint: env.key.fingerprint,
+      description: p.description,
+      harnessId: p.harness_id,
+      hardwareClass: cls,
+      diffKey: f.diffKey,
+      paramKey: f.paramKey,
+      embeddingModel: this.deps.embedder.model,
+      embedding: JSON.stringify(embedding),
+      createdAt: created,
+      expiresAt,
+    });
+    if (!stored) throw new ProblemError(409, 'claim-replayed', 'Claim replayed', `claim ${env.id} was already submitted; sign a new claim (with a new created_at) to renew it`);
+    const others = (await this.deps.claims.active({ harnessId: p.harness_id, limit: 1000 }, now)).filter((c) => c.keyFingerprint !== env.key.fingerprint);
+    const similar = others.flatMap((c) => {
+      const m = similarity(f, embedding, c, this.deps.embedder.model);
+      return m ? [{ ...claimView(c), ...m }] : [];
+    });
+    similar.sort((a, b) => b.similarity - a.similarity);
+    return { id: env.id, expires_at: expiresAt.toISOString(), hardware_class: cls, similar };
+  }
+
+  async active(scope: { harnessId?: string; hardwareClass?: string; limit: number }) {
+    return { claims: (await this.deps.claims.active(scope, this.now())).map(claimView) };
+  }
+}
+
+/** The same rules as idea matching: equal diff, equal parameter change, or close embeddings without a parameter conflict. */
+function similarity(f: IdeaFeatures, embedding: number[], c: ClaimRow, model: string): { similarity: number; via: 'diff' | 'params' | 'embedding' } | null {
+  if (f.diffKey && f.diffKey === c.diffKey) return { similarity: 1, via: 'diff' };
+  if (f.paramKey && f.paramKey === c.paramKey) return { similarity: 1, via: 'params' };
+  if (f.paramKey && c.paramKey && f.paramKey !== c.paramKey) return null;
+  if (c.embeddingModel !== model) return null;
+  const s = cosine(embedding, JSON.parse(c.embedding) as number[]);
+  return s >= SIMILARITY_THRESHOLD ? { similarity: s, via: 'embedding' } : null;
+}
+
+function claimView(c: ClaimRow) {
+  return {
+    id: c.id,
+    description: c.description,
+    key_fingerprint: c.keyFingerprint,
+    harness_id: c.harnessId,
+    hardware_class: c.hardwareClass,
+    created_at: c.createdAt.toISOString(),
+    expires_at: c.expiresAt.toISOString(),
+  };
+}

@@ -1,0 +1,22 @@
+// The embedding interface idea matching depends on: texts in, unit vectors out, with a stable
+// model id stored beside each vector. Implementations: local-embedder.ts, openai-embedder.ts.
+
+export interface Embedder {
+  /** Stable id stored with each vector, e.g. "local-hash-v1-256"; vectors of different ids never meet. */
+  readonly model: string;
+  readonly dimensions: number;
+  /** Unit-length vectors, one per text, in order. Throws EmbedderError (retryable flag) on failure. */
+  embed(texts: string[]): Promise<number[][]>;
+}
+
+/** An embedding failure; `retryable` when trying again later may succeed (timeouts, 429, 5xx). */
+export class EmbedderError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EmbedderError';
+  }
+}
