@@ -52,7 +52,7 @@ async function measure(database: Database, n: number, queries: number) {
   const services = createServices({ database, embedder });
   await services.ideas.init();
   const t0 = performance.now();
-  await seed(database, n, embedder);
+  const vectors = await seed(database, n, embedder);
   const seedS = ((performance.now() - t0) / 1000).toFixed(1);
   const app = createApp({ services, config: { maxBodyBytes: 1 << 20, maxBatchBodyBytes: 1 << 25 } });
 
@@ -84,11 +84,15 @@ async function measure(database: Database, n: number, queries: number) {
     s = performance.now();
     const exact = await repo.nearestExact(space, v, 10);
     exactMs.push(performance.now() - s);
-    const want = new Set(exact.map((x) => x.recordId));
-    hits += approx.filter((x) => want.has(x.recordId)).length / Math.max(1, exact.length);
+    // Tie-aware: synthetic records repeat phrasings, so many vectors are identical and the
+    // exact top 10 is one arbitrary pick among equals. A result counts when it is as near as
+    // the exact 10th.
+    const bound = exact.length ? exact[exact.length - 1].similarity - 1e-6 : 1;
+    hits += Math.min(exact.length, approx.filter((x) => x.similarity >= bound).length) / Math.max(1, exact.length);
   }
   return {
     seed_s: Number(seedS),
+    vectors,
     p50_ms: pct(lat, 0.5),
     p99_ms: pct(lat, 0.99),
     nearest_p50_ms: pct(nearestMs, 0.5),
@@ -101,6 +105,8 @@ async function measure(database: Database, n: number, queries: number) {
 async function seed(database: Database, n: number, embedder: ReturnType<typeof localEmbedder>) {
   const db = database.db;
   const ideaOf = new Map<string, string>();
+  const indexed = new Set<string>();
+  let embedded = 0;
   const chunk = 1000;
   for (let start = 0; start < n; start += chunk) {
     const exps = Array.from({ length: Math.min(chunk, n - start) }, (_, i) => syntheticExperiment(start + i));
@@ -125,10 +131,19 @@ async function seed(database: Database, n: number, embedder: ReturnType<typeof l
     });
     if (newIdeas.length) await db.insert(ideas).values(newIdeas);
     await db.insert(records).values(rows);
-    await db.insert(recordEmbeddings).values(rows.map((r, i) => ({ recordId: r.id, model: embedder.model, ideaId: r.ideaId, paramKey: r.paramKey, embedding: vectors[i] })));
+    // As IdeaRepository.assign does: a vector already indexed for its idea is not indexed again.
+    const fresh = rows.flatMap((r, i) => {
+      const key = `${r.ideaId}|${r.paramKey}|${vectors[i].join(',')}`;
+      if (indexed.has(key)) return [];
+      indexed.add(key);
+      return [{ recordId: r.id, model: embedder.model, ideaId: r.ideaId, paramKey: r.paramKey, embedding: vectors[i] }];
+    });
+    if (fresh.length) await db.insert(recordEmbeddings).values(fresh);
+    embedded += fresh.length;
     if ((start / chunk) % 10 === 9) process.stderr.write(`  seeded ${start + chunk}/${n}\r`);
   }
-  process.stderr.write('\n');
+  process.stderr.write(`\n  ${embedded} distinct vectors indexed for ${n} records\n`);
+  return embedded;
 }
 
 const pct = (xs: number[], p: number) => {

@@ -14,6 +14,9 @@ import { VERSION } from './version.ts';
 import type { Services } from './services/container.ts';
 import { ideasRoutes } from './routes/ideas.routes.ts';
 import { claimsRoutes } from './routes/claims.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
+import { requestMetrics } from './observability/request-metrics.ts';
+import { accessLog } from './observability/access-log.ts';
 
 export interface AppDeps {
   services: Services;
@@ -22,8 +25,12 @@ export interface AppDeps {
 }
 
 export function createApp({ services, config, logger }: AppDeps) {
-  const app = new OpenAPIHono()
+  const app = new OpenAPIHono();
+  app.use('*', requestMetrics(services.metrics));
+  if (logger) app.use('*', accessLog(logger));
+  app
     .route('/', healthRoutes(services.database, VERSION))
+    .route('/', metricsRoutes(services.metrics))
     .route('/', recordsRoutes(services.records, config))
     .route('/', leaderboardRoutes(services.leaderboard))
     .route('/', ideasRoutes(services.ideas, config.maxBodyBytes))

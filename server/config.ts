@@ -12,6 +12,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Worker threads verifying batch signatures; 0 verifies on the main thread. */
   verifyThreads: number;
+  /** pgvector hnsw.ef_search for idea look-ups. */
+  efSearch: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -32,5 +34,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxBatchBodyBytes: int(env, 'CROSSFORK_MAX_BATCH_BODY_BYTES', 32 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     verifyThreads: int(env, 'CROSSFORK_VERIFY_THREADS', Math.min(availableParallelism(), 8)),
+    efSearch: int(env, 'CROSSFORK_HNSW_EF_SEARCH', 100),
   };
 }

@@ -9,15 +9,16 @@ import { createServices } from './services/container.ts';
 import { embedderFromEnv } from './services/ideas/embedder-config.ts';
 
 const config = loadConfig();
-const logger = pino({ level: config.logLevel });
+// Logs are JSON lines on stdout. Nothing logs request bodies; redaction is a second guard.
+const logger = pino({ level: config.logLevel, redact: { paths: ['*.authorization', '*.token', '*.apiKey', '*.api_key', '*.password', '*.signature', '*.payload'], censor: '[redacted]' } });
 
 const started = Date.now();
-const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, efSearch: config.efSearch });
 logger.info({ driver: database.driver, dataDir: config.databaseUrl ? undefined : config.dataDir, ms: Date.now() - started }, 'database ready');
 
 const verifier = workerVerifier(config.verifyThreads);
 const embedder = embedderFromEnv();
-const services = createServices({ database, verifier, embedder, logger });
+const services = createServices({ database, verifier, embedder, logger, processMetrics: true });
 await services.start();
 logger.info({ embedder: embedder.model }, 'idea assignment running');
 const app = createApp({ services, config, logger });

@@ -24,19 +24,26 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /** pgvector's HNSW candidate list per query (hnsw.ef_search); higher is more exact and slower. */
+  efSearch?: number;
 }
+
+/** pgvector's default of 40 loses recall on collections of near-duplicates (bench: 0.89 at 100k). */
+export const DEFAULT_EF_SEARCH = 100;
 
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 // Any constant works; it only has to be the same for every crossfork process.
 const MIGRATION_LOCK = 0x63726f73;
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  const database = opts.url ? await openPostgres(opts.url, opts.maxConnections ?? 10) : await openPglite(opts.dataDir);
+  const ef = Math.trunc(opts.efSearch ?? DEFAULT_EF_SEARCH);
+  if (!(ef >= 1 && ef <= 1000)) throw new RangeError(`efSearch must be 1..1000, got ${opts.efSearch}`);
+  const database = opts.url ? await openPostgres(opts.url, opts.maxConnections ?? 10, ef) : await openPglite(opts.dataDir, ef);
   await database.ping();
   return database;
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, efSearch: number): Promise<Database> {
   const [{ PGlite }, { vector }, { drizzle }, { migrate }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-pgvector'),
@@ -49,6 +56,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   const db = drizzle(client, { schema }) as unknown as Db;
   // One process owns a PGlite directory, so no lock is needed around migrations.
   await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+  await client.exec(`SET hnsw.ef_search = ${efSearch}`);
   return {
     db,
     driver: 'pglite',
@@ -57,7 +65,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, efSearch: number): Promise<Database> {
   const [{ default: postgres }, { drizzle }, { migrate }] = await Promise.all([
     import('postgres'),
     import('drizzle-orm/postgres-js'),
@@ -73,7 +81,8 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   } finally {
     await migrator.end();
   }
-  const client = postgres(url, { max, onnotice, connect_timeout: 10 });
+  // A startup parameter, so every pooled connection has it without a round trip.
+  const client = postgres(url, { max, onnotice, connect_timeout: 10, connection: { 'hnsw.ef_search': String(efSearch) } });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,

@@ -67,10 +67,17 @@ export class IdeaRepository {
     tx: Db,
   ): Promise<void> {
     await tx.update(records).set({ ideaId: a.ideaId, diffKey: a.diffKey, paramKey: a.paramKey }).where(eq(records.id, a.recordId));
-    await tx
-      .insert(recordEmbeddings)
-      .values({ recordId: a.recordId, model: a.space.model, ideaId: a.ideaId, paramKey: a.paramKey, embedding: a.embedding })
-      .onConflictDoNothing();
+    // A vector identical to one already indexed for this idea adds nothing to matching, and
+    // HNSW graphs lose recall on piles of exact duplicates ("baseline" ×1000): index it once.
+    const v = `[${a.embedding.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
+    await tx.execute(sql`
+      INSERT INTO record_embeddings (record_id, model, idea_id, param_key, embedding)
+      SELECT ${a.recordId}, ${a.space.model}, ${a.ideaId}, ${a.paramKey}, ${v}::vector
+      WHERE NOT EXISTS (
+        SELECT 1 FROM record_embeddings
+        WHERE idea_id = ${a.ideaId} AND model = ${a.space.model} AND embedding = ${v}::vector
+          AND param_key IS NOT DISTINCT FROM ${a.paramKey})
+      ON CONFLICT DO NOTHING`);
   }
 
   async findIdea(id: string): Promise<IdeaRow | undefined> {

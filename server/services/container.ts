@@ -17,6 +17,7 @@ import type { Embedder } from './ideas/embedder.ts';
 import { localEmbedder } from './ideas/local-embedder.ts';
 import { JobRunner, type JobRunnerOptions } from '../jobs/job-runner.ts';
 import { JOB_ASSIGN_IDEA } from '../jobs/kinds.ts';
+import { createMetrics } from '../observability/metrics.ts';
 
 export interface ServiceOptions {
   database: Database;
@@ -26,6 +27,8 @@ export interface ServiceOptions {
   /** Overrides for the idea-assignment runner (tests shorten the backoff). */
   runner?: Partial<Omit<JobRunnerOptions, 'kind' | 'handle'>>;
   now?: () => Date;
+  /** Also export the process's CPU, memory and event-loop metrics (the server does; tests need not). */
+  processMetrics?: boolean;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -41,6 +44,7 @@ export function createServices(o: ServiceOptions) {
     jobs: new JobRepository(db),
     claims: new ClaimRepository(db),
   };
+  const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA], processMetrics: o.processMetrics });
   const ideas = new IdeasService({ db, ideas: repos.ideas, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger });
   const assignments = new JobRunner(repos.jobs, {
     kind: JOB_ASSIGN_IDEA,
@@ -52,9 +56,13 @@ export function createServices(o: ServiceOptions) {
     database: o.database,
     repos,
     embedder,
+    metrics,
     ideas,
     assignments,
-    records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), onStored: () => assignments.poke() }),
+    records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), onStored: (n) => {
+        metrics.recordsIngested(n);
+        assignments.poke();
+      } }),
     leaderboard: new LeaderboardService({ leaderboard: repos.leaderboard }),
     claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now }),
     /** Prepares indexes and starts the background worker. */

@@ -21,6 +21,8 @@ import { recordView } from './record.views.ts';
 /** Other ideas shown beside the match must be at least this similar. */
 const RELATED_MIN_SIMILARITY = 0.5;
 const EXAMPLES_PER_IDEA = 3;
+/** Nearest records a check reads: the matcher's candidates and the related ideas beside them. */
+const RELATED_NEIGHBOURS = 20;
 
 export interface IdeasDeps {
   db: Db;
@@ -71,9 +73,10 @@ export class IdeasService {
     const hw = req.hardware ? describeHardware(req.hardware) : null;
     const caller: Caller = { harnessId: req.harness_id, hardwareClass: hw?.class, memoryGb: hw?.memory_gb };
     const { vector, degraded } = await this.embedQuery(f.text);
-    const index = this.index(this.deps.db, degraded);
+    // One nearest-neighbour query serves both the matcher (its top 10) and the related ideas.
+    const near = degraded ? [] : await this.deps.ideas.nearest(this.space, vector, RELATED_NEIGHBOURS);
+    const index: IdeaIndex = { ...this.index(this.deps.db, degraded), nearest: async (_v, k) => near.slice(0, k) };
     const match = await matchIdea(f, vector, index);
-    const near = degraded ? [] : await index.nearest(vector, 20);
     const related = new Map<string, number>();
     for (const c of near) if (c.similarity >= RELATED_MIN_SIMILARITY && !related.has(c.ideaId)) related.set(c.ideaId, c.similarity);
     const ids = [...new Set([...(match.ideaId ? [match.ideaId] : []), ...related.keys()])].slice(0, limit);

@@ -28,7 +28,7 @@ export class RecordsService {
       jobs: JobRepository;
       verifier: Verifier;
       /** Called after records were committed, to wake the idea-assignment worker. */
-      onStored?: () => void;
+      onStored?: (created: number) => void;
     },
   ) {}
 
@@ -100,7 +100,7 @@ export class RecordsService {
       await this.deps.jobs.enqueue(JOB_ASSIGN_IDEA, [...ids], tx);
       return ids;
     });
-    if (created.size) this.deps.onStored?.();
+    if (created.size) this.deps.onStored?.(created.size);
     return created;
   }
 }

@@ -1,0 +1,45 @@
+// Idea assignment indexes a vector once per idea: exact repeats ("baseline" on every fork) join
+// their idea as evidence without piling duplicate points into the HNSW graph.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { drivers } from '../../helpers/db.ts';
+import { testApp } from '../../helpers/app.ts';
+import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
+import { queryRows } from '../../../server/db/rows.ts';
+import type { Database } from '../../../server/db/client.ts';
+
+describe.each(drivers)('idea repository on $name', (driver) => {
+  let database: Database;
+  let t: ReturnType<typeof testApp>;
+  const alice = newSigner('alice');
+
+  beforeAll(async () => {
+    database = await driver.open();
+    t = testApp(database);
+    await t.init();
+  });
+  afterAll(async () => {
+    await t?.services.stop();
+    await database?.close();
+  });
+
+  const embeddings = async () =>
+    (await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM record_embeddings`))[0].n;
+
+  it('indexes identical vectors of one idea once, and keeps every record as evidence', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await t.post('/v1/records', envelope(makePayload({ description: 'baseline', diff: null, created_at: `2026-11-0${i + 1}T00:00:00Z` }), alice));
+      expect(res.status).toBe(201);
+    }
+    const other = await t.post('/v1/records', envelope(makePayload({ description: 'switch activation from ReLU squared to GeLU', diff: null }), alice));
+    expect(other.status).toBe(201);
+    await t.drain();
+    const page = (await (await t.get('/v1/records?limit=10')).json()) as any;
+    const baseline = page.records.filter((r: any) => r.payload.description === 'baseline');
+    expect(baseline).toHaveLength(3);
+    expect(new Set(baseline.map((r: any) => r.idea_id)).size).toBe(1);
+    expect(await embeddings()).toBe(2);
+    const idea = (await (await t.get(`/v1/ideas/${baseline[0].idea_id}`)).json()) as any;
+    expect(idea.overall.attempts).toBe(3);
+  });
+});
