@@ -17,24 +17,31 @@ import { claimsRoutes } from './routes/claims.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
 import { accessLog } from './observability/access-log.ts';
+import { limitWritesByIp } from './routes/rate-limit.ts';
 
 export interface AppDeps {
   services: Services;
-  config: Pick<ServerConfig, 'maxBodyBytes' | 'maxBatchBodyBytes'>;
+  config: Pick<ServerConfig, 'maxBodyBytes' | 'maxBatchBodyBytes'> & Partial<Pick<ServerConfig, 'trustProxy'>>;
   logger?: Logger;
 }
+
+/** Write endpoints under the per-IP rate limit (the per-key limit is applied by each route). */
+export const WRITE_PATHS = ['/v1/records', '/v1/records/batch', '/v1/claims', '/v1/keys'] as const;
 
 export function createApp({ services, config, logger }: AppDeps) {
   const app = new OpenAPIHono();
   app.use('*', requestMetrics(services.metrics));
   if (logger) app.use('*', accessLog(logger));
+  // Signed writes; `/v1/ideas/check` is a POST but reads.
+  const byIp = limitWritesByIp(services.writeLimiter, { trustProxy: config.trustProxy ?? false });
+  for (const path of WRITE_PATHS) app.use(path, byIp);
   app
     .route('/', healthRoutes(services.database, VERSION))
     .route('/', metricsRoutes(services.metrics))
-    .route('/', recordsRoutes(services.records, config))
+    .route('/', recordsRoutes(services.records, config, services.writeLimiter))
     .route('/', leaderboardRoutes(services.leaderboard))
     .route('/', ideasRoutes(services.ideas, config.maxBodyBytes))
-    .route('/', claimsRoutes(services.claims, config.maxBodyBytes));
+    .route('/', claimsRoutes(services.claims, config.maxBodyBytes, services.writeLimiter));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

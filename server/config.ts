@@ -14,6 +14,10 @@ export interface ServerConfig {
   verifyThreads: number;
   /** pgvector hnsw.ef_search for idea look-ups. */
   efSearch: number;
+  /** Write requests a minute per client IP and per signing key; 0 = unlimited. */
+  rateLimitWrites: number;
+  /** Take the client IP from X-Forwarded-For (set only behind a proxy that writes it). */
+  trustProxy: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -35,5 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.LOG_LEVEL || 'info',
     verifyThreads: int(env, 'CROSSFORK_VERIFY_THREADS', Math.min(availableParallelism(), 8)),
     efSearch: int(env, 'CROSSFORK_HNSW_EF_SEARCH', 100),
+    rateLimitWrites: int(env, 'CROSSFORK_RATE_LIMIT_WRITES', 600),
+    trustProxy: /^(1|true|yes)$/i.test(env.CROSSFORK_TRUST_PROXY ?? ''),
   };
 }

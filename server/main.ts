@@ -18,7 +18,7 @@ logger.info({ driver: database.driver, dataDir: config.databaseUrl ? undefined :
 
 const verifier = workerVerifier(config.verifyThreads);
 const embedder = embedderFromEnv();
-const services = createServices({ database, verifier, embedder, logger, processMetrics: true });
+const services = createServices({ database, verifier, embedder, logger, processMetrics: true, rateLimitWrites: config.rateLimitWrites });
 await services.start();
 logger.info({ embedder: embedder.model }, 'idea assignment running');
 const app = createApp({ services, config, logger });

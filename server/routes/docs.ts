@@ -12,6 +12,7 @@ const REASONS: Record<number, string> = {
   413: 'body too large',
   415: 'body is not JSON',
   422: 'well-formed but invalid (schema, limits, unknown payload type)',
+  429: 'too many write requests from this IP or key; see Retry-After',
   503: 'database unavailable; retry',
 };
 

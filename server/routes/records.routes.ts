@@ -7,21 +7,23 @@ import { recordPayloadSchema } from '../protocol/record.schema.ts';
 import { envelopeSchema } from '../protocol/envelope.schema.ts';
 import { parseQuery, readJson } from './request.ts';
 import { json, problems } from './docs.ts';
+import { limitWritesByKey } from './rate-limit.ts';
+import type { WriteRateLimiter } from '../services/rate-limiter.ts';
 
 export interface RecordsRouteLimits { maxBodyBytes: number; maxBatchBodyBytes: number }
 
 const signedRecord = envelopeSchema.extend({ payload: recordPayloadSchema }).meta({ id: 'SignedRecord' });
 
-export function recordsRoutes(records: RecordsService, limits: RecordsRouteLimits) {
+export function recordsRoutes(records: RecordsService, limits: RecordsRouteLimits, limiter: WriteRateLimiter) {
   const app = new OpenAPIHono();
 
   app.post('/v1/records', async (c) => {
-    const result = await records.submit(await readJson(c, limits.maxBodyBytes));
+    const result = await records.submit(limitWritesByKey(limiter, await readJson(c, limits.maxBodyBytes)));
     return c.json(result, result.duplicate ? 200 : 201);
   });
 
   app.post('/v1/records/batch', async (c) => {
-    const results = await records.submitBatch(await readJson(c, limits.maxBatchBodyBytes));
+    const results = await records.submitBatch(limitWritesByKey(limiter, await readJson(c, limits.maxBatchBodyBytes)));
     return c.json({ results: results.map((r) => (r.status === 'rejected' ? { ...r, error: r.error.toJSON() } : r)) });
   });
 
@@ -36,12 +38,12 @@ export function recordsRoutes(records: RecordsService, limits: RecordsRouteLimit
   reg.registerPath({
     method: 'post', path: '/v1/records', tags: ['records'], summary: 'Submit one signed record',
     request: { body: json(signedRecord) },
-    responses: { 201: { description: 'stored', ...json(createdSchema) }, 200: { description: 'already stored (duplicate: true)', ...json(createdSchema) }, ...problems(400, 401, 413, 415, 422) },
+    responses: { 201: { description: 'stored', ...json(createdSchema) }, 200: { description: 'already stored (duplicate: true)', ...json(createdSchema) }, ...problems(400, 401, 413, 415, 422, 429) },
   });
   reg.registerPath({
     method: 'post', path: '/v1/records/batch', tags: ['records'], summary: 'Submit up to 1,000 signed records; per-item results in input order',
     request: { body: json(z.object({ records: z.array(signedRecord).max(1000) })) },
-    responses: { 200: { description: 'one result per input item', ...json(batchResultSchema) }, ...problems(400, 413, 415, 422) },
+    responses: { 200: { description: 'one result per input item', ...json(batchResultSchema) }, ...problems(400, 413, 415, 422, 429) },
   });
   reg.registerPath({
     method: 'get', path: '/v1/records/{id}', tags: ['records'], summary: 'One record',

@@ -18,6 +18,7 @@ import { localEmbedder } from './ideas/local-embedder.ts';
 import { JobRunner, type JobRunnerOptions } from '../jobs/job-runner.ts';
 import { JOB_ASSIGN_IDEA } from '../jobs/kinds.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { WriteRateLimiter } from './rate-limiter.ts';
 
 export interface ServiceOptions {
   database: Database;
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Also export the process's CPU, memory and event-loop metrics (the server does; tests need not). */
   processMetrics?: boolean;
+  /** Write requests a minute per IP and per key (default 600; 0 = unlimited). */
+  rateLimitWrites?: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -57,6 +60,7 @@ export function createServices(o: ServiceOptions) {
     repos,
     embedder,
     metrics,
+    writeLimiter: new WriteRateLimiter(o.rateLimitWrites ?? 600, o.now ? () => o.now!().getTime() : Date.now),
     ideas,
     assignments,
     records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), onStored: (n) => {

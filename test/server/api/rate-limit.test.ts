@@ -1,0 +1,87 @@
+// Write rate limits: per signing key and per client IP, 429 with Retry-After, nothing stored
+// while limited; reads and checks are not limited; the bucket refills with time.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../server/app.ts';
+import { createServices } from '../../../server/services/container.ts';
+import { WriteRateLimiter } from '../../../server/services/rate-limiter.ts';
+import { drivers } from '../../helpers/db.ts';
+import { TEST_LIMITS } from '../../helpers/app.ts';
+import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
+import type { Database } from '../../../server/db/client.ts';
+
+describe.each(drivers)('write rate limits on $name', (driver) => {
+  let database: Database;
+  let clock = Date.UTC(2026, 10, 23, 12, 0, 0);
+  let services: ReturnType<typeof createServices>;
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    database = await driver.open();
+    services = createServices({ database, rateLimitWrites: 5, now: () => new Date(clock) });
+    app = createApp({ services, config: { ...TEST_LIMITS, trustProxy: true } });
+  });
+  afterAll(async () => {
+    await services?.stop();
+    await database?.close();
+  });
+
+  const post = (path: string, body: unknown, ip: string) =>
+    app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'x-forwarded-for': `${ip}, 10.0.0.1` } });
+
+  it('limits each key to N writes a minute, with Retry-After, storing nothing when refused', async () => {
+    const alice = newSigner('alice');
+    for (let i = 0; i < 5; i++) expect((await post('/v1/records', envelope(makePayload({ description: `a${i}` }), alice), `198.51.100.${i}`)).status).toBe(201);
+    const before = await services.repos.records.count();
+    const refused = await post('/v1/records', envelope(makePayload({ description: 'a5' }), alice), '198.51.100.99');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await refused.json()) as any).detail).toMatch(/more than 5 write requests a minute from this key/);
+    expect(await services.repos.records.count()).toBe(before);
+    // Another key from another IP is unaffected; a batch by the limited key is refused too.
+    expect((await post('/v1/records', envelope(makePayload({ description: 'b0' }), newSigner('bob')), '198.51.100.200')).status).toBe(201);
+    expect((await post('/v1/records/batch', { records: [envelope(makePayload({ description: 'a6' }), alice)] }, '198.51.100.201')).status).toBe(429);
+    // Reads and checks are never limited.
+    expect((await app.request('/v1/records?limit=1')).status).toBe(200);
+    expect((await post('/v1/ideas/check', { description: 'a0' }, '198.51.100.0')).status).toBe(200);
+    // Twelve seconds refill one token at 5 a minute.
+    clock += 12_500;
+    expect((await post('/v1/records', envelope(makePayload({ description: 'a7' }), alice), '198.51.100.202')).status).toBe(201);
+  });
+
+  it('limits each client IP, whatever the keys', async () => {
+    const ip = '203.0.113.7';
+    for (let i = 0; i < 5; i++) expect((await post('/v1/records', envelope(makePayload({ description: `ip${i}` }), newSigner(`k${i}`)), ip)).status).toBe(201);
+    const res = await post('/v1/records', envelope(makePayload({ description: 'ip5' }), newSigner('k5')), ip);
+    expect(res.status).toBe(429);
+    expect(((await res.json()) as any).detail).toMatch(/from this ip/);
+    expect((await post('/v1/claims', {}, ip)).status).toBe(429); // limited before the body is read
+  });
+});
+
+describe('WriteRateLimiter', () => {
+  it('takes nothing from any bucket when one of them is empty', () => {
+    let t = 0;
+    const l = new WriteRateLimiter(2, () => t);
+    l.take(['ip:a', 'key:x']);
+    l.take(['ip:a', 'key:x']);
+    expect(() => l.take(['ip:b', 'key:x'])).toThrow(/from this key/);
+    l.take(['ip:b', 'key:y']); // ip:b kept both tokens
+    l.take(['ip:b', 'key:z']);
+    expect(() => l.take(['ip:b'])).toThrow(/from this ip/);
+    t += 30_000;
+    expect(() => l.take(['ip:b'])).not.toThrow();
+  });
+
+  it('is off at 0', () => {
+    const l = new WriteRateLimiter(0);
+    for (let i = 0; i < 10_000; i++) l.take(['ip:a']);
+  });
+
+  it('counts each key of a batch once', () => {
+    const env = { public_key: 'ssh-ed25519 AAAA alice@host' };
+    expect(WriteRateLimiter.keys({ records: [env, env, { public_key: 'ssh-ed25519 BBBB' }] })).toHaveLength(2);
+    expect(WriteRateLimiter.keys({ ...env, public_key: 'ssh-ed25519 AAAA other-comment' })).toEqual(WriteRateLimiter.keys(env));
+    expect(WriteRateLimiter.keys(null)).toEqual([]);
+  });
+});
