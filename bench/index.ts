@@ -3,6 +3,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   ingest: () => import('./ingest.ts'),
   check: () => import('./check.ts'),
   'ideas-quality': () => import('./ideas-quality.ts'),
+  fuzz: () => import('./fuzz.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);
