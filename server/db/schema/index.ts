@@ -3,3 +3,4 @@ export * from './records.ts';
 export * from './ideas.ts';
 export * from './jobs.ts';
 export * from './claims.ts';
+export * from './revoked-keys.ts';

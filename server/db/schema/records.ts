@@ -1,6 +1,6 @@
 // The `records` table: one signed experiment record, with the columns the server derives.
 import { sql } from 'drizzle-orm';
-import { bigint, doublePrecision, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const records = pgTable(
   'records',
@@ -30,6 +30,11 @@ export const records = pgTable(
     paramKey: text('param_key'),
     // Derived from payload.hardware: compares memory sizes across classes (OOM evidence).
     memoryGb: doublePrecision('memory_gb'),
+    // Implausible: improved on its parent by more than the allowed step. Stored, shown, but off
+    // the leaderboard until another key replicates it within the noise band.
+    flagged: boolean('flagged').notNull().default(false),
+    // Its key was revoked: hidden from every list, aggregate and look-up.
+    hidden: boolean('hidden').notNull().default(false),
   },
   (t) => [
     index('records_seq_idx').on(t.seq),
