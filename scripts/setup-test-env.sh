@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs beyond npm packages: PostgreSQL with
 # pgvector (built from Debian's next-release source package, as this Debian ships no
-# binary). Idempotent. Prints `export TEST_DATABASE_URL=...` lines for the caller to eval.
+# binary), and Debian's python3-torch for the training tests. Idempotent. Prints
+# `export TEST_DATABASE_URL=...` lines for the caller to eval.
 # Needs root for apt-get; without root it only checks and reports what is missing.
 set -euo pipefail
 log() { echo "[setup-test-env] $*" >&2; }
@@ -56,4 +57,10 @@ PORT=$(pg_lsclusters -h | awk -v v="$PG_VER" '$1==v && $2=="main" {print $3}')
 URL="postgres://$ROLE:$PASS@127.0.0.1:${PORT:-5432}/$DB_NAME"
 psql "$URL" -qtAc "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 log "PostgreSQL $PG_VER with pgvector $(psql "$URL" -qtAc "SELECT extversion FROM pg_extension WHERE extname='vector'") ready: $URL"
+
+# 4. Debian's PyTorch and NumPy for the training harness tests (test/training), when missing.
+if ! /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; then
+  log "installing python3-torch python3-numpy (training harness tests)"
+  apt_install python3-torch python3-numpy || log "could not install python3-torch python3-numpy: training tests will be skipped (CI fails them)"
+fi
 echo "export TEST_DATABASE_URL='$URL'" >&3

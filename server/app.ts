@@ -18,10 +18,13 @@ import { metricsRoutes } from './routes/metrics.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
 import { accessLog } from './observability/access-log.ts';
 import { limitWritesByIp } from './routes/rate-limit.ts';
+import { requireAdmin } from './routes/admin-auth.ts';
+import { adminKeysRoutes } from './routes/admin-keys.routes.ts';
+import { webRoutes } from './routes/web.routes.ts';
 
 export interface AppDeps {
   services: Services;
-  config: Pick<ServerConfig, 'maxBodyBytes' | 'maxBatchBodyBytes'> & Partial<Pick<ServerConfig, 'trustProxy'>>;
+  config: Pick<ServerConfig, 'maxBodyBytes' | 'maxBatchBodyBytes'> & Partial<Pick<ServerConfig, 'trustProxy' | 'adminToken'>>;
   logger?: Logger;
 }
 
@@ -35,19 +38,22 @@ export function createApp({ services, config, logger }: AppDeps) {
   // Signed writes; `/v1/ideas/check` is a POST but reads.
   const byIp = limitWritesByIp(services.writeLimiter, { trustProxy: config.trustProxy ?? false });
   for (const path of WRITE_PATHS) app.use(path, byIp);
+  app.use('/v1/admin/*', requireAdmin(config.adminToken));
   app
     .route('/', healthRoutes(services.database, VERSION))
     .route('/', metricsRoutes(services.metrics))
     .route('/', recordsRoutes(services.records, config, services.writeLimiter))
     .route('/', leaderboardRoutes(services.leaderboard))
     .route('/', ideasRoutes(services.ideas, config.maxBodyBytes))
-    .route('/', claimsRoutes(services.claims, config.maxBodyBytes, services.writeLimiter));
+    .route('/', claimsRoutes(services.claims, config.maxBodyBytes, services.writeLimiter))
+    .route('/', adminKeysRoutes(services.revocation, config.maxBodyBytes));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'crossfork API', version: VERSION, description: 'Signed autoresearch experiment records, ideas and leaderboards.' },
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'crossfork API' }));
+  app.route('/', webRoutes()); // the web site (web/dist): its pages and assets
 
   app.notFound((c) => problem(c, new ProblemError(404, 'not-found', 'Not found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {

@@ -18,6 +18,8 @@ export interface ServerConfig {
   rateLimitWrites: number;
   /** Take the client IP from X-Forwarded-For (set only behind a proxy that writes it). */
   trustProxy: boolean;
+  /** Bearer token of `/v1/admin/*`; unset disables those endpoints. */
+  adminToken?: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,5 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     efSearch: int(env, 'CROSSFORK_HNSW_EF_SEARCH', 100),
     rateLimitWrites: int(env, 'CROSSFORK_RATE_LIMIT_WRITES', 600),
     trustProxy: /^(1|true|yes)$/i.test(env.CROSSFORK_TRUST_PROXY ?? ''),
+    adminToken: env.CROSSFORK_ADMIN_TOKEN || undefined,
   };
 }

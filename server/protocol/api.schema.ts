@@ -24,6 +24,7 @@ export const recordViewSchema = z
     delta_val_bpb: z.number().nullable().describe('metrics.val_bpb − parent.val_bpb'),
     received_at: z.string(),
     idea_id: z.string().nullable(),
+    flagged: z.boolean().describe('implausible improvement on its parent, not yet replicated by another key: kept off the leaderboard'),
   })
   .meta({ id: 'Record' });
 

@@ -8,3 +8,11 @@ export const LIMITS = {
   publicKeyChars: 16 * 1024,
   batchRecords: 1_000,
 } as const;
+
+/**
+ * Plausibility of a result (README, "Implausible results"). A record whose val_bpb beats its
+ * parent's by more than `maxStep` in one experiment is stored but flagged, and stays off the
+ * leaderboard until a record by another key in the same idea, harness and hardware class lands
+ * within `noiseBand` of it.
+ */
+export const PLAUSIBILITY = { maxStep: 0.1, noiseBand: 0.005 } as const;

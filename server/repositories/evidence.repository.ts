@@ -51,14 +51,14 @@ export class EvidenceRepository {
     const rows = await this.db
       .select({ ideaId: sql<string>`${records.ideaId}`, harnessId: records.harnessId, hardwareClass: records.hardwareClass, ...aggregates })
       .from(records)
-      .where(inArray(records.ideaId, ideaIds))
+      .where(and(inArray(records.ideaId, ideaIds), eq(records.hidden, false)))
       .groupBy(records.ideaId, records.harnessId, records.hardwareClass);
     return rows.map(numbers);
   }
 
   /** Ideas tried at least `minFailures` times in scope, never kept there; most-tried first. */
   async knownBadIdeas(scope: { harnessId?: string; hardwareClass?: string }, minFailures: number, limit: number): Promise<string[]> {
-    const where: SQL[] = [sql`${records.ideaId} is not null`];
+    const where: SQL[] = [sql`${records.ideaId} is not null`, eq(records.hidden, false)];
     if (scope.harnessId) where.push(eq(records.harnessId, scope.harnessId));
     if (scope.hardwareClass) where.push(eq(records.hardwareClass, scope.hardwareClass));
     const rows = await this.db
@@ -77,7 +77,7 @@ export class EvidenceRepository {
     const rows = await this.db
       .select({ ideaId: sql<string>`${records.ideaId}` })
       .from(records)
-      .where(sql`${records.ideaId} is not null`)
+      .where(and(sql`${records.ideaId} is not null`, eq(records.hidden, false)))
       .groupBy(records.ideaId)
       .orderBy(desc(sql`count(*)`), records.ideaId)
       .limit(limit);
@@ -85,7 +85,7 @@ export class EvidenceRepository {
   }
 
   async recordsOfIdea(ideaId: string, limit: number): Promise<RecordRow[]> {
-    return this.db.select().from(records).where(eq(records.ideaId, ideaId)).orderBy(desc(records.createdAt)).limit(limit);
+    return this.db.select().from(records).where(and(eq(records.ideaId, ideaId), eq(records.hidden, false))).orderBy(desc(records.createdAt)).limit(limit);
   }
 
   async examples(ideaIds: string[], perIdea: number): Promise<Map<string, string[]>> {
@@ -94,7 +94,7 @@ export class EvidenceRepository {
     const rows = await this.db
       .selectDistinct({ ideaId: sql<string>`${records.ideaId}`, description: records.description })
       .from(records)
-      .where(inArray(records.ideaId, ideaIds))
+      .where(and(inArray(records.ideaId, ideaIds), eq(records.hidden, false)))
       .limit(ideaIds.length * perIdea * 4);
     for (const r of rows) {
       const list = out.get(r.ideaId) ?? [];

@@ -21,6 +21,7 @@ export class LeaderboardRepository {
         contributors: sql<number>`count(distinct ${records.keyFingerprint})::int`,
       })
       .from(records)
+      .where(eq(records.hidden, false))
       .groupBy(records.harnessId)
       .orderBy(sql`count(*) desc`, records.harnessId);
     return rows.map((r) => ({ ...r, records: Number(r.records), contributors: Number(r.contributors) }));
@@ -35,17 +36,17 @@ export class LeaderboardRepository {
         keeps: sql<number>`count(*) filter (where ${records.status} = 'keep')::int`,
       })
       .from(records)
-      .where(eq(records.harnessId, harnessId))
+      .where(and(eq(records.harnessId, harnessId), eq(records.hidden, false)))
       .groupBy(records.hardwareClass);
     return rows.map((r) => ({ ...r, records: Number(r.records), contributors: Number(r.contributors), keeps: Number(r.keeps) }));
   }
 
-  /** The lowest-val_bpb keep of each hardware class (earliest wins a tie). */
+  /** The lowest-val_bpb keep of each hardware class (earliest wins a tie); flagged and hidden records never rank. */
   async bestKeeps(harnessId: string): Promise<RecordRow[]> {
     return this.db
       .selectDistinctOn([records.hardwareClass])
       .from(records)
-      .where(and(eq(records.harnessId, harnessId), eq(records.status, 'keep'), sql`${records.valBpb} is not null`))
+      .where(and(eq(records.harnessId, harnessId), eq(records.status, 'keep'), sql`${records.valBpb} is not null`, eq(records.flagged, false), eq(records.hidden, false)))
       .orderBy(asc(records.hardwareClass), asc(records.valBpb), asc(records.createdAt), asc(records.seq));
   }
 
@@ -58,7 +59,7 @@ export class LeaderboardRepository {
                  min(val_bpb) OVER (PARTITION BY hardware_class ORDER BY created_at, seq
                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best_before
           FROM records
-          WHERE harness_id = ${harnessId} AND status = 'keep' AND val_bpb IS NOT NULL
+          WHERE harness_id = ${harnessId} AND status = 'keep' AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden
         ) k
         WHERE best_before IS NULL OR val_bpb < best_before
         ORDER BY hardware_class, created_at, seq`,

@@ -27,7 +27,7 @@ export class RecordRepository {
   }
 
   async findById(id: string): Promise<RecordRow | undefined> {
-    const [row] = await this.db.select().from(records).where(eq(records.id, id)).limit(1);
+    const [row] = await this.db.select().from(records).where(and(eq(records.id, id), eq(records.hidden, false))).limit(1);
     return row;
   }
 
@@ -37,7 +37,7 @@ export class RecordRepository {
   }
 
   async list(filter: RecordFilter): Promise<RecordRow[]> {
-    const where: SQL[] = [];
+    const where: SQL[] = [eq(records.hidden, false)];
     if (filter.harnessId) where.push(eq(records.harnessId, filter.harnessId));
     if (filter.hardwareClass) where.push(eq(records.hardwareClass, filter.hardwareClass));
     if (filter.status) where.push(eq(records.status, filter.status));
@@ -46,7 +46,7 @@ export class RecordRepository {
     return this.db
       .select()
       .from(records)
-      .where(where.length ? and(...where) : undefined)
+      .where(and(...where))
       .orderBy(desc(records.seq))
       .limit(filter.limit);
   }

@@ -19,6 +19,8 @@ import { JobRunner, type JobRunnerOptions } from '../jobs/job-runner.ts';
 import { JOB_ASSIGN_IDEA } from '../jobs/kinds.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { WriteRateLimiter } from './rate-limiter.ts';
+import { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
+import { RevocationService } from './revocation.service.ts';
 
 export interface ServiceOptions {
   database: Database;
@@ -46,6 +48,7 @@ export function createServices(o: ServiceOptions) {
     evidence: new EvidenceRepository(db),
     jobs: new JobRepository(db),
     claims: new ClaimRepository(db),
+    revoked: new RevokedKeyRepository(db),
   };
   const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA], processMetrics: o.processMetrics });
   const ideas = new IdeasService({ db, ideas: repos.ideas, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger });
@@ -63,10 +66,11 @@ export function createServices(o: ServiceOptions) {
     writeLimiter: new WriteRateLimiter(o.rateLimitWrites ?? 600, o.now ? () => o.now!().getTime() : Date.now),
     ideas,
     assignments,
-    records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), onStored: (n) => {
+    records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), revoked: repos.revoked, onStored: (n) => {
         metrics.recordsIngested(n);
         assignments.poke();
       } }),
+    revocation: new RevocationService({ revoked: repos.revoked, logger: o.logger }),
     leaderboard: new LeaderboardService({ leaderboard: repos.leaderboard }),
     claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now }),
     /** Prepares indexes and starts the background worker. */

@@ -17,6 +17,7 @@ import { matchIdea, type IdeaIndex } from './ideas/matcher.ts';
 import { EmbedderError, type Embedder } from './ideas/embedder.ts';
 import { inScope, KNOWN_BAD_MIN_FAILURES, summarise, verdictFor, type Caller, type Verdict } from './verdict.ts';
 import { recordView } from './record.views.ts';
+import { PLAUSIBILITY } from '../protocol/limits.ts';
 
 /** Other ideas shown beside the match must be at least this similar. */
 const RELATED_MIN_SIMILARITY = 0.5;
@@ -63,6 +64,8 @@ export class IdeasService {
           await this.deps.ideas.createIdea({ id: ideaId, description: row.description, paramKey: f.paramKey, foundingRecordId: row.id }, tx);
         }
         await this.deps.ideas.assign({ recordId: row.id, ideaId, diffKey: f.diffKey, paramKey: f.paramKey, space: this.space, embedding: vectors[i] }, tx);
+        // A replication by another key makes an implausible result plausible (PLAUSIBILITY).
+        await this.deps.ideas.confirmReplications(row.id, PLAUSIBILITY.noiseBand, tx);
       }
     });
   }
@@ -136,8 +139,9 @@ export class IdeasService {
     const byId = new Map(ideas.map((i) => [i.id, i]));
     return ids.flatMap((id) => {
       const idea = byId.get(id);
-      if (!idea) return [];
       const rows = evidence.filter((e) => e.ideaId === id);
+      // An idea whose every record is hidden (revoked keys) is not shown.
+      if (!idea || rows.length === 0) return [];
       const summary: IdeaSummary = {
         id,
         description: idea.description,

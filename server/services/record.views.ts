@@ -4,6 +4,7 @@ import type { OpenedEnvelope } from '../protocol/envelope.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { RecordView } from '../protocol/api.schema.ts';
 import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
+import { PLAUSIBILITY } from '../protocol/limits.ts';
 
 /** The row to store for a verified record: the server derives class and delta, never trusts them. */
 export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
@@ -11,6 +12,7 @@ export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
   const parentBpb = p.parent?.val_bpb ?? null;
   const bpb = p.metrics.val_bpb;
   const hw = describeHardware(p.hardware);
+  const delta = bpb !== null && parentBpb !== null ? round(bpb - parentBpb) : null;
   return {
     id: env.id,
     payload: env.canonical,
@@ -25,7 +27,8 @@ export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
     description: p.description,
     valBpb: bpb,
     parentValBpb: parentBpb,
-    deltaValBpb: bpb !== null && parentBpb !== null ? round(bpb - parentBpb) : null,
+    deltaValBpb: delta,
+    flagged: delta !== null && delta < -PLAUSIBILITY.maxStep,
     forkId: p.fork.id,
     createdAt: new Date(p.created_at),
   };
@@ -48,5 +51,6 @@ export function recordView(row: RecordRow): RecordView {
     delta_val_bpb: row.deltaValBpb,
     received_at: row.receivedAt.toISOString(),
     idea_id: row.ideaId,
+    flagged: row.flagged,
   };
 }

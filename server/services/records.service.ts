@@ -12,6 +12,7 @@ import type { NewRecordRow } from '../db/schema/records.ts';
 import type { RecordFilter, RecordRepository } from '../repositories/record.repository.ts';
 import { notFound, ProblemError } from '../errors.ts';
 import { recordRow, recordView } from './record.views.ts';
+import type { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
 
 export interface SubmitResult { id: string; duplicate: boolean; record: RecordView }
 export type BatchItem =
@@ -27,6 +28,8 @@ export class RecordsService {
       records: RecordRepository;
       jobs: JobRepository;
       verifier: Verifier;
+      /** Revoked keys may not write (their records are hidden). */
+      revoked?: Pick<RevokedKeyRepository, 'revokedAmong'>;
       /** Called after records were committed, to wake the idea-assignment worker. */
       onStored?: (created: number) => void;
     },
@@ -35,6 +38,7 @@ export class RecordsService {
   /** Verifies and stores one envelope; resolves only once the row is committed. */
   async submit(raw: unknown): Promise<SubmitResult> {
     const row = recordRow(openRecord(raw));
+    if ((await this.revoked([row])).size) throw keyRevoked(row.keyFingerprint);
     const created = await this.store([row]);
     const stored = await this.deps.records.findById(row.id);
     if (!stored) throw new Error(`record ${row.id} vanished after insert`);
@@ -65,6 +69,12 @@ export class RecordsService {
       if (!outcome.ok) return { id: item.id, status: 'rejected', error: envelopeProblem(new EnvelopeError('bad-signature', outcome.message)) };
       return recordRow({ ...item, key: outcome.key });
     });
+    const revoked = await this.revoked(results.filter((r): r is NewRecordRow => 'payload' in r));
+    if (revoked.size) {
+      for (const [i, r] of results.entries()) {
+        if ('payload' in r && revoked.has(r.keyFingerprint)) results[i] = { id: r.id!, status: 'rejected', error: keyRevoked(r.keyFingerprint) };
+      }
+    }
     const rows = results.filter((r): r is NewRecordRow => 'payload' in r);
     const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
     const created = await this.store(unique);
@@ -92,6 +102,11 @@ export class RecordsService {
     return { records: page.map(recordView), next_cursor: more ? encodeCursor(page[page.length - 1].seq) : null };
   }
 
+  private async revoked(rows: NewRecordRow[]): Promise<Set<string>> {
+    if (!this.deps.revoked || rows.length === 0) return new Set();
+    return this.deps.revoked.revokedAmong([...new Set(rows.map((r) => r.keyFingerprint))]);
+  }
+
   /** Inserts the rows and their idea-assignment jobs in one transaction (nothing lost between them). */
   private async store(rows: NewRecordRow[]): Promise<Set<string>> {
     const created = await this.deps.db.transaction(async (txRaw) => {
@@ -103,6 +118,10 @@ export class RecordsService {
     if (created.size) this.deps.onStored?.(created.size);
     return created;
   }
+}
+
+function keyRevoked(fingerprint: string): ProblemError {
+  return new ProblemError(403, 'key-revoked', 'Key revoked', `the key ${fingerprint} was revoked by an administrator; its records are hidden and it may not publish`);
 }
 
 function isParsed(item: BatchItem | ParsedEnvelope<RecordPayload>): item is ParsedEnvelope<RecordPayload> {
