@@ -1,6 +1,7 @@
 // Claims: a signed "I am about to try this" with a TTL, so agents spread out instead of
 // racing on the same idea. Answers with the other keys' active claims on similar ideas.
 import { ProblemError } from '../errors.ts';
+import type { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
 import { EnvelopeError, openEnvelope } from '../protocol/envelope.ts';
 import { CLAIM_CLOCK_SKEW_S, CLAIM_SCHEMA, claimPayloadSchema } from '../protocol/claim.schema.ts';
 import { hardwareClass } from '../protocol/hardware-class.ts';
@@ -12,7 +13,9 @@ import { cosine, SIMILARITY_THRESHOLD } from './ideas/matcher.ts';
 import type { Embedder } from './ideas/embedder.ts';
 
 export class ClaimsService {
-  constructor(private readonly deps: { claims: ClaimRepository; embedder: Embedder; now?: () => Date }) {}
+  constructor(
+    private readonly deps: { claims: ClaimRepository; embedder: Embedder; now?: () => Date; revoked?: Pick<RevokedKeyRepository, 'revokedAmong'> },
+  ) {}
 
   private now(): Date {
     return this.deps.now?.() ?? new Date();
@@ -25,6 +28,9 @@ export class ClaimsService {
     } catch (err) {
       if (err instanceof EnvelopeError) throw envelopeProblem(err);
       throw err;
+    }
+    if ((await this.deps.revoked?.revokedAmong([env.key.fingerprint]))?.size) {
+      throw new ProblemError(403, 'key-revoked', 'Key revoked', `the key ${env.key.fingerprint} was revoked by an administrator and may not claim`);
     }
     const p = env.payload;
     const now = this.now();

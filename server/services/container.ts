@@ -72,7 +72,7 @@ export function createServices(o: ServiceOptions) {
       } }),
     revocation: new RevocationService({ revoked: repos.revoked, logger: o.logger }),
     leaderboard: new LeaderboardService({ leaderboard: repos.leaderboard }),
-    claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now }),
+    claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now, revoked: repos.revoked }),
     /** Prepares indexes and starts the background worker. */
     async start() {
       await ideas.init();

@@ -72,6 +72,9 @@ describe.each(drivers)('admin key revocation on $name', (driver) => {
     expect(batch.results.map((r: any) => r.status)).toEqual(['rejected', 'created']);
     expect(batch.results[0].error.status).toBe(403);
     expect(await services.repos.records.count()).toBe(3); // spam (hidden), real, fine
+    const claim = { schema: 'crossfork.claim/v1', created_at: new Date().toISOString(), description: 'more spam', diff: null, harness_id: HARNESS_ID, hardware: makePayload().hardware, ttl_s: 600 };
+    expect((await post('/v1/claims', envelope(claim, spammer))).status).toBe(403);
+    expect(await services.repos.claims.count()).toBe(0);
 
     const list = (await (await app.request('/v1/admin/keys/revoked', { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as any;
     expect(list.keys).toEqual([expect.objectContaining({ key_fingerprint: fp, reason: 'spam' })]);
