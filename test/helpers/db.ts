@@ -15,22 +15,33 @@ if (!url) {
   console.warn('[test] TEST_DATABASE_URL is not set: native PostgreSQL tests are skipped; run `npm test` to set it up');
 }
 
-/** A fresh, migrated, empty database on the native server; dropped when closed. */
-async function freshPostgres(): Promise<Database> {
+/** An empty database on the native server (not yet migrated) and how to drop it. */
+export async function freshPostgresUrl(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `crossfork_t_${randomBytes(6).toString('hex')}`;
   const admin = postgres(url!, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
   await admin.end();
   const dbUrl = new URL(url!);
   dbUrl.pathname = `/${name}`;
-  const database = await openDatabase({ url: dbUrl.toString(), maxConnections: 4 });
+  return {
+    url: dbUrl.toString(),
+    drop: async () => {
+      const admin2 = postgres(url!, { max: 1, onnotice: () => {} });
+      await admin2.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin2.end();
+    },
+  };
+}
+
+/** A fresh, migrated, empty database on the native server; dropped when closed. */
+async function freshPostgres(): Promise<Database> {
+  const fresh = await freshPostgresUrl();
+  const database = await openDatabase({ url: fresh.url, maxConnections: 4 });
   return {
     ...database,
     close: async () => {
       await database.close();
-      const admin2 = postgres(url!, { max: 1, onnotice: () => {} });
-      await admin2.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin2.end();
+      await fresh.drop();
     },
   };
 }
