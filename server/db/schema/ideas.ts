@@ -1,6 +1,6 @@
 // Ideas (one change, however often tried) and the record embeddings they are matched by.
 import { sql } from 'drizzle-orm';
-import { index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { anyVector } from './vector.ts';
 
 export const ideas = pgTable('ideas', {
@@ -23,6 +23,31 @@ export const recordEmbeddings = pgTable(
     embedding: anyVector('embedding').notNull(),
   },
   (t) => [primaryKey({ columns: [t.recordId, t.model] }), index('record_embeddings_idea_idx').on(t.ideaId)],
+);
+
+/**
+ * Evidence per (idea, harness, hardware class), recomputed from `records` whenever a record
+ * joins an idea or a key is revoked or restored, so a check reads a few rows however often
+ * an idea was tried. Hidden records never count.
+ */
+export const ideaEvidence = pgTable(
+  'idea_evidence',
+  {
+    ideaId: text('idea_id').notNull(),
+    harnessId: text('harness_id').notNull(),
+    hardwareClass: text('hardware_class').notNull(),
+    attempts: integer('attempts').notNull(),
+    keeps: integer('keeps').notNull(),
+    discards: integer('discards').notNull(),
+    crashes: integer('crashes').notNull(),
+    oomCrashes: integer('oom_crashes').notNull(),
+    maxOomMemoryGb: doublePrecision('max_oom_memory_gb'),
+    contributors: integer('contributors').notNull(),
+    medianDelta: doublePrecision('median_delta'),
+    minDelta: doublePrecision('min_delta'),
+    maxDelta: doublePrecision('max_delta'),
+  },
+  (t) => [primaryKey({ columns: [t.ideaId, t.harnessId, t.hardwareClass] }), index('idea_evidence_scope_idx').on(t.harnessId, t.hardwareClass)],
 );
 
 export type IdeaRow = typeof ideas.$inferSelect;

@@ -41,7 +41,8 @@ export const records = pgTable(
     index('records_board_idx').on(t.harnessId, t.hardwareClass, t.status, t.valBpb),
     index('records_key_idx').on(t.keyFingerprint, t.seq),
     index('records_class_idx').on(t.hardwareClass, t.seq),
-    index('records_idea_idx').on(t.ideaId),
+    // Serves idea look-ups, an idea's records in order, and evidence recomputation.
+    index('records_idea_idx').on(t.ideaId, t.seq),
     index('records_diff_key_idx').on(t.diffKey),
     index('records_param_key_idx').on(t.paramKey),
   ],
