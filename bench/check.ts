@@ -15,6 +15,7 @@ import { ideaFeatures } from '../server/services/ideas/features.ts';
 import { localEmbedder } from '../server/services/ideas/local-embedder.ts';
 import { describeHardware } from '../server/protocol/hardware-class.ts';
 import { IdeaRepository } from '../server/repositories/idea.repository.ts';
+import { EvidenceRepository } from '../server/repositories/evidence.repository.ts';
 import { benchDatabaseUrl } from './databases.ts';
 import { syntheticExperiment } from './synthetic.ts';
 
@@ -142,7 +143,11 @@ async function seed(database: Database, n: number, embedder: ReturnType<typeof l
     embedded += fresh.length;
     if ((start / chunk) % 10 === 9) process.stderr.write(`  seeded ${start + chunk}/${n}\r`);
   }
-  process.stderr.write(`\n  ${embedded} distinct vectors indexed for ${n} records\n`);
+  // As the assignment job does: the evidence of every idea, computed once here.
+  const ideaIds = [...ideaOf.values()];
+  const evidence = new EvidenceRepository(db);
+  for (let i = 0; i < ideaIds.length; i += 200) await evidence.refresh(ideaIds.slice(i, i + 200));
+  process.stderr.write(`\n  ${embedded} distinct vectors indexed for ${n} records in ${ideaIds.length} ideas\n`);
   return embedded;
 }
 

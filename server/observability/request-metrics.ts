@@ -10,7 +10,7 @@ export function requestMetrics(metrics: Metrics): MiddlewareHandler {
     try {
       await next();
     } finally {
-      const route = routePath(c, -1);
+      const route = routePath(c); // after next(): the handler that answered
       const label = !route || route === '*' || route === '/*' ? 'unmatched' : route;
       metrics.observe(c.req.method, label, c.res.status, (performance.now() - start) / 1000);
     }

@@ -1,8 +1,10 @@
-// Aggregate SQL over records grouped by idea: the evidence behind verdicts, known-bad lists
-// and idea pages (attempts, outcomes, contributors, delta val_bpb distribution).
+// The evidence behind verdicts, known-bad lists and idea pages (attempts, outcomes,
+// contributors, delta val_bpb distribution): kept in idea_evidence, recomputed from records.
 import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type RecordRow } from '../db/schema/records.ts';
+import { ideaEvidence } from '../db/schema/ideas.ts';
+import { queryRows } from '../db/rows.ts';
 
 export interface EvidenceRow {
   ideaId: string;
@@ -23,19 +25,6 @@ export interface EvidenceRow {
 
 export const OOM_PATTERN = '(\\moom\\M|out of memory|outofmemory|cuda error: out of memory|memory exhausted)';
 
-const aggregates = {
-  attempts: sql<number>`count(*)::int`,
-  keeps: sql<number>`count(*) filter (where ${records.status} = 'keep')::int`,
-  discards: sql<number>`count(*) filter (where ${records.status} = 'discard')::int`,
-  crashes: sql<number>`count(*) filter (where ${records.status} = 'crash')::int`,
-  oomCrashes: sql<number>`count(*) filter (where ${records.status} = 'crash' and ${records.description} ~* ${OOM_PATTERN})::int`,
-  maxOomMemoryGb: sql<number | null>`max(${records.memoryGb}) filter (where ${records.status} = 'crash' and ${records.description} ~* ${OOM_PATTERN})`,
-  contributors: sql<number>`count(distinct ${records.keyFingerprint})::int`,
-  medianDelta: sql<number | null>`percentile_cont(0.5) within group (order by ${records.deltaValBpb})`,
-  minDelta: sql<number | null>`min(${records.deltaValBpb})`,
-  maxDelta: sql<number | null>`max(${records.deltaValBpb})`,
-};
-
 function numbers<T extends Record<string, unknown>>(row: T): T {
   const out: Record<string, unknown> = { ...row };
   for (const [k, v] of Object.entries(out)) if (typeof v === 'string' && k !== 'ideaId' && k !== 'harnessId' && k !== 'hardwareClass') out[k] = Number(v);
@@ -45,29 +34,57 @@ function numbers<T extends Record<string, unknown>>(row: T): T {
 export class EvidenceRepository {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Recomputes the evidence rows of these ideas from their visible records (inside the
+   * caller's transaction: assignment, revocation). Cost grows with the ideas' sizes, off the
+   * request path; readers then touch a few rows.
+   */
+  async refresh(ideaIds: string[], tx: Db = this.db): Promise<void> {
+    const ids = [...new Set(ideaIds)];
+    if (ids.length === 0) return;
+    await tx.delete(ideaEvidence).where(inArray(ideaEvidence.ideaId, ids));
+    await tx.execute(sql`
+      INSERT INTO idea_evidence (idea_id, harness_id, hardware_class, attempts, keeps, discards, crashes, oom_crashes,
+                                 max_oom_memory_gb, contributors, median_delta, min_delta, max_delta)
+      SELECT idea_id, harness_id, hardware_class, count(*)::int,
+             (count(*) FILTER (WHERE status = 'keep'))::int, (count(*) FILTER (WHERE status = 'discard'))::int,
+             (count(*) FILTER (WHERE status = 'crash'))::int,
+             (count(*) FILTER (WHERE status = 'crash' AND description ~* ${OOM_PATTERN}))::int,
+             max(memory_gb) FILTER (WHERE status = 'crash' AND description ~* ${OOM_PATTERN}),
+             count(DISTINCT key_fingerprint)::int,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY delta_val_bpb), min(delta_val_bpb), max(delta_val_bpb)
+      FROM records WHERE idea_id IN ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`} AND NOT hidden
+      GROUP BY idea_id, harness_id, hardware_class`);
+  }
+
+  /** Ideas with evidence from this key's records (to refresh when the key is revoked or restored). */
+  async ideasOfKey(keyFingerprint: string, tx: Db = this.db): Promise<string[]> {
+    const rows = await tx
+      .selectDistinct({ ideaId: sql<string>`${records.ideaId}` })
+      .from(records)
+      .where(and(eq(records.keyFingerprint, keyFingerprint), sql`${records.ideaId} is not null`));
+    return rows.map((r) => r.ideaId);
+  }
+
   /** Evidence per (idea, harness, hardware class) for the given ideas. */
   async byIdeas(ideaIds: string[]): Promise<EvidenceRow[]> {
     if (ideaIds.length === 0) return [];
-    const rows = await this.db
-      .select({ ideaId: sql<string>`${records.ideaId}`, harnessId: records.harnessId, hardwareClass: records.hardwareClass, ...aggregates })
-      .from(records)
-      .where(and(inArray(records.ideaId, ideaIds), eq(records.hidden, false)))
-      .groupBy(records.ideaId, records.harnessId, records.hardwareClass);
+    const rows = await this.db.select().from(ideaEvidence).where(inArray(ideaEvidence.ideaId, ideaIds));
     return rows.map(numbers);
   }
 
   /** Ideas tried at least `minFailures` times in scope, never kept there; most-tried first. */
   async knownBadIdeas(scope: { harnessId?: string; hardwareClass?: string }, minFailures: number, limit: number): Promise<string[]> {
-    const where: SQL[] = [sql`${records.ideaId} is not null`, eq(records.hidden, false)];
-    if (scope.harnessId) where.push(eq(records.harnessId, scope.harnessId));
-    if (scope.hardwareClass) where.push(eq(records.hardwareClass, scope.hardwareClass));
+    const where: SQL[] = [];
+    if (scope.harnessId) where.push(eq(ideaEvidence.harnessId, scope.harnessId));
+    if (scope.hardwareClass) where.push(eq(ideaEvidence.hardwareClass, scope.hardwareClass));
     const rows = await this.db
-      .select({ ideaId: sql<string>`${records.ideaId}` })
-      .from(records)
-      .where(and(...where))
-      .groupBy(records.ideaId)
-      .having(sql`count(*) filter (where ${records.status} = 'keep') = 0 and count(*) filter (where ${records.status} <> 'keep') >= ${minFailures}`)
-      .orderBy(desc(sql`count(*)`), records.ideaId)
+      .select({ ideaId: ideaEvidence.ideaId })
+      .from(ideaEvidence)
+      .where(where.length ? and(...where) : undefined)
+      .groupBy(ideaEvidence.ideaId)
+      .having(sql`sum(${ideaEvidence.keeps}) = 0 and sum(${ideaEvidence.attempts}) >= ${minFailures}`)
+      .orderBy(desc(sql`sum(${ideaEvidence.attempts})`), ideaEvidence.ideaId)
       .limit(limit);
     return rows.map((r) => r.ideaId);
   }
@@ -75,11 +92,10 @@ export class EvidenceRepository {
   /** The most-tried ideas overall (the idea list without a query). */
   async topIdeas(limit: number): Promise<string[]> {
     const rows = await this.db
-      .select({ ideaId: sql<string>`${records.ideaId}` })
-      .from(records)
-      .where(and(sql`${records.ideaId} is not null`, eq(records.hidden, false)))
-      .groupBy(records.ideaId)
-      .orderBy(desc(sql`count(*)`), records.ideaId)
+      .select({ ideaId: ideaEvidence.ideaId })
+      .from(ideaEvidence)
+      .groupBy(ideaEvidence.ideaId)
+      .orderBy(desc(sql`sum(${ideaEvidence.attempts})`), ideaEvidence.ideaId)
       .limit(limit);
     return rows.map((r) => r.ideaId);
   }
@@ -88,18 +104,23 @@ export class EvidenceRepository {
     return this.db.select().from(records).where(and(eq(records.ideaId, ideaId), eq(records.hidden, false))).orderBy(desc(records.createdAt)).limit(limit);
   }
 
+  /** Up to `perIdea` distinct descriptions of each idea's earliest visible records. */
   async examples(ideaIds: string[], perIdea: number): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
     if (!ideaIds.length) return out;
-    const rows = await this.db
-      .selectDistinct({ ideaId: sql<string>`${records.ideaId}`, description: records.description })
-      .from(records)
-      .where(and(inArray(records.ideaId, ideaIds), eq(records.hidden, false)))
-      .limit(ideaIds.length * perIdea * 4);
+    // A bounded look at each idea's first records through (idea_id, seq), however big the idea.
+    const rows = await queryRows<{ idea_id: string; description: string }>(
+      this.db,
+      sql`SELECT i.id AS idea_id, r.description
+          FROM unnest(${sql`ARRAY[${sql.join(ideaIds.map((id) => sql`${id}`), sql`, `)}]::text[]`}) AS i(id)
+          CROSS JOIN LATERAL (
+            SELECT description FROM records WHERE idea_id = i.id AND NOT hidden ORDER BY seq LIMIT ${perIdea * 4}
+          ) r`,
+    );
     for (const r of rows) {
-      const list = out.get(r.ideaId) ?? [];
-      if (list.length < perIdea) list.push(r.description);
-      out.set(r.ideaId, list);
+      const list = out.get(r.idea_id) ?? [];
+      if (list.length < perIdea && !list.includes(r.description)) list.push(r.description);
+      out.set(r.idea_id, list);
     }
     return out;
   }

@@ -8,8 +8,8 @@ export class RevokedKeyRepository {
   constructor(private readonly db: Db) {}
 
   /** Revokes a key and hides its records, in one transaction. Returns the records hidden. */
-  async revoke(keyFingerprint: string, reason: string): Promise<number> {
-    return this.db.transaction(async (tx) => {
+  async revoke(keyFingerprint: string, reason: string, db: Db = this.db): Promise<number> {
+    return db.transaction(async (tx) => {
       await tx.insert(revokedKeys).values({ keyFingerprint, reason }).onConflictDoUpdate({ target: revokedKeys.keyFingerprint, set: { reason } });
       const hidden = await tx.update(records).set({ hidden: true }).where(eq(records.keyFingerprint, keyFingerprint)).returning({ id: records.id });
       return hidden.length;
@@ -17,8 +17,8 @@ export class RevokedKeyRepository {
   }
 
   /** Lifts a revocation and shows the key's records again. Returns the records shown. */
-  async restore(keyFingerprint: string): Promise<number> {
-    return this.db.transaction(async (tx) => {
+  async restore(keyFingerprint: string, db: Db = this.db): Promise<number> {
+    return db.transaction(async (tx) => {
       await tx.delete(revokedKeys).where(eq(revokedKeys.keyFingerprint, keyFingerprint));
       const shown = await tx.update(records).set({ hidden: false }).where(eq(records.keyFingerprint, keyFingerprint)).returning({ id: records.id });
       return shown.length;

@@ -70,7 +70,7 @@ export function createServices(o: ServiceOptions) {
         metrics.recordsIngested(n);
         assignments.poke();
       } }),
-    revocation: new RevocationService({ revoked: repos.revoked, logger: o.logger }),
+    revocation: new RevocationService({ db, revoked: repos.revoked, evidence: repos.evidence, logger: o.logger }),
     leaderboard: new LeaderboardService({ leaderboard: repos.leaderboard }),
     claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now, revoked: repos.revoked }),
     /** Prepares indexes and starts the background worker. */

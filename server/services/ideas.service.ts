@@ -55,6 +55,7 @@ export class IdeasService {
       const tx = txRaw as unknown as Db;
       await this.deps.ideas.lockAssignment(tx);
       const index = this.index(tx);
+      const touched = new Set<string>();
       for (const [i, row] of rows.entries()) {
         const f = features[i];
         const match = await matchIdea(f, vectors[i], index);
@@ -66,7 +67,9 @@ export class IdeasService {
         await this.deps.ideas.assign({ recordId: row.id, ideaId, diffKey: f.diffKey, paramKey: f.paramKey, space: this.space, embedding: vectors[i] }, tx);
         // A replication by another key makes an implausible result plausible (PLAUSIBILITY).
         await this.deps.ideas.confirmReplications(row.id, PLAUSIBILITY.noiseBand, tx);
+        touched.add(ideaId);
       }
+      await this.deps.evidence.refresh([...touched], tx);
     });
   }
 

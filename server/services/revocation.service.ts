@@ -1,24 +1,36 @@
 // Key revocation by an administrator: the key's records disappear from every list, aggregate and
 // look-up (kept in the database, so a restore brings them back), and its writes are refused.
 import type { Logger } from 'pino';
+import type { Db } from '../db/client.ts';
 import type { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
+import type { EvidenceRepository } from '../repositories/evidence.repository.ts';
 
 export class RevocationService {
-  constructor(private readonly deps: { revoked: RevokedKeyRepository; logger?: Logger }) {}
+  constructor(private readonly deps: { db: Db; revoked: RevokedKeyRepository; evidence: EvidenceRepository; logger?: Logger }) {}
 
   async revoke(keyFingerprint: string, reason: string) {
-    const n = await this.deps.revoked.revoke(keyFingerprint, reason);
+    const n = await this.change(keyFingerprint, (tx) => this.deps.revoked.revoke(keyFingerprint, reason, tx));
     this.deps.logger?.warn({ key: keyFingerprint, records: n }, 'key revoked');
     return { key_fingerprint: keyFingerprint, revoked: true, records_affected: n };
   }
 
   async restore(keyFingerprint: string) {
-    const n = await this.deps.revoked.restore(keyFingerprint);
+    const n = await this.change(keyFingerprint, (tx) => this.deps.revoked.restore(keyFingerprint, tx));
     this.deps.logger?.warn({ key: keyFingerprint, records: n }, 'key restored');
     return { key_fingerprint: keyFingerprint, revoked: false, records_affected: n };
   }
 
   async list() {
     return (await this.deps.revoked.list()).map((r) => ({ key_fingerprint: r.keyFingerprint, reason: r.reason, revoked_at: r.revokedAt.toISOString() }));
+  }
+
+  /** Hides or shows the key's records and recomputes the evidence of their ideas, atomically. */
+  private async change(keyFingerprint: string, apply: (tx: Db) => Promise<number>): Promise<number> {
+    return this.deps.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const n = await apply(tx);
+      await this.deps.evidence.refresh(await this.deps.evidence.ideasOfKey(keyFingerprint, tx), tx);
+      return n;
+    });
   }
 }
