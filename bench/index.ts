@@ -3,7 +3,9 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   ingest: () => import('./ingest.ts'),
   check: () => import('./check.ts'),
   'ideas-quality': () => import('./ideas-quality.ts'),
+  web: () => import('./web.ts'),
   fuzz: () => import('./fuzz.ts'),
+  load: () => import('./load.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -63,4 +63,10 @@ if ! /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; then
   log "installing python3-torch python3-numpy (training harness tests)"
   apt_install python3-torch python3-numpy || log "could not install python3-torch python3-numpy: training tests will be skipped (CI fails them)"
 fi
+
+# 5. Debian's Chromium for the browser tests (test/web, through playwright-core), when missing.
+if [ ! -x /usr/bin/chromium ]; then
+  log "installing Chromium for the browser tests"
+  apt_install chromium || log "could not install chromium: browser tests will be skipped (CI fails them)"
+fi
 echo "export TEST_DATABASE_URL='$URL'" >&3

@@ -70,8 +70,9 @@ export function webRoutes(distDir: string = DEFAULT_WEB_DIST) {
 
   // Any other path a browser asks for: the site's own "page not found", with status 404.
   // API paths keep their problem+json 404 (app.notFound).
-  app.get('*', async (c) => {
-    if (API_PATHS.test(c.req.path) || !/text\/html/.test(c.req.header('accept') ?? '')) return c.notFound();
+  // Mount this last: it answers browsers' GETs of paths nothing before it handled.
+  app.get('*', async (c, next) => {
+    if (API_PATHS.test(c.req.path) || !/text\/html/.test(c.req.header('accept') ?? '')) return next();
     const res = await page(c);
     return res.status === 200 ? new Response(res.body, { status: 404, headers: res.headers }) : res;
   });

@@ -1,0 +1,135 @@
+// Load benchmark: D seconds of mixed traffic (ingest, check, leaderboard, lists, ideas, pages)
+// from C concurrent clients against a real server process on native PostgreSQL. Reports
+// throughput, p50 / p99 per endpoint, errors (target 0) and the server's peak RSS, beside a
+// baseline measured in the same run: the same clients on GET /healthz alone.
+//   npm run bench -- load [--seconds 60] [--concurrency 16] [--seed-records 5000]
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { benchDatabaseUrl } from './databases.ts';
+import { startServer, type ServerProcess } from '../test/helpers/server-process.ts';
+import { envelope, HARNESS_ID, makePayload, newSigner } from '../test/helpers/records.ts';
+import { syntheticExperiment } from './synthetic.ts';
+
+interface Op { name: string; weight: number; run(url: string): Promise<Response> }
+
+export async function run(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { seconds: { type: 'string', default: '60' }, concurrency: { type: 'string', default: '16' }, 'seed-records': { type: 'string', default: '5000' } },
+  });
+  const seconds = Number(values.seconds);
+  const concurrency = Number(values.concurrency);
+  const seedN = Number(values['seed-records']);
+
+  const signers = Array.from({ length: 16 }, (_, i) => newSigner(`load${i}`));
+  let counter = 0;
+  const record = () => {
+    const e = syntheticExperiment(counter++);
+    return envelope(makePayload({ description: e.description, hardware: e.hardware, status: e.status, metrics: { val_bpb: e.valBpb } }), signers[counter % signers.length]);
+  };
+  console.log(`load: signing ${seedN} seed records and a pool for ${seconds} s of ingest…`);
+  const seed = Array.from({ length: seedN }, record);
+  const pool = Array.from({ length: Math.max(20_000, seconds * 400) }, record);
+  let poolNext = 0;
+  const take = (n: number) => {
+    const out = pool.slice(poolNext, poolNext + n);
+    poolNext += n;
+    return out.length === n ? out : Array.from({ length: n }, record);
+  };
+
+  const server = await startServer({ DATABASE_URL: await benchDatabaseUrl('crossfork_bench_load'), LOG_LEVEL: 'warn', CROSSFORK_RATE_LIMIT_WRITES: '0' }, 60_000);
+  try {
+    for (let i = 0; i < seed.length; i += 500) await post(server.url, '/v1/records/batch', { records: seed.slice(i, i + 500) });
+    await waitForIdeas(server.url);
+    const someId = ((await (await fetch(`${server.url}/v1/records?limit=1`)).json()) as any).records[0].id as string;
+    const ideaId = ((await (await fetch(`${server.url}/v1/ideas?limit=1`)).json()) as any).ideas[0]?.id as string;
+    const web = (await fetch(`${server.url}/`)).headers.get('content-type')?.includes('text/html') ?? false;
+    let q = 0;
+    const ops: Op[] = [
+      { name: 'POST /v1/records/batch (10)', weight: 10, run: (u) => post(u, '/v1/records/batch', { records: take(10) }) },
+      { name: 'POST /v1/records', weight: 10, run: (u) => post(u, '/v1/records', take(1)[0]) },
+      { name: 'POST /v1/ideas/check', weight: 30, run: (u) => { const e = syntheticExperiment(5_000_000 + q++); return post(u, '/v1/ideas/check', { description: e.description, hardware: e.hardware, harness_id: HARNESS_ID }); } },
+      { name: 'GET /v1/leaderboard', weight: 15, run: (u) => fetch(`${u}/v1/leaderboard?harness=${HARNESS_ID}`) },
+      { name: 'GET /v1/records', weight: 10, run: (u) => fetch(`${u}/v1/records?limit=50`) },
+      { name: 'GET /v1/records/{id}', weight: 5, run: (u) => fetch(`${u}/v1/records/${someId}`) },
+      { name: 'GET /v1/ideas?q=', weight: 5, run: (u) => fetch(`${u}/v1/ideas?q=${encodeURIComponent('raise the matrix learning rate')}`) },
+      { name: 'GET /v1/ideas/{id}', weight: 5, run: (u) => fetch(`${u}/v1/ideas/${ideaId}`) },
+      { name: 'GET /v1/known-bad (md)', weight: 5, run: (u) => fetch(`${u}/v1/known-bad?harness=${HARNESS_ID}`, { headers: { accept: 'text/markdown' } }) },
+      ...(web ? [{ name: 'GET / (page)', weight: 5, run: (u: string) => fetch(`${u}/`) }] : []),
+    ];
+
+    const baseline = await drive(server, [{ name: 'GET /healthz', weight: 1, run: (u) => fetch(`${u}/healthz`) }], Math.min(10, seconds), concurrency);
+    const mixed = await drive(server, ops, seconds, concurrency);
+    const rss = peakRssMb(server);
+
+    console.log(`\nbaseline GET /healthz: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.byOp[0].p50} ms, p99 ${baseline.byOp[0].p99} ms`);
+    console.log(`mixed: ${mixed.total} requests in ${seconds} s = ${mixed.rps.toFixed(0)} req/s (${(mixed.rps / baseline.rps).toFixed(2)}× the healthz baseline), errors ${mixed.errors}, peak RSS ${rss ?? '?'} MB`);
+    console.log('  endpoint                          count    p50 ms   p99 ms  errors');
+    for (const o of mixed.byOp) console.log(`  ${o.name.padEnd(32)} ${String(o.count).padStart(6)}  ${String(o.p50).padStart(7)}  ${String(o.p99).padStart(7)}  ${String(o.errors).padStart(6)}`);
+    const ingested = ((await (await fetch(`${server.url}/metrics`)).text()).match(/^crossfork_records_ingested_total (\S+)/m) ?? [])[1];
+    console.log(`  records ingested (from /metrics): ${ingested}`);
+    console.log(JSON.stringify({ bench: 'load', seconds, concurrency, baseline_rps: Math.round(baseline.rps), rps: Math.round(mixed.rps), errors: mixed.errors, peak_rss_mb: rss, endpoints: mixed.byOp }));
+    if (mixed.errors) process.exitCode = 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function post(url: string, path: string, body: unknown): Promise<Response> {
+  return fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+async function waitForIdeas(url: string) {
+  for (let i = 0; i < 600; i++) {
+    const m = (await (await fetch(`${url}/metrics`)).text()).match(/^crossfork_job_queue_depth\{kind="assign-idea"\} (\S+)/m);
+    if (m && Number(m[1]) === 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function drive(server: ServerProcess, ops: Op[], seconds: number, concurrency: number) {
+  const total = ops.reduce((s, o) => s + o.weight, 0);
+  const lat = new Map(ops.map((o) => [o.name, [] as number[]]));
+  const errs = new Map(ops.map((o) => [o.name, 0]));
+  let i = 0;
+  const pick = () => {
+    // Deterministic weighted round robin: the mix is the same every run.
+    let x = (i++ * 7919) % total;
+    for (const o of ops) if ((x -= o.weight) < 0) return o;
+    return ops[0];
+  };
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const op = pick();
+        const s = performance.now();
+        try {
+          const res = await op.run(server.url);
+          await res.arrayBuffer();
+          if (!res.ok) errs.set(op.name, errs.get(op.name)! + 1);
+        } catch {
+          errs.set(op.name, errs.get(op.name)! + 1);
+        }
+        lat.get(op.name)!.push(performance.now() - s);
+      }
+    }),
+  );
+  const byOp = ops.map((o) => {
+    const xs = lat.get(o.name)!.sort((a, b) => a - b);
+    const at = (p: number) => (xs.length ? Number(xs[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(1)) : null);
+    return { name: o.name, count: xs.length, p50: at(0.5), p99: at(0.99), errors: errs.get(o.name)! };
+  });
+  const count = byOp.reduce((s, o) => s + o.count, 0);
+  return { total: count, rps: count / seconds, errors: byOp.reduce((s, o) => s + o.errors, 0), byOp };
+}
+
+/** The server process's peak resident set (VmHWM), Linux only. */
+function peakRssMb(server: ServerProcess): number | null {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
