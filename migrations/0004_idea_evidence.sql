@@ -19,10 +19,11 @@ DROP INDEX "records_idea_idx";--> statement-breakpoint
 CREATE INDEX "idea_evidence_scope_idx" ON "idea_evidence" USING btree ("harness_id","hardware_class");--> statement-breakpoint
 CREATE INDEX "records_idea_idx" ON "records" USING btree ("idea_id","seq");--> statement-breakpoint
 -- Backfill for databases that already hold assigned records (the service keeps it current).
-INSERT INTO "idea_evidence" SELECT "idea_id", "harness_id", "hardware_class", count(*)::int,
+INSERT INTO "idea_evidence" SELECT "idea_id", coalesce("harness_id", ''), coalesce("hardware_class", ''), count(*)::int,
   (count(*) FILTER (WHERE "status" = 'keep'))::int, (count(*) FILTER (WHERE "status" = 'discard'))::int,
   (count(*) FILTER (WHERE "status" = 'crash'))::int,
   (count(*) FILTER (WHERE "status" = 'crash' AND "description" ~* '(\moom\M|out of memory|outofmemory|cuda error: out of memory|memory exhausted)'))::int,
   max("memory_gb") FILTER (WHERE "status" = 'crash' AND "description" ~* '(\moom\M|out of memory|outofmemory|cuda error: out of memory|memory exhausted)'),
   count(DISTINCT "key_fingerprint")::int, percentile_cont(0.5) WITHIN GROUP (ORDER BY "delta_val_bpb"), min("delta_val_bpb"), max("delta_val_bpb")
-FROM "records" WHERE "idea_id" IS NOT NULL AND NOT "hidden" GROUP BY 1, 2, 3;
+FROM "records" WHERE "idea_id" IS NOT NULL AND NOT "hidden"
+GROUP BY GROUPING SETS (("idea_id", "harness_id", "hardware_class"), ("idea_id"));

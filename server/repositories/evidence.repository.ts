@@ -1,6 +1,6 @@
 // The evidence behind verdicts, known-bad lists and idea pages (attempts, outcomes,
 // contributors, delta val_bpb distribution): kept in idea_evidence, recomputed from records.
-import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type RecordRow } from '../db/schema/records.ts';
 import { ideaEvidence } from '../db/schema/ideas.ts';
@@ -22,6 +22,9 @@ export interface EvidenceRow {
   minDelta: number | null;
   maxDelta: number | null;
 }
+
+/** harness_id and hardware_class of an idea's all-records row in idea_evidence. */
+const TOTAL = '';
 
 export const OOM_PATTERN = '(\\moom\\M|out of memory|outofmemory|cuda error: out of memory|memory exhausted)';
 
@@ -46,7 +49,7 @@ export class EvidenceRepository {
     await tx.execute(sql`
       INSERT INTO idea_evidence (idea_id, harness_id, hardware_class, attempts, keeps, discards, crashes, oom_crashes,
                                  max_oom_memory_gb, contributors, median_delta, min_delta, max_delta)
-      SELECT idea_id, harness_id, hardware_class, count(*)::int,
+      SELECT idea_id, coalesce(harness_id, ''), coalesce(hardware_class, ''), count(*)::int,
              (count(*) FILTER (WHERE status = 'keep'))::int, (count(*) FILTER (WHERE status = 'discard'))::int,
              (count(*) FILTER (WHERE status = 'crash'))::int,
              (count(*) FILTER (WHERE status = 'crash' AND description ~* ${OOM_PATTERN}))::int,
@@ -54,7 +57,7 @@ export class EvidenceRepository {
              count(DISTINCT key_fingerprint)::int,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY delta_val_bpb), min(delta_val_bpb), max(delta_val_bpb)
       FROM records WHERE idea_id IN ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`} AND NOT hidden
-      GROUP BY idea_id, harness_id, hardware_class`);
+      GROUP BY GROUPING SETS ((idea_id, harness_id, hardware_class), (idea_id))`);
   }
 
   /** Ideas with evidence from this key's records (to refresh when the key is revoked or restored). */
@@ -66,11 +69,17 @@ export class EvidenceRepository {
     return rows.map((r) => r.ideaId);
   }
 
-  /** Evidence per (idea, harness, hardware class) for the given ideas. */
-  async byIdeas(ideaIds: string[]): Promise<EvidenceRow[]> {
-    if (ideaIds.length === 0) return [];
-    const rows = await this.db.select().from(ideaEvidence).where(inArray(ideaEvidence.ideaId, ideaIds));
-    return rows.map(numbers);
+  /**
+   * Evidence per (idea, harness, hardware class) for the given ideas, and each idea's distinct
+   * contributors over all its records (keys repeat across classes, so rows cannot be summed).
+   */
+  async byIdeas(ideaIds: string[]): Promise<{ rows: EvidenceRow[]; contributors: Map<string, number> }> {
+    if (ideaIds.length === 0) return { rows: [], contributors: new Map() };
+    const all = (await this.db.select().from(ideaEvidence).where(inArray(ideaEvidence.ideaId, ideaIds))).map(numbers);
+    return {
+      rows: all.filter((r) => r.hardwareClass !== TOTAL),
+      contributors: new Map(all.filter((r) => r.hardwareClass === TOTAL).map((r) => [r.ideaId, r.contributors])),
+    };
   }
 
   /** Ideas tried at least `minFailures` times in scope, never kept there; most-tried first. */
@@ -81,7 +90,7 @@ export class EvidenceRepository {
     const rows = await this.db
       .select({ ideaId: ideaEvidence.ideaId })
       .from(ideaEvidence)
-      .where(where.length ? and(...where) : undefined)
+      .where(and(ne(ideaEvidence.hardwareClass, TOTAL), ...where))
       .groupBy(ideaEvidence.ideaId)
       .having(sql`sum(${ideaEvidence.keeps}) = 0 and sum(${ideaEvidence.attempts}) >= ${minFailures}`)
       .orderBy(desc(sql`sum(${ideaEvidence.attempts})`), ideaEvidence.ideaId)
@@ -94,6 +103,7 @@ export class EvidenceRepository {
     const rows = await this.db
       .select({ ideaId: ideaEvidence.ideaId })
       .from(ideaEvidence)
+      .where(eq(ideaEvidence.hardwareClass, TOTAL))
       .groupBy(ideaEvidence.ideaId)
       .orderBy(desc(sql`sum(${ideaEvidence.attempts})`), ideaEvidence.ideaId)
       .limit(limit);

@@ -142,7 +142,7 @@ export class IdeasService {
     const byId = new Map(ideas.map((i) => [i.id, i]));
     return ids.flatMap((id) => {
       const idea = byId.get(id);
-      const rows = evidence.filter((e) => e.ideaId === id);
+      const rows = evidence.rows.filter((e) => e.ideaId === id);
       // An idea whose every record is hidden (revoked keys) is not shown.
       if (!idea || rows.length === 0) return [];
       const summary: IdeaSummary = {
@@ -150,7 +150,7 @@ export class IdeasService {
         description: idea.description,
         param_key: idea.paramKey,
         examples: examples.get(id) ?? [],
-        overall: summarise(rows),
+        overall: summarise(rows, evidence.contributors.get(id)),
         by_class: rows.map((r) => ({ harness_id: r.harnessId, hardware_class: r.hardwareClass, ...summarise([r]) })),
       };
       return [{ summary, rows }];

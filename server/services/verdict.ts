@@ -25,7 +25,7 @@ export interface Caller {
 export const KNOWN_BAD_MIN_FAILURES = 2;
 
 /** Sums evidence rows (one per harness × class); the median is the attempt-weighted median of medians. */
-export function summarise(rows: EvidenceRow[]): Outcome {
+export function summarise(rows: EvidenceRow[], distinctContributors?: number): Outcome {
   const sum = (f: (r: EvidenceRow) => number) => rows.reduce((a, r) => a + f(r), 0);
   const deltas = rows.filter((r) => r.medianDelta !== null);
   const weighted = deltas.flatMap((r) => Array(Math.min(r.attempts, 1000)).fill(r.medianDelta as number)).sort((a, b) => a - b);
@@ -37,8 +37,9 @@ export function summarise(rows: EvidenceRow[]): Outcome {
     discards: sum((r) => r.discards),
     crashes: sum((r) => r.crashes),
     oom_crashes: sum((r) => r.oomCrashes),
-    // Distinct keys can repeat across classes: the largest per-row count is a lower bound.
-    contributors: rows.length ? Math.max(...rows.map((r) => r.contributors)) : 0,
+    // Keys repeat across rows: the caller passes the distinct count when it has it; else the
+    // largest per-row count (exact for one row, a lower bound otherwise).
+    contributors: distinctContributors ?? (rows.length ? Math.max(...rows.map((r) => r.contributors)) : 0),
     delta_val_bpb: {
       median: weighted.length ? weighted[Math.floor((weighted.length - 1) / 2)] : null,
       min: mins.length ? Math.min(...mins) : null,

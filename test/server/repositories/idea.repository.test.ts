@@ -42,4 +42,20 @@ describe.each(drivers)('idea repository on $name', (driver) => {
     const idea = (await (await t.get(`/v1/ideas/${baseline[0].idea_id}`)).json()) as any;
     expect(idea.overall.attempts).toBe(3);
   });
+
+  it('counts an idea\'s distinct contributors across classes, not the largest class', async () => {
+    const [a, b, c] = [newSigner('a'), newSigner('b'), newSigner('c')];
+    const A100 = { accelerator: 'cuda', device_name: 'NVIDIA A100-SXM4-80GB', device_count: 1, memory_mb: 81920 } as const;
+    const tries = [[a, undefined], [b, undefined], [b, A100], [c, A100]] as const;
+    for (const [i, [signer, hardware]] of tries.entries()) {
+      const res = await t.post('/v1/records', envelope(makePayload({ description: 'use SwiGLU in the MLP', diff: null, created_at: `2026-11-1${i}T00:00:00Z`, ...(hardware ? { hardware } : {}) }), signer));
+      expect(res.status).toBe(201);
+    }
+    await t.drain();
+    const page = (await (await t.get('/v1/records?limit=20')).json()) as any;
+    const ideaId = page.records.find((r: any) => r.payload.description === 'use SwiGLU in the MLP').idea_id;
+    const idea = (await (await t.get(`/v1/ideas/${ideaId}`)).json()) as any;
+    expect(idea.overall).toMatchObject({ attempts: 4, contributors: 3 });
+    expect(idea.by_class.map((x: any) => x.contributors).sort()).toEqual([2, 2]);
+  });
 });
