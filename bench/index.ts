@@ -6,6 +6,8 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   web: () => import('./web.ts'),
   fuzz: () => import('./fuzz.ts'),
   load: () => import('./load.ts'),
+  loop: () => import('./loop.ts'),
+  import: () => import('./import.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

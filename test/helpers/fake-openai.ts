@@ -44,6 +44,10 @@ export class FakeOpenAI {
     push: (response: ChatResponse, opts: { latencyMs?: number } = {}) => {
       this.chatScript.push({ response, latencyMs: opts.latencyMs ?? 0 });
     },
+    /** Drops the answers not yet used. */
+    clear: () => {
+      this.chatScript.length = 0;
+    },
     requests: (): ChatRequest[] =>
       this.requests.filter((r) => route(r.path) === '/chat/completions').map((r) => r.body),
   };

@@ -1,0 +1,203 @@
+// The command line: commander parses, each command is loaded lazily from commands/ and returns
+// data; nothing here prints or exits (index.ts does).
+import { Command, CommanderError, Option } from 'commander';
+import { CliError } from './lib/errors.ts';
+import { makeContext, type Context } from './lib/context.ts';
+import type { CommandResult } from './lib/result.ts';
+
+type Run = (ctx: Context) => Promise<CommandResult>;
+type Opts = Record<string, any>;
+
+const HARDWARE_OPTIONS = (c: Command) =>
+  c
+    .option('--device <name>', 'device name, e.g. "NVIDIA H100 80GB HBM3" (default: detected)')
+    .option('--memory-mb <n>', 'memory of one device in MiB (default: detected)')
+    .option('--accelerator <kind>', 'cuda | rocm | mps | mlx | cpu | other (default: detected)')
+    .option('--device-count <n>', 'number of devices (default: detected, else 1)');
+
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+/** Parses argv and returns the command to run, or null when commander printed help. Throws CliError(2) on usage errors. */
+export function parse(argv: string[], io: { out: (s: string) => void; err: (s: string) => void }): { run: Run; global: Opts } | null {
+  let chosen: { run: Run; global: Opts } | null = null;
+  const program = new Command('crossfork')
+    .description('Share your autoresearch experiments as signed records, and consult everyone else\'s before the next one.')
+    .option('--json', 'print exactly one JSON document on stdout')
+    .option('--server <url>', 'crossfork server (default: $CROSSFORK_SERVER, then config, then http://127.0.0.1:8787)')
+    .option('-q, --quiet', 'no progress or notes on stderr')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
+    .showSuggestionAfterError()
+    .addHelpText('after', examples(['crossfork init --yes', 'crossfork import', 'crossfork check "increase MATRIX_LR to 0.05"', 'crossfork program >> program.md']));
+
+  const on = (cmd: Command, load: () => Promise<{ default: (ctx: Context, args: any, opts: any) => Promise<CommandResult> }>) =>
+    cmd.action((...a: any[]) => {
+      const self = a[a.length - 1] as Command;
+      const args = a.slice(0, -2);
+      const opts = self.opts();
+      chosen = { global: program.opts(), run: async (ctx) => (await load()).default(ctx, args, opts) };
+    });
+
+  on(
+    program
+      .command('init')
+      .description('choose the key that signs your records (an existing SSH key, or a new ed25519 key made for crossfork)')
+      .option('-y, --yes', 'make (or reuse) a crossfork ed25519 key without questions')
+      .option('--key <path>', 'use this existing SSH private key; signing goes through `ssh-keygen -Y sign` (ssh-agent and passphrases work)')
+      .addHelpText('after', examples(['crossfork init --yes', 'crossfork init --key ~/.ssh/id_ed25519 --server https://crossfork.example.org'])),
+    () => import('./commands/init.ts'),
+  );
+  on(
+    HARDWARE_OPTIONS(
+      program
+        .command('import')
+        .description('publish every experiment of a fork: results.tsv rows with their train.py diffs from git (discarded commits too)')
+        .option('--repo <dir>', 'the fork checkout', '.')
+        .option('--results <file>', 'results.tsv (default: <repo>/results.tsv)')
+        .option('--dry-run', 'show what would be published; sign and send nothing'),
+    )
+      .option('--agent-model <name>', 'the model that ran the experiments')
+      .option('--agent-tool <name>', 'the agent tool (claude-code, codex, …)')
+      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork')
+      .option('--harness-name <name>', 'harness name', 'autoresearch')
+      .option('--time-budget <s>', 'training time budget in seconds (default: TIME_BUDGET in prepare.py, else 300)')
+      .option('--fork-id <id>', 'override the fork id (default: a hash of the origin URL or of the first commit and path)')
+      .option('--fork-url <url>', 'publish the fork\'s URL (not published by default)')
+      .addHelpText('after', examples(['crossfork import', 'crossfork import --repo ~/autoresearch --dry-run', 'crossfork import --device "RTX 4090" --memory-mb 24564 --accelerator cuda --json'])),
+    () => import('./commands/import.ts'),
+  );
+  on(
+    HARDWARE_OPTIONS(
+      program
+        .command('watch')
+        .description('follow results.tsv while an agent runs its loop and publish each new row within seconds')
+        .option('--repo <dir>', 'the fork checkout', '.')
+        .option('--results <file>', 'results.tsv (default: <repo>/results.tsv)')
+        .option('--interval <ms>', 'how often to look at the file', '1000'),
+    )
+      .option('--agent-model <name>', 'the model that runs the experiments')
+      .option('--agent-tool <name>', 'the agent tool')
+      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork')
+      .option('--fork-id <id>', 'override the fork id')
+      .addHelpText('after', examples(['crossfork watch', 'crossfork watch --repo ~/autoresearch --agent-tool codex'])),
+    () => import('./commands/watch.ts'),
+  );
+  on(
+    HARDWARE_OPTIONS(
+      program
+        .command('publish')
+        .description('publish one experiment, from flags or from a run.log (for agents, after each experiment)')
+        .option('--repo <dir>', 'the fork checkout', '.')
+        .option('-d, --description <text>', 'what the experiment tried')
+        .addOption(new Option('--status <status>', 'keep | discard | crash (default: crash when the run.log has no val_bpb)').choices(['keep', 'discard', 'crash']))
+        .option('--val-bpb <x>', 'validation bits per byte (default: from --run-log)')
+        .option('--run-log <file>', 'the run.log that train.py printed: val_bpb and the other metrics are read from it')
+        .option('--commit <hash>', 'the experiment commit (default: HEAD)')
+        .option('--parent-val-bpb <x>', 'the parent\'s val_bpb (default: the best keep in results.tsv)'),
+    )
+      .option('--agent-model <name>', 'the model that ran the experiment')
+      .option('--agent-tool <name>', 'the agent tool')
+      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork')
+      .option('--fork-id <id>', 'override the fork id')
+      .addHelpText('after', examples(['crossfork publish --run-log run.log --status keep -d "increase MATRIX_LR to 0.05"', 'crossfork publish --status crash -d "double depth (OOM)"'])),
+    () => import('./commands/publish.ts'),
+  );
+  on(
+    program.command('sync').description('deliver the records queued in the outbox').addHelpText('after', examples(['crossfork sync', 'crossfork sync --json'])),
+    () => import('./commands/sync.ts'),
+  );
+  on(
+    HARDWARE_OPTIONS(
+      program
+        .command('check')
+        .description('was this idea tried, on hardware like mine, and how did it go?')
+        .argument('<idea>', 'the idea, in words')
+        .option('--diff <file>', 'the diff of train.py you are about to try')
+        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
+        .option('--harness-id <sha256>', 'harness id (default: SHA-256 of prepare.py)'),
+    ).addHelpText('after', examples(['crossfork check "increase MATRIX_LR from 0.04 to 0.05"', 'git diff train.py > /tmp/d && crossfork check "swiglu" --diff /tmp/d --json'])),
+    () => import('./commands/check.ts'),
+  );
+  on(
+    HARDWARE_OPTIONS(
+      program
+        .command('known-bad')
+        .description('ideas tried at least twice on this hardware class and never kept')
+        .addOption(new Option('--format <format>', 'md (ready to paste into a prompt) or json').choices(['md', 'json']).default('md'))
+        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
+        .option('--harness-id <sha256>', 'harness id (default: SHA-256 of prepare.py)')
+        .option('--hardware-class <class>', 'hardware class (default: derived by the server from this machine)')
+        .option('--all-hardware', 'every hardware class')
+        .option('--limit <n>', 'at most this many ideas', '50'),
+    ).addHelpText('after', examples(['crossfork known-bad', 'crossfork known-bad --format json --all-hardware'])),
+    () => import('./commands/known-bad.ts'),
+  );
+  on(
+    program
+      .command('leaderboard')
+      .description('best val_bpb per hardware class')
+      .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
+      .option('--harness-id <sha256>', 'harness id (default: the harness with the most records)')
+      .addHelpText('after', examples(['crossfork leaderboard', 'crossfork leaderboard --json'])),
+    () => import('./commands/leaderboard.ts'),
+  );
+  on(
+    HARDWARE_OPTIONS(
+      program
+        .command('claim')
+        .description('reserve an idea while it trains, so other agents can see it is in flight')
+        .argument('<idea>', 'the idea, in words')
+        .option('--diff <file>', 'the diff of train.py')
+        .option('--ttl <s>', 'how long the claim lasts, ≤ 3600 s', '900')
+        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
+        .option('--harness-id <sha256>', 'harness id (default: SHA-256 of prepare.py)'),
+    ).addHelpText('after', examples(['crossfork claim "increase MATRIX_LR to 0.05" --ttl 600'])),
+    () => import('./commands/claim.ts'),
+  );
+  on(
+    program.command('program').description('print a program.md section that tells an agent to check before and publish after each experiment').addHelpText('after', examples(['crossfork program >> program.md'])),
+    () => import('./commands/program.ts'),
+  );
+  on(
+    program.command('mcp').description('an MCP server over stdio: check_idea, known_bad, leaderboard, publish_result').addHelpText('after', examples(['claude mcp add crossfork -- npx crossfork mcp'])),
+    () => import('./commands/mcp.ts'),
+  );
+  on(
+    HARDWARE_OPTIONS(
+      program
+        .command('run')
+        .description('run the autoresearch loop on this machine: baseline, then propose (an OpenAI-compatible model) → check → claim → commit → train → keep or reset → results.tsv → publish')
+        .option('--repo <dir>', 'an autoresearch-shaped repository (train.py, prepare.py)', '.')
+        .option('--model <name>', 'chat model that proposes changes (default: $CROSSFORK_MODEL)')
+        .option('--base-url <url>', 'OpenAI-compatible API base URL (default: $OPENAI_BASE_URL; key from $OPENAI_API_KEY)')
+        .option('--max-experiments <n>', 'stop after n experiments (the baseline not counted)')
+        .option('--hours <h>', 'stop after h hours')
+        .option('--train-cmd <cmd>', 'the training command, run in the repo; output goes to run.log', 'uv run train.py')
+        .option('--timeout <s>', 'kill a training run after s seconds (it counts as a crash)', '600')
+        .option('--max-asks <n>', 'times the model is asked again for one experiment (bad answers, known-bad ideas)', '5')
+        .option('--no-pipeline', 'do not prepare the next proposal while an experiment trains'),
+    ).addHelpText('after', examples([
+      'crossfork run --model gpt-5 --max-experiments 20',
+      'OPENAI_BASE_URL=http://localhost:11434/v1 crossfork run --model qwen3-coder --hours 8',
+      'crossfork run --repo training --train-cmd "python3 train.py" --timeout 900 --json',
+    ])),
+    () => import('./commands/run.ts'),
+  );
+
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || err.code === 'commander.version') return null;
+      throw new CliError(err.message.replace(/^error: /, ''), 2);
+    }
+    throw err;
+  }
+  if (!chosen) {
+    io.out(program.helpInformation());
+    return null;
+  }
+  return chosen;
+}
+
+export { makeContext };

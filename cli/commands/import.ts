@@ -1,0 +1,69 @@
+// `crossfork import`: every row of a fork's results.tsv, with what git still holds, published once.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Context } from '../lib/context.ts';
+import { CliError } from '../lib/errors.ts';
+import { prepareImport, queueNewRows, type ImportOptions } from '../lib/import-rows.ts';
+import { queuedMessage } from '../lib/outbox.ts';
+import { deliverWithProgress } from '../lib/publish.ts';
+import { result } from '../lib/result.ts';
+
+interface Opts extends ImportOptions { results?: string; dryRun?: boolean }
+
+export default async function importCommand(ctx: Context, _args: unknown[], opts: Opts) {
+  const file = resolve(opts.results ?? join(opts.repo, 'results.tsv'));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (pass --results FILE or --repo DIR)' : (err as Error).message}`);
+  }
+  const prepared = await prepareImport(ctx, opts);
+  // Delivery below sends the whole outbox: leftovers of earlier commands go first.
+  const q = await queueNewRows(ctx, prepared, text, !opts.dryRun);
+  const fromGit = q.records.filter((r) => r.git.commit).length;
+  const withDiff = q.records.filter((r) => r.git.diff).length;
+  const base = {
+    results: file,
+    fork: prepared.fork,
+    hardware: prepared.ctx.hardware,
+    git: prepared.ctx.gitAvailable,
+    rows: q.rows,
+    already_published: q.already,
+    problems: q.problems,
+    skipped: q.skipped,
+  };
+  const lines: string[] = [];
+  for (const p of q.problems) lines.push(`line ${p.line}: skipped, ${p.reason}`);
+  for (const s of q.skipped) lines.push(`line ${s.line}: skipped, ${s.reason}`);
+  if (opts.dryRun) {
+    const records = q.records.map((r) => ({ line: r.row.line, status: r.payload.status, val_bpb: r.payload.metrics.val_bpb, commit: r.payload.commit, diff: r.git.diff, parent_val_bpb: r.payload.parent?.val_bpb ?? null, harness_id: r.payload.harness.id, description: r.payload.description }));
+    lines.unshift(
+      `${file}: ${q.rows} rows, ${q.problems.length + q.skipped.length} skipped, ${q.already} already published; ${records.length} would be published (${fromGit} with their commit in git, ${withDiff} with a train.py diff). Dry run: nothing signed or sent.`,
+    );
+    return result({ ...base, dry_run: true, would_publish: records.length, records }, lines.join('\n'));
+  }
+  const report = await deliverWithProgress(ctx, 'importing');
+  const queued = queuedMessage(report);
+  lines.unshift(
+    `${file}: ${q.rows} rows. Published ${report.created} new record${report.created === 1 ? '' : 's'}` +
+      (report.duplicate ? ` (${report.duplicate} the server already had)` : '') +
+      `; ${q.already} already published; ${q.problems.length + q.skipped.length + report.rejected.length} skipped.` +
+      (q.records.length ? ` ${fromGit} of ${q.records.length} new rows had their commit in git, ${withDiff} with a train.py diff.` : ''),
+  );
+  for (const r of report.rejected) lines.push(`refused by the server: ${r.description.slice(0, 60)}: ${r.reason}`);
+  if (queued) lines.push(queued);
+  return result(
+    {
+      ...base,
+      dry_run: false,
+      queued_now: q.records.length,
+      published: { created: report.created, duplicate: report.duplicate },
+      rejected: report.rejected,
+      queued: report.queued,
+      outbox: report.outbox,
+      server_error: report.error,
+    },
+    lines.join('\n'),
+  );
+}

@@ -1,0 +1,33 @@
+// `crossfork program`: a program.md section that makes any agent consult crossfork before each
+// experiment and publish after it.
+import type { Context } from '../lib/context.ts';
+import { result } from '../lib/result.ts';
+
+export const PROGRAM_SECTION = `## Shared notebook (crossfork)
+
+Other people run this same loop on their own hardware and publish every experiment to
+crossfork. Use it so you do not repeat their dead ends.
+
+**Before each experiment**, once you know what you will change, ask whether it was tried:
+
+    crossfork check "<one line: what you will change, e.g. increase MATRIX_LR from 0.04 to 0.05>"
+
+(add \`--diff <file>\` with \`git diff train.py\` for a sharper answer). Read the verdict:
+- \`crashes_here\` or \`known_bad\`: it failed on hardware like yours; pick another idea unless
+  you have a concrete reason it will go differently.
+- \`promising\`: it was kept somewhere; worth trying here.
+- \`novel\` or \`mixed\`: your call.
+\`crossfork known-bad\` lists every idea that keeps failing on your hardware class.
+
+**After each experiment** (kept, discarded or crashed), right after you log the row in
+results.tsv, publish it:
+
+    crossfork publish --run-log run.log --status <keep|discard|crash> -d "<the same description>"
+
+Publishing never blocks you: when the server is unreachable the record is queued on disk
+and sent later. Do not stop the loop because of crossfork.
+`;
+
+export default async function program(_ctx: Context) {
+  return result({ markdown: PROGRAM_SECTION }, PROGRAM_SECTION);
+}

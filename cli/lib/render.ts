@@ -1,0 +1,32 @@
+// Text renderings of API answers (check, known-bad, leaderboard), shared by the commands and the MCP tools.
+import type { CheckResponse, Leaderboard } from '../../server/protocol/api.schema.ts';
+
+const fmt = (x: number | null | undefined, d = 4) => (x === null || x === undefined ? '–' : x.toFixed(d));
+const signed = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x > 0 ? '+' : ''}${x.toFixed(4)}`);
+
+export function renderCheck(r: CheckResponse): string {
+  const lines = [`verdict: ${r.verdict}: ${r.reason}`];
+  if (r.hardware_class) lines.push(`your hardware class: ${r.hardware_class}`);
+  if (r.embedding_degraded) lines.push('(embedding service down: only exact diff / parameter matches were used)');
+  for (const m of r.matches.slice(0, 5)) {
+    const o = m.overall;
+    const here = m.here ? `; here ${m.here.attempts} tried, ${m.here.keeps} kept, median Δ ${signed(m.here.delta_val_bpb.median)}` : '';
+    lines.push(
+      `- ${m.same_idea ? 'same idea' : 'similar'}${m.via ? ` (${m.via})` : ''} [${m.verdict}] "${m.description.slice(0, 90)}": ` +
+        `${o.attempts} tried, ${o.keeps} kept, ${o.discards} discarded, ${o.crashes} crashed, median Δval_bpb ${signed(o.delta_val_bpb.median)}${here}`,
+    );
+  }
+  if (r.matches.length === 0) lines.push('nobody has published anything like it yet');
+  return lines.join('\n');
+}
+
+export function renderLeaderboard(lb: Leaderboard): string {
+  const lines = [lb.harness ? `harness ${lb.harness.name} ${lb.harness.id.slice(0, 12)}` : 'no records yet'];
+  const rows = lb.classes.map((c) => [c.hardware_class, fmt(c.best?.val_bpb ?? null, 6), String(c.keeps), String(c.records), String(c.contributors), c.best?.description.slice(0, 60) ?? '']);
+  if (rows.length) {
+    const head = ['hardware class', 'best val_bpb', 'keeps', 'records', 'contributors', 'best experiment'];
+    const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    for (const r of [head, ...rows]) lines.push(r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd());
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,66 @@
+// A fork-shaped repository for `crossfork run` and a stand-in training command: it reads
+// train.py's constants and prints autoresearch's summary (val_bpb from LR and DEPTH), or
+// crashes out of memory when CRASH = True. Shared by the run test and the loop bench.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const TRAIN_PY = `# train.py (stand-in)
+LR = 0.04
+DEPTH = 8
+CRASH = False
+ACTIVATION = "relu2"
+
+def main():
+    pass
+`;
+
+export const PREPARE_PY = '# prepare.py (stand-in)\nTIME_BUDGET = 300\n';
+
+/** Writes the stand-in trainer (a Node script) and returns the command that runs it for `seconds`. */
+export function fakeTrainer(seconds = 0): string {
+  const dir = mkdtempSync(join(tmpdir(), 'crossfork-trainer-'));
+  const script = join(dir, 'fake-train.mjs');
+  writeFileSync(
+    script,
+    `import { readFileSync } from 'node:fs';
+const src = readFileSync('train.py', 'utf8');
+const num = (k) => Number(new RegExp('^' + k + ' = ([0-9.]+)', 'm').exec(src)[1]);
+await new Promise((r) => setTimeout(r, ${Math.round(seconds * 1000)}));
+if (/^CRASH = True/m.test(src)) {
+  console.error('Traceback (most recent call last):\\n  File "train.py", line 3\\ntorch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB');
+  process.exit(1);
+}
+const val = 1.0 + Math.abs(num('LR') - 0.05) * 2 - (num('DEPTH') - 8) * 0.01;
+console.log('step 100\\n---');
+console.log('val_bpb:          ' + val.toFixed(6));
+console.log('training_seconds: ${seconds.toFixed(1)}\\ntotal_seconds:    ${(seconds + 0.1).toFixed(1)}\\npeak_vram_mb:     20480.0\\nmfu_percent:      40.00\\ntotal_tokens_M:   10.0\\nnum_steps:        100\\nnum_params_M:     1.0\\ndepth:            ' + num('DEPTH'));
+`,
+  );
+  return `node ${script}`;
+}
+
+/** A git repository with train.py and prepare.py committed, results.tsv absent (untracked when written). */
+export function makeLoopRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'crossfork-loop-'));
+  const git = (...a: string[]) => execFileSync('git', ['-C', dir, ...a], { stdio: 'pipe' });
+  git('init', '-q', '-b', 'autoresearch/test');
+  git('config', 'user.email', 'agent@example.org');
+  git('config', 'user.name', 'agent');
+  writeFileSync(join(dir, 'train.py'), TRAIN_PY);
+  writeFileSync(join(dir, 'prepare.py'), PREPARE_PY);
+  writeFileSync(join(dir, '.gitignore'), 'results.tsv\nrun.log\n.crossfork-run.json\n');
+  git('add', '.');
+  git('commit', '-q', '-m', 'baseline');
+  return dir;
+}
+
+/** A chat answer that replaces the `NAME = value` line of the train.py in the request. */
+export function setConstant(name: string, value: string, description: string) {
+  return (req: { messages: { content: unknown }[] }) => {
+    const text = String(req.messages[req.messages.length - 1].content);
+    const line = new RegExp(`^${name} = .*$`, 'm').exec(text)![0];
+    return JSON.stringify({ description, edits: [{ search: line, replace: `${name} = ${value}` }] });
+  };
+}
