@@ -21,6 +21,8 @@ import { limitWritesByIp } from './routes/rate-limit.ts';
 import { requireAdmin } from './routes/admin-auth.ts';
 import { adminKeysRoutes } from './routes/admin-keys.routes.ts';
 import { webRoutes } from './routes/web.routes.ts';
+import { keysRoutes } from './routes/keys.routes.ts';
+import { forksRoutes } from './routes/forks.routes.ts';
 
 export interface AppDeps {
   services: Services;
@@ -46,14 +48,16 @@ export function createApp({ services, config, logger }: AppDeps) {
     .route('/', leaderboardRoutes(services.leaderboard))
     .route('/', ideasRoutes(services.ideas, config.maxBodyBytes))
     .route('/', claimsRoutes(services.claims, config.maxBodyBytes, services.writeLimiter))
-    .route('/', adminKeysRoutes(services.revocation, config.maxBodyBytes));
+    .route('/', adminKeysRoutes(services.revocation, config.maxBodyBytes))
+    .route('/', keysRoutes(services.keys, config.maxBodyBytes, services.writeLimiter))
+    .route('/', forksRoutes(services.forks, services.githubSync));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'crossfork API', version: VERSION, description: 'Signed autoresearch experiment records, ideas and leaderboards.' },
   });
   app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'crossfork API' }));
-  app.route('/', webRoutes()); // the web site (web/dist): its pages and assets
+  app.route('/', webRoutes()); // the web site (web/dist); keep it last: it answers browsers' unknown paths
 
   app.notFound((c) => problem(c, new ProblemError(404, 'not-found', 'Not found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {

@@ -20,6 +20,21 @@ export interface ServerConfig {
   trustProxy: boolean;
   /** Bearer token of `/v1/admin/*`; unset disables those endpoints. */
   adminToken?: string;
+  github: GithubConfig;
+}
+
+export interface GithubConfig {
+  /** GITHUB_TOKEN; unset: no key linking, no discovery (the endpoints answer 503). */
+  token?: string;
+  /** The base URL @octokit/graphql posts `/graphql` to. */
+  apiUrl: string;
+  /** `OWNER/NAME` whose forks are discovered. */
+  upstream: string;
+  /** Levels of forks followed (1: direct forks of the upstream). */
+  forkDepth: number;
+  syncIntervalMs: number;
+  /** A key link is re-checked against GitHub when its last check is older than this. */
+  keyRecheckMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -44,5 +59,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     rateLimitWrites: int(env, 'CROSSFORK_RATE_LIMIT_WRITES', 600),
     trustProxy: /^(1|true|yes)$/i.test(env.CROSSFORK_TRUST_PROXY ?? ''),
     adminToken: env.CROSSFORK_ADMIN_TOKEN || undefined,
+    github: githubConfig(env),
+  };
+}
+
+export function githubConfig(env: NodeJS.ProcessEnv = process.env): GithubConfig {
+  const upstream = env.CROSSFORK_UPSTREAM || 'karpathy/autoresearch';
+  if (!/^[\w.-]+\/[\w.-]+$/.test(upstream)) throw new Error(`CROSSFORK_UPSTREAM must be OWNER/NAME, got "${upstream}"`);
+  const forkDepth = int(env, 'CROSSFORK_FORK_DEPTH', 1);
+  if (forkDepth < 1 || forkDepth > 5) throw new Error(`CROSSFORK_FORK_DEPTH must be 1..5, got ${forkDepth}`);
+  const syncS = int(env, 'CROSSFORK_GITHUB_SYNC_INTERVAL_S', 6 * 3600);
+  if (syncS < 60) throw new Error(`CROSSFORK_GITHUB_SYNC_INTERVAL_S must be at least 60, got ${syncS}`);
+  return {
+    token: env.GITHUB_TOKEN || undefined,
+    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    upstream,
+    forkDepth,
+    syncIntervalMs: syncS * 1000,
+    keyRecheckMs: int(env, 'CROSSFORK_KEY_RECHECK_S', 24 * 3600) * 1000,
   };
 }

@@ -18,9 +18,9 @@ logger.info({ driver: database.driver, dataDir: config.databaseUrl ? undefined :
 
 const verifier = workerVerifier(config.verifyThreads);
 const embedder = embedderFromEnv();
-const services = createServices({ database, verifier, embedder, logger, processMetrics: true, rateLimitWrites: config.rateLimitWrites });
+const services = createServices({ database, verifier, embedder, logger, processMetrics: true, rateLimitWrites: config.rateLimitWrites, github: config.github });
 await services.start();
-logger.info({ embedder: embedder.model }, 'idea assignment running');
+logger.info({ embedder: embedder.model, github: config.github.token ? config.github.upstream : 'off (no GITHUB_TOKEN)' }, 'idea assignment running');
 const app = createApp({ services, config, logger });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ port: info.port, url: `http://127.0.0.1:${info.port}` }, 'crossfork server listening');

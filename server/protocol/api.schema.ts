@@ -16,9 +16,12 @@ export const recordViewSchema = z
   .object({
     id: z.string().describe('hex SHA-256 of the canonical payload'),
     payload: recordPayloadSchema,
-    signature: z.string(),
-    public_key: z.string(),
-    key_fingerprint: z.string().describe('SHA256:… as ssh-keygen -lf prints it'),
+    signature: z.string().nullable().describe('null for unsigned records (signed: false)'),
+    public_key: z.string().nullable().describe('null for unsigned records'),
+    key_fingerprint: z.string().nullable().describe('SHA256:… as ssh-keygen -lf prints it; null for unsigned records'),
+    signed: z.boolean().describe('false for records read from a fork’s public results.tsv: nobody signed them'),
+    provenance: z.string().nullable().describe('where an unsigned record was read: github:OWNER/REPO@COMMIT; null when signed'),
+    github_login: z.string().nullable().describe('the GitHub login linked to the signing key; for an unsigned record, the owner of the fork it was read from'),
     hardware_class: z.string().describe('derived by the server from payload.hardware'),
     harness_id: z.string(),
     delta_val_bpb: z.number().nullable().describe('metrics.val_bpb − parent.val_bpb'),
@@ -55,6 +58,7 @@ const bestSchema = z.object({
   description: z.string(),
   created_at: z.string(),
   key_fingerprint: z.string(),
+  github_login: z.string().nullable().describe('GitHub login linked to the key, when linked'),
   commit: z.string().nullable(),
   fork_id: z.string(),
   device_name: z.string(),
@@ -91,6 +95,7 @@ export const recordListQuerySchema = z.strictObject({
   hardware_class: z.string().min(1).max(200).optional(),
   status: z.enum(['keep', 'discard', 'crash']).optional(),
   key: z.string().min(1).max(200).optional().describe('key fingerprint, SHA256:…'),
+  signed: z.enum(['true', 'false']).optional().describe('true: signed records only; false: unsigned public-log records only'),
   limit: limit(200, 50),
   cursor: z.string().max(100).optional(),
 });
@@ -192,3 +197,62 @@ export const claimListQuerySchema = z.strictObject({
 
 export type CheckResponse = z.infer<typeof checkResponseSchema>;
 export type IdeaSummary = z.infer<typeof ideaSummarySchema>;
+
+export const keyLinkSchema = z
+  .object({
+    key_fingerprint: z.string(),
+    github_login: z.string(),
+    linked_at: z.string().describe('created_at of the signed crossfork.key/v1 statement'),
+    checked_at: z.string().describe('when GitHub last listed the key for this login'),
+  })
+  .meta({ id: 'KeyLink' });
+
+export const keyListQuerySchema = z.strictObject({
+  login: z.string().min(1).max(39).optional(),
+  limit: limit(500, 100),
+});
+
+export const forkViewSchema = z
+  .object({
+    id: z.string().describe('GitHub node id'),
+    owner: z.string(),
+    name: z.string(),
+    name_with_owner: z.string(),
+    url: z.string(),
+    parent: z.string().describe('OWNER/NAME it was forked from'),
+    depth: z.number().describe('1 for a direct fork of the upstream, 2 for a fork of one, …'),
+    pushed_at: z.string().nullable(),
+    stars: z.number(),
+    fork_count: z.number(),
+    default_branch: z.string().nullable(),
+    head_oid: z.string().nullable().describe('the default branch head commit'),
+    discovered_at: z.string(),
+    public_log: z
+      .object({
+        status: z.enum(['ingested', 'no-log', 'no-harness', 'unreadable', 'gone']),
+        commit: z.string().nullable(),
+        crawled_at: z.string().nullable(),
+        detail: z.string().nullable(),
+        rows: z.number().nullable().describe('rows read as unsigned records'),
+        skipped: z.array(z.object({ line: z.number(), reason: z.string() })).describe('malformed rows and why (at most 200)'),
+      })
+      .nullable()
+      .describe('the fork’s results.tsv as of the last crawl; null before the first'),
+  })
+  .meta({ id: 'Fork' });
+
+export const forkPageSchema = z
+  .object({ forks: z.array(forkViewSchema), total: z.number(), next_cursor: z.string().nullable() })
+  .meta({ id: 'ForkPage' });
+
+export const forkListQuerySchema = z.strictObject({
+  limit: limit(500, 100),
+  cursor: z.string().max(400).optional(),
+});
+
+export const githubSyncSchema = z
+  .object({ upstream: z.string(), queued: z.array(z.string()), already_queued: z.array(z.string()) })
+  .meta({ id: 'GithubSync' });
+
+export type ForkView = z.infer<typeof forkViewSchema>;
+export type KeyLink = z.infer<typeof keyLinkSchema>;

@@ -10,3 +10,4 @@ export * from './sshsig.ts';
 export * from './hardware-class.ts';
 export * from './api.schema.ts';
 export * from './claim.schema.ts';
+export * from './key.schema.ts';

@@ -13,6 +13,26 @@ export class JobRepository {
     await tx.insert(jobs).values(subjects.map((subject) => ({ kind, subject })));
   }
 
+  /**
+   * Enqueues one job of `kind` for `subject` unless one is already waiting (not leased): for
+   * scheduled and on-demand GitHub work. Serialised per kind so server copies do not double it.
+   */
+  async enqueueOnce(kind: string, subject: string, runAt: Date = new Date()): Promise<boolean> {
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${'jobs:' + kind}))`);
+      const rows = await queryRows<{ id: string | number }>(
+        tx,
+        sql`INSERT INTO jobs (kind, subject, run_at)
+            SELECT ${kind}, ${subject}, ${runAt.toISOString()}::timestamptz
+            WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = ${kind} AND subject = ${subject}
+                              AND (locked_until IS NULL OR locked_until < now()))
+            RETURNING id`,
+      );
+      return rows.length > 0;
+    });
+  }
+
   /** Leases up to `limit` due jobs of `kind` for `leaseMs`; a crashed worker's lease expires. */
   async lease(kind: string, limit: number, leaseMs: number): Promise<JobRow[]> {
     const rows = await queryRows<{ id: string | number }>(

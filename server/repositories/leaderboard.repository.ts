@@ -1,5 +1,6 @@
 // Aggregate SQL over `records` for the leaderboard: harnesses, per-class counts, best keeps,
-// and the best-so-far history (each keep that beat every earlier keep of its class).
+// and the best-so-far history (each keep that beat every earlier keep of its class). Only
+// signed records rank: unsigned public-log records count as evidence in ideas, not here.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type RecordRow } from '../db/schema/records.ts';
@@ -21,7 +22,7 @@ export class LeaderboardRepository {
         contributors: sql<number>`count(distinct ${records.keyFingerprint})::int`,
       })
       .from(records)
-      .where(eq(records.hidden, false))
+      .where(and(eq(records.hidden, false), eq(records.signed, true)))
       .groupBy(records.harnessId)
       .orderBy(sql`count(*) desc`, records.harnessId);
     return rows.map((r) => ({ ...r, records: Number(r.records), contributors: Number(r.contributors) }));
@@ -36,7 +37,7 @@ export class LeaderboardRepository {
         keeps: sql<number>`count(*) filter (where ${records.status} = 'keep')::int`,
       })
       .from(records)
-      .where(and(eq(records.harnessId, harnessId), eq(records.hidden, false)))
+      .where(and(eq(records.harnessId, harnessId), eq(records.hidden, false), eq(records.signed, true)))
       .groupBy(records.hardwareClass);
     return rows.map((r) => ({ ...r, records: Number(r.records), contributors: Number(r.contributors), keeps: Number(r.keeps) }));
   }
@@ -46,7 +47,7 @@ export class LeaderboardRepository {
     return this.db
       .selectDistinctOn([records.hardwareClass])
       .from(records)
-      .where(and(eq(records.harnessId, harnessId), eq(records.status, 'keep'), sql`${records.valBpb} is not null`, eq(records.flagged, false), eq(records.hidden, false)))
+      .where(and(eq(records.harnessId, harnessId), eq(records.status, 'keep'), sql`${records.valBpb} is not null`, eq(records.flagged, false), eq(records.hidden, false), eq(records.signed, true)))
       .orderBy(asc(records.hardwareClass), asc(records.valBpb), asc(records.createdAt), asc(records.seq));
   }
 
@@ -59,7 +60,7 @@ export class LeaderboardRepository {
                  min(val_bpb) OVER (PARTITION BY hardware_class ORDER BY created_at, seq
                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best_before
           FROM records
-          WHERE harness_id = ${harnessId} AND status = 'keep' AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden
+          WHERE harness_id = ${harnessId} AND status = 'keep' AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden AND signed
         ) k
         WHERE best_before IS NULL OR val_bpb < best_before
         ORDER BY hardware_class, created_at, seq`,

@@ -8,6 +8,8 @@ export interface RecordFilter {
   hardwareClass?: string;
   status?: string;
   keyFingerprint?: string;
+  /** Only signed (true) or only unsigned public-log (false) records. */
+  signed?: boolean;
   /** Only rows older than this insertion sequence number (the page cursor). */
   beforeSeq?: number;
   limit: number;
@@ -42,6 +44,7 @@ export class RecordRepository {
     if (filter.hardwareClass) where.push(eq(records.hardwareClass, filter.hardwareClass));
     if (filter.status) where.push(eq(records.status, filter.status));
     if (filter.keyFingerprint) where.push(eq(records.keyFingerprint, filter.keyFingerprint));
+    if (filter.signed !== undefined) where.push(eq(records.signed, filter.signed));
     if (filter.beforeSeq !== undefined) where.push(lt(records.seq, filter.beforeSeq));
     return this.db
       .select()

@@ -21,6 +21,15 @@ import { createMetrics } from '../observability/metrics.ts';
 import { WriteRateLimiter } from './rate-limiter.ts';
 import { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
 import { RevocationService } from './revocation.service.ts';
+import type { GithubConfig } from '../config.ts';
+import { GithubClient, type GithubClientOptions } from '../github/client.ts';
+import { KeyLinkRepository } from '../repositories/key-link.repository.ts';
+import { ForkRepository } from '../repositories/fork.repository.ts';
+import { KeysService } from './keys.service.ts';
+import { ForksService, parseDiscoverSubject } from './forks.service.ts';
+import { PublicLogsService } from './public-logs.service.ts';
+import { GithubSyncService } from './github-sync.service.ts';
+import { JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_DISCOVER, JOB_GITHUB_RECHECK_KEYS, JOB_GITHUB_SYNC } from '../jobs/kinds.ts';
 
 export interface ServiceOptions {
   database: Database;
@@ -34,6 +43,8 @@ export interface ServiceOptions {
   processMetrics?: boolean;
   /** Write requests a minute per IP and per key (default 600; 0 = unlimited). */
   rateLimitWrites?: number;
+  /** GitHub access (key linking, fork discovery, public logs); without a token it is off. */
+  github?: Partial<GithubConfig> & { pageSize?: number; client?: Partial<GithubClientOptions> };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -49,15 +60,45 @@ export function createServices(o: ServiceOptions) {
     jobs: new JobRepository(db),
     claims: new ClaimRepository(db),
     revoked: new RevokedKeyRepository(db),
+    keyLinks: new KeyLinkRepository(db),
+    forks: new ForkRepository(db),
   };
-  const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA], processMetrics: o.processMetrics });
-  const ideas = new IdeasService({ db, ideas: repos.ideas, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger });
+  const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA, ...(o.github?.token ? [JOB_GITHUB_SYNC, JOB_GITHUB_DISCOVER, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_RECHECK_KEYS] : [])], processMetrics: o.processMetrics });
+  const ideas = new IdeasService({ db, ideas: repos.ideas, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger, logins: repos.keyLinks });
   const assignments = new JobRunner(repos.jobs, {
     kind: JOB_ASSIGN_IDEA,
     handle: (jobs) => ideas.assign(jobs.map((j) => j.subject)),
     logger: o.logger,
     ...o.runner,
   });
+  const gh = o.github ?? {};
+  const githubClient = gh.token ? new GithubClient({ token: gh.token, baseUrl: gh.apiUrl, logger: o.logger, ...gh.client }) : null;
+  /** The GitHub job runners by kind (none without a token). */
+  const githubRunners = new Map<string, JobRunner>();
+  const pokeGithub = () => githubRunners.forEach((r) => r.poke());
+  const keys = new KeysService({ links: repos.keyLinks, github: githubClient, revoked: repos.revoked, now: o.now, logger: o.logger });
+  const forks = new ForksService({ forks: repos.forks, jobs: repos.jobs, github: githubClient, maxDepth: gh.forkDepth ?? 1, pageSize: gh.pageSize, logger: o.logger, onQueued: pokeGithub });
+  const publicLogs = new PublicLogsService({ db, forks: repos.forks, records: repos.records, jobs: repos.jobs, github: githubClient, logger: o.logger, onStored: (n) => {
+      metrics.recordsIngested(n);
+      assignments.poke();
+    } });
+  const githubSync = new GithubSyncService({
+    jobs: repos.jobs,
+    enabled: githubClient !== null,
+    options: { upstream: gh.upstream ?? 'karpathy/autoresearch', intervalMs: gh.syncIntervalMs ?? 6 * 3600_000 },
+    now: o.now,
+    logger: o.logger,
+    onQueued: pokeGithub,
+  });
+  if (githubClient) {
+    // One job at a time per kind; long leases, since a rate-limit wait may hold a job for minutes.
+    const each = (kind: string, handle: (subject: string) => Promise<unknown>) =>
+      githubRunners.set(kind, new JobRunner(repos.jobs, { kind, batchSize: 1, pollMs: 5000, leaseMs: 30 * 60_000, logger: o.logger, ...o.runner, handle: async ([job]) => void (await handle(job.subject)) }));
+    each(JOB_GITHUB_SYNC, () => githubSync.tick());
+    each(JOB_GITHUB_DISCOVER, (s) => forks.discover(parseDiscoverSubject(s)));
+    each(JOB_GITHUB_CRAWL_FORK, (id) => publicLogs.crawl(id));
+    each(JOB_GITHUB_RECHECK_KEYS, () => keys.recheck(gh.keyRecheckMs ?? 24 * 3600_000));
+  }
   return {
     database: o.database,
     repos,
@@ -66,20 +107,28 @@ export function createServices(o: ServiceOptions) {
     writeLimiter: new WriteRateLimiter(o.rateLimitWrites ?? 600, o.now ? () => o.now!().getTime() : Date.now),
     ideas,
     assignments,
-    records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), revoked: repos.revoked, onStored: (n) => {
+    records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), revoked: repos.revoked, logins: repos.keyLinks, onStored: (n) => {
         metrics.recordsIngested(n);
         assignments.poke();
       } }),
     revocation: new RevocationService({ db, revoked: repos.revoked, evidence: repos.evidence, logger: o.logger }),
-    leaderboard: new LeaderboardService({ leaderboard: repos.leaderboard }),
+    leaderboard: new LeaderboardService({ leaderboard: repos.leaderboard, logins: repos.keyLinks }),
     claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now, revoked: repos.revoked }),
-    /** Prepares indexes and starts the background worker. */
+    keys,
+    forks,
+    publicLogs,
+    githubSync,
+    githubClient,
+    githubRunners,
+    /** Prepares indexes and starts the background workers (and the GitHub schedule, when configured). */
     async start() {
       await ideas.init();
       assignments.start();
+      await githubSync.start();
+      githubRunners.forEach((r) => r.start());
     },
     async stop() {
-      await assignments.stop();
+      await Promise.all([assignments.stop(), ...[...githubRunners.values()].map((r) => r.stop())]);
     },
   };
 }

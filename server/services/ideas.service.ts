@@ -17,6 +17,7 @@ import { matchIdea, type IdeaIndex } from './ideas/matcher.ts';
 import { EmbedderError, type Embedder } from './ideas/embedder.ts';
 import { inScope, KNOWN_BAD_MIN_FAILURES, summarise, verdictFor, type Caller, type Verdict } from './verdict.ts';
 import { recordView } from './record.views.ts';
+import type { LoginLookup } from './records.service.ts';
 import { PLAUSIBILITY } from '../protocol/limits.ts';
 
 /** Other ideas shown beside the match must be at least this similar. */
@@ -32,6 +33,8 @@ export interface IdeasDeps {
   records: RecordRepository;
   embedder: Embedder;
   logger?: Logger;
+  /** GitHub logins linked to keys, shown on records. */
+  logins?: LoginLookup;
 }
 
 export class IdeasService {
@@ -113,7 +116,8 @@ export class IdeasService {
     const [summary] = await this.summaries([id]);
     if (!summary) throw notFound(`idea ${id.slice(0, 80)}`);
     const rows = await this.deps.evidence.recordsOfIdea(id, 1000);
-    return { ...summary, records: rows.map(recordView) };
+    const logins = await this.deps.logins?.loginsOf(rows.map((r) => r.keyFingerprint));
+    return { ...summary, records: rows.map((r) => recordView(r, logins)) };
   }
 
   /** Semantic search over ideas (nearest records, grouped); without a query, the most-tried ideas. */

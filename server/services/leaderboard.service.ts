@@ -3,9 +3,10 @@ import type { Leaderboard } from '../protocol/api.schema.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { LeaderboardRepository } from '../repositories/leaderboard.repository.ts';
 import { notFound } from '../errors.ts';
+import type { LoginLookup } from './records.service.ts';
 
 export class LeaderboardService {
-  constructor(private readonly deps: { leaderboard: LeaderboardRepository }) {}
+  constructor(private readonly deps: { leaderboard: LeaderboardRepository; logins?: LoginLookup }) {}
 
   /** Without a harness, the harness with the most records is shown (val_bpb only compares within one). */
   async get(harnessId?: string): Promise<Leaderboard> {
@@ -22,6 +23,7 @@ export class LeaderboardService {
       repo.history(harness.harnessId),
     ]);
     const bestByClass = new Map(bests.map((b) => [b.hardwareClass, b]));
+    const logins = await this.deps.logins?.loginsOf(bests.map((b) => b.keyFingerprint));
     const classes = counts.map((c) => {
       const b = bestByClass.get(c.hardwareClass);
       const payload = b ? (JSON.parse(b.payload) as RecordPayload) : null;
@@ -36,6 +38,7 @@ export class LeaderboardService {
                 description: b.description,
                 created_at: b.createdAt.toISOString(),
                 key_fingerprint: b.keyFingerprint,
+                github_login: logins?.get(b.keyFingerprint) ?? null,
                 commit: payload.commit,
                 fork_id: b.forkId,
                 device_name: payload.hardware.device_name,

@@ -39,13 +39,20 @@ function round(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
 
-export function recordView(row: RecordRow): RecordView {
+/**
+ * The API view of a row. `logins` maps key fingerprints to linked GitHub logins; an unsigned
+ * record shows the owner of the fork it was read from (its key_fingerprint is `github:OWNER/REPO`).
+ */
+export function recordView(row: RecordRow, logins?: ReadonlyMap<string, string>): RecordView {
   return {
     id: row.id,
     payload: JSON.parse(row.payload) as RecordPayload,
     signature: row.signature,
     public_key: row.publicKey,
-    key_fingerprint: row.keyFingerprint,
+    key_fingerprint: row.signed ? row.keyFingerprint : null,
+    signed: row.signed,
+    provenance: row.provenance,
+    github_login: row.signed ? (logins?.get(row.keyFingerprint) ?? null) : (/^github:([^/]+)\//.exec(row.keyFingerprint)?.[1] ?? null),
     hardware_class: row.hardwareClass,
     harness_id: row.harnessId,
     delta_val_bpb: row.deltaValBpb,

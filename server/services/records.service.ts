@@ -8,11 +8,14 @@ import { batchSchema } from '../protocol/envelope.schema.ts';
 import { describeIssues, fieldIssues } from '../protocol/issues.ts';
 import type { RecordView } from '../protocol/api.schema.ts';
 import type { Db } from '../db/client.ts';
-import type { NewRecordRow } from '../db/schema/records.ts';
+import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
 import type { RecordFilter, RecordRepository } from '../repositories/record.repository.ts';
 import { notFound, ProblemError } from '../errors.ts';
 import { recordRow, recordView } from './record.views.ts';
 import type { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
+
+/** Looks up the GitHub logins linked to key fingerprints (KeysService). */
+export interface LoginLookup { loginsOf(fingerprints: string[]): Promise<Map<string, string>> }
 
 export interface SubmitResult { id: string; duplicate: boolean; record: RecordView }
 export type BatchItem =
@@ -32,6 +35,8 @@ export class RecordsService {
       revoked?: Pick<RevokedKeyRepository, 'revokedAmong'>;
       /** Called after records were committed, to wake the idea-assignment worker. */
       onStored?: (created: number) => void;
+      /** GitHub logins linked to keys, shown on records. */
+      logins?: LoginLookup;
     },
   ) {}
 
@@ -42,7 +47,7 @@ export class RecordsService {
     const created = await this.store([row]);
     const stored = await this.deps.records.findById(row.id);
     if (!stored) throw new Error(`record ${row.id} vanished after insert`);
-    return { id: row.id, duplicate: !created.has(row.id), record: recordView(stored) };
+    return { id: row.id, duplicate: !created.has(row.id), record: (await this.views([stored]))[0] };
   }
 
   /** Verifies each envelope of `{records: [...]}` on its own; stores the good ones in one transaction. */
@@ -91,7 +96,7 @@ export class RecordsService {
   async get(id: string): Promise<RecordView> {
     const row = /^[0-9a-f]{64}$/.test(id) ? await this.deps.records.findById(id) : undefined;
     if (!row) throw notFound(`record ${id.slice(0, 80)}`);
-    return recordView(row);
+    return (await this.views([row]))[0];
   }
 
   async list(query: ListQuery): Promise<{ records: RecordView[]; next_cursor: string | null }> {
@@ -99,7 +104,12 @@ export class RecordsService {
     const rows = await this.deps.records.list({ ...query, beforeSeq, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const more = rows.length > query.limit;
-    return { records: page.map(recordView), next_cursor: more ? encodeCursor(page[page.length - 1].seq) : null };
+    return { records: await this.views(page), next_cursor: more ? encodeCursor(page[page.length - 1].seq) : null };
+  }
+
+  private async views(rows: RecordRow[]): Promise<RecordView[]> {
+    const logins = this.deps.logins ? await this.deps.logins.loginsOf(rows.map((r) => r.keyFingerprint)) : undefined;
+    return rows.map((r) => recordView(r, logins));
   }
 
   private async revoked(rows: NewRecordRow[]): Promise<Set<string>> {

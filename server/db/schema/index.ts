@@ -4,3 +4,5 @@ export * from './ideas.ts';
 export * from './jobs.ts';
 export * from './claims.ts';
 export * from './revoked-keys.ts';
+export * from './keys.ts';
+export * from './forks.ts';

@@ -1,6 +1,7 @@
-// The `records` table: one signed experiment record, with the columns the server derives.
+// The `records` table: one experiment record, with the columns the server derives. Signed records
+// carry their signature and key; unsigned ones (public logs read from GitHub) carry a provenance.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, doublePrecision, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, doublePrecision, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const records = pgTable(
   'records',
@@ -10,9 +11,15 @@ export const records = pgTable(
     seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
     // The canonical JSON of the signed payload, byte for byte what the id hashes.
     payload: text('payload').notNull(),
-    signature: text('signature').notNull(),
-    publicKey: text('public_key').notNull(),
+    // Null for unsigned records (signed = false).
+    signature: text('signature'),
+    publicKey: text('public_key'),
+    // The signing key's fingerprint; for an unsigned record, its source `github:OWNER/REPO`
+    // (so each fork counts as one contributor in evidence).
     keyFingerprint: text('key_fingerprint').notNull(),
+    signed: boolean('signed').notNull().default(true),
+    // Where an unsigned record was read: `github:OWNER/REPO@COMMIT`; null for signed records.
+    provenance: text('provenance'),
     harnessId: text('harness_id').notNull(),
     harnessName: text('harness_name').notNull(),
     hardwareClass: text('hardware_class').notNull(),
@@ -45,6 +52,7 @@ export const records = pgTable(
     index('records_idea_idx').on(t.ideaId, t.seq),
     index('records_diff_key_idx').on(t.diffKey),
     index('records_param_key_idx').on(t.paramKey),
+    check('records_signed_check', sql`${t.signed} = (${t.signature} IS NOT NULL AND ${t.publicKey} IS NOT NULL)`),
   ],
 );
 

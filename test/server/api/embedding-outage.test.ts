@@ -8,6 +8,9 @@ import { startFakeOpenAI, type FakeOpenAI } from '../../helpers/fake-openai.ts';
 import { openAIEmbedder } from '../../../server/services/ideas/openai-embedder.ts';
 import type { Database } from '../../../server/db/client.ts';
 
+// EMBEDDING_OUTAGE_MS=60000 runs the full minute of errors that issue 8 names (CI: 0.6 s).
+const OUTAGE_MS = Number(process.env.EMBEDDING_OUTAGE_MS ?? 600);
+
 describe.each(drivers)('embedding outage on $name', (driver) => {
   let database: Database;
   let fake: FakeOpenAI;
@@ -32,7 +35,7 @@ describe.each(drivers)('embedding outage on $name', (driver) => {
     return page.records.filter((r: any) => r.idea_id === null).length;
   };
 
-  it('delays idea assignment during the outage and loses nothing', async () => {
+  it('delays idea assignment during the outage and loses nothing', { timeout: OUTAGE_MS + 60_000 }, async () => {
     fake.mode = 'hang';
     const records = Array.from({ length: 30 }, (_, i) => envelope(makePayload({ description: `outage experiment ${i % 10}: WARMDOWN_RATIO=0.${i % 10}`, diff: null }), alice));
     const started = Date.now();
@@ -43,7 +46,7 @@ describe.each(drivers)('embedding outage on $name', (driver) => {
     expect(await unassigned()).toBe(30);
 
     fake.mode = 'error';
-    await new Promise((r) => setTimeout(r, 600));
+    await new Promise((r) => setTimeout(r, OUTAGE_MS));
     expect(await unassigned()).toBe(30);
     const failed = await t.services.repos.jobs.stats('assign-idea');
     expect(failed.depth).toBe(30);
