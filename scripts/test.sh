@@ -26,6 +26,7 @@ fi
 
 echo "[test] type-checking" >&2
 npx tsc -p tsconfig.json --noEmit
+npx svelte-check --tsconfig web/tsconfig.json --threshold error --output machine >&2
 
 report=$(mktemp -t crossfork-vitest-XXXXXX.json)
 status=0

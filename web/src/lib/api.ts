@@ -10,13 +10,10 @@ import type {
   recordViewSchema,
 } from '../../../server/protocol/api.schema.ts';
 
-/** Fields other parts may add later; rendered when present. */
+/** Who a leaderboard best is from (records carry these fields in their own schema). */
 export interface Provenance {
   /** GitHub login linked to the signing key (`POST /v1/keys`). */
   github_login?: string | null;
-  /** false for unsigned records mirrored from a public log. */
-  signed?: boolean;
-  provenance?: string | { source?: string; url?: string | null } | null;
 }
 
 type LeaderboardWire = z.infer<typeof leaderboardSchema>;
@@ -24,7 +21,7 @@ type ClassWire = LeaderboardWire['classes'][number];
 export type LeaderboardBest = NonNullable<ClassWire['best']> & Provenance;
 export type LeaderboardClass = Omit<ClassWire, 'best'> & { best: LeaderboardBest | null };
 export type Leaderboard = Omit<LeaderboardWire, 'classes'> & { classes: LeaderboardClass[] };
-export type RecordView = z.infer<typeof recordViewSchema> & Provenance;
+export type RecordView = z.infer<typeof recordViewSchema>;
 export type IdeaList = z.infer<typeof ideaListSchema>;
 export type IdeaListItem = IdeaList['ideas'][number];
 export type IdeaDetail = Omit<z.infer<typeof ideaDetailSchema>, 'records'> & { records: RecordView[] };
