@@ -53,6 +53,8 @@ export default async function importCommand(ctx: Context, _args: unknown[], opts
   );
   for (const r of report.rejected) lines.push(`refused by the server: ${r.description.slice(0, 60)}: ${r.reason}`);
   if (queued) lines.push(queued);
+  // With --json stdout holds only the document; the queue is still said, on stderr.
+  if (queued && ctx.json) ctx.log(queued);
   return result(
     {
       ...base,

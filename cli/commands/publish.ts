@@ -61,6 +61,8 @@ export default async function publish(ctx: Context, _args: unknown[], opts: Opts
   for (const r of report.rejected) lines.push(`refused by the server: ${r.reason}`);
   const q = queuedMessage(report);
   if (q) lines.push(q);
+  // With --json stdout holds only the document; the queue is still said, on stderr.
+  if (q && ctx.json) ctx.log(q);
   return {
     ...result({ id: signed.id, delivered, queued: report.queued, outbox: report.outbox, rejected: report.rejected, server_error: report.error, payload }, lines.join('\n')),
     exitCode: report.rejected.some((r) => r.id === signed.id) ? 1 : 0,

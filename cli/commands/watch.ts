@@ -26,6 +26,8 @@ export default async function watch(ctx: Context, _args: unknown[], opts: Opts) 
   ctx.log(`watching ${file} (Ctrl-C to stop)`);
   let lastSize = -1;
   let lastMtime = -1;
+  let partial = false;
+  let lastQueued = 0;
   try {
     while (!stop.signal.aborted) {
       let size = -1;
@@ -38,10 +40,11 @@ export default async function watch(ctx: Context, _args: unknown[], opts: Opts) 
         /* not there yet: the loop has not logged its first row */
       }
       const settled = size === lastSize && mtime === lastMtime;
-      if (size >= 0 && (!settled || ctx.outbox.pending() > 0)) {
+      if (size >= 0 && (!settled || partial)) {
         let text = readFileSync(file, 'utf8');
         // A line still being written is left for the next look, unless the file stopped changing.
-        if (!text.endsWith('\n') && !settled) text = text.slice(0, text.lastIndexOf('\n') + 1);
+        partial = !text.endsWith('\n') && text.length > 0 && !settled;
+        if (partial) text = text.slice(0, text.lastIndexOf('\n') + 1);
         const q = await queueNewRows(ctx, prepared, text, true);
         for (const p of [...q.problems, ...q.skipped]) {
           if (reported.has(p.line)) continue;
@@ -49,17 +52,19 @@ export default async function watch(ctx: Context, _args: unknown[], opts: Opts) 
           totals.problems++;
           ctx.log(`line ${p.line}: skipped, ${p.reason}`);
         }
-        if (ctx.outbox.pending() > 0) {
-          const report = await ctx.outbox.deliver(ctx.client);
-          totals.created += report.created;
-          totals.duplicate += report.duplicate;
-          totals.rejected += report.rejected.length;
-          totals.queued = report.queued;
-          if (report.created) ctx.log(`published ${report.created} new record${report.created === 1 ? '' : 's'}`);
-          for (const r of report.rejected) ctx.log(`refused by the server: ${r.description.slice(0, 60)}: ${r.reason}`);
-          const msg = queuedMessage(report);
-          if (msg && report.error) ctx.log(`${msg} (${report.error})`);
-        }
+      }
+      if (ctx.outbox.pending() > 0) {
+        const report = await ctx.outbox.deliver(ctx.client);
+        totals.created += report.created;
+        totals.duplicate += report.duplicate;
+        totals.rejected += report.rejected.length;
+        totals.queued = report.queued;
+        if (report.created) ctx.log(`published ${report.created} new record${report.created === 1 ? '' : 's'}`);
+        for (const r of report.rejected) ctx.log(`refused by the server: ${r.description.slice(0, 60)}: ${r.reason}`);
+        const msg = queuedMessage(report);
+        // Said once per change, not at every look while the server is down.
+        if (msg && report.error && report.queued !== lastQueued) ctx.log(`${msg} (${report.error})`);
+        lastQueued = report.queued;
       }
       lastSize = size;
       lastMtime = mtime;

@@ -5,7 +5,7 @@ import { parseResultsTsv, type ResultsProblem } from '../../server/protocol/resu
 import type { Context } from './context.ts';
 import { usageError } from './errors.ts';
 import { describeFork } from './fork.ts';
-import { isGitRepo, resolveCommits } from './git.ts';
+import { isGitRepo } from './git.ts';
 import { detectHardware, type HardwareFlags } from './hardware.ts';
 import { Ledger, rowKey } from './ledger.ts';
 import { buildRecords, type BuiltRecord, type Skipped } from './records.ts';
@@ -84,4 +84,3 @@ export function commitKey(commit: string, status: string): string {
   return `commit:${commit}:${status}`;
 }
 
-export { resolveCommits };

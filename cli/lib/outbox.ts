@@ -75,7 +75,7 @@ export class Outbox {
     const report: DeliveryReport = { created: 0, duplicate: 0, rejected: [], queued: 0, outbox: this.dir, error: null };
     const files = this.files().map((name) => ({ name, envelopes: this.read(name), settled: new Set<number>() }));
     const items = files.flatMap((f) => f.envelopes.map((env, i) => ({ env, settle: () => f.settled.add(i) })));
-    const chunks = takeChunks(items, opts.batch ?? 250);
+    const chunks = takeChunks(items, opts.batch ?? (Number(process.env.CROSSFORK_BATCH) || 250));
     let next = 0;
     const settleResult = (item: (typeof items)[number], r: { status: string; error?: { detail?: string } }) => {
       if (r.status === 'created') report.created++;
@@ -115,7 +115,7 @@ export class Outbox {
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 3) }, worker));
+      await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? (Number(process.env.CROSSFORK_CONCURRENCY) || 3)) }, worker));
     } finally {
       for (const f of files) if (f.settled.size > 0) this.rewrite(f.name, f.envelopes.filter((_, i) => !f.settled.has(i)));
     }

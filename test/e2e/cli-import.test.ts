@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { BIN, crossfork, newHome } from '../helpers/cli.ts';
 import { makeFork, NIGHT } from '../helpers/fork-repo.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 const HW = ['--device', 'NVIDIA H100 80GB HBM3', '--memory-mb', '81559', '--accelerator', 'cuda'];
 
@@ -92,6 +93,30 @@ describe('crossfork import / watch against a real server', () => {
     expect(readdirSync(join(home, 'outbox')).filter((f) => f.endsWith('.jsonl'))).toEqual([]);
   });
 
+  it('a real outage: the server process stops, import queues, the server restarts, sync delivers once', async () => {
+    const own = join(dataDir, 'outage');
+    let srv = await startServer({ CROSSFORK_DATA_DIR: own, DATABASE_URL: '' });
+    const fork = makeFork(NIGHT.slice(0, 4));
+    const home = newHome();
+    const fp = (await crossfork(['init', '--yes', '--json'], { home, server: srv.url })).json.key.fingerprint;
+    const url = srv.url;
+    await srv.stop();
+    const queued = await crossfork(['import', '--repo', fork.dir, '--json', ...HW], { home, server: url });
+    expect(queued.code).toBe(0);
+    expect(queued.json).toMatchObject({ queued: 4, published: { created: 0 } });
+    expect(queued.stderr).toMatch(/4 records queued in/);
+    srv = await startServer({ CROSSFORK_DATA_DIR: own, DATABASE_URL: '' });
+    try {
+      const sync = await crossfork(['sync', '--json'], { home, server: srv.url });
+      expect(sync.json).toMatchObject({ created: 4, duplicate: 0, queued: 0 });
+      const again = await crossfork(['import', '--repo', fork.dir, '--json', ...HW], { home, server: srv.url });
+      expect(again.json).toMatchObject({ published: { created: 0, duplicate: 0 }, queued: 0 });
+      expect(await records(srv.url, fp)).toHaveLength(4);
+    } finally {
+      await srv.stop();
+    }
+  }, 60_000);
+
   it('the next command delivers the outbox, and a redelivered record counts as delivered, not duplicated', async () => {
     const fork = makeFork(NIGHT.slice(0, 2));
     const home = newHome();
@@ -147,5 +172,41 @@ describe('crossfork import / watch against a real server', () => {
       await new Promise((r) => child.once('close', r));
     }
     expect(JSON.parse(out)).toMatchObject({ created: 4 });
+  });
+
+  it('watch keeps rows appended while the server is unreachable and delivers them once it answers again', async () => {
+    const fork = makeFork(NIGHT.slice(0, 1));
+    const home = newHome();
+    const fp = (await crossfork(['init', '--yes', '--json'], { home, server: server.url })).json.key.fingerprint;
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+    const child = spawn(process.execPath, [BIN, 'watch', '--repo', fork.dir, '--interval', '200', ...HW], {
+      env: { ...process.env, CROSSFORK_HOME: home, CROSSFORK_SERVER: `http://127.0.0.1:${proxy.port}`, CROSSFORK_RETRIES: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const waitFor = async (pred: () => Promise<boolean>, what: string) => {
+      const t0 = Date.now();
+      while (Date.now() - t0 < 15_000) {
+        if (await pred()) return;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      throw new Error(`${what} did not happen:\n${err}`);
+    };
+    try {
+      await waitFor(async () => (await records(server.url, fp)).length === 1, 'the first row published');
+      proxy.cut();
+      fork.append({ description: 'during the outage', status: 'discard', val_bpb: 1.0123, lr: 0.09 });
+      await waitFor(async () => /1 record queued in/.test(err), 'the queued message');
+      expect(await records(server.url, fp)).toHaveLength(1);
+      proxy.restore();
+      await waitFor(async () => (await records(server.url, fp)).length === 2, 'delivery after the outage');
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await records(server.url, fp)).toHaveLength(2);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
+      await proxy.close();
+    }
   });
 });

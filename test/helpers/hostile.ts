@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { canonicalJson } from '../../server/protocol/canonical.ts';
 import { CLAIM_SCHEMA } from '../../server/protocol/claim.schema.ts';
+import { parseResultsTsv } from '../../server/protocol/results-tsv.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner, type TestSigner } from './records.ts';
 
 export interface Target {
@@ -15,7 +16,7 @@ export interface Target {
 
 export interface HostileProperty { name: string; property: (t: Target) => fc.IAsyncProperty<any> }
 
-const WRITE_PATHS = ['/v1/records', '/v1/records/batch', '/v1/claims', '/v1/ideas/check'] as const;
+const WRITE_PATHS = ['/v1/records', '/v1/records/batch', '/v1/claims', '/v1/keys', '/v1/ideas/check'] as const;
 
 /** Strings that break naive code: NUL, lone surrogates, control and RTL characters, huge runs. */
 export const nastyString = fc.oneof(
@@ -160,6 +161,22 @@ export function hostileProperties(signer: TestSigner = newSigner('fuzz')): Hosti
           if (status < 400) throw new Error(`a claim changed after signing was accepted (${path.join('.')})`);
           if ((await t.stored()) !== before) throw new Error('a refused claim was stored');
         }),
+    },
+    {
+      name: 'the results.tsv parser accounts for every line of any text and never throws',
+      property: () =>
+        fc.asyncProperty(
+          fc.array(fc.oneof(nastyString.filter((x) => x.length < 5000), fc.constantFrom('commit\tval_bpb\tmemory_gb\tstatus\tdescription', 'a1b2c3d\t0.997900\t44.0\tkeep\tbaseline', 'a1b2c3d\t0.000000\t0.0\tcrash\tOOM', '---', '')), { maxLength: 30 }),
+          async (lines) => {
+            const { rows, problems } = parseResultsTsv(lines.join(fc.sample(fc.constantFrom('\n', '\r\n'), 1)[0]));
+            for (const r of rows) {
+              if (!['keep', 'discard', 'crash'].includes(r.status)) throw new Error(`status ${r.status}`);
+              if (r.val_bpb !== null && !(Number.isFinite(r.val_bpb) && r.val_bpb > 0)) throw new Error(`val_bpb ${r.val_bpb}`);
+              if (r.status === 'crash' && r.val_bpb !== null) throw new Error('a crash with a val_bpb');
+            }
+            for (const p of problems) if (!p.reason || !(p.line >= 1)) throw new Error('a problem without a reason or line');
+          },
+        ),
     },
     {
       name: 'check requests with hostile fields never fail the server',
