@@ -44,7 +44,8 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
       .description('choose the key that signs your records (an existing SSH key, or a new ed25519 key made for crossfork)')
       .option('-y, --yes', 'make (or reuse) a crossfork ed25519 key without questions')
       .option('--key <path>', 'use this existing SSH private key; signing goes through `ssh-keygen -Y sign` (ssh-agent and passphrases work)')
-      .addHelpText('after', examples(['crossfork init --yes', 'crossfork init --key ~/.ssh/id_ed25519 --server https://crossfork.example.org'])),
+      .option('--github <login>', 'also link the key to this GitHub login (the key must be among https://github.com/<login>.keys)')
+      .addHelpText('after', examples(['crossfork init --yes', 'crossfork init --key ~/.ssh/id_ed25519 --github octocat', 'crossfork init --key ~/.ssh/id_ed25519 --server https://crossfork.example.org'])),
     () => import('./commands/init.ts'),
   );
   on(
@@ -161,6 +162,15 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
   on(
     program.command('mcp').description('an MCP server over stdio: check_idea, known_bad, leaderboard, publish_result').addHelpText('after', examples(['claude mcp add crossfork -- npx crossfork mcp'])),
     () => import('./commands/mcp.ts'),
+  );
+  const github = program.command('github').description('GitHub: link your key to your login');
+  on(
+    github
+      .command('link')
+      .argument('<login>', 'your GitHub login')
+      .description('show your GitHub login on your records: the server checks that GitHub lists this key for you')
+      .addHelpText('after', examples(['crossfork github link octocat', 'crossfork github link octocat --json'])),
+    () => import('./commands/github.ts'),
   );
   on(
     HARDWARE_OPTIONS(

@@ -25,4 +25,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `crossfork program | head`: a reader that went away is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 process.exitCode = await main(process.argv.slice(2));

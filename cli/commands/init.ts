@@ -1,6 +1,7 @@
 // `crossfork init`: choose the signing key (an existing SSH key through ssh-keygen, or a new
 // crossfork ed25519 key signed in-process) and the server; writes CROSSFORK_HOME/config.json.
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { linkGithub } from '../lib/github-link.ts';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -10,7 +11,7 @@ import type { Context } from '../lib/context.ts';
 import { CliError, usageError } from '../lib/errors.ts';
 import { result } from '../lib/result.ts';
 
-interface Opts { yes?: boolean; key?: string }
+interface Opts { yes?: boolean; key?: string; github?: string }
 
 export default async function init(ctx: Context, _args: unknown[], opts: Opts) {
   let key: NonNullable<Config['key']>;
@@ -22,12 +23,15 @@ export default async function init(ctx: Context, _args: unknown[], opts: Opts) {
   const config: Config = { ...ctx.config, key, server: ctx.server };
   writeConfig(ctx.home, config);
   const fp = parsePublicKey(key.public_key).fingerprint;
-  const data = { home: ctx.home, server: serverUrl(config), key: { ...key, fingerprint: fp }, created };
+  // The key is saved first: a failed link leaves a usable setup, and `crossfork github link` retries.
+  const github = opts.github ? await linkGithub({ ...ctx, config }, opts.github) : null;
+  const data = { home: ctx.home, server: serverUrl(config), key: { ...key, fingerprint: fp }, created, github };
   return result(
     data,
     [
       created ? `made a new ed25519 key for crossfork: ${key.path}` : `signing with ${key.path} (${key.signer === 'ssh-keygen' ? 'through ssh-keygen -Y sign' : 'in-process'})`,
       `key ${fp}`,
+      ...(github ? [`linked to github.com/${github.github_login}`] : []),
       `server ${data.server}`,
       `config ${join(ctx.home, 'config.json')}`,
       'next: `crossfork import` in your fork, then `crossfork program >> program.md`',
