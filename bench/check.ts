@@ -14,7 +14,7 @@ import { records } from '../server/db/schema/records.ts';
 import { ideaFeatures } from '../server/services/ideas/features.ts';
 import { localEmbedder } from '../server/services/ideas/local-embedder.ts';
 import { describeHardware } from '../server/protocol/hardware-class.ts';
-import { IdeaRepository } from '../server/repositories/idea.repository.ts';
+import { IdeaRepository, vectorKey } from '../server/repositories/idea.repository.ts';
 import { EvidenceRepository } from '../server/repositories/evidence.repository.ts';
 import { benchDatabaseUrl } from './databases.ts';
 import { syntheticExperiment } from './synthetic.ts';
@@ -134,10 +134,10 @@ async function seed(database: Database, n: number, embedder: ReturnType<typeof l
     await db.insert(records).values(rows);
     // As IdeaRepository.assign does: a vector already indexed for its idea is not indexed again.
     const fresh = rows.flatMap((r, i) => {
-      const key = `${r.ideaId}|${r.paramKey}|${vectors[i].join(',')}`;
-      if (indexed.has(key)) return [];
-      indexed.add(key);
-      return [{ recordId: r.id, model: embedder.model, ideaId: r.ideaId, paramKey: r.paramKey, embedding: vectors[i] }];
+      const key = vectorKey(vectors[i], r.paramKey);
+      if (indexed.has(`${r.ideaId}|${key}`)) return [];
+      indexed.add(`${r.ideaId}|${key}`);
+      return [{ recordId: r.id, model: embedder.model, ideaId: r.ideaId, paramKey: r.paramKey, embedding: vectors[i], vectorKey: key }];
     });
     if (fresh.length) await db.insert(recordEmbeddings).values(fresh);
     embedded += fresh.length;

@@ -46,7 +46,9 @@ fi
 # 3. Start the cluster and give the current user a superuser role and a database.
 if ! pg_lsclusters -h 2>/dev/null | awk '{print $4}' | grep -q online; then
   log "starting PostgreSQL $PG_VER"
-  as_root pg_ctlcluster "$PG_VER" main start >&2
+  # 3>&- : the daemon must not inherit the caller's output pipe, or a caller reading
+  # our stdout through $(...) would wait for it forever.
+  as_root pg_ctlcluster "$PG_VER" main start >&2 3>&-
 fi
 for _ in $(seq 1 30); do pg_isready -q -h /var/run/postgresql && break; sleep 0.5; done
 # A password role over TCP works for every client (postgres.js ignores socket paths in URLs).

@@ -10,18 +10,22 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
-  # Only the final `export TEST_DATABASE_URL=...` line is trusted; tools such as
-  # pg_ctlcluster may print other lines ("Removed stale pid file").
-  if env_lines=$(bash scripts/setup-test-env.sh) &&
-     url_line=$(printf '%s\n' "$env_lines" | grep -E "^export TEST_DATABASE_URL='[^']*'$" | tail -n 1) &&
+  # The setup script's stdout goes to a file, not a pipe: a daemon it starts could keep a
+  # pipe open. Only the final `export TEST_DATABASE_URL=...` line is trusted; tools such
+  # as pg_ctlcluster may print other lines ("Removed stale pid file").
+  env_file=$(mktemp -t crossfork-test-env-XXXXXX)
+  if bash scripts/setup-test-env.sh >"$env_file" &&
+     url_line=$(grep -E "^export TEST_DATABASE_URL='[^']*'$" "$env_file" | tail -n 1) &&
      [ -n "$url_line" ]; then
     eval "$url_line"
     export TEST_DATABASE_URL
   elif [ -n "${CI:-}" ]; then
+    rm -f "$env_file"
     echo "[test] could not set up PostgreSQL with pgvector; CI needs it" >&2; exit 1
   else
     echo "[test] PostgreSQL with pgvector unavailable: native-driver tests will be skipped" >&2
   fi
+  rm -f "$env_file"
 fi
 
 echo "[test] type-checking" >&2

@@ -25,6 +25,9 @@ const app = createApp({ services, config, logger });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ port: info.port, url: `http://127.0.0.1:${info.port}` }, 'crossfork server listening');
 });
+// Keep idle connections longer than clients and load balancers do (Node's 5 s default makes a
+// client that reuses a connection just as the server closes it see ECONNRESET).
+Object.assign(server, { keepAliveTimeout: 65_000, headersTimeout: 66_000 });
 
 let stopping = false;
 async function shutdown(signal: string) {

@@ -12,6 +12,11 @@ export interface NearestRecord { recordId: string; ideaId: string; paramKey: str
 /** The embedding model of a vector column: its id and dimension (a typmod cannot be a parameter). */
 export interface VectorSpace { model: string; dimensions: number }
 
+/** The distinctness key of an indexed vector: its values (as float32) and the parameter key. */
+export function vectorKey(values: number[], paramKey: string | null): string {
+  return createHash('sha256').update(Buffer.from(new Float32Array(values).buffer)).update(`|${paramKey ?? ''}`).digest('hex').slice(0, 32);
+}
+
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 export class IdeaRepository {
@@ -67,17 +72,14 @@ export class IdeaRepository {
     tx: Db,
   ): Promise<void> {
     await tx.update(records).set({ ideaId: a.ideaId, diffKey: a.diffKey, paramKey: a.paramKey }).where(eq(records.id, a.recordId));
-    // A vector identical to one already indexed for this idea adds nothing to matching, and
-    // HNSW graphs lose recall on piles of exact duplicates ("baseline" ×1000): index it once.
-    const v = `[${a.embedding.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]`;
-    await tx.execute(sql`
-      INSERT INTO record_embeddings (record_id, model, idea_id, param_key, embedding)
-      SELECT ${a.recordId}, ${a.space.model}, ${a.ideaId}, ${a.paramKey}, ${v}::vector
-      WHERE NOT EXISTS (
-        SELECT 1 FROM record_embeddings
-        WHERE idea_id = ${a.ideaId} AND model = ${a.space.model} AND embedding = ${v}::vector
-          AND param_key IS NOT DISTINCT FROM ${a.paramKey})
-      ON CONFLICT DO NOTHING`);
+    // A vector identical to one already indexed for this idea (with the same parameter key) adds
+    // nothing to matching, and HNSW graphs lose recall on piles of exact duplicates ("baseline"
+    // ×1000): each distinct pair is indexed once, found through a unique key, not a scan.
+    const values = a.embedding.map((x) => (Number.isFinite(x) ? x : 0));
+    await tx
+      .insert(recordEmbeddings)
+      .values({ recordId: a.recordId, model: a.space.model, ideaId: a.ideaId, paramKey: a.paramKey, embedding: values, vectorKey: vectorKey(values, a.paramKey) })
+      .onConflictDoNothing();
   }
 
   async findIdea(id: string): Promise<IdeaRow | undefined> {
@@ -89,21 +91,33 @@ export class IdeaRepository {
     return ids.length ? this.db.select().from(ideas).where(inArray(ideas.id, ids)) : [];
   }
 
+  /** Ideas holding a flagged record (through the partial index on flagged rows). */
+  async ideasWithFlagged(tx: Db = this.db): Promise<Set<string>> {
+    const rows = await queryRows<{ idea_id: string }>(tx, sql`SELECT DISTINCT idea_id FROM records WHERE flagged AND idea_id IS NOT NULL`);
+    return new Set(rows.map((r) => r.idea_id));
+  }
+
   /**
    * Clears the flag of implausible records that `recordId` replicates, and its own when it
    * replicates one: same idea, harness and hardware class, another key, val_bpb within `band`.
    * Returns how many flags were cleared.
    */
   async confirmReplications(recordId: string, band: number, tx: Db = this.db): Promise<number> {
+    // Cheap in the usual case: a plausible record only looks at the idea's flagged rows (a
+    // partial index); only a flagged record compares against the whole idea.
     const rows = await queryRows<{ id: string }>(
       tx,
       sql`WITH n AS (
-            SELECT id, idea_id, harness_id, hardware_class, key_fingerprint, val_bpb FROM records
+            SELECT id, idea_id, harness_id, hardware_class, key_fingerprint, val_bpb, flagged FROM records
             WHERE id = ${recordId} AND idea_id IS NOT NULL AND val_bpb IS NOT NULL AND NOT hidden),
           m AS (
-            SELECT r.id FROM records r JOIN n ON r.idea_id = n.idea_id AND r.harness_id = n.harness_id
-              AND r.hardware_class = n.hardware_class AND r.key_fingerprint <> n.key_fingerprint
-            WHERE r.val_bpb IS NOT NULL AND NOT r.hidden AND abs(r.val_bpb - n.val_bpb) <= ${band})
+            SELECT r.id FROM records r JOIN n ON r.idea_id = n.idea_id
+            WHERE r.flagged AND NOT n.flagged AND r.harness_id = n.harness_id AND r.hardware_class = n.hardware_class
+              AND r.key_fingerprint <> n.key_fingerprint AND r.val_bpb IS NOT NULL AND NOT r.hidden AND abs(r.val_bpb - n.val_bpb) <= ${band}
+            UNION ALL
+            SELECT r.id FROM records r JOIN n ON r.idea_id = n.idea_id
+            WHERE n.flagged AND r.harness_id = n.harness_id AND r.hardware_class = n.hardware_class
+              AND r.key_fingerprint <> n.key_fingerprint AND r.val_bpb IS NOT NULL AND NOT r.hidden AND abs(r.val_bpb - n.val_bpb) <= ${band})
           UPDATE records SET flagged = false
           WHERE flagged AND (id IN (SELECT id FROM m) OR (id = ${recordId} AND EXISTS (SELECT 1 FROM m)))
           RETURNING id`,

@@ -59,6 +59,8 @@ export class IdeasService {
       await this.deps.ideas.lockAssignment(tx);
       const index = this.index(tx);
       const touched = new Set<string>();
+      // Replication checks only matter where a flagged record is (rare): skip the rest.
+      const flaggedIdeas = await this.deps.ideas.ideasWithFlagged(tx);
       for (const [i, row] of rows.entries()) {
         const f = features[i];
         const match = await matchIdea(f, vectors[i], index);
@@ -69,7 +71,8 @@ export class IdeasService {
         }
         await this.deps.ideas.assign({ recordId: row.id, ideaId, diffKey: f.diffKey, paramKey: f.paramKey, space: this.space, embedding: vectors[i] }, tx);
         // A replication by another key makes an implausible result plausible (PLAUSIBILITY).
-        await this.deps.ideas.confirmReplications(row.id, PLAUSIBILITY.noiseBand, tx);
+        if (row.flagged) flaggedIdeas.add(ideaId);
+        if (flaggedIdeas.has(ideaId)) await this.deps.ideas.confirmReplications(row.id, PLAUSIBILITY.noiseBand, tx);
         touched.add(ideaId);
       }
       await this.deps.evidence.refresh([...touched], tx);

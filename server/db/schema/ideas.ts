@@ -1,6 +1,6 @@
 // Ideas (one change, however often tried) and the record embeddings they are matched by.
 import { sql } from 'drizzle-orm';
-import { doublePrecision, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { anyVector } from './vector.ts';
 
 export const ideas = pgTable('ideas', {
@@ -21,8 +21,14 @@ export const recordEmbeddings = pgTable(
     ideaId: text('idea_id').notNull(),
     paramKey: text('param_key'),
     embedding: anyVector('embedding').notNull(),
+    // Hash of the vector and parameter key: an idea indexes each distinct pair once (IdeaRepository.assign).
+    vectorKey: text('vector_key'),
   },
-  (t) => [primaryKey({ columns: [t.recordId, t.model] }), index('record_embeddings_idea_idx').on(t.ideaId)],
+  (t) => [
+    primaryKey({ columns: [t.recordId, t.model] }),
+    index('record_embeddings_idea_idx').on(t.ideaId),
+    uniqueIndex('record_embeddings_distinct_idx').on(t.ideaId, t.model, t.vectorKey),
+  ],
 );
 
 /**

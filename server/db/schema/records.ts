@@ -50,6 +50,8 @@ export const records = pgTable(
     index('records_class_idx').on(t.hardwareClass, t.seq),
     // Serves idea look-ups, an idea's records in order, and evidence recomputation.
     index('records_idea_idx').on(t.ideaId, t.seq),
+    // Flagged records are rare: replication checks look them up here instead of scanning an idea.
+    index('records_flagged_idx').on(t.ideaId).where(sql`${t.flagged}`),
     index('records_diff_key_idx').on(t.diffKey),
     index('records_param_key_idx').on(t.paramKey),
     check('records_signed_check', sql`${t.signed} = (${t.signature} IS NOT NULL AND ${t.publicKey} IS NOT NULL)`),
