@@ -1,6 +1,8 @@
 // Drains one kind of job in the background: leases due jobs in batches, hands them to a
 // handler, deletes them on success, and reschedules them with exponential backoff on failure.
-// A failing dependency (an embedding API outage) delays jobs; it never drops them.
+// A failing dependency (an embedding API outage) delays jobs; it never drops them. When the
+// database itself fails while a batch is settled, the runner keeps the outcome and settles it
+// first thing next time, so a leased batch is not stranded until its lease expires.
 import type { Logger } from 'pino';
 import type { JobRow } from '../db/schema/jobs.ts';
 import type { JobRepository } from '../repositories/job.repository.ts';
@@ -23,6 +25,8 @@ export class JobRunner {
   private running: Promise<void> | null = null;
   private wanted = false;
   private stopped = true;
+  /** Outcomes not yet written back (the database failed while settling them). */
+  private unsettled: Array<{ ids: number[]; error: string | null; delayMs: number }> = [];
   private readonly o: Required<Omit<JobRunnerOptions, 'logger'>> & { logger?: Logger };
 
   constructor(private readonly repo: JobRepository, options: JobRunnerOptions) {
@@ -82,18 +86,39 @@ export class JobRunner {
 
   /** One lease-handle-settle round; returns how many jobs it handled successfully. */
   private async pass(): Promise<number> {
+    await this.settlePending();
     const batch = await this.repo.lease(this.o.kind, this.o.batchSize, this.o.leaseMs);
     if (batch.length === 0) return 0;
+    const ids = batch.map((j) => j.id);
     try {
       await this.o.handle(batch);
     } catch (err) {
       const attempts = Math.min(...batch.map((j) => j.attempts));
       const delay = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
       this.o.logger?.warn({ err: String(err), kind: this.o.kind, jobs: batch.length, attempts, retryInMs: delay }, 'jobs failed; rescheduled');
-      await this.repo.reschedule(batch.map((j) => j.id), String((err as Error)?.message ?? err), delay);
+      await this.settle({ ids, error: String((err as Error)?.message ?? err), delayMs: delay });
       return 0;
     }
-    await this.repo.complete(batch.map((j) => j.id));
+    await this.settle({ ids, error: null, delayMs: 0 });
     return batch.length;
+  }
+
+  private async settle(outcome: { ids: number[]; error: string | null; delayMs: number }): Promise<void> {
+    try {
+      if (outcome.error === null) await this.repo.complete(outcome.ids);
+      else await this.repo.reschedule(outcome.ids, outcome.error, outcome.delayMs);
+    } catch (err) {
+      this.unsettled.push(outcome);
+      throw err;
+    }
+  }
+
+  private async settlePending(): Promise<void> {
+    while (this.unsettled.length) {
+      const next = this.unsettled[0];
+      if (next.error === null) await this.repo.complete(next.ids);
+      else await this.repo.reschedule(next.ids, next.error, 0);
+      this.unsettled.shift();
+    }
   }
 }

@@ -1,6 +1,6 @@
 // SQL for the `jobs` queue: enqueue inside a caller's transaction, lease due jobs with
 // SKIP LOCKED (safe across server copies), complete, or reschedule with the error.
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { jobs, type JobRow } from '../db/schema/jobs.ts';
 import { queryRows } from '../db/rows.ts';
@@ -35,18 +35,21 @@ export class JobRepository {
 
   /** Leases up to `limit` due jobs of `kind` for `leaseMs`; a crashed worker's lease expires. */
   async lease(kind: string, limit: number, leaseMs: number): Promise<JobRow[]> {
-    const rows = await queryRows<{ id: string | number }>(
-      this.db,
-      sql`UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}), attempts = attempts + 1
-          WHERE id IN (
-            SELECT id FROM jobs
-            WHERE kind = ${kind} AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())
-            ORDER BY id LIMIT ${limit}
-            FOR UPDATE SKIP LOCKED)
-          RETURNING id`,
-    );
-    if (rows.length === 0) return [];
-    return this.db.select().from(jobs).where(inArray(jobs.id, rows.map((r) => Number(r.id)))).orderBy(asc(jobs.id));
+    // One statement: a lease is never taken without its rows reaching the caller.
+    const rows = await this.db
+      .update(jobs)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})`, attempts: sql`${jobs.attempts} + 1` })
+      .where(
+        inArray(
+          jobs.id,
+          sql`(SELECT id FROM jobs
+               WHERE kind = ${kind} AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())
+               ORDER BY id LIMIT ${limit}
+               FOR UPDATE SKIP LOCKED)`,
+        ),
+      )
+      .returning();
+    return rows.sort((a, b) => a.id - b.id);
   }
 
   async complete(ids: number[]): Promise<void> {

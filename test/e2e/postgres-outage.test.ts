@@ -87,6 +87,16 @@ async function ingestThroughOutage(server: ServerProcess, dbUrl: string, down: (
   }
 }
 
+/** Runs `fn`; a failure carries the end of the server's output, which says why. */
+async function withServerOutput(server: ServerProcess, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    (err as Error).message += `\n--- server output (end) ---\n${server.output().slice(-4000)}`;
+    throw err;
+  }
+}
+
 /** Runs a command to its exit; rejects with its stderr on failure. stdout is discarded. */
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -131,7 +141,7 @@ describe.skipIf(!canRestart)('PostgreSQL restarted during ingest (a cluster of i
   }, 60_000);
 
   it('answers 503 while PostgreSQL is down, reconnects after it starts again, and loses nothing', async () => {
-    await ingestThroughOutage(server, dbUrl, () => ctl('stop', '-m', 'fast'), () => ctl('start'));
+    await withServerOutput(server, () => ingestThroughOutage(server, dbUrl, () => ctl('stop', '-m', 'fast'), () => ctl('start')));
   }, 120_000);
 });
 
@@ -155,6 +165,6 @@ describe.skipIf(!nativePostgresUrl)('PostgreSQL unreachable during ingest (TCP c
   });
 
   it('answers 503 while the database is gone, then recovers without a restart and loses nothing', async () => {
-    await ingestThroughOutage(server, db.url, async () => proxy.cut(), async () => proxy.restore());
+    await withServerOutput(server, () => ingestThroughOutage(server, db.url, async () => proxy.cut(), async () => proxy.restore()));
   }, 120_000);
 });

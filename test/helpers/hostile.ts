@@ -198,9 +198,11 @@ function signAnyway(payload: unknown, signer: TestSigner) {
   }
 }
 
+/** The canonical form of `v` as the server receives it (after JSON, where Infinity becomes null), or null. */
 function canonicalOrNull(v: unknown): string | null {
   try {
-    return canonicalJson(v);
+    const wire = JSON.stringify(v);
+    return wire === undefined ? null : canonicalJson(JSON.parse(wire));
   } catch {
     return null;
   }

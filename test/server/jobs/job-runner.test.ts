@@ -1,0 +1,95 @@
+// The job runner on a real database: when the database fails while a batch is being settled
+// (PostgreSQL restarting), the batch is neither lost nor stranded behind its lease.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { drivers } from '../../helpers/db.ts';
+import { JobRunner } from '../../../server/jobs/job-runner.ts';
+import { JobRepository } from '../../../server/repositories/job.repository.ts';
+import { queryRows } from '../../../server/db/rows.ts';
+import type { Database } from '../../../server/db/client.ts';
+import type { JobRow } from '../../../server/db/schema/jobs.ts';
+
+/** A repository whose next `failures[name]` calls of a method throw, as a dropped connection would. */
+class FlakyJobs extends JobRepository {
+  failures: Partial<Record<'complete' | 'reschedule', number>> = {};
+  override async complete(ids: number[]) {
+    if (this.fail('complete')) throw new Error('write CONNECTION_CLOSED');
+    return super.complete(ids);
+  }
+  override async reschedule(ids: number[], error: string, delayMs: number) {
+    if (this.fail('reschedule')) throw new Error('write CONNECTION_CLOSED');
+    return super.reschedule(ids, error, delayMs);
+  }
+  private fail(name: 'complete' | 'reschedule') {
+    if (!this.failures[name]) return false;
+    this.failures[name]! -= 1;
+    return true;
+  }
+}
+
+describe.each(drivers)('job runner on $name', (driver) => {
+  let database: Database;
+  let repo: FlakyJobs;
+  const rows = async () => queryRows<{ subject: string; locked: boolean; attempts: number }>(database.db, sql`SELECT subject, locked_until IS NOT NULL AS locked, attempts FROM jobs ORDER BY id`);
+
+  beforeAll(async () => {
+    database = await driver.open();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  beforeEach(async () => {
+    await database.db.execute(sql`DELETE FROM jobs`);
+    repo = new FlakyJobs(database.db);
+  });
+
+  it('leases in id order, hands each batch over once, and deletes it when handled', async () => {
+    await repo.enqueue('t', ['a', 'b', 'c', 'd', 'e']);
+    const seen: string[][] = [];
+    const runner = new JobRunner(repo, { kind: 't', batchSize: 2, handle: async (jobs) => void seen.push(jobs.map((j) => j.subject)) });
+    expect(await runner.drain()).toBe(5);
+    expect(seen).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('a failed handler reschedules its batch with backoff and keeps the error', async () => {
+    await repo.enqueue('t', ['a']);
+    const runner = new JobRunner(repo, { kind: 't', backoffBaseMs: 60_000, handle: async () => { throw new Error('embedding API down'); } });
+    expect(await runner.drain()).toBe(0);
+    const [job] = await queryRows<{ due: boolean; locked: boolean; last_error: string }>(database.db, sql`SELECT run_at <= now() AS due, locked_until IS NOT NULL AS locked, last_error FROM jobs`);
+    expect(job).toEqual({ due: false, locked: false, last_error: 'embedding API down' });
+  });
+
+  it('settles a failed batch as soon as the database answers again, not when the lease expires', async () => {
+    await repo.enqueue('t', ['a', 'b']);
+    let calls = 0;
+    const handled: string[] = [];
+    const runner = new JobRunner(repo, {
+      kind: 't',
+      leaseMs: 3_600_000,
+      backoffBaseMs: 0,
+      handle: async (jobs: JobRow[]) => {
+        if (calls++ === 0) throw new Error('connection reset');
+        handled.push(...jobs.map((j) => j.subject));
+      },
+    });
+    repo.failures.reschedule = 1; // the database is gone when the failure is written back
+    await expect(runner.drain()).rejects.toThrow(/CONNECTION_CLOSED/);
+    expect((await rows()).map((r) => r.locked)).toEqual([true, true]); // leased for an hour
+    expect(await runner.drain()).toBe(2);
+    expect(handled).toEqual(['a', 'b']);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('a handled batch whose completion failed is completed next time, not handled twice', async () => {
+    await repo.enqueue('t', ['a', 'b']);
+    const handled: string[] = [];
+    const runner = new JobRunner(repo, { kind: 't', leaseMs: 3_600_000, handle: async (jobs) => void handled.push(...jobs.map((j) => j.subject)) });
+    repo.failures.complete = 1;
+    await expect(runner.drain()).rejects.toThrow(/CONNECTION_CLOSED/);
+    expect(await rows()).toHaveLength(2);
+    expect(await runner.drain()).toBe(0);
+    expect(await rows()).toEqual([]);
+    expect(handled).toEqual(['a', 'b']);
+  });
+});
