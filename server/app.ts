@@ -46,7 +46,7 @@ export function createApp({ services, config, logger }: AppDeps) {
     .route('/', metricsRoutes(services.metrics))
     .route('/', recordsRoutes(services.records, config, services.writeLimiter))
     .route('/', leaderboardRoutes(services.leaderboard))
-    .route('/', ideasRoutes(services.ideas, config.maxBodyBytes))
+    .route('/', ideasRoutes(services.ideas, services.records, config.maxBodyBytes))
     .route('/', claimsRoutes(services.claims, config.maxBodyBytes, services.writeLimiter))
     .route('/', adminKeysRoutes(services.revocation, config.maxBodyBytes))
     .route('/', keysRoutes(services.keys, config.maxBodyBytes, services.writeLimiter))

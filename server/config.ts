@@ -16,6 +16,8 @@ export interface ServerConfig {
   efSearch: number;
   /** Write requests a minute per client IP and per signing key; 0 = unlimited. */
   rateLimitWrites: number;
+  /** How long a computed leaderboard is reused, in ms; 0 = never. */
+  leaderboardCacheMs: number;
   /** Take the client IP from X-Forwarded-For (set only behind a proxy that writes it). */
   trustProxy: boolean;
   /** Bearer token of `/v1/admin/*`; unset disables those endpoints. */
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     verifyThreads: int(env, 'CROSSFORK_VERIFY_THREADS', Math.min(availableParallelism(), 8)),
     efSearch: int(env, 'CROSSFORK_HNSW_EF_SEARCH', 100),
     rateLimitWrites: int(env, 'CROSSFORK_RATE_LIMIT_WRITES', 600),
+    leaderboardCacheMs: int(env, 'CROSSFORK_LEADERBOARD_CACHE_MS', 1000),
     trustProxy: /^(1|true|yes)$/i.test(env.CROSSFORK_TRUST_PROXY ?? ''),
     adminToken: env.CROSSFORK_ADMIN_TOKEN || undefined,
     github: githubConfig(env),

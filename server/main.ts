@@ -18,7 +18,7 @@ logger.info({ driver: database.driver, dataDir: config.databaseUrl ? undefined :
 
 const verifier = workerVerifier(config.verifyThreads);
 const embedder = embedderFromEnv();
-const services = createServices({ database, verifier, embedder, logger, processMetrics: true, rateLimitWrites: config.rateLimitWrites, github: config.github });
+const services = createServices({ database, verifier, embedder, logger, processMetrics: true, rateLimitWrites: config.rateLimitWrites, leaderboardCacheMs: config.leaderboardCacheMs, github: config.github });
 await services.start();
 logger.info({ embedder: embedder.model, github: config.github.token ? config.github.upstream : 'off (no GITHUB_TOKEN)' }, 'idea assignment running');
 const app = createApp({ services, config, logger });

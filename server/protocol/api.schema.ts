@@ -96,6 +96,7 @@ export const recordListQuerySchema = z.strictObject({
   status: z.enum(['keep', 'discard', 'crash']).optional(),
   key: z.string().min(1).max(200).optional().describe('key fingerprint, SHA256:…'),
   signed: z.enum(['true', 'false']).optional().describe('true: signed records only; false: unsigned public-log records only'),
+  idea: z.string().min(1).max(100).optional().describe('idea id: only the records of this idea'),
   limit: limit(200, 50),
   cursor: z.string().max(100).optional(),
 });
@@ -152,7 +153,14 @@ export const knownBadSchema = z
   .object({ harness_id: z.string().nullable(), hardware_class: z.string().nullable(), ideas: z.array(ideaSummarySchema) })
   .meta({ id: 'KnownBad' });
 
-export const ideaDetailSchema = ideaSummarySchema.extend({ records: z.array(recordViewSchema) }).meta({ id: 'Idea' });
+/** One idea, with a page of its records, newest first (`next_cursor` pages on). */
+export const ideaDetailSchema = ideaSummarySchema.extend({ records: z.array(recordViewSchema), next_cursor: z.string().nullable() }).meta({ id: 'Idea' });
+
+/** Query of `GET /v1/ideas/{id}`: the page of records it carries. */
+export const ideaDetailQuerySchema = z.strictObject({
+  limit: limit(200, 50),
+  cursor: z.string().max(100).optional(),
+});
 
 export const ideaListSchema = z
   .object({ ideas: z.array(ideaSummarySchema.extend({ similarity: z.number().nullable() })) })

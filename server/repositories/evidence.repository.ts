@@ -2,7 +2,7 @@
 // contributors, delta val_bpb distribution): kept in idea_evidence, recomputed from records.
 import { and, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { records, type RecordRow } from '../db/schema/records.ts';
+import { records } from '../db/schema/records.ts';
 import { ideaEvidence } from '../db/schema/ideas.ts';
 import { queryRows } from '../db/rows.ts';
 
@@ -108,10 +108,6 @@ export class EvidenceRepository {
       .orderBy(desc(sql`sum(${ideaEvidence.attempts})`), ideaEvidence.ideaId)
       .limit(limit);
     return rows.map((r) => r.ideaId);
-  }
-
-  async recordsOfIdea(ideaId: string, limit: number): Promise<RecordRow[]> {
-    return this.db.select().from(records).where(and(eq(records.ideaId, ideaId), eq(records.hidden, false))).orderBy(desc(records.createdAt)).limit(limit);
   }
 
   /** Up to `perIdea` distinct descriptions of each idea's earliest visible records. */

@@ -10,6 +10,7 @@ export interface RecordFilter {
   keyFingerprint?: string;
   /** Only signed (true) or only unsigned public-log (false) records. */
   signed?: boolean;
+  ideaId?: string;
   /** Only rows older than this insertion sequence number (the page cursor). */
   beforeSeq?: number;
   limit: number;
@@ -45,6 +46,7 @@ export class RecordRepository {
     if (filter.status) where.push(eq(records.status, filter.status));
     if (filter.keyFingerprint) where.push(eq(records.keyFingerprint, filter.keyFingerprint));
     if (filter.signed !== undefined) where.push(eq(records.signed, filter.signed));
+    if (filter.ideaId !== undefined) where.push(eq(records.ideaId, filter.ideaId));
     if (filter.beforeSeq !== undefined) where.push(lt(records.seq, filter.beforeSeq));
     return this.db
       .select()

@@ -2,13 +2,14 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { IdeasService } from '../services/ideas.service.ts';
+import type { RecordsService } from '../services/records.service.ts';
 import { checkRequestSchema } from '../protocol/claim.schema.ts';
-import { checkResponseSchema, ideaDetailSchema, ideaListQuerySchema, ideaListSchema, knownBadQuerySchema, knownBadSchema } from '../protocol/api.schema.ts';
+import { checkResponseSchema, ideaDetailQuerySchema, ideaDetailSchema, ideaListQuerySchema, ideaListSchema, knownBadQuerySchema, knownBadSchema } from '../protocol/api.schema.ts';
 import { knownBadMarkdown } from '../services/known-bad.markdown.ts';
 import { parseBody, parseQuery, readJson } from './request.ts';
 import { json, problems } from './docs.ts';
 
-export function ideasRoutes(ideas: IdeasService, maxBodyBytes: number) {
+export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBodyBytes: number) {
   const app = new OpenAPIHono();
 
   app.post('/v1/ideas/check', async (c) => c.json(await ideas.check(parseBody(await readJson(c, maxBodyBytes), checkRequestSchema))));
@@ -20,7 +21,13 @@ export function ideasRoutes(ideas: IdeasService, maxBodyBytes: number) {
     return md ? c.body(knownBadMarkdown(result), 200, { 'Content-Type': 'text/markdown; charset=utf-8' }) : c.json(result);
   });
 
-  app.get('/v1/ideas/:id', async (c) => c.json(await ideas.get(c.req.param('id'))));
+  app.get('/v1/ideas/:id', async (c) => {
+    const q = parseQuery(c, ideaDetailQuerySchema);
+    const summary = await ideas.get(c.req.param('id'));
+    // An idea can hold thousands of attempts: its records come a page at a time.
+    const page = await records.list({ ideaId: summary.id, limit: q.limit, cursor: q.cursor });
+    return c.json({ ...summary, ...page });
+  });
 
   app.get('/v1/ideas', async (c) => {
     const q = parseQuery(c, ideaListQuerySchema);
@@ -39,9 +46,9 @@ export function ideasRoutes(ideas: IdeasService, maxBodyBytes: number) {
     responses: { 200: { description: 'known-bad ideas', content: { 'application/json': { schema: knownBadSchema }, 'text/markdown': { schema: z.string() } } }, ...problems(400) },
   });
   reg.registerPath({
-    method: 'get', path: '/v1/ideas/{id}', tags: ['ideas'], summary: 'One idea with its evidence and every attempt',
-    request: { params: z.object({ id: z.string() }) },
-    responses: { 200: { description: 'the idea', ...json(ideaDetailSchema) }, ...problems(404) },
+    method: 'get', path: '/v1/ideas/{id}', tags: ['ideas'], summary: 'One idea with its evidence and a page of its attempts, newest first',
+    request: { params: z.object({ id: z.string() }), query: ideaDetailQuerySchema },
+    responses: { 200: { description: 'the idea', ...json(ideaDetailSchema) }, ...problems(400, 404) },
   });
   reg.registerPath({
     method: 'get', path: '/v1/ideas', tags: ['ideas'], summary: 'Semantic search over ideas (q), or the most-tried ideas',

@@ -31,7 +31,7 @@ export function recordsRoutes(records: RecordsService, limits: RecordsRouteLimit
 
   app.get('/v1/records', async (c) => {
     const q = parseQuery(c, recordListQuerySchema);
-    return c.json(await records.list({ harnessId: q.harness, hardwareClass: q.hardware_class, status: q.status, keyFingerprint: q.key, signed: q.signed === undefined ? undefined : q.signed === 'true', limit: q.limit, cursor: q.cursor }));
+    return c.json(await records.list({ harnessId: q.harness, hardwareClass: q.hardware_class, status: q.status, keyFingerprint: q.key, signed: q.signed === undefined ? undefined : q.signed === 'true', ideaId: q.idea, limit: q.limit, cursor: q.cursor }));
   });
 
   const reg = app.openAPIRegistry;

@@ -43,6 +43,8 @@ export interface ServiceOptions {
   processMetrics?: boolean;
   /** Write requests a minute per IP and per key (default 600; 0 = unlimited). */
   rateLimitWrites?: number;
+  /** How long a computed leaderboard is reused (default 1000 ms; 0 = never). */
+  leaderboardCacheMs?: number;
   /** GitHub access (key linking, fork discovery, public logs); without a token it is off. */
   github?: Partial<GithubConfig> & { pageSize?: number; client?: Partial<GithubClientOptions> };
 }
@@ -64,10 +66,15 @@ export function createServices(o: ServiceOptions) {
     forks: new ForkRepository(db),
   };
   const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA, ...(o.github?.token ? [JOB_GITHUB_SYNC, JOB_GITHUB_DISCOVER, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_RECHECK_KEYS] : [])], processMetrics: o.processMetrics });
-  const ideas = new IdeasService({ db, ideas: repos.ideas, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger, logins: repos.keyLinks });
+  const ideas = new IdeasService({ db, ideas: repos.ideas, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger });
+  const leaderboard = new LeaderboardService({ leaderboard: repos.leaderboard, logins: repos.keyLinks, cacheMs: o.leaderboardCacheMs });
   const assignments = new JobRunner(repos.jobs, {
     kind: JOB_ASSIGN_IDEA,
-    handle: (jobs) => ideas.assign(jobs.map((j) => j.subject)),
+    // Assignment can clear the flag of a replicated result, which then ranks.
+    handle: async (jobs) => {
+      await ideas.assign(jobs.map((j) => j.subject));
+      leaderboard.invalidate();
+    },
     logger: o.logger,
     ...o.runner,
   });
@@ -80,6 +87,7 @@ export function createServices(o: ServiceOptions) {
   const forks = new ForksService({ forks: repos.forks, jobs: repos.jobs, github: githubClient, maxDepth: gh.forkDepth ?? 1, pageSize: gh.pageSize, logger: o.logger, onQueued: pokeGithub });
   const publicLogs = new PublicLogsService({ db, forks: repos.forks, records: repos.records, jobs: repos.jobs, github: githubClient, logger: o.logger, onStored: (n) => {
       metrics.recordsIngested(n);
+      leaderboard.invalidate();
       assignments.poke();
     } });
   const githubSync = new GithubSyncService({
@@ -109,10 +117,11 @@ export function createServices(o: ServiceOptions) {
     assignments,
     records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), revoked: repos.revoked, logins: repos.keyLinks, onStored: (n) => {
         metrics.recordsIngested(n);
+        leaderboard.invalidate();
         assignments.poke();
       } }),
-    revocation: new RevocationService({ db, revoked: repos.revoked, evidence: repos.evidence, logger: o.logger }),
-    leaderboard: new LeaderboardService({ leaderboard: repos.leaderboard, logins: repos.keyLinks }),
+    revocation: new RevocationService({ db, revoked: repos.revoked, evidence: repos.evidence, logger: o.logger, onChanged: () => leaderboard.invalidate() }),
+    leaderboard,
     claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now, revoked: repos.revoked }),
     keys,
     forks,

@@ -16,8 +16,6 @@ import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
 import { matchIdea, type IdeaIndex } from './ideas/matcher.ts';
 import { EmbedderError, type Embedder } from './ideas/embedder.ts';
 import { inScope, KNOWN_BAD_MIN_FAILURES, summarise, verdictFor, type Caller, type Verdict } from './verdict.ts';
-import { recordView } from './record.views.ts';
-import type { LoginLookup } from './records.service.ts';
 import { PLAUSIBILITY } from '../protocol/limits.ts';
 
 /** Other ideas shown beside the match must be at least this similar. */
@@ -33,8 +31,6 @@ export interface IdeasDeps {
   records: RecordRepository;
   embedder: Embedder;
   logger?: Logger;
-  /** GitHub logins linked to keys, shown on records. */
-  logins?: LoginLookup;
 }
 
 export class IdeasService {
@@ -115,12 +111,11 @@ export class IdeasService {
     return { harness_id: scope.harnessId ?? null, hardware_class: scope.hardwareClass ?? null, ideas: await this.summaries(ids) };
   }
 
-  async get(id: string) {
+  /** One idea's summary and evidence (its records are paged by `GET /v1/records?idea=`). */
+  async get(id: string): Promise<IdeaSummary> {
     const [summary] = await this.summaries([id]);
     if (!summary) throw notFound(`idea ${id.slice(0, 80)}`);
-    const rows = await this.deps.evidence.recordsOfIdea(id, 1000);
-    const logins = await this.deps.logins?.loginsOf(rows.map((r) => r.keyFingerprint));
-    return { ...summary, records: rows.map((r) => recordView(r, logins)) };
+    return summary;
   }
 
   /** Semantic search over ideas (nearest records, grouped); without a query, the most-tried ideas. */

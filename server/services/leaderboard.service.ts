@@ -6,10 +6,36 @@ import { notFound } from '../errors.ts';
 import type { LoginLookup } from './records.service.ts';
 
 export class LeaderboardService {
-  constructor(private readonly deps: { leaderboard: LeaderboardRepository; logins?: LoginLookup }) {}
+  /** Boards computed in the last `cacheMs`, by harness ('' = the default one), shared by concurrent readers. */
+  private readonly cache = new Map<string, { at: number; board: Promise<Leaderboard> }>();
 
-  /** Without a harness, the harness with the most records is shown (val_bpb only compares within one). */
+  constructor(private readonly deps: { leaderboard: LeaderboardRepository; logins?: LoginLookup; cacheMs?: number; now?: () => number }) {}
+
+  /**
+   * Without a harness, the harness with the most records is shown (val_bpb only compares within
+   * one). The aggregates scan a harness's records, and the board is the most-read page, so a
+   * board is reused for `cacheMs` (default 1 s) and dropped sooner when this process stores or
+   * hides records (`invalidate`); other server copies see changes within `cacheMs`.
+   */
   async get(harnessId?: string): Promise<Leaderboard> {
+    const ttl = this.deps.cacheMs ?? 1000;
+    if (ttl <= 0) return this.compute(harnessId);
+    const now = (this.deps.now ?? Date.now)();
+    const key = harnessId ?? '';
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < ttl) return hit.board;
+    const board = this.compute(harnessId);
+    this.cache.set(key, { at: now, board });
+    board.catch(() => this.cache.get(key)?.board === board && this.cache.delete(key));
+    return board;
+  }
+
+  /** Forgets cached boards (records were stored, hidden, or unflagged). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private async compute(harnessId?: string): Promise<Leaderboard> {
     const repo = this.deps.leaderboard;
     const harnesses = await repo.harnesses();
     const harness = harnessId ? harnesses.find((h) => h.harnessId === harnessId) : harnesses[0];

@@ -6,7 +6,7 @@ import type { RevokedKeyRepository } from '../repositories/revoked-key.repositor
 import type { EvidenceRepository } from '../repositories/evidence.repository.ts';
 
 export class RevocationService {
-  constructor(private readonly deps: { db: Db; revoked: RevokedKeyRepository; evidence: EvidenceRepository; logger?: Logger }) {}
+  constructor(private readonly deps: { db: Db; revoked: RevokedKeyRepository; evidence: EvidenceRepository; logger?: Logger; onChanged?: () => void }) {}
 
   async revoke(keyFingerprint: string, reason: string) {
     const n = await this.change(keyFingerprint, (tx) => this.deps.revoked.revoke(keyFingerprint, reason, tx));
@@ -26,11 +26,13 @@ export class RevocationService {
 
   /** Hides or shows the key's records and recomputes the evidence of their ideas, atomically. */
   private async change(keyFingerprint: string, apply: (tx: Db) => Promise<number>): Promise<number> {
-    return this.deps.db.transaction(async (txRaw) => {
+    const n = await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const n = await apply(tx);
+      const changed = await apply(tx);
       await this.deps.evidence.refresh(await this.deps.evidence.ideasOfKey(keyFingerprint, tx), tx);
-      return n;
+      return changed;
     });
+    this.deps.onChanged?.();
+    return n;
   }
 }

@@ -12,6 +12,7 @@ import { buildWeb } from '../../scripts/build-web.mjs';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
 import { seedSite, type Seeded } from './seed.ts';
+import { envelope, makePayload, newSigner } from '../helpers/records.ts';
 
 const available = chromiumAvailable();
 
@@ -252,6 +253,35 @@ describe.skipIf(!available)('web site in Chromium', () => {
     await page.keyboard.type('halve the batch size');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('table.ideas tbody tr').first().textContent()).toContain('TOTAL_BATCH_SIZE');
+    await page.close();
+  });
+
+  it('shows a big idea a page at a time: 50 attempts, then more on demand', async () => {
+    // Last in this block: 120 attempts of one idea on the other harness change no earlier test.
+    const dave = newSigner('dave@lab');
+    const diff = '--- a/train.py\n+++ b/train.py\n@@ -77,1 +77,1 @@\n-WEIGHT_DECAY = 0.2\n+WEIGHT_DECAY = 0.1\n';
+    const records = Array.from({ length: 120 }, (_, i) =>
+      envelope(makePayload({ description: `halve weight decay, try ${i}`, diff, status: 'discard', harness: { id: seeded.otherHarness, name: 'other', time_budget_s: 300 }, metrics: { val_bpb: 1.01 + i / 10_000 } }), dave),
+    );
+    const res = await fetch(`${server.url}/v1/records/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) });
+    expect(res.status).toBe(200);
+    const first = ((await res.json()) as { results: { id: string }[] }).results[0].id;
+    let ideaId: string | null = null;
+    await expect.poll(async () => (ideaId = ((await (await fetch(`${server.url}/v1/records/${first}`)).json()) as { idea_id: string | null }).idea_id)).toBeTruthy();
+    await expect.poll(async () => ((await (await fetch(`${server.url}/v1/ideas/${ideaId}`)).json()) as { overall: { attempts: number } }).overall.attempts, { timeout: 15_000 }).toBe(120);
+
+    const page = await open(`/ideas/${ideaId}`);
+    const rows = page.locator('table.attempts tbody tr');
+    await expect.poll(() => rows.count()).toBe(50);
+    expect(await page.locator('#attempts-h').textContent()).toContain('50 of 120 shown');
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => rows.count()).toBe(100);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect.poll(() => rows.count()).toBe(120);
+    expect(await page.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-record')));
+    expect(new Set(ids).size).toBe(120);
+    expect(ids).toContain(first);
     await page.close();
   });
 });

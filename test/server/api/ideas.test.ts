@@ -126,6 +126,24 @@ describe.each(drivers)('ideas on $name', (driver) => {
     expect((await t.get('/v1/ideas/00000000-0000-0000-0000-000000000000')).status).toBe(404);
   });
 
+  it('idea page carries its records a page at a time; /v1/records?idea= pages on', async () => {
+    const ideaId = (await record('lr_a')).idea_id;
+    const first = (await (await t.get(`/v1/ideas/${ideaId}?limit=2`)).json()) as any;
+    expect(first.records).toHaveLength(2);
+    expect(first.overall.attempts).toBe(3);
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const rest = (await (await t.get(`/v1/records?idea=${ideaId}&cursor=${encodeURIComponent(first.next_cursor)}`)).json()) as any;
+    expect(rest.records).toHaveLength(1);
+    expect(rest.next_cursor).toBeNull();
+    expect([...first.records, ...rest.records].map((r: any) => r.id).sort()).toEqual([ids.lr_a, ids.lr_b, ids.lr_c].sort());
+    expect(((await (await t.get(`/v1/ideas/${ideaId}`)).json()) as any).next_cursor).toBeNull();
+    for (const qs of ['limit=0', 'limit=201', 'cursor=%%%', 'page=2']) {
+      const res = await t.get(`/v1/ideas/${ideaId}?${qs}`);
+      expect(res.status, qs).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    }
+  });
+
   it('rejects bad check input with a clear 4xx and stores nothing', async () => {
     const before = { records: await t.count(), ideas: (await (await t.get('/v1/ideas?limit=100')).json() as any).ideas.length };
     const bad: [unknown, RegExp][] = [

@@ -25,6 +25,7 @@ export type RecordView = z.infer<typeof recordViewSchema>;
 export type IdeaList = z.infer<typeof ideaListSchema>;
 export type IdeaListItem = IdeaList['ideas'][number];
 export type IdeaDetail = Omit<z.infer<typeof ideaDetailSchema>, 'records'> & { records: RecordView[] };
+export interface RecordPage { records: RecordView[]; next_cursor: string | null }
 export type KnownBad = z.infer<typeof knownBadSchema>;
 export type IdeaSummary = KnownBad['ideas'][number];
 export type ClassOutcome = IdeaSummary['by_class'][number];
@@ -86,6 +87,8 @@ export const api = {
   record: (id: string, signal?: AbortSignal) => getJson<RecordView>(`/v1/records/${seg(id)}`, {}, signal),
   ideas: (q: string | undefined, limit: number, signal?: AbortSignal) => getJson<IdeaList>('/v1/ideas', { q, limit }, signal),
   idea: (id: string, signal?: AbortSignal) => getJson<IdeaDetail>(`/v1/ideas/${seg(id)}`, {}, signal),
+  /** The next page of an idea's records (the idea carries the first, and its cursor). */
+  ideaRecords: (id: string, cursor: string, signal?: AbortSignal) => getJson<RecordPage>('/v1/records', { idea: id, cursor }, signal),
   knownBad: (scope: KnownBadScope, signal?: AbortSignal) => getJson<KnownBad>('/v1/known-bad', { ...scope }, signal),
   knownBadMarkdown: async (scope: KnownBadScope, signal?: AbortSignal) =>
     (await request('/v1/known-bad', { ...scope, format: 'md' }, 'text/markdown', signal)).text(),
