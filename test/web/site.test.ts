@@ -267,8 +267,8 @@ describe.skipIf(!available)('web site in Chromium', () => {
     expect(res.status).toBe(200);
     const first = ((await res.json()) as { results: { id: string }[] }).results[0].id;
     let ideaId: string | null = null;
-    await expect.poll(async () => (ideaId = ((await (await fetch(`${server.url}/v1/records/${first}`)).json()) as { idea_id: string | null }).idea_id)).toBeTruthy();
-    await expect.poll(async () => ((await (await fetch(`${server.url}/v1/ideas/${ideaId}`)).json()) as { overall: { attempts: number } }).overall.attempts, { timeout: 15_000 }).toBe(120);
+    await expect.poll(async () => (ideaId = ((await (await fetch(`${server.url}/v1/records/${first}`)).json()) as { idea_id: string | null }).idea_id), { timeout: 30_000 }).toBeTruthy();
+    await expect.poll(async () => ((await (await fetch(`${server.url}/v1/ideas/${ideaId}`)).json()) as { overall: { attempts: number } }).overall.attempts, { timeout: 30_000 }).toBe(120);
 
     const page = await open(`/ideas/${ideaId}`);
     const rows = page.locator('table.attempts tbody tr');
@@ -283,7 +283,7 @@ describe.skipIf(!available)('web site in Chromium', () => {
     expect(new Set(ids).size).toBe(120);
     expect(ids).toContain(first);
     await page.close();
-  });
+  }, 90_000);
 });
 
 describe.skipIf(!available)('web site on an empty server', () => {
