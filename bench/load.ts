@@ -9,6 +9,7 @@ import { benchDatabaseUrl } from './databases.ts';
 import { startServer, type ServerProcess } from '../test/helpers/server-process.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../test/helpers/records.ts';
 import { syntheticExperiment } from './synthetic.ts';
+import { waitForIdeas } from './idea-queue.ts';
 
 interface Op { name: string; weight: number; run(url: string): Promise<Response> }
 
@@ -77,14 +78,6 @@ export async function run(argv: string[]) {
 
 async function post(url: string, path: string, body: unknown): Promise<Response> {
   return fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-}
-
-async function waitForIdeas(url: string) {
-  for (let i = 0; i < 600; i++) {
-    const m = (await (await fetch(`${url}/metrics`)).text()).match(/^crossfork_job_queue_depth\{kind="assign-idea"\} (\S+)/m);
-    if (m && Number(m[1]) === 0) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function drive(server: ServerProcess, ops: Op[], seconds: number, concurrency: number) {

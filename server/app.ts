@@ -40,6 +40,9 @@ export function createApp({ services, config, logger }: AppDeps) {
   // Signed writes; `/v1/ideas/check` is a POST but reads.
   const byIp = limitWritesByIp(services.writeLimiter, { trustProxy: config.trustProxy ?? false });
   for (const path of WRITE_PATHS) app.use(path, byIp);
+  // Counted from the start of the request, body upload included: background idea assignment
+  // yields while writes are in flight (on PGlite it holds the event loop while it runs).
+  for (const path of WRITE_PATHS) app.use(path, (c, next) => (c.req.method === 'POST' ? services.writes.track(next) : next()));
   app.use('/v1/admin/*', requireAdmin(config.adminToken));
   app
     .route('/', healthRoutes(services.database, VERSION))

@@ -17,6 +17,14 @@ export interface JobRunnerOptions {
   /** Backoff after the n-th failed attempt: base · 2^(n-1), capped. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * While this says true (writes in flight), a pass waits, but never more than `maxYieldMs`
+   * after the previous one: foreground writes go first, background work still progresses.
+   */
+  yieldWhile?: () => boolean;
+  maxYieldMs?: number;
+  /** The batch size while `yieldWhile` says true (a shorter hold on the database); default batchSize. */
+  busyBatchSize?: number;
   logger?: Logger;
 }
 
@@ -27,10 +35,11 @@ export class JobRunner {
   private stopped = true;
   /** Outcomes not yet written back (the database failed while settling them). */
   private unsettled: Array<{ ids: number[]; error: string | null; delayMs: number }> = [];
-  private readonly o: Required<Omit<JobRunnerOptions, 'logger'>> & { logger?: Logger };
+  private readonly o: Required<Omit<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>> & Pick<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>;
+  private lastPassAt = 0;
 
   constructor(private readonly repo: JobRepository, options: JobRunnerOptions) {
-    this.o = { batchSize: 64, pollMs: 1000, leaseMs: 120_000, backoffBaseMs: 1000, backoffMaxMs: 300_000, ...options };
+    this.o = { batchSize: 64, pollMs: 1000, leaseMs: 120_000, backoffBaseMs: 1000, backoffMaxMs: 300_000, maxYieldMs: 2000, ...options };
   }
 
   start(): void {
@@ -77,17 +86,27 @@ export class JobRunner {
 
   private async loop() {
     try {
-      while (!this.stopped && (await this.pass()) > 0);
+      while (!this.stopped && (await this.yieldToWrites(), !this.stopped) && (await this.pass()) > 0);
     } catch (err) {
       // The queue itself failed (database down): try again at the next poll.
       this.o.logger?.warn({ err: String(err), kind: this.o.kind }, 'job queue unavailable');
     }
   }
 
+  private async yieldToWrites(): Promise<void> {
+    const { yieldWhile, maxYieldMs } = this.o;
+    // Let pending I/O run first: on PGlite a pass is one long chain of promises, so without a
+    // macrotask boundary between passes the server would not even accept incoming requests.
+    await new Promise((r) => setImmediate(r));
+    while (yieldWhile?.() && Date.now() - this.lastPassAt < maxYieldMs && !this.stopped) await new Promise((r) => setTimeout(r, 10));
+    this.lastPassAt = Date.now();
+  }
+
   /** One lease-handle-settle round; returns how many jobs it handled successfully. */
   private async pass(): Promise<number> {
     await this.settlePending();
-    const batch = await this.repo.lease(this.o.kind, this.o.batchSize, this.o.leaseMs);
+    const size = this.o.busyBatchSize !== undefined && this.o.yieldWhile?.() ? this.o.busyBatchSize : this.o.batchSize;
+    const batch = await this.repo.lease(this.o.kind, size, this.o.leaseMs);
     if (batch.length === 0) return 0;
     const ids = batch.map((j) => j.id);
     try {

@@ -16,6 +16,7 @@ import { inlineVerifier, type Verifier } from './verifier.ts';
 import type { Embedder } from './ideas/embedder.ts';
 import { localEmbedder } from './ideas/local-embedder.ts';
 import { JobRunner, type JobRunnerOptions } from '../jobs/job-runner.ts';
+import { WriteActivity } from '../jobs/write-activity.ts';
 import { JOB_ASSIGN_IDEA } from '../jobs/kinds.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { WriteRateLimiter } from './rate-limiter.ts';
@@ -68,8 +69,13 @@ export function createServices(o: ServiceOptions) {
   const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA, ...(o.github?.token ? [JOB_GITHUB_SYNC, JOB_GITHUB_DISCOVER, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_RECHECK_KEYS] : [])], processMetrics: o.processMetrics });
   const ideas = new IdeasService({ db, ideas: repos.ideas, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger });
   const leaderboard = new LeaderboardService({ leaderboard: repos.leaderboard, logins: repos.keyLinks, cacheMs: o.leaderboardCacheMs });
+  const writes = new WriteActivity();
   const assignments = new JobRunner(repos.jobs, {
     kind: JOB_ASSIGN_IDEA,
+    // Acknowledging records comes first; assignment catches up between and after bursts. On
+    // PGlite (one connection, on this thread) a smaller batch while writes wait holds it less.
+    yieldWhile: () => writes.busy,
+    ...(o.database.driver === 'pglite' ? { busyBatchSize: 16 } : {}),
     // Assignment can clear the flag of a replicated result, which then ranks.
     handle: async (jobs) => {
       await ideas.assign(jobs.map((j) => j.subject));
@@ -115,6 +121,8 @@ export function createServices(o: ServiceOptions) {
     writeLimiter: new WriteRateLimiter(o.rateLimitWrites ?? 600, o.now ? () => o.now!().getTime() : Date.now),
     ideas,
     assignments,
+    /** Write requests in flight (counted by the app from the first byte of the body). */
+    writes,
     records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), revoked: repos.revoked, logins: repos.keyLinks, onStored: (n) => {
         metrics.recordsIngested(n);
         leaderboard.invalidate();

@@ -92,4 +92,24 @@ describe.each(drivers)('job runner on $name', (driver) => {
     expect(await rows()).toEqual([]);
     expect(handled).toEqual(['a', 'b']);
   });
+
+  it('steps aside while writes are in flight: smaller batches, at most one per maxYieldMs, full speed after', async () => {
+    await repo.enqueue('t', ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
+    let busy = true;
+    const sizes: number[] = [];
+    const runner = new JobRunner(repo, { kind: 't', batchSize: 4, busyBatchSize: 1, maxYieldMs: 800, pollMs: 50, yieldWhile: () => busy, handle: async (jobs) => void sizes.push(jobs.length) });
+    runner.start();
+    try {
+      await expect.poll(() => sizes.length).toBe(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sizes).toEqual([1]); // waiting for the writes, well within maxYieldMs
+      await expect.poll(() => sizes.length, { timeout: 3000 }).toBe(2); // but not forever
+      expect(sizes).toEqual([1, 1]);
+      busy = false;
+      await expect.poll(() => sizes.reduce((a, b) => a + b, 0), { timeout: 3000 }).toBe(8);
+      expect(sizes.slice(2)).toEqual([4, 2]);
+    } finally {
+      await runner.stop();
+    }
+  });
 });
