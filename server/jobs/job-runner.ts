@@ -19,7 +19,7 @@ export interface JobRunnerOptions {
   backoffMaxMs?: number;
   /**
    * While this says true (writes in flight), a pass waits, but never more than `maxYieldMs`
-   * after the previous one: foreground writes go first, background work still progresses.
+   * (default 500) after the previous one: foreground writes go first, background work still progresses.
    */
   yieldWhile?: () => boolean;
   maxYieldMs?: number;
@@ -39,7 +39,7 @@ export class JobRunner {
   private lastPassAt = 0;
 
   constructor(private readonly repo: JobRepository, options: JobRunnerOptions) {
-    this.o = { batchSize: 64, pollMs: 1000, leaseMs: 120_000, backoffBaseMs: 1000, backoffMaxMs: 300_000, maxYieldMs: 2000, ...options };
+    this.o = { batchSize: 64, pollMs: 1000, leaseMs: 120_000, backoffBaseMs: 1000, backoffMaxMs: 300_000, maxYieldMs: 500, ...options };
   }
 
   start(): void {
