@@ -19,7 +19,8 @@ export interface JobRunnerOptions {
   backoffMaxMs?: number;
   /**
    * While this says true (writes in flight), a pass waits, but never more than `maxYieldMs`
-   * (default 500) after the previous one: foreground writes go first, background work still progresses.
+   * (default 500) after the previous one: foreground writes go first, background work still
+   * progresses.
    */
   yieldWhile?: () => boolean;
   maxYieldMs?: number;
