@@ -29,13 +29,16 @@ export interface JobRunnerOptions {
   logger?: Logger;
 }
 
+/** How a leased batch ended: handled (error null), or failed and due again after delayMs. */
+interface Outcome { ids: number[]; error: string | null; delayMs: number }
+
 export class JobRunner {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private wanted = false;
   private stopped = true;
   /** Outcomes not yet written back (the database failed while settling them). */
-  private unsettled: Array<{ ids: number[]; error: string | null; delayMs: number }> = [];
+  private unsettled: Outcome[] = [];
   private readonly o: Required<Omit<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>> & Pick<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>;
   private lastPassAt = 0;
 
@@ -123,10 +126,10 @@ export class JobRunner {
     return batch.length;
   }
 
-  private async settle(outcome: { ids: number[]; error: string | null; delayMs: number }): Promise<void> {
+  /** Writes a batch's outcome back; if the database fails, keeps it for the next pass. */
+  private async settle(outcome: Outcome): Promise<void> {
     try {
-      if (outcome.error === null) await this.repo.complete(outcome.ids);
-      else await this.repo.reschedule(outcome.ids, outcome.error, outcome.delayMs);
+      await this.write(outcome);
     } catch (err) {
       this.unsettled.push(outcome);
       throw err;
@@ -135,10 +138,12 @@ export class JobRunner {
 
   private async settlePending(): Promise<void> {
     while (this.unsettled.length) {
-      const next = this.unsettled[0];
-      if (next.error === null) await this.repo.complete(next.ids);
-      else await this.repo.reschedule(next.ids, next.error, 0);
+      await this.write(this.unsettled[0]);
       this.unsettled.shift();
     }
+  }
+
+  private write(o: Outcome): Promise<void> {
+    return o.error === null ? this.repo.complete(o.ids) : this.repo.reschedule(o.ids, o.error, o.delayMs);
   }
 }

@@ -8,7 +8,7 @@ const H100 = { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device
 const RTX4090 = { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1, memory_mb: 24564 } as const;
 const M4 = { accelerator: 'mps', device_name: 'Apple M4 Max', device_count: 1, memory_mb: 131072 } as const;
 
-const diffOf = (line: number, before: string, after: string) => `--- a/train.py\n+++ b/train.py\n@@ -${line},1 +${line},1 @@\n-${before}\n+${after}\n`;
+export const diffOf = (line: number, before: string, after: string) => `--- a/train.py\n+++ b/train.py\n@@ -${line},1 +${line},1 @@\n-${before}\n+${after}\n`;
 const GELU_DIFF = diffOf(40, '        x = F.relu(x).square()', '        x = F.gelu(x)');
 
 export const HOSTILE_DESCRIPTION = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> try <b>bold</b> pwned';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.mjs';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
-import { seedSite, type Seeded } from './seed.ts';
+import { diffOf, seedSite, type Seeded } from './seed.ts';
 import { envelope, makePayload, newSigner } from '../helpers/records.ts';
 
 const available = chromiumAvailable();
@@ -259,7 +259,7 @@ describe.skipIf(!available)('web site in Chromium', () => {
   it('shows a big idea a page at a time: 50 attempts, then more on demand', async () => {
     // Last in this block: 120 attempts of one idea on the other harness change no earlier test.
     const dave = newSigner('dave@lab');
-    const diff = '--- a/train.py\n+++ b/train.py\n@@ -77,1 +77,1 @@\n-WEIGHT_DECAY = 0.2\n+WEIGHT_DECAY = 0.1\n';
+    const diff = diffOf(77, 'WEIGHT_DECAY = 0.2', 'WEIGHT_DECAY = 0.1');
     const records = Array.from({ length: 120 }, (_, i) =>
       envelope(makePayload({ description: `halve weight decay, try ${i}`, diff, status: 'discard', harness: { id: seeded.otherHarness, name: 'other', time_budget_s: 300 }, metrics: { val_bpb: 1.01 + i / 10_000 } }), dave),
     );

@@ -137,6 +137,8 @@ describe.each(drivers)('ideas on $name', (driver) => {
     expect(rest.next_cursor).toBeNull();
     expect([...first.records, ...rest.records].map((r: any) => r.id).sort()).toEqual([ids.lr_a, ids.lr_b, ids.lr_c].sort());
     expect(((await (await t.get(`/v1/ideas/${ideaId}`)).json()) as any).next_cursor).toBeNull();
+    expect((await t.get(`/v1/records?idea=${'x'.repeat(101)}`)).status).toBe(400);
+    expect(((await (await t.get('/v1/records?idea=no-such-idea')).json()) as any).records).toEqual([]);
     for (const qs of ['limit=0', 'limit=201', 'cursor=%%%', 'page=2']) {
       const res = await t.get(`/v1/ideas/${ideaId}?${qs}`);
       expect(res.status, qs).toBe(400);
