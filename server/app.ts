@@ -2,7 +2,7 @@
 // maps every error to problem+json, and serves the OpenAPI document with a reference page.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.ts';
@@ -39,10 +39,10 @@ export function createApp({ services, config, logger }: AppDeps) {
   if (logger) app.use('*', accessLog(logger));
   // Signed writes; `/v1/ideas/check` is a POST but reads.
   const byIp = limitWritesByIp(services.writeLimiter, { trustProxy: config.trustProxy ?? false });
-  for (const path of WRITE_PATHS) app.use(path, byIp);
-  // Counted from the start of the request, body upload included: background idea assignment
-  // yields while writes are in flight (on PGlite it holds the event loop while it runs).
-  for (const path of WRITE_PATHS) app.use(path, (c, next) => (c.req.method === 'POST' ? services.writes.track(next) : next()));
+  // Writes in flight are counted from the start of the request, body upload included:
+  // background idea assignment yields to them (on PGlite it holds the event loop while it runs).
+  const trackWrites: MiddlewareHandler = (c, next) => (c.req.method === 'POST' ? services.writes.track(next) : next());
+  for (const path of WRITE_PATHS) app.use(path, byIp, trackWrites);
   app.use('/v1/admin/*', requireAdmin(config.adminToken));
   app
     .route('/', healthRoutes(services.database, VERSION))
