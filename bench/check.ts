@@ -15,7 +15,9 @@ import { ideaFeatures } from '../server/services/ideas/features.ts';
 import { localEmbedder } from '../server/services/ideas/local-embedder.ts';
 import { describeHardware } from '../server/protocol/hardware-class.ts';
 import { IdeaRepository, vectorKey } from '../server/repositories/idea.repository.ts';
-import { EvidenceRepository } from '../server/repositories/evidence.repository.ts';
+import { hardwareProximity } from '../server/protocol/hardware-family.ts';
+import { understand } from '../server/catalogue/understand.ts';
+import { DERIVATION_VERSION } from '../server/services/ideas/derive.ts';
 import { benchDatabaseUrl } from './databases.ts';
 import { syntheticExperiment } from './synthetic.ts';
 
@@ -53,7 +55,7 @@ async function measure(database: Database, n: number, queries: number) {
   const services = createServices({ database, embedder });
   await services.ideas.init();
   const t0 = performance.now();
-  const vectors = await seed(database, n, embedder);
+  const vectors = await seed(database, n, embedder, services);
   const seedS = ((performance.now() - t0) / 1000).toFixed(1);
   const app = createApp({ services, config: { maxBodyBytes: 1 << 20, maxBatchBodyBytes: 1 << 25 } });
 
@@ -103,7 +105,7 @@ async function measure(database: Database, n: number, queries: number) {
 }
 
 /** Inserts n assigned records with their embeddings, in chunks (ideas: one per distinct change). */
-async function seed(database: Database, n: number, embedder: ReturnType<typeof localEmbedder>) {
+async function seed(database: Database, n: number, embedder: ReturnType<typeof localEmbedder>, services: ReturnType<typeof createServices>) {
   const db = database.db;
   const ideaOf = new Map<string, string>();
   const indexed = new Set<string>();
@@ -123,11 +125,14 @@ async function seed(database: Database, n: number, embedder: ReturnType<typeof l
         newIdeas.push({ id: ideaId, description: e.description, paramKey: feats[i].paramKey, foundingRecordId: id });
       }
       const hw = describeHardware(e.hardware);
+      const proximity = hardwareProximity(e.hardware);
       return {
         id, payload: JSON.stringify({ description: e.description, diff: null }), signature: 'bench', publicKey: 'bench', keyFingerprint: `SHA256:bench${(start + i) % 97}`,
         harnessId: e.harnessId, harnessName: 'bench', hardwareClass: hw.class, memoryGb: hw.memory_gb, status: e.status, description: e.description,
         valBpb: e.valBpb, parentValBpb: 1.0, deltaValBpb: e.valBpb === null ? null : e.valBpb - 1.0, forkId: 'bench', createdAt: new Date(Date.UTC(2026, 0, 1) + (start + i) * 1000),
         ideaId, paramKey: feats[i].paramKey, diffKey: null,
+        changes: understand({ description: e.description, diff: null }).changes, derivedVersion: DERIVATION_VERSION,
+        hardwareFamily: proximity.family, acceleratorKind: proximity.kind, harnessKey: e.harnessId,
       };
     });
     if (newIdeas.length) await db.insert(ideas).values(newIdeas);
@@ -143,10 +148,9 @@ async function seed(database: Database, n: number, embedder: ReturnType<typeof l
     embedded += fresh.length;
     if ((start / chunk) % 10 === 9) process.stderr.write(`  seeded ${start + chunk}/${n}\r`);
   }
-  // As the assignment job does: the evidence of every idea, computed once here.
+  // As the assignment job does: the evidence and retrieval documents of every idea, once here.
   const ideaIds = [...ideaOf.values()];
-  const evidence = new EvidenceRepository(db);
-  for (let i = 0; i < ideaIds.length; i += 200) await evidence.refresh(ideaIds.slice(i, i + 200));
+  for (let i = 0; i < ideaIds.length; i += 200) await services.ideas.refreshIdeas(ideaIds.slice(i, i + 200));
   process.stderr.write(`\n  ${embedded} distinct vectors indexed for ${n} records in ${ideaIds.length} ideas\n`);
   return embedded;
 }

@@ -8,6 +8,9 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   load: () => import('./load.ts'),
   loop: () => import('./loop.ts'),
   import: () => import('./import.ts'),
+  cli: () => import('./cli.ts'),
+  findings: () => import('./findings.ts'),
+  catalogue: () => import('./catalogue.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -2,18 +2,25 @@
 // data; nothing here prints or exits (index.ts does).
 import { Command, CommanderError, Option } from 'commander';
 import { CliError } from './lib/errors.ts';
+import { VERSION } from './lib/version.ts';
 import { makeContext, type Context } from './lib/context.ts';
 import type { CommandResult } from './lib/result.ts';
 
 type Run = (ctx: Context) => Promise<CommandResult>;
 type Opts = Record<string, any>;
 
+// Default: the machine profile `crossfork init` saved, else what is detected now (init: detected).
 const HARDWARE_OPTIONS = (c: Command) =>
   c
-    .option('--device <name>', 'device name, e.g. "NVIDIA H100 80GB HBM3" (default: detected)')
-    .option('--memory-mb <n>', 'memory of one device in MiB (default: detected)')
-    .option('--accelerator <kind>', 'cuda | rocm | mps | mlx | cpu | other (default: detected)')
-    .option('--device-count <n>', 'number of devices (default: detected, else 1)');
+    .option('--device <name>', 'device name, e.g. "NVIDIA H100 80GB HBM3" (default: the machine profile)')
+    .option('--memory-mb <n>', 'memory of one device in MiB (default: the machine profile)')
+    .option('--accelerator <kind>', 'cuda | rocm | mps | mlx | cpu | other (default: the machine profile)')
+    .option('--device-count <n>', 'number of devices (default: the machine profile, else 1)');
+
+const HARNESS_OPTIONS = (c: Command, what = 'default: SHA-256 of prepare.py, else the current upstream harness') =>
+  c
+    .option('--harness-id <sha256>', `harness id (${what})`)
+    .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT');
 
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
@@ -25,10 +32,11 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--server <url>', 'crossfork server (default: $CROSSFORK_SERVER, then config, then http://127.0.0.1:8787)')
     .option('-q, --quiet', 'no progress or notes on stderr')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
     .showSuggestionAfterError()
-    .addHelpText('after', examples(['crossfork init --yes', 'crossfork import', 'crossfork check "increase MATRIX_LR to 0.05"', 'crossfork program >> program.md']));
+    .addHelpText('after', examples(['crossfork init --yes', 'crossfork whoami', 'crossfork import', 'crossfork check "increase MATRIX_LR to 0.05"', 'crossfork program >> program.md']));
 
   const on = (cmd: Command, load: () => Promise<{ default: (ctx: Context, args: any, opts: any) => Promise<CommandResult> }>) =>
     cmd.action((...a: any[]) => {
@@ -39,15 +47,34 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     });
 
   on(
-    program
-      .command('init')
-      .description('choose the key that signs your records (an existing SSH key, or a new ed25519 key made for crossfork)')
-      .option('-y, --yes', 'make (or reuse) a crossfork ed25519 key without questions')
-      .option('--key <path>', 'use this existing SSH private key; signing goes through `ssh-keygen -Y sign` (ssh-agent and passphrases work)')
-      .option('--github <login>', 'also link the key to this GitHub login (the key must be among https://github.com/<login>.keys)')
-      .addHelpText('after', examples(['crossfork init --yes', 'crossfork init --key ~/.ssh/id_ed25519 --github octocat', 'crossfork init --key ~/.ssh/id_ed25519 --server https://crossfork.example.org'])),
+    HARDWARE_OPTIONS(
+      program
+        .command('init')
+        .description('set up this machine: the key that signs your records, and the machine profile (hardware detected, shown, corrected by you, saved for every command)')
+        .option('-y, --yes', 'no questions: make (or reuse) a crossfork ed25519 key and save the detected hardware (corrected by the flags below)')
+        .option('--key <path>', 'use this existing SSH private key; signing goes through `ssh-keygen -Y sign` (ssh-agent and passphrases work)')
+        .option('--github <login>', 'also link the key to this GitHub login (the key must be among https://github.com/<login>.keys)'),
+    ).addHelpText('after', examples([
+      'crossfork init --yes',
+      'crossfork init --yes --memory-mb 12227            # correct what was detected',
+      'crossfork init --key ~/.ssh/id_ed25519 --github octocat',
+      'crossfork init --yes --server https://crossfork.example.org',
+    ])),
     () => import('./commands/init.ts'),
   );
+  for (const [name, description] of [
+    ['whoami', 'show your key, fingerprint, GitHub link, machine profile, its hardware class (as the server derives it) and the server'],
+    ['doctor', 'like whoami, and exit 1 when something is not ready (no key, no machine profile, server unreachable)'],
+  ] as const) {
+    on(
+      program
+        .command(name)
+        .description(description)
+        .option('--repo <dir>', 'the fork checkout (for the harness)', '.')
+        .addHelpText('after', examples([`crossfork ${name}`, `crossfork ${name} --json`])),
+      () => import('./commands/whoami.ts').then((m) => ({ default: (ctx: Context, args: unknown[], opts: { repo: string }) => m.default(ctx, args, { ...opts, doctor: name === 'doctor' }) })),
+    );
+  }
   on(
     HARDWARE_OPTIONS(
       program
@@ -59,12 +86,14 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     )
       .option('--agent-model <name>', 'the model that ran the experiments')
       .option('--agent-tool <name>', 'the agent tool (claude-code, codex, …)')
-      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork')
+      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork (default: the current upstream harness)')
+      .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT')
       .option('--harness-name <name>', 'harness name', 'autoresearch')
       .option('--time-budget <s>', 'training time budget in seconds (default: TIME_BUDGET in prepare.py, else 300)')
+      .addOption(new Option('--memory-unit <unit>', 'how to read the memory_gb column (default: GB, or MB when the values cannot be GB on this device)').choices(['gb', 'mb', 'none']))
       .option('--fork-id <id>', 'override the fork id (default: a hash of the origin URL or of the first commit and path)')
       .option('--fork-url <url>', 'publish the fork\'s URL (not published by default)')
-      .addHelpText('after', examples(['crossfork import', 'crossfork import --repo ~/autoresearch --dry-run', 'crossfork import --device "RTX 4090" --memory-mb 24564 --accelerator cuda --json'])),
+      .addHelpText('after', examples(['crossfork import', 'crossfork import --repo ~/autoresearch --dry-run', 'crossfork import --results old-results.tsv --harness upstream@8a5c486', 'crossfork import --device "RTX 4090" --memory-mb 24564 --accelerator cuda --json'])),
     () => import('./commands/import.ts'),
   );
   on(
@@ -78,7 +107,9 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     )
       .option('--agent-model <name>', 'the model that runs the experiments')
       .option('--agent-tool <name>', 'the agent tool')
-      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork')
+      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork (default: the current upstream harness)')
+      .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT')
+      .addOption(new Option('--memory-unit <unit>', 'how to read the memory_gb column (default: decided against the device)').choices(['gb', 'mb', 'none']))
       .option('--fork-id <id>', 'override the fork id')
       .addHelpText('after', examples(['crossfork watch', 'crossfork watch --repo ~/autoresearch --agent-tool codex'])),
     () => import('./commands/watch.ts'),
@@ -98,7 +129,8 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     )
       .option('--agent-model <name>', 'the model that ran the experiment')
       .option('--agent-tool <name>', 'the agent tool')
-      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork')
+      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork (default: the current upstream harness)')
+      .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT')
       .option('--fork-id <id>', 'override the fork id')
       .addHelpText('after', examples(['crossfork publish --run-log run.log --status keep -d "increase MATRIX_LR to 0.05"', 'crossfork publish --status crash -d "double depth (OOM)"'])),
     () => import('./commands/publish.ts'),
@@ -108,29 +140,27 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     () => import('./commands/sync.ts'),
   );
   on(
-    HARDWARE_OPTIONS(
+    HARNESS_OPTIONS(HARDWARE_OPTIONS(
       program
         .command('check')
         .description('was this idea tried, on hardware like mine, and how did it go?')
         .argument('<idea>', 'the idea, in words')
         .option('--diff <file>', 'the diff of train.py you are about to try')
-        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
-        .option('--harness-id <sha256>', 'harness id (default: SHA-256 of prepare.py)'),
-    ).addHelpText('after', examples(['crossfork check "increase MATRIX_LR from 0.04 to 0.05"', 'git diff train.py > /tmp/d && crossfork check "swiglu" --diff /tmp/d --json'])),
+        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.'),
+    )).addHelpText('after', examples(['crossfork check "increase MATRIX_LR from 0.04 to 0.05"', 'git diff train.py > /tmp/d && crossfork check "swiglu" --diff /tmp/d --json'])),
     () => import('./commands/check.ts'),
   );
   on(
-    HARDWARE_OPTIONS(
+    HARNESS_OPTIONS(HARDWARE_OPTIONS(
       program
         .command('known-bad')
         .description('ideas tried at least twice on this hardware class and never kept')
         .addOption(new Option('--format <format>', 'md (ready to paste into a prompt) or json').choices(['md', 'json']).default('md'))
         .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
-        .option('--harness-id <sha256>', 'harness id (default: SHA-256 of prepare.py)')
         .option('--hardware-class <class>', 'hardware class (default: derived by the server from this machine)')
         .option('--all-hardware', 'every hardware class')
         .option('--limit <n>', 'at most this many ideas', '50'),
-    ).addHelpText('after', examples(['crossfork known-bad', 'crossfork known-bad --format json --all-hardware'])),
+    )).addHelpText('after', examples(['crossfork known-bad', 'crossfork known-bad --format json --all-hardware'])),
     () => import('./commands/known-bad.ts'),
   );
   on(
@@ -139,20 +169,20 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
       .description('best val_bpb per hardware class')
       .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
       .option('--harness-id <sha256>', 'harness id (default: the harness with the most records)')
-      .addHelpText('after', examples(['crossfork leaderboard', 'crossfork leaderboard --json'])),
+      .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT')
+      .addHelpText('after', examples(['crossfork leaderboard', 'crossfork leaderboard --harness upstream --json'])),
     () => import('./commands/leaderboard.ts'),
   );
   on(
-    HARDWARE_OPTIONS(
+    HARNESS_OPTIONS(HARDWARE_OPTIONS(
       program
         .command('claim')
         .description('reserve an idea while it trains, so other agents can see it is in flight')
         .argument('<idea>', 'the idea, in words')
         .option('--diff <file>', 'the diff of train.py')
         .option('--ttl <s>', 'how long the claim lasts, ≤ 3600 s', '900')
-        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
-        .option('--harness-id <sha256>', 'harness id (default: SHA-256 of prepare.py)'),
-    ).addHelpText('after', examples(['crossfork claim "increase MATRIX_LR to 0.05" --ttl 600'])),
+        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.'),
+    )).addHelpText('after', examples(['crossfork claim "increase MATRIX_LR to 0.05" --ttl 600'])),
     () => import('./commands/claim.ts'),
   );
   on(
@@ -160,7 +190,14 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     () => import('./commands/program.ts'),
   );
   on(
-    program.command('mcp').description('an MCP server over stdio: check_idea, known_bad, leaderboard, publish_result').addHelpText('after', examples(['claude mcp add crossfork -- npx crossfork mcp'])),
+    HARNESS_OPTIONS(
+      HARDWARE_OPTIONS(
+        program
+          .command('mcp')
+          .description('an MCP server over stdio: check_idea, known_bad, leaderboard, publish_result (with the saved machine profile; flags override it)')
+          .option('--repo <dir>', 'the fork checkout (default: the directory the MCP client starts it in)', '.'),
+      ),
+    ).addHelpText('after', examples(['claude mcp add crossfork -- crossfork mcp', 'codex mcp add crossfork -- crossfork mcp', 'claude mcp add crossfork -- crossfork mcp --repo ~/my-fork'])),
     () => import('./commands/mcp.ts'),
   );
   const github = program.command('github').description('GitHub: link your key to your login');
@@ -173,7 +210,7 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     () => import('./commands/github.ts'),
   );
   on(
-    HARDWARE_OPTIONS(
+    HARNESS_OPTIONS(HARDWARE_OPTIONS(
       program
         .command('run')
         .description('run the autoresearch loop on this machine: baseline, then propose (an OpenAI-compatible model) → check → claim → commit → train → keep or reset → results.tsv → publish')
@@ -185,11 +222,12 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
         .option('--train-cmd <cmd>', 'the training command, run in the repo; output goes to run.log', 'uv run train.py')
         .option('--timeout <s>', 'kill a training run after s seconds (it counts as a crash)', '600')
         .option('--max-asks <n>', 'times the model is asked again for one experiment (bad answers, known-bad ideas)', '5')
-        .option('--no-pipeline', 'do not prepare the next proposal while an experiment trains'),
-    ).addHelpText('after', examples([
+        .option('--no-pipeline', 'do not prepare the next proposal while an experiment trains')
+        .option('--publish-short-runs', 'also publish runs shorter than the harness\'s time budget (smoke runs, CROSSFORK_TIME_BUDGET); by default they stay in results.tsv only'),
+    )).addHelpText('after', examples([
       'crossfork run --model gpt-5 --max-experiments 20',
       'OPENAI_BASE_URL=http://localhost:11434/v1 crossfork run --model qwen3-coder --hours 8',
-      'crossfork run --repo training --train-cmd "python3 train.py" --timeout 900 --json',
+      'crossfork run --repo ~/my-fork --train-cmd "python3 train.py" --timeout 900 --json',
     ])),
     () => import('./commands/run.ts'),
   );

@@ -28,6 +28,12 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   rm -f "$env_file"
 fi
 
+# .venv for the Python parts (the embedding service, the training harness on PyTorch 2); a no-op when it is up to date.
+if ! bash scripts/setup-python.sh; then
+  if [ -n "${CI:-}" ]; then echo "[test] could not set up .venv (scripts/setup-python.sh); CI needs it" >&2; exit 1; fi
+  echo "[test] .venv unavailable: embedding-service and PyTorch 2 training tests will be skipped" >&2
+fi
+
 echo "[test] type-checking" >&2
 npx tsc -p tsconfig.json --noEmit
 npx svelte-check --tsconfig web/tsconfig.json --threshold error --output machine >&2

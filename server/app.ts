@@ -1,7 +1,6 @@
 // Builds the Hono application over the services: mounts the routes,
 // maps every error to problem+json, and serves the OpenAPI document with a reference page.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { Scalar } from '@scalar/hono-api-reference';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
@@ -23,6 +22,8 @@ import { adminKeysRoutes } from './routes/admin-keys.routes.ts';
 import { webRoutes } from './routes/web.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { forksRoutes } from './routes/forks.routes.ts';
+import { hardwareRoutes } from './routes/hardware.routes.ts';
+import { docsPageRoutes } from './routes/docs-page.routes.ts';
 
 export interface AppDeps {
   services: Services;
@@ -53,13 +54,14 @@ export function createApp({ services, config, logger }: AppDeps) {
     .route('/', claimsRoutes(services.claims, config.maxBodyBytes, services.writeLimiter))
     .route('/', adminKeysRoutes(services.revocation, config.maxBodyBytes))
     .route('/', keysRoutes(services.keys, config.maxBodyBytes, services.writeLimiter))
-    .route('/', forksRoutes(services.forks, services.githubSync));
+    .route('/', forksRoutes(services.forks, services.githubSync))
+    .route('/', hardwareRoutes(config.maxBodyBytes));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'crossfork API', version: VERSION, description: 'Signed autoresearch experiment records, ideas and leaderboards.' },
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'crossfork API' }));
+  app.route('/', docsPageRoutes()); // the reference page, its assets served from a pinned package (offline)
   app.route('/', webRoutes()); // the web site (web/dist); keep it last: it answers browsers' unknown paths
 
   app.notFound((c) => problem(c, new ProblemError(404, 'not-found', 'Not found', `no route for ${c.req.method} ${c.req.path}`)));

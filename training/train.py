@@ -295,7 +295,9 @@ if __name__ == "__main__":
     num_params = sum(p.numel() for p in model.parameters())
     flops_per_token = model.flops_per_token()
     optimizers = build_optimizers(model, model_dim)
-    use_compile = hasattr(torch, "compile") and device.type == "cuda"
+    # CROSSFORK_COMPILE=1 compiles on any device (the CPU tests of the PyTorch 2 path), 0 never; default: CUDA only
+    compile_env = os.environ.get("CROSSFORK_COMPILE", "")
+    use_compile = hasattr(torch, "compile") and (compile_env == "1" or (compile_env != "0" and device.type == "cuda"))
     train_model = torch.compile(model, dynamic=False) if use_compile else model
     tokens_per_fwdbwd = DEVICE_BATCH_SIZE * MAX_SEQ_LEN
     assert TOTAL_BATCH_SIZE % tokens_per_fwdbwd == 0, "TOTAL_BATCH_SIZE must be a multiple of DEVICE_BATCH_SIZE * MAX_SEQ_LEN"

@@ -1,29 +1,25 @@
 // `crossfork check "<idea>"`: the server's verdict and evidence for an idea, on this machine's hardware.
-import type { CheckResponse } from '../../server/protocol/api.schema.ts';
-import type { ApiClient } from '../lib/api-client.ts';
 import type { Context } from '../lib/context.ts';
 import { toCliError } from '../lib/api-errors.ts';
-import { harnessId } from '../lib/harness.ts';
-import { detectHardware, type HardwareFlags } from '../lib/hardware.ts';
+import { askingContext, ideaText } from '../lib/asking.ts';
+import { usageError } from '../lib/errors.ts';
+import type { HardwareFlags } from '../lib/hardware.ts';
+import type { HarnessFlags } from '../lib/harness.ts';
 import { readArgFile } from '../lib/read-file.ts';
 import { renderCheck } from '../lib/render.ts';
 import { result } from '../lib/result.ts';
 
-interface Opts extends HardwareFlags { diff?: string; repo: string; harnessId?: string }
+interface Opts extends HardwareFlags, HarnessFlags { diff?: string; repo: string }
 
-export async function checkIdea(client: ApiClient, idea: string, opts: Opts): Promise<CheckResponse> {
+export default async function check(ctx: Context, [idea]: [string], opts: Opts) {
+  if (!idea.trim()) throw usageError('the idea is empty: say in words what you will change');
   const diff = opts.diff ? readArgFile(opts.diff, 'the diff') : undefined;
-  const harness = harnessId(opts.repo, opts.harnessId);
-  const hardware = await detectHardware(opts);
+  const { hardware, harness } = await askingContext(ctx, opts);
+  await ctx.flushOutbox().catch(() => null);
   try {
-    return await client.check({ description: idea, ...(diff ? { diff } : {}), ...(harness ? { harness_id: harness } : {}), hardware });
+    const r = await ctx.client.check({ description: ideaText(ctx, idea), ...(diff ? { diff } : {}), harness_id: harness.id, hardware });
+    return result(r, renderCheck(r));
   } catch (err) {
     throw toCliError(err);
   }
-}
-
-export default async function check(ctx: Context, [idea]: [string], opts: Opts) {
-  await ctx.flushOutbox().catch(() => null);
-  const r = await checkIdea(ctx.client, idea, opts);
-  return result(r, renderCheck(r));
 }

@@ -3,29 +3,30 @@ import { CLAIM_MAX_TTL_S, CLAIM_SCHEMA } from '../../server/protocol/claim.schem
 import { sealEnvelope } from '../../server/protocol/envelope.ts';
 import type { Context } from '../lib/context.ts';
 import { toCliError } from '../lib/api-errors.ts';
-import { CliError, usageError } from '../lib/errors.ts';
-import { harnessId } from '../lib/harness.ts';
-import { detectHardware, type HardwareFlags } from '../lib/hardware.ts';
+import { usageError } from '../lib/errors.ts';
+import { askingContext, ideaText } from '../lib/asking.ts';
+import type { HardwareFlags } from '../lib/hardware.ts';
+import type { HarnessFlags } from '../lib/harness.ts';
 import { readArgFile } from '../lib/read-file.ts';
 import { result } from '../lib/result.ts';
 import { loadSigner } from '../lib/signer.ts';
 
-interface Opts extends HardwareFlags { diff?: string; ttl: string; repo: string; harnessId?: string }
+interface Opts extends HardwareFlags, HarnessFlags { diff?: string; ttl: string; repo: string }
 
 export default async function claim(ctx: Context, [idea]: [string], opts: Opts) {
   const ttl = Number(opts.ttl);
   if (!Number.isInteger(ttl) || ttl < 1 || ttl > CLAIM_MAX_TTL_S) throw usageError(`--ttl must be an integer from 1 to ${CLAIM_MAX_TTL_S}`);
-  const harness = harnessId(opts.repo, opts.harnessId);
-  if (!harness) throw new CliError(`no prepare.py in ${opts.repo}: run in your fork or pass --harness-id`);
+  if (!idea.trim()) throw usageError('the idea is empty: say in words what you will change');
+  const { hardware, harness } = await askingContext(ctx, opts);
   const signer = loadSigner(ctx.config);
   await ctx.flushOutbox().catch(() => null);
   const payload = {
     schema: CLAIM_SCHEMA,
     created_at: new Date().toISOString(),
-    description: idea,
+    description: ideaText(ctx, idea),
     diff: opts.diff ? readArgFile(opts.diff, 'the diff') : null,
-    harness_id: harness,
-    hardware: await detectHardware(opts),
+    harness_id: harness.id,
+    hardware,
     ttl_s: ttl,
   };
   try {

@@ -21,6 +21,9 @@ export default async function importCommand(ctx: Context, _args: unknown[], opts
   const prepared = await prepareImport(ctx, opts);
   // Delivery below sends the whole outbox: leftovers of earlier commands go first.
   const q = await queueNewRows(ctx, prepared, text, !opts.dryRun);
+  if (q.fileProblem) throw new CliError(`${file}: ${q.fileProblem}; nothing was published`);
+  if (q.assumedHarness > 0 && prepared.harness.note) ctx.log(prepared.harness.note);
+  for (const n of q.notes) ctx.log(n);
   const fromGit = q.records.filter((r) => r.git.commit).length;
   const withDiff = q.records.filter((r) => r.git.diff).length;
   const base = {
@@ -32,7 +35,11 @@ export default async function importCommand(ctx: Context, _args: unknown[], opts
     already_published: q.already,
     problems: q.problems,
     skipped: q.skipped,
+    notes: q.notes,
+    harness: { id: prepared.harness.id, source: prepared.harness.source, known: prepared.harness.known, rows_assumed: q.assumedHarness },
   };
+  // Rows were there, none could be published and none had been: a failure, not a quiet success.
+  const nothing = q.rows + q.problems.length > 0 && q.records.length === 0 && q.already === 0 && q.withheld === 0;
   const lines: string[] = [];
   for (const p of q.problems) lines.push(`line ${p.line}: skipped, ${p.reason}`);
   for (const s of q.skipped) lines.push(`line ${s.line}: skipped, ${s.reason}`);
@@ -41,7 +48,12 @@ export default async function importCommand(ctx: Context, _args: unknown[], opts
     lines.unshift(
       `${file}: ${q.rows} rows, ${q.problems.length + q.skipped.length} skipped, ${q.already} already published; ${records.length} would be published (${fromGit} with their commit in git, ${withDiff} with a train.py diff). Dry run: nothing signed or sent.`,
     );
-    return result({ ...base, dry_run: true, would_publish: records.length, records }, lines.join('\n'));
+    return { ...result({ ...base, dry_run: true, would_publish: records.length, records }, lines.join('\n')), exitCode: nothing ? 1 : 0 };
+  }
+  if (nothing) {
+    for (const l of lines) ctx.log(l);
+    const reasons = [...q.problems, ...q.skipped].slice(0, 3).map((p) => `line ${p.line}: ${p.reason}`).join('; ');
+    throw new CliError(`${file}: none of its ${q.rows + q.problems.length} rows can be published (${reasons}${q.problems.length + q.skipped.length > 3 ? '; …' : ''}); nothing was published`);
   }
   const report = await deliverWithProgress(ctx, 'importing');
   const queued = queuedMessage(report);

@@ -1,42 +1,103 @@
-// `crossfork init`: choose the signing key (an existing SSH key through ssh-keygen, or a new
-// crossfork ed25519 key signed in-process) and the server; writes CROSSFORK_HOME/config.json.
+// `crossfork init`: set up this machine. The signing key (an existing SSH key through ssh-keygen,
+// or a new crossfork ed25519 key signed in-process) and the machine profile: hardware detected,
+// shown, corrected (flags, or questions on a terminal) and saved in CROSSFORK_HOME/config.json.
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { linkGithub } from '../lib/github-link.ts';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline/promises';
+import { createInterface, type Interface } from 'node:readline/promises';
+import { ACCELERATORS, type Hardware } from '../../server/protocol/record.schema.ts';
+import { hardwareClass } from '../../server/protocol/hardware-class.ts';
 import { generateEd25519Key, parsePrivateKey, parsePublicKey, SshKeyError } from '../../server/protocol/ssh-keys.ts';
-import { writeConfig, writeFileAtomic, serverUrl, type Config } from '../lib/config.ts';
+import { writeConfig, writeFileAtomic, serverUrl, type Config, type MachineProfile } from '../lib/config.ts';
 import type { Context } from '../lib/context.ts';
 import { CliError, usageError } from '../lib/errors.ts';
+import { linkGithub } from '../lib/github-link.ts';
+import { applyFlags, detect, hasHardwareFlags, type HardwareFlags } from '../lib/hardware.ts';
+import { describeMachine } from '../lib/profile.ts';
 import { result } from '../lib/result.ts';
 
-interface Opts { yes?: boolean; key?: string; github?: string }
+interface Opts extends HardwareFlags { yes?: boolean; key?: string; github?: string }
 
 export default async function init(ctx: Context, _args: unknown[], opts: Opts) {
-  let key: NonNullable<Config['key']>;
-  let created = false;
-  if (opts.key) key = existingKey(opts.key);
-  else if (opts.yes) ({ key, created } = crossforkKey(ctx.home));
-  else if (process.stdin.isTTY && process.stderr.isTTY) ({ key, created } = await ask(ctx.home));
-  else throw usageError('choose a key: `crossfork init --yes` makes a crossfork key, `crossfork init --key ~/.ssh/id_ed25519` uses yours');
-  const config: Config = { ...ctx.config, key, server: ctx.server };
-  writeConfig(ctx.home, config);
-  const fp = parsePublicKey(key.public_key).fingerprint;
-  // The key is saved first: a failed link leaves a usable setup, and `crossfork github link` retries.
-  const github = opts.github ? await linkGithub({ ...ctx, config }, opts.github) : null;
-  const data = { home: ctx.home, server: serverUrl(config), key: { ...key, fingerprint: fp }, created, github };
-  return result(
-    data,
-    [
-      created ? `made a new ed25519 key for crossfork: ${key.path}` : `signing with ${key.path} (${key.signer === 'ssh-keygen' ? 'through ssh-keygen -Y sign' : 'in-process'})`,
-      `key ${fp}`,
-      ...(github ? [`linked to github.com/${github.github_login}`] : []),
-      `server ${data.server}`,
-      `config ${join(ctx.home, 'config.json')}`,
-      'next: `crossfork import` in your fork, then `crossfork program >> program.md`',
-    ].join('\n'),
-  );
+  const interactive = !opts.yes && Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const rl = interactive ? createInterface({ input: process.stdin, output: process.stderr }) : null;
+  try {
+    let key: NonNullable<Config['key']>;
+    let created = false;
+    if (opts.key) key = existingKey(opts.key);
+    else if (opts.yes) ({ key, created } = crossforkKey(ctx.home));
+    else if (ctx.config.key) key = ctx.config.key;
+    else if (rl) ({ key, created } = await askKey(rl, ctx.home));
+    else throw usageError('choose a key: `crossfork init --yes` makes a crossfork key, `crossfork init --key ~/.ssh/id_ed25519` uses yours');
+
+    const machine = await profile(opts, rl);
+    const config: Config = { ...ctx.config, key, server: ctx.server, machine };
+    writeConfig(ctx.home, config);
+    const fp = parsePublicKey(key.public_key).fingerprint;
+    // The key is saved first: a failed link leaves a usable setup, and `crossfork github link` retries.
+    const github = opts.github ? await linkGithub({ ...ctx, config }, opts.github) : null;
+    const klass = hardwareClass(machine.hardware);
+    const corrected = machine.detected ? changedFields(machine.detected, machine.hardware) : [];
+    const data = { home: ctx.home, server: serverUrl(config), key: { ...key, fingerprint: fp }, created, github, machine: { ...machine, hardware_class: klass, corrected } };
+    return result(
+      data,
+      [
+        created ? `made a new ed25519 key for crossfork: ${key.path}` : `signing with ${key.path} (${key.signer === 'ssh-keygen' ? 'through ssh-keygen -Y sign' : 'in-process'})`,
+        `key ${fp}`,
+        ...(github ? [`linked to github.com/${github.github_login}`] : []),
+        `machine ${describeMachine(machine.hardware)}: hardware class ${klass} (found by ${machine.via}${corrected.length ? `; you corrected ${corrected.join(', ')}` : ''})`,
+        `server ${data.server}`,
+        `config ${join(ctx.home, 'config.json')}: every command uses this machine profile; flags (--device, --memory-mb, --accelerator, --device-count) override it, \`crossfork init\` again updates it`,
+        'next: `crossfork import` in your fork, then `crossfork program >> program.md`',
+      ].join('\n'),
+    );
+  } finally {
+    rl?.close();
+  }
+}
+
+/** Detects, applies the flags, and on a terminal shows the result and lets the user correct it. */
+async function profile(opts: HardwareFlags, rl: Interface | null): Promise<MachineProfile> {
+  const d = await detect();
+  let hardware = applyFlags(d.hardware, opts)!;
+  if (rl) {
+    process.stderr.write(`\nThis machine (found by ${d.via}${hasHardwareFlags(opts) ? ', corrected by your flags' : ''}):\n${table(hardware)}\n`);
+    const ok = (await rl.question('Is this right? [Y/n] ')).trim().toLowerCase();
+    if (ok === 'n' || ok === 'no') hardware = await correct(rl, hardware);
+  }
+  return { hardware, detected: d.hardware, via: d.via, saved_at: new Date().toISOString() };
+}
+
+function table(h: Hardware): string {
+  return [
+    `  accelerator  ${h.accelerator}`,
+    `  device       ${h.device_name}`,
+    `  count        ${h.device_count}`,
+    `  memory       ${h.memory_mb === null ? 'unknown' : `${h.memory_mb} MiB`} (of one device)`,
+    ...(h.driver ? [`  driver       ${h.driver}`] : []),
+  ].join('\n');
+}
+
+/** One question per field; Enter keeps the value shown. */
+async function correct(rl: Interface, h: Hardware): Promise<Hardware> {
+  const ask = async (label: string, current: string, valid: (s: string) => string | null): Promise<string> => {
+    for (;;) {
+      const answer = (await rl.question(`${label} [${current}]: `)).trim();
+      if (answer === '') return current;
+      const problem = valid(answer);
+      if (!problem) return answer;
+      process.stderr.write(`  ${problem}\n`);
+    }
+  };
+  const accelerator = await ask('accelerator', h.accelerator, (s) => ((ACCELERATORS as readonly string[]).includes(s) ? null : `one of ${ACCELERATORS.join(', ')}`));
+  const device = await ask('device name', h.device_name, (s) => (s.length <= 200 ? null : 'at most 200 characters'));
+  const count = await ask('number of devices', String(h.device_count), (s) => (/^[1-9]\d{0,3}$/.test(s) ? null : 'a whole number ≥ 1'));
+  const memory = await ask('memory of one device in MiB', h.memory_mb === null ? 'unknown' : String(h.memory_mb), (s) => (s === 'unknown' || Number(s) > 0 ? null : 'a number of MiB (e.g. 24564), or unknown'));
+  return { ...h, accelerator: accelerator as Hardware['accelerator'], device_name: device, device_count: Number(count), memory_mb: memory === 'unknown' ? null : Number(memory), ...(device !== h.device_name ? { driver: null, runtime: null } : {}) };
+}
+
+function changedFields(a: Hardware, b: Hardware): string[] {
+  return (['accelerator', 'device_name', 'device_count', 'memory_mb'] as const).filter((k) => a[k] !== b[k]);
 }
 
 function existingKey(path: string): NonNullable<Config['key']> {
@@ -74,18 +135,13 @@ function crossforkKey(home: string): { key: NonNullable<Config['key']>; created:
   return { key: { path, public_key: publicKey, signer: 'inprocess' }, created: true };
 }
 
-async function ask(home: string) {
+async function askKey(rl: Interface, home: string) {
   const dir = join(homedir(), '.ssh');
   const found = existsSync(dir) ? readdirSync(dir).filter((f) => /^id_[a-z0-9_]+$/.test(f) && existsSync(join(dir, `${f}.pub`))) : [];
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    process.stderr.write('Which key should sign your records?\n  0) a new ed25519 key made for crossfork\n');
-    found.forEach((f, i) => process.stderr.write(`  ${i + 1}) ${join(dir, f)} (through ssh-keygen; ssh-agent and passphrases work)\n`));
-    const answer = (await rl.question('> ')).trim() || '0';
-    const n = Number(answer);
-    if (!Number.isInteger(n) || n < 0 || n > found.length) throw usageError(`no choice ${JSON.stringify(answer)}`);
-    return n === 0 ? crossforkKey(home) : { key: existingKey(join(dir, found[n - 1])), created: false };
-  } finally {
-    rl.close();
-  }
+  process.stderr.write('Which key should sign your records?\n  0) a new ed25519 key made for crossfork\n');
+  found.forEach((f, i) => process.stderr.write(`  ${i + 1}) ${join(dir, f)} (through ssh-keygen; ssh-agent and passphrases work)\n`));
+  const answer = (await rl.question('> ')).trim() || '0';
+  const n = Number(answer);
+  if (!Number.isInteger(n) || n < 0 || n > found.length) throw usageError(`no choice ${JSON.stringify(answer)}`);
+  return n === 0 ? crossforkKey(home) : { key: existingKey(join(dir, found[n - 1])), created: false };
 }

@@ -2,12 +2,15 @@
 // publish_result, for Claude Code, Codex and any MCP client. Runs until stdin closes.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { hardwareClass } from '../../server/protocol/hardware-class.ts';
 import type { Context } from '../lib/context.ts';
 import { CliError } from '../lib/errors.ts';
-import { harnessId } from '../lib/harness.ts';
-import { detectHardware } from '../lib/hardware.ts';
+import { askingContext, ideaText } from '../lib/asking.ts';
+import type { HardwareFlags } from '../lib/hardware.ts';
+import type { HarnessFlags } from '../lib/harness.ts';
+import { VERSION } from '../lib/version.ts';
 import { renderCheck, renderLeaderboard } from '../lib/render.ts';
 import { result } from '../lib/result.ts';
 import { toCliError } from '../lib/api-errors.ts';
@@ -24,19 +27,22 @@ async function guarded(fn: () => Promise<ToolResult>): Promise<ToolResult> {
   }
 }
 
-export default async function mcp(ctx: Context) {
-  const repo = process.cwd();
-  const server = new McpServer({ name: 'crossfork', version: '0.1.0' });
+interface Opts extends HardwareFlags, HarnessFlags { repo: string }
+
+export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = { repo: '.' }) {
+  const repo = resolve(opts.repo ?? '.');
+  // The saved machine profile (or the flags) and the fork's harness, said once on stderr, never on stdout (MCP's channel).
+  const asking = await askingContext(ctx, { ...opts, repo });
+  const server = new McpServer({ name: 'crossfork', version: VERSION });
   server.registerTool(
     'check_idea',
     {
-      description: 'Before an experiment: was this idea tried, on hardware like mine, and how did it go? Returns a verdict (novel, promising, mixed, known_bad, crashes_here) with evidence.',
+      description: 'Before an experiment: was this idea tried, on hardware like mine, and how did it go? Returns a verdict (novel, promising, inconclusive, mixed, failed_nearby, known_bad, crashes_here, kept_elsewhere, failed_elsewhere; warning: true means do not spend the run), the reason with its counts, and the matching ideas with why each matched.',
       inputSchema: { idea: z.string().min(1).describe('the change, in one line'), diff: z.string().optional().describe('unified diff of train.py') },
     },
     ({ idea, diff }) =>
       guarded(async () => {
-        const harness = harnessId(repo);
-        const r = await ctx.client.check({ description: idea, ...(diff ? { diff } : {}), ...(harness ? { harness_id: harness } : {}), hardware: await detectHardware() });
+        const r = await ctx.client.check({ description: ideaText(ctx, idea), ...(diff ? { diff } : {}), harness_id: asking.harness.id, hardware: asking.hardware });
         return ok(renderCheck(r), r);
       }),
   );
@@ -45,7 +51,7 @@ export default async function mcp(ctx: Context) {
     { description: 'Ideas tried at least twice on this hardware class and never kept, as markdown.', inputSchema: { all_hardware: z.boolean().optional() } },
     ({ all_hardware }) =>
       guarded(async () => {
-        const query = { harness: harnessId(repo), hardware_class: all_hardware ? undefined : hardwareClass(await detectHardware()) };
+        const query = { harness: asking.harness.id, hardware_class: all_hardware ? undefined : hardwareClass(asking.hardware) };
         const md = await ctx.client.knownBadMarkdown(query);
         return ok(md, { markdown: md });
       }),
@@ -70,7 +76,7 @@ export default async function mcp(ctx: Context) {
     ({ description, status, val_bpb, run_log }) =>
       guarded(async () => {
         const { default: publish } = await import('./publish.ts');
-        const res = await publish(ctx, [], { repo, description, status, valBpb: val_bpb === undefined ? undefined : String(val_bpb), runLog: run_log });
+        const res = await publish(ctx, [], { ...opts, repo, description, status, valBpb: val_bpb === undefined ? undefined : String(val_bpb), runLog: run_log });
         return ok(res.text, res.data);
       }),
   );

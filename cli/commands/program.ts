@@ -6,16 +6,20 @@ import { result } from '../lib/result.ts';
 export const PROGRAM_SECTION = `## Shared notebook (crossfork)
 
 Other people run this same loop on their own hardware and publish every experiment to
-crossfork. Use it so you do not repeat their dead ends.
+crossfork. Use it so you do not repeat their dead ends. (The \`crossfork\` command is installed
+with \`npm install -g crossfork\`; \`crossfork init --yes\` has saved this machine's hardware.)
 
 **Before each experiment**, once you know what you will change, ask whether it was tried:
 
     crossfork check "<one line: what you will change, e.g. increase MATRIX_LR from 0.04 to 0.05>"
 
 (add \`--diff <file>\` with \`git diff train.py\` for a sharper answer). Read the verdict:
-- \`crashes_here\` or \`known_bad\`: it failed on hardware like yours; pick another idea unless
-  you have a concrete reason it will go differently.
-- \`promising\`: it was kept somewhere; worth trying here.
+- \`crashes_here\`, \`known_bad\` or \`failed_nearby\` (the answer says \`warning\`): it crashed or
+  failed on your hardware or hardware like it; pick another idea unless you have a concrete
+  reason it will go differently.
+- \`promising\`: it was kept on hardware like yours; worth trying.
+- \`inconclusive\`: it was kept, but the effect was within run-to-run noise.
+- \`kept_elsewhere\` / \`failed_elsewhere\`: tried only on very different hardware; weak evidence.
 - \`novel\` or \`mixed\`: your call.
 \`crossfork known-bad\` lists every idea that keeps failing on your hardware class.
 

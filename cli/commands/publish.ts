@@ -47,8 +47,16 @@ export default async function publish(ctx: Context, _args: unknown[], opts: Opts
     status_raw: status,
     metrics: { mfu_percent: log?.mfu_percent ?? null, num_steps: log?.num_steps ?? null, num_params_m: log?.num_params_m ?? null, total_tokens_m: log?.total_tokens_m ?? null, training_seconds: log?.training_seconds ?? null },
   };
-  const { records, skipped } = await buildRecords([row], { ...prepared.ctx, initialBest: history(prepared.repo, commit, num('--parent-val-bpb', opts.parentValBpb)) });
+  // The experiment just ran: without a commit date, now is its (known) time. Memory came from run.log in MB.
+  const { records, skipped, notes, assumedHarness } = await buildRecords([row], {
+    ...prepared.ctx,
+    timeIsNow: true,
+    memoryUnit: prepared.ctx.memoryUnit ?? 'gb',
+    initialBest: history(prepared.repo, commit, num('--parent-val-bpb', opts.parentValBpb)),
+  });
   if (records.length === 0) throw new CliError(`nothing to publish: ${skipped[0]?.reason ?? 'the record is invalid'}`);
+  if (assumedHarness > 0 && prepared.harness.note) ctx.log(prepared.harness.note);
+  for (const n of notes) ctx.log(n);
   const payload = records[0].payload;
   if (log) payload.metrics = { ...payload.metrics, peak_vram_mb: log.peak_vram_mb, total_seconds: log.total_seconds };
 

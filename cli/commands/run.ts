@@ -3,12 +3,14 @@
 import { resolve } from 'node:path';
 import type { Context } from '../lib/context.ts';
 import { usageError } from '../lib/errors.ts';
-import { detectHardware, type HardwareFlags } from '../lib/hardware.ts';
+import type { HardwareFlags } from '../lib/hardware.ts';
+import type { HarnessFlags } from '../lib/harness.ts';
+import { describeMachine, machineHardware } from '../lib/profile.ts';
 import { result } from '../lib/result.ts';
 import { runLoop, type RunSummary } from '../run/loop.ts';
 import { Proposer } from '../run/proposer.ts';
 
-interface Opts extends HardwareFlags {
+interface Opts extends HardwareFlags, HarnessFlags {
   repo: string;
   model?: string;
   baseUrl?: string;
@@ -18,6 +20,7 @@ interface Opts extends HardwareFlags {
   timeout: string;
   maxAsks: string;
   pipeline: boolean;
+  publishShortRuns?: boolean;
 }
 
 export default async function run(ctx: Context, _args: unknown[], opts: Opts) {
@@ -30,7 +33,8 @@ export default async function run(ctx: Context, _args: unknown[], opts: Opts) {
   const model = opts.model ?? process.env.CROSSFORK_MODEL;
   if (!model) throw usageError('--model is required (or set CROSSFORK_MODEL): the OpenAI-compatible chat model that proposes changes');
   const baseURL = opts.baseUrl ?? process.env.OPENAI_BASE_URL;
-  const hardware = await detectHardware(opts);
+  // (the loop's import pipeline says so when this is detection, not a saved profile)
+  const hardware = (await machineHardware(ctx.config, opts)).hardware;
   await ctx.flushOutbox().catch(() => null);
 
   const controller = new AbortController();
@@ -54,7 +58,9 @@ export default async function run(ctx: Context, _args: unknown[], opts: Opts) {
         pipeline: opts.pipeline,
         hardware,
         hardwareFlags: opts,
+        harnessFlags: { harnessId: opts.harnessId, harness: opts.harness },
         agentModel: model,
+        publishShortRuns: Boolean(opts.publishShortRuns),
       },
       controller.signal,
     );
@@ -64,8 +70,8 @@ export default async function run(ctx: Context, _args: unknown[], opts: Opts) {
   const s = summary;
   const lines = [
     `${s.experiments} experiment(s) after the baseline: ${s.kept} kept, ${s.discarded} discarded, ${s.crashed} crashed; ${s.refused_proposals} proposal(s) refused`,
-    `best val_bpb ${s.best_val_bpb?.toFixed(6) ?? '—'}; GPU duty cycle ${(100 * s.duty_cycle).toFixed(1)}% (${s.training_seconds.toFixed(0)} s training in ${s.wall_seconds.toFixed(0)} s)`,
-    `published ${s.published}${s.queued ? `, ${s.queued} queued in the outbox` : ''}; stopped: ${s.stopped}`,
+    `best val_bpb ${s.best_val_bpb?.toFixed(6) ?? '—'}; accelerator duty cycle ${(100 * s.duty_cycle).toFixed(1)}% on ${describeMachine(hardware)} (${s.training_seconds.toFixed(0)} s training in ${s.wall_seconds.toFixed(0)} s)`,
+    `published ${s.published}${s.queued ? `, ${s.queued} queued in the outbox` : ''}${s.withheld ? `; ${s.withheld} short run(s) not published (--publish-short-runs publishes them)` : ''}; stopped: ${s.stopped}`,
   ];
   return { ...result(s, lines.join('\n')), exitCode: s.stopped === 'interrupted' ? 130 : 0 };
 }

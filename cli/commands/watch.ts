@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Context } from '../lib/context.ts';
-import { usageError } from '../lib/errors.ts';
+import { CliError, usageError } from '../lib/errors.ts';
 import { prepareImport, queueNewRows, type ImportOptions } from '../lib/import-rows.ts';
 import { queuedMessage } from '../lib/outbox.ts';
 import { result } from '../lib/result.ts';
@@ -19,6 +19,7 @@ export default async function watch(ctx: Context, _args: unknown[], opts: Opts) 
   const prepared = await prepareImport(ctx, opts);
   const totals = { created: 0, duplicate: 0, rejected: 0, problems: 0, queued: 0 };
   const reported = new Set<number>();
+  const said = new Set<string>();
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -46,6 +47,9 @@ export default async function watch(ctx: Context, _args: unknown[], opts: Opts) 
         partial = !text.endsWith('\n') && text.length > 0 && !settled;
         if (partial) text = text.slice(0, text.lastIndexOf('\n') + 1);
         const q = await queueNewRows(ctx, prepared, text, true);
+        if (q.fileProblem) throw new CliError(`${file}: ${q.fileProblem}; stopped watching, nothing more was published`);
+        if (q.assumedHarness > 0 && prepared.harness.note && !said.has(prepared.harness.note)) (said.add(prepared.harness.note), ctx.log(prepared.harness.note));
+        for (const n of q.notes) if (!said.has(n)) (said.add(n), ctx.log(n));
         for (const p of [...q.problems, ...q.skipped]) {
           if (reported.has(p.line)) continue;
           reported.add(p.line);

@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Hardware } from '../../server/protocol/record.schema.ts';
 import { CliError } from './errors.ts';
 
 export interface Config {
@@ -9,6 +10,17 @@ export interface Config {
   server?: string;
   /** The signing key: `inprocess` reads an unencrypted ed25519 OpenSSH key; `ssh-keygen` runs `ssh-keygen -Y sign`. */
   key?: { path: string; public_key: string; signer: 'inprocess' | 'ssh-keygen' };
+  /** The machine profile saved by `crossfork init`: what every command publishes and checks with. */
+  machine?: MachineProfile;
+}
+
+export interface MachineProfile {
+  hardware: Hardware;
+  /** What detection found, before the user's corrections (null when nothing was detected). */
+  detected: Hardware | null;
+  /** The tool that found it (nvidia-smi, rocm-smi, system_profiler / sysctl, /proc/cpuinfo). */
+  via: string;
+  saved_at: string;
 }
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:8787';

@@ -5,7 +5,14 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ResultsRow } from '../../server/protocol/results-tsv.ts';
 
-export interface LedgerEntry { key: string; id: string; line: number }
+export interface LedgerEntry {
+  key: string;
+  /** The record id; empty for a row deliberately not published (see `withheld`). */
+  id: string;
+  line: number;
+  /** Why the row was kept off the server (`crossfork run`: a run shorter than the harness's budget). */
+  withheld?: string;
+}
 
 export function rowKey(row: ResultsRow): string {
   return createHash('sha256').update(JSON.stringify([row.line, row.commit, row.status, row.val_bpb, row.description])).digest('hex').slice(0, 32);

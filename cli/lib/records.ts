@@ -1,13 +1,17 @@
 // Building `crossfork.record/v1` payloads from results.tsv rows and the fork's git objects:
-// the diff of train.py against the parent commit, both SHA-256s, parent val_bpb, harness id.
+// the diff of train.py against the parent commit, both SHA-256s, parent val_bpb, harness id,
+// the commit's date (else the row order, marked time_unknown), memory in the right unit.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { clipDescription } from '../../server/protocol/description.ts';
+import { knownHarness } from '../../server/protocol/harnesses.ts';
 import { LIMITS } from '../../server/protocol/limits.ts';
 import { describeIssues, fieldIssues } from '../../server/protocol/issues.ts';
 import { RECORD_SCHEMA, recordPayloadSchema, type Hardware, type RecordPayload } from '../../server/protocol/record.schema.ts';
 import type { ResultsRow } from '../../server/protocol/results-tsv.ts';
 import { catFiles, diffsAgainstParent, resolveCommits } from './git.ts';
+import { memoryUnit, type MemoryUnit } from './memory-unit.ts';
 
 export interface BuildContext {
   repo: string;
@@ -15,9 +19,16 @@ export interface BuildContext {
   hardware: Hardware;
   fork: RecordPayload['fork'];
   agent: RecordPayload['agent'];
-  harness: { id?: string; name: string; timeBudgetS?: number };
-  /** created_at for rows whose commit is not in git (remembered by the ledger for later runs). */
+  /** `id`: chosen by flag (wins over prepare.py); `assumed`: used when no prepare.py is at hand (current upstream). */
+  harness: { id?: string; assumed?: string; name: string; timeBudgetS?: number };
+  /** The clock: rows whose time is unknown are placed just before it, in file order. */
   now: () => string;
+  /** `publish`: a row without a time of its own ran just now, so now is its (known) time. */
+  timeIsNow?: boolean;
+  /** --memory-unit: how to read the memory_gb column (default: decided against the device's memory). */
+  memoryUnit?: MemoryUnit;
+  /** Metrics known beyond the row (`crossfork run` keeps each commit's run.log summary). */
+  extraMetrics?: (row: ResultsRow) => Partial<RecordPayload['metrics']> | null;
   /** The best kept result before the first row (publish passes the fork's results.tsv history). */
   initialBest?: { val_bpb: number | null; commit: string | null };
 }
@@ -33,15 +44,30 @@ export interface BuiltRecord {
 
 export interface Skipped { line: number; reason: string; description: string }
 
+export interface Built {
+  records: BuiltRecord[];
+  skipped: Skipped[];
+  /** Things done to the rows that the user should hear about (memory read as MB, descriptions cut, harness assumed). */
+  notes: string[];
+  /** Why none of the file can be published (e.g. a memory column in no plausible unit); records is then empty. */
+  fileProblem: string | null;
+  /** Rows that took the assumed (current upstream) harness id. */
+  assumedHarness: number;
+}
+
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 export function timeBudget(prepare: string | null): number | null {
-  const m = prepare && /^TIME_BUDGET\s*=\s*(\d+(?:\.\d+)?)/m.exec(prepare);
+  // `TIME_BUDGET = 300`, or `TIME_BUDGET = 15 if SMOKE else 300` (the real budget is the else).
+  const m = prepare && /^TIME_BUDGET\s*=\s*(?:\d+(?:\.\d+)?\s+if\s+[^\n]+?\s+else\s+)?(\d+(?:\.\d+)?)/m.exec(prepare);
   return m ? Number(m[1]) : null;
 }
 
 /** Builds one payload per row (in file order); rows that cannot make a valid record are skipped with a reason. */
-export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promise<{ records: BuiltRecord[]; skipped: Skipped[] }> {
+export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promise<Built> {
+  const unit = memoryUnit(rows, ctx.hardware, ctx.memoryUnit);
+  if (unit.problem) return { records: [], skipped: [], notes: [], fileProblem: unit.problem, assumedHarness: 0 };
+  const notes = unit.note ? [unit.note] : [];
   const infos = ctx.gitAvailable ? await resolveCommits(ctx.repo, rows.flatMap((r) => (r.commit ? [r.commit] : []))) : new Map();
   const oids = [...new Set([...infos.values()].filter((i) => i !== null).map((i) => i!.oid))];
   const parents = [...new Set([...infos.values()].flatMap((i) => (i?.parent ? [i.parent] : [])))];
@@ -63,22 +89,31 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
 
   const records: BuiltRecord[] = [];
   const skipped: Skipped[] = [];
+  const times: { at: string | null; payload: { created_at: string; time_unknown?: true } }[] = [];
+  let assumed = 0;
+  const clipped: number[] = [];
   let bestKept: number | null = ctx.initialBest?.val_bpb ?? null;
   let lastKeptCommit: string | null = ctx.initialBest?.commit ?? null;
   for (const row of rows) {
     const info = row.commit ? infos.get(row.commit) ?? null : null;
     const prepareBlob = info ? blobOf.get(`${info.oid}:prepare.py`) : null;
     const prepare = prepareBlob ? blobs.get(prepareBlob)?.toString('utf8') ?? null : worktreePrepare;
-    const harnessId = ctx.harness.id ?? (prepareBlob ? blobHash.get(prepareBlob) : worktreePrepare !== null ? sha256(worktreePrepare) : undefined);
+    const ownId = prepareBlob ? blobHash.get(prepareBlob) : worktreePrepare !== null ? sha256(worktreePrepare) : undefined;
+    const harnessId = ctx.harness.id ?? ownId ?? ctx.harness.assumed;
+    const known = harnessId ? knownHarness(harnessId) : null;
     const parentTrain = info?.parent ? blobOf.get(`${info.parent}:train.py`) : null;
     const ownTrain = info ? blobOf.get(`${info.oid}:train.py`) : null;
     let diff = info ? diffs.get(info.oid) ?? null : null;
     // A diff over the limit is sent as null rather than losing the row.
     if (diff !== null && Buffer.byteLength(diff) > LIMITS.diffBytes) diff = null;
+    const time = info?.committedAt ?? timestampColumn(row) ?? (ctx.timeIsNow ? ctx.now() : null);
+    const description = clipDescription(row.description);
+    const extra = ctx.extraMetrics?.(row) ?? null;
+    const memoryGb = unit.unit === 'none' || row.memory_gb === null ? null : unit.unit === 'mb' ? row.memory_gb / 1024 : row.memory_gb;
     const payload = {
       schema: RECORD_SCHEMA,
-      created_at: info?.committedAt ?? timestampColumn(row) ?? ctx.now(),
-      description: clip(row.description, LIMITS.descriptionChars),
+      created_at: time ?? ctx.now(),
+      description: description.text,
       status: row.status,
       diff,
       parent:
@@ -88,15 +123,16 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
       commit: info?.oid ?? row.commit,
       metrics: {
         val_bpb: row.val_bpb,
-        peak_vram_mb: row.memory_gb ? Math.round(row.memory_gb * 1024 * 10) / 10 : null,
+        peak_vram_mb: memoryGb ? Math.round(memoryGb * 1024 * 10) / 10 : null,
         training_seconds: row.metrics.training_seconds,
-        total_seconds: null,
+        total_seconds: null as number | null,
         mfu_percent: row.metrics.mfu_percent,
         total_tokens_m: row.metrics.total_tokens_m,
         num_steps: row.metrics.num_steps,
         num_params_m: row.metrics.num_params_m,
+        ...definedOnly(extra),
       },
-      harness: { id: harnessId ?? '', name: ctx.harness.name, time_budget_s: ctx.harness.timeBudgetS ?? timeBudget(prepare) ?? 300 },
+      harness: { id: harnessId ?? '', name: ctx.harness.name, time_budget_s: ctx.harness.timeBudgetS ?? timeBudget(prepare) ?? known?.time_budget_s ?? 300 },
       hardware: ctx.hardware,
       agent: ctx.agent,
       fork: ctx.fork,
@@ -106,7 +142,7 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
       lastKeptCommit = row.commit;
     }
     if (!harnessId) {
-      skipped.push({ line: row.line, description: row.description, reason: 'no prepare.py in git or in the working tree, so the harness id is unknown (pass --harness-id)' });
+      skipped.push({ line: row.line, description: row.description, reason: 'no prepare.py in git or in the working tree, so the harness id is unknown (pass --harness NAME or --harness-id)' });
       continue;
     }
     const valid = recordPayloadSchema.safeParse(payload);
@@ -114,6 +150,9 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
       skipped.push({ line: row.line, description: row.description, reason: describeIssues(fieldIssues(valid.error, 'payload')) });
       continue;
     }
+    if (!ctx.harness.id && !ownId) assumed++;
+    if (description.clipped) clipped.push(row.line);
+    times.push({ at: time, payload: valid.data });
     records.push({
       row,
       payload: valid.data,
@@ -121,11 +160,44 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
       train_py_sha256: ownTrain ? blobHash.get(ownTrain) ?? null : null,
     });
   }
-  return { records, skipped };
+  placeUnknownTimes(times, ctx.now());
+  if (clipped.length) {
+    const at = clipped.filter((l) => l > 0);
+    const where = at.length ? ` (line${at.length === 1 ? '' : 's'} ${at.slice(0, 10).join(', ')}${at.length > 10 ? ', …' : ''})` : '';
+    notes.push(`${clipped.length === 1 ? 'a description' : `${clipped.length} descriptions`} longer than ${LIMITS.descriptionChars} characters${where}: published cut to ${LIMITS.descriptionChars}, ending in "…"`);
+  }
+  return { records, skipped, notes, fileProblem: null, assumedHarness: assumed };
 }
 
-function clip(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+/**
+ * Rows whose time nobody knows keep their place: just after the row before them that has a time
+ * (1 ms apart), else just before the next one, else just before now; and they say time_unknown.
+ */
+export function placeUnknownTimes(rows: { at: string | null; payload: { created_at: string; time_unknown?: true } }[], now: string): void {
+  const ms = (t: string) => Date.parse(t);
+  let prev: number | null = null;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (r.at !== null) {
+      prev = ms(r.at);
+      continue;
+    }
+    if (prev === null) {
+      // Leading rows without a time: count back from the first known time, else from now.
+      let j = i;
+      while (j < rows.length && rows[j].at === null) j++;
+      prev = (j < rows.length ? ms(rows[j].at!) : ms(now)) - (j - i) - 1;
+    }
+    prev += 1;
+    r.payload.created_at = new Date(prev).toISOString();
+    r.payload.time_unknown = true;
+  }
+}
+
+/** Only the metrics that have a value (null/undefined leave the row's own). */
+function definedOnly(m: Partial<RecordPayload['metrics']> | null): Partial<RecordPayload['metrics']> {
+  if (!m) return {};
+  return Object.fromEntries(Object.entries(m).filter(([, v]) => v !== null && v !== undefined));
 }
 
 function timestampColumn(row: ResultsRow): string | null {

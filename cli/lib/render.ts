@@ -5,18 +5,21 @@ const fmt = (x: number | null | undefined, d = 4) => (x === null || x === undefi
 const signed = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x > 0 ? '+' : ''}${x.toFixed(4)}`);
 
 export function renderCheck(r: CheckResponse): string {
-  const lines = [`verdict: ${r.verdict}: ${r.reason}`];
-  if (r.hardware_class) lines.push(`your hardware class: ${r.hardware_class}`);
-  if (r.embedding_degraded) lines.push('(embedding service down: only exact diff / parameter matches were used)');
-  for (const m of r.matches.slice(0, 5)) {
+  const lines = [`verdict: ${r.verdict}${r.warning ? ' (warning: do not spend the run)' : ''}: ${r.reason}`];
+  if (r.hardware_class) lines.push(`your hardware: ${r.hardware_class} (${r.hardware_family})`);
+  if (r.changes.length) lines.push(`read as: ${r.changes.map((c) => `${c.action} ${c.concept}${c.to !== null ? ` ${c.from !== null ? `${c.from} → ` : 'to '}${c.to}` : ''}`).join('; ')}`);
+  if (r.embedding_degraded) lines.push('(embedding service down: only changes and words were used)');
+  const line = (m: CheckResponse['matches'][number], label: string) => {
     const o = m.overall;
     const here = m.here ? `; here ${m.here.attempts} tried, ${m.here.keeps} kept, median Δ ${signed(m.here.delta_val_bpb.median)}` : '';
-    lines.push(
-      `- ${m.same_idea ? 'same idea' : 'similar'}${m.via ? ` (${m.via})` : ''} [${m.verdict}] "${m.description.slice(0, 90)}": ` +
-        `${o.attempts} tried, ${o.keeps} kept, ${o.discards} discarded, ${o.crashes} crashed, median Δval_bpb ${signed(o.delta_val_bpb.median)}${here}`,
+    return (
+      `- ${label} [${m.verdict}] "${m.description.slice(0, 90)}": ${o.attempts} tried, ${o.keeps} kept, ${o.discards} discarded, ${o.crashes} crashed, ` +
+      `median Δval_bpb ${signed(o.delta_val_bpb.median)}${here}\n    why: ${m.why.text}`
     );
-  }
+  };
+  for (const m of r.matches.slice(0, 5)) lines.push(line(m, m.same_idea ? 'same idea' : 'match'));
   if (r.matches.length === 0) lines.push('nobody has published anything like it yet');
+  for (const m of r.related.slice(0, 3)) lines.push(line(m, 'related'));
   return lines.join('\n');
 }
 

@@ -1,20 +1,24 @@
 // `crossfork run`: the autoresearch loop on this machine. Baseline, then per experiment: known-bad
 // and the best here → a proposal from the model → check (ask again on known_bad) → claim →
 // commit → train → keep or reset → results.tsv → publish. The next proposal is prepared while
-// the current experiment trains, so the GPU does not wait for the model.
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+// the current experiment trains, so the accelerator does not wait for the model.
+import { readFileSync, writeFileSync, existsSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLAIM_SCHEMA } from '../../server/protocol/claim.schema.ts';
 import { sealEnvelope } from '../../server/protocol/envelope.ts';
 import type { Hardware } from '../../server/protocol/record.schema.ts';
 import type { Context } from '../lib/context.ts';
 import { CliError } from '../lib/errors.ts';
-import { git } from '../lib/git.ts';
+import { git, topLevel } from '../lib/git.ts';
+import { knownHarness } from '../../server/protocol/harnesses.ts';
+import { timeBudget } from '../lib/records.ts';
 import { prepareImport, queueNewRows } from '../lib/import-rows.ts';
 import { describeHardware } from '../../server/protocol/hardware-class.ts';
 import { loadSigner } from '../lib/signer.ts';
 import type { HardwareFlags } from '../lib/hardware.ts';
+import type { HarnessFlags } from '../lib/harness.ts';
+import type { RunLog } from '../lib/run-log.ts';
+import { shortRun } from './short-run.ts';
 import { ProposalError, rebaseEdits } from './edits.ts';
 import type { Proposed, Proposer } from './proposer.ts';
 import { ResultsFile } from './results-file.ts';
@@ -32,7 +36,11 @@ export interface RunOptions {
   hardware: Hardware;
   /** The flags the hardware came from (the publishing pipeline detects from the same). */
   hardwareFlags: HardwareFlags;
+  /** --harness-id / --harness, for rows whose prepare.py is not at hand. */
+  harnessFlags?: HarnessFlags;
   agentModel: string;
+  /** Publish runs shorter than the harness's time budget (smoke runs, CROSSFORK_TIME_BUDGET); default: keep them local. */
+  publishShortRuns?: boolean;
 }
 
 export interface RunSummary {
@@ -45,9 +53,13 @@ export interface RunSummary {
   best_val_bpb: number | null;
   training_seconds: number;
   wall_seconds: number;
-  /** Training time over wall time: how busy the GPU was. */
+  /** Training time over wall time: how busy the accelerator was. */
   duty_cycle: number;
+  /** The device the duty cycle is of. */
+  device: { accelerator: string; device_name: string; device_count: number };
   published: number;
+  /** Rows kept off the server: runs shorter than the harness's budget (see publishShortRuns). */
+  withheld: number;
   queued: number;
   stopped: 'max-experiments' | 'hours' | 'interrupted' | 'proposals-exhausted';
   rows: { commit: string; status: string; val_bpb: number | null; description: string }[];
@@ -63,20 +75,43 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
   const trainPath = join(o.repo, 'train.py');
   if (!existsSync(trainPath)) throw new CliError(`no train.py in ${o.repo}: run in an autoresearch-shaped repository`);
   if ((await git(o.repo, ['rev-parse', 'HEAD'])) === null) throw new CliError(`${o.repo} is not a git repository with a commit`);
+  // The loop commits train.py and runs `git reset --hard`: only in a repository that is the fork itself.
+  const top = await topLevel(o.repo);
+  if (top && realpathSync(top) !== realpathSync(o.repo)) {
+    throw new CliError(`${o.repo} is a folder inside the git repository ${top}, not a fork of its own: \`crossfork run\` commits and runs \`git reset --hard\` in it; copy it into a repository of its own first (README, "crossfork run")`);
+  }
   await recoverInterrupted(o.repo, results);
   if ((await git(o.repo, ['status', '--porcelain', '--', 'train.py']))?.trim()) throw new CliError('train.py has uncommitted changes: commit or stash them first');
 
-  const importer = await prepareImport(ctx, { repo: o.repo, agentModel: o.agentModel, agentTool: 'crossfork run', ...o.hardwareFlags });
-  const harnessId = importer.ctx.harness.id ?? sha256File(join(o.repo, 'prepare.py'));
-  const summary: RunSummary = { baseline: null, experiments: 0, kept: 0, discarded: 0, crashed: 0, refused_proposals: 0, best_val_bpb: null, training_seconds: 0, wall_seconds: 0, duty_cycle: 0, published: 0, queued: 0, stopped: 'max-experiments', rows: [] };
+  const importer = await prepareImport(ctx, { repo: o.repo, agentModel: o.agentModel, agentTool: 'crossfork run', ...o.hardwareFlags, ...o.harnessFlags });
+  const harnessId = importer.harness.id;
+  if (importer.harness.note) ctx.log(importer.harness.note);
+  const prepareText = existsSync(join(o.repo, 'prepare.py')) ? readFileSync(join(o.repo, 'prepare.py'), 'utf8') : null;
+  const budgetS = timeBudget(prepareText) ?? knownHarness(harnessId)?.time_budget_s ?? 300;
+  const device = { accelerator: o.hardware.accelerator, device_name: o.hardware.device_name, device_count: o.hardware.device_count };
+  const summary: RunSummary = { baseline: null, experiments: 0, kept: 0, discarded: 0, crashed: 0, refused_proposals: 0, best_val_bpb: null, training_seconds: 0, wall_seconds: 0, duty_cycle: 0, device, published: 0, withheld: 0, queued: 0, stopped: 'max-experiments', rows: [] };
+  // Every metric of each run's run.log summary goes into its record (results.tsv holds only a few).
+  const logs = new Map<string, RunLog>();
+  importer.ctx.extraMetrics = (row) => {
+    const log = row.commit ? logs.get(row.commit) : undefined;
+    return log ? { peak_vram_mb: log.peak_vram_mb, training_seconds: log.training_seconds, total_seconds: log.total_seconds, mfu_percent: log.mfu_percent, total_tokens_m: log.total_tokens_m, num_steps: log.num_steps, num_params_m: log.num_params_m } : null;
+  };
+  const withhold = (commit: string | null) => {
+    if (o.publishShortRuns || !commit) return null;
+    const log = logs.get(commit);
+    return log ? shortRun(log, budgetS, process.env) : null;
+  };
   const publish = async () => {
-    const q = await queueNewRows(ctx, importer, results.text(), true);
+    const q = await queueNewRows(ctx, importer, results.text(), true, 500, (r) => withhold(r.row.commit));
+    summary.withheld += q.withheldNow;
+    if (q.withheldNow) ctx.log(`  not published (a short run): ${q.withheldReasons[0]}; pass --publish-short-runs to publish such runs`);
     const report = q.records.length ? await ctx.outbox.deliver(ctx.client).catch(() => null) : null;
     if (report) summary.published += report.created + report.duplicate;
     summary.queued = ctx.outbox.pending();
     if (summary.queued) ctx.log(`${summary.queued} record(s) queued in the outbox; \`crossfork sync\` or the next command delivers them`);
   };
   const record = (commit: string, t: TrainResult | null, status: 'keep' | 'discard' | 'crash', description: string) => {
+    if (t) logs.set(commit, t.log);
     const desc = t?.crash ? `${description} [crash: ${t.crash}]` : description;
     const memoryGb = t?.log.peak_vram_mb ? t.log.peak_vram_mb / 1024 : null;
     results.append({ commit, valBpb: status === 'crash' ? null : t?.log.val_bpb ?? null, memoryGb, status, description: desc });
@@ -128,7 +163,7 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     if ((await git(o.repo, ['commit', '-q', '-m', proposal.description, '--', 'train.py'])) === null) throw new CliError('git commit failed');
     const commit = await shortHead(o.repo);
     writeFileSync(join(o.repo, STATE), JSON.stringify({ pending_commit: commit, started_at: new Date().toISOString() }));
-    // The GPU trains; meanwhile the model prepares the next change against this same base.
+    // The accelerator trains; meanwhile the model prepares the next change against this same base.
     if (o.pipeline && summary.experiments + 1 < (o.maxExperiments ?? Infinity)) next = prepare(base).catch(() => null);
     const t = await train(o.repo, o.trainCmd, o.timeoutS, signal);
     summary.training_seconds += t.seconds;
@@ -177,7 +212,7 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
         continue;
       }
       const verdict = await ctx.client.check({ description: proposal.description, harness_id: harnessId, hardware: o.hardware }).then((r) => r, () => null);
-      if (verdict && (verdict.verdict === 'known_bad' || verdict.verdict === 'crashes_here')) {
+      if (verdict?.warning) {
         summary.refused_proposals += 1;
         refusals.push(`"${proposal.description}" is ${verdict.verdict} here: ${verdict.reason}`);
         ctx.log(`  skipped "${proposal.description}": ${verdict.verdict} (${verdict.reason})`);
@@ -211,10 +246,6 @@ async function recoverInterrupted(repo: string, results: ResultsFile) {
 
 async function shortHead(repo: string): Promise<string> {
   return ((await git(repo, ['rev-parse', '--short=7', 'HEAD'])) ?? '').trim();
-}
-
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 function bestLine(l: { classes: { hardware_class: string; best: { val_bpb: number; description?: string } | null }[] }): string | null {

@@ -1,12 +1,14 @@
 // Turns a fork's public results.tsv (as parsed by protocol/results-tsv.ts) into unsigned record
 // rows: a crossfork.record/v1 payload transcribed from each row, provenance github:OWNER/REPO@COMMIT,
 // ids that depend only on the repository and the line, so re-crawls insert nothing twice.
+import { harnessKeyOf } from '../protocol/harnesses.ts';
+import { clipDescription } from '../protocol/description.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../protocol/canonical.ts';
 import { parseResultsTsv, type ResultsRow } from '../protocol/results-tsv.ts';
 import { RECORD_SCHEMA, recordPayloadSchema, type RecordPayload } from '../protocol/record.schema.ts';
 import { describeIssues, fieldIssues } from '../protocol/issues.ts';
-import { LIMITS, PLAUSIBILITY } from '../protocol/limits.ts';
+import { PLAUSIBILITY } from '../protocol/limits.ts';
 import type { NewRecordRow } from '../db/schema/records.ts';
 
 /** Public logs do not say what they ran on: their records form the class `unreported`. */
@@ -40,18 +42,21 @@ export function harnessOf(prepareText: string) {
 export function publicLogRecords(src: PublicLogSource, resultsText: string, prepareText: string): { rows: NewRecordRow[]; skipped: Skipped[]; parsed: number } {
   const parsed = parseResultsTsv(resultsText);
   const lines = resultsText.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, ''));
-  const skipped: Skipped[] = parsed.problems.map((p) => ({ line: p.line, reason: p.reason }));
+  const skipped: Skipped[] = [...(parsed.fileProblem ? [{ line: 1, reason: parsed.fileProblem }] : []), ...parsed.problems.map((p) => ({ line: p.line, reason: p.reason }))];
   const harness = harnessOf(prepareText);
   const source = sourceOf(src.nameWithOwner);
   const seen = new Map<string, number>();
   const rows: NewRecordRow[] = [];
   let lastKeep: ResultsRow | null = null;
-  for (const r of parsed.rows) {
+  // A log says when it was committed, not when each row ran: the rows keep their order, 1 ms
+  // apart just before the commit, and say their time is unknown (README, the record).
+  const timeOf = (i: number) => new Date(src.committedAt.getTime() - (parsed.rows.length - i));
+  for (const [i, r] of parsed.rows.entries()) {
     const text = lines[r.line - 1] ?? '';
     // Identical lines are separate experiments: number them in order of appearance.
     const n = seen.get(text) ?? 0;
     seen.set(text, n + 1);
-    const payload = transcribe(r, lastKeep, src, harness);
+    const payload = transcribe(r, lastKeep, src, harness, timeOf(i));
     const check = recordPayloadSchema.safeParse(payload);
     if (!check.success) {
       skipped.push({ line: r.line, reason: describeIssues(fieldIssues(check.error)) });
@@ -71,6 +76,9 @@ export function publicLogRecords(src: PublicLogSource, resultsText: string, prep
       harnessId: harness.id,
       harnessName: harness.name,
       hardwareClass: UNREPORTED_CLASS,
+      hardwareFamily: UNREPORTED_CLASS,
+      acceleratorKind: 'other',
+      harnessKey: harnessKeyOf(harness.id),
       memoryGb: null,
       status: r.status,
       description: payload.description,
@@ -79,7 +87,7 @@ export function publicLogRecords(src: PublicLogSource, resultsText: string, prep
       deltaValBpb: delta,
       flagged: delta !== null && delta < -PLAUSIBILITY.maxStep,
       forkId: source,
-      createdAt: src.committedAt,
+      createdAt: timeOf(i),
     });
   }
   skipped.sort((a, b) => a.line - b.line);
@@ -87,11 +95,12 @@ export function publicLogRecords(src: PublicLogSource, resultsText: string, prep
 }
 
 /** A record payload for one row; the parent is the last kept row before it (autoresearch's loop). */
-function transcribe(r: ResultsRow, parent: ResultsRow | null, src: PublicLogSource, harness: RecordPayload['harness']): RecordPayload {
+function transcribe(r: ResultsRow, parent: ResultsRow | null, src: PublicLogSource, harness: RecordPayload['harness'], at: Date): RecordPayload {
   return {
     schema: RECORD_SCHEMA,
-    created_at: src.committedAt.toISOString(),
-    description: r.description.length > LIMITS.descriptionChars ? `${r.description.slice(0, LIMITS.descriptionChars - 1)}…` : r.description,
+    created_at: at.toISOString(),
+    time_unknown: true,
+    description: clipDescription(r.description).text,
     status: r.status,
     diff: null,
     parent: parent ? { train_py_sha256: null, commit: parent.commit, val_bpb: parent.val_bpb } : null,

@@ -1,6 +1,8 @@
 // The kinds of background job, as stored in `jobs.kind`.
 /** Subject: a record id. Embeds the record and gives it an idea. */
 export const JOB_ASSIGN_IDEA = 'assign-idea';
+/** Subject: the seq after which to continue. Re-derives stored records under the current catalogue. */
+export const JOB_REDERIVE = 'rederive';
 /** Subject: `schedule`. Queues a GitHub sync (discovery + key re-check), then its next run. */
 export const JOB_GITHUB_SYNC = 'github-sync';
 /** Subject: `OWNER/NAME@DEPTH`. Pages through that repository's forks (resumes at a saved cursor). */

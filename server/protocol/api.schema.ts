@@ -57,6 +57,7 @@ const bestSchema = z.object({
   delta_val_bpb: z.number().nullable(),
   description: z.string(),
   created_at: z.string(),
+  time_unknown: z.boolean().describe('the record says its time is unknown: created_at only orders it among its fork\'s records'),
   key_fingerprint: z.string(),
   github_login: z.string().nullable().describe('GitHub login linked to the key, when linked'),
   commit: z.string().nullable(),
@@ -66,8 +67,10 @@ const bestSchema = z.object({
 
 export const leaderboardSchema = z
   .object({
-    harness: z.object({ id: z.string(), name: z.string() }).nullable(),
-    harnesses: z.array(z.object({ id: z.string(), name: z.string(), records: z.number(), contributors: z.number() })),
+    harness: z
+      .object({ id: z.string().describe('the harness key: equivalent upstream prepare.py versions rank as one'), name: z.string(), versions: z.array(z.string()).describe('prepare.py ids seen under this key') })
+      .nullable(),
+    harnesses: z.array(z.object({ id: z.string(), name: z.string(), records: z.number(), contributors: z.number(), versions: z.array(z.string()) })),
     classes: z.array(
       z.object({
         hardware_class: z.string(),
@@ -75,7 +78,7 @@ export const leaderboardSchema = z
         records: z.number(),
         keeps: z.number(),
         contributors: z.number(),
-        history: z.array(z.object({ id: z.string(), val_bpb: z.number(), created_at: z.string() })),
+        history: z.array(z.object({ id: z.string(), val_bpb: z.number(), created_at: z.string(), time_unknown: z.boolean().describe('plot by order, not time') })),
       }),
     ),
   })
@@ -118,7 +121,14 @@ const outcomeSchema = z.object({
 
 const classOutcomeSchema = outcomeSchema.extend({ harness_id: z.string(), hardware_class: z.string() });
 
-export const verdictSchema = z.enum(['novel', 'crashes_here', 'known_bad', 'promising', 'mixed']);
+export const verdictSchema = z
+  .enum(['novel', 'crashes_here', 'known_bad', 'failed_nearby', 'inconclusive', 'mixed', 'promising', 'kept_elsewhere', 'failed_elsewhere'])
+  .describe(
+    'novel: nothing similar tried; crashes_here: crashed (or ran out of memory with at least your memory) on your class, never kept there; ' +
+      'known_bad: failed ≥ 2 times on your class, never kept there; failed_nearby: failed on hardware like yours (your class or family), never kept there; ' +
+      'inconclusive: kept on hardware like yours but the effect is within noise; mixed: kept and failed on hardware like yours; ' +
+      'promising: kept on hardware like yours; kept_elsewhere / failed_elsewhere: tried only on very different hardware',
+  );
 
 export const ideaSummarySchema = z
   .object({
@@ -131,21 +141,64 @@ export const ideaSummarySchema = z
   })
   .meta({ id: 'IdeaSummary' });
 
+const changeSchema = z.object({
+  concept: z.string().describe('catalogue concept id (MATRIX_LR, TIED_EMBEDDINGS, ACTIVATION, …)'),
+  action: z.string().describe('raise | lower | set | enable | disable | replace | mention'),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+});
+
+export const whySchema = z
+  .object({
+    via: z.enum(['diff', 'params', 'changes', 'words', 'meaning']).describe('the strongest reason: same diff, same parameter key, a shared change, shared words, or embedding nearness'),
+    changes: z.array(changeSchema.extend({ relation: z.enum(['same', 'compatible', 'unknown_direction', 'broader', 'other_value', 'opposite', 'none']) })),
+    words: z.array(z.string()).describe('stemmed words the query shares with the idea'),
+    similarity: z.number().nullable().describe('cosine similarity of the nearest record, when among the nearest'),
+    text: z.string().describe('the reason in one line'),
+  })
+  .meta({ id: 'MatchReason' });
+
+const countsSchema = z.object({ attempts: z.number(), keeps: z.number(), discards: z.number(), crashes: z.number(), oom_crashes: z.number() });
+
+export const verdictEvidenceSchema = z
+  .object({
+    harness: z.enum(['caller', 'other', 'any']).describe('caller: evidence on your harness; other: none there, so every harness; any: no harness given'),
+    hardware_class: z.string().nullable(),
+    hardware_family: z.string().nullable(),
+    tiers: z.object({
+      class: countsSchema.extend({ classes: z.array(z.string()) }).describe('your hardware class (every class when no hardware was given)'),
+      family: countsSchema.extend({ classes: z.array(z.string()) }).describe('other classes of your family'),
+      kind: countsSchema.extend({ classes: z.array(z.string()) }).describe('other families of your accelerator kind'),
+      elsewhere: countsSchema.extend({ classes: z.array(z.string()) }),
+    }),
+    oom_at_least_yours_gb: z.number().nullable(),
+    effect: z.object({ n: z.number(), median: z.number(), noise: z.number(), low: z.number(), high: z.number() }).nullable()
+      .describe('delta val_bpb on hardware like yours: attempt-weighted median, and median ± 2σ/√n with σ the run-to-run noise'),
+  })
+  .meta({ id: 'VerdictEvidence' });
+
+export const checkMatchSchema = ideaSummarySchema.extend({
+  same_idea: z.boolean().describe('the idea this description would join (same diff or parameter key), or the best match'),
+  via: z.enum(['diff', 'params', 'changes', 'words', 'meaning']),
+  similarity: z.number().nullable(),
+  score: z.number().describe('fused match score (higher is closer)'),
+  why: whySchema,
+  verdict: verdictSchema.describe('this idea’s own verdict'),
+  here: outcomeSchema.nullable().describe('evidence on the caller’s harness and hardware class'),
+});
+
 export const checkResponseSchema = z
   .object({
     verdict: verdictSchema,
-    reason: z.string(),
+    warning: z.boolean().describe('true for crashes_here, known_bad and failed_nearby: do not spend the run'),
+    reason: z.string().describe('one line citing the counts in `evidence`'),
     hardware_class: z.string().nullable(),
-    embedding_degraded: z.boolean().describe('true when the embedding service failed and only exact diff / parameter matches were used'),
-    matches: z.array(
-      ideaSummarySchema.extend({
-        same_idea: z.boolean(),
-        via: z.enum(['diff', 'params', 'embedding']).nullable(),
-        similarity: z.number().nullable(),
-        verdict: verdictSchema,
-        here: outcomeSchema.nullable().describe('evidence on the caller’s harness and hardware class'),
-      }),
-    ),
+    hardware_family: z.string().nullable(),
+    changes: z.array(changeSchema).describe('what the query changes, as the catalogue reads it'),
+    embedding_degraded: z.boolean().describe('true when the embedding service failed and only changes and words were used'),
+    evidence: verdictEvidenceSchema,
+    matches: z.array(checkMatchSchema).describe('ideas that tried the same change, best first: the verdict is decided over all of them'),
+    related: z.array(checkMatchSchema).describe('ideas that moved the same concept another way (other direction or value): shown, not counted'),
   })
   .meta({ id: 'CheckResponse' });
 
@@ -163,7 +216,7 @@ export const ideaDetailQuerySchema = z.strictObject({
 });
 
 export const ideaListSchema = z
-  .object({ ideas: z.array(ideaSummarySchema.extend({ similarity: z.number().nullable() })) })
+  .object({ ideas: z.array(ideaSummarySchema.extend({ similarity: z.number().nullable(), score: z.number().nullable(), why: whySchema.nullable() })) })
   .meta({ id: 'IdeaList' });
 
 export const knownBadQuerySchema = z.strictObject({
@@ -193,7 +246,7 @@ export const claimResponseSchema = z
     id: z.string(),
     expires_at: z.string(),
     hardware_class: z.string(),
-    similar: z.array(claimViewSchema.extend({ similarity: z.number(), via: z.enum(['diff', 'params', 'embedding']) })),
+    similar: z.array(claimViewSchema.extend({ similarity: z.number(), via: z.enum(['diff', 'params', 'changes', 'words', 'meaning']) })),
   })
   .meta({ id: 'ClaimAck' });
 
@@ -217,6 +270,7 @@ export const keyLinkSchema = z
 
 export const keyListQuerySchema = z.strictObject({
   login: z.string().min(1).max(39).optional(),
+  key: z.string().min(1).max(100).optional().describe('a key fingerprint (SHA256:…): only its link'),
   limit: limit(500, 100),
 });
 

@@ -9,17 +9,24 @@
  */
 export type DeviceRow = readonly [model: string, sizes: number | readonly number[], aliases?: readonly string[]];
 
-export const NVIDIA_DEVICES: readonly DeviceRow[] = [
-  // Data centre.
+/** Data-centre GPUs: compared with each other by memory tier (hardware-family.ts). */
+export const NVIDIA_DATACENTER: readonly DeviceRow[] = [
   ['B300', 288], ['GB300', 288], ['B200', 180], ['GB200', 186],
   ['H200', 141], ['H200 NVL', 141], ['GH200', [96, 144]],
   ['H100', [80, 94]], ['H100 NVL', 94], ['H800', 80], ['H20', [96, 141]],
   ['A100', [40, 80]], ['A800', [40, 80]], ['A40', 48], ['A30', 24], ['A10G', 24], ['A10', 24], ['A16', 16], ['A2', 16],
   ['L40S', 48], ['L40', 48], ['L20', 48], ['L4', 24],
   ['T4', 16], ['V100', [16, 32]], ['V100S', 32], ['P100', [12, 16]], ['P40', 24], ['P4', 8], ['K80', 12],
-  // Unified-memory systems.
+];
+
+/** Systems whose GPU shares one large memory with the CPU. */
+export const NVIDIA_UNIFIED: readonly DeviceRow[] = [
   ['DGX Spark GB10', 128, ['GB10']],
   ['Jetson Orin', [8, 16, 32, 64], ['Orin']],
+];
+
+/** Workstation, GeForce desktop and laptop GPUs: compared with each other by memory tier. */
+export const NVIDIA_CONSUMER: readonly DeviceRow[] = [
   // Workstation.
   ['RTX PRO 6000 Blackwell', 96], ['RTX PRO 6000 Blackwell Max-Q', 96],
   ['RTX PRO 5000 Blackwell', [48, 72]], ['RTX PRO 4500 Blackwell', 32], ['RTX PRO 4000 Blackwell', 24],
@@ -47,11 +54,21 @@ export const NVIDIA_DEVICES: readonly DeviceRow[] = [
   ['RTX 5080 Laptop', 16], ['RTX 5090 Laptop', 24],
 ];
 
-export const AMD_DEVICES: readonly DeviceRow[] = [
-  // Instinct: memory per visible device (an MI250/MI250X shows up as two 64GB devices).
+export const NVIDIA_DEVICES: readonly DeviceRow[] = [...NVIDIA_DATACENTER, ...NVIDIA_UNIFIED, ...NVIDIA_CONSUMER];
+
+/** Instinct: memory per visible device (an MI250/MI250X shows up as two 64GB devices). */
+export const AMD_DATACENTER: readonly DeviceRow[] = [
   ['MI355X', 288], ['MI350X', 288], ['MI325X', 256], ['MI300X', 192], ['MI300A', 128],
   ['MI250X', 64], ['MI250', 64], ['MI210', 64], ['MI100', 32], ['MI60', 32], ['MI50', [16, 32]],
-  // Radeon.
+];
+
+/** APUs whose graphics share a large system memory (Strix Halo: 128GB machines). */
+export const AMD_UNIFIED: readonly DeviceRow[] = [
+  ['Ryzen AI Max+ 395', [32, 64, 96, 128], ['Radeon 8060S', 'Ryzen AI MAX+ PRO 395']], ['Ryzen AI Max 390', [32, 64, 96, 128], ['Radeon 8050S']],
+];
+
+/** Radeon desktop and workstation. */
+export const AMD_CONSUMER: readonly DeviceRow[] = [
   ['Radeon RX 9070 XT', 16], ['Radeon RX 9070', 16], ['Radeon RX 9060 XT', [8, 16]],
   ['Radeon RX 7900 XTX', 24], ['Radeon RX 7900 XT', 20], ['Radeon RX 7900 GRE', 16], ['Radeon RX 7800 XT', 16],
   ['Radeon RX 7700 XT', 12], ['Radeon RX 7600 XT', 16], ['Radeon RX 7600', 8],
@@ -60,6 +77,8 @@ export const AMD_DEVICES: readonly DeviceRow[] = [
   ['Radeon PRO W7900', 48], ['Radeon PRO W7800', [32, 48]], ['Radeon PRO W7700', 16], ['Radeon PRO W6800', 32],
   ['Radeon AI PRO R9700', 32],
 ];
+
+export const AMD_DEVICES: readonly DeviceRow[] = [...AMD_DATACENTER, ...AMD_UNIFIED, ...AMD_CONSUMER];
 
 export const INTEL_DEVICES: readonly DeviceRow[] = [
   ['Arc A310', 4], ['Arc A380', 6], ['Arc A580', 8], ['Arc A750', 8], ['Arc A770', [8, 16]],

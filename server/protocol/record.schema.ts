@@ -61,6 +61,13 @@ export const recordPayloadSchema = z
   .strictObject({
     schema: z.literal(RECORD_SCHEMA),
     created_at: rfc3339,
+    // Optional (records without it keep their ids): `true` when nobody knows when the experiment
+    // ran (a results.tsv row whose commit is not in git and that has no time column); created_at
+    // then only orders the record among its fork's others, and charts plot it by order, not time.
+    time_unknown: z
+      .literal(true)
+      .optional()
+      .describe('true when the experiment\'s time is not known: created_at then only keeps the order of the fork\'s rows (leave it out when the time is known)'),
     description: text(LIMITS.descriptionChars, 1),
     status: z.enum(RECORD_STATUSES),
     diff: textBytes(LIMITS.diffBytes).nullable(),

@@ -24,7 +24,13 @@ export interface ResultsRow {
 
 export interface ResultsProblem { line: number; reason: string; text: string }
 
-export interface ParsedResults { columns: string[]; rows: ResultsRow[]; problems: ResultsProblem[] }
+export interface ParsedResults {
+  columns: string[];
+  rows: ResultsRow[];
+  problems: ResultsProblem[];
+  /** Why the whole file cannot be read as a results.tsv (comma-separated, no val_bpb column); rows is then empty. */
+  fileProblem: string | null;
+}
 
 /** The header autoresearch's program.md asks for; used when a file has no header line. */
 export const DEFAULT_RESULTS_COLUMNS = ['commit', 'val_bpb', 'memory_gb', 'status', 'description'];
@@ -52,6 +58,8 @@ export function parseResultsTsv(text: string): ParsedResults {
   const lines = text.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, ''));
   const rows: ResultsRow[] = [];
   const problems: ResultsProblem[] = [];
+  const whole = wholeFileProblem(lines);
+  if (whole) return { columns: [], rows: [], problems: [], fileProblem: whole };
   let columns: string[] | null = null;
   let headerLine = '';
   for (let i = 0; i < lines.length; i++) {
@@ -72,7 +80,24 @@ export function parseResultsTsv(text: string): ParsedResults {
     if ('reason' in row) problems.push(row);
     else rows.push(row);
   }
-  return { columns: columns ?? [], rows, problems };
+  if (columns !== null && !columns.includes('val_bpb') && rows.length === 0 && problems.length > 0) {
+    return { columns, rows: [], problems: [], fileProblem: `the header (${columns.join(', ')}) has no val_bpb column` };
+  }
+  return { columns: columns ?? [], rows, problems, fileProblem: null };
+}
+
+/** A file that is not tab-separated at all: said once, for the file, instead of once per line. */
+function wholeFileProblem(lines: string[]): string | null {
+  const used = lines.filter((l) => l.trim() !== '' && !DIVIDER.test(l));
+  if (used.length === 0 || used.some((l) => l.includes('\t'))) return null;
+  const first = used[0];
+  for (const [sep, name] of [[',', 'comma'], [';', 'semicolon'], ['|', 'pipe']] as const) {
+    const fields = first.split(sep).length;
+    if (fields >= 3) {
+      return `the file is ${name}-separated (its first line has ${fields} ${name}-separated fields and no tab); results.tsv must be tab-separated (commit, val_bpb, memory_gb, status, description); write it with tabs (Python: csv.writer(f, delimiter='\\t')) and run again`;
+    }
+  }
+  return used.length > 1 ? 'no line of the file has a tab: results.tsv must be tab-separated (commit, val_bpb, memory_gb, status, description)' : null;
 }
 
 function normaliseColumn(cell: string): string {

@@ -8,8 +8,11 @@ import { queryRows } from '../db/rows.ts';
 
 export interface EvidenceRow {
   ideaId: string;
+  /** The harness key (equivalent upstream prepare.py versions share one). */
   harnessId: string;
   hardwareClass: string;
+  hardwareFamily: string;
+  acceleratorKind: string;
   attempts: number;
   keeps: number;
   discards: number;
@@ -18,6 +21,8 @@ export interface EvidenceRow {
   oomCrashes: number;
   maxOomMemoryGb: number | null;
   contributors: number;
+  /** Records with a delta against their parent; the median and range of those deltas. */
+  deltas: number;
   medianDelta: number | null;
   minDelta: number | null;
   maxDelta: number | null;
@@ -28,9 +33,11 @@ const TOTAL = '';
 
 export const OOM_PATTERN = '(\\moom\\M|out of memory|outofmemory|cuda error: out of memory|memory exhausted)';
 
+const TEXT_FIELDS = new Set(['ideaId', 'harnessId', 'hardwareClass', 'hardwareFamily', 'acceleratorKind']);
+
 function numbers<T extends Record<string, unknown>>(row: T): T {
   const out: Record<string, unknown> = { ...row };
-  for (const [k, v] of Object.entries(out)) if (typeof v === 'string' && k !== 'ideaId' && k !== 'harnessId' && k !== 'hardwareClass') out[k] = Number(v);
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'string' && !TEXT_FIELDS.has(k)) out[k] = Number(v);
   return out as T;
 }
 
@@ -47,17 +54,18 @@ export class EvidenceRepository {
     if (ids.length === 0) return;
     await tx.delete(ideaEvidence).where(inArray(ideaEvidence.ideaId, ids));
     await tx.execute(sql`
-      INSERT INTO idea_evidence (idea_id, harness_id, hardware_class, attempts, keeps, discards, crashes, oom_crashes,
-                                 max_oom_memory_gb, contributors, median_delta, min_delta, max_delta)
-      SELECT idea_id, coalesce(harness_id, ''), coalesce(hardware_class, ''), count(*)::int,
+      INSERT INTO idea_evidence (idea_id, harness_id, hardware_class, hardware_family, accelerator_kind, attempts, keeps, discards,
+                                 crashes, oom_crashes, max_oom_memory_gb, contributors, deltas, median_delta, min_delta, max_delta)
+      SELECT idea_id, coalesce(coalesce(harness_key, harness_id), ''), coalesce(hardware_class, ''),
+             coalesce(max(hardware_family), ''), coalesce(max(accelerator_kind), ''), count(*)::int,
              (count(*) FILTER (WHERE status = 'keep'))::int, (count(*) FILTER (WHERE status = 'discard'))::int,
              (count(*) FILTER (WHERE status = 'crash'))::int,
              (count(*) FILTER (WHERE status = 'crash' AND description ~* ${OOM_PATTERN}))::int,
              max(memory_gb) FILTER (WHERE status = 'crash' AND description ~* ${OOM_PATTERN}),
-             count(DISTINCT key_fingerprint)::int,
+             count(DISTINCT key_fingerprint)::int, count(delta_val_bpb)::int,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY delta_val_bpb), min(delta_val_bpb), max(delta_val_bpb)
       FROM records WHERE idea_id IN ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`} AND NOT hidden
-      GROUP BY GROUPING SETS ((idea_id, harness_id, hardware_class), (idea_id))`);
+      GROUP BY GROUPING SETS ((idea_id, coalesce(harness_key, harness_id), hardware_class), (idea_id))`);
   }
 
   /** Ideas with evidence from this key's records (to refresh when the key is revoked or restored). */
@@ -82,17 +90,23 @@ export class EvidenceRepository {
     };
   }
 
-  /** Ideas tried at least `minFailures` times in scope, never kept there; most-tried first. */
-  async knownBadIdeas(scope: { harnessId?: string; hardwareClass?: string }, minFailures: number, limit: number): Promise<string[]> {
-    const where: SQL[] = [];
-    if (scope.harnessId) where.push(eq(ideaEvidence.harnessId, scope.harnessId));
-    if (scope.hardwareClass) where.push(eq(ideaEvidence.hardwareClass, scope.hardwareClass));
+  /**
+   * Ideas with failures and no keep on this class or family (harness key when given): the
+   * candidates of a known-bad list, most-tried first. Without class and family, ideas never
+   * kept in scope.
+   */
+  async failingIdeas(scope: { harnessKey?: string; hardwareClass?: string; hardwareFamily?: string }, limit: number): Promise<string[]> {
+    const where: SQL[] = [ne(ideaEvidence.hardwareClass, TOTAL)];
+    if (scope.harnessKey) where.push(eq(ideaEvidence.harnessId, scope.harnessKey));
+    if (scope.hardwareClass || scope.hardwareFamily) {
+      where.push(sql`(${ideaEvidence.hardwareClass} = ${scope.hardwareClass ?? ''} OR ${ideaEvidence.hardwareFamily} = ${scope.hardwareFamily ?? ''})`);
+    }
     const rows = await this.db
       .select({ ideaId: ideaEvidence.ideaId })
       .from(ideaEvidence)
-      .where(and(ne(ideaEvidence.hardwareClass, TOTAL), ...where))
+      .where(and(...where))
       .groupBy(ideaEvidence.ideaId)
-      .having(sql`sum(${ideaEvidence.keeps}) = 0 and sum(${ideaEvidence.attempts}) >= ${minFailures}`)
+      .having(sql`sum(${ideaEvidence.keeps}) = 0 and sum(${ideaEvidence.discards} + ${ideaEvidence.crashes}) >= 1`)
       .orderBy(desc(sql`sum(${ideaEvidence.attempts})`), ideaEvidence.ideaId)
       .limit(limit);
     return rows.map((r) => r.ideaId);

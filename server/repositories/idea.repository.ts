@@ -55,6 +55,28 @@ export class IdeaRepository {
     return rows.map((r) => ({ recordId: r.record_id, ideaId: r.idea_id, paramKey: r.param_key, similarity: 1 - Number(r.distance) }));
   }
 
+  /**
+   * The k records nearest to `vector`, grouped by idea (best similarity), with each idea's
+   * changes and attempts: the vector source of retrieval in one round trip.
+   */
+  async nearestIdeas(space: VectorSpace, vector: number[], k: number, tx: Db = this.db) {
+    const v = sql.raw(`'[${vector.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]'::vector(${space.dimensions})`);
+    const col = sql.raw(`embedding::vector(${space.dimensions})`);
+    const rows = await queryRows<{ idea_id: string; distance: number; changes: unknown; attempts: number }>(
+      tx,
+      sql`SELECT n.idea_id, min(n.distance) AS distance, i.changes, i.attempts FROM (
+            SELECT idea_id, ${col} <=> ${v} AS distance FROM record_embeddings WHERE model = ${sql.raw(literal(space.model))}
+            ORDER BY ${col} <=> ${v} LIMIT ${k}) n
+          JOIN ideas i ON i.id = n.idea_id GROUP BY n.idea_id, i.changes, i.attempts`,
+    );
+    return rows.map((r) => ({
+      ideaId: r.idea_id,
+      similarity: 1 - Number(r.distance),
+      changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as { concept: string; action: string; from: string | null; to: string | null; records: number }[],
+      attempts: Number(r.attempts),
+    }));
+  }
+
   /** The exact k nearest (a sequential scan): the benchmark's ground truth for HNSW recall. */
   async nearestExact(space: VectorSpace, vector: number[], k: number): Promise<NearestRecord[]> {
     return this.db.transaction(async (tx) => {

@@ -34,11 +34,17 @@ export class KeyLinkRepository {
     return new Map(rows.map((r) => [r.fp, r.login]));
   }
 
-  async list(filter: { login?: string; limit: number }): Promise<KeyLinkRow[]> {
+  async list(filter: { login?: string; key?: string; limit: number }): Promise<KeyLinkRow[]> {
     return this.db
       .select()
       .from(keyLinks)
-      .where(and(isNull(keyLinks.unlinkedAt), filter.login ? sql`lower(${keyLinks.githubLogin}) = lower(${filter.login})` : undefined))
+      .where(
+        and(
+          isNull(keyLinks.unlinkedAt),
+          filter.login ? sql`lower(${keyLinks.githubLogin}) = lower(${filter.login})` : undefined,
+          filter.key ? eq(keyLinks.keyFingerprint, filter.key) : undefined,
+        ),
+      )
       .orderBy(asc(keyLinks.githubLogin), asc(keyLinks.keyFingerprint))
       .limit(filter.limit);
   }

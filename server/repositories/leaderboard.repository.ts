@@ -1,70 +1,96 @@
-// Aggregate SQL over `records` for the leaderboard: harnesses, per-class counts, best keeps,
-// and the best-so-far history (each keep that beat every earlier keep of its class). Only
-// signed records rank: unsigned public-log records count as evidence in ideas, not here.
-import { and, asc, eq, sql } from 'drizzle-orm';
+// SQL for the leaderboard: harnesses and per-class counts (from board_counts, which triggers keep
+// current), best keeps, and the best-so-far history (each keep that beat every earlier keep of
+// its class). Only signed records rank: unsigned public-log records count as evidence in ideas.
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type RecordRow } from '../db/schema/records.ts';
+import { boardCounts } from '../db/schema/board-counts.ts';
 import { queryRows } from '../db/rows.ts';
 
-export interface HarnessSummary { harnessId: string; name: string; records: number; contributors: number }
+/** A harness key (equivalent upstream versions share one) with the prepare.py ids seen under it. */
+export interface HarnessSummary { harnessId: string; name: string; records: number; contributors: number; versions: string[] }
 export interface ClassCounts { hardwareClass: string; records: number; contributors: number; keeps: number }
-export interface HistoryPoint { hardwareClass: string; id: string; valBpb: number; createdAt: Date }
+export interface HistoryPoint { hardwareClass: string; id: string; valBpb: number; createdAt: Date; timeUnknown: boolean }
+
+/**
+ * The record says its time is unknown (payload `time_unknown: true`). The payload is canonical JSON,
+ * where that key/value pair can only be written this one way, and a quote inside a string value is
+ * always escaped, so the bytes below occur only as the payload's own field.
+ */
+const TIME_UNKNOWN = sql`strpos(payload, '"time_unknown":true') > 0`;
+
+/** The harness key a record ranks under (rows stored before keys existed fall back to their id). */
+const KEY = sql<string>`coalesce(${records.harnessKey}, ${records.harnessId})`;
+
+/** A text[] as the drivers return it: an array (postgres.js) or its literal (`{a,b}`). */
+function parseArray(v: string[] | string): string[] {
+  return Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+}
 
 export class LeaderboardRepository {
   constructor(private readonly db: Db) {}
 
+  /** Harnesses by records, from the counts the triggers keep (board_counts), not a scan of records. */
   async harnesses(): Promise<HarnessSummary[]> {
     const rows = await this.db
       .select({
-        harnessId: records.harnessId,
-        name: sql<string>`max(${records.harnessName})`,
-        records: sql<number>`count(*)::int`,
-        contributors: sql<number>`count(distinct ${records.keyFingerprint})::int`,
+        harnessId: boardCounts.harnessId,
+        name: sql<string>`max(${boardCounts.harnessName})`,
+        records: sql<number>`sum(${boardCounts.records})::int`,
+        contributors: sql<number>`count(distinct ${boardCounts.keyFingerprint})::int`,
       })
-      .from(records)
-      .where(and(eq(records.hidden, false), eq(records.signed, true)))
-      .groupBy(records.harnessId)
-      .orderBy(sql`count(*) desc`, records.harnessId);
+      .from(boardCounts)
+      .groupBy(boardCounts.harnessId)
+      .orderBy(sql`sum(${boardCounts.records}) desc`, boardCounts.harnessId);
     return rows.map((r) => ({ ...r, records: Number(r.records), contributors: Number(r.contributors) }));
   }
 
   async classCounts(harnessId: string): Promise<ClassCounts[]> {
     const rows = await this.db
       .select({
-        hardwareClass: records.hardwareClass,
-        records: sql<number>`count(*)::int`,
-        contributors: sql<number>`count(distinct ${records.keyFingerprint})::int`,
-        keeps: sql<number>`count(*) filter (where ${records.status} = 'keep')::int`,
+        hardwareClass: boardCounts.hardwareClass,
+        records: sql<number>`sum(${boardCounts.records})::int`,
+        contributors: sql<number>`count(*)::int`,
+        keeps: sql<number>`sum(${boardCounts.keeps})::int`,
       })
-      .from(records)
-      .where(and(eq(records.harnessId, harnessId), eq(records.hidden, false), eq(records.signed, true)))
-      .groupBy(records.hardwareClass);
+      .from(boardCounts)
+      .where(eq(boardCounts.harnessId, harnessId))
+      .groupBy(boardCounts.hardwareClass);
     return rows.map((r) => ({ ...r, records: Number(r.records), contributors: Number(r.contributors), keeps: Number(r.keeps) }));
   }
 
-  /** The lowest-val_bpb keep of each hardware class (earliest wins a tie); flagged and hidden records never rank. */
+  /**
+   * The lowest-val_bpb keep of each hardware class (earliest wins a tie); flagged and hidden
+   * records never rank. One index probe per class (records_board_idx), not a scan of the keeps.
+   */
   async bestKeeps(harnessId: string): Promise<RecordRow[]> {
-    return this.db
-      .selectDistinctOn([records.hardwareClass])
-      .from(records)
-      .where(and(eq(records.harnessId, harnessId), eq(records.status, 'keep'), sql`${records.valBpb} is not null`, eq(records.flagged, false), eq(records.hidden, false), eq(records.signed, true)))
-      .orderBy(asc(records.hardwareClass), asc(records.valBpb), asc(records.createdAt), asc(records.seq));
+    const ids = await queryRows<{ id: string }>(
+      this.db,
+      sql`SELECT best.id FROM (SELECT DISTINCT hardware_class FROM board_counts WHERE harness_id = ${harnessId} AND keeps > 0) c
+          CROSS JOIN LATERAL (
+            SELECT id FROM records
+            WHERE harness_id = ${harnessId} AND hardware_class = c.hardware_class AND status = 'keep' AND val_bpb IS NOT NULL
+              AND NOT flagged AND NOT hidden AND signed
+            ORDER BY val_bpb, created_at, seq LIMIT 1) best`,
+    );
+    if (ids.length === 0) return [];
+    return this.db.select().from(records).where(inArray(records.id, ids.map((r) => r.id))).orderBy(asc(records.hardwareClass));
   }
 
   async history(harnessId: string): Promise<HistoryPoint[]> {
-    const rows = await queryRows<{ hardware_class: string; id: string; val_bpb: number; created_at: string | Date }>(
+    const rows = await queryRows<{ hardware_class: string; id: string; val_bpb: number; created_at: string | Date; time_unknown: boolean | string }>(
       this.db,
       sql`
-        SELECT hardware_class, id, val_bpb, created_at FROM (
-          SELECT hardware_class, id, val_bpb, created_at, seq,
+        SELECT hardware_class, id, val_bpb, created_at, ${TIME_UNKNOWN} AS time_unknown FROM (
+          SELECT hardware_class, id, val_bpb, created_at, seq, payload,
                  min(val_bpb) OVER (PARTITION BY hardware_class ORDER BY created_at, seq
                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best_before
           FROM records
-          WHERE harness_id = ${harnessId} AND status = 'keep' AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden AND signed
+          WHERE coalesce(harness_key, harness_id) = ${harnessId} AND status = 'keep' AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden AND signed
         ) k
         WHERE best_before IS NULL OR val_bpb < best_before
         ORDER BY hardware_class, created_at, seq`,
     );
-    return rows.map((r) => ({ hardwareClass: r.hardware_class, id: r.id, valBpb: Number(r.val_bpb), createdAt: new Date(r.created_at) }));
+    return rows.map((r) => ({ hardwareClass: r.hardware_class, id: r.id, valBpb: Number(r.val_bpb), createdAt: new Date(r.created_at), timeUnknown: r.time_unknown === true || r.time_unknown === 't' }));
   }
 }

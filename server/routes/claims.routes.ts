@@ -14,7 +14,7 @@ const signedClaim = envelopeSchema.extend({ payload: claimPayloadSchema }).meta(
 
 export function claimsRoutes(claims: ClaimsService, maxBodyBytes: number, limiter: WriteRateLimiter) {
   const app = new OpenAPIHono();
-  app.post('/v1/claims', async (c) => c.json(await claims.submit(limitWritesByKey(limiter, await readJson(c, maxBodyBytes))), 201));
+  app.post('/v1/claims', async (c) => c.json(await claims.submit(await limitWritesByKey(limiter, await readJson(c, maxBodyBytes))), 201));
   app.get('/v1/claims', async (c) => {
     const q = parseQuery(c, claimListQuerySchema);
     return c.json(await claims.active({ harnessId: q.harness, hardwareClass: q.hardware_class, limit: q.limit }));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { IdeasService } from '../services/ideas.service.ts';
 import type { RecordsService } from '../services/records.service.ts';
 import { checkRequestSchema } from '../protocol/claim.schema.ts';
+import { clipDescriptionField } from '../protocol/description.ts';
 import { checkResponseSchema, ideaDetailQuerySchema, ideaDetailSchema, ideaListQuerySchema, ideaListSchema, knownBadQuerySchema, knownBadSchema } from '../protocol/api.schema.ts';
 import { knownBadMarkdown } from '../services/known-bad.markdown.ts';
 import { parseBody, parseQuery, readJson } from './request.ts';
@@ -12,7 +13,8 @@ import { json, problems } from './docs.ts';
 export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBodyBytes: number) {
   const app = new OpenAPIHono();
 
-  app.post('/v1/ideas/check', async (c) => c.json(await ideas.check(parseBody(await readJson(c, maxBodyBytes), checkRequestSchema))));
+  // An unsigned query: a description over the limit is cut (the one rule, README "Long descriptions"), not refused.
+  app.post('/v1/ideas/check', async (c) => c.json(await ideas.check(parseBody(clipDescriptionField(await readJson(c, maxBodyBytes)), checkRequestSchema))));
 
   app.get('/v1/known-bad', async (c) => {
     const q = parseQuery(c, knownBadQuerySchema);

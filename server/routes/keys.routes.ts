@@ -15,12 +15,12 @@ const signedKey = envelopeSchema.extend({ payload: keyPayloadSchema }).meta({ id
 export function keysRoutes(keys: KeysService, maxBodyBytes: number, limiter: WriteRateLimiter) {
   const app = new OpenAPIHono();
   app.post('/v1/keys', async (c) => {
-    const { created, link } = await keys.link(limitWritesByKey(limiter, await readJson(c, maxBodyBytes)));
+    const { created, link } = await keys.link(await limitWritesByKey(limiter, await readJson(c, maxBodyBytes)));
     return c.json(link, created ? 201 : 200);
   });
   app.get('/v1/keys', async (c) => {
     const q = parseQuery(c, keyListQuerySchema);
-    return c.json(await keys.list({ login: q.login, limit: q.limit }));
+    return c.json(await keys.list({ login: q.login, key: q.key, limit: q.limit }));
   });
   app.openAPIRegistry.registerPath({
     method: 'post', path: '/v1/keys', tags: ['keys'], summary: 'Link the signing key to a GitHub login; accepted only when GitHub lists the key for that user',
@@ -31,7 +31,7 @@ export function keysRoutes(keys: KeysService, maxBodyBytes: number, limiter: Wri
     },
   });
   app.openAPIRegistry.registerPath({
-    method: 'get', path: '/v1/keys', tags: ['keys'], summary: 'Active key links, optionally of one login',
+    method: 'get', path: '/v1/keys', tags: ['keys'], summary: 'Active key links, optionally of one login or one key',
     request: { query: keyListQuerySchema },
     responses: { 200: { description: 'links', ...json(z.object({ keys: z.array(keyLinkSchema) })) }, ...problems(400) },
   });

@@ -24,13 +24,13 @@ export function clientAddress(c: Context, opts: ClientAddressOptions): string {
 /** Middleware for POST write routes: one token from the caller's IP bucket. */
 export function limitWritesByIp(limiter: WriteRateLimiter, opts: ClientAddressOptions): MiddlewareHandler {
   return async (c, next) => {
-    if (c.req.method === 'POST') limiter.take([WriteRateLimiter.ip(clientAddress(c, opts))]);
+    if (c.req.method === 'POST') await limiter.take([WriteRateLimiter.ip(clientAddress(c, opts))]);
     await next();
   };
 }
 
-/** One token from each signing key the parsed body carries; returns the body for chaining. */
-export function limitWritesByKey<T>(limiter: WriteRateLimiter, body: T): T {
-  limiter.take(WriteRateLimiter.keys(body));
+/** One token from each signing key the parsed body carries; resolves to the body for chaining. */
+export async function limitWritesByKey<T>(limiter: WriteRateLimiter, body: T): Promise<T> {
+  await limiter.take(WriteRateLimiter.keys(body));
   return body;
 }

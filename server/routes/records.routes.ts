@@ -18,12 +18,12 @@ export function recordsRoutes(records: RecordsService, limits: RecordsRouteLimit
   const app = new OpenAPIHono();
 
   app.post('/v1/records', async (c) => {
-    const result = await records.submit(limitWritesByKey(limiter, await readJson(c, limits.maxBodyBytes)));
+    const result = await records.submit(await limitWritesByKey(limiter, await readJson(c, limits.maxBodyBytes)));
     return c.json(result, result.duplicate ? 200 : 201);
   });
 
   app.post('/v1/records/batch', async (c) => {
-    const results = await records.submitBatch(limitWritesByKey(limiter, await readJson(c, limits.maxBatchBodyBytes)));
+    const results = await records.submitBatch(await limitWritesByKey(limiter, await readJson(c, limits.maxBatchBodyBytes)));
     return c.json({ results: results.map((r) => (r.status === 'rejected' ? { ...r, error: r.error.toJSON() } : r)) });
   });
 

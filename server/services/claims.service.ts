@@ -9,7 +9,10 @@ import type { ClaimRow } from '../db/schema/claims.ts';
 import type { ClaimRepository } from '../repositories/claim.repository.ts';
 import { envelopeProblem } from './records.service.ts';
 import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
-import { cosine, SIMILARITY_THRESHOLD } from './ideas/matcher.ts';
+import { cosine } from './ideas/matcher.ts';
+import { scoreCandidates, type Why } from './ideas/retrieval.ts';
+import { broaderOf } from './ideas/engine.ts';
+import { understand, type Change } from '../catalogue/understand.ts';
 import type { Embedder } from './ideas/embedder.ts';
 
 export class ClaimsService {
@@ -62,8 +65,9 @@ export class ClaimsService {
     });
     if (!stored) throw new ProblemError(409, 'claim-replayed', 'Claim replayed', `claim ${env.id} was already submitted; sign a new claim (with a new created_at) to renew it`);
     const others = (await this.deps.claims.active({ harnessId: p.harness_id, limit: 1000 }, now)).filter((c) => c.keyFingerprint !== env.key.fingerprint);
+    const mine = understand({ description: p.description, diff: p.diff ?? null }).changes;
     const similar = others.flatMap((c) => {
-      const m = similarity(f, embedding, c, this.deps.embedder.model);
+      const m = similarity(f, mine, embedding, c, this.deps.embedder.model);
       return m ? [{ ...claimView(c), ...m }] : [];
     });
     similar.sort((a, b) => b.similarity - a.similarity);
@@ -75,14 +79,22 @@ export class ClaimsService {
   }
 }
 
-/** The same rules as idea matching: equal diff, equal parameter change, or close embeddings without a parameter conflict. */
-function similarity(f: IdeaFeatures, embedding: number[], c: ClaimRow, model: string): { similarity: number; via: 'diff' | 'params' | 'embedding' } | null {
+/**
+ * The findings engine's rules between two claims: the same diff or parameter key, or a match
+ * of the retrieval scoring (a shared change, or close embeddings when neither names a change).
+ */
+function similarity(f: IdeaFeatures, changes: Change[], embedding: number[], c: ClaimRow, model: string): { similarity: number; via: Why['via'] } | null {
   if (f.diffKey && f.diffKey === c.diffKey) return { similarity: 1, via: 'diff' };
   if (f.paramKey && f.paramKey === c.paramKey) return { similarity: 1, via: 'params' };
-  if (f.paramKey && c.paramKey && f.paramKey !== c.paramKey) return null;
-  if (c.embeddingModel !== model) return null;
-  const s = cosine(embedding, JSON.parse(c.embedding) as number[]);
-  return s >= SIMILARITY_THRESHOLD ? { similarity: s, via: 'embedding' } : null;
+  const theirs = JSON.parse(c.payload) as { description: string; diff?: string | null };
+  const other = understand({ description: theirs.description, diff: theirs.diff ?? null }).changes;
+  const cos = c.embeddingModel === model ? cosine(embedding, JSON.parse(c.embedding) as number[]) : null;
+  const [scored] = scoreCandidates(
+    { changes },
+    [{ ideaId: c.id, changes: other.map((x) => ({ ...x, records: 1 })), attempts: 1, exact: null, words: null, similarity: cos }],
+    broaderOf,
+  );
+  return scored?.kind === 'match' ? { similarity: Number((cos ?? scored.score).toFixed(4)), via: scored.why.via } : null;
 }
 
 function claimView(c: ClaimRow) {

@@ -5,6 +5,7 @@ import type { Database } from '../db/client.ts';
 import { RecordRepository } from '../repositories/record.repository.ts';
 import { LeaderboardRepository } from '../repositories/leaderboard.repository.ts';
 import { IdeaRepository } from '../repositories/idea.repository.ts';
+import { IdeaSearchRepository } from '../repositories/idea-search.repository.ts';
 import { EvidenceRepository } from '../repositories/evidence.repository.ts';
 import { JobRepository } from '../repositories/job.repository.ts';
 import { ClaimRepository } from '../repositories/claim.repository.ts';
@@ -17,9 +18,10 @@ import type { Embedder } from './ideas/embedder.ts';
 import { localEmbedder } from './ideas/local-embedder.ts';
 import { JobRunner, type JobRunnerOptions } from '../jobs/job-runner.ts';
 import { WriteActivity } from '../jobs/write-activity.ts';
-import { JOB_ASSIGN_IDEA } from '../jobs/kinds.ts';
+import { JOB_ASSIGN_IDEA, JOB_REDERIVE } from '../jobs/kinds.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { WriteRateLimiter } from './rate-limiter.ts';
+import { RateLimitRepository } from '../repositories/rate-limit.repository.ts';
 import { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
 import { RevocationService } from './revocation.service.ts';
 import type { GithubConfig } from '../config.ts';
@@ -59,6 +61,7 @@ export function createServices(o: ServiceOptions) {
     records: new RecordRepository(db),
     leaderboard: new LeaderboardRepository(db),
     ideas: new IdeaRepository(db),
+    ideaSearch: new IdeaSearchRepository(db),
     evidence: new EvidenceRepository(db),
     jobs: new JobRepository(db),
     claims: new ClaimRepository(db),
@@ -67,7 +70,7 @@ export function createServices(o: ServiceOptions) {
     forks: new ForkRepository(db),
   };
   const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA, ...(o.github?.token ? [JOB_GITHUB_SYNC, JOB_GITHUB_DISCOVER, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_RECHECK_KEYS] : [])], processMetrics: o.processMetrics });
-  const ideas = new IdeasService({ db, ideas: repos.ideas, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger });
+  const ideas = new IdeasService({ db, ideas: repos.ideas, search: repos.ideaSearch, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger });
   const leaderboard = new LeaderboardService({ leaderboard: repos.leaderboard, logins: repos.keyLinks, cacheMs: o.leaderboardCacheMs });
   const writes = new WriteActivity();
   const assignments = new JobRunner(repos.jobs, {
@@ -79,6 +82,20 @@ export function createServices(o: ServiceOptions) {
     // Assignment can clear the flag of a replicated result, which then ranks.
     handle: async (jobs) => {
       await ideas.assign(jobs.map((j) => j.subject));
+      leaderboard.invalidate();
+    },
+    logger: o.logger,
+    ...o.runner,
+  });
+  // Re-derivation after a catalogue (or derivation rules) change: one job walks the records in
+  // batches, each queueing the next, so the work is spread out and resumes after a restart.
+  const rederivation = new JobRunner(repos.jobs, {
+    kind: JOB_REDERIVE,
+    batchSize: 1,
+    yieldWhile: () => writes.busy,
+    handle: async ([job]) => {
+      const next = await ideas.rederive(Number(job.subject) || 0);
+      if (next !== null) await repos.jobs.enqueue(JOB_REDERIVE, [String(next)]);
       leaderboard.invalidate();
     },
     logger: o.logger,
@@ -118,9 +135,10 @@ export function createServices(o: ServiceOptions) {
     repos,
     embedder,
     metrics,
-    writeLimiter: new WriteRateLimiter(o.rateLimitWrites ?? 600, o.now ? () => o.now!().getTime() : Date.now),
+    writeLimiter: new WriteRateLimiter(new RateLimitRepository(db), o.rateLimitWrites ?? 600, o.now ? () => o.now!().getTime() : undefined),
     ideas,
     assignments,
+    rederivation,
     /** Write requests in flight (counted by the app from the first byte of the body). */
     writes,
     records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), revoked: repos.revoked, logins: repos.keyLinks, onStored: (n) => {
@@ -128,7 +146,7 @@ export function createServices(o: ServiceOptions) {
         leaderboard.invalidate();
         assignments.poke();
       } }),
-    revocation: new RevocationService({ db, revoked: repos.revoked, evidence: repos.evidence, logger: o.logger, onChanged: () => leaderboard.invalidate() }),
+    revocation: new RevocationService({ db, revoked: repos.revoked, evidence: repos.evidence, refreshIdeas: (ids, tx) => ideas.refreshIdeas(ids, tx), logger: o.logger, onChanged: () => leaderboard.invalidate() }),
     leaderboard,
     claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now, revoked: repos.revoked }),
     keys,
@@ -140,12 +158,15 @@ export function createServices(o: ServiceOptions) {
     /** Prepares indexes and starts the background workers (and the GitHub schedule, when configured). */
     async start() {
       await ideas.init();
+      // Records stored under another catalogue version are re-derived in the background.
+      if (await ideas.needsRederive()) await repos.jobs.enqueueOnce(JOB_REDERIVE, '0');
       assignments.start();
+      rederivation.start();
       await githubSync.start();
       githubRunners.forEach((r) => r.start());
     },
     async stop() {
-      await Promise.all([assignments.stop(), ...[...githubRunners.values()].map((r) => r.stop())]);
+      await Promise.all([assignments.stop(), rederivation.stop(), ...[...githubRunners.values()].map((r) => r.stop())]);
     },
   };
 }

@@ -1,47 +1,62 @@
-// Ideas: assigns stored records to ideas (the job-queue handler), and answers "was this tried,
-// and how did it go?" (check, known-bad, idea pages, semantic search).
+// Ideas: assigns stored records to ideas and keeps their retrieval documents (the job-queue
+// handlers), and answers "was this tried, and how did it go?" through the findings engine
+// (check, known-bad, idea pages, search).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import type { RecordRow } from '../db/schema/records.ts';
 import type { IdeaRepository, VectorSpace } from '../repositories/idea.repository.ts';
+import type { IdeaSearchRepository, IdeaChange } from '../repositories/idea-search.repository.ts';
+import { DOCUMENT_DESCRIPTIONS } from '../repositories/idea-search.repository.ts';
 import type { EvidenceRepository, EvidenceRow } from '../repositories/evidence.repository.ts';
 import type { RecordRepository } from '../repositories/record.repository.ts';
 import type { CheckRequest } from '../protocol/claim.schema.ts';
 import type { CheckResponse, IdeaSummary } from '../protocol/api.schema.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
-import { describeHardware } from '../protocol/hardware-class.ts';
+import { hardwareProximity, proximityOfClass, type HardwareProximity } from '../protocol/hardware-family.ts';
+import { harnessKeyOf } from '../protocol/harnesses.ts';
+import { expansionTerms } from '../catalogue/understand.ts';
 import { notFound } from '../errors.ts';
 import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
 import { matchIdea, type IdeaIndex } from './ideas/matcher.ts';
-import { EmbedderError, type Embedder } from './ideas/embedder.ts';
-import { inScope, KNOWN_BAD_MIN_FAILURES, summarise, verdictFor, type Caller, type Verdict } from './verdict.ts';
+import type { Embedder } from './ideas/embedder.ts';
+import { FindingsEngine, type Finding } from './ideas/engine.ts';
+import { decide, type EvidenceCell, type MatchedEvidence, type VerdictCaller, type VerdictOptions, WARNING_VERDICTS } from './ideas/verdict.ts';
+import { summarise } from './ideas/outcome.ts';
+import { DERIVATION_VERSION, deriveRecord } from './ideas/derive.ts';
 import { PLAUSIBILITY } from '../protocol/limits.ts';
 
-/** Other ideas shown beside the match must be at least this similar. */
-const RELATED_MIN_SIMILARITY = 0.5;
 const EXAMPLES_PER_IDEA = 3;
-/** Nearest records a check reads: the matcher's candidates and the related ideas beside them. */
-const RELATED_NEIGHBOURS = 20;
+/** Records re-derived per background job (then the job queues the next batch). */
+const REDERIVE_BATCH = 500;
 
 export interface IdeasDeps {
   db: Db;
   ideas: IdeaRepository;
+  search: IdeaSearchRepository;
   evidence: EvidenceRepository;
   records: RecordRepository;
   embedder: Embedder;
   logger?: Logger;
+  verdict?: VerdictOptions;
 }
 
 export class IdeasService {
   private readonly space: VectorSpace;
+  readonly engine: FindingsEngine;
 
   constructor(private readonly deps: IdeasDeps) {
     this.space = { model: deps.embedder.model, dimensions: deps.embedder.dimensions };
+    this.engine = new FindingsEngine({ ideas: deps.ideas, search: deps.search, embedder: deps.embedder, logger: deps.logger });
   }
 
   async init(): Promise<void> {
     await this.deps.ideas.ensureVectorIndex(this.space);
+  }
+
+  /** True when some assigned record was derived under another catalogue or rules version. */
+  needsRederive(): Promise<boolean> {
+    return this.deps.search.anyStale(DERIVATION_VERSION);
   }
 
   /** Job handler: gives each record an idea. Embedding failures throw, so the jobs are retried. */
@@ -49,6 +64,7 @@ export class IdeasService {
     const rows = (await this.deps.records.findByIds(recordIds)).filter((r) => r.ideaId === null).sort((a, b) => a.seq - b.seq);
     if (rows.length === 0) return;
     const features = rows.map(featuresOf);
+    const derived = rows.map((r) => ({ id: r.id, ...deriveRecord(r) }));
     const vectors = await this.deps.embedder.embed(features.map((f) => f.text));
     await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
@@ -71,78 +87,142 @@ export class IdeasService {
         if (flaggedIdeas.has(ideaId)) await this.deps.ideas.confirmReplications(row.id, PLAUSIBILITY.noiseBand, tx);
         touched.add(ideaId);
       }
-      await this.deps.evidence.refresh([...touched], tx);
+      await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
+      await this.refreshIdeas([...touched], tx);
     });
+  }
+
+  /**
+   * Job handler: re-derives a batch of records stored under another derivation (catalogue)
+   * version after `afterSeq`, and refreshes their ideas. Returns the last seq done, or null when
+   * none was left.
+   */
+  async rederive(afterSeq: number): Promise<number | null> {
+    const stale = await this.deps.search.staleRecords(DERIVATION_VERSION, afterSeq, REDERIVE_BATCH);
+    if (stale.length === 0) return null;
+    const derived = stale.map((r) => ({ id: r.id, ...deriveRecord(r) }));
+    await this.deps.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
+      await this.refreshIdeas([...new Set(stale.flatMap((r) => (r.ideaId ? [r.ideaId] : [])))], tx);
+    });
+    return stale[stale.length - 1].seq;
+  }
+
+  /** Recomputes ideas' evidence and retrieval documents from their visible records. */
+  async refreshIdeas(ideaIds: string[], tx: Db = this.deps.db): Promise<void> {
+    const ids = [...new Set(ideaIds)];
+    if (ids.length === 0) return;
+    await this.deps.evidence.refresh(ids, tx);
+    const src = await this.deps.search.documentSources(ids, DOCUMENT_DESCRIPTIONS, tx);
+    const docs = ids.map((id) => {
+      const changes: IdeaChange[] = src.changes.filter((c) => c.idea_id === id).map(({ concept, action, from, to, records }) => ({ concept, action, from, to, records }));
+      changes.sort((a, b) => b.records - a.records || (a.concept < b.concept ? -1 : 1));
+      const concepts = [...new Set(changes.map((c) => c.concept))];
+      const descriptions = src.descriptions.filter((d) => d.idea_id === id).map((d) => d.description);
+      return { ideaId: id, concepts, changes, text: [...descriptions, expansionTerms(concepts).join(' ')].join('\n'), attempts: src.attempts.get(id) ?? 0 };
+    });
+    await this.deps.search.writeDocuments(docs, tx);
+  }
+
+  /** The engine's matches for a check, with the evidence of every idea they name and the caller. */
+  async gather(req: CheckRequest) {
+    const hw = req.hardware ? hardwareProximity(req.hardware) : null;
+    const caller: VerdictCaller = { harnessKey: req.harness_id ? harnessKeyOf(req.harness_id) : null, hardware: hw };
+    const t0 = performance.now();
+    const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
+    const t1 = performance.now();
+    const loaded = new Map((await this.load([...found.matches, ...found.related].map((m) => m.ideaId))).map((l) => [l.summary.id, l]));
+    const matches = found.matches.filter((m) => loaded.has(m.ideaId));
+    const evidence: MatchedEvidence[] = matches.map((m) => ({ ideaId: m.ideaId, strength: strengthOf(m), cells: loaded.get(m.ideaId)!.cells }));
+    if (process.env.PROFILE) console.error(`gather: find ${(t1 - t0).toFixed(1)} load ${(performance.now() - t1).toFixed(1)} (${loaded.size} ideas)`);
+    return { found, loaded, caller, hw, matches, evidence };
   }
 
   async check(req: CheckRequest): Promise<CheckResponse> {
-    const limit = req.limit ?? 5;
-    const f = ideaFeatures({ description: req.description, diff: req.diff ?? null });
-    const hw = req.hardware ? describeHardware(req.hardware) : null;
-    const caller: Caller = { harnessId: req.harness_id, hardwareClass: hw?.class, memoryGb: hw?.memory_gb };
-    const { vector, degraded } = await this.embedQuery(f.text);
-    // One nearest-neighbour query serves both the matcher (its top 10) and the related ideas.
-    const near = degraded ? [] : await this.deps.ideas.nearest(this.space, vector, RELATED_NEIGHBOURS);
-    const index: IdeaIndex = { ...this.index(this.deps.db, degraded), nearest: async (_v, k) => near.slice(0, k) };
-    const match = await matchIdea(f, vector, index);
-    const related = new Map<string, number>();
-    for (const c of near) if (c.similarity >= RELATED_MIN_SIMILARITY && !related.has(c.ideaId)) related.set(c.ideaId, c.similarity);
-    const ids = [...new Set([...(match.ideaId ? [match.ideaId] : []), ...related.keys()])].slice(0, limit);
-    const loaded = await this.load(ids);
-    const matches = loaded.map(({ summary: s, rows }) => {
-      const scope = inScope(rows, caller);
-      const same = s.id === match.ideaId;
+    const tc = performance.now();
+    const { found, loaded, caller, hw, matches, evidence } = await this.gather(req);
+    if (process.env.PROFILE) setImmediate(() => console.error(`check total ${(performance.now() - tc).toFixed(1)}`));
+    const view = (m: Finding, same: boolean) => {
+      const l = loaded.get(m.ideaId)!;
+      const mine = decide([{ ideaId: m.ideaId, strength: strengthOf(m), cells: l.cells }], caller, this.deps.verdict);
+      const here = hw ? l.rows.filter((r) => r.hardwareClass === hw.class && (mine.evidence.harness !== 'caller' || r.harnessId === caller.harnessKey)) : null;
       return {
-        ...s,
+        ...l.summary,
         same_idea: same,
-        via: same ? match.via : null,
-        similarity: same ? match.similarity : (related.get(s.id) ?? null),
-        verdict: verdictFor(rows, caller),
-        here: caller.hardwareClass ? summarise(scope.filter((r) => r.hardwareClass === caller.hardwareClass)) : null,
+        via: m.why.via,
+        similarity: m.why.similarity,
+        score: round(m.score),
+        why: { ...m.why, text: m.why_text },
+        verdict: mine.verdict,
+        here: here ? summarise(here) : null,
       };
-    });
-    const best = matches.find((m) => m.same_idea);
-    const verdict: Verdict = best ? best.verdict : 'novel';
-    return { verdict, reason: reason(verdict, best, caller), hardware_class: caller.hardwareClass ?? null, embedding_degraded: degraded, matches };
+    };
+    const sameId = found.exactIdeaId ?? matches[0]?.ideaId ?? null;
+    const decision = decide(evidence, caller, this.deps.verdict);
+    return {
+      verdict: decision.verdict,
+      warning: decision.warning,
+      reason: decision.reason,
+      hardware_class: hw?.class ?? null,
+      hardware_family: hw?.family ?? null,
+      changes: found.changes.map(({ concept, action, from, to }) => ({ concept, action, from, to })),
+      embedding_degraded: found.degraded,
+      evidence: decision.evidence,
+      matches: matches.map((m) => view(m, m.ideaId === sameId)),
+      related: found.related.filter((m) => loaded.has(m.ideaId)).map((m) => view(m, false)),
+    };
   }
 
+  /**
+   * Ideas the caller should not try: those whose verdict for this harness and class is a warning
+   * (crashes_here, known_bad, failed_nearby), most-tried first. Without a class, ideas never
+   * kept anywhere in scope and failed at least twice.
+   */
   async knownBad(scope: { harnessId?: string; hardwareClass?: string; limit: number }): Promise<{ harness_id: string | null; hardware_class: string | null; ideas: IdeaSummary[] }> {
-    const ids = await this.deps.evidence.knownBadIdeas(scope, KNOWN_BAD_MIN_FAILURES, scope.limit);
-    return { harness_id: scope.harnessId ?? null, hardware_class: scope.hardwareClass ?? null, ideas: await this.summaries(ids) };
+    const harnessKey = scope.harnessId ? harnessKeyOf(scope.harnessId) : null;
+    const hw = scope.hardwareClass ? proximityOfClass(scope.hardwareClass) : null;
+    const candidates = await this.deps.evidence.failingIdeas({ harnessKey: harnessKey ?? undefined, hardwareClass: hw?.class, hardwareFamily: hw?.family }, Math.max(scope.limit * 4, 200));
+    const loaded = await this.load(candidates);
+    const bad = loaded.filter((l) => {
+      const d = decide([{ ideaId: l.summary.id, strength: 1, cells: l.cells }], { harnessKey, hardware: hw }, this.deps.verdict);
+      return hw ? WARNING_VERDICTS.has(d.verdict) : d.verdict === 'known_bad' || d.verdict === 'crashes_here';
+    });
+    return { harness_id: scope.harnessId ?? null, hardware_class: scope.hardwareClass ?? null, ideas: bad.slice(0, scope.limit).map((l) => l.summary) };
   }
 
   /** One idea's summary and evidence (its records are paged by `GET /v1/records?idea=`). */
   async get(id: string): Promise<IdeaSummary> {
-    const [summary] = await this.summaries([id]);
-    if (!summary) throw notFound(`idea ${id.slice(0, 80)}`);
-    return summary;
+    const [loaded] = await this.load([id]);
+    if (!loaded) throw notFound(`idea ${id.slice(0, 80)}`);
+    return loaded.summary;
   }
 
-  /** Semantic search over ideas (nearest records, grouped); without a query, the most-tried ideas. */
+  /** Ideas matching a query through the findings engine; without a query, the most-tried ideas. */
   async search(q: string | undefined, limit: number) {
-    if (!q) return { ideas: (await this.summaries(await this.deps.evidence.topIdeas(limit))).map((s) => ({ ...s, similarity: null })) };
-    const f = ideaFeatures({ description: q, diff: null });
-    const [vector] = await this.deps.embedder.embed([f.text]);
-    const near = await this.deps.ideas.nearest(this.space, vector, Math.max(limit * 5, 50));
-    const best = new Map<string, number>();
-    for (const n of near) if (!best.has(n.ideaId)) best.set(n.ideaId, n.similarity);
-    const ids = [...best.keys()].slice(0, limit);
-    return { ideas: (await this.summaries(ids)).map((s) => ({ ...s, similarity: best.get(s.id) ?? null })) };
-  }
-
-  private async summaries(ids: string[]): Promise<IdeaSummary[]> {
-    return (await this.load(ids)).map((l) => l.summary);
+    if (!q) return { ideas: (await this.load(await this.deps.evidence.topIdeas(limit))).map((l) => ({ ...l.summary, similarity: null, score: null, why: null })) };
+    const found = await this.engine.find({ description: q, diff: null }, { limit, related: 0 });
+    const loaded = new Map((await this.load(found.matches.map((m) => m.ideaId))).map((l) => [l.summary.id, l]));
+    return {
+      ideas: found.matches.filter((m) => loaded.has(m.ideaId)).map((m) => ({
+        ...loaded.get(m.ideaId)!.summary,
+        similarity: m.why.similarity,
+        score: round(m.score),
+        why: { ...m.why, text: m.why_text },
+      })),
+    };
   }
 
   /** Idea summaries in the order of `ids`, with the evidence rows (per harness and class) behind them. */
-  private async load(ids: string[]): Promise<{ summary: IdeaSummary; rows: EvidenceRow[] }[]> {
+  private async load(ids: string[]): Promise<{ summary: IdeaSummary; rows: EvidenceRow[]; cells: EvidenceCell[] }[]> {
+    const unique = [...new Set(ids)];
     const [ideas, evidence, examples] = await Promise.all([
-      this.deps.ideas.findIdeas(ids),
-      this.deps.evidence.byIdeas(ids),
-      this.deps.evidence.examples(ids, EXAMPLES_PER_IDEA),
+      this.deps.ideas.findIdeas(unique),
+      this.deps.evidence.byIdeas(unique),
+      this.deps.evidence.examples(unique, EXAMPLES_PER_IDEA),
     ]);
     const byId = new Map(ideas.map((i) => [i.id, i]));
-    return ids.flatMap((id) => {
+    return unique.flatMap((id) => {
       const idea = byId.get(id);
       const rows = evidence.rows.filter((e) => e.ideaId === id);
       // An idea whose every record is hidden (revoked keys) is not shown.
@@ -155,29 +235,39 @@ export class IdeasService {
         overall: summarise(rows, evidence.contributors.get(id)),
         by_class: rows.map((r) => ({ harness_id: r.harnessId, hardware_class: r.hardwareClass, ...summarise([r]) })),
       };
-      return [{ summary, rows }];
+      return [{ summary, rows, cells: rows.map(cellOf) }];
     });
   }
 
-  private index(tx: Db, noVectors = false): IdeaIndex {
+  private index(tx: Db): IdeaIndex {
     return {
       byDiffKey: (k) => this.deps.ideas.ideaByDiffKey(k, tx),
       byParamKey: (k) => this.deps.ideas.ideaByParamKey(k, tx),
-      nearest: async (v, k) => (noVectors ? [] : this.deps.ideas.nearest(this.space, v, k, tx)),
+      nearest: async (v, k) => this.deps.ideas.nearest(this.space, v, k, tx),
     };
   }
+}
 
-  /** A check should still answer when the embedding API is down: exact matches only, flagged. */
-  private async embedQuery(text: string): Promise<{ vector: number[]; degraded: boolean }> {
-    try {
-      const [vector] = await this.deps.embedder.embed([text]);
-      return { vector, degraded: false };
-    } catch (err) {
-      if (!(err instanceof EmbedderError)) throw err;
-      this.deps.logger?.warn({ err: err.message }, 'embedding failed; check answers from exact matches only');
-      return { vector: new Array(this.space.dimensions).fill(0), degraded: true };
-    }
-  }
+/** A match's weight in the verdict: exact and shared-change matches count fully, looser ones less. */
+export function strengthOf(m: Finding): number {
+  return Math.max(0.2, Math.min(1, m.score));
+}
+
+function cellOf(r: EvidenceRow): EvidenceCell {
+  return {
+    harnessKey: r.harnessId,
+    hardwareClass: r.hardwareClass,
+    family: r.hardwareFamily || proximityOfClass(r.hardwareClass).family,
+    kind: r.acceleratorKind || proximityOfClass(r.hardwareClass).kind,
+    attempts: r.attempts,
+    keeps: r.keeps,
+    discards: r.discards,
+    crashes: r.crashes,
+    oomCrashes: r.oomCrashes,
+    maxOomMemoryGb: r.maxOomMemoryGb,
+    deltas: r.deltas,
+    medianDelta: r.medianDelta,
+  };
 }
 
 function featuresOf(row: RecordRow): IdeaFeatures {
@@ -185,18 +275,6 @@ function featuresOf(row: RecordRow): IdeaFeatures {
   return ideaFeatures({ description: row.description, diff: payload.diff });
 }
 
-function reason(verdict: Verdict, best: { overall: { attempts: number; keeps: number }; here: { attempts: number; keeps: number; discards: number; crashes: number } | null } | undefined, caller: Caller): string {
-  if (!best) return 'Nothing similar has been tried.';
-  const cls = caller.hardwareClass ?? 'any hardware';
-  const here = best.here;
-  switch (verdict) {
-    case 'crashes_here':
-      return `It crashed on ${cls} or ran out of memory on hardware with at least as much memory${here ? ` (${here.crashes} crash(es) here)` : ''}.`;
-    case 'known_bad':
-      return `Tried ${here?.attempts ?? best.overall.attempts} time(s) on ${cls} and never kept there.`;
-    case 'promising':
-      return `Kept ${best.overall.keeps} time(s) out of ${best.overall.attempts} attempt(s).`;
-    default:
-      return `Tried ${best.overall.attempts} time(s) with mixed results; not kept yet.`;
-  }
-}
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export type { HardwareProximity };

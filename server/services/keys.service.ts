@@ -71,7 +71,7 @@ export class KeysService {
     return { created: !existing || existing.unlinkedAt !== null, link: linkView(stored) };
   }
 
-  async list(filter: { login?: string; limit: number }) {
+  async list(filter: { login?: string; key?: string; limit: number }) {
     return { keys: (await this.deps.links.list(filter)).map(linkView) };
   }
 

@@ -3,6 +3,7 @@ import type { Leaderboard } from '../protocol/api.schema.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { LeaderboardRepository } from '../repositories/leaderboard.repository.ts';
 import { notFound } from '../errors.ts';
+import { harnessKeyOf } from '../protocol/harnesses.ts';
 import type { LoginLookup } from './records.service.ts';
 
 export class LeaderboardService {
@@ -18,6 +19,8 @@ export class LeaderboardService {
    * hides records (`invalidate`); other server copies see changes within `cacheMs`.
    */
   async get(harnessId?: string): Promise<Leaderboard> {
+    // Any version of a known harness shows its metric group's board.
+    if (harnessId) harnessId = harnessKeyOf(harnessId);
     const ttl = this.deps.cacheMs ?? 1000;
     if (ttl <= 0) return this.compute(harnessId);
     const now = (this.deps.now ?? Date.now)();
@@ -40,7 +43,7 @@ export class LeaderboardService {
     const harnesses = await repo.harnesses();
     const harness = harnessId ? harnesses.find((h) => h.harnessId === harnessId) : harnesses[0];
     if (harnessId && !harness) throw notFound(`harness ${harnessId.slice(0, 80)}`);
-    const list = harnesses.map((h) => ({ id: h.harnessId, name: h.name, records: h.records, contributors: h.contributors }));
+    const list = harnesses.map((h) => ({ id: h.harnessId, name: h.name, records: h.records, contributors: h.contributors, versions: h.versions }));
     if (!harness) return { harness: null, harnesses: list, classes: [] };
 
     const [counts, bests, history] = await Promise.all([
@@ -63,6 +66,7 @@ export class LeaderboardService {
                 delta_val_bpb: b.deltaValBpb,
                 description: b.description,
                 created_at: b.createdAt.toISOString(),
+                time_unknown: payload.time_unknown === true,
                 key_fingerprint: b.keyFingerprint,
                 github_login: logins?.get(b.keyFingerprint) ?? null,
                 commit: payload.commit,
@@ -75,10 +79,10 @@ export class LeaderboardService {
         contributors: c.contributors,
         history: history
           .filter((h) => h.hardwareClass === c.hardwareClass)
-          .map((h) => ({ id: h.id, val_bpb: h.valBpb, created_at: h.createdAt.toISOString() })),
+          .map((h) => ({ id: h.id, val_bpb: h.valBpb, created_at: h.createdAt.toISOString(), time_unknown: h.timeUnknown })),
       };
     });
     classes.sort((a, b) => (a.best?.val_bpb ?? Infinity) - (b.best?.val_bpb ?? Infinity) || b.records - a.records);
-    return { harness: { id: harness.harnessId, name: harness.name }, harnesses: list, classes };
+    return { harness: { id: harness.harnessId, name: harness.name, versions: harness.versions }, harnesses: list, classes };
   }
 }

@@ -1,43 +1,38 @@
 // Write rate limits: a token bucket per client IP and per signing key, each allowing
-// `perMinute` write requests a minute (bursts up to that many), refilled continuously.
-// In-process: with N server copies a client can reach N× the limit unless the load balancer
-// keeps it on one copy (README, "Scaling").
+// `perMinute` write requests a minute (bursts up to that many), refilled continuously. The
+// buckets live in the database (rate_limit_buckets), so every server process on it shares them.
 import { createHash } from 'node:crypto';
 import { ProblemError } from '../errors.ts';
+import type { RateLimitRepository } from '../repositories/rate-limit.repository.ts';
 
-interface Bucket { tokens: number; at: number }
-
-/** Buckets kept before idle ones are swept (bounds memory under a flood of distinct keys). */
-const MAX_BUCKETS = 100_000;
+/** A bucket untouched this long has refilled completely: the same as an absent one. */
+const FULL_MS = 60_000;
 
 export class WriteRateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  private lastSweep = 0;
 
   constructor(
+    private readonly store: RateLimitRepository,
     /** Write requests per minute per IP and per key; 0 turns limiting off. */
     readonly perMinute: number,
-    private readonly now: () => number = Date.now,
+    /** The clock (tests); unset, the database's, so that server copies agree. */
+    private readonly now?: () => number,
   ) {}
 
   /** Takes one token from each bucket or throws 429 with Retry-After (nothing taken then). */
-  take(buckets: string[]): void {
+  async take(buckets: string[]): Promise<void> {
     if (this.perMinute <= 0 || buckets.length === 0) return;
-    const t = this.now();
+    const t = this.now ? this.now() : null;
     const rate = this.perMinute / 60_000; // tokens per ms
-    const current = buckets.map((name) => {
-      const b = this.buckets.get(name) ?? { tokens: this.perMinute, at: t };
-      return { name, b: { tokens: Math.min(this.perMinute, b.tokens + (t - b.at) * rate), at: t } };
-    });
-    const short = current.filter((c) => c.b.tokens < 1);
+    const short = (await this.store.take(buckets, this.perMinute, rate, t)).sort((a, b) => buckets.indexOf(a.bucket) - buckets.indexOf(b.bucket));
+    this.sweepNowAndThen(t);
     if (short.length) {
-      const waitMs = Math.max(...short.map((c) => (1 - c.b.tokens) / rate));
-      const what = short.map((c) => c.name.split(':')[0]).join(' and ');
+      const waitMs = Math.max(...short.map((c) => (1 - c.tokens) / rate));
+      const what = [...new Set(short.map((c) => c.bucket.split(':')[0]))].join(' and ');
       throw new ProblemError(429, 'rate-limited', 'Too many requests', `more than ${this.perMinute} write requests a minute from this ${what}; retry later`, undefined, {
         'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))),
       });
     }
-    if (this.buckets.size > MAX_BUCKETS) this.sweep(t);
-    for (const c of current) this.buckets.set(c.name, { tokens: c.b.tokens - 1, at: t });
   }
 
   /** Per-IP bucket name. */
@@ -58,9 +53,11 @@ export class WriteRateLimiter {
     return [...keys];
   }
 
-  /** Drops buckets that have refilled completely: they behave exactly like absent ones. */
-  private sweep(t: number): void {
-    const full = 60_000;
-    for (const [name, b] of this.buckets) if (t - b.at >= full) this.buckets.delete(name);
+  /** At most once a minute per process, drops buckets that have refilled (bounds the table). */
+  private sweepNowAndThen(t: number | null): void {
+    const wall = Date.now();
+    if (wall - this.lastSweep < FULL_MS) return;
+    this.lastSweep = wall;
+    this.store.sweep(FULL_MS, t).catch(() => {}); // best effort: the next sweep catches up
   }
 }

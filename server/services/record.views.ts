@@ -1,5 +1,7 @@
 // Maps stored rows to the API's record view, and derives the server-side columns of a new row.
 import { describeHardware } from '../protocol/hardware-class.ts';
+import { hardwareProximity } from '../protocol/hardware-family.ts';
+import { harnessKeyOf } from '../protocol/harnesses.ts';
 import type { OpenedEnvelope } from '../protocol/envelope.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { RecordView } from '../protocol/api.schema.ts';
@@ -12,6 +14,7 @@ export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
   const parentBpb = p.parent?.val_bpb ?? null;
   const bpb = p.metrics.val_bpb;
   const hw = describeHardware(p.hardware);
+  const proximity = hardwareProximity(p.hardware);
   const delta = bpb !== null && parentBpb !== null ? round(bpb - parentBpb) : null;
   return {
     id: env.id,
@@ -22,6 +25,9 @@ export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
     harnessId: p.harness.id,
     harnessName: p.harness.name,
     hardwareClass: hw.class,
+    hardwareFamily: proximity.family,
+    acceleratorKind: proximity.kind,
+    harnessKey: harnessKeyOf(p.harness.id),
     memoryGb: hw.memory_gb,
     status: p.status,
     description: p.description,

@@ -6,7 +6,17 @@ import type { RevokedKeyRepository } from '../repositories/revoked-key.repositor
 import type { EvidenceRepository } from '../repositories/evidence.repository.ts';
 
 export class RevocationService {
-  constructor(private readonly deps: { db: Db; revoked: RevokedKeyRepository; evidence: EvidenceRepository; logger?: Logger; onChanged?: () => void }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      revoked: RevokedKeyRepository;
+      evidence: EvidenceRepository;
+      /** Recomputes ideas' evidence and retrieval documents (IdeasService.refreshIdeas). */
+      refreshIdeas: (ideaIds: string[], tx: Db) => Promise<void>;
+      logger?: Logger;
+      onChanged?: () => void;
+    },
+  ) {}
 
   async revoke(keyFingerprint: string, reason: string) {
     const n = await this.change(keyFingerprint, (tx) => this.deps.revoked.revoke(keyFingerprint, reason, tx));
@@ -24,12 +34,12 @@ export class RevocationService {
     return (await this.deps.revoked.list()).map((r) => ({ key_fingerprint: r.keyFingerprint, reason: r.reason, revoked_at: r.revokedAt.toISOString() }));
   }
 
-  /** Hides or shows the key's records and recomputes the evidence of their ideas, atomically. */
+  /** Hides or shows the key's records and recomputes their ideas' evidence and documents, atomically. */
   private async change(keyFingerprint: string, apply: (tx: Db) => Promise<number>): Promise<number> {
     const n = await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const changed = await apply(tx);
-      await this.deps.evidence.refresh(await this.deps.evidence.ideasOfKey(keyFingerprint, tx), tx);
+      await this.deps.refreshIdeas(await this.deps.evidence.ideasOfKey(keyFingerprint, tx), tx);
       return changed;
     });
     this.deps.onChanged?.();

@@ -49,7 +49,7 @@ describe('buildRecords', () => {
     expect(records[2].train_py_sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('without git: diff null, created_at from the clock, parent from the rows; without prepare.py every row is skipped with a reason', async () => {
+  it('without git: diff null, time unknown (rows keep their order just before now), parent from the rows; without prepare.py or an assumed harness every row is skipped with a reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crossfork-nogit-'));
     const text = `${HEADER}abc1234\t1.0\t1.0\tkeep\tbaseline\nabc1235\t1.1\t1.0\tdiscard\tworse\n`;
     const none = await buildRecords(parseResultsTsv(text).rows, ctx(dir, false));
@@ -57,7 +57,8 @@ describe('buildRecords', () => {
     expect(none.skipped[0].reason).toMatch(/harness id is unknown/);
     writeFileSync(join(dir, 'prepare.py'), 'TIME_BUDGET = 600\n');
     const { records } = await buildRecords(parseResultsTsv(text).rows, ctx(dir, false));
-    expect(records[1].payload).toMatchObject({ diff: null, commit: 'abc1235', created_at: '2026-03-09T00:00:00.000Z', parent: { commit: 'abc1234', val_bpb: 1, train_py_sha256: null } });
+    expect(records[0].payload).toMatchObject({ created_at: '2026-03-08T23:59:59.998Z', time_unknown: true });
+    expect(records[1].payload).toMatchObject({ diff: null, commit: 'abc1235', created_at: '2026-03-08T23:59:59.999Z', time_unknown: true, parent: { commit: 'abc1234', val_bpb: 1, train_py_sha256: null } });
     expect(records[1].payload.harness.time_budget_s).toBe(600);
   });
 });

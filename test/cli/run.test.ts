@@ -101,6 +101,9 @@ describe('crossfork run', () => {
     expect(discarded.payload.diff).toMatch(/-LR = 0\.05\n\+LR = 0\.09/);
     const crashed: any = byCommit.get(rows[3].commit!.slice(0, 7));
     expect(crashed.payload.description).toMatch(/CUDA out of memory/);
+    // Every metric of the run.log summary, not only results.tsv's columns.
+    const kept: any = byCommit.get(rows[4].commit!.slice(0, 7));
+    expect(kept.payload.metrics).toEqual({ val_bpb: 0.98, peak_vram_mb: 20480, training_seconds: 300, total_seconds: 300.1, mfu_percent: 40, total_tokens_m: 10, num_steps: 100, num_params_m: 1 });
 
     // Running again resumes: nothing recorded twice, nothing new without more experiments.
     const again = await crossfork(['run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '0', '--train-cmd', fakeTrainer(0), '--json', ...HW], { home, server: server.url });
@@ -145,6 +148,44 @@ describe('crossfork run', () => {
     const rows = parseResultsTsv(readFileSync(join(repo, 'results.tsv'), 'utf8')).rows;
     expect(rows.map((r) => r.description)).toEqual(['baseline', 'raise LR to 0.05']);
   }, 120_000);
+
+  it('keeps runs shorter than the budget off the server (said; a later import says why) unless --publish-short-runs; names the device in the duty cycle', async () => {
+    const repo = makeLoopRepo();
+    const home = newHome();
+    const init = await crossfork(['init', '--yes', ...HW], { home, server: server.url });
+    expect(init.code, init.stderr).toBe(0);
+    const fp = (await crossfork(['whoami', '--json'], { home, server: server.url })).json.key.fingerprint;
+    model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05 (short)'));
+    // A 15-second run under a 300 s harness: what CROSSFORK_SMOKE / CROSSFORK_TIME_BUDGET produce.
+    const run = await crossfork(['run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '1', '--no-pipeline', '--train-cmd', fakeTrainer(0, 15)], { home, server: server.url, timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("not published (a short run): a 15.0-second run, shorter than the harness's 300 s time budget; pass --publish-short-runs");
+    expect(run.stdout).toMatch(/accelerator duty cycle \d+\.\d% on NVIDIA GeForce RTX 4090 \(cuda\), 24,564 MiB/);
+    expect(run.stdout).toContain('2 short run(s) not published');
+    const mine = async () => ((await (await fetch(`${server.url}/v1/records?key=${encodeURIComponent(fp)}&limit=50`)).json()) as any).records;
+    expect(await mine()).toHaveLength(0);
+    const imp = await crossfork(['import', '--repo', repo, '--json'], { home, server: server.url });
+    expect(imp.json.skipped.map((x: any) => x.reason)).toEqual([expect.stringMatching(/^not published: a 15\.0-second run/), expect.stringMatching(/^not published: a 15\.0-second run/)]);
+    expect(await mine()).toHaveLength(0);
+
+    const other = makeLoopRepo();
+    model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05 (short, asked)'));
+    const asked = await crossfork(['run', '--repo', other, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '1', '--no-pipeline', '--publish-short-runs', '--train-cmd', fakeTrainer(0, 15), '--json'], { home, server: server.url, timeoutMs: 60_000 });
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.json).toMatchObject({ withheld: 0, published: 2, device: { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1 } });
+  }, 120_000);
+
+  it('refuses to run in a folder inside a larger repository (it would commit and reset there)', async () => {
+    const outer = makeLoopRepo();
+    const inner = join(outer, 'training');
+    execFileSync('mkdir', ['-p', inner]);
+    execFileSync('cp', [join(outer, 'train.py'), join(outer, 'prepare.py'), inner]);
+    const home = newHome();
+    const res = await crossfork(['run', '--repo', inner, '--model', 'm', '--base-url', model.url, '--json', ...HW], { home, server: server.url });
+    expect(res.code).toBe(1);
+    expect(res.json.error).toMatch(/is a folder inside the git repository .*not a fork of its own: `crossfork run` commits and runs `git reset --hard` in it/);
+    expect(execFileSync('git', ['-C', outer, 'log', '--format=%s'], { encoding: 'utf8' }).trim()).toBe('baseline');
+  });
 
   it('refuses usage errors with exit 2 and a missing train.py with exit 1', async () => {
     const home = newHome();

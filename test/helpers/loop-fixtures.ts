@@ -18,8 +18,11 @@ def main():
 
 export const PREPARE_PY = '# prepare.py (stand-in)\nTIME_BUDGET = 300\n';
 
-/** Writes the stand-in trainer (a Node script) and returns the command that runs it for `seconds`. */
-export function fakeTrainer(seconds = 0): string {
+/**
+ * Writes the stand-in trainer (a Node script) and returns the command that runs it for `seconds`.
+ * It reports `reportedS` training seconds (default the harness's 300 s budget: it stands in for a real run).
+ */
+export function fakeTrainer(seconds = 0, reportedS = 300): string {
   const dir = mkdtempSync(join(tmpdir(), 'crossfork-trainer-'));
   const script = join(dir, 'fake-train.mjs');
   writeFileSync(
@@ -35,7 +38,7 @@ if (/^CRASH = True/m.test(src)) {
 const val = 1.0 + Math.abs(num('LR') - 0.05) * 2 - (num('DEPTH') - 8) * 0.01;
 console.log('step 100\\n---');
 console.log('val_bpb:          ' + val.toFixed(6));
-console.log('training_seconds: ${seconds.toFixed(1)}\\ntotal_seconds:    ${(seconds + 0.1).toFixed(1)}\\npeak_vram_mb:     20480.0\\nmfu_percent:      40.00\\ntotal_tokens_M:   10.0\\nnum_steps:        100\\nnum_params_M:     1.0\\ndepth:            ' + num('DEPTH'));
+console.log('training_seconds: ${reportedS.toFixed(1)}\\ntotal_seconds:    ${(reportedS + 0.1).toFixed(1)}\\npeak_vram_mb:     20480.0\\nmfu_percent:      40.00\\ntotal_tokens_M:   10.0\\nnum_steps:        100\\nnum_params_M:     1.0\\ndepth:            ' + num('DEPTH'));
 `,
   );
   return `node ${script}`;

@@ -50,6 +50,24 @@ describe('best-so-far chart', () => {
     expect(Number.isFinite(one.series[0].dots[0].x) && Number.isFinite(one.series[0].dots[0].y)).toBe(true);
   });
 
+  it('plots by experiment order, evenly spaced, when some times are unknown (no made-up timeline)', () => {
+    // A bare results.tsv imported at once: every row 1 ms apart, all "time unknown".
+    const now = day(9);
+    const points = [1.0, 0.99, 0.985, 0.97].map((v, i) => ({ t: now - 4 + i, v, id: `p${i}`, unknown: true }));
+    const p = plot([{ name: 'Apple M4 Max', points }, { name: 'H100 80GB', points: [{ t: day(2), v: 0.95, id: 'k' }] }], box, now);
+    expect(p.axis).toBe('order');
+    const xs = p.series[0].dots.map((d) => d.x);
+    const gaps = xs.slice(1).map((x, i) => x - xs[i]);
+    // Equal steps, not four dots on one vertical line.
+    expect(Math.min(...gaps)).toBeGreaterThan(50);
+    expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThan(1e-6);
+    // The known-time point keeps its place in the order (it came first), and its real time.
+    expect(p.series[1].dots[0].point).toMatchObject({ t: 1, at: day(2) });
+    expect(p.series[0].dots.map((d) => d.point.t)).toEqual([2, 3, 4, 5]);
+    expect(p.xTicks[0]).toMatchObject({ t: 1 });
+    expect(plot([{ name: 'x', points: [{ t: day(1), v: 1, id: 'a' }] }], box, day(1)).axis).toBe('time');
+  });
+
   it('picks calendar tick steps', () => {
     expect(timeStep(4 * 86_400_000, 5)).toBe(86_400_000);
     expect(timeStep(60 * 86_400_000, 5)).toBe(14 * 86_400_000);

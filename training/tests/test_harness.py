@@ -134,6 +134,22 @@ class TestTrainPieces(unittest.TestCase):
                 del F.scaled_dot_product_attention
         self.assertTrue(torch.allclose(explicit, fused, atol=1e-5), (explicit - fused).abs().max())
 
+    @unittest.skipUnless(hasattr(torch, "compile") and hasattr(F, "scaled_dot_product_attention"), "PyTorch 1.x: no torch.compile")
+    def test_compiled_model_matches_eager_on_pytorch_2(self):
+        # The PyTorch 2 path of train.py (torch.compile + F.scaled_dot_product_attention), on the CPU
+        torch.manual_seed(0)
+        model = train.GPT(train.GPTConfig(sequence_len=32, vocab_size=100, n_layer=2, n_head=2, n_embd=64))
+        model.init_weights()
+        for block in model.blocks:
+            torch.nn.init.normal_(block.attn.c_proj.weight, std=0.05)
+        idx, targets = torch.randint(0, 100, (2, 32)), torch.randint(0, 100, (2, 32))
+        self.assertTrue(train.HAS_SDPA)
+        eager = model(idx, targets)
+        compiled = torch.compile(model, dynamic=False)(idx, targets)
+        self.assertTrue(torch.allclose(eager, compiled, atol=1e-4), (eager - compiled).abs().max())
+        compiled.backward()  # the compiled graph trains too
+        self.assertTrue(all(p.grad is not None for p in model.blocks.parameters()))
+
     def test_model_is_causal(self):
         torch.manual_seed(0)
         model = train.GPT(train.GPTConfig(sequence_len=16, vocab_size=50, n_layer=2, n_head=2, n_embd=32))

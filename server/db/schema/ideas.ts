@@ -1,16 +1,28 @@
 // Ideas (one change, however often tried) and the record embeddings they are matched by.
 import { sql } from 'drizzle-orm';
-import { doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { anyVector } from './vector.ts';
+import { tsvector } from './tsvector.ts';
 
-export const ideas = pgTable('ideas', {
-  id: text('id').primaryKey(),
-  // The founding record's description and parameter key: how the idea is shown and matched.
-  description: text('description').notNull(),
-  paramKey: text('param_key'),
-  foundingRecordId: text('founding_record_id').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
-});
+export const ideas = pgTable(
+  'ideas',
+  {
+    id: text('id').primaryKey(),
+    // The founding record's description and parameter key: how the idea is shown and matched.
+    description: text('description').notNull(),
+    paramKey: text('param_key'),
+    foundingRecordId: text('founding_record_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    // Retrieval documents, recomputed from the idea's visible records: the concepts its records
+    // change, their distinct changes with counts, and a full-text document of descriptions plus
+    // the catalogue's words for those concepts.
+    concepts: text('concepts').array().notNull().default(sql`'{}'::text[]`),
+    changes: jsonb('changes').$type<{ concept: string; action: string; from: string | null; to: string | null; records: number }[]>().notNull().default(sql`'[]'::jsonb`),
+    search: tsvector('search'),
+    attempts: integer('attempts').notNull().default(0),
+  },
+  (t) => [index('ideas_concepts_idx').using('gin', t.concepts), index('ideas_search_idx').using('gin', t.search)],
+);
 
 export const recordEmbeddings = pgTable(
   'record_embeddings',
@@ -32,7 +44,8 @@ export const recordEmbeddings = pgTable(
 );
 
 /**
- * Evidence per (idea, harness, hardware class), recomputed from `records` whenever a record
+ * Evidence per (idea, harness key, hardware class) — `harness_id` holds the harness key, under
+ * which equivalent upstream prepare.py versions count as one —, recomputed from `records` whenever a record
  * joins an idea or a key is revoked or restored, so a check reads a few rows however often
  * an idea was tried. Hidden records never count.
  */
@@ -42,6 +55,8 @@ export const ideaEvidence = pgTable(
     ideaId: text('idea_id').notNull(),
     harnessId: text('harness_id').notNull(),
     hardwareClass: text('hardware_class').notNull(),
+    hardwareFamily: text('hardware_family').notNull().default(''),
+    acceleratorKind: text('accelerator_kind').notNull().default(''),
     attempts: integer('attempts').notNull(),
     keeps: integer('keeps').notNull(),
     discards: integer('discards').notNull(),
@@ -49,6 +64,8 @@ export const ideaEvidence = pgTable(
     oomCrashes: integer('oom_crashes').notNull(),
     maxOomMemoryGb: doublePrecision('max_oom_memory_gb'),
     contributors: integer('contributors').notNull(),
+    // Records with a delta against their parent (crashes and parentless rows have none).
+    deltas: integer('deltas').notNull().default(0),
     medianDelta: doublePrecision('median_delta'),
     minDelta: doublePrecision('min_delta'),
     maxDelta: doublePrecision('max_delta'),

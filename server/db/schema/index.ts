@@ -6,3 +6,5 @@ export * from './claims.ts';
 export * from './revoked-keys.ts';
 export * from './keys.ts';
 export * from './forks.ts';
+export * from './rate-limits.ts';
+export * from './board-counts.ts';

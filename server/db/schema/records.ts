@@ -1,7 +1,7 @@
 // The `records` table: one experiment record, with the columns the server derives. Signed records
 // carry their signature and key; unsigned ones (public logs read from GitHub) carry a provenance.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, doublePrecision, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, doublePrecision, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const records = pgTable(
   'records',
@@ -23,6 +23,11 @@ export const records = pgTable(
     harnessId: text('harness_id').notNull(),
     harnessName: text('harness_name').notNull(),
     hardwareClass: text('hardware_class').notNull(),
+    // Derived: hardware that trains alike, and how it is driven (hardware-family.ts); the harness
+    // its val_bpb is comparable under (equivalent upstream prepare.py versions share one key).
+    hardwareFamily: text('hardware_family'),
+    acceleratorKind: text('accelerator_kind'),
+    harnessKey: text('harness_key'),
     status: text('status').notNull(),
     description: text('description').notNull(),
     valBpb: doublePrecision('val_bpb'),
@@ -35,6 +40,10 @@ export const records = pgTable(
     ideaId: text('idea_id'),
     diffKey: text('diff_key'),
     paramKey: text('param_key'),
+    // What the record changed, as the catalogue understands it ([{concept, action, from, to}]),
+    // and the derivation it was computed with (re-derived in the background when that changes).
+    changes: jsonb('changes').$type<{ concept: string; action: string; from: string | null; to: string | null }[]>(),
+    derivedVersion: text('derived_version'),
     // Derived from payload.hardware: compares memory sizes across classes (OOM evidence).
     memoryGb: doublePrecision('memory_gb'),
     // Implausible: improved on its parent by more than the allowed step. Stored, shown, but off
@@ -46,6 +55,8 @@ export const records = pgTable(
   (t) => [
     index('records_seq_idx').on(t.seq),
     index('records_board_idx').on(t.harnessId, t.hardwareClass, t.status, t.valBpb),
+    // The leaderboard's history (best-so-far keeps per class): an index-only scan of ranking keeps.
+    index('records_history_idx').on(t.harnessId, t.hardwareClass, t.createdAt, t.seq, t.valBpb, t.id).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
     index('records_key_idx').on(t.keyFingerprint, t.seq),
     index('records_class_idx').on(t.hardwareClass, t.seq),
     // Serves idea look-ups, an idea's records in order, and evidence recomputation.
@@ -54,6 +65,7 @@ export const records = pgTable(
     index('records_flagged_idx').on(t.ideaId).where(sql`${t.flagged}`),
     index('records_diff_key_idx').on(t.diffKey),
     index('records_param_key_idx').on(t.paramKey),
+    index('records_derived_idx').on(t.derivedVersion, t.seq),
     check('records_signed_check', sql`${t.signed} = (${t.signature} IS NOT NULL AND ${t.publicKey} IS NOT NULL)`),
   ],
 );

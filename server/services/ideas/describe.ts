@@ -9,6 +9,8 @@ export interface Described {
   changes: ParamChange[];
   /** Techniques the change switches on alongside its parameters ("GQA with n_kv_head=2"). */
   switchedOn: string[];
+  /** Names of `changes` that a removal verb set to 0 or off ("remove logit softcap", "no warmup"). */
+  removed: string[];
 }
 
 // Labels agents put before the change: "exp12:", "#3 -", "[radical]", "Hypothesis:".
@@ -185,7 +187,7 @@ function finish(drafts: Draft[], switchedOn: { id: string; seg: number }[], name
       const v = typeof d.to === 'number' ? d.to : typeof d.from === 'number' ? d.from : NaN;
       return resolve ? { ...d, name: resolve(v) } : d;
     });
-  if (useful.length === 0) return { changes: [], switchedOn: [] };
+  if (useful.length === 0) return { changes: [], switchedOn: [], removed: [] };
   // The first clause, or the one right after it when the first only names what it qualifies
   // ("add gradient clipping (max norm 1.0)", "GQA with n_kv_head=2").
   const primary = useful.some((d) => d.seg === 0) ? 0 : named.has(0) ? 1 : -1;
@@ -196,14 +198,16 @@ function finish(drafts: Draft[], switchedOn: { id: string; seg: number }[], name
     else if (d.seg === primary || (d.from !== null && d.to !== null && !d.adhoc)) merged.set(d.name, { ...d }); // "DEPTH 12→14 (AR 64→54)"
   }
   const changes: ParamChange[] = [];
+  const removed: string[] = [];
   for (const d of merged.values()) {
     if ((DERIVED[d.name] ?? []).some((source) => merged.has(source))) continue;
     const hint = d.factor !== null ? (d.factor > 1 ? 'up' : 'down') : d.verb ? HINTS[d.verb] : null;
     const to = d.to ?? (d.verb === 'off' ? 0 : null); // "remove warmup": WARMUP_RATIO → 0
     const c = makeChange(d.name, d.from, to, hint);
     if (c) changes.push(c);
+    if (c && (d.to === 'off' || (d.verb === 'off' && (d.to === null || d.to === 0)))) removed.push(c.name);
   }
   changes.sort((x, y) => (x.name < y.name ? -1 : 1));
   const on = changes.length ? [...new Set(switchedOn.filter((f) => f.seg <= primary).map((f) => f.id))].sort() : [];
-  return { changes, switchedOn: on };
+  return { changes, switchedOn: on, removed };
 }

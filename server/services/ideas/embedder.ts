@@ -5,6 +5,11 @@ export interface Embedder {
   /** Stable id stored with each vector, e.g. "local-hash-v1-256"; vectors of different ids never meet. */
   readonly model: string;
   readonly dimensions: number;
+  /**
+   * Where this model's cosine similarities mean something for retrieval: below `floor` a neighbour
+   * counts for nothing, from `full` it counts fully (models spread paraphrases differently).
+   */
+  readonly calibration?: { floor: number; full: number };
   /** Unit-length vectors, one per text, in order. Throws EmbedderError (retryable flag) on failure. */
   embed(texts: string[]): Promise<number[][]>;
 }

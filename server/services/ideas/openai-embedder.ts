@@ -8,6 +8,8 @@ export interface OpenAIEmbedderOptions {
   /** Absent for local servers that need none. */
   apiKey?: string;
   model: string;
+  /** Cosine range where neighbours count (KNOWN_CALIBRATIONS for known models). */
+  calibration?: { floor: number; full: number };
   /** Required unless the model is one of KNOWN_DIMENSIONS. */
   dimensions?: number;
   batchSize?: number;
@@ -16,11 +18,24 @@ export interface OpenAIEmbedderOptions {
   maxRetries?: number;
 }
 
-/** Native vector sizes of OpenAI's embedding models. */
+/** Native vector sizes of OpenAI's embedding models, and of those embeddings/server.py serves. */
 export const KNOWN_DIMENSIONS: Readonly<Record<string, number>> = {
   'text-embedding-3-small': 1536,
   'text-embedding-3-large': 3072,
   'text-embedding-ada-002': 1536,
+  'all-MiniLM-L6-v2': 384,
+  'bge-small-en-v1.5': 384,
+};
+
+/**
+ * Cosine ranges where neighbours count (retrieval.ts), per model: sentence models place
+ * paraphrases at lower cosines than the local hashed features do. Others take the default.
+ */
+export const KNOWN_CALIBRATIONS: Readonly<Record<string, { floor: number; full: number }>> = {
+  'all-MiniLM-L6-v2': { floor: 0.35, full: 0.75 },
+  'bge-small-en-v1.5': { floor: 0.55, full: 0.85 },
+  'text-embedding-3-small': { floor: 0.35, full: 0.7 },
+  'text-embedding-3-large': { floor: 0.35, full: 0.7 },
 };
 
 export function openAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
@@ -60,6 +75,7 @@ export function openAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   return {
     model: `openai:${model}:${dimensions}`,
     dimensions,
+    calibration: opts.calibration ?? KNOWN_CALIBRATIONS[model],
     async embed(texts) {
       const vectors: number[][] = [];
       for (let start = 0; start < texts.length; start += batchSize) {

@@ -94,7 +94,8 @@ describe.each(drivers)('ideas on $name', (driver) => {
   it('check: crashes_here for an OOM at the same or larger memory, not on a bigger card', async () => {
     expect((await check({ description: 'depth 8 -> 16', hardware: RTX4090 })).verdict).toBe('crashes_here');
     expect((await check({ description: 'DEPTH 8 -> 16', hardware: RTX3060 })).verdict).toBe('crashes_here');
-    expect((await check({ description: 'DEPTH 8 -> 16', hardware: H100 })).verdict).toBe('mixed');
+    // Crashed only on consumer 24 GB cards: very different from an 80 GB data-centre GPU.
+    expect((await check({ description: 'DEPTH 8 -> 16', hardware: H100 })).verdict).toBe('failed_elsewhere');
   });
 
   it('known-bad: JSON and markdown ready for a prompt', async () => {

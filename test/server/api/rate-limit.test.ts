@@ -1,9 +1,11 @@
 // Write rate limits: per signing key and per client IP, 429 with Retry-After, nothing stored
-// while limited; reads and checks are not limited; the bucket refills with time.
+// while limited; reads and checks are not limited; the bucket refills with time; the buckets
+// live in the database, so concurrent takers (and server processes) share them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/app.ts';
 import { createServices } from '../../../server/services/container.ts';
 import { WriteRateLimiter } from '../../../server/services/rate-limiter.ts';
+import { RateLimitRepository } from '../../../server/repositories/rate-limit.repository.ts';
 import { drivers } from '../../helpers/db.ts';
 import { TEST_LIMITS } from '../../helpers/app.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
@@ -59,25 +61,50 @@ describe.each(drivers)('write rate limits on $name', (driver) => {
   });
 });
 
-describe('WriteRateLimiter', () => {
-  it('takes nothing from any bucket when one of them is empty', () => {
+describe.each(drivers)('WriteRateLimiter on $name', (driver) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await driver.open();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  const limiter = (perMinute: number, now?: () => number) => new WriteRateLimiter(new RateLimitRepository(database.db), perMinute, now);
+
+  it('takes nothing from any bucket when one of them is empty', async () => {
     let t = 0;
-    const l = new WriteRateLimiter(2, () => t);
-    l.take(['ip:a', 'key:x']);
-    l.take(['ip:a', 'key:x']);
-    expect(() => l.take(['ip:b', 'key:x'])).toThrow(/from this key/);
-    l.take(['ip:b', 'key:y']); // ip:b kept both tokens
-    l.take(['ip:b', 'key:z']);
-    expect(() => l.take(['ip:b'])).toThrow(/from this ip/);
+    const l = limiter(2, () => t);
+    await l.take(['ip:a', 'key:x']);
+    await l.take(['ip:a', 'key:x']);
+    await expect(l.take(['ip:b', 'key:x'])).rejects.toThrow(/from this key/);
+    await l.take(['ip:b', 'key:y']); // ip:b kept both tokens
+    await l.take(['ip:b', 'key:z']);
+    await expect(l.take(['ip:b'])).rejects.toThrow(/from this ip/);
     t += 30_000;
-    expect(() => l.take(['ip:b'])).not.toThrow();
+    await expect(l.take(['ip:b'])).resolves.toBeUndefined();
   });
 
-  it('is off at 0', () => {
-    const l = new WriteRateLimiter(0);
-    for (let i = 0; i < 10_000; i++) l.take(['ip:a']);
+  it('is off at 0', async () => {
+    const l = limiter(0);
+    for (let i = 0; i < 10_000; i++) await l.take(['ip:off']);
   });
 
+  it('holds under concurrent takers: exactly N of many simultaneous requests pass', async () => {
+    const l = limiter(7);
+    const results = await Promise.allSettled(Array.from({ length: 30 }, () => l.take(['ip:race', 'key:race'])));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(7);
+    for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toMatch(/more than 7 write requests a minute/);
+  });
+
+  it('takes bucket names as data, whatever characters they hold', async () => {
+    const l = limiter(1, () => 0);
+    const odd = ['ip:"quoted", {braces}', 'key:back\\slash\'', 'ip:'];
+    await l.take(odd);
+    await expect(l.take([odd[1]])).rejects.toThrow(/from this key/);
+  });
+});
+
+describe('WriteRateLimiter bucket names', () => {
   it('counts each key of a batch once', () => {
     const env = { public_key: 'ssh-ed25519 AAAA alice@host' };
     expect(WriteRateLimiter.keys({ records: [env, env, { public_key: 'ssh-ed25519 BBBB' }] })).toHaveLength(2);

@@ -84,8 +84,19 @@ describe('parseResultsTsv', () => {
     expect(headerless.rows[0]).toMatchObject({ line: 1, commit: 'abc1234' });
   });
 
+  it('says once, for the file, when it is not tab-separated at all (comma, semicolon), or has no val_bpb column', () => {
+    const csv = parseResultsTsv('commit,val_bpb,memory_gb,status,description\na1b2c3d,0.99,44.0,keep,baseline\n');
+    expect(csv).toMatchObject({ rows: [], problems: [] });
+    expect(csv.fileProblem).toMatch(/^the file is comma-separated \(its first line has 5 comma-separated fields and no tab\); results\.tsv must be tab-separated/);
+    expect(parseResultsTsv('a1b2c3d;0.99;44.0;keep;baseline\n').fileProblem).toMatch(/semicolon-separated/);
+    expect(parseResultsTsv('just words\nmore words\n').fileProblem).toMatch(/no line of the file has a tab/);
+    expect(parseResultsTsv('commit\tbpb_x\tstatus\ta1b2c3d\nabc1234\t1\tkeep\tx\n').fileProblem).toMatch(/has no val_bpb column/);
+    // A tab-separated file with one bad line is not a file problem.
+    expect(parseResultsTsv('commit\tval_bpb\tmemory_gb\tstatus\tdescription\na,b,c\n').fileProblem).toBeNull();
+  });
+
   it('handles empty input', () => {
-    expect(parseResultsTsv('')).toEqual({ columns: [], rows: [], problems: [] });
+    expect(parseResultsTsv('')).toEqual({ columns: [], rows: [], problems: [], fileProblem: null });
   });
 });
 

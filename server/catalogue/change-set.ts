@@ -1,0 +1,71 @@
+// One change per concept, as understand() collects them: the types of the interface, the
+// set that settles several readings of one concept, and describe.ts / diff.ts changes mapped in.
+import type { ParamChange } from '../services/ideas/changes.ts';
+import { CATALOGUE, CONCEPTS } from './catalogue.ts';
+
+export type Action = 'raise' | 'lower' | 'set' | 'enable' | 'disable' | 'replace' | 'mention';
+export interface Change { concept: string; action: Action; from: string | null; to: string | null }
+
+/** The first informative reading wins (diff before prose); a bare mention gives way to any that says what happened. */
+export class ChangeSet {
+  private readonly byConcept = new Map<string, Change>();
+
+  offer(c: Change) {
+    const prior = this.byConcept.get(c.concept);
+    if (!prior || (prior.action === 'mention' && c.action !== 'mention')) this.byConcept.set(c.concept, c);
+    else if (prior.action === c.action) Object.assign(prior, { from: prior.from ?? c.from, to: prior.to ?? c.to });
+  }
+
+  /** A reading of the same choice that also says what it replaced ("cosine (replace linear)"). */
+  refine(c: Change) {
+    const prior = this.byConcept.get(c.concept);
+    if (prior?.action === 'set' && c.action === 'replace' && (c.from === prior.to || c.to === prior.to)) this.byConcept.set(c.concept, c);
+    else this.offer(c);
+  }
+
+  get(concept: string): Change | undefined {
+    return this.byConcept.get(concept);
+  }
+
+  force(c: Change) {
+    this.byConcept.set(c.concept, c);
+  }
+
+  has(concept: string) {
+    const c = this.byConcept.get(concept);
+    return c !== undefined && c.action !== 'mention';
+  }
+
+  list(): Change[] {
+    const all = [...this.byConcept.values()];
+    // A quantity derived from another that changed is a consequence, not a change of its own.
+    return all.map((c) => {
+      const sources = CONCEPTS.get(c.concept)?.derived_from ?? [];
+      return c.action !== 'mention' && sources.some((s) => this.has(s)) ? { ...c, action: 'mention' as const, from: null, to: null } : c;
+    });
+  }
+}
+
+/** The catalogue concept a name from describe.ts or diff.ts stands for (an identifier, or itself). */
+export function conceptOf(name: string): string {
+  if (CONCEPTS.has(name)) return name;
+  return IDENTIFIER_CONCEPT.get(name) ?? IDENTIFIER_CONCEPT.get(name.toLowerCase()) ?? name;
+}
+
+const IDENTIFIER_CONCEPT = new Map<string, string>();
+for (const c of CATALOGUE.concepts) for (const id of c.identifiers) if (/^\w+$/.test(id) && !IDENTIFIER_CONCEPT.has(id)) IDENTIFIER_CONCEPT.set(id, c.id);
+
+/** A parameter change of describe.ts / diff.ts as a catalogue change. */
+export function fromParamChange(pc: ParamChange, removed: boolean): Change {
+  const concept = conceptOf(pc.name);
+  const c = CONCEPTS.get(concept);
+  if (c?.kind === 'switch') return { concept, action: pc.to === 'off' || removed ? 'disable' : 'enable', from: null, to: null };
+  if (removed) return { concept, action: 'disable', from: null, to: null };
+  if (c?.choices && pc.to !== null && Number.isNaN(Number(pc.to))) return { concept, action: pc.from === null ? 'set' : 'replace', from: pc.from, to: pc.to };
+  if (c?.choices && (pc.to !== null || pc.from !== null)) return { concept, action: 'mention', from: null, to: null }; // "optimizer 0.95 to 0.9": no choice
+  // A word where a number belongs ("SSSL sliding window") is no value of a numeric parameter.
+  const word = (v: string | null) => v !== null && Number.isNaN(Number(v)) && !['true', 'false', 'none', 'off'].includes(v);
+  if (c && !c.choices && (word(pc.from) || word(pc.to))) return { concept, action: 'mention', from: null, to: null };
+  const action: Action = pc.direction === 'up' ? 'raise' : pc.direction === 'down' ? 'lower' : 'set';
+  return { concept, action, from: pc.from, to: pc.to };
+}

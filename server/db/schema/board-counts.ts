@@ -1,0 +1,18 @@
+// The leaderboard's counts, kept up to date by triggers on `records` (migration 0008): signed,
+// visible records and keeps per (harness, hardware class, key). The board reads these few rows
+// instead of scanning every record on each read after a write.
+import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+
+export const boardCounts = pgTable(
+  'board_counts',
+  {
+    harnessId: text('harness_id').notNull(),
+    hardwareClass: text('hardware_class').notNull(),
+    keyFingerprint: text('key_fingerprint').notNull(),
+    records: integer('records').notNull(),
+    keeps: integer('keeps').notNull(),
+    /** The greatest harness name among these records (the board shows max per harness). */
+    harnessName: text('harness_name').notNull(),
+  },
+  (t) => [primaryKey({ name: 'board_counts_pkey', columns: [t.harnessId, t.hardwareClass, t.keyFingerprint] })],
+);

@@ -1,0 +1,215 @@
+// Retrieval scoring, pure: fuses what a query changes (catalogue concepts and actions), the words
+// it shares with an idea's document (IDF-weighted) and its embedding's nearness into one ranking,
+// and sorts candidates into matches (the same change), related ideas (the same concept moved
+// another way) and the rest. Every match says why it matched.
+
+export type Action = 'raise' | 'lower' | 'set' | 'enable' | 'disable' | 'replace' | 'mention';
+export interface Change { concept: string; action: Action | string; from: string | null; to: string | null }
+export interface CountedChange extends Change { records: number }
+
+/**
+ * same: the same change (same target value or switch); compatible: the same concept moved the same
+ * way; unknown_direction: the same concept set to a value whose direction cannot be told (no
+ * starting value on either side); broader: a broader or narrower concept moved compatibly;
+ * other_value / opposite: the same concept set elsewhere or moved the other way (related ideas).
+ */
+export type Relation = 'same' | 'compatible' | 'unknown_direction' | 'broader' | 'other_value' | 'opposite' | 'none';
+
+export interface RetrievalCandidate {
+  ideaId: string;
+  /** The idea's distinct changes, with how many of its records make each. */
+  changes: CountedChange[];
+  attempts: number;
+  /** An exact identity with the query: the same normalised diff, or the same parameter key. */
+  exact: 'diff' | 'params' | null;
+  /** The IDF-weighted share of the query's words its document holds, and those words (null: none). */
+  words: { score: number; held: string[] } | null;
+  /** Cosine similarity of its nearest record to the query (null when not among the nearest). */
+  similarity: number | null;
+}
+
+export interface QueryTerms {
+  changes: Change[];
+}
+
+export interface WhyChange { concept: string; action: string; from: string | null; to: string | null; relation: Relation }
+
+export interface Why {
+  via: 'diff' | 'params' | 'changes' | 'words' | 'meaning';
+  changes: WhyChange[];
+  words: string[];
+  similarity: number | null;
+}
+
+export interface Scored { ideaId: string; kind: 'match' | 'related'; score: number; why: Why }
+
+export interface RetrievalOptions {
+  /** Cosine similarity from which an embedding alone counts, and where it counts fully. */
+  similarityFloor: number;
+  similarityFull: number;
+  /** A words-and-meaning score (0–1) from which an idea matches when no change is shared. */
+  looseThreshold: number;
+  /** Matches scoring more than this below the best match are dropped (precision over padding). */
+  margin: number;
+}
+
+export const RETRIEVAL_DEFAULTS: RetrievalOptions = { similarityFloor: 0.55, similarityFull: 0.9, looseThreshold: 0.5, margin: 0.12 };
+
+const RELATION_SCORE: Record<Relation, number> = { same: 1, compatible: 0.85, unknown_direction: 0.45, broader: 0.4, other_value: 0, opposite: 0, none: 0 };
+
+const isNumber = (v: string | null): v is string => v !== null && v.trim() !== '' && Number.isFinite(Number(v));
+const OFF = new Set(['0', 'off', 'false', 'none']);
+
+/** How a change an idea makes stands to the change a query asks about. */
+export function relate(q: Change, r: Change, broader: (concept: string) => string | null): Relation {
+  if (q.concept !== r.concept) {
+    const linked = broader(r.concept) === q.concept || broader(q.concept) === r.concept;
+    if (!linked) return 'none';
+    return relateActions(q, r) === 'opposite' ? 'none' : 'broader';
+  }
+  return relateActions(q, r);
+}
+
+function direction(c: Change, reference: string | null): 'up' | 'down' | null {
+  if (c.action === 'raise') return 'up';
+  if (c.action === 'lower') return 'down';
+  if (c.action === 'set' && isNumber(c.to) && isNumber(reference) && Number(c.to) !== Number(reference)) return Number(c.to) > Number(reference) ? 'up' : 'down';
+  return null;
+}
+
+/** A parameter switched off is a parameter set to 0 ("remove warmup": WARMUP_RATIO → 0). */
+function normalise(c: Change): Change {
+  return c.action === 'disable' && c.to === null ? { ...c, to: '0' } : c;
+}
+
+function relateActions(query: Change, record: Change): Relation {
+  const q = normalise(query);
+  const r = normalise(record);
+  // A record that only names the concept (context, not its change) is no evidence for a
+  // definite change; a vague query ("does X matter?") is compatible with any definite one.
+  if (r.action === 'mention') return q.action === 'mention' ? 'compatible' : 'none';
+  if (q.action === 'mention') return 'compatible';
+  const sameTo = q.to !== null && r.to !== null && (q.to === r.to || (isNumber(q.to) && isNumber(r.to) && Number(q.to) === Number(r.to)));
+  const off = (c: Change) => c.action === 'disable' || (c.action === 'set' && c.to !== null && OFF.has(c.to)) || (c.action === 'lower' && c.to !== null && OFF.has(c.to));
+  const on = (c: Change) => c.action === 'enable';
+  if ((on(q) && off(r)) || (off(q) && on(r))) return 'opposite';
+  if (off(q) && off(r)) return 'same';
+  if (on(q) && on(r)) return sameTo || q.to === null || r.to === null ? 'same' : 'compatible';
+  const dq = direction(q, r.from ?? q.from);
+  const dr = direction(r, q.from ?? r.from);
+  if (dq && dr) {
+    if (dq !== dr) return 'opposite';
+    return sameTo ? 'same' : 'compatible';
+  }
+  if (sameTo) {
+    // The same target reached from the other side ("A → B" against "B → A") is the opposite change.
+    return q.from !== null && r.from !== null && q.from !== r.from && q.from === r.to ? 'opposite' : 'same';
+  }
+  if (q.to !== null && r.to !== null && (q.action === 'set' || q.action === 'replace' || r.action === 'set' || r.action === 'replace')) {
+    // "replace A with B" against "replace B with A".
+    if (q.from !== null && r.from !== null && q.from === r.to && r.from === q.to) return 'opposite';
+    if (!isNumber(q.to) || !isNumber(r.to) || (!dq && !dr)) return 'other_value';
+  }
+  // One side moves the knob a known way, the other only sets a value from an unknown start.
+  if ((dq && !dr && r.action === 'set') || (dr && !dq && q.action === 'set')) return 'unknown_direction';
+  return 'compatible';
+}
+
+/** An embedding similarity on a 0–1 scale: 0 below the floor, 1 from `full`. */
+function meaningScore(similarity: number | null, o: RetrievalOptions): number {
+  if (similarity === null || similarity <= o.similarityFloor) return 0;
+  return Math.min(1, (similarity - o.similarityFloor) / (o.similarityFull - o.similarityFloor));
+}
+
+/**
+ * Scores every candidate against the query. A query that names changes matches ideas making a
+ * compatible change (the same concept and action, or a broader/narrower concept), ranked by
+ * how much of both sides they share, then by words and meaning; an idea that only moves the same
+ * concept another way is related. Ideas whose changes were not understood, and queries that name
+ * none, match on words and meaning alone, above a threshold.
+ */
+export function scoreCandidates(q: QueryTerms, candidates: readonly RetrievalCandidate[], broader: (concept: string) => string | null, options: Partial<RetrievalOptions> = {}): Scored[] {
+  const o = { ...RETRIEVAL_DEFAULTS, ...options };
+  const out: Scored[] = [];
+  // A concept the query names only as the setting of a narrower one ("d_state in the Mamba
+  // blocks": SSM beside SSM_STATE_DIM) is context, not a second change to match.
+  const ancestors = new Set(q.changes.flatMap((c) => chain(c.concept, broader)));
+  const changes = q.changes.filter((c) => !ancestors.has(c.concept));
+  q = { ...q, changes };
+  for (const c of candidates) {
+    const words = { score: c.words?.score ?? 0, words: c.words?.held ?? [] };
+    const meaning = meaningScore(c.similarity, o);
+    // Either signal alone can carry a match; both together more so (a probabilistic OR).
+    const loose = 1 - (1 - words.score) * (1 - meaning);
+    if (c.exact) {
+      out.push({ ideaId: c.ideaId, kind: 'match', score: 1 + 0.01 * loose, why: { via: c.exact, changes: [], words: words.words, similarity: c.similarity } });
+      continue;
+    }
+    const shared: WhyChange[] = [];
+    let opposed = false;
+    let sum = 0;
+    for (const qc of q.changes) {
+      let best: { rel: Relation; s: number; r: CountedChange } | null = null;
+      for (const r of c.changes) {
+        const rel = relate(qc, r, broader);
+        if (rel === 'opposite' || rel === 'other_value') {
+          opposed = true;
+          if (!best) best = { rel, s: 0, r };
+          continue;
+        }
+        const share = c.attempts > 0 ? Math.min(1, r.records / c.attempts) : 1;
+        const s = RELATION_SCORE[rel] * (0.5 + 0.5 * share);
+        if (s > 0 && (!best || s > best.s)) best = { rel, s, r };
+      }
+      if (best && best.s > 0) shared.push({ concept: best.r.concept, action: best.r.action, from: best.r.from, to: best.r.to, relation: best.rel });
+      else if (best) shared.push({ concept: best.r.concept, action: best.r.action, from: best.r.from, to: best.r.to, relation: best.rel });
+      sum += best?.s ?? 0;
+    }
+    const matched = shared.filter((s) => RELATION_SCORE[s.relation] > 0);
+    if (q.changes.length && matched.length) {
+      // How much of the idea is about what the query asks (an idea doing three other things too ranks lower).
+      const mass = c.changes.reduce((a, r) => a + r.records, 0);
+      const onTopic = c.changes.filter((r) => q.changes.some((qc) => RELATION_SCORE[relate(qc, r, broader)] > 0)).reduce((a, r) => a + r.records, 0);
+      const ideaShare = mass ? onTopic / mass : 1;
+      const changeScore = (sum / q.changes.length) * (0.6 + 0.4 * ideaShare);
+      out.push({ ideaId: c.ideaId, kind: 'match', score: 0.5 + 0.4 * changeScore + 0.1 * loose, why: { via: 'changes', changes: matched, words: words.words, similarity: c.similarity } });
+    } else if (q.changes.length && opposed) {
+      out.push({ ideaId: c.ideaId, kind: 'related', score: 0.3 + 0.2 * loose, why: { via: 'changes', changes: shared, words: words.words, similarity: c.similarity } });
+    } else if (loose >= o.looseThreshold && (q.changes.length === 0 || c.changes.length === 0)) {
+      // Words and meaning alone: when the query names no change, or the idea's changes were not understood.
+      out.push({ ideaId: c.ideaId, kind: 'match', score: 0.45 * loose, why: { via: meaning >= words.score ? 'meaning' : 'words', changes: [], words: words.words, similarity: c.similarity } });
+    }
+  }
+  out.sort((a, b) => b.score - a.score || (a.ideaId < b.ideaId ? -1 : 1));
+  const best = out.find((s) => s.kind === 'match')?.score ?? 0;
+  return out.filter((s) => s.kind !== 'match' || s.score >= best - o.margin);
+}
+
+/** Every concept above `concept` in the catalogue, nearest first. */
+function chain(concept: string, broader: (concept: string) => string | null): string[] {
+  const out: string[] = [];
+  for (let b = broader(concept); b && !out.includes(b); b = broader(b)) out.push(b);
+  return out;
+}
+
+/** One line saying why an idea matched: the shared changes, or the words, or the meaning. */
+export function whyText(why: Why, name: (concept: string) => string): string {
+  if (why.via === 'diff') return 'the same diff';
+  if (why.via === 'params') return 'the same parameter changes';
+  if (why.via === 'changes') {
+    const parts = why.changes.map((c) => `${relationWord(c.relation)} ${describeChange(c, name)}`);
+    return [...new Set(parts)].join('; ');
+  }
+  if (why.via === 'words') return `shares the words ${why.words.slice(0, 6).map((w) => `"${w}"`).join(', ')}`;
+  return `close in meaning (similarity ${why.similarity?.toFixed(2)})`;
+}
+
+function relationWord(r: Relation): string {
+  return r === 'same' ? 'same change:' : r === 'compatible' ? 'same kind of change:' : r === 'unknown_direction' ? 'same knob, direction unknown:' : r === 'broader' ? 'related concept:' : r === 'opposite' ? 'the other way:' : r === 'other_value' ? 'another value:' : '';
+}
+
+/** "raise matrix learning rate 0.04 → 0.06". */
+export function describeChange(c: Pick<Change, 'concept' | 'action' | 'from' | 'to'>, name: (concept: string) => string): string {
+  const values = c.from !== null && c.to !== null ? ` ${c.from} → ${c.to}` : c.to !== null ? ` to ${c.to}` : '';
+  return `${c.action === 'mention' ? 'change' : c.action} ${name(c.concept)}${values}`;
+}

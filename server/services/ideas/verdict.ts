@@ -1,0 +1,243 @@
+// The `check` verdict, pure: decided over the evidence of every matched idea, weighted by how
+// well each matched and grouped by how close its hardware is to the caller's (same class, same
+// family, same accelerator kind, elsewhere). Its reason is written from the counts it returns.
+import { PROXIMITY, proximityOf, type HardwareProximity, type Proximity } from '../../protocol/hardware-family.ts';
+
+export const VERDICTS = [
+  'novel', 'crashes_here', 'known_bad', 'failed_nearby', 'inconclusive', 'mixed', 'promising', 'kept_elsewhere', 'failed_elsewhere',
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Verdicts that tell an agent not to spend the run: failed or crashed on hardware like its own. */
+export const WARNING_VERDICTS: ReadonlySet<Verdict> = new Set(['crashes_here', 'known_bad', 'failed_nearby']);
+
+/** One evidence row: an idea's visible records on one harness and hardware class. */
+export interface EvidenceCell {
+  harnessKey: string;
+  hardwareClass: string;
+  family: string;
+  kind: string;
+  attempts: number;
+  keeps: number;
+  discards: number;
+  crashes: number;
+  oomCrashes: number;
+  /** The largest memory (GB) a crash reporting out-of-memory happened on. */
+  maxOomMemoryGb: number | null;
+  /** Records with a delta against their parent, and the median of those deltas. */
+  deltas: number;
+  medianDelta: number | null;
+}
+
+export interface MatchedEvidence {
+  ideaId: string;
+  /** How well the idea matched the query, in (0, 1]. */
+  strength: number;
+  cells: EvidenceCell[];
+}
+
+export interface VerdictCaller {
+  harnessKey?: string | null;
+  hardware?: Pick<HardwareProximity, 'class' | 'family' | 'kind' | 'memory_gb'> | null;
+}
+
+export interface Counts { attempts: number; keeps: number; discards: number; crashes: number; oom_crashes: number }
+
+export interface TierEvidence extends Counts {
+  /** The hardware classes this tier's records ran on. */
+  classes: string[];
+}
+
+export interface Effect {
+  /** Records with a delta on hardware like the caller's. */
+  n: number;
+  /** Their attempt-weighted median delta val_bpb (negative: better). */
+  median: number;
+  /** The run-to-run spread (σ) used, and the interval median ± 2σ/√n. */
+  noise: number;
+  low: number;
+  high: number;
+}
+
+export interface VerdictEvidence {
+  /** `caller`: evidence on the caller's harness; `other`: none there, so all harnesses; `any`: no harness given. */
+  harness: 'caller' | 'other' | 'any';
+  /** The caller's class and family, or null when no hardware was given (every class is "here"). */
+  hardware_class: string | null;
+  hardware_family: string | null;
+  tiers: Record<Proximity, TierEvidence>;
+  /** The largest memory (GB) of a device of the caller's kind, with at least the caller's memory, where it ran out of memory; null when none. */
+  oom_at_least_yours_gb: number | null;
+  effect: Effect | null;
+}
+
+export interface Decision { verdict: Verdict; warning: boolean; reason: string; evidence: VerdictEvidence }
+
+export interface VerdictOptions {
+  /** Run-to-run spread σ of val_bpb on the caller's hardware (a prior until replications say more). */
+  noise?: number;
+  /** Failures (weighted by match strength) on the caller's class that make an idea known-bad. */
+  knownBadWeight?: number;
+}
+
+/** σ of val_bpb between reruns of one train.py, when nothing better is known (seed spread of 5-minute runs). */
+export const NOISE_PRIOR = 0.002;
+/** Failures on the caller's class, never kept there, that make an idea known-bad. */
+export const KNOWN_BAD_MIN_FAILURES = 2;
+export const DEFAULTS: Required<VerdictOptions> = { noise: NOISE_PRIOR, knownBadWeight: 1.5 };
+
+const empty = (): TierEvidence => ({ attempts: 0, keeps: 0, discards: 0, crashes: 0, oom_crashes: 0, classes: [] });
+
+function add(t: TierEvidence, c: EvidenceCell) {
+  t.attempts += c.attempts;
+  t.keeps += c.keeps;
+  t.discards += c.discards;
+  t.crashes += c.crashes;
+  t.oom_crashes += c.oomCrashes;
+  if (!t.classes.includes(c.hardwareClass)) t.classes.push(c.hardwareClass);
+}
+
+/** The cells that speak for the caller: its harness when any evidence is there, else all. */
+export function scopeCells<T extends { harnessKey: string }>(cells: T[], harnessKey?: string | null): { cells: T[]; harness: VerdictEvidence['harness'] } {
+  if (!harnessKey) return { cells, harness: 'any' };
+  const same = cells.filter((c) => c.harnessKey === harnessKey);
+  return same.length ? { cells: same, harness: 'caller' } : { cells, harness: 'other' };
+}
+
+/**
+ * Rules, first that holds wins (README "Verdicts"); "near" is the caller's class and family:
+ * 1. novel: no matched evidence;
+ * 2. crashes_here: never kept on the caller's class, and it crashed there, or ran out of memory
+ *    on a device of the caller's kind with at least the caller's memory;
+ * 3. inconclusive: kept near, but the effect near is within noise (median ± 2σ/√n covers 0);
+ * 4. known_bad: never kept on the caller's class, ≥ 2 failures there (weighted ≥ knownBadWeight);
+ * 5. failed_nearby: never kept near, and failed near (fewer failures, or weaker matches, than known_bad);
+ * 6. promising: kept near, keeps outweigh failures near (weighted by match strength);
+ * 7. mixed: kept near, failures as heavy;
+ * 8. kept_elsewhere: nothing near, kept on other hardware; 9. failed_elsewhere: nothing near,
+ *    only failures elsewhere.
+ * Without caller hardware every class counts as the caller's.
+ */
+export function decide(matches: readonly MatchedEvidence[], caller: VerdictCaller, options: VerdictOptions = {}): Decision {
+  const opts = { ...DEFAULTS, ...options };
+  const hw = caller.hardware ?? null;
+  const all = matches.flatMap((m) => m.cells.map((c) => ({ ...c, strength: m.strength })));
+  const { cells, harness } = scopeCells(all, caller.harnessKey);
+  const tiers = Object.fromEntries(PROXIMITY.map((p) => [p, empty()])) as Record<Proximity, TierEvidence>;
+  const weight = { keepsClass: 0, failsClass: 0, keepsNear: 0, failsNear: 0 };
+  let oom: number | null = null;
+  const nearDeltas: { median: number; n: number }[] = [];
+  for (const c of cells) {
+    const tier: Proximity = hw ? proximityOf(hw, { class: c.hardwareClass, family: c.family, kind: c.kind }) : 'class';
+    add(tiers[tier], c);
+    const fails = c.discards + c.crashes;
+    if (tier === 'class') {
+      weight.keepsClass += c.keeps * c.strength;
+      weight.failsClass += fails * c.strength;
+    }
+    if (tier === 'class' || tier === 'family') {
+      weight.keepsNear += c.keeps * c.strength;
+      weight.failsNear += fails * c.strength;
+      if (c.medianDelta !== null && c.deltas > 0) nearDeltas.push({ median: c.medianDelta, n: c.deltas });
+    }
+    if (hw?.memory_gb != null && c.kind === hw.kind && c.maxOomMemoryGb !== null && c.maxOomMemoryGb >= hw.memory_gb) oom = Math.max(oom ?? 0, c.maxOomMemoryGb);
+  }
+  const effect = effectOf(nearDeltas, opts.noise);
+  const evidence: VerdictEvidence = {
+    harness,
+    hardware_class: hw?.class ?? null,
+    hardware_family: hw?.family ?? null,
+    tiers,
+    oom_at_least_yours_gb: oom,
+    effect,
+  };
+  const verdict = rule(evidence, weight, opts);
+  return { verdict, warning: WARNING_VERDICTS.has(verdict), reason: reasonFor(verdict, evidence), evidence };
+}
+
+function rule(e: VerdictEvidence, w: { keepsClass: number; failsClass: number; keepsNear: number; failsNear: number }, opts: Required<VerdictOptions>): Verdict {
+  const { class: here, family, kind, elsewhere } = e.tiers;
+  const total = here.attempts + family.attempts + kind.attempts + elsewhere.attempts;
+  if (total === 0) return 'novel';
+  const nearKeeps = here.keeps + family.keeps;
+  const nearFails = here.discards + here.crashes + family.discards + family.crashes;
+  if (here.keeps === 0 && (here.crashes > 0 || e.oom_at_least_yours_gb !== null)) return 'crashes_here';
+  if (nearKeeps > 0 && e.effect && e.effect.low <= 0 && e.effect.high >= 0) return 'inconclusive';
+  if (here.keeps === 0 && here.discards + here.crashes >= KNOWN_BAD_MIN_FAILURES && w.failsClass >= opts.knownBadWeight) return 'known_bad';
+  if (nearKeeps === 0 && nearFails > 0) return 'failed_nearby';
+  if (nearKeeps > 0) return w.keepsNear > w.failsNear ? 'promising' : 'mixed';
+  return kind.keeps + elsewhere.keeps > 0 ? 'kept_elsewhere' : 'failed_elsewhere';
+}
+
+/** Attempt-weighted median of the cells' medians, with the interval median ± 2σ/√n. */
+function effectOf(deltas: { median: number; n: number }[], noise: number): Effect | null {
+  const n = deltas.reduce((a, d) => a + d.n, 0);
+  if (n === 0) return null;
+  const sorted = [...deltas].sort((a, b) => a.median - b.median);
+  let seen = 0;
+  let median = sorted[sorted.length - 1].median;
+  for (const d of sorted) {
+    seen += d.n;
+    if (seen * 2 >= n) {
+      median = d.median;
+      break;
+    }
+  }
+  const half = (2 * noise) / Math.sqrt(n);
+  return { n, median: round(median), noise, low: round(median - half), high: round(median + half) };
+}
+
+const round = (x: number) => Number(x.toPrecision(4));
+const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+const signed = (x: number) => (x > 0 ? `+${x}` : `${x}`);
+
+function failures(t: Counts): string {
+  const parts = [t.discards ? `${t.discards} discarded` : '', t.crashes ? `${t.crashes} crashed` : ''].filter(Boolean);
+  return parts.join(', ');
+}
+
+/** "RTX 4090 24GB" or "RTX 4090 24GB, RTX 3090 24GB and 2 more". */
+function classList(classes: string[]): string {
+  return classes.length <= 2 ? classes.join(', ') : `${classes.slice(0, 2).join(', ')} and ${classes.length - 2} more`;
+}
+
+/** One line citing the counts the verdict used (every number in it is in `evidence`). */
+export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
+  const { class: here, family, kind, elsewhere } = e.tiers;
+  const cls = e.hardware_class ?? 'any hardware';
+  const near: Counts = sum([here, family]);
+  const far: Counts = sum([kind, elsewhere]);
+  const nearWhere = e.hardware_class === null ? 'anywhere' : family.attempts ? `on hardware like yours (${e.hardware_family})` : `on ${cls}`;
+  const farNote = far.attempts ? `; on other hardware (${classList([...kind.classes, ...elsewhere.classes])}) kept ${far.keeps} of ${far.attempts}` : '';
+  const harness = e.harness === 'other' ? ' (on other harnesses: val_bpb not comparable)' : '';
+  const effect = e.effect ? `, median Δ ${signed(e.effect.median)} val_bpb over ${e.effect.n}` : '';
+  switch (verdict) {
+    case 'novel':
+      return 'Nothing similar has been tried.';
+    case 'crashes_here':
+      return here.crashes > 0
+        ? `Crashed ${times(here.crashes, 'time')} on ${cls} and never kept there (${times(here.attempts, 'attempt')})${farNote}${harness}.`
+        : `Ran out of memory on a ${e.oom_at_least_yours_gb}GB device, at least your memory; never kept on ${cls} (${times(here.attempts, 'attempt')})${farNote}${harness}.`;
+    case 'known_bad':
+      return `Never kept on ${cls}: ${times(here.attempts, 'attempt')}, ${failures(here)}${farNote}${harness}.`;
+    case 'failed_nearby':
+      return `Never kept ${nearWhere}: ${times(near.attempts, 'attempt')}, ${failures(near)}${farNote}${harness}.`;
+    case 'inconclusive':
+      return `Kept ${near.keeps} of ${near.attempts} ${nearWhere}${effect}: within noise (±${round(e.effect!.high - e.effect!.median)})${harness}.`;
+    case 'promising':
+      return `Kept ${near.keeps} of ${near.attempts} ${nearWhere}${effect}${farNote}${harness}.`;
+    case 'mixed':
+      return `Mixed ${nearWhere}: kept ${near.keeps}, failed ${near.discards + near.crashes} of ${near.attempts}${farNote}${harness}.`;
+    case 'kept_elsewhere':
+      return `Not tried on hardware like yours; kept ${far.keeps} of ${far.attempts} on other hardware (${classList([...kind.classes, ...elsewhere.classes])})${harness}.`;
+    case 'failed_elsewhere':
+      return `Not tried on hardware like yours; failed all ${far.attempts} on other hardware (${classList([...kind.classes, ...elsewhere.classes])}): ${failures(far)}${harness}.`;
+  }
+}
+
+function sum(ts: Counts[]): Counts {
+  return ts.reduce(
+    (a, t) => ({ attempts: a.attempts + t.attempts, keeps: a.keeps + t.keeps, discards: a.discards + t.discards, crashes: a.crashes + t.crashes, oom_crashes: a.oom_crashes + t.oom_crashes }),
+    { attempts: 0, keeps: 0, discards: 0, crashes: 0, oom_crashes: 0 },
+  );
+}

@@ -1,0 +1,165 @@
+// The catalogue as data (mime-db style): well-formed ids and references, no phrase claimed twice,
+// every example recognised as its concept through a pattern, and no pattern firing on plain text.
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE, CATALOGUE_VERSION, CONCEPTS, GROUPS, parseCatalogue, resolveByValue } from '../../../server/catalogue/catalogue.ts';
+import { recognize } from '../../../server/catalogue/recognize.ts';
+import { phraseStems } from '../../../server/catalogue/words.ts';
+import { CHOICES, DERIVED, FEATURES, MULTIPLE_VALUED, NOT_PARAMS, PARAMS, RESOLVE_BY_VALUE, TUPLES, VERBS } from '../../../server/services/ideas/lexicon.ts';
+import { tokenize } from '../../../server/services/ideas/tokens.ts';
+
+const concepts = CATALOGUE.concepts;
+
+describe('catalogue.json', () => {
+  it('has unique UPPER_SNAKE ids, known groups and kinds, and a version', () => {
+    expect(Number.isInteger(CATALOGUE.version)).toBe(true);
+    expect(CATALOGUE_VERSION).toMatch(new RegExp(`^${CATALOGUE.version}-[0-9a-f]{12}$`));
+    expect(new Set(concepts.map((c) => c.id)).size).toBe(concepts.length);
+    for (const c of concepts) {
+      expect(c.id).toMatch(/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/);
+      expect(GROUPS).toContain(c.group);
+      expect(['param', 'switch']).toContain(c.kind);
+      if (c.choices) expect(c.kind).toBe('param');
+    }
+    expect(concepts.length).toBeGreaterThan(100);
+  });
+
+  it('keeps the canonical names stored parameter keys use', () => {
+    for (const id of ['MATRIX_LR', 'EMBEDDING_LR', 'UNEMBEDDING_LR', 'SCALAR_LR', 'LR', 'WEIGHT_DECAY', 'WARMDOWN_RATIO', 'WARMUP_RATIO', 'FINAL_LR_FRAC',
+      'DEPTH', 'ASPECT_RATIO', 'MODEL_DIM', 'HEAD_DIM', 'N_HEAD', 'N_KV_HEAD', 'WINDOW_PATTERN', 'SHORT_WINDOW', 'TOTAL_BATCH_SIZE', 'DEVICE_BATCH_SIZE',
+      'GRAD_ACCUM', 'ADAM_BETA1', 'ADAM_BETA2', 'MUON_BETA2', 'MUON_MOMENTUM', 'MUON_MOMENTUM_WARMUP', 'NS_STEPS', 'SOFTCAP', 'SEQ_LEN', 'MLP_RATIO',
+      'ROPE_BASE', 'GRAD_CLIP', 'X0_INIT', 'DROPOUT', 'LABEL_SMOOTHING', 'ACTIVATION', 'WARMDOWN_SHAPE', 'OPTIMIZER', 'VALUE_EMBEDS', 'TIED_EMBEDDINGS',
+      'QK_NORM', 'ROPE', 'PARTIAL_ROPE', 'GQA', 'MQA', 'EMA', 'SWA', 'Z_LOSS', 'MTP', 'PARALLEL_BLOCK', 'UNET_SKIP', 'X0_RESIDUAL', 'RESID_LAMBDAS',
+      'FP8', 'BF16', 'CURRICULUM', 'WINDOW_WARMUP', 'MOE', 'CONV', 'MULTI_VE', 'NORMUON_VARIANCE', 'CAUTIOUS_WD', 'DEEP_SUPERVISION', 'CHECKPOINTING', 'COMPILE'])
+      expect(CONCEPTS.has(id), id).toBe(true);
+    expect(Object.keys(CONCEPTS.get('ACTIVATION')!.choices!)).toEqual(expect.arrayContaining(['relu2', 'leaky_relu2', 'relu', 'gelu', 'silu', 'swiglu']));
+  });
+
+  it('refers only to concepts it defines', () => {
+    for (const c of concepts) {
+      for (const ref of [c.broader, ...(c.derived_from ?? []), ...(c.tuple_of ?? []), ...(c.resolve_by_value ?? []).map((r) => r.id)])
+        if (ref !== undefined) expect(CONCEPTS.has(ref), `${c.id} → ${ref}`).toBe(true);
+    }
+  });
+
+  it('claims no alias, weak alias or identifier for two concepts (or two choices)', () => {
+    const owners = new Map<string, string>();
+    const claim = (key: string, owner: string) => {
+      const prior = owners.get(key);
+      expect(prior === undefined || prior === owner, `"${key}" is claimed by ${prior} and ${owner}`).toBe(true);
+      owners.set(key, owner);
+    };
+    for (const c of concepts) {
+      for (const a of [...c.aliases, ...c.weak_aliases]) claim(`alias:${phraseStems(a).join(' ')}`, c.id);
+      for (const id of c.identifiers) claim(`id:${id}`, c.id);
+      for (const [key, ch] of Object.entries(c.choices ?? {})) {
+        for (const a of [...ch.aliases, ...ch.weak_aliases]) claim(`alias:${phraseStems(a).join(' ')}`, `${c.id}.${key}`);
+        for (const id of ch.identifiers) claim(`id:${id}`, `${c.id}.${key}`);
+      }
+    }
+    // No alias is a direction word either (tokens.ts would read it as both).
+    const verbs = new Set(Object.values(CATALOGUE.verbs).flat());
+    for (const key of owners.keys()) if (key.startsWith('alias:')) expect(verbs.has(key.slice(6)), key).toBe(false);
+  });
+
+  it('gives every concept (but alias hubs) examples, and nothing empty', () => {
+    for (const c of concepts) {
+      if (!c.resolve_by_value) expect(c.examples.length, c.id).toBeGreaterThan(0);
+      expect(c.aliases.length + c.identifiers.length, c.id).toBeGreaterThan(0);
+      for (const p of [...c.patterns, ...Object.values(c.choices ?? {}).flatMap((ch) => ch.patterns)])
+        for (const group of p) for (const alt of group.split('|')) expect(phraseStems(alt).length, `${c.id}: "${group}"`).toBeGreaterThan(0);
+    }
+  });
+
+  it('recognises every example as its concept, through a pattern (examples never name it)', () => {
+    const misses: string[] = [];
+    for (const c of concepts)
+      for (const example of c.examples) {
+        const found = recognize(example).filter((m) => m.concept === c.id);
+        if (!found.some((m) => m.via === 'pattern')) misses.push(`${c.id}: "${example}" → ${JSON.stringify(recognize(example))}`);
+      }
+    expect(misses).toEqual([]);
+  });
+
+  it('fires no alias or pattern on text about other things', () => {
+    const unrelated = [
+      'fix a typo in the README',
+      'the weather is nice today and we went for a walk',
+      'refactor the logging helper to print structured output',
+      'update the progress bar of the data download',
+      'print tokens per second every ten steps',
+      'rename variables for clarity',
+      'Add a one-line smoke-test comment to train.py.',
+      'bump the package version number',
+      'clean up unused imports',
+      'measure peak memory at the end of training',
+      'move the config parsing into its own function',
+      'the run crashed because the disk was full',
+      'write a unit test for the tokenizer cache path',
+      'reformat the code with black',
+      'show the elapsed wall time in the summary block',
+      'retry the download three times when the network fails',
+      'keep the git history linear by rebasing',
+      'use a progress bar for evaluation',
+      'sort the results table by date',
+      'pin the python version in the lockfile',
+      'the cat sat on the mat and looked at the window',
+      'record the GPU name in the log',
+      'add type hints to the helper functions',
+      'switch the CI runner to ubuntu',
+      'open the file in binary mode',
+      'our team meets every monday to plan the week',
+      'increase the font size of the plots',
+      'reduce the number of log lines printed',
+      'the output of the script is written to stdout',
+      'compare the two spreadsheets column by column',
+    ];
+    const fired = unrelated.map((s) => ({ s, m: recognize(s).filter((m) => m.via !== 'identifier') })).filter((x) => x.m.length);
+    expect(fired).toEqual([]);
+  });
+});
+
+describe('parseCatalogue (bad input)', () => {
+  const base = () => JSON.parse(JSON.stringify(CATALOGUE));
+  it('refuses a lower-case id, an unknown field, a duplicate id, a dangling reference and a choice on a switch', () => {
+    const lower = base();
+    lower.concepts[0].id = 'matrix_lr';
+    expect(() => parseCatalogue(lower)).toThrow(/UPPER_SNAKE/);
+    const extra = base();
+    extra.concepts[0].colour = 'blue';
+    expect(() => parseCatalogue(extra)).toThrow();
+    const twice = base();
+    twice.concepts.push({ ...twice.concepts[0] });
+    expect(() => parseCatalogue(twice)).toThrow(/listed twice/);
+    const dangling = base();
+    dangling.concepts[0].broader = 'NO_SUCH_THING';
+    expect(() => parseCatalogue(dangling)).toThrow(/unknown concept NO_SUCH_THING/);
+    const switchChoice = base();
+    const sw = switchChoice.concepts.find((c: { kind: string }) => c.kind === 'switch');
+    sw.choices = { a: { name: 'a' } };
+    expect(() => parseCatalogue(switchChoice)).toThrow(/only a param takes choices/);
+    expect(() => parseCatalogue({ version: 1 })).toThrow();
+  });
+});
+
+describe('the lexicon derived from the catalogue', () => {
+  it('keeps what tokens.ts, describe.ts and diff.ts read', () => {
+    expect(PARAMS.MATRIX_LR).toEqual(expect.arrayContaining(['matrix lr', 'muon lr', 'matrix_lr']));
+    expect(RESOLVE_BY_VALUE.BATCH(16)).toBe('DEVICE_BATCH_SIZE');
+    expect(RESOLVE_BY_VALUE.BATCH(65536)).toBe('TOTAL_BATCH_SIZE');
+    expect(RESOLVE_BY_VALUE.BATCH(NaN)).toBe('TOTAL_BATCH_SIZE');
+    expect(RESOLVE_BY_VALUE.WARMDOWN(450)).toBe('WARMDOWN_ITERS');
+    expect(RESOLVE_BY_VALUE.WARMDOWN(1)).toBe('WARMDOWN_RATIO');
+    expect(RESOLVE_BY_VALUE.WARMUP(NaN)).toBe('WARMUP_RATIO');
+    expect(TUPLES.ADAM_BETAS).toEqual(['ADAM_BETA1', 'ADAM_BETA2']);
+    expect(DERIVED.MODEL_DIM).toEqual(['DEPTH', 'ASPECT_RATIO']);
+    expect(MULTIPLE_VALUED.has('MLP_RATIO')).toBe(true);
+    expect(FEATURES.VALUE_EMBEDS).toContain('ve');
+    expect(CHOICES.ACTIVATION.relu2).toContain('relu²');
+    expect(CHOICES.WINDOW_PATTERN.l).toContain('full attention');
+    expect(VERBS.off).toContain('remove');
+    expect(NOT_PARAMS.has('val_bpb')).toBe(true);
+    expect(resolveByValue(CONCEPTS.get('WARMUP')!, 300)).toBe('WARMUP_ITERS');
+    // Every phrase resolves to one entry (tokens.ts throws at load otherwise).
+    expect(tokenize('muon lr')).toEqual([{ kind: 'param', name: 'MATRIX_LR', ident: false }]);
+  });
+});

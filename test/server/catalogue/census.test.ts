@@ -1,0 +1,22 @@
+// The catalogue against real fork logs: at least 90 % of non-baseline rows must name a concept.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { census, CORPUS_RESULTS, loadCorpusRows } from '../../helpers/catalogue-census.ts';
+
+const present = existsSync(CORPUS_RESULTS);
+if (!present) console.warn(`[census.test] ${fileURLToPath(CORPUS_RESULTS)} is absent: the corpus census is skipped`);
+
+describe.skipIf(!present)('catalogue census over ../shared/corpus/results', () => {
+  it('maps at least 90 % of non-baseline rows to a concept', () => {
+    const c = census(loadCorpusRows());
+    const experiments = c.rows - c.baselines;
+    const share = c.mapped / experiments;
+    console.log(
+      `[census] ${c.rows} rows, ${c.baselines} baselines, ${c.mapped}/${experiments} mapped (${(100 * share).toFixed(1)} %), ` +
+        `${c.withChanges} with a change beyond a mention; unmapped:\n${c.unmapped.map((r) => `  ${r.file}: ${r.description.slice(0, 120)}`).join('\n')}`,
+    );
+    expect(experiments).toBeGreaterThan(300);
+    expect(share).toBeGreaterThanOrEqual(0.9);
+  });
+});
