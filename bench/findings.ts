@@ -176,9 +176,18 @@ async function paraphrasesPart(o: Options, embedder: Embedder) {
   }
 }
 
-/** Verdicts of a replay row under several settings: which matches count (by score) and what warns. */
-const SETTINGS = [0, 0.5, 0.6, 0.7, 0.8].flatMap((minScore) =>
-  (['strict', 'broad'] as const).map((warnings) => ({ minScore, warnings, name: `score≥${minScore} ${warnings === 'strict' ? 'known_bad+crashes_here' : '+failed_nearby'}` })),
+/**
+ * Warning settings swept by the replay: which matches count (by score), and how many failures
+ * on hardware like the caller's (its class and family) a failed_nearby warning needs.
+ * known_bad and crashes_here always warn.
+ */
+const SETTINGS = [0.5, 0.8].flatMap((minScore) =>
+  [1, 2].flatMap((minNear) =>
+    [false, true].map((worse) => ({
+      minScore, minNear, worse,
+      name: `score≥${minScore}, ≥${minNear} near failure${minNear > 1 ? 's' : ''}${worse ? ', clearly worse' : ''}`,
+    })),
+  ),
 );
 
 async function replayPart(o: Options, embedder: Embedder) {
@@ -188,6 +197,7 @@ async function replayPart(o: Options, embedder: Embedder) {
   let rows = 0, failed = 0, kept = 0, shown = 0;
   const defaults: Record<string, number> = {};
   const failedBy: Record<string, number> = {};
+  let warnedDefault = 0, warnedDefaultFailed = 0;
   for (const seed of seeds) {
     const w = await world(o, embedder, `crossfork_bench_replay`);
     try {
@@ -199,13 +209,23 @@ async function replayPart(o: Options, embedder: Embedder) {
           failed += +fails;
           kept += +!fails;
           if (g.matches.length) shown++;
-          const base = decide(g.evidence, g.caller).verdict;
+          const baseDecision = decide(g.evidence, g.caller);
+          const base = baseDecision.verdict;
+          if (baseDecision.warning) {
+            warnedDefault++;
+            if (fails) warnedDefaultFailed++;
+          }
           defaults[base] = (defaults[base] ?? 0) + 1;
           failedBy[base] = (failedBy[base] ?? 0) + +fails;
           SETTINGS.forEach((s, i) => {
             const ev = g.evidence.filter((_, j) => g.matches[j].score >= s.minScore);
-            const v: Verdict = decide(ev, g.caller).verdict;
-            const warns = s.warnings === 'strict' ? v === 'known_bad' || v === 'crashes_here' : WARNING_VERDICTS.has(v);
+            const d = decide(ev, g.caller);
+            const v: Verdict = d.verdict;
+            const t = d.evidence.tiers;
+            const near = t.class.discards + t.class.crashes + t.family.discards + t.family.crashes;
+            // "Clearly worse": the effect near lies above noise (low end of its interval > 0), or it crashed.
+            const worse = !s.worse || t.class.crashes + t.family.crashes > 0 || (d.evidence.effect !== null && d.evidence.effect.low > 0);
+            const warns = v === 'known_bad' || v === 'crashes_here' || (v === 'failed_nearby' && near >= s.minNear && worse);
             if (warns) {
               tally[i].warned++;
               if (fails) tally[i].warnedFailed++;
@@ -223,17 +243,19 @@ async function replayPart(o: Options, embedder: Embedder) {
   console.log(`rows shown prior evidence: ${(shown / rows).toFixed(3)}; verdicts at the defaults: ${JSON.stringify(defaults)}`);
   console.log('\nverdict at the defaults → share of those rows that then failed (discard or crash):');
   for (const [v, n] of Object.entries(defaults).sort((a, b) => b[1] - a[1])) console.log(`  ${v.padEnd(18)} ${String(n).padStart(5)} rows  ${((failedBy[v] ?? 0) / n).toFixed(3)} failed`);
-  console.log('\nsetting                                   warned  precision  recall  false alarms/keeps  GPU-min saved/order');
+  console.log(`\nat the defaults (\`warning: true\`): ${warnedDefault} warned, precision ${(warnedDefaultFailed / Math.max(1, warnedDefault)).toFixed(3)}, recall ${(warnedDefaultFailed / Math.max(1, failed)).toFixed(3)}, ${warnedDefault - warnedDefaultFailed} false alarms on ${kept} keeps, ${((warnedDefaultFailed * 5) / seeds.length).toFixed(0)} GPU-minutes saved per order`);
+  console.log('\nsetting                                        warned  precision  recall  false alarms/keeps  GPU-min saved/order');
   const curve = SETTINGS.map((s, i) => {
     const t = tally[i];
     const precision = t.warned ? t.warnedFailed / t.warned : null;
     const recall = t.warnedFailed / Math.max(1, failed);
     const saved = (t.warnedFailed * 5) / seeds.length;
-    console.log(`${s.name.padEnd(42)}${String(t.warned).padStart(6)}  ${precision === null ? '   n/a' : precision.toFixed(3).padStart(9)}  ${recall.toFixed(3).padStart(6)}  ${`${t.warnedKept}/${kept}`.padStart(18)}  ${saved.toFixed(0).padStart(19)}`);
+    console.log(`${s.name.padEnd(47)}${String(t.warned).padStart(6)}  ${precision === null ? '   n/a' : precision.toFixed(3).padStart(9)}  ${recall.toFixed(3).padStart(6)}  ${`${t.warnedKept}/${kept}`.padStart(18)}  ${saved.toFixed(0).padStart(19)}`);
     return { ...s, warned: t.warned, precision, recall, false_alarms: t.warnedKept, gpu_minutes_saved_per_order: saved };
   });
   const failure_rate_by_verdict = Object.fromEntries(Object.entries(defaults).map(([v, n]) => [v, { rows: n, failed: failedBy[v] ?? 0 }]));
-  return { forks: forks.length, orders: seeds.length, rows, failed, kept, base_failure_rate: failed / rows, shown_prior_evidence: shown / rows, defaults, failure_rate_by_verdict, curve };
+  const at_defaults = { warned: warnedDefault, precision: warnedDefaultFailed / Math.max(1, warnedDefault), recall: warnedDefaultFailed / Math.max(1, failed), false_alarms: warnedDefault - warnedDefaultFailed, gpu_minutes_saved_per_order: (warnedDefaultFailed * 5) / seeds.length };
+  return { forks: forks.length, orders: seeds.length, rows, failed, kept, base_failure_rate: failed / rows, shown_prior_evidence: shown / rows, at_defaults, defaults, failure_rate_by_verdict, curve };
 }
 
 function invariantsPart() {

@@ -5,17 +5,19 @@ CREATE UNLOGGED TABLE "rate_limit_buckets" (
 );
 --> statement-breakpoint
 CREATE TABLE "board_counts" (
+	"harness_key" text NOT NULL,
 	"harness_id" text NOT NULL,
 	"hardware_class" text NOT NULL,
 	"key_fingerprint" text NOT NULL,
 	"records" integer NOT NULL,
 	"keeps" integer NOT NULL,
 	"harness_name" text NOT NULL,
-	CONSTRAINT "board_counts_pkey" PRIMARY KEY("harness_id","hardware_class","key_fingerprint")
+	CONSTRAINT "board_counts_pkey" PRIMARY KEY("harness_key","hardware_class","key_fingerprint","harness_id")
 );
 --> statement-breakpoint
 ALTER TABLE "jobs" ADD COLUMN "lease" text;--> statement-breakpoint
-CREATE INDEX "records_history_idx" ON "records" USING btree ("harness_id","hardware_class","created_at","seq","val_bpb","id") WHERE "records"."status" = 'keep' AND "records"."val_bpb" IS NOT NULL AND NOT "records"."flagged" AND NOT "records"."hidden" AND "records"."signed";--> statement-breakpoint
+CREATE INDEX "records_rank_idx" ON "records" USING btree (coalesce("harness_key", "harness_id"),"hardware_class","val_bpb","created_at","seq") WHERE "records"."status" = 'keep' AND "records"."val_bpb" IS NOT NULL AND NOT "records"."flagged" AND NOT "records"."hidden" AND "records"."signed";--> statement-breakpoint
+CREATE INDEX "records_history_idx" ON "records" USING btree (coalesce("harness_key", "harness_id"),"hardware_class","created_at","seq","val_bpb","id") WHERE "records"."status" = 'keep' AND "records"."val_bpb" IS NOT NULL AND NOT "records"."flagged" AND NOT "records"."hidden" AND "records"."signed";--> statement-breakpoint
 -- Takes one token from each named bucket, or none when any is short: returns the short buckets
 -- with the tokens they hold (no rows = taken). Buckets hold at most `cap` tokens and refill at
 -- `per_ms` a millisecond; `now_ms` null uses the database clock, the same for every server.
@@ -40,16 +42,17 @@ BEGIN
   END IF;
 END $$;
 --> statement-breakpoint
--- board_counts follows every change to signed, visible records (inserts in one statement per
--- batch, rows in key order so concurrent batches never deadlock; row updates only when a counted
--- column changes: revocation hides, re-derivation moves a class).
+-- board_counts follows every change to signed, visible records: inserts in one statement per
+-- batch (rows in key order, so concurrent batches never deadlock); row updates only when a
+-- counted column changes (revocation hides, re-derivation moves a class or a harness key).
 CREATE FUNCTION board_counts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO board_counts AS b (harness_id, hardware_class, key_fingerprint, records, keeps, harness_name)
-    SELECT harness_id, hardware_class, key_fingerprint, count(*), count(*) FILTER (WHERE status = 'keep'), max(harness_name)
+  INSERT INTO board_counts AS b (harness_key, hardware_class, key_fingerprint, harness_id, records, keeps, harness_name)
+    SELECT coalesce(harness_key, harness_id), hardware_class, key_fingerprint, harness_id,
+           count(*), count(*) FILTER (WHERE status = 'keep'), max(harness_name)
     FROM new_rows WHERE signed AND NOT hidden
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-  ON CONFLICT (harness_id, hardware_class, key_fingerprint) DO UPDATE
+    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  ON CONFLICT (harness_key, hardware_class, key_fingerprint, harness_id) DO UPDATE
     SET records = b.records + excluded.records, keeps = b.keeps + excluded.keeps,
         harness_name = greatest(b.harness_name, excluded.harness_name);
   RETURN NULL;
@@ -58,9 +61,10 @@ END $$;
 CREATE FUNCTION board_counts_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE board_counts b SET records = b.records - d.records, keeps = b.keeps - d.keeps
-    FROM (SELECT harness_id, hardware_class, key_fingerprint, count(*) AS records, count(*) FILTER (WHERE status = 'keep') AS keeps
-          FROM old_rows WHERE signed AND NOT hidden GROUP BY 1, 2, 3) d
-    WHERE b.harness_id = d.harness_id AND b.hardware_class = d.hardware_class AND b.key_fingerprint = d.key_fingerprint;
+    FROM (SELECT coalesce(harness_key, harness_id) AS harness_key, hardware_class, key_fingerprint, harness_id,
+                 count(*) AS records, count(*) FILTER (WHERE status = 'keep') AS keeps
+          FROM old_rows WHERE signed AND NOT hidden GROUP BY 1, 2, 3, 4) d
+    WHERE (b.harness_key, b.hardware_class, b.key_fingerprint, b.harness_id) = (d.harness_key, d.hardware_class, d.key_fingerprint, d.harness_id);
   DELETE FROM board_counts WHERE records <= 0;
   RETURN NULL;
 END $$;
@@ -69,14 +73,18 @@ CREATE FUNCTION board_counts_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF OLD.signed AND NOT OLD.hidden THEN
     UPDATE board_counts SET records = records - 1, keeps = keeps - (OLD.status = 'keep')::int
-      WHERE harness_id = OLD.harness_id AND hardware_class = OLD.hardware_class AND key_fingerprint = OLD.key_fingerprint;
+      WHERE (harness_key, hardware_class, key_fingerprint, harness_id)
+          = (coalesce(OLD.harness_key, OLD.harness_id), OLD.hardware_class, OLD.key_fingerprint, OLD.harness_id);
     DELETE FROM board_counts
-      WHERE harness_id = OLD.harness_id AND hardware_class = OLD.hardware_class AND key_fingerprint = OLD.key_fingerprint AND records <= 0;
+      WHERE (harness_key, hardware_class, key_fingerprint, harness_id)
+          = (coalesce(OLD.harness_key, OLD.harness_id), OLD.hardware_class, OLD.key_fingerprint, OLD.harness_id)
+        AND records <= 0;
   END IF;
   IF NEW.signed AND NOT NEW.hidden THEN
-    INSERT INTO board_counts AS b (harness_id, hardware_class, key_fingerprint, records, keeps, harness_name)
-      VALUES (NEW.harness_id, NEW.hardware_class, NEW.key_fingerprint, 1, (NEW.status = 'keep')::int, NEW.harness_name)
-    ON CONFLICT (harness_id, hardware_class, key_fingerprint) DO UPDATE
+    INSERT INTO board_counts AS b (harness_key, hardware_class, key_fingerprint, harness_id, records, keeps, harness_name)
+      VALUES (coalesce(NEW.harness_key, NEW.harness_id), NEW.hardware_class, NEW.key_fingerprint, NEW.harness_id,
+              1, (NEW.status = 'keep')::int, NEW.harness_name)
+    ON CONFLICT (harness_key, hardware_class, key_fingerprint, harness_id) DO UPDATE
       SET records = b.records + 1, keeps = b.keeps + excluded.keeps, harness_name = greatest(b.harness_name, excluded.harness_name);
   END IF;
   RETURN NULL;
@@ -88,12 +96,15 @@ CREATE TRIGGER records_board_insert AFTER INSERT ON records REFERENCING NEW TABL
 CREATE TRIGGER records_board_delete AFTER DELETE ON records REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION board_counts_delete();
 --> statement-breakpoint
-CREATE TRIGGER records_board_update AFTER UPDATE OF signed, hidden, status, harness_id, hardware_class, key_fingerprint, harness_name ON records
-  FOR EACH ROW WHEN (OLD.signed IS DISTINCT FROM NEW.signed OR OLD.hidden IS DISTINCT FROM NEW.hidden OR OLD.status IS DISTINCT FROM NEW.status
-                     OR OLD.harness_id IS DISTINCT FROM NEW.harness_id OR OLD.hardware_class IS DISTINCT FROM NEW.hardware_class
+CREATE TRIGGER records_board_update
+  AFTER UPDATE OF signed, hidden, status, harness_id, harness_key, hardware_class, key_fingerprint, harness_name ON records
+  FOR EACH ROW WHEN (OLD.signed IS DISTINCT FROM NEW.signed OR OLD.hidden IS DISTINCT FROM NEW.hidden
+                     OR OLD.status IS DISTINCT FROM NEW.status OR OLD.harness_id IS DISTINCT FROM NEW.harness_id
+                     OR OLD.harness_key IS DISTINCT FROM NEW.harness_key OR OLD.hardware_class IS DISTINCT FROM NEW.hardware_class
                      OR OLD.key_fingerprint IS DISTINCT FROM NEW.key_fingerprint OR OLD.harness_name IS DISTINCT FROM NEW.harness_name)
   EXECUTE FUNCTION board_counts_update();
 --> statement-breakpoint
-INSERT INTO board_counts (harness_id, hardware_class, key_fingerprint, records, keeps, harness_name)
-  SELECT harness_id, hardware_class, key_fingerprint, count(*), count(*) FILTER (WHERE status = 'keep'), max(harness_name)
-  FROM records WHERE signed AND NOT hidden GROUP BY 1, 2, 3;
+INSERT INTO board_counts (harness_key, hardware_class, key_fingerprint, harness_id, records, keeps, harness_name)
+  SELECT coalesce(harness_key, harness_id), hardware_class, key_fingerprint, harness_id,
+         count(*), count(*) FILTER (WHERE status = 'keep'), max(harness_name)
+  FROM records WHERE signed AND NOT hidden GROUP BY 1, 2, 3, 4;

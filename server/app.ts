@@ -23,6 +23,7 @@ import { webRoutes } from './routes/web.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { forksRoutes } from './routes/forks.routes.ts';
 import { hardwareRoutes } from './routes/hardware.routes.ts';
+import { trustRoutes } from './routes/trust.routes.ts';
 import { docsPageRoutes } from './routes/docs-page.routes.ts';
 
 export interface AppDeps {
@@ -50,12 +51,13 @@ export function createApp({ services, config, logger }: AppDeps) {
     .route('/', metricsRoutes(services.metrics))
     .route('/', recordsRoutes(services.records, config, services.writeLimiter))
     .route('/', leaderboardRoutes(services.leaderboard))
-    .route('/', ideasRoutes(services.ideas, services.records, config.maxBodyBytes))
+    .route('/', ideasRoutes(services.ideasRead, services.records, config.maxBodyBytes))
     .route('/', claimsRoutes(services.claims, config.maxBodyBytes, services.writeLimiter))
     .route('/', adminKeysRoutes(services.revocation, config.maxBodyBytes))
     .route('/', keysRoutes(services.keys, config.maxBodyBytes, services.writeLimiter))
     .route('/', forksRoutes(services.forks, services.githubSync))
-    .route('/', hardwareRoutes(config.maxBodyBytes));
+    .route('/', hardwareRoutes(config.maxBodyBytes))
+    .route('/', trustRoutes(services.replication));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

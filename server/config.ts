@@ -6,6 +6,12 @@ export interface ServerConfig {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** A streaming replica of `databaseUrl` for read-only queries. */
+  databaseReadUrl?: string;
+  /** Past this staleness (ms) reads leave the replica for the primary until it catches up. */
+  readMaxLagMs: number;
+  /** How long a job lease lasts without a heartbeat: a killed process's jobs run elsewhere after it. */
+  jobLeaseMs: number;
   dataDir: string;
   maxBodyBytes: number;
   maxBatchBodyBytes: number;
@@ -52,6 +58,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port: int(env, 'PORT', 8787),
     host: env.HOST || '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseReadUrl: env.DATABASE_READ_URL || undefined,
+    readMaxLagMs: int(env, 'CROSSFORK_READ_MAX_LAG_MS', 1000),
+    jobLeaseMs: Math.max(1, int(env, 'CROSSFORK_JOB_LEASE_S', 30)) * 1000,
     dataDir: resolve(env.CROSSFORK_DATA_DIR || './data'),
     maxBodyBytes: int(env, 'CROSSFORK_MAX_BODY_BYTES', 1024 * 1024),
     maxBatchBodyBytes: int(env, 'CROSSFORK_MAX_BATCH_BODY_BYTES', 32 * 1024 * 1024),

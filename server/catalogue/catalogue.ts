@@ -22,6 +22,8 @@ const choiceSchema = z.strictObject({
   patterns: z.array(pattern).default([]),
   /** Choices whose code this one contains (SwiGLU calls SiLU): when both are added, this one is meant. */
   subsumes: z.array(text).default([]),
+  /** Words that describe this choice without naming it (gloss.ts), read beside the concept's gloss. */
+  gloss: phrases,
 });
 
 const conceptSchema = z.strictObject({
@@ -42,6 +44,14 @@ const conceptSchema = z.strictObject({
   tuple_of: z.array(text).min(2).optional(),
   multiple_valued: z.boolean().optional(),
   notes: text.optional(),
+  /** Descriptive vocabulary for the fuzzy fallback (gloss.ts): what it acts on, does, is computed from. */
+  gloss: phrases,
+  /** A param's own direction words ("taller" raises DEPTH, "cheaper" lowers NS_STEPS). */
+  raise_words: phrases,
+  lower_words: phrases,
+  /** A switch's own on / off words ("untie" turns weight tying off). */
+  enable_words: phrases,
+  disable_words: phrases,
 });
 
 const verbs = z.array(text).min(1);
@@ -50,6 +60,8 @@ const catalogueSchema = z.strictObject({
   version: z.number().int().positive(),
   verbs: z.strictObject({ raise: verbs, lower: verbs, halve: verbs, double: verbs, enable: verbs, disable: verbs, replace: verbs }),
   not_params: z.array(text).min(1),
+  /** Direction words read only by the gloss fallback ("stop", "no longer", "heavier"). */
+  gloss_verbs: z.strictObject({ raise: verbs, lower: verbs, enable: verbs, disable: verbs }),
   concepts: z.array(conceptSchema).min(1),
 });
 
@@ -71,6 +83,8 @@ export function parseCatalogue(raw: unknown): Catalogue {
     const refs = [c.broader, ...(c.derived_from ?? []), ...(c.tuple_of ?? []), ...(c.resolve_by_value ?? []).map((r) => r.id)];
     for (const ref of refs) if (ref !== undefined && !ids.has(ref)) problems.push(`${c.id}: refers to unknown concept ${ref}`);
     if (c.choices && c.kind !== 'param') problems.push(`${c.id}: only a param takes choices`);
+    if (c.kind === 'param' && (c.enable_words.length || c.disable_words.length)) problems.push(`${c.id}: a param has raise_words / lower_words, not enable_words / disable_words`);
+    if (c.kind === 'switch' && (c.raise_words.length || c.lower_words.length)) problems.push(`${c.id}: a switch has enable_words / disable_words, not raise_words / lower_words`);
     for (const [key, choice] of Object.entries(c.choices ?? {}))
       for (const s of choice.subsumes) if (!c.choices?.[s] || s === key) problems.push(`${c.id}.${key}: subsumes unknown choice ${s}`);
     const last = c.resolve_by_value?.at(-1);

@@ -4,6 +4,7 @@ import { describeChanges, splitDescription } from '../services/ideas/describe.ts
 import { formatValue, parseProseNumber } from '../services/ideas/values.ts';
 import { broaderChain, CATALOGUE, CONCEPTS, narrowerConcepts, resolveByValue } from './catalogue.ts';
 import { conceptOf, fromParamChange, type Action, type Change, type ChangeSet } from './change-set.ts';
+import { fromGloss } from './from-gloss.ts';
 import { recognize, recognizeWithShadows, type Mention } from './recognize.ts';
 import { words, type Word } from './words.ts';
 
@@ -34,6 +35,9 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
   const { mentions, shadows } = read;
   mentioned.push(...mentions.map((m) => m.concept));
   if (mentions.length === 0 && proseChanges.length === 0) {
+    // No name read in the change, nor in the diff: the glosses may still say what it is about.
+    const afterColon = rest.startsWith(':') ? splitDescription(rest.slice(1)).head : '';
+    if (set.list().length === 0 && (fromGloss(head, set, mentioned) || (afterColon !== '' && fromGloss(afterColon, set, mentioned)))) return;
     // Nothing in the change itself: what the rest names helps lexical search, but changes nothing.
     mentioned.push(...recognize(description).map((m) => m.concept));
     return;

@@ -1,16 +1,29 @@
 // Opens the database: PGlite (embedded, with pgvector) by default, postgres.js when a URL is
-// given. Both yield the same drizzle API over the same schema, migrated at start-up.
+// given. Both yield the same drizzle API over the same schema, migrated at start-up, a handle
+// for reads (a streaming replica when one is given, else the same), and a change feed.
 import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema/index.ts';
+import { localChangeFeed, postgresChangeFeed, type ChangeFeed } from './change-feed.ts';
+import { ReadRouter, type ReplicaStatus } from './read-replica.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Driver = 'pglite' | 'postgres';
 
 export interface Database {
+  /** The primary: every write, and reads that must see the caller's own writes. */
   db: Db;
+  /**
+   * Read-only queries that may be a moment behind `db` (at most `readMaxLagMs`): a streaming
+   * replica with `readUrl`, else `db` itself. Never write through it.
+   */
+  read: Db;
+  /** Where reads go and how far behind the replica is; null without one. */
+  replica: { status(): ReplicaStatus } | null;
+  /** Tells every server process on this database what changed (LISTEN/NOTIFY; in-process on PGlite). */
+  changes: ChangeFeed;
   driver: Driver;
   /** Round-trips a trivial query; throws when the database is unreachable. */
   ping(): Promise<void>;
@@ -26,6 +39,10 @@ export interface DatabaseOptions {
   maxConnections?: number;
   /** pgvector's HNSW candidate list per query (hnsw.ef_search); higher is more exact and slower. */
   efSearch?: number;
+  /** postgres:// URL of a streaming replica for `read` (needs `url`). */
+  readUrl?: string;
+  /** Past this staleness (ms), reads go to the primary until the replica catches up; default 1000. */
+  readMaxLagMs?: number;
 }
 
 /** pgvector's default of 40 loses recall on collections of near-duplicates (bench: 0.89 at 100k). */
@@ -38,7 +55,8 @@ const MIGRATION_LOCK = 0x63726f73;
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const ef = Math.trunc(opts.efSearch ?? DEFAULT_EF_SEARCH);
   if (!(ef >= 1 && ef <= 1000)) throw new RangeError(`efSearch must be 1..1000, got ${opts.efSearch}`);
-  const database = opts.url ? await openPostgres(opts.url, opts.maxConnections ?? 10, ef) : await openPglite(opts.dataDir, ef);
+  if (opts.readUrl && !opts.url) throw new Error('a read replica (DATABASE_READ_URL) needs a primary PostgreSQL (DATABASE_URL)');
+  const database = opts.url ? await openPostgres(opts.url, opts.maxConnections ?? 10, ef, opts) : await openPglite(opts.dataDir, ef);
   await database.ping();
   return database;
 }
@@ -59,13 +77,16 @@ async function openPglite(dataDir: string | undefined, efSearch: number): Promis
   await client.exec(`SET hnsw.ef_search = ${efSearch}`);
   return {
     db,
+    read: db,
+    replica: null,
+    changes: localChangeFeed(),
     driver: 'pglite',
     ping: async () => void (await client.query('SELECT 1')),
     close: () => client.close(),
   };
 }
 
-async function openPostgres(url: string, max: number, efSearch: number): Promise<Database> {
+async function openPostgres(url: string, max: number, efSearch: number, opts: Pick<DatabaseOptions, 'readUrl' | 'readMaxLagMs'>): Promise<Database> {
   const [{ default: postgres }, { drizzle }, { migrate }] = await Promise.all([
     import('postgres'),
     import('drizzle-orm/postgres-js'),
@@ -82,12 +103,34 @@ async function openPostgres(url: string, max: number, efSearch: number): Promise
     await migrator.end();
   }
   // A startup parameter, so every pooled connection has it without a round trip.
-  const client = postgres(url, { max, onnotice, connect_timeout: 10, connection: { 'hnsw.ef_search': String(efSearch) } });
+  const options = { max, onnotice, connect_timeout: 10, connection: { 'hnsw.ef_search': String(efSearch) } };
+  const client = postgres(url, options);
   const db = drizzle(client, { schema }) as unknown as Db;
+  let router: ReadRouter | null = null;
+  let replicaClient: ReturnType<typeof postgres> | null = null;
+  if (opts.readUrl) {
+    replicaClient = postgres(opts.readUrl, options);
+    const maxLagMs = opts.readMaxLagMs ?? 1000;
+    router = new ReadRouter({ primary: { db, sql: client }, replica: { db: drizzle(replicaClient, { schema }) as unknown as Db, sql: replicaClient }, maxLagMs, pollMs: Math.max(50, Math.min(250, maxLagMs / 4)) });
+    await router.start();
+  }
+  const changes = await postgresChangeFeed({
+    pool: client,
+    // A connection of its own that never idles out (postgres.js takes `onnotify`, untyped).
+    connect: ({ onnotify, onclose }) => postgres(url, { max: 1, onnotice, connect_timeout: 10, idle_timeout: null, max_lifetime: null, onnotify, onclose } as unknown as Parameters<typeof postgres>[1]),
+    afterReplay: router ? (lsn, fn) => router.afterReplay(lsn, fn) : undefined,
+  });
   return {
     db,
+    read: router ? router.db : db,
+    replica: router,
+    changes,
     driver: 'postgres',
     ping: async () => void (await db.execute(sql`SELECT 1`)),
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await router?.stop();
+      await changes.close();
+      await Promise.all([client.end({ timeout: 5 }), replicaClient?.end({ timeout: 5 })]);
+    },
   };
 }

@@ -8,7 +8,6 @@ import { canonicalJson } from '../protocol/canonical.ts';
 import { parseResultsTsv, type ResultsRow } from '../protocol/results-tsv.ts';
 import { RECORD_SCHEMA, recordPayloadSchema, type RecordPayload } from '../protocol/record.schema.ts';
 import { describeIssues, fieldIssues } from '../protocol/issues.ts';
-import { PLAUSIBILITY } from '../protocol/limits.ts';
 import type { NewRecordRow } from '../db/schema/records.ts';
 
 /** Public logs do not say what they ran on: their records form the class `unreported`. */
@@ -85,7 +84,8 @@ export function publicLogRecords(src: PublicLogSource, resultsText: string, prep
       valBpb: r.val_bpb,
       parentValBpb: parentBpb,
       deltaValBpb: delta,
-      flagged: delta !== null && delta < -PLAUSIBILITY.maxStep,
+      // Unsigned rows never rank, so nothing here is judged for plausibility (README, "Implausible results").
+      flagged: false,
       forkId: source,
       createdAt: timeOf(i),
     });

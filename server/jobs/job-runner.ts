@@ -2,7 +2,11 @@
 // handler, deletes them on success, and reschedules them with exponential backoff on failure.
 // A failing dependency (an embedding API outage) delays jobs; it never drops them. When the
 // database itself fails while a batch is settled, the runner keeps the outcome and settles it
-// first thing next time, so a leased batch is not stranded until its lease expires.
+// first thing next time, so a leased batch is not stranded until its lease expires. Safe with
+// any number of runners in any number of processes: a lease is held under a token and extended
+// while its batch runs, so only a dead (or stalled) worker's jobs go to another after leaseMs.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { JobRow } from '../db/schema/jobs.ts';
 import type { JobRepository } from '../repositories/job.repository.ts';
@@ -13,6 +17,7 @@ export interface JobRunnerOptions {
   handle(jobs: JobRow[]): Promise<void>;
   batchSize?: number;
   pollMs?: number;
+  /** How long a lease lasts without a heartbeat (extended every leaseMs/3 while its batch runs). */
   leaseMs?: number;
   /** Backoff after the n-th failed attempt: base · 2^(n-1), capped. */
   backoffBaseMs?: number;
@@ -30,7 +35,10 @@ export interface JobRunnerOptions {
 }
 
 /** How a leased batch ended: handled (error null), or failed and due again after delayMs. */
-interface Outcome { ids: number[]; error: string | null; delayMs: number }
+interface Outcome { ids: number[]; lease: string; error: string | null; delayMs: number }
+
+/** This process, in every lease token it takes (`host:pid:random`): an operator sees who holds what. */
+const WORKER = `${hostname()}:${process.pid}`;
 
 export class JobRunner {
   private timer: NodeJS.Timeout | null = null;
@@ -43,7 +51,7 @@ export class JobRunner {
   private lastPassAt = 0;
 
   constructor(private readonly repo: JobRepository, options: JobRunnerOptions) {
-    this.o = { batchSize: 64, pollMs: 1000, leaseMs: 120_000, backoffBaseMs: 1000, backoffMaxMs: 300_000, maxYieldMs: 500, ...options };
+    this.o = { batchSize: 64, pollMs: 1000, leaseMs: 30_000, backoffBaseMs: 1000, backoffMaxMs: 300_000, maxYieldMs: 500, ...options };
   }
 
   start(): void {
@@ -110,20 +118,36 @@ export class JobRunner {
   private async pass(): Promise<number> {
     await this.settlePending();
     const size = this.o.busyBatchSize !== undefined && this.o.yieldWhile?.() ? this.o.busyBatchSize : this.o.batchSize;
-    const batch = await this.repo.lease(this.o.kind, size, this.o.leaseMs);
+    const lease = `${WORKER}:${randomBytes(6).toString('hex')}`;
+    const batch = await this.repo.lease(this.o.kind, size, this.o.leaseMs, lease);
     if (batch.length === 0) return 0;
     const ids = batch.map((j) => j.id);
+    const heartbeat = this.heartbeat(ids, lease);
     try {
       await this.o.handle(batch);
     } catch (err) {
       const attempts = Math.min(...batch.map((j) => j.attempts));
       const delay = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
       this.o.logger?.warn({ err: String(err), kind: this.o.kind, jobs: batch.length, attempts, retryInMs: delay }, 'jobs failed; rescheduled');
-      await this.settle({ ids, error: String((err as Error)?.message ?? err), delayMs: delay });
+      await this.settle({ ids, lease, error: String((err as Error)?.message ?? err), delayMs: delay });
       return 0;
+    } finally {
+      clearInterval(heartbeat);
     }
-    await this.settle({ ids, error: null, delayMs: 0 });
+    await this.settle({ ids, lease, error: null, delayMs: 0 });
     return batch.length;
+  }
+
+  /** Extends the lease every leaseMs/3 while the batch runs; a lapsed one is logged (its jobs may run again elsewhere). */
+  private heartbeat(ids: number[], lease: string): NodeJS.Timeout {
+    const timer = setInterval(() => {
+      this.repo.extend(ids, lease, this.o.leaseMs).then(
+        (held) => held < ids.length && this.o.logger?.warn({ kind: this.o.kind, jobs: ids.length, held }, 'job lease lapsed while its batch ran; another worker may run it'),
+        (err) => this.o.logger?.warn({ err: String(err), kind: this.o.kind }, 'could not extend a job lease'),
+      );
+    }, Math.max(50, Math.floor(this.o.leaseMs / 3)));
+    timer.unref();
+    return timer;
   }
 
   /** Writes a batch's outcome back; if the database fails, keeps it for the next pass. */
@@ -144,6 +168,6 @@ export class JobRunner {
   }
 
   private write(o: Outcome): Promise<void> {
-    return o.error === null ? this.repo.complete(o.ids) : this.repo.reschedule(o.ids, o.error, o.delayMs);
+    return o.error === null ? this.repo.complete(o.ids, o.lease) : this.repo.reschedule(o.ids, o.lease, o.error, o.delayMs);
   }
 }

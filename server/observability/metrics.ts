@@ -9,7 +9,7 @@ export interface QueueStats {
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /** One registry per app instance (tests build many apps in one process). */
-export function createMetrics(opts: { jobs?: QueueStats; jobKinds?: readonly string[]; processMetrics?: boolean } = {}) {
+export function createMetrics(opts: { jobs?: QueueStats; jobKinds?: readonly string[]; processMetrics?: boolean; replica?: { status(): { inUse: boolean; lagMs: number | null } } | null } = {}) {
   const registry = new Registry();
   if (opts.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'crossfork_' });
   const requests = new Counter({
@@ -53,6 +53,26 @@ export function createMetrics(opts: { jobs?: QueueStats; jobKinds?: readonly str
       for (const [kind, s] of await readQueues()) this.set({ kind }, s.lagSeconds);
     },
   });
+  const replica = opts.replica;
+  if (replica) {
+    new Gauge({
+      name: 'crossfork_read_replica_lag_seconds',
+      help: 'How far the read replica may trail the primary (from WAL positions; +Inf when unknown).',
+      registers: [registry],
+      collect() {
+        const lag = replica.status().lagMs;
+        this.set(lag === null ? Number.POSITIVE_INFINITY : lag / 1000);
+      },
+    });
+    new Gauge({
+      name: 'crossfork_read_replica_in_use',
+      help: '1 while read-only queries go to the replica, 0 while they go to the primary (lagging or unreachable replica).',
+      registers: [registry],
+      collect() {
+        this.set(replica.status().inUse ? 1 : 0);
+      },
+    });
+  }
   return {
     registry,
     observe(method: string, route: string, status: number, seconds: number) {

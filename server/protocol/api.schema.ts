@@ -1,6 +1,7 @@
 // Response shapes of the HTTP API (v1): what the CLI, the web site and outside clients read.
 import { z } from 'zod';
 import { recordPayloadSchema } from './record.schema.ts';
+import { confirmationSchema, effectSchema, noiseEstimateSchema } from './trust.schema.ts';
 
 export const problemSchema = z
   .object({
@@ -27,7 +28,9 @@ export const recordViewSchema = z
     delta_val_bpb: z.number().nullable().describe('metrics.val_bpb − parent.val_bpb'),
     received_at: z.string(),
     idea_id: z.string().nullable(),
-    flagged: z.boolean().describe('implausible improvement on its parent, not yet replicated by another key: kept off the leaderboard'),
+    flagged: z.boolean().describe('implausible (far beyond its class\'s best confirmed result and its own fork\'s history), not yet replicated by another key: kept off the leaderboard'),
+    replicates: z.string().nullable().describe('the original this record replicates (payload.replicates, resolved to the original when it named a replication)'),
+    replication: confirmationSchema.nullable().describe('its replications on its harness and hardware class, and whether they confirm it; null for crashes and unsigned records'),
   })
   .meta({ id: 'Record' });
 
@@ -63,6 +66,11 @@ const bestSchema = z.object({
   commit: z.string().nullable(),
   fork_id: z.string(),
   device_name: z.string(),
+  parent_val_bpb: z.number().nullable().describe('null for a first row: such a result is never confirmed'),
+  confirmed: z.boolean().describe('replicated within the class\'s noise (by another key, or by the same key on another run: see confirmed_by)'),
+  confirmed_by: z.enum(['other_key', 'same_key']).nullable(),
+  replications: z.number().describe('other measurements of the same train.py on this harness and class'),
+  interval: z.object({ mean: z.number(), low: z.number(), high: z.number() }).describe('mean val_bpb of the result and its replications, ± 2σ/√n'),
 });
 
 export const leaderboardSchema = z
@@ -74,11 +82,13 @@ export const leaderboardSchema = z
     classes: z.array(
       z.object({
         hardware_class: z.string(),
-        best: bestSchema.nullable(),
+        best: bestSchema.nullable().describe('the best confirmed result when the class has one, else its best result (confirmed: false)'),
+        unconfirmed_best: bestSchema.nullable().describe('a better result than `best` that is not confirmed yet (shown marked; null when none)'),
+        noise: noiseEstimateSchema.describe('the class\'s run-to-run noise (GET /v1/noise)'),
         records: z.number(),
         keeps: z.number(),
         contributors: z.number(),
-        history: z.array(z.object({ id: z.string(), val_bpb: z.number(), created_at: z.string(), time_unknown: z.boolean().describe('plot by order, not time') })),
+        history: z.array(z.object({ id: z.string(), val_bpb: z.number(), created_at: z.string(), time_unknown: z.boolean().describe('plot by order, not time'), confirmed: z.boolean() })),
       }),
     ),
   })
@@ -117,6 +127,7 @@ const outcomeSchema = z.object({
   oom_crashes: z.number(),
   contributors: z.number(),
   delta_val_bpb: z.object({ median: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable() }),
+  effect: effectSchema.nullable().describe('the median delta with its interval from the noise model (null without deltas)'),
 });
 
 const classOutcomeSchema = outcomeSchema.extend({ harness_id: z.string(), hardware_class: z.string() });

@@ -10,9 +10,13 @@ export const LIMITS = {
 } as const;
 
 /**
- * Plausibility of a result (README, "Implausible results"). A record whose val_bpb beats its
- * parent's by more than `maxStep` in one experiment is stored but flagged, and stays off the
- * leaderboard until a record by another key in the same idea, harness and hardware class lands
- * within `noiseBand` of it.
+ * Plausibility of a result (README, "Implausible results"), relative to the class's noise and the
+ * fork's own history. A kept record is flagged when its val_bpb is below its class's best
+ * *confirmed* result (same harness key and hardware class) by more than the margin, and also below
+ * its own fork's best earlier result there by more than the margin, where
+ * margin = max(noiseMultiple × σ of the class, minRelativeStep × that confirmed best).
+ * A class without a confirmed result flags nothing (its results are all unconfirmed and marked so).
+ * A flagged record is stored and shown, never ranks, and is cleared once another key replicates
+ * it within the noise.
  */
-export const PLAUSIBILITY = { maxStep: 0.1, noiseBand: 0.005 } as const;
+export const PLAUSIBILITY = { noiseMultiple: 10, minRelativeStep: 0.01 } as const;

@@ -113,40 +113,6 @@ export class IdeaRepository {
     return ids.length ? this.db.select().from(ideas).where(inArray(ideas.id, ids)) : [];
   }
 
-  /** Ideas holding a flagged record (through the partial index on flagged rows). */
-  async ideasWithFlagged(tx: Db = this.db): Promise<Set<string>> {
-    const rows = await queryRows<{ idea_id: string }>(tx, sql`SELECT DISTINCT idea_id FROM records WHERE flagged AND idea_id IS NOT NULL`);
-    return new Set(rows.map((r) => r.idea_id));
-  }
-
-  /**
-   * Clears the flag of implausible records that `recordId` replicates, and its own when it
-   * replicates one: same idea, harness and hardware class, another key, val_bpb within `band`.
-   * Returns how many flags were cleared.
-   */
-  async confirmReplications(recordId: string, band: number, tx: Db = this.db): Promise<number> {
-    // Cheap in the usual case: a plausible record only looks at the idea's flagged rows (a
-    // partial index); only a flagged record compares against the whole idea.
-    const rows = await queryRows<{ id: string }>(
-      tx,
-      sql`WITH n AS (
-            SELECT id, idea_id, harness_id, hardware_class, key_fingerprint, val_bpb, flagged FROM records
-            WHERE id = ${recordId} AND idea_id IS NOT NULL AND val_bpb IS NOT NULL AND NOT hidden),
-          m AS (
-            SELECT r.id FROM records r JOIN n ON r.idea_id = n.idea_id
-            WHERE r.flagged AND NOT n.flagged AND r.harness_id = n.harness_id AND r.hardware_class = n.hardware_class
-              AND r.key_fingerprint <> n.key_fingerprint AND r.val_bpb IS NOT NULL AND NOT r.hidden AND abs(r.val_bpb - n.val_bpb) <= ${band}
-            UNION ALL
-            SELECT r.id FROM records r JOIN n ON r.idea_id = n.idea_id
-            WHERE n.flagged AND r.harness_id = n.harness_id AND r.hardware_class = n.hardware_class
-              AND r.key_fingerprint <> n.key_fingerprint AND r.val_bpb IS NOT NULL AND NOT r.hidden AND abs(r.val_bpb - n.val_bpb) <= ${band})
-          UPDATE records SET flagged = false
-          WHERE flagged AND (id IN (SELECT id FROM m) OR (id = ${recordId} AND EXISTS (SELECT 1 FROM m)))
-          RETURNING id`,
-    );
-    return rows.length;
-  }
-
   /** Serialises idea assignment across server copies (held until the transaction ends). */
   async lockAssignment(tx: Db): Promise<void> {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${0x69646561})`);

@@ -1,6 +1,7 @@
 // SQL for the `jobs` queue: enqueue inside a caller's transaction, lease due jobs with
-// SKIP LOCKED (safe across server copies), complete, or reschedule with the error.
-import { eq, inArray, sql } from 'drizzle-orm';
+// SKIP LOCKED under a token (safe across server copies), extend, complete, or reschedule with
+// the error; a worker whose lease lapsed can no longer touch the jobs.
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { jobs, type JobRow } from '../db/schema/jobs.ts';
 import { queryRows } from '../db/rows.ts';
@@ -33,12 +34,16 @@ export class JobRepository {
     });
   }
 
-  /** Leases up to `limit` due jobs of `kind` for `leaseMs`; a crashed worker's lease expires. */
-  async lease(kind: string, limit: number, leaseMs: number): Promise<JobRow[]> {
+  /**
+   * Leases up to `limit` due jobs of `kind` for `leaseMs` under the token `lease`: only its holder
+   * may extend, complete or reschedule them. A crashed worker's lease expires; SKIP LOCKED keeps
+   * concurrent workers (in any server process) from taking the same job.
+   */
+  async lease(kind: string, limit: number, leaseMs: number, lease: string): Promise<JobRow[]> {
     // One statement: a lease is never taken without its rows reaching the caller.
     const rows = await this.db
       .update(jobs)
-      .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})`, attempts: sql`${jobs.attempts} + 1` })
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})`, lease, attempts: sql`${jobs.attempts} + 1` })
       .where(
         inArray(
           jobs.id,
@@ -52,16 +57,28 @@ export class JobRepository {
     return rows.sort((a, b) => a.id - b.id);
   }
 
-  async complete(ids: number[]): Promise<void> {
-    if (ids.length) await this.db.delete(jobs).where(inArray(jobs.id, ids));
+  /** Extends a lease still held; returns how many of its jobs it still holds. */
+  async extend(ids: number[], lease: string, leaseMs: number): Promise<number> {
+    if (!ids.length) return 0;
+    const rows = await this.db
+      .update(jobs)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
+      .where(and(inArray(jobs.id, ids), eq(jobs.lease, lease)))
+      .returning({ id: jobs.id });
+    return rows.length;
   }
 
-  async reschedule(ids: number[], error: string, delayMs: number): Promise<void> {
+  /** Deletes the handled jobs still under `lease` (a job re-leased by another worker is theirs). */
+  async complete(ids: number[], lease: string): Promise<void> {
+    if (ids.length) await this.db.delete(jobs).where(and(inArray(jobs.id, ids), eq(jobs.lease, lease)));
+  }
+
+  async reschedule(ids: number[], lease: string, error: string, delayMs: number): Promise<void> {
     if (!ids.length) return;
     await this.db
       .update(jobs)
-      .set({ lockedUntil: null, lastError: error.slice(0, 2000), runAt: sql`now() + make_interval(secs => ${delayMs / 1000})` })
-      .where(inArray(jobs.id, ids));
+      .set({ lockedUntil: null, lease: null, lastError: error.slice(0, 2000), runAt: sql`now() + make_interval(secs => ${delayMs / 1000})` })
+      .where(and(inArray(jobs.id, ids), eq(jobs.lease, lease)));
   }
 
   /** Queue depth and the age of the oldest due job (seconds), per kind. */

@@ -1,6 +1,7 @@
 // SQL for the leaderboard: harnesses and per-class counts (from board_counts, which triggers keep
 // current), best keeps, and the best-so-far history (each keep that beat every earlier keep of
-// its class). Only signed records rank: unsigned public-log records count as evidence in ideas.
+// its class). Only signed records rank: unsigned public-log records count as evidence in ideas;
+// replications (payload `replicates`) confirm their original and never rank themselves.
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type RecordRow } from '../db/schema/records.ts';
@@ -30,51 +31,52 @@ function parseArray(v: string[] | string): string[] {
 export class LeaderboardRepository {
   constructor(private readonly db: Db) {}
 
-  /** Harnesses by records, from the counts the triggers keep (board_counts), not a scan of records. */
+  /** Harness keys by records, from the counts the triggers keep (board_counts), not a scan of records. */
   async harnesses(): Promise<HarnessSummary[]> {
-    const rows = await this.db
-      .select({
-        harnessId: boardCounts.harnessId,
-        name: sql<string>`max(${boardCounts.harnessName})`,
-        records: sql<number>`sum(${boardCounts.records})::int`,
-        contributors: sql<number>`count(distinct ${boardCounts.keyFingerprint})::int`,
-      })
-      .from(boardCounts)
-      .groupBy(boardCounts.harnessId)
-      .orderBy(sql`sum(${boardCounts.records}) desc`, boardCounts.harnessId);
-    return rows.map((r) => ({ ...r, records: Number(r.records), contributors: Number(r.contributors) }));
+    const rows = await queryRows<{ harness_key: string; name: string; records: number; contributors: number; versions: string[] | string }>(
+      this.db,
+      sql`SELECT harness_key, max(harness_name) AS name, sum(records)::int AS records,
+                 count(DISTINCT key_fingerprint)::int AS contributors, array_agg(DISTINCT harness_id ORDER BY harness_id) AS versions
+          FROM board_counts GROUP BY harness_key ORDER BY sum(records) DESC, harness_key`,
+    );
+    return rows.map((r) => ({ harnessId: r.harness_key, name: r.name, records: Number(r.records), contributors: Number(r.contributors), versions: parseArray(r.versions) }));
   }
 
-  async classCounts(harnessId: string): Promise<ClassCounts[]> {
+  async classCounts(harnessKey: string): Promise<ClassCounts[]> {
     const rows = await this.db
       .select({
         hardwareClass: boardCounts.hardwareClass,
         records: sql<number>`sum(${boardCounts.records})::int`,
-        contributors: sql<number>`count(*)::int`,
+        contributors: sql<number>`count(distinct ${boardCounts.keyFingerprint})::int`,
         keeps: sql<number>`sum(${boardCounts.keeps})::int`,
       })
       .from(boardCounts)
-      .where(eq(boardCounts.harnessId, harnessId))
+      .where(eq(boardCounts.harnessKey, harnessKey))
       .groupBy(boardCounts.hardwareClass);
     return rows.map((r) => ({ ...r, records: Number(r.records), contributors: Number(r.contributors), keeps: Number(r.keeps) }));
   }
 
   /**
    * The lowest-val_bpb keep of each hardware class (earliest wins a tie); flagged and hidden
-   * records never rank. One index probe per class (records_board_idx), not a scan of the keeps.
+   * records never rank. One probe of records_rank_idx per class, not a scan of the keeps.
    */
-  async bestKeeps(harnessId: string): Promise<RecordRow[]> {
+  async bestKeeps(harnessKey: string): Promise<RecordRow[]> {
     const ids = await queryRows<{ id: string }>(
       this.db,
-      sql`SELECT best.id FROM (SELECT DISTINCT hardware_class FROM board_counts WHERE harness_id = ${harnessId} AND keeps > 0) c
+      sql`SELECT best.id FROM (SELECT DISTINCT hardware_class FROM board_counts WHERE harness_key = ${harnessKey} AND keeps > 0) c
           CROSS JOIN LATERAL (
             SELECT id FROM records
-            WHERE harness_id = ${harnessId} AND hardware_class = c.hardware_class AND status = 'keep' AND val_bpb IS NOT NULL
-              AND NOT flagged AND NOT hidden AND signed
+            WHERE coalesce(harness_key, harness_id) = ${harnessKey} AND hardware_class = c.hardware_class
+              AND status = 'keep' AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden AND signed AND replicates IS NULL
             ORDER BY val_bpb, created_at, seq LIMIT 1) best`,
     );
     if (ids.length === 0) return [];
     return this.db.select().from(records).where(inArray(records.id, ids.map((r) => r.id))).orderBy(asc(records.hardwareClass));
+  }
+
+  /** Records by id (a class's best confirmed result, found by the noise model's groups). */
+  async rows(ids: string[]): Promise<RecordRow[]> {
+    return ids.length ? this.db.select().from(records).where(inArray(records.id, ids)) : [];
   }
 
   async history(harnessId: string): Promise<HistoryPoint[]> {
@@ -87,6 +89,7 @@ export class LeaderboardRepository {
                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best_before
           FROM records
           WHERE coalesce(harness_key, harness_id) = ${harnessId} AND status = 'keep' AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden AND signed
+            AND replicates IS NULL
         ) k
         WHERE best_before IS NULL OR val_bpb < best_before
         ORDER BY hardware_class, created_at, seq`,

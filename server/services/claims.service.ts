@@ -81,7 +81,8 @@ export class ClaimsService {
 
 /**
  * The findings engine's rules between two claims: the same diff or parameter key, or a match
- * of the retrieval scoring (a shared change, or close embeddings when neither names a change).
+ * of the retrieval scoring that is the same idea (the same change, or close embeddings when
+ * neither names a change).
  */
 function similarity(f: IdeaFeatures, changes: Change[], embedding: number[], c: ClaimRow, model: string): { similarity: number; via: Why['via'] } | null {
   if (f.diffKey && f.diffKey === c.diffKey) return { similarity: 1, via: 'diff' };
@@ -94,7 +95,11 @@ function similarity(f: IdeaFeatures, changes: Change[], embedding: number[], c: 
     [{ ideaId: c.id, changes: other.map((x) => ({ ...x, records: 1 })), attempts: 1, exact: null, words: null, similarity: cos }],
     broaderOf,
   );
-  return scored?.kind === 'match' ? { similarity: Number((cos ?? scored.score).toFixed(4)), via: scored.why.via } : null;
+  if (scored?.kind !== 'match') return null;
+  // In flight means the same idea: a shared change only counts when it is the same change
+  // (0.04 → 0.08 is not the 0.04 → 0.06 someone is running), not merely the same direction.
+  if (scored.why.via === 'changes' && !scored.why.changes.every((c) => c.relation === 'same')) return null;
+  return { similarity: Number((cos ?? scored.score).toFixed(4)), via: scored.why.via };
 }
 
 function claimView(c: ClaimRow) {

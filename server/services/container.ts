@@ -9,6 +9,10 @@ import { IdeaSearchRepository } from '../repositories/idea-search.repository.ts'
 import { EvidenceRepository } from '../repositories/evidence.repository.ts';
 import { JobRepository } from '../repositories/job.repository.ts';
 import { ClaimRepository } from '../repositories/claim.repository.ts';
+import { NoiseRepository } from '../repositories/noise.repository.ts';
+import { ReplicationRepository } from '../repositories/replication.repository.ts';
+import { NoiseService } from './noise.service.ts';
+import { ReplicationService } from './replication.service.ts';
 import { RecordsService } from './records.service.ts';
 import { LeaderboardService } from './leaderboard.service.ts';
 import { IdeasService } from './ideas.service.ts';
@@ -22,6 +26,7 @@ import { JOB_ASSIGN_IDEA, JOB_REDERIVE } from '../jobs/kinds.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { WriteRateLimiter } from './rate-limiter.ts';
 import { RateLimitRepository } from '../repositories/rate-limit.repository.ts';
+import { TOPIC_RECORDS } from '../db/change-feed.ts';
 import { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
 import { RevocationService } from './revocation.service.ts';
 import type { GithubConfig } from '../config.ts';
@@ -68,10 +73,46 @@ export function createServices(o: ServiceOptions) {
     revoked: new RevokedKeyRepository(db),
     keyLinks: new KeyLinkRepository(db),
     forks: new ForkRepository(db),
+    noise: new NoiseRepository(db),
+    replication: new ReplicationRepository(db),
   };
-  const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA, ...(o.github?.token ? [JOB_GITHUB_SYNC, JOB_GITHUB_DISCOVER, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_RECHECK_KEYS] : [])], processMetrics: o.processMetrics });
-  const ideas = new IdeasService({ db, ideas: repos.ideas, search: repos.ideaSearch, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger });
-  const leaderboard = new LeaderboardService({ leaderboard: repos.leaderboard, logins: repos.keyLinks, cacheMs: o.leaderboardCacheMs });
+  // Read-only queries that may trail the primary by up to CROSSFORK_READ_MAX_LAG_MS (a streaming
+  // replica with DATABASE_READ_URL, else the primary): lists, pages, the leaderboard, check, search.
+  const read = o.database.read;
+  const readRepos = read === db
+    ? { records: repos.records, leaderboard: repos.leaderboard, ideas: repos.ideas, ideaSearch: repos.ideaSearch, evidence: repos.evidence, keyLinks: repos.keyLinks, noise: repos.noise, replication: repos.replication }
+    : {
+        records: new RecordRepository(read),
+        leaderboard: new LeaderboardRepository(read),
+        ideas: new IdeaRepository(read),
+        ideaSearch: new IdeaSearchRepository(read),
+        evidence: new EvidenceRepository(read),
+        keyLinks: new KeyLinkRepository(read),
+        noise: new NoiseRepository(read),
+        replication: new ReplicationRepository(read),
+      };
+  // What records show changed: every server process on the database drops its caches.
+  const recordsChanged = () => o.database.changes.publish(TOPIC_RECORDS);
+  const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA, ...(o.github?.token ? [JOB_GITHUB_SYNC, JOB_GITHUB_DISCOVER, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_RECHECK_KEYS] : [])], processMetrics: o.processMetrics, replica: o.database.replica });
+  // The noise model per (harness key, class), from replications; recomputed after records change,
+  // at most once per leaderboard cache period (fresh at every read when that is 0, as in tests).
+  const noise = new NoiseService({ noise: readRepos.noise, staleMs: o.leaderboardCacheMs ?? 0 });
+  const replication = new ReplicationService({
+    replication: repos.replication,
+    reads: readRepos.replication,
+    noise,
+    defaultHarness: async () => (await readRepos.leaderboard.harnesses())[0]?.harnessId ?? null,
+  });
+  const ideasDeps = { db, ideas: repos.ideas, search: repos.ideaSearch, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger, noise: async (s: Parameters<NoiseService['sigmaFor']>[0]) => (await noise.sigmaFor(s)).sigma };
+  const ideas = new IdeasService(ideasDeps);
+  // The same rules over the read handle, for the read-only endpoints (check, search, known-bad,
+  // idea pages); assignment and re-derivation stay on `ideas` (the primary).
+  const ideasRead = read === db ? ideas : new IdeasService({ ...ideasDeps, db: read, ideas: readRepos.ideas, search: readRepos.ideaSearch, evidence: readRepos.evidence, records: readRepos.records });
+  const leaderboard = new LeaderboardService({ leaderboard: readRepos.leaderboard, logins: readRepos.keyLinks, cacheMs: o.leaderboardCacheMs, trust: noise });
+  const unsubscribe = o.database.changes.subscribe(TOPIC_RECORDS, () => {
+    leaderboard.invalidate();
+    noise.invalidate();
+  });
   const writes = new WriteActivity();
   const assignments = new JobRunner(repos.jobs, {
     kind: JOB_ASSIGN_IDEA,
@@ -82,7 +123,7 @@ export function createServices(o: ServiceOptions) {
     // Assignment can clear the flag of a replicated result, which then ranks.
     handle: async (jobs) => {
       await ideas.assign(jobs.map((j) => j.subject));
-      leaderboard.invalidate();
+      recordsChanged();
     },
     logger: o.logger,
     ...o.runner,
@@ -96,7 +137,7 @@ export function createServices(o: ServiceOptions) {
     handle: async ([job]) => {
       const next = await ideas.rederive(Number(job.subject) || 0);
       if (next !== null) await repos.jobs.enqueue(JOB_REDERIVE, [String(next)]);
-      leaderboard.invalidate();
+      recordsChanged();
     },
     logger: o.logger,
     ...o.runner,
@@ -110,7 +151,7 @@ export function createServices(o: ServiceOptions) {
   const forks = new ForksService({ forks: repos.forks, jobs: repos.jobs, github: githubClient, maxDepth: gh.forkDepth ?? 1, pageSize: gh.pageSize, logger: o.logger, onQueued: pokeGithub });
   const publicLogs = new PublicLogsService({ db, forks: repos.forks, records: repos.records, jobs: repos.jobs, github: githubClient, logger: o.logger, onStored: (n) => {
       metrics.recordsIngested(n);
-      leaderboard.invalidate();
+      recordsChanged();
       assignments.poke();
     } });
   const githubSync = new GithubSyncService({
@@ -133,20 +174,26 @@ export function createServices(o: ServiceOptions) {
   return {
     database: o.database,
     repos,
+    /** Repositories over `database.read` (a replica when configured): for read-only queries only. */
+    readRepos,
     embedder,
     metrics,
     writeLimiter: new WriteRateLimiter(new RateLimitRepository(db), o.rateLimitWrites ?? 600, o.now ? () => o.now!().getTime() : undefined),
     ideas,
+    /** `ideas` over `database.read`: only for answering (never assign through it). */
+    ideasRead,
     assignments,
     rederivation,
     /** Write requests in flight (counted by the app from the first byte of the body). */
     writes,
-    records: new RecordsService({ db, records: repos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), revoked: repos.revoked, logins: repos.keyLinks, onStored: (n) => {
+    noise,
+    replication,
+    records: new RecordsService({ db, records: repos.records, reads: readRepos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), revoked: repos.revoked, logins: readRepos.keyLinks, replication, onStored: (n) => {
         metrics.recordsIngested(n);
-        leaderboard.invalidate();
+        recordsChanged();
         assignments.poke();
       } }),
-    revocation: new RevocationService({ db, revoked: repos.revoked, evidence: repos.evidence, refreshIdeas: (ids, tx) => ideas.refreshIdeas(ids, tx), logger: o.logger, onChanged: () => leaderboard.invalidate() }),
+    revocation: new RevocationService({ db, revoked: repos.revoked, evidence: repos.evidence, refreshIdeas: (ids, tx) => ideas.refreshIdeas(ids, tx), logger: o.logger, onChanged: recordsChanged }),
     leaderboard,
     claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now, revoked: repos.revoked }),
     keys,
@@ -166,6 +213,7 @@ export function createServices(o: ServiceOptions) {
       githubRunners.forEach((r) => r.start());
     },
     async stop() {
+      unsubscribe();
       await Promise.all([assignments.stop(), rederivation.stop(), ...[...githubRunners.values()].map((r) => r.stop())]);
     },
   };

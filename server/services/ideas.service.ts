@@ -21,10 +21,9 @@ import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
 import { matchIdea, type IdeaIndex } from './ideas/matcher.ts';
 import type { Embedder } from './ideas/embedder.ts';
 import { FindingsEngine, type Finding } from './ideas/engine.ts';
-import { decide, type EvidenceCell, type MatchedEvidence, type VerdictCaller, type VerdictOptions, WARNING_VERDICTS } from './ideas/verdict.ts';
+import { decide, NOISE_PRIOR, type EvidenceCell, type MatchedEvidence, type VerdictCaller, type VerdictOptions, WARNING_VERDICTS } from './ideas/verdict.ts';
 import { summarise } from './ideas/outcome.ts';
 import { DERIVATION_VERSION, deriveRecord } from './ideas/derive.ts';
-import { PLAUSIBILITY } from '../protocol/limits.ts';
 
 const EXAMPLES_PER_IDEA = 3;
 /** Records re-derived per background job (then the job queues the next batch). */
@@ -39,7 +38,11 @@ export interface IdeasDeps {
   embedder: Embedder;
   logger?: Logger;
   verdict?: VerdictOptions;
+  /** σ of val_bpb for a (harness key, class, family) from the noise model; NOISE_PRIOR without it. */
+  noise?: NoiseLookup;
 }
+
+export type NoiseLookup = (scope: { harnessKey: string | null; hardwareClass: string | null; family: string | null }) => Promise<number>;
 
 export class IdeasService {
   private readonly space: VectorSpace;
@@ -71,8 +74,6 @@ export class IdeasService {
       await this.deps.ideas.lockAssignment(tx);
       const index = this.index(tx);
       const touched = new Set<string>();
-      // Replication checks only matter where a flagged record is (rare): skip the rest.
-      const flaggedIdeas = await this.deps.ideas.ideasWithFlagged(tx);
       for (const [i, row] of rows.entries()) {
         const f = features[i];
         const match = await matchIdea(f, vectors[i], index);
@@ -82,9 +83,6 @@ export class IdeasService {
           await this.deps.ideas.createIdea({ id: ideaId, description: row.description, paramKey: f.paramKey, foundingRecordId: row.id }, tx);
         }
         await this.deps.ideas.assign({ recordId: row.id, ideaId, diffKey: f.diffKey, paramKey: f.paramKey, space: this.space, embedding: vectors[i] }, tx);
-        // A replication by another key makes an implausible result plausible (PLAUSIBILITY).
-        if (row.flagged) flaggedIdeas.add(ideaId);
-        if (flaggedIdeas.has(ideaId)) await this.deps.ideas.confirmReplications(row.id, PLAUSIBILITY.noiseBand, tx);
         touched.add(ideaId);
       }
       await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
@@ -142,10 +140,11 @@ export class IdeasService {
   async check(req: CheckRequest): Promise<CheckResponse> {
     const tc = performance.now();
     const { found, loaded, caller, hw, matches, evidence } = await this.gather(req);
+    const options = await this.verdictOptions(caller);
     if (process.env.PROFILE) setImmediate(() => console.error(`check total ${(performance.now() - tc).toFixed(1)}`));
     const view = (m: Finding, same: boolean) => {
       const l = loaded.get(m.ideaId)!;
-      const mine = decide([{ ideaId: m.ideaId, strength: strengthOf(m), cells: l.cells }], caller, this.deps.verdict);
+      const mine = decide([{ ideaId: m.ideaId, strength: strengthOf(m), cells: l.cells }], caller, options);
       const here = hw ? l.rows.filter((r) => r.hardwareClass === hw.class && (mine.evidence.harness !== 'caller' || r.harnessId === caller.harnessKey)) : null;
       return {
         ...l.summary,
@@ -155,11 +154,11 @@ export class IdeasService {
         score: round(m.score),
         why: { ...m.why, text: m.why_text },
         verdict: mine.verdict,
-        here: here ? summarise(here) : null,
+        here: here ? summarise(here, undefined, () => options.noise ?? NOISE_PRIOR) : null,
       };
     };
     const sameId = found.exactIdeaId ?? matches[0]?.ideaId ?? null;
-    const decision = decide(evidence, caller, this.deps.verdict);
+    const decision = decide(evidence, caller, options);
     return {
       verdict: decision.verdict,
       warning: decision.warning,
@@ -184,8 +183,9 @@ export class IdeasService {
     const hw = scope.hardwareClass ? proximityOfClass(scope.hardwareClass) : null;
     const candidates = await this.deps.evidence.failingIdeas({ harnessKey: harnessKey ?? undefined, hardwareClass: hw?.class, hardwareFamily: hw?.family }, Math.max(scope.limit * 4, 200));
     const loaded = await this.load(candidates);
+    const options = await this.verdictOptions({ harnessKey, hardware: hw });
     const bad = loaded.filter((l) => {
-      const d = decide([{ ideaId: l.summary.id, strength: 1, cells: l.cells }], { harnessKey, hardware: hw }, this.deps.verdict);
+      const d = decide([{ ideaId: l.summary.id, strength: 1, cells: l.cells }], { harnessKey, hardware: hw }, options);
       return hw ? WARNING_VERDICTS.has(d.verdict) : d.verdict === 'known_bad' || d.verdict === 'crashes_here';
     });
     return { harness_id: scope.harnessId ?? null, hardware_class: scope.hardwareClass ?? null, ideas: bad.slice(0, scope.limit).map((l) => l.summary) };
@@ -222,6 +222,7 @@ export class IdeasService {
       this.deps.evidence.examples(unique, EXAMPLES_PER_IDEA),
     ]);
     const byId = new Map(ideas.map((i) => [i.id, i]));
+    const sigma = await this.sigmas(evidence.rows);
     return unique.flatMap((id) => {
       const idea = byId.get(id);
       const rows = evidence.rows.filter((e) => e.ideaId === id);
@@ -232,11 +233,28 @@ export class IdeasService {
         description: idea.description,
         param_key: idea.paramKey,
         examples: examples.get(id) ?? [],
-        overall: summarise(rows, evidence.contributors.get(id)),
-        by_class: rows.map((r) => ({ harness_id: r.harnessId, hardware_class: r.hardwareClass, ...summarise([r]) })),
+        overall: summarise(rows, evidence.contributors.get(id), sigma),
+        by_class: rows.map((r) => ({ harness_id: r.harnessId, hardware_class: r.hardwareClass, ...summarise([r], undefined, sigma) })),
       };
       return [{ summary, rows, cells: rows.map(cellOf) }];
     });
+  }
+
+  /** The verdict's options, with σ for the caller's harness and class from the noise model. */
+  private async verdictOptions(caller: VerdictCaller): Promise<VerdictOptions> {
+    if (!this.deps.noise) return this.deps.verdict ?? {};
+    const noise = await this.deps.noise({ harnessKey: caller.harnessKey ?? null, hardwareClass: caller.hardware?.class ?? null, family: caller.hardware?.family ?? null });
+    return { ...this.deps.verdict, noise };
+  }
+
+  /** σ for each evidence row's harness and class (one noise-model look-up per distinct pair). */
+  private async sigmas(rows: EvidenceRow[]): Promise<(r: EvidenceRow) => number> {
+    const lookup = this.deps.noise;
+    if (!lookup) return () => NOISE_PRIOR;
+    const key = (r: EvidenceRow) => `${r.harnessId}\u0000${r.hardwareClass}`;
+    const pairs = new Map(rows.map((r) => [key(r), r]));
+    const values = new Map(await Promise.all([...pairs].map(async ([k, r]) => [k, await lookup({ harnessKey: r.harnessId, hardwareClass: r.hardwareClass, family: r.hardwareFamily || null })] as const)));
+    return (r) => values.get(key(r)) ?? NOISE_PRIOR;
   }
 
   private index(tx: Db): IdeaIndex {

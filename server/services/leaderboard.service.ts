@@ -1,16 +1,28 @@
-// The leaderboard: per harness, per hardware class, the best kept val_bpb and how it got there.
+// The leaderboard: per harness, per hardware class, the best kept val_bpb (the best confirmed
+// one when the class has one, a better unconfirmed one marked beside it) and how it got there.
 import type { Leaderboard } from '../protocol/api.schema.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { LeaderboardRepository } from '../repositories/leaderboard.repository.ts';
 import { notFound } from '../errors.ts';
 import { harnessKeyOf } from '../protocol/harnesses.ts';
+import { NOISE_PRIOR } from './trust/noise-model.ts';
 import type { LoginLookup } from './records.service.ts';
+import type { RecordRow } from '../db/schema/records.ts';
+import type { NoiseService, ReplicationSnapshot } from './noise.service.ts';
+import type { Confirmation } from './trust/confirmation.ts';
 
 export class LeaderboardService {
   /** Boards computed in the last `cacheMs`, by harness ('' = the default one), shared by concurrent readers. */
   private readonly cache = new Map<string, { at: number; board: Promise<Leaderboard> }>();
 
-  constructor(private readonly deps: { leaderboard: LeaderboardRepository; logins?: LoginLookup; cacheMs?: number; now?: () => number }) {}
+  constructor(private readonly deps: {
+    leaderboard: LeaderboardRepository;
+    logins?: LoginLookup;
+    cacheMs?: number;
+    now?: () => number;
+    /** The noise model and replication groups: which results are confirmed (without it, none is). */
+    trust?: Pick<NoiseService, 'snapshot'>;
+  }) {}
 
   /**
    * Without a harness, the harness with the most records is shown (val_bpb only compares within
@@ -46,43 +58,77 @@ export class LeaderboardService {
     const list = harnesses.map((h) => ({ id: h.harnessId, name: h.name, records: h.records, contributors: h.contributors, versions: h.versions }));
     if (!harness) return { harness: null, harnesses: list, classes: [] };
 
-    const [counts, bests, history] = await Promise.all([
+    const [counts, bests, history, snapshot] = await Promise.all([
       repo.classCounts(harness.harnessId),
       repo.bestKeeps(harness.harnessId),
       repo.history(harness.harnessId),
+      this.deps.trust?.snapshot(harness.harnessId),
     ]);
+    // A class's best is its best confirmed result when it has one; a better unconfirmed one is shown beside it.
+    const confirmed = snapshot?.confirmedBest() ?? new Map();
     const bestByClass = new Map(bests.map((b) => [b.hardwareClass, b]));
-    const logins = await this.deps.logins?.loginsOf(bests.map((b) => b.keyFingerprint));
+    const known = new Set(bests.map((b) => b.id));
+    const extra = await repo.rows([...confirmed.values()].map((c) => c.id).filter((id) => !known.has(id)));
+    const byId = new Map([...bests, ...extra].map((r) => [r.id, r]));
+    const logins = await this.deps.logins?.loginsOf([...byId.values()].map((b) => b.keyFingerprint));
+    const standing = (r: RecordRow): Confirmation => confirmationIn(snapshot, r);
+    const view = (b: RecordRow) => {
+      const payload = JSON.parse(b.payload) as RecordPayload;
+      const c = standing(b);
+      return {
+        id: b.id,
+        val_bpb: b.valBpb as number,
+        delta_val_bpb: b.deltaValBpb,
+        description: b.description,
+        created_at: b.createdAt.toISOString(),
+        time_unknown: payload.time_unknown === true,
+        key_fingerprint: b.keyFingerprint,
+        github_login: logins?.get(b.keyFingerprint) ?? null,
+        commit: payload.commit,
+        fork_id: b.forkId,
+        device_name: payload.hardware.device_name,
+        parent_val_bpb: b.parentValBpb,
+        confirmed: c.confirmed,
+        confirmed_by: c.confirmed_by,
+        replications: c.replications,
+        interval: { mean: c.mean, low: c.low, high: c.high },
+      };
+    };
     const classes = counts.map((c) => {
-      const b = bestByClass.get(c.hardwareClass);
-      const payload = b ? (JSON.parse(b.payload) as RecordPayload) : null;
+      const top = bestByClass.get(c.hardwareClass);
+      const conf = confirmed.get(c.hardwareClass);
+      const best = conf ? byId.get(conf.id) : top;
+      const better = conf && top && top.id !== conf.id && (top.valBpb as number) < conf.valBpb ? top : undefined;
+      const n = snapshot?.sigma(c.hardwareClass);
+      const noise = n
+        ? { sigma: round(n.sigma), source: n.source, replications: n.replications, groups: n.groups, records: n.records, sample_sigma: n.sample_sigma === null ? null : round(n.sample_sigma) }
+        : { sigma: NOISE_PRIOR, source: 'prior' as const, replications: 0, groups: 0, records: 0, sample_sigma: null };
       return {
         hardware_class: c.hardwareClass,
-        best:
-          b && payload
-            ? {
-                id: b.id,
-                val_bpb: b.valBpb as number,
-                delta_val_bpb: b.deltaValBpb,
-                description: b.description,
-                created_at: b.createdAt.toISOString(),
-                time_unknown: payload.time_unknown === true,
-                key_fingerprint: b.keyFingerprint,
-                github_login: logins?.get(b.keyFingerprint) ?? null,
-                commit: payload.commit,
-                fork_id: b.forkId,
-                device_name: payload.hardware.device_name,
-              }
-            : null,
+        best: best ? view(best) : null,
+        unconfirmed_best: better ? view(better) : null,
+        noise,
         records: c.records,
         keeps: c.keeps,
         contributors: c.contributors,
         history: history
           .filter((h) => h.hardwareClass === c.hardwareClass)
-          .map((h) => ({ id: h.id, val_bpb: h.valBpb, created_at: h.createdAt.toISOString(), time_unknown: h.timeUnknown })),
+          .map((h) => ({ id: h.id, val_bpb: h.valBpb, created_at: h.createdAt.toISOString(), time_unknown: h.timeUnknown, confirmed: snapshot?.isConfirmed(h.id) ?? false })),
       };
     });
-    classes.sort((a, b) => (a.best?.val_bpb ?? Infinity) - (b.best?.val_bpb ?? Infinity) || b.records - a.records);
+    // Classes with a confirmed best first, then by best val_bpb; classes without a keep last.
+    const rank = (c: (typeof classes)[number]) => (c.best ? (c.best.confirmed ? 0 : 1) : 2);
+    classes.sort((a, b) => rank(a) - rank(b) || (a.best?.val_bpb ?? Infinity) - (b.best?.val_bpb ?? Infinity) || b.records - a.records);
     return { harness: { id: harness.harnessId, name: harness.name, versions: harness.versions }, harnesses: list, classes };
   }
 }
+
+/** How a ranked record stands: from its replication group in the snapshot (unreplicated when in none). */
+function confirmationIn(snapshot: ReplicationSnapshot | undefined, r: RecordRow): Confirmation {
+  const input = { id: r.id, hardwareClass: r.hardwareClass, hardwareFamily: r.hardwareFamily, replicationKey: r.replicationKey, keyFingerprint: r.keyFingerprint, valBpb: r.valBpb as number, parentValBpb: r.parentValBpb, createdAt: r.createdAt };
+  if (snapshot) return snapshot.confirmationOf(input);
+  const half = 2 * NOISE_PRIOR;
+  return { confirmed: false, confirmed_by: null, replications: 0, mean: input.valBpb, low: input.valBpb - half, high: input.valBpb + half, noise: NOISE_PRIOR };
+}
+
+const round = (x: number) => Number(x.toPrecision(4));

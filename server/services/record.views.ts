@@ -6,9 +6,14 @@ import type { OpenedEnvelope } from '../protocol/envelope.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { RecordView } from '../protocol/api.schema.ts';
 import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
-import { PLAUSIBILITY } from '../protocol/limits.ts';
+import type { ReplicationView } from './replication.service.ts';
+import { sameTrainPyKey } from './trust/replication-key.ts';
 
-/** The row to store for a verified record: the server derives class and delta, never trusts them. */
+/**
+ * The row to store for a verified record: the server derives class and delta, never trusts them.
+ * `replicates`, the replication group and `flagged` are settled against stored records before the
+ * insert (ReplicationService.admit).
+ */
 export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
   const p = env.payload;
   const parentBpb = p.parent?.val_bpb ?? null;
@@ -34,7 +39,9 @@ export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
     valBpb: bpb,
     parentValBpb: parentBpb,
     deltaValBpb: delta,
-    flagged: delta !== null && delta < -PLAUSIBILITY.maxStep,
+    flagged: false,
+    replicates: p.replicates ?? null,
+    replicationKey: sameTrainPyKey(p),
     forkId: p.fork.id,
     createdAt: new Date(p.created_at),
   };
@@ -49,7 +56,7 @@ function round(x: number): number {
  * The API view of a row. `logins` maps key fingerprints to linked GitHub logins; an unsigned
  * record shows the owner of the fork it was read from (its key_fingerprint is `github:OWNER/REPO`).
  */
-export function recordView(row: RecordRow, logins?: ReadonlyMap<string, string>): RecordView {
+export function recordView(row: RecordRow, logins?: ReadonlyMap<string, string>, replication?: ReadonlyMap<string, ReplicationView>): RecordView {
   return {
     id: row.id,
     payload: JSON.parse(row.payload) as RecordPayload,
@@ -65,5 +72,7 @@ export function recordView(row: RecordRow, logins?: ReadonlyMap<string, string>)
     received_at: row.receivedAt.toISOString(),
     idea_id: row.ideaId,
     flagged: row.flagged,
+    replicates: row.replicates,
+    replication: replication?.get(row.id) ?? null,
   };
 }

@@ -13,6 +13,7 @@ import type { RecordFilter, RecordRepository } from '../repositories/record.repo
 import { notFound, ProblemError } from '../errors.ts';
 import { recordRow, recordView } from './record.views.ts';
 import type { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
+import type { ReplicationService } from './replication.service.ts';
 
 /** Looks up the GitHub logins linked to key fingerprints (KeysService). */
 export interface LoginLookup { loginsOf(fingerprints: string[]): Promise<Map<string, string>> }
@@ -29,6 +30,8 @@ export class RecordsService {
     private readonly deps: {
       db: Db;
       records: RecordRepository;
+      /** The same over the read handle (a replica may trail the primary): lists and look-ups. */
+      reads?: RecordRepository;
       jobs: JobRepository;
       verifier: Verifier;
       /** Revoked keys may not write (their records are hidden). */
@@ -37,13 +40,17 @@ export class RecordsService {
       onStored?: (created: number) => void;
       /** GitHub logins linked to keys, shown on records. */
       logins?: LoginLookup;
+      /** Links replications, flags implausible results and clears replicated ones; says how records stand. */
+      replication?: Pick<ReplicationService, 'admit' | 'afterInsert' | 'annotate'>;
     },
   ) {}
 
   /** Verifies and stores one envelope; resolves only once the row is committed. */
   async submit(raw: unknown): Promise<SubmitResult> {
-    const row = recordRow(openRecord(raw));
-    if ((await this.revoked([row])).size) throw keyRevoked(row.keyFingerprint);
+    const opened = recordRow(openRecord(raw));
+    if ((await this.revoked([opened])).size) throw keyRevoked(opened.keyFingerprint);
+    const [row] = this.deps.replication ? await this.deps.replication.admit([opened]) : [opened];
+    if (row instanceof ProblemError) throw row;
     const created = await this.store([row]);
     const stored = await this.deps.records.findById(row.id);
     if (!stored) throw new Error(`record ${row.id} vanished after insert`);
@@ -80,6 +87,14 @@ export class RecordsService {
         if ('payload' in r && revoked.has(r.keyFingerprint)) results[i] = { id: r.id!, status: 'rejected', error: keyRevoked(r.keyFingerprint) };
       }
     }
+    if (this.deps.replication) {
+      const at = results.flatMap((r, i) => ('payload' in r ? [i] : []));
+      const admitted = await this.deps.replication.admit(at.map((i) => results[i] as NewRecordRow));
+      at.forEach((i, j) => {
+        const a = admitted[j];
+        results[i] = a instanceof ProblemError ? { id: (results[i] as NewRecordRow).id!, status: 'rejected', error: a } : a;
+      });
+    }
     const rows = results.filter((r): r is NewRecordRow => 'payload' in r);
     const unique = [...new Map(rows.map((r) => [r.id, r])).values()];
     const created = await this.store(unique);
@@ -93,23 +108,30 @@ export class RecordsService {
     });
   }
 
+  /** One record; one the replica does not have yet (just written through any server) comes from the primary. */
   async get(id: string): Promise<RecordView> {
-    const row = /^[0-9a-f]{64}$/.test(id) ? await this.deps.records.findById(id) : undefined;
+    const valid = /^[0-9a-f]{64}$/.test(id);
+    const reads = this.deps.reads ?? this.deps.records;
+    let row = valid ? await reads.findById(id) : undefined;
+    if (valid && !row && reads !== this.deps.records) row = await this.deps.records.findById(id);
     if (!row) throw notFound(`record ${id.slice(0, 80)}`);
     return (await this.views([row]))[0];
   }
 
   async list(query: ListQuery): Promise<{ records: RecordView[]; next_cursor: string | null }> {
     const beforeSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = await this.deps.records.list({ ...query, beforeSeq, limit: query.limit + 1 });
+    const rows = await (this.deps.reads ?? this.deps.records).list({ ...query, beforeSeq, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const more = rows.length > query.limit;
     return { records: await this.views(page), next_cursor: more ? encodeCursor(page[page.length - 1].seq) : null };
   }
 
   private async views(rows: RecordRow[]): Promise<RecordView[]> {
-    const logins = this.deps.logins ? await this.deps.logins.loginsOf(rows.map((r) => r.keyFingerprint)) : undefined;
-    return rows.map((r) => recordView(r, logins));
+    const [logins, replication] = await Promise.all([
+      this.deps.logins ? this.deps.logins.loginsOf(rows.map((r) => r.keyFingerprint)) : undefined,
+      this.deps.replication?.annotate(rows),
+    ]);
+    return rows.map((r) => recordView(r, logins, replication));
   }
 
   private async revoked(rows: NewRecordRow[]): Promise<Set<string>> {
@@ -123,6 +145,7 @@ export class RecordsService {
       const tx = txRaw as unknown as Db;
       const ids = await this.deps.records.insertMany(rows, tx);
       await this.deps.jobs.enqueue(JOB_ASSIGN_IDEA, [...ids], tx);
+      await this.deps.replication?.afterInsert(rows.filter((r) => ids.has(r.id!)), tx);
       return ids;
     });
     if (created.size) this.deps.onStored?.(created.size);

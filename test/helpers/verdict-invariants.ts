@@ -77,7 +77,8 @@ export function assertInvariants(matches: MatchedEvidence[], caller: VerdictCall
         const far = { keeps: kind.keeps + elsewhere.keeps, fails: kind.discards + kind.crashes + elsewhere.discards + elsewhere.crashes, attempts: kind.attempts + elsewhere.attempts };
         const total = near.attempts + far.attempts;
         expect(VERDICTS).toContain(d.verdict);
-        expect(d.warning).toBe(WARNING_VERDICTS.has(d.verdict));
+        if (d.warning) expect(WARNING_VERDICTS.has(d.verdict)).toBe(true);
+  if (d.verdict === 'known_bad' || d.verdict === 'crashes_here') expect(d.warning).toBe(true);
         // Tier counts are the evidence in scope, nothing more and nothing less.
         for (const t of [here, family, kind, elsewhere]) expect(t.attempts).toBe(t.keeps + t.discards + t.crashes);
         if (matches.length === 0) expect(d.verdict).toBe('novel');

@@ -51,12 +51,19 @@ export const records = pgTable(
     flagged: boolean('flagged').notNull().default(false),
     // Its key was revoked: hidden from every list, aggregate and look-up.
     hidden: boolean('hidden').notNull().default(false),
+    // The record this one replicates (payload `replicates`, resolved to the original when that
+    // was itself a replication), and the replication group: records that ran the same train.py
+    // (`s:<parent train.py sha256>:<diff key>`, or `r:<original id>` for a replicated record that
+    // says nothing of its train.py); null when neither is known.
+    replicates: text('replicates'),
+    replicationKey: text('replication_key'),
   },
   (t) => [
     index('records_seq_idx').on(t.seq),
     index('records_board_idx').on(t.harnessId, t.hardwareClass, t.status, t.valBpb),
-    // The leaderboard's history (best-so-far keeps per class): an index-only scan of ranking keeps.
-    index('records_history_idx').on(t.harnessId, t.hardwareClass, t.createdAt, t.seq, t.valBpb, t.id).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
+    // The leaderboard by harness key: each class's best keep (one probe), and its history (index only).
+    index('records_rank_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.valBpb, t.createdAt, t.seq).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
+    index('records_history_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.createdAt, t.seq, t.valBpb, t.id).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
     index('records_key_idx').on(t.keyFingerprint, t.seq),
     index('records_class_idx').on(t.hardwareClass, t.seq),
     // Serves idea look-ups, an idea's records in order, and evidence recomputation.
@@ -66,6 +73,11 @@ export const records = pgTable(
     index('records_diff_key_idx').on(t.diffKey),
     index('records_param_key_idx').on(t.paramKey),
     index('records_derived_idx').on(t.derivedVersion, t.seq),
+    // The noise model and confirmations: a harness's replication groups (an index-only group-by)
+    // and a group's measurements; the replications of a record; flagged members of a group.
+    index('records_replication_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.replicationKey).where(sql`${t.replicationKey} IS NOT NULL AND ${t.valBpb} IS NOT NULL AND ${t.signed} AND NOT ${t.hidden}`),
+    index('records_replication_key_idx').on(t.replicationKey, t.hardwareClass).where(sql`${t.replicationKey} IS NOT NULL`),
+    index('records_replicates_idx').on(t.replicates).where(sql`${t.replicates} IS NOT NULL`),
     check('records_signed_check', sql`${t.signed} = (${t.signature} IS NOT NULL AND ${t.publicKey} IS NOT NULL)`),
   ],
 );

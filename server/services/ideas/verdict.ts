@@ -8,7 +8,10 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-/** Verdicts that tell an agent not to spend the run: failed or crashed on hardware like its own. */
+/**
+ * Verdicts that can tell an agent not to spend the run (failed or crashed on hardware like its
+ * own): crashes_here and known_bad always warn, failed_nearby when its evidence matched strongly.
+ */
 export const WARNING_VERDICTS: ReadonlySet<Verdict> = new Set(['crashes_here', 'known_bad', 'failed_nearby']);
 
 /** One evidence row: an idea's visible records on one harness and hardware class. */
@@ -78,13 +81,18 @@ export interface VerdictOptions {
   noise?: number;
   /** Failures (weighted by match strength) on the caller's class that make an idea known-bad. */
   knownBadWeight?: number;
+  /**
+   * Failures near (weighted by match strength) from which `failed_nearby` warns; below it the
+   * verdict stands but `warning` is false (the evidence matched too loosely to stop a run).
+   */
+  warnWeight?: number;
 }
 
 /** σ of val_bpb between reruns of one train.py, when nothing better is known (seed spread of 5-minute runs). */
 export const NOISE_PRIOR = 0.002;
 /** Failures on the caller's class, never kept there, that make an idea known-bad. */
 export const KNOWN_BAD_MIN_FAILURES = 2;
-export const DEFAULTS: Required<VerdictOptions> = { noise: NOISE_PRIOR, knownBadWeight: 1.5 };
+export const DEFAULTS: Required<VerdictOptions> = { noise: NOISE_PRIOR, knownBadWeight: 1.5, warnWeight: 0.8 };
 
 const empty = (): TierEvidence => ({ attempts: 0, keeps: 0, discards: 0, crashes: 0, oom_crashes: 0, classes: [] });
 
@@ -152,7 +160,8 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     effect,
   };
   const verdict = rule(evidence, weight, opts);
-  return { verdict, warning: WARNING_VERDICTS.has(verdict), reason: reasonFor(verdict, evidence), evidence };
+  const warning = verdict === 'failed_nearby' ? weight.failsNear >= opts.warnWeight : WARNING_VERDICTS.has(verdict);
+  return { verdict, warning, reason: reasonFor(verdict, evidence), evidence };
 }
 
 function rule(e: VerdictEvidence, w: { keepsClass: number; failsClass: number; keepsNear: number; failsNear: number }, opts: Required<VerdictOptions>): Verdict {

@@ -2,6 +2,7 @@
 // every example recognised as its concept through a pattern, and no pattern firing on plain text.
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, CATALOGUE_VERSION, CONCEPTS, GROUPS, parseCatalogue, resolveByValue } from '../../../server/catalogue/catalogue.ts';
+import { contentTokens, glossTokens } from '../../../server/catalogue/gloss-words.ts';
 import { recognize } from '../../../server/catalogue/recognize.ts';
 import { phraseStems } from '../../../server/catalogue/words.ts';
 import { CHOICES, DERIVED, FEATURES, MULTIPLE_VALUED, NOT_PARAMS, PARAMS, RESOLVE_BY_VALUE, TUPLES, VERBS } from '../../../server/services/ideas/lexicon.ts';
@@ -118,6 +119,48 @@ describe('catalogue.json', () => {
   });
 });
 
+describe('glosses in catalogue.json', () => {
+  const live = (phrase: string) => contentTokens(glossTokens(phrase), () => true).length > 0;
+
+  const reading = (phrase: string) => contentTokens(glossTokens(phrase), () => true).map((t) => t.stem).join(' ');
+
+  it('gives every concept a gloss of 15–60 lower-case entries, 15 distinct readings at least, each with a word that can match', () => {
+    for (const c of concepts) {
+      expect(new Set(c.gloss.map(reading)).size, `${c.id}: distinct readings`).toBeGreaterThanOrEqual(15);
+      expect(c.gloss.length, c.id).toBeLessThanOrEqual(60);
+      expect(new Set(c.gloss).size, `${c.id}: an entry twice`).toBe(c.gloss.length);
+      for (const g of c.gloss) {
+        expect(g, c.id).toBe(g.toLowerCase());
+        expect(live(g), `${c.id}: "${g}" is only function or direction words`).toBe(true);
+      }
+    }
+  });
+
+  it('glosses the choices people describe without naming them', () => {
+    for (const id of ['ACTIVATION', 'WINDOW_PATTERN', 'OPTIMIZER', 'NORM_TYPE', 'NORM_PLACEMENT', 'WARMDOWN_SHAPE', 'ATTN_KERNEL', 'ORTHOGONALIZATION'])
+      for (const [key, ch] of Object.entries(CONCEPTS.get(id)!.choices!)) {
+        expect(ch.gloss.length, `${id}.${key}`).toBeGreaterThanOrEqual(2);
+        for (const g of ch.gloss) expect(live(g), `${id}.${key}: "${g}"`).toBe(true);
+      }
+  });
+
+  it('keeps direction words on the kind they fit, never one phrase both ways', () => {
+    for (const c of concepts) {
+      if (c.kind === 'param') expect(c.enable_words.length + c.disable_words.length, c.id).toBe(0);
+      else expect(c.raise_words.length + c.lower_words.length, c.id).toBe(0);
+      for (const [a, b] of [[c.raise_words, c.lower_words], [c.enable_words, c.disable_words]])
+        expect(a.filter((w) => b.includes(w)), c.id).toEqual([]);
+    }
+    const gv = CATALOGUE.gloss_verbs;
+    expect(gv.raise.filter((w) => gv.lower.includes(w))).toEqual([]);
+    expect(gv.enable.filter((w) => gv.disable.includes(w))).toEqual([]);
+    // Direction words somewhere for the concepts changed most: "taller", "cheaper", "longer memory".
+    for (const id of ['DEPTH', 'MODEL_DIM', 'TOTAL_BATCH_SIZE', 'MATRIX_LR', 'WARMDOWN_RATIO', 'WEIGHT_DECAY', 'ADAM_BETA2', 'NS_STEPS', 'SEQ_LEN', 'SOFTCAP'])
+      expect(CONCEPTS.get(id)!.raise_words.length * CONCEPTS.get(id)!.lower_words.length, id).toBeGreaterThan(0);
+    expect(CONCEPTS.get('TIED_EMBEDDINGS')!.disable_words).toContain('untie');
+  });
+});
+
 describe('parseCatalogue (bad input)', () => {
   const base = () => JSON.parse(JSON.stringify(CATALOGUE));
   it('refuses a lower-case id, an unknown field, a duplicate id, a dangling reference and a choice on a switch', () => {
@@ -138,6 +181,24 @@ describe('parseCatalogue (bad input)', () => {
     sw.choices = { a: { name: 'a' } };
     expect(() => parseCatalogue(switchChoice)).toThrow(/only a param takes choices/);
     expect(() => parseCatalogue({ version: 1 })).toThrow();
+  });
+
+  it('refuses direction words of the other kind, a gloss that is not a list of phrases, and a missing gloss_verbs', () => {
+    const raiseOnSwitch = base();
+    raiseOnSwitch.concepts.find((c: { kind: string }) => c.kind === 'switch').raise_words = ['taller'];
+    expect(() => parseCatalogue(raiseOnSwitch)).toThrow(/a switch has enable_words/);
+    const enableOnParam = base();
+    enableOnParam.concepts.find((c: { kind: string }) => c.kind === 'param').enable_words = ['tie'];
+    expect(() => parseCatalogue(enableOnParam)).toThrow(/a param has raise_words/);
+    const badGloss = base();
+    badGloss.concepts[0].gloss = 'learning rate';
+    expect(() => parseCatalogue(badGloss)).toThrow();
+    const emptyEntry = base();
+    emptyEntry.concepts[0].gloss = ['  '];
+    expect(() => parseCatalogue(emptyEntry)).toThrow();
+    const noVerbs = base();
+    delete noVerbs.gloss_verbs;
+    expect(() => parseCatalogue(noVerbs)).toThrow();
   });
 });
 

@@ -1,5 +1,7 @@
 // The job runner on a real database: when the database fails while a batch is being settled
-// (PostgreSQL restarting), the batch is neither lost nor stranded behind its lease.
+// (PostgreSQL restarting), the batch is neither lost nor stranded behind its lease; several
+// runners never run a job twice, a slow batch keeps its lease, and a dead worker's jobs are
+// taken over once its lease lapses (and it can no longer touch them).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { drivers } from '../../helpers/db.ts';
@@ -12,13 +14,13 @@ import type { JobRow } from '../../../server/db/schema/jobs.ts';
 /** A repository whose next `failures[name]` calls of a method throw, as a dropped connection would. */
 class FlakyJobs extends JobRepository {
   failures: Partial<Record<'complete' | 'reschedule', number>> = {};
-  override async complete(ids: number[]) {
+  override async complete(ids: number[], lease: string) {
     if (this.fail('complete')) throw new Error('write CONNECTION_CLOSED');
-    return super.complete(ids);
+    return super.complete(ids, lease);
   }
-  override async reschedule(ids: number[], error: string, delayMs: number) {
+  override async reschedule(ids: number[], lease: string, error: string, delayMs: number) {
     if (this.fail('reschedule')) throw new Error('write CONNECTION_CLOSED');
-    return super.reschedule(ids, error, delayMs);
+    return super.reschedule(ids, lease, error, delayMs);
   }
   private fail(name: 'complete' | 'reschedule') {
     if (!this.failures[name]) return false;
@@ -111,5 +113,59 @@ describe.each(drivers)('job runner on $name', (driver) => {
     } finally {
       await runner.stop();
     }
+  });
+
+  it('several runners drain one queue concurrently, each job handled exactly once', async () => {
+    const subjects = Array.from({ length: 300 }, (_, i) => `j${i}`);
+    await repo.enqueue('t', subjects);
+    const seen: string[] = [];
+    const runners = Array.from({ length: 4 }, () => new JobRunner(new JobRepository(database.db), { kind: 't', batchSize: 7, handle: async (jobs) => {
+      await new Promise((r) => setTimeout(r, 1));
+      seen.push(...jobs.map((j) => j.subject));
+    } }));
+    const counts = await Promise.all(runners.map((r) => r.drain()));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(seen.sort()).toEqual([...subjects].sort());
+    expect(await rows()).toEqual([]);
+  });
+
+  it('a batch slower than its lease keeps it by heartbeat: no other runner takes it', async () => {
+    await repo.enqueue('t', ['slow']);
+    const runs: string[] = [];
+    const slow = new JobRunner(repo, { kind: 't', leaseMs: 300, handle: async (jobs) => {
+      runs.push(jobs[0].subject);
+      await new Promise((r) => setTimeout(r, 1000)); // more than three leases
+    } });
+    const other = new JobRunner(new JobRepository(database.db), { kind: 't', leaseMs: 300, handle: async (jobs) => void runs.push(...jobs.map((j) => `again:${j.subject}`)) });
+    const first = slow.drain();
+    const poller = (async () => {
+      for (let i = 0; i < 12; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await other.drain();
+      }
+    })();
+    await Promise.all([first, poller]);
+    expect(runs).toEqual(['slow']);
+    expect(await rows()).toEqual([]);
+  });
+
+  it("a dead worker's lease lapses: another runner takes its jobs, and the dead one cannot touch them", async () => {
+    await repo.enqueue('t', ['a', 'b']);
+    // A worker leased them and died (no heartbeat, no settle).
+    const dead = await repo.lease('t', 10, 200, 'deadhost:1:dead');
+    expect(dead).toHaveLength(2);
+    const handled: string[] = [];
+    const runner = new JobRunner(new JobRepository(database.db), { kind: 't', handle: async (jobs) => {
+      // The dead worker's late writes change nothing now that the jobs are leased again.
+      await repo.complete(dead.map((j) => j.id), 'deadhost:1:dead');
+      await repo.reschedule(dead.map((j) => j.id), 'deadhost:1:dead', 'late', 60_000);
+      expect(await repo.extend(dead.map((j) => j.id), 'deadhost:1:dead', 60_000)).toBe(0);
+      handled.push(...jobs.map((j) => j.subject));
+    } });
+    expect(await runner.drain()).toBe(0); // still leased
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await runner.drain()).toBe(2);
+    expect(handled).toEqual(['a', 'b']);
+    expect(await rows()).toEqual([]);
   });
 });

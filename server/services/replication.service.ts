@@ -1,0 +1,204 @@
+// Replication: links a record to the one it replicates (same harness key, or refused), flags
+// implausible results as they arrive (PLAUSIBILITY), clears a flag once another key replicates the
+// result within the noise, says how each record stands, and lists the results worth replicating.
+import type { Db } from '../db/client.ts';
+import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
+import type { ReplicationRepository, ScopedGroupRow } from '../repositories/replication.repository.ts';
+import { ProblemError } from '../errors.ts';
+import { proximityOfClass } from '../protocol/hardware-family.ts';
+import type { NoiseService } from './noise.service.ts';
+import { confirmBand, confirmationOf, type Confirmation } from './trust/confirmation.ts';
+import { NOISE_PSEUDO_REPLICATIONS } from './trust/noise-model.ts';
+import { implausible } from './trust/plausibility.ts';
+import { recordGroupKey } from './trust/replication-key.ts';
+import { harnessKeyOf } from '../protocol/harnesses.ts';
+import type { NoiseReport } from '../protocol/trust.schema.ts';
+
+/** What a record view says of its replications (null for crashes and unsigned records). */
+export type ReplicationView = Confirmation | null;
+
+export interface QueueItem {
+  id: string;
+  hardware_class: string;
+  val_bpb: number;
+  delta_val_bpb: number | null;
+  description: string;
+  key_fingerprint: string;
+  flagged: boolean;
+  replications: number;
+  confirmed_by: 'same_key' | null;
+  /** `unconfirmed_best`: it would lead its class once confirmed; `unconfirmed`: among the class's best. */
+  reason: 'unconfirmed_best' | 'unconfirmed';
+  /** The class's best confirmed val_bpb (null: none yet). */
+  class_confirmed_best: number | null;
+}
+
+const harnessKeyOfRow = (r: Pick<NewRecordRow, 'harnessKey' | 'harnessId'>) => r.harnessKey ?? r.harnessId;
+
+export class ReplicationService {
+  constructor(
+    private readonly deps: {
+      replication: ReplicationRepository;
+      /** The same over the read handle (record views, the queue). */
+      reads?: ReplicationRepository;
+      noise: NoiseService;
+      /** The harness shown without one (the busiest). */
+      defaultHarness?: () => Promise<string | null>;
+    },
+  ) {}
+
+  /**
+   * Before verified rows are stored, in order: resolves `replicates` to the original (refusing an
+   * unknown one, or one on another harness key), gives replications their original's group, and
+   * flags implausible keeps. Returns, per row, the row to store or why it is refused.
+   */
+  async admit(rows: NewRecordRow[]): Promise<(NewRecordRow | ProblemError)[]> {
+    const repo = this.deps.replication;
+    const inBatch = new Map<string, NewRecordRow>();
+    const stored = await repo.targets([...new Set(rows.flatMap((r) => (r.replicates ? [r.replicates] : [])))]);
+    const own = new Map<string, number | null>();
+    const out: (NewRecordRow | ProblemError)[] = [];
+    for (const input of rows) {
+      const row: NewRecordRow = { ...input, flagged: false };
+      if (row.replicates) {
+        const earlier = inBatch.get(row.replicates);
+        const t = stored.get(row.replicates) ?? (earlier ? { id: earlier.id!, harnessKey: harnessKeyOfRow(earlier), hardwareClass: earlier.hardwareClass, replicates: earlier.replicates ?? null, replicationKey: earlier.replicationKey ?? null } : undefined);
+        if (!t) {
+          out.push(invalidReplication(`replicates: no record ${row.replicates} (it must be stored first, and visible)`));
+          continue;
+        }
+        if (t.harnessKey !== harnessKeyOfRow(row)) {
+          out.push(invalidReplication(`replicates: record ${t.id} was measured on harness ${t.harnessKey}, this record on ${harnessKeyOfRow(row)}: their val_bpb do not compare`));
+          continue;
+        }
+        const root = t.replicates ?? t.id;
+        row.replicates = root;
+        row.replicationKey = t.replicationKey ?? recordGroupKey(root);
+        if (earlier && !earlier.replicationKey) earlier.replicationKey = row.replicationKey;
+      }
+      if (row.signed !== false && row.status === 'keep' && row.valBpb !== null && row.valBpb !== undefined) row.flagged = await this.implausible(row, own);
+      const scope = ownScope(row);
+      if (!row.flagged && row.valBpb !== null && row.valBpb !== undefined) own.set(scope, Math.min(own.get(scope) ?? Infinity, row.valBpb));
+      inBatch.set(row.id!, row);
+      out.push(row);
+    }
+    return out;
+  }
+
+  /**
+   * In the transaction that stored `rows`: originals get the group their replications name, and
+   * flagged results that another key's measurement of the same train.py (same harness key and
+   * class) lands within the noise band of are cleared. Returns the ids cleared.
+   */
+  async afterInsert(rows: NewRecordRow[], tx: Db): Promise<string[]> {
+    const repo = this.deps.replication;
+    const roots = rows.filter((r) => r.replicates && r.replicationKey === recordGroupKey(r.replicates)).map((r) => ({ id: r.replicates!, key: r.replicationKey! }));
+    if (roots.length) await repo.setGroups([...new Map(roots.map((r) => [r.id, r])).values()], tx);
+    const keys = [...new Set(rows.flatMap((r) => (r.replicationKey && r.valBpb !== null && r.valBpb !== undefined ? [r.replicationKey] : [])))];
+    if (keys.length === 0) return [];
+    const members = await repo.members(keys, tx);
+    const groups = new Map<string, ScopedGroupRow[]>();
+    for (const m of members) {
+      const g = `${m.harnessKey}\u0000${m.hardwareClass}\u0000${m.replicationKey}`;
+      groups.set(g, [...(groups.get(g) ?? []), m]);
+    }
+    const clear: string[] = [];
+    for (const list of groups.values()) {
+      if (!list.some((m) => m.flagged)) continue;
+      const { sigma } = await this.deps.noise.sigmaFor({ harnessKey: list[0].harnessKey, hardwareClass: list[0].hardwareClass, family: list[0].hardwareFamily });
+      const band = confirmBand(sigma);
+      for (const f of list.filter((m) => m.flagged)) {
+        if (list.some((o) => o.keyFingerprint !== f.keyFingerprint && Math.abs(o.valBpb - f.valBpb) <= band + 1e-12)) clear.push(f.id);
+      }
+    }
+    return repo.unflag(clear, tx);
+  }
+
+  /** How each record stands: its replications on its harness and class, confirmed or not, and the interval. */
+  async annotate(rows: RecordRow[]): Promise<Map<string, ReplicationView>> {
+    const repo = this.deps.reads ?? this.deps.replication;
+    const measured = rows.filter((r) => r.signed && r.valBpb !== null);
+    const members = await repo.members(measured.flatMap((r) => (r.replicationKey ? [r.replicationKey] : [])));
+    const out = new Map<string, ReplicationView>();
+    for (const r of rows) out.set(r.id, null);
+    for (const r of measured) {
+      const harnessKey = r.harnessKey ?? r.harnessId;
+      const group = members.filter((m) => m.replicationKey === r.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === r.hardwareClass);
+      const { sigma } = await this.deps.noise.sigmaFor({ harnessKey, hardwareClass: r.hardwareClass, family: r.hardwareFamily });
+      out.set(r.id, confirmationOf({ id: r.id, keyFingerprint: r.keyFingerprint, valBpb: r.valBpb!, parentValBpb: r.parentValBpb, createdAt: r.createdAt }, group, sigma));
+    }
+    return out;
+  }
+
+  /**
+   * The results most worth replicating on a harness (and class): unconfirmed keeps that would lead
+   * their class once confirmed (better than its best confirmed result, or the class has none)
+   * first, then the class's other best unconfirmed keeps; flagged ones among them. With `key`, its
+   * own results and those it already measured are left out.
+   */
+  async queue(q: { harnessId?: string; hardwareClass?: string; key?: string; limit: number }): Promise<{ harness_id: string | null; hardware_class: string | null; items: QueueItem[] }> {
+    const harnessKey = q.harnessId ? harnessKeyOf(q.harnessId) : ((await this.deps.defaultHarness?.()) ?? null);
+    if (!harnessKey) return { harness_id: null, hardware_class: q.hardwareClass ?? null, items: [] };
+    const repo = this.deps.reads ?? this.deps.replication;
+    const candidates = await repo.candidates(harnessKey, q.hardwareClass, Math.min(100, q.limit * 2 + 10));
+    const members = await repo.members(candidates.flatMap((c) => (c.replicationKey ? [c.replicationKey] : [])));
+    const snapshot = await this.deps.noise.snapshot(harnessKey);
+    const confirmedBest = snapshot.confirmedBest();
+    const ranked: (QueueItem & { tier: number; rank: number })[] = [];
+    const rankIn = new Map<string, number>();
+    for (const c of candidates.sort((a, b) => a.valBpb - b.valBpb || a.createdAt.getTime() - b.createdAt.getTime())) {
+      const group = members.filter((m) => c.replicationKey && m.replicationKey === c.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === c.hardwareClass);
+      if (q.key && (c.keyFingerprint === q.key || group.some((m) => m.keyFingerprint === q.key))) continue;
+      const sigma = snapshot.sigma(c.hardwareClass, c.hardwareFamily).sigma;
+      const conf = confirmationOf(c, group, sigma);
+      if (conf.confirmed_by === 'other_key') continue;
+      const best = confirmedBest.get(c.hardwareClass)?.valBpb ?? null;
+      const rank = (rankIn.get(c.hardwareClass) ?? 0) + 1;
+      rankIn.set(c.hardwareClass, rank);
+      const lead = best === null || c.valBpb < best;
+      ranked.push({
+        id: c.id, hardware_class: c.hardwareClass, val_bpb: c.valBpb, delta_val_bpb: c.deltaValBpb, description: c.description, key_fingerprint: c.keyFingerprint,
+        flagged: c.flagged, replications: conf.replications, confirmed_by: conf.confirmed_by === 'same_key' ? 'same_key' : null,
+        reason: lead ? 'unconfirmed_best' : 'unconfirmed', class_confirmed_best: best, tier: lead ? 0 : 1, rank,
+      });
+    }
+    ranked.sort((a, b) => a.tier - b.tier || a.rank - b.rank || a.val_bpb - b.val_bpb);
+    return { harness_id: harnessKey, hardware_class: q.hardwareClass ?? null, items: ranked.slice(0, q.limit).map(({ tier: _t, rank: _r, ...item }) => item) };
+  }
+
+  /** The noise model of a harness (default: the busiest): σ per class and family, with what it rests on. */
+  async noise(harnessId?: string): Promise<NoiseReport> {
+    const harnessKey = harnessId ? harnessKeyOf(harnessId) : ((await this.deps.defaultHarness?.()) ?? null);
+    const table = harnessKey ? (await this.deps.noise.snapshot(harnessKey)).noise : null;
+    const r = (x: number) => Number(x.toPrecision(4));
+    const view = <T extends { sigma: number; sample_sigma: number | null }>(e: T) => ({ ...e, sigma: r(e.sigma), sample_sigma: e.sample_sigma === null ? null : r(e.sample_sigma) });
+    const snapshotPrior = table?.prior ?? (await this.deps.noise.sigmaFor({ harnessKey: null, hardwareClass: null })).sigma;
+    return {
+      harness: harnessKey,
+      prior: snapshotPrior,
+      pseudo_replications: table?.pseudoReplications ?? NOISE_PSEUDO_REPLICATIONS,
+      classes: [...(table?.classes ?? new Map())].map(([cls, { family, ...e }]) => ({ hardware_class: cls, hardware_family: family, ...view(e) })).sort((a, b) => b.replications - a.replications || (a.hardware_class < b.hardware_class ? -1 : 1)),
+      families: [...(table?.families ?? new Map())].map(([family, e]) => ({ hardware_family: family, ...view(e) })).sort((a, b) => b.replications - a.replications || (a.hardware_family < b.hardware_family ? -1 : 1)),
+    };
+  }
+
+  private async implausible(row: NewRecordRow, own: Map<string, number | null>): Promise<boolean> {
+    const harnessKey = harnessKeyOfRow(row);
+    const snapshot = await this.deps.noise.snapshot(harnessKey);
+    const best = snapshot.confirmedBest().get(row.hardwareClass)?.valBpb ?? null;
+    const sigma = snapshot.sigma(row.hardwareClass, row.hardwareFamily ?? proximityOfClass(row.hardwareClass).family).sigma;
+    // Cheap first: without a confirmed best, or within its margin, the fork's history is not needed.
+    if (!implausible(row.valBpb!, best, null, sigma)) return false;
+    const scope = ownScope(row);
+    const earlier = own.get(scope) ?? null;
+    const stored = await this.deps.replication.ownBest({ keyFingerprint: row.keyFingerprint, forkId: row.forkId, harnessKey, hardwareClass: row.hardwareClass });
+    const ownBest = earlier === null ? stored : stored === null ? earlier : Math.min(earlier, stored);
+    return implausible(row.valBpb!, best, ownBest, sigma);
+  }
+}
+
+const ownScope = (r: NewRecordRow) => `${r.keyFingerprint}\u0000${r.forkId}\u0000${harnessKeyOfRow(r)}\u0000${r.hardwareClass}`;
+
+function invalidReplication(detail: string): ProblemError {
+  return new ProblemError(422, 'invalid-replication', 'Invalid replication', detail, [{ path: 'payload.replicates', message: detail.replace(/^replicates: /, '') }]);
+}
