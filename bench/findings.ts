@@ -91,22 +91,29 @@ async function ideasOfRefs(services: Services, refs: Map<string, string>): Promi
   return new Map(rows.filter((r) => r.ideaId).map((r) => [refs.get(r.id)!, r.ideaId!]));
 }
 
-interface Scores { n: number; hit1: number; hit5: number; precision5: number; mrr: number; answered: number }
+interface Scores { n: number; hit1: number; hit5: number; precision5: number; mrr: number; answered: number; precision5_answered: number; precision5_micro: number }
 
 function score(rankings: { relevant: boolean[] }[]): Scores {
   const n = rankings.length;
-  let hit1 = 0, hit5 = 0, precision = 0, mrr = 0, answered = 0;
+  let hit1 = 0, hit5 = 0, precision = 0, mrr = 0, answered = 0, returned = 0, relevantReturned = 0;
   for (const { relevant } of rankings) {
     const top = relevant.slice(0, 5);
     if (top[0]) hit1++;
     if (top.some(Boolean)) hit5++;
     if (top.length) answered++;
     precision += top.length ? top.filter(Boolean).length / top.length : 0;
+    returned += top.length;
+    relevantReturned += top.filter(Boolean).length;
     const first = top.indexOf(true);
     mrr += first >= 0 ? 1 / (first + 1) : 0;
   }
   const r = (x: number) => Number((x / Math.max(1, n)).toFixed(3));
-  return { n, hit1: r(hit1), hit5: r(hit5), precision5: r(precision), mrr: r(mrr), answered };
+  return {
+    n, hit1: r(hit1), hit5: r(hit5), precision5: r(precision), mrr: r(mrr), answered,
+    // Over the queries that got any answer, and over every returned match.
+    precision5_answered: Number((precision / Math.max(1, answered)).toFixed(3)),
+    precision5_micro: Number((relevantReturned / Math.max(1, returned)).toFixed(3)),
+  };
 }
 
 async function paraphrasesPart(o: Options, embedder: Embedder) {
@@ -147,11 +154,12 @@ async function paraphrasesPart(o: Options, embedder: Embedder) {
     for (const [name, pick] of Object.entries(groups)) {
       table[name] = { engine: score(engine.filter((e) => pick(e.q))), bm25: score(baseline.filter((e) => pick(e.q))), vector_only: score(vectorOnly.filter((e) => pick(e.q))) };
     }
-    console.log('\n              n   hit@1        hit@5        precision@5  MRR          (engine / BM25)');
+    console.log('\n                n   hit@1          hit@5          precision@5    MRR            P@5 answered   P@5 of matches  (engine / BM25)');
     for (const [name, t] of Object.entries(table)) {
       const cell = (k: keyof Scores) => `${t.engine[k].toFixed(3)} / ${t.bm25[k].toFixed(3)}`;
-      console.log(`${name.padEnd(14)}${String(t.engine.n).padStart(3)}   ${cell('hit1')}  ${cell('hit5')}  ${cell('precision5')}  ${cell('mrr')}`);
+      console.log(`${name.padEnd(15)}${String(t.engine.n).padStart(3)}   ${cell('hit1')}  ${cell('hit5')}  ${cell('precision5')}  ${cell('mrr')}  ${cell('precision5_answered')}  ${cell('precision5_micro')}`);
     }
+    console.log('(precision@5: relevant share of the returned matches per query, 0 when nothing came back; "answered": over queries with any match; "of matches": over all returned matches)');
     console.log(`\nthe ${embedder.model} embedding alone (nearest records' ideas): ` + Object.entries(table).map(([k, t]) => `${k} hit@5 ${t.vector_only.hit5.toFixed(3)}`).join(', '));
     // Queries about something nobody tried: every match returned is a false one.
     let falseMatches = 0;

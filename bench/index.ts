@@ -11,6 +11,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   cli: () => import('./cli.ts'),
   findings: () => import('./findings.ts'),
   catalogue: () => import('./catalogue.ts'),
+  trust: () => import('./trust.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

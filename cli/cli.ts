@@ -223,13 +223,33 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
         .option('--timeout <s>', 'kill a training run after s seconds (it counts as a crash)', '600')
         .option('--max-asks <n>', 'times the model is asked again for one experiment (bad answers, known-bad ideas)', '5')
         .option('--no-pipeline', 'do not prepare the next proposal while an experiment trains')
+        .option('--replicate-every <n>', 'after every n experiments, replicate the result most worth it on this hardware (GET /v1/replication-queue) before going on')
         .option('--publish-short-runs', 'also publish runs shorter than the harness\'s time budget (smoke runs, CROSSFORK_TIME_BUDGET); by default they stay in results.tsv only'),
     )).addHelpText('after', examples([
       'crossfork run --model gpt-5 --max-experiments 20',
       'OPENAI_BASE_URL=http://localhost:11434/v1 crossfork run --model qwen3-coder --hours 8',
       'crossfork run --repo ~/my-fork --train-cmd "python3 train.py" --timeout 900 --json',
+      'crossfork run --model gpt-5 --hours 8 --replicate-every 10',
     ])),
     () => import('./commands/run.ts'),
+  );
+  on(
+    HARNESS_OPTIONS(HARDWARE_OPTIONS(
+      program
+        .command('replicate')
+        .description('rerun a published result\'s train.py (its diff on its parent) in this fork and publish the run as its replication; the fork is reset afterwards')
+        .argument('<record-id>', 'the record to replicate (GET /v1/replication-queue lists those most worth it)')
+        .option('--repo <dir>', 'your fork: a git repository of its own (it commits and resets train.py there)', '.')
+        .option('--train-cmd <cmd>', 'the training command, run in the repo; output goes to run.log', 'uv run train.py')
+        .option('--timeout <s>', 'kill the training after s seconds (it counts as a crash)', '600')
+        .option('--fork-id <id>', 'override the fork id')
+        .option('--fork-url <url>', 'publish the fork\'s URL (not published by default)')
+        .option('--publish-short-runs', 'also publish a run shorter than the harness\'s time budget (smoke runs)'),
+    )).addHelpText('after', examples([
+      'crossfork replicate 3f2a…e9 --train-cmd "uv run train.py"',
+      'curl -s "$CROSSFORK_SERVER/v1/replication-queue?hardware_class=RTX%204090%2024GB" | jq -r \'.items[0].id\' | xargs crossfork replicate',
+    ])),
+    () => import('./commands/replicate.ts'),
   );
 
   try {

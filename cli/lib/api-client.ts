@@ -1,6 +1,7 @@
 // Typed client of the crossfork HTTP API (v1): timeouts, retries with backoff on network errors,
 // 429 and 5xx; problem+json errors become ApiError with the server's `detail`.
-import type { BatchResult, CheckResponse, Leaderboard } from '../../server/protocol/api.schema.ts';
+import type { BatchResult, CheckResponse, Leaderboard, RecordView } from '../../server/protocol/api.schema.ts';
+import type { ReplicationQueue } from '../../server/protocol/trust.schema.ts';
 import type { CheckRequest } from '../../server/protocol/claim.schema.ts';
 import { z } from 'zod';
 import { claimResponseSchema, knownBadSchema } from '../../server/protocol/api.schema.ts';
@@ -51,6 +52,12 @@ export class ApiClient {
   }
   leaderboard(query: { harness?: string }): Promise<Leaderboard> {
     return this.request('GET', `/v1/leaderboard${qs(query)}`);
+  }
+  record(id: string): Promise<RecordView> {
+    return this.request('GET', `/v1/records/${encodeURIComponent(id)}`);
+  }
+  replicationQueue(query: { harness?: string; hardware_class?: string; key?: string; limit?: number }): Promise<ReplicationQueue> {
+    return this.request('GET', `/v1/replication-queue${qs(query)}`);
   }
   claim(env: Envelope): Promise<ClaimResponse> {
     return this.request('POST', '/v1/claims', env);

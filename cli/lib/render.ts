@@ -25,9 +25,21 @@ export function renderCheck(r: CheckResponse): string {
 
 export function renderLeaderboard(lb: Leaderboard): string {
   const lines = [lb.harness ? `harness ${lb.harness.name} ${lb.harness.id.slice(0, 12)}` : 'no records yet'];
-  const rows = lb.classes.map((c) => [c.hardware_class, fmt(c.best?.val_bpb ?? null, 6), String(c.keeps), String(c.records), String(c.contributors), c.best?.description.slice(0, 60) ?? '']);
+  const standing = (b: Leaderboard['classes'][number]['best']) =>
+    !b ? '' : b.confirmed ? `yes${b.confirmed_by === 'same_key' ? ' (same key)' : ''}, ${b.replications} repl.` : `no${b.replications ? `, ${b.replications} repl.` : ''}`;
+  const rows = lb.classes.map((c) => [
+    c.hardware_class,
+    fmt(c.best?.val_bpb ?? null, 6),
+    standing(c.best),
+    c.unconfirmed_best ? `${fmt(c.unconfirmed_best.val_bpb, 6)} (unconfirmed)` : '',
+    `±${fmt(c.noise.sigma, 4)}`,
+    String(c.keeps),
+    String(c.records),
+    String(c.contributors),
+    c.best?.description.slice(0, 60) ?? '',
+  ]);
   if (rows.length) {
-    const head = ['hardware class', 'best val_bpb', 'keeps', 'records', 'contributors', 'best experiment'];
+    const head = ['hardware class', 'best val_bpb', 'confirmed', 'better, unconfirmed', 'noise σ', 'keeps', 'records', 'contributors', 'best experiment'];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     for (const r of [head, ...rows]) lines.push(r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd());
   }

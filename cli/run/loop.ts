@@ -23,6 +23,8 @@ import { ProposalError, rebaseEdits } from './edits.ts';
 import type { Proposed, Proposer } from './proposer.ts';
 import { ResultsFile } from './results-file.ts';
 import { train, type TrainResult } from './trainer.ts';
+import { replicate } from './replicate.ts';
+import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
 
 export interface RunOptions {
   repo: string;
@@ -41,6 +43,8 @@ export interface RunOptions {
   agentModel: string;
   /** Publish runs shorter than the harness's time budget (smoke runs, CROSSFORK_TIME_BUDGET); default: keep them local. */
   publishShortRuns?: boolean;
+  /** After every n experiments, replicate the result the server most wants replicated here. */
+  replicateEvery?: number | null;
 }
 
 export interface RunSummary {
@@ -63,6 +67,8 @@ export interface RunSummary {
   queued: number;
   stopped: 'max-experiments' | 'hours' | 'interrupted' | 'proposals-exhausted';
   rows: { commit: string; status: string; val_bpb: number | null; description: string }[];
+  /** Replications run (`--replicate-every`): of which record, with what outcome. */
+  replications: { id: string | null; replicates: string; status: string; val_bpb: number | null; published: boolean }[];
 }
 
 interface Prepared_ { proposal: Proposed; base: string; refusals: number }
@@ -89,7 +95,7 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
   const prepareText = existsSync(join(o.repo, 'prepare.py')) ? readFileSync(join(o.repo, 'prepare.py'), 'utf8') : null;
   const budgetS = timeBudget(prepareText) ?? knownHarness(harnessId)?.time_budget_s ?? 300;
   const device = { accelerator: o.hardware.accelerator, device_name: o.hardware.device_name, device_count: o.hardware.device_count };
-  const summary: RunSummary = { baseline: null, experiments: 0, kept: 0, discarded: 0, crashed: 0, refused_proposals: 0, best_val_bpb: null, training_seconds: 0, wall_seconds: 0, duty_cycle: 0, device, published: 0, withheld: 0, queued: 0, stopped: 'max-experiments', rows: [] };
+  const summary: RunSummary = { baseline: null, experiments: 0, kept: 0, discarded: 0, crashed: 0, refused_proposals: 0, best_val_bpb: null, training_seconds: 0, wall_seconds: 0, duty_cycle: 0, device, published: 0, withheld: 0, queued: 0, stopped: 'max-experiments', rows: [], replications: [] };
   // Every metric of each run's run.log summary goes into its record (results.tsv holds only a few).
   const logs = new Map<string, RunLog>();
   importer.ctx.extraMetrics = (row) => {
@@ -183,6 +189,8 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     summary.best_val_bpb = best;
     ctx.log(`  ${status}${t.log.val_bpb !== null ? ` val_bpb ${t.log.val_bpb.toFixed(6)}` : ''} (best ${best?.toFixed(6) ?? '—'}, ${t.seconds.toFixed(1)} s)`);
     await publish();
+    if (o.replicateEvery && summary.experiments % o.replicateEvery === 0 && !signal.aborted) await replicateOne();
+    if (signal.aborted) return finish('interrupted');
   }
   return finish(signal.aborted ? 'interrupted' : Date.now() >= deadline ? 'hours' : 'max-experiments');
 
@@ -221,6 +229,28 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
       return { proposal, base, refusals: refusals.length };
     }
     return null;
+  }
+
+  /** Replicates the first result of the server's replication queue for this harness and class (not our own). */
+  async function replicateOne() {
+    const me = parsePublicKey(loadSigner(ctx.config).publicKey).fingerprint;
+    const queue = await ctx.client.replicationQueue({ harness: harnessId, hardware_class: describeHardware(o.hardware).class, key: me, limit: 5 }).catch(() => null);
+    const item = queue?.items[0];
+    if (!item) {
+      ctx.log('replication: nothing on this hardware waits for one');
+      return;
+    }
+    ctx.log(`replication: ${item.description.slice(0, 80)} (val_bpb ${item.val_bpb}, ${item.reason}, record ${item.id.slice(0, 12)})`);
+    try {
+      const r = await replicate(ctx, { repo: o.repo, id: item.id, trainCmd: o.trainCmd, timeoutS: o.timeoutS, hardware: o.hardware, harnessFlags: o.harnessFlags, agentModel: o.agentModel, publishShortRuns: o.publishShortRuns }, signal);
+      summary.training_seconds += r.training_seconds;
+      if (r.interrupted) return;
+      summary.replications.push({ id: r.id, replicates: r.replicates, status: r.status, val_bpb: r.val_bpb, published: r.published });
+      ctx.log(`  ${r.status}${r.val_bpb !== null ? ` val_bpb ${r.val_bpb.toFixed(6)}` : ''}${r.difference !== null ? ` (${r.difference > 0 ? '+' : ''}${r.difference.toFixed(6)} against the original)` : ''}${r.withheld ? `; not published: ${r.withheld}` : ''}`);
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err;
+      ctx.log(`  could not replicate it: ${err.message}`);
+    }
   }
 
   async function claim(description: string) {

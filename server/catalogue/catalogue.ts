@@ -43,6 +43,8 @@ const conceptSchema = z.strictObject({
   derived_from: z.array(text).min(1).optional(),
   tuple_of: z.array(text).min(2).optional(),
   multiple_valued: z.boolean().optional(),
+  /** Counts of it may say where another change applies rather than change it ("XSA on the last 4 layers"). */
+  scope_unit: z.boolean().optional(),
   notes: text.optional(),
   /** Descriptive vocabulary for the fuzzy fallback (gloss.ts): what it acts on, does, is computed from. */
   gloss: phrases,
@@ -62,6 +64,8 @@ const catalogueSchema = z.strictObject({
   not_params: z.array(text).min(1),
   /** Direction words read only by the gloss fallback ("stop", "no longer", "heavier"). */
   gloss_verbs: z.strictObject({ raise: verbs, lower: verbs, enable: verbs, disable: verbs }),
+  /** Words that open the change part of a baseline run ("baseline", "smoke test"): such a run changes nothing. */
+  baseline_markers: z.array(text.regex(/^[a-z0-9][a-z0-9 .'-]*$/, 'lower-case words')).min(1),
   concepts: z.array(conceptSchema).min(1),
 });
 
@@ -74,6 +78,11 @@ export type VerbKind = keyof Catalogue['verbs'];
 export function parseCatalogue(raw: unknown): Catalogue {
   const catalogue = catalogueSchema.parse(raw);
   const problems: string[] = [];
+  const markers = new Set<string>();
+  for (const m of catalogue.baseline_markers) {
+    if (markers.has(m)) problems.push(`baseline_markers: "${m}" listed twice`);
+    markers.add(m);
+  }
   const ids = new Set<string>();
   for (const c of catalogue.concepts) {
     if (ids.has(c.id)) problems.push(`${c.id}: listed twice`);
@@ -83,6 +92,7 @@ export function parseCatalogue(raw: unknown): Catalogue {
     const refs = [c.broader, ...(c.derived_from ?? []), ...(c.tuple_of ?? []), ...(c.resolve_by_value ?? []).map((r) => r.id)];
     for (const ref of refs) if (ref !== undefined && !ids.has(ref)) problems.push(`${c.id}: refers to unknown concept ${ref}`);
     if (c.choices && c.kind !== 'param') problems.push(`${c.id}: only a param takes choices`);
+    if (c.scope_unit && c.kind !== 'param') problems.push(`${c.id}: only a param is a scope unit`);
     if (c.kind === 'param' && (c.enable_words.length || c.disable_words.length)) problems.push(`${c.id}: a param has raise_words / lower_words, not enable_words / disable_words`);
     if (c.kind === 'switch' && (c.raise_words.length || c.lower_words.length)) problems.push(`${c.id}: a switch has enable_words / disable_words, not raise_words / lower_words`);
     for (const [key, choice] of Object.entries(c.choices ?? {}))

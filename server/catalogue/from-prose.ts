@@ -1,39 +1,59 @@
 // The changes a description names, as the catalogue reads them: describe.ts's values and verbs,
 // checked and completed by the recognised mentions (their verbs, values, choices and asides).
 import { describeChanges, splitDescription } from '../services/ideas/describe.ts';
-import { formatValue, parseProseNumber } from '../services/ideas/values.ts';
-import { broaderChain, CATALOGUE, CONCEPTS, narrowerConcepts, resolveByValue } from './catalogue.ts';
+import { isBaselineHead } from './baseline.ts';
+import { broaderChain, CONCEPTS, narrowerConcepts, resolveByValue } from './catalogue.ts';
 import { conceptOf, fromParamChange, type Action, type Change, type ChangeSet } from './change-set.ts';
+import { choiceChange, codeMentions } from './choice-change.ts';
 import { fromGloss } from './from-gloss.ts';
+import { replacedValue, valuesAfter, valuesWithin } from './prose-values.ts';
+import { VERB_OF, verbNear } from './prose-verbs.ts';
 import { recognize, recognizeWithShadows, type Mention } from './recognize.ts';
+import { choiceWordsAt, nameEndWithin, partitiveWhole, scopedCount, settingsAfter, weakAliasAt } from './scope.ts';
 import { words, type Word } from './words.ts';
-
-const VERB_OF = new Map<string, keyof typeof CATALOGUE.verbs>();
-for (const [kind, list] of Object.entries(CATALOGUE.verbs) as [keyof typeof CATALOGUE.verbs, string[]][])
-  for (const w of list) if (!VERB_OF.has(w.toLowerCase())) VERB_OF.set(w.toLowerCase(), kind);
 
 // Words that start a clause about the setting rather than the change ("depth 6 with GQA").
 const CONTEXT = new Set(['at', 'after', 'with', 'on', 'for', 'while', 'given', 'keeping', 'keeps', 'using']);
-const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'eight', 'ten', 'twelve', 'sixteen']);
-const isNumberWord = (w: Word | undefined) => w !== undefined && (/^\d/.test(w.text) || NUMBER_WORDS.has(w.text));
-const AFTER_OFF = new Set(['removed', 'disabled', 'dropped', 'off', 'deleted']);
 
 /** Offers a description's changes; adds to `mentioned` what it names (its rationale only when nothing else). */
 export function fromProse(description: string, set: ChangeSet, mentioned: string[]) {
+  const { head, rest } = splitDescription(description);
+  if (isBaselineHead(head)) {
+    // A baseline run names its setting, not a change: what it names still helps lexical search.
+    mentioned.push(...recognize(head).map((m) => m.concept));
+    return;
+  }
   const described = describeChanges(description);
   const removed = new Set(described.removed);
   const proseChanges = described.changes.map((pc) => fromParamChange(pc, removed.has(pc.name)));
   for (const id of described.switchedOn) proseChanges.push({ concept: conceptOf(id), action: 'enable', from: null, to: null });
 
-  const { head, rest } = splitDescription(description);
-  let clause = head;
+  // "QK norm: off", "window pattern: SL": the value after the colon belongs to the name before it.
+  const labelled = /^:\s*(?:on|off|true|false|none|enabled|disabled)\b/i.exec(rest) ?? /^:\s*[A-Z]{1,6}(?![\w.=])/.exec(rest);
+  let clause = labelled ? head + labelled[0] : head;
   let read = recognizeWithShadows(clause);
   if (read.mentions.length === 0 && rest.startsWith(':')) {
     clause = splitDescription(rest.slice(1)).head; // "shallower model: depth 8 → 4"
     read = recognizeWithShadows(clause);
   }
-  const { mentions, shadows } = read;
-  mentioned.push(...mentions.map((m) => m.concept));
+  const ws = words(clause);
+  const { shadows } = read;
+  const all = [...read.mentions, ...codeMentions(clause, ws, read.mentions)].sort((a, b) => a.start - b.start);
+  mentioned.push(...all.map((m) => m.concept));
+  // "embedding weight decay (wte=0.001 lm_head=0.01)", "QK norm (eps=1e-6)": the parenthesis after a
+  // name holds that change's settings; a plain word there naming an unrelated knob is one of them.
+  const settings = all.flatMap((m) => {
+    const block = settingsAfter(clause, m, all);
+    return block === null ? [] : [{ concept: m.concept, ...block }];
+  });
+  const configured = new Set<string>();
+  const ownSetting = (m: Mention) => {
+    const b = settings.find((x) => x.start <= m.start && m.end <= x.end && x.concept !== m.concept);
+    if (!b || !/^[a-z]+$/.test(clause.slice(m.start, m.end)) || related(b.concept, m.concept)) return false;
+    configured.add(b.concept);
+    return true;
+  };
+  const mentions = all.filter((m) => !ownSetting(m));
   if (mentions.length === 0 && proseChanges.length === 0) {
     // No name read in the change, nor in the diff: the glosses may still say what it is about.
     const afterColon = rest.startsWith(':') ? splitDescription(rest.slice(1)).head : '';
@@ -43,7 +63,6 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
     return;
   }
 
-  const ws = words(clause);
   const contextFrom = contextStart(ws, mentions);
   const mentionsOf = (concept: string) => mentions.filter((m) => m.concept === concept || hubTargets(m.concept).includes(concept));
   const inParens = (concept: string) => {
@@ -61,12 +80,26 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
     const change = { ...raw, concept };
     const c = CONCEPTS.get(concept);
     const ms = mentionsOf(concept);
+    if (ms.length === 0 && all.some((m) => (m.concept === concept || hubTargets(m.concept).includes(concept)) && !mentions.includes(m))) continue; // a setting of another change
+    if (!c) {
+      // A setting of the change named before its parenthesis, not a parameter of its own.
+      const block = settings.find((b) => new RegExp(String.raw`(?:^|[^\w.])${concept.replace(/[^A-Z0-9_]/gi, '')}\s*[=:]`, 'i').test(b.inside));
+      if (block) {
+        configured.add(block.concept);
+        continue;
+      }
+    }
     if (c?.choices && change.to !== null && change.to in c.choices) {
       // A choice only a generic word named ("gated linear units" is no linear schedule), or one the
       // mentions read better ("swish gated unit" is SwiGLU, not SiLU): the mentions decide.
       const chosen = ms.filter((m) => m.choice !== null && !descriptor(m)).map((m) => m.choice);
       if (ms.length === 0 || ms.every(descriptor) || (chosen.length && !chosen.includes(change.to) && !chosen.includes(change.from))) continue;
+      // "warmup-stable-decay schedule with a short linear decay": the second choice is its setting.
+      if (change.from !== null && inSetting(ws, ms, concept, change.to, contextFrom) && !inSetting(ws, ms, concept, change.from, contextFrom)) continue;
     }
+    // A count that says where another change applies ("add XSA to the last 4 layers"), or the whole a
+    // share is taken from ("more of the budget to warmup"), is no change of its own.
+    if (c && qualifiesOnly(clause, ws, concept, mentions)) continue;
     if (ms.length === 0 && c) {
       // describe.ts read a concept whose words a stronger reading claimed ("the lr of the 2D hidden
       // matrices", "decay the lr to 10% instead of zero"): the change is the winner's, if it is a value.
@@ -86,7 +119,9 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
     }
     // A change named only inside an aside "(… 32/64 head dims)", or a switch only in the setting
     // ("depth 6 with GQA"), is context when something else changes; "(AR 64→54)" still counts.
-    const asideOnly = (inParens(concept) && outside) || (i >= described.changes.length && ms.length > 0 && ms.every((m) => isAside(ws, m, contextFrom)));
+    // A setting written in the parenthesis after the change's name ("GQA (n_kv_head=2)") is part of it.
+    const setting = change.to !== null && ms.length > 0 && ms.every((m) => settings.some((b) => b.start <= m.start && m.end <= b.end));
+    const asideOnly = !setting && ((inParens(concept) && outside) || (i >= described.changes.length && ms.length > 0 && ms.every((m) => isAside(ws, m, contextFrom))));
     const explicit = change.from !== null && change.to !== null;
     set.offer(asideOnly && !explicit && change.action !== 'mention' ? { concept, action: 'mention', from: null, to: null } : change);
   }
@@ -99,11 +134,14 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
     const aside = isAside(ws, first, contextFrom);
     const choiceMentions = ms.filter((m) => m.choice !== null);
     if (choiceMentions.length) {
-      // A choice naming what another concept belongs to ("Adam LR for the embeddings") is no change.
+      // A choice naming what another concept belongs to ("Adam LR for the embeddings", "NorMuon's
+      // variance scaling") is no change, not even a mention: it is named (in `concepts`) and that is all.
+      if (choiceMentions.length === 1 && descriptor(first) && !set.get(concept)) continue;
       set.refine(choiceChange(concept, clause, ws, choiceMentions, aside || (choiceMentions.length === 1 && descriptor(first)), contextFrom));
       continue;
     }
-    const verb = verbNear(ws, first, c.kind);
+    if (!set.has(concept) && qualifiesOnly(clause, ws, concept, mentions)) continue; // "XSA on two more layers"
+    const verb = verbNear(clause, ws, first, c.kind, mentions, c.resolve_by_value ? resolveByValue(c, NaN) : concept);
     if (c.kind === 'switch') {
       const action: Action = verb === 'disable' ? 'disable' : aside || (verb && verb !== 'enable' && verb !== 'replace') ? 'mention' : 'enable';
       if (action === 'disable' && set.get(concept)?.action === 'enable') set.force({ concept, action, from: null, to: null }); // "untie the embeddings"
@@ -111,7 +149,7 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
       continue;
     }
     if (set.has(concept)) continue;
-    const values = aside ? null : valuesAfter(clause, first.end);
+    const values = aside ? null : valuesAfter(clause, first.end) ?? (first.via === 'pattern' ? patternValues(clause, ws, first) : null);
     const target = c.resolve_by_value ? resolveByValue(c, numeric(values?.to ?? values?.from ?? null)) : concept;
     if (values?.to != null && values.from != null) {
       const [f, t] = [Number(values.from), Number(values.to)];
@@ -128,9 +166,53 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
         : verb === 'enable' ? 'enable'
         : 'mention';
       set.offer({ concept: target, action, from: null, to: null });
-    } else set.offer({ concept: target, action: 'mention', from: null, to: null });
+    } else if (configured.has(concept) && !c.choices) set.offer({ concept: target, action: 'enable', from: null, to: null });
+    else set.offer({ concept: target, action: 'mention', from: null, to: null });
+  }
+  completeReplaced(clause, set);
+}
+
+/** Values among a paraphrase's words: after the concept's own name in it ("weight decay| to zero"), else inside it ("route each token to 3 experts"). */
+function patternValues(clause: string, ws: readonly Word[], m: Mention) {
+  const nameEnd = nameEndWithin(ws, m.concept, m);
+  return (nameEnd >= 0 ? valuesAfter(clause, nameEnd) : null) ?? valuesWithin(clause, m.start, m.end);
+}
+
+/** "16 layers instead of 12", "a head dim of 128 rather than 64": a value set without its start gets the one it replaces. */
+function completeReplaced(clause: string, set: ChangeSet) {
+  for (const { concept } of set.list()) {
+    const c = set.get(concept)!;
+    if (c.from !== null || c.to === null || !['set', 'raise', 'lower'].includes(c.action) || Number.isNaN(Number(c.to)) || CONCEPTS.get(concept)?.choices) continue;
+    const from = replacedValue(clause, c.to);
+    if (from !== null && !Number.isNaN(Number(from))) set.force({ concept, action: Number(c.to) > Number(from) ? 'raise' : 'lower', from, to: c.to });
   }
 }
+
+/** True when `choice` is written only in the setting ("… schedule with a short linear decay"), and no verb replaces anything. */
+function inSetting(ws: readonly Word[], ms: readonly Mention[], concept: string, choice: string | null, contextFrom: number): boolean {
+  const starts = [...ms.filter((m) => m.choice === choice).map((m) => m.start), ...(choice === null ? [] : choiceWordsAt(ws, concept, choice).map((i) => ws[i].start))];
+  if (starts.length === 0) return false;
+  const replaced = (m: Mention) => ws.slice(Math.max(0, ws.findIndex((w) => w.start >= m.start) - 3), ws.findIndex((w) => w.start >= m.start)).some((w) => VERB_OF.get(w.text) === 'replace');
+  return starts.every((s) => s >= contextFrom) && !ms.some(replaced);
+}
+
+/**
+ * A reading that only qualifies another change: a count of where it applies ("XSA on the last 4
+ * layers", "XSA on two more layers"), the whole a share is taken from ("more of the budget to
+ * warmup"), or a weak alias among another concept's words ("remove attention in alternate layers").
+ */
+function qualifiesOnly(clause: string, ws: readonly Word[], concept: string, mentions: readonly Mention[]): boolean {
+  const at = (m: Mention) => ws.findIndex((w) => w.start >= m.start);
+  const own = mentions.filter((m) => m.concept === concept);
+  const weak = weakAliasAt(ws, concept).filter((i) => !own.some((m) => m.start <= ws[i].start && ws[i].end <= m.end));
+  if (own.length + weak.length === 0) return false;
+  const inOther = (i: number) => mentions.some((m) => m.concept !== concept && m.start <= ws[i].start && ws[i].end <= m.end);
+  return own.every((m) => scopedCount(clause, ws, at(m), concept, mentions)) && weak.every((i) => inOther(i) || partitiveWhole(ws, i) || scopedCount(clause, ws, i, concept, mentions));
+}
+
+/** Concepts of one group, or one in the other's broader chain: a setting of a change may be either ("EMA (decay=0.99)", "GQA (kv_heads=2)"). */
+const related = (a: string, b: string) =>
+  CONCEPTS.get(a)?.group === CONCEPTS.get(b)?.group || broaderChain(a).includes(b) || broaderChain(b).includes(a) || hubTargets(b).some((t) => broaderChain(t).includes(a));
 
 /** The concepts an alias hub (BATCH, WARMUP, WARMDOWN) resolves to. */
 const hubTargets = (id: string) => (CONCEPTS.get(id)?.resolve_by_value ?? []).map((r) => r.id);
@@ -165,87 +247,4 @@ function contextStart(ws: readonly Word[], mentions: readonly Mention[]): number
 function isAside(ws: readonly Word[], m: Mention, contextFrom: number): boolean {
   const w = ws.find((x) => x.start >= m.start);
   return (w !== undefined && w.depth > 0) || m.start >= contextFrom;
-}
-
-/**
- * The verb that says what happens to a mention: a direction inside a parameter's own words
- * ("deeper"), up to three words before it, a removal leading a switch's words ("untie the
- * embeddings"), or a word right after it ("VE removed", "MLP narrower").
- */
-function verbNear(ws: readonly Word[], m: Mention, kind: 'param' | 'switch'): keyof typeof CATALOGUE.verbs | null {
-  const first = ws.findIndex((w) => w.start >= m.start);
-  if (first < 0) return null;
-  let last = first;
-  while (last + 1 < ws.length && ws[last + 1].end <= m.end) last++;
-  if (kind === 'switch' && VERB_OF.get(ws[first].text) === 'disable') return 'disable';
-  for (let i = first; kind === 'param' && i <= last; i++) {
-    const v = VERB_OF.get(ws[i].text); // "deeper", "more layers"; not the "up" of "warm up" nor the "half" of "second half"
-    if ((v === 'raise' || v === 'lower') && ws[i].text !== 'up' && ws[i].text !== 'down') return v;
-  }
-  for (let i = first - 1; i >= 0 && i >= first - 3 && ws[i].clause === ws[first].clause; i--) {
-    const v = VERB_OF.get(ws[i].text);
-    if (v) return v;
-  }
-  for (const next of ws.slice(last + 1, last + 3)) {
-    if (next.clause !== ws[last].clause) break;
-    if (AFTER_OFF.has(next.text)) return 'disable';
-    const v = VERB_OF.get(next.text);
-    if (kind === 'param' && v && v !== 'enable' && v !== 'disable' && v !== 'replace') return v;
-  }
-  return null;
-}
-
-const NUM = String.raw`(?:\d[\d_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?(?:\s*(?:\^|\*\*)\s*\d+)?(?:\/\d+(?:\.\d+)?)?(?:[km](?![a-z]))?(?:x(?![a-z0-9]))?(?:\s*(?:%|percent\b))?`;
-const END = String.raw`(?![\w.])`;
-const ARROW = String.raw`(?:->|=>|→|⇒|⟶|\bto\b)`;
-const FROM_TO = new RegExp(String.raw`(?:^|[\s(=:,])(?:from\s+)?(${NUM})\s*${ARROW}\s*(${NUM})${END}`, 'i');
-const FROM_LOOSE = new RegExp(String.raw`\bfrom\s+(${NUM})${END}.{0,30}?\bto\s+(?:[a-z]+\s+){0,2}(${NUM})${END}`, 'i');
-const TO_LOOSE = new RegExp(String.raw`^\s*(?:[a-z][\w'-]*\s+){0,4}?to\s+(?:[a-z]+\s+){0,2}(${NUM})${END}`, 'i');
-const ASSIGN = new RegExp(String.raw`^\s*(?:(?!(?:from|on|at|with|for|after|while|in|than|help|helps)\b)[a-z][\w'-]*\s+){0,3}?(?:(?:=|:|of|at|for)\s*)?(${NUM})${END}`, 'i');
-
-/** Values written after a mention, in its clause: "from 0.04 to 0.06", "0.04 → 0.06", "to 0.05", "= 3". */
-function valuesAfter(text: string, end: number): { from: string | null; to: string | null } | null {
-  const tail = text.slice(end).split(/[;()—–]|[,:]\s|\.\s/)[0].slice(0, 80);
-  const canonical = (raw: string) => {
-    const n = parseProseNumber(raw);
-    return n ? formatValue(n.value) : null;
-  };
-  for (const re of [FROM_TO, FROM_LOOSE]) {
-    const m = re.exec(tail);
-    const [from, to] = m ? [canonical(m[1]), canonical(m[2])] : [null, null];
-    if (from !== null && to !== null && from !== to) return { from, to };
-  }
-  for (const re of [TO_LOOSE, ASSIGN]) {
-    const m = re.exec(tail);
-    const to = m ? canonical(m[1]) : null;
-    if (to !== null) return { from: null, to };
-  }
-  return null;
-}
-
-const NEW_FIRST = /\b(?:instead|replacing|replaces|over|vs|versus|than|rather)\b/i;
-const OLD_FIRST = /->|→|=>|⟶|\b(?:to|with|into)\b/i;
-
-/** The change of a choice slot from its mentions: "B instead of A", "replace A with B", "A → B", "B". */
-function choiceChange(concept: string, text: string, ws: readonly Word[], ms: Mention[], aside: boolean, contextFrom: number): Change {
-  const distinct = ms.filter((m, i) => ms.findIndex((x) => x.choice === m.choice) === i);
-  const [a] = distinct;
-  const before = (m: Mention, n: number) => {
-    const i = ws.findIndex((w) => w.start >= m.start);
-    return ws.slice(Math.max(0, i - n), Math.max(0, i));
-  };
-  const replaceBefore = (m: Mention) => before(m, 3).some((w) => VERB_OF.get(w.text) === 'replace');
-  // Not into the setting ("Muon for matrix params, AdamW kept for embeddings"), unless "swap A for B".
-  const b = distinct[1] && (a.start >= contextFrom || distinct[1].start < contextFrom || replaceBefore(a)) ? distinct[1] : undefined;
-  const offBefore = (m: Mention) => before(m, 3).some((w) => VERB_OF.get(w.text) === 'disable');
-  if (b) {
-    const between = text.slice(a.end, b.start);
-    if (replaceBefore(a) && !NEW_FIRST.test(between)) return { concept, action: 'replace', from: a.choice, to: b.choice };
-    if (NEW_FIRST.test(between) || replaceBefore(b)) return { concept, action: 'replace', from: b.choice, to: a.choice };
-    if (OLD_FIRST.test(between)) return { concept, action: 'replace', from: a.choice, to: b.choice };
-  }
-  if (aside || isNumberWord(before(a, 1)[0])) return { concept, action: 'mention', from: null, to: null };
-  const lead = before(a, 1)[0]?.text;
-  if (offBefore(a) || lead === 'replacing' || lead === 'instead') return { concept, action: 'replace', from: a.choice, to: null };
-  return { concept, action: 'set', from: null, to: a.choice };
 }

@@ -2,7 +2,7 @@
 // descriptive vocabulary (catalogue.json `gloss`, its direction words, its choices' glosses) is
 // matched on stems, weighted by how specific a stem is across all glosses (IDF), phrases counting more.
 import { broaderChain, CATALOGUE, CONCEPTS } from './catalogue.ts';
-import { contentTokens, glossTokens, phraseEnd, type GlossToken } from './gloss-words.ts';
+import { contentTokens, glossStem, glossTokens, phraseEnd, type GlossToken } from './gloss-words.ts';
 
 /** Least share of the text's weighted content a concept must explain (its score). */
 export const GLOSS_MIN_SCORE = 0.55;
@@ -244,4 +244,19 @@ export function glossDirection(text: string, concept: string): GlossAction | nul
     if (!best || p.stems.length > best.length || (p.stems.length === best.length && at < best.at)) best = { action: p.action, length: p.stems.length, at };
   }
   return best?.action ?? null;
+}
+
+/** Where a concept's own direction words occur among `texts` (a clause's words, in order): each phrase found, with the word indices it spans. */
+export function directionSpans(texts: readonly string[], concept: string): { action: GlossAction; from: number; to: number; length: number }[] {
+  const phrases = DIRECTIONS.get(concept);
+  if (!phrases?.length) return [];
+  const kept = texts.map((t, i) => ({ t, i })).filter((x) => !FILLER.has(x.t));
+  const stems = kept.map((k) => glossStem(k.t));
+  const out: { action: GlossAction; from: number; to: number; length: number }[] = [];
+  for (const p of phrases)
+    for (let i = 0; i < stems.length; i++) {
+      const end = phraseEnd(stems, i, p.stems, 2);
+      if (end >= 0) out.push({ action: p.action, from: kept[i].i, to: kept[end].i, length: p.stems.length });
+    }
+  return out;
 }

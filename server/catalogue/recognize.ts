@@ -139,6 +139,7 @@ function patternCandidates(ws: readonly Word[]): Candidate[] {
       push(found, pattern, { group, from: i, to, chars: ws[to].end - w.start });
     }
   });
+  const part = contrastParts(ws);
   const out: Candidate[] = [];
   for (const [p, occurrences] of found) {
     const { target, groups } = patternList[p];
@@ -147,8 +148,8 @@ function patternCandidates(ws: readonly Word[]): Candidate[] {
     for (const o of occurrences)
       if (!occurrences.some((x) => x !== o && x.group === o.group && x.from <= o.from && o.to <= x.to && x.to - x.from > o.to - o.from)) byGroup[o.group].push(o);
     if (byGroup.some((g) => g.length === 0)) continue;
-    for (const clause of new Set(occurrences.map((o) => ws[o.from].clause))) {
-      const inClause = byGroup.map((g) => g.filter((o) => ws[o.from].clause === clause));
+    for (const clause of new Set(occurrences.map((o) => part[o.from]))) {
+      const inClause = byGroup.map((g) => g.filter((o) => part[o.from] === clause));
       if (inClause.some((g) => g.length === 0)) continue;
       const best = bestCombination(inClause);
       if (!best) continue;
@@ -164,6 +165,20 @@ function patternCandidates(ws: readonly Word[]): Candidate[] {
     }
   }
   return out;
+}
+
+/**
+ * Each word's clause, split once more after "instead of", "rather than", "in place of": a paraphrase
+ * reads one side ("keep weight decay constant | instead of decaying it to zero" is no decay to zero).
+ */
+function contrastParts(ws: readonly Word[]): string[] {
+  let side = 0;
+  return ws.map((w, i) => {
+    const key = `${w.clause}:${side}`;
+    const prev = ws[i - 1]?.text;
+    if ((w.text === 'of' && (prev === 'instead' || (prev === 'place' && ws[i - 2]?.text === 'in'))) || (w.text === 'than' && prev === 'rather')) side++;
+    return key;
+  });
 }
 
 /** One occurrence per group, not overlapping, within the window: the tightest, then the longest. */

@@ -1,6 +1,8 @@
 // What an experiment (or a query) changes, as the catalogue reads it: a list of
 // (concept, action, from, to) from the diff's assignments and code identifiers and from the
 // description's values, verbs and recognised mentions, never from its rationale or outcome.
+import { splitDescription } from '../services/ideas/describe.ts';
+import { isBaselineHead } from './baseline.ts';
 import { CATALOGUE_VERSION, CONCEPTS, narrowerConcepts, resolveByValue } from './catalogue.ts';
 import { ChangeSet, type Change } from './change-set.ts';
 import { fromDiff } from './from-diff.ts';
@@ -27,6 +29,9 @@ export function understand(input: { description: string; diff: string | null }):
   });
   return { changes, concepts: [...new Set(concepts)] };
 }
+
+/** True when a description's change part is a baseline run ("baseline", "baseline (depth 8)", "smoke test"): it changes nothing. */
+export const isBaselineDescription = (description: string) => isBaselineHead(splitDescription(description).head);
 
 export function conceptInfo(id: string): { id: string; name: string; group: string; kind: 'param' | 'switch'; broader: string | null; aliases: string[] } | null {
   const c = CONCEPTS.get(id);

@@ -97,12 +97,58 @@ export class IdeaSearchRepository {
   }
 
   /** Writes ideas' retrieval documents (`text` goes through to_tsvector('english')). */
-  async writeDocuments(docs: readonly { ideaId: string; concepts: string[]; changes: IdeaChange[]; text: string; attempts: number }[], tx: Db = this.db): Promise<void> {
+  async writeDocuments(docs: readonly { ideaId: string; concepts: string[]; changes: IdeaChange[]; text: string; attempts: number; described: number }[], tx: Db = this.db): Promise<void> {
     if (docs.length === 0) return;
     await tx.execute(sql`
-      UPDATE ideas SET concepts = d.concepts, changes = d.changes, search = to_tsvector('english', d.text), attempts = d.attempts
-      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(docs.map((d) => ({ id: d.ideaId, concepts: d.concepts, changes: d.changes, text: d.text, attempts: d.attempts })))}::jsonb)
-            AS x(id text, concepts text[], changes jsonb, text text, attempts int)) d
+      UPDATE ideas SET concepts = d.concepts, changes = d.changes, search = to_tsvector('english', d.text), attempts = d.attempts, described = d.described
+      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(docs.map((d) => ({ id: d.ideaId, concepts: d.concepts, changes: d.changes, text: d.text, attempts: d.attempts, described: d.described })))}::jsonb)
+            AS x(id text, concepts text[], changes jsonb, text text, attempts int, described int)) d
+      WHERE ideas.id = d.id`);
+  }
+
+  /**
+   * Grows ideas' documents by a batch of new records: attempts and change counts added to the
+   * stored ones, concepts united, and new descriptions appended while a document holds fewer than
+   * `cap` (it keeps the earliest, as the full recomputation does). Reads and writes each idea once.
+   */
+  async extendDocuments(
+    added: readonly { ideaId: string; records: number; changes: IdeaChange[]; descriptions: string[] }[],
+    cap: number,
+    expansion: (concepts: string[]) => string,
+    tx: Db = this.db,
+  ): Promise<void> {
+    if (added.length === 0) return;
+    const current = await queryRows<{ id: string; changes: IdeaChange[] | string; attempts: number; described: number }>(
+      tx,
+      sql`SELECT id, changes, attempts, described FROM ideas WHERE id IN (SELECT unnest(${textArray(added.map((a) => a.ideaId))})) FOR UPDATE`,
+    );
+    const byId = new Map(current.map((c) => [c.id, c]));
+    const docs = added.flatMap((a) => {
+      const c = byId.get(a.ideaId);
+      if (!c) return [];
+      const merged = new Map<string, IdeaChange>();
+      const before = typeof c.changes === 'string' ? (JSON.parse(c.changes) as IdeaChange[]) : c.changes;
+      const known = new Set(before.map((x) => x.concept));
+      for (const x of [...before, ...a.changes]) {
+        const key = JSON.stringify([x.concept, x.action, x.from, x.to]);
+        const prior = merged.get(key);
+        if (prior) prior.records += x.records;
+        else merged.set(key, { ...x });
+      }
+      const changes = [...merged.values()].sort((x, y) => y.records - x.records || (x.concept < y.concept ? -1 : 1));
+      const concepts = [...new Set(changes.map((x) => x.concept))];
+      const room = Math.max(0, cap - Number(c.described));
+      const fresh = a.descriptions.slice(0, room);
+      const newConcepts = concepts.filter((x) => !known.has(x));
+      return [{ id: a.ideaId, changes, concepts, attempts: Number(c.attempts) + a.records, described: Number(c.described) + fresh.length, text: [...fresh, newConcepts.length ? expansion(newConcepts) : ''].join('\n') }];
+    });
+    if (docs.length === 0) return;
+    // New descriptions and the words of concepts the idea did not have yet are appended.
+    await tx.execute(sql`
+      UPDATE ideas SET concepts = d.concepts, changes = d.changes, attempts = d.attempts, described = d.described,
+                       search = coalesce(ideas.search, ''::tsvector) || to_tsvector('english', d.text)
+      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(docs)}::jsonb)
+            AS x(id text, changes jsonb, concepts text[], attempts int, described int, text text)) d
       WHERE ideas.id = d.id`);
   }
 

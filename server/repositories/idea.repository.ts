@@ -89,6 +89,71 @@ export class IdeaRepository {
     await tx.insert(ideas).values(idea);
   }
 
+  /** The idea of an assigned record with each of these keys (one round trip for a batch). */
+  async ideasByKeys(kind: 'diff' | 'param', keys: readonly string[], tx: Db = this.db): Promise<Map<string, string>> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return new Map();
+    const col = kind === 'diff' ? records.diffKey : records.paramKey;
+    const rows = await tx
+      .selectDistinctOn([col], { key: col, ideaId: records.ideaId })
+      .from(records)
+      .where(and(inArray(col, unique), isNotNull(records.ideaId)))
+      .orderBy(col, records.seq);
+    return new Map(rows.map((r) => [r.key as string, r.ideaId as string]));
+  }
+
+  /** The k nearest records of each vector (cosine, through the HNSW index), in one round trip. */
+  async nearestMany(space: VectorSpace, vectors: readonly number[][], k: number, tx: Db = this.db, efSearch?: number): Promise<NearestRecord[][]> {
+    if (vectors.length === 0) return [];
+    // Inside the caller's transaction only (SET LOCAL ends with it).
+    if (efSearch !== undefined) await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(10, Math.floor(efSearch))}`));
+    const values = vectors
+      .map((v, i) => `(${i}, '[${v.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]'::vector(${space.dimensions}))`)
+      .join(', ');
+    const col = `embedding::vector(${space.dimensions})`;
+    const rows = await queryRows<{ i: number; record_id: string; idea_id: string; param_key: string | null; distance: number }>(
+      tx,
+      sql.raw(`SELECT q.i, n.record_id, n.idea_id, n.param_key, n.distance FROM (VALUES ${values}) AS q(i, v)
+               CROSS JOIN LATERAL (
+                 SELECT record_id, idea_id, param_key, ${col} <=> q.v AS distance FROM record_embeddings
+                 WHERE model = ${literal(space.model)} ORDER BY ${col} <=> q.v LIMIT ${Math.floor(k)}) n
+               ORDER BY q.i, n.distance`),
+    );
+    const out: NearestRecord[][] = vectors.map(() => []);
+    for (const r of rows) out[Number(r.i)].push({ recordId: r.record_id, ideaId: r.idea_id, paramKey: r.param_key, similarity: 1 - Number(r.distance) });
+    return out;
+  }
+
+  /**
+   * A batch's assignments in three statements: the new ideas, the records' idea and keys, and
+   * their embeddings (a vector already indexed for its idea with the same parameter key is not
+   * indexed again: HNSW graphs lose recall on piles of duplicates, and it adds nothing).
+   */
+  async assignMany(
+    newIdeas: readonly { id: string; description: string; paramKey: string | null; foundingRecordId: string }[],
+    rows: readonly { recordId: string; ideaId: string; diffKey: string | null; paramKey: string | null; embedding: number[] | null }[],
+    space: VectorSpace,
+    tx: Db,
+  ): Promise<void> {
+    if (newIdeas.length) await tx.insert(ideas).values([...newIdeas]);
+    if (rows.length === 0) return;
+    await tx.execute(sql`
+      UPDATE records SET idea_id = d.idea_id, diff_key = d.diff_key, param_key = d.param_key
+      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.recordId, idea_id: r.ideaId, diff_key: r.diffKey, param_key: r.paramKey })))}::jsonb)
+            AS x(id text, idea_id text, diff_key text, param_key text)) d
+      WHERE records.id = d.id`);
+    const seen = new Set<string>();
+    const embeddings = rows.flatMap((r) => {
+      if (!r.embedding) return [];
+      const values = r.embedding.map((x) => (Number.isFinite(x) ? x : 0));
+      const key = vectorKey(values, r.paramKey);
+      if (seen.has(`${r.ideaId}|${key}`)) return [];
+      seen.add(`${r.ideaId}|${key}`);
+      return [{ recordId: r.recordId, model: space.model, ideaId: r.ideaId, paramKey: r.paramKey, embedding: values, vectorKey: key }];
+    });
+    if (embeddings.length) await tx.insert(recordEmbeddings).values(embeddings).onConflictDoNothing();
+  }
+
   async assign(
     a: { recordId: string; ideaId: string; diffKey: string | null; paramKey: string | null; space: VectorSpace; embedding: number[] },
     tx: Db,

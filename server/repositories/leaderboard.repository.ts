@@ -18,7 +18,7 @@ export interface HistoryPoint { hardwareClass: string; id: string; valBpb: numbe
  * where that key/value pair can only be written this one way, and a quote inside a string value is
  * always escaped, so the bytes below occur only as the payload's own field.
  */
-const TIME_UNKNOWN = sql`strpos(payload, '"time_unknown":true') > 0`;
+const TIME_UNKNOWN = sql`strpos(r.payload, '"time_unknown":true') > 0`;
 
 /** The harness key a record ranks under (rows stored before keys existed fall back to their id). */
 const KEY = sql<string>`coalesce(${records.harnessKey}, ${records.harnessId})`;
@@ -82,17 +82,19 @@ export class LeaderboardRepository {
   async history(harnessId: string): Promise<HistoryPoint[]> {
     const rows = await queryRows<{ hardware_class: string; id: string; val_bpb: number; created_at: string | Date; time_unknown: boolean | string }>(
       this.db,
+      // The window runs over records_history_idx alone (no payloads); only the few points found
+      // are read from the table, for their time_unknown.
       sql`
-        SELECT hardware_class, id, val_bpb, created_at, ${TIME_UNKNOWN} AS time_unknown FROM (
-          SELECT hardware_class, id, val_bpb, created_at, seq, payload,
+        SELECT k.hardware_class, k.id, k.val_bpb, k.created_at, ${TIME_UNKNOWN} AS time_unknown FROM (
+          SELECT hardware_class, id, val_bpb, created_at, seq,
                  min(val_bpb) OVER (PARTITION BY hardware_class ORDER BY created_at, seq
                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best_before
           FROM records
           WHERE coalesce(harness_key, harness_id) = ${harnessId} AND status = 'keep' AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden AND signed
             AND replicates IS NULL
-        ) k
-        WHERE best_before IS NULL OR val_bpb < best_before
-        ORDER BY hardware_class, created_at, seq`,
+        ) k JOIN records r ON r.id = k.id
+        WHERE k.best_before IS NULL OR k.val_bpb < k.best_before
+        ORDER BY k.hardware_class, k.created_at, k.seq`,
     );
     return rows.map((r) => ({ hardwareClass: r.hardware_class, id: r.id, valBpb: Number(r.val_bpb), createdAt: new Date(r.created_at), timeUnknown: r.time_unknown === true || r.time_unknown === 't' }));
   }

@@ -17,8 +17,18 @@ export interface GroupRow {
   status: string;
   flagged: boolean;
   replicates: string | null;
+  /** Marked as a member of a group of two or more. */
+  replicated: boolean;
   createdAt: Date;
+  /** Measurements in its group on its harness key and class (more than the rows read when sampled). */
+  groupSize: number;
 }
+
+/**
+ * Measurements read per group: a group is one train.py, so its earliest GROUP_SAMPLE runs say as
+ * much about the noise as all of them, and a popular change tried by thousands stays cheap.
+ */
+export const GROUP_SAMPLE = 200;
 
 const bool = (v: unknown) => v === true || v === 't';
 
@@ -34,30 +44,32 @@ export function groupRow(r: Record<string, unknown>): GroupRow {
     status: String(r.status),
     flagged: bool(r.flagged),
     replicates: (r.replicates as string | null) ?? null,
+    replicated: bool(r.replicated),
     createdAt: new Date(r.created_at as string | Date),
+    groupSize: r.group_size === undefined ? 0 : Number(r.group_size),
   };
 }
 
-export const GROUP_COLUMNS = sql.raw('id, hardware_class, hardware_family, replication_key, key_fingerprint, val_bpb, parent_val_bpb, status, flagged, replicates, created_at');
+export const GROUP_COLUMNS = sql.raw('id, hardware_class, hardware_family, replication_key, key_fingerprint, val_bpb, parent_val_bpb, status, flagged, replicates, replicated, created_at');
 
 export class NoiseRepository {
   constructor(private readonly db: Db) {}
 
   /**
    * The members of every replication group of two or more measurements on this harness key, per
-   * class: the groups come from an index-only group-by over records_replication_idx, singletons
-   * (most records) are never read.
+   * class (the earliest GROUP_SAMPLE of each): only rows marked `replicated` (through
+   * records_replication_idx) are read, never the singletons most records are.
    */
   async groupMembers(harnessKey: string): Promise<GroupRow[]> {
     const rows = await queryRows<Record<string, unknown>>(
       this.db,
-      sql`SELECT r.id, r.hardware_class, r.hardware_family, r.replication_key, r.key_fingerprint, r.val_bpb, r.parent_val_bpb,
-                 r.status, r.flagged, r.replicates, r.created_at
-          FROM (SELECT hardware_class, replication_key FROM records
-                WHERE coalesce(harness_key, harness_id) = ${harnessKey} AND replication_key IS NOT NULL AND val_bpb IS NOT NULL AND signed AND NOT hidden
-                GROUP BY hardware_class, replication_key HAVING count(*) > 1) g
-          JOIN records r ON r.hardware_class = g.hardware_class AND r.replication_key = g.replication_key
-          WHERE coalesce(r.harness_key, r.harness_id) = ${harnessKey} AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden`,
+      sql`SELECT * FROM (
+            SELECT ${GROUP_COLUMNS},
+                   row_number() OVER (PARTITION BY hardware_class, replication_key ORDER BY seq) AS rn,
+                   count(*) OVER (PARTITION BY hardware_class, replication_key) AS group_size
+            FROM records
+            WHERE replicated AND coalesce(harness_key, harness_id) = ${harnessKey} AND val_bpb IS NOT NULL AND signed AND NOT hidden) m
+          WHERE rn <= ${GROUP_SAMPLE}`,
     );
     return rows.map(groupRow);
   }

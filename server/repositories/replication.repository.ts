@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { queryRows } from '../db/rows.ts';
-import { GROUP_COLUMNS, groupRow, type GroupRow } from './noise.repository.ts';
+import { GROUP_COLUMNS, GROUP_SAMPLE, groupRow, type GroupRow } from './noise.repository.ts';
 
 /** What a replication needs of the record it names. */
 export interface ReplicationTarget { id: string; harnessKey: string; hardwareClass: string; replicates: string | null; replicationKey: string | null }
@@ -42,15 +42,57 @@ export class ReplicationRepository {
     return row?.best === null || row?.best === undefined ? null : Number(row.best);
   }
 
-  /** Measurements (signed, visible, with a val_bpb) in these replication groups, on any harness and class. */
+  /**
+   * Measurements (signed, visible, with a val_bpb) in these replication groups, on any harness and
+   * class: the earliest GROUP_SAMPLE of each (harness key, class, group), with the group's size.
+   */
   async members(keys: string[], tx: Db = this.db): Promise<ScopedGroupRow[]> {
     if (keys.length === 0) return [];
     const rows = await queryRows<Record<string, unknown>>(
       tx,
-      sql`SELECT ${GROUP_COLUMNS}, coalesce(harness_key, harness_id) AS harness_key FROM records
-          WHERE replication_key IN ${list([...new Set(keys)])} AND val_bpb IS NOT NULL AND signed AND NOT hidden`,
+      sql`SELECT * FROM (
+            SELECT ${GROUP_COLUMNS}, coalesce(harness_key, harness_id) AS harness_key,
+                   row_number() OVER (PARTITION BY coalesce(harness_key, harness_id), hardware_class, replication_key ORDER BY seq) AS rn,
+                   count(*) OVER (PARTITION BY coalesce(harness_key, harness_id), hardware_class, replication_key) AS group_size
+            FROM records WHERE replication_key IN ${list([...new Set(keys)])} AND val_bpb IS NOT NULL AND signed AND NOT hidden) m
+          WHERE rn <= ${GROUP_SAMPLE}`,
     );
     return rows.map((r) => ({ ...groupRow(r), harnessKey: String(r.harness_key) }));
+  }
+
+  /** Marks the measurements of these groups that now have two or more (per harness key and class) as `replicated`. */
+  async markGroups(keys: string[], tx: Db): Promise<void> {
+    if (keys.length === 0) return;
+    await tx.execute(sql`
+      UPDATE records r SET replicated = true
+      FROM (SELECT coalesce(harness_key, harness_id) AS k, hardware_class, replication_key FROM records
+            WHERE replication_key IN ${list([...new Set(keys)])} AND val_bpb IS NOT NULL AND signed AND NOT hidden
+            GROUP BY 1, 2, 3 HAVING count(*) > 1) g
+      WHERE r.replication_key = g.replication_key AND r.hardware_class = g.hardware_class AND coalesce(r.harness_key, r.harness_id) = g.k
+        AND NOT r.replicated AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden`);
+  }
+
+  /** Flagged measurements in these groups. */
+  async flaggedIn(keys: string[], tx: Db): Promise<ScopedGroupRow[]> {
+    if (keys.length === 0) return [];
+    const rows = await queryRows<Record<string, unknown>>(
+      tx,
+      sql`SELECT ${GROUP_COLUMNS}, coalesce(harness_key, harness_id) AS harness_key FROM records
+          WHERE replication_key IN ${list([...new Set(keys)])} AND flagged AND val_bpb IS NOT NULL AND signed AND NOT hidden`,
+    );
+    return rows.map((r) => ({ ...groupRow(r), harnessKey: String(r.harness_key) }));
+  }
+
+  /** Whether another key measured the same train.py (harness key, class) within `band` of this flagged record. */
+  async agreedByOtherKey(f: ScopedGroupRow, band: number, tx: Db): Promise<boolean> {
+    const rows = await queryRows<{ one: number }>(
+      tx,
+      sql`SELECT 1 AS one FROM records
+          WHERE replication_key = ${f.replicationKey} AND hardware_class = ${f.hardwareClass} AND coalesce(harness_key, harness_id) = ${f.harnessKey}
+            AND key_fingerprint <> ${f.keyFingerprint} AND val_bpb BETWEEN ${f.valBpb - band} AND ${f.valBpb + band} AND signed AND NOT hidden
+          LIMIT 1`,
+    );
+    return rows.length > 0;
   }
 
   /** Clears the flag of these records; returns those cleared. */
@@ -66,7 +108,7 @@ export class ReplicationRepository {
    */
   async candidates(harnessKey: string, hardwareClass: string | undefined, perClass: number): Promise<(ScopedGroupRow & { description: string; deltaValBpb: number | null })[]> {
     const cls = hardwareClass ? sql`AND hardware_class = ${hardwareClass}` : sql``;
-    const cols = sql.raw('id, hardware_class, hardware_family, replication_key, key_fingerprint, val_bpb, parent_val_bpb, status, flagged, replicates, created_at, description, delta_val_bpb');
+    const cols = sql.raw('id, hardware_class, hardware_family, replication_key, key_fingerprint, val_bpb, parent_val_bpb, status, flagged, replicates, replicated, created_at, description, delta_val_bpb');
     const rows = await queryRows<Record<string, unknown>>(
       this.db,
       sql`SELECT best.* FROM (SELECT DISTINCT hardware_class FROM board_counts WHERE harness_key = ${harnessKey} AND keeps > 0 ${cls}) c

@@ -119,7 +119,9 @@ export function createServices(o: ServiceOptions) {
     // Acknowledging records comes first; assignment catches up between and after bursts. On
     // PGlite (one connection, on this thread) a smaller batch while writes wait holds it less.
     yieldWhile: () => writes.busy,
-    ...(o.database.driver === 'pglite' ? { busyBatchSize: 16 } : {}),
+    // A batch's look-ups and writes are a few statements however many records it holds, so
+    // bigger batches keep up with ingest (PGlite: one connection, on this thread, smaller).
+    ...(o.database.driver === 'pglite' ? { batchSize: 128, busyBatchSize: 32 } : { batchSize: 500 }),
     // Assignment can clear the flag of a replicated result, which then ranks.
     handle: async (jobs) => {
       await ideas.assign(jobs.map((j) => j.subject));

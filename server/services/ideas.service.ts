@@ -18,7 +18,7 @@ import { harnessKeyOf } from '../protocol/harnesses.ts';
 import { expansionTerms } from '../catalogue/understand.ts';
 import { notFound } from '../errors.ts';
 import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
-import { matchIdea, type IdeaIndex } from './ideas/matcher.ts';
+import { cosine, matchIdea, MATCH_NEIGHBOURS, type IdeaIndex } from './ideas/matcher.ts';
 import type { Embedder } from './ideas/embedder.ts';
 import { FindingsEngine, type Finding } from './ideas/engine.ts';
 import { decide, NOISE_PRIOR, type EvidenceCell, type MatchedEvidence, type VerdictCaller, type VerdictOptions, WARNING_VERDICTS } from './ideas/verdict.ts';
@@ -26,6 +26,10 @@ import { summarise } from './ideas/outcome.ts';
 import { DERIVATION_VERSION, deriveRecord } from './ideas/derive.ts';
 
 const EXAMPLES_PER_IDEA = 3;
+/** Cosine from which a record's vector is a twin of one already indexed for its idea (all but the same text: not indexed again). */
+const TWIN_SIMILARITY = 0.95;
+/** hnsw.ef_search for assignment's look-ups (it needs 10 neighbours, not the search's best recall). */
+const ASSIGN_EF_SEARCH = 40;
 /** Records re-derived per background job (then the job queues the next batch). */
 const REDERIVE_BATCH = 500;
 
@@ -62,7 +66,14 @@ export class IdeasService {
     return this.deps.search.anyStale(DERIVATION_VERSION);
   }
 
-  /** Job handler: gives each record an idea. Embedding failures throw, so the jobs are retried. */
+  /**
+   * Job handler: gives each record an idea, a batch at a time: features, derivations and
+   * embeddings for the whole batch, the candidate look-ups (ideas by diff key, by parameter key,
+   * the nearest records of every vector) in one round trip each, matching in memory in record
+   * order (a record may join an idea founded earlier in the same batch), then the writes in a few
+   * statements and each touched idea's evidence and documents refreshed once. Embedding
+   * failures throw, so the jobs are retried.
+   */
   async assign(recordIds: string[]): Promise<void> {
     const rows = (await this.deps.records.findByIds(recordIds)).filter((r) => r.ideaId === null).sort((a, b) => a.seq - b.seq);
     if (rows.length === 0) return;
@@ -72,22 +83,42 @@ export class IdeasService {
     await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       await this.deps.ideas.lockAssignment(tx);
-      const index = this.index(tx);
-      const touched = new Set<string>();
+      const byDiff = await this.deps.ideas.ideasByKeys('diff', features.flatMap((f) => (f.diffKey ? [f.diffKey] : [])), tx);
+      const byParam = await this.deps.ideas.ideasByKeys('param', features.flatMap((f) => (f.paramKey ? [f.paramKey] : [])), tx);
+      const near = await this.deps.ideas.nearestMany(this.space, vectors, MATCH_NEIGHBOURS, tx, ASSIGN_EF_SEARCH);
+        // What this batch assigned so far, so later records of the batch can join its ideas.
+      const local: { vector: number[]; ideaId: string; paramKey: string | null }[] = [];
+      const newIdeas: { id: string; description: string; paramKey: string | null; foundingRecordId: string }[] = [];
+      const assigned: { recordId: string; ideaId: string; diffKey: string | null; paramKey: string | null; embedding: number[] | null }[] = [];
       for (const [i, row] of rows.entries()) {
         const f = features[i];
+        const index: IdeaIndex = {
+          byDiffKey: async (k) => byDiff.get(k) ?? null,
+          byParamKey: async (k) => byParam.get(k) ?? null,
+          nearest: async (v, k) =>
+            [...near[i], ...local.map((l) => ({ ideaId: l.ideaId, paramKey: l.paramKey, similarity: cosine(v, l.vector) }))]
+              .sort((a, b) => b.similarity - a.similarity)
+              .slice(0, k),
+        };
         const match = await matchIdea(f, vectors[i], index);
         let ideaId = match.ideaId;
         if (!ideaId) {
           ideaId = randomUUID();
-          await this.deps.ideas.createIdea({ id: ideaId, description: row.description, paramKey: f.paramKey, foundingRecordId: row.id }, tx);
+          newIdeas.push({ id: ideaId, description: row.description, paramKey: f.paramKey, foundingRecordId: row.id });
         }
-        await this.deps.ideas.assign({ recordId: row.id, ideaId, diffKey: f.diffKey, paramKey: f.paramKey, space: this.space, embedding: vectors[i] }, tx);
-        touched.add(ideaId);
+        if (f.diffKey && !byDiff.has(f.diffKey)) byDiff.set(f.diffKey, ideaId);
+        if (f.paramKey && !byParam.has(f.paramKey)) byParam.set(f.paramKey, ideaId);
+        // A vector all but equal to one already indexed for this idea (same parameter key) adds
+        // nothing to matching or retrieval: it is not inserted into the HNSW graph (the costly part).
+        const twin = [...near[i], ...local].some((n) => n.ideaId === ideaId && n.paramKey === f.paramKey && ('similarity' in n ? n.similarity : cosine(vectors[i], n.vector)) >= TWIN_SIMILARITY);
+        local.push({ vector: vectors[i], ideaId, paramKey: f.paramKey });
+        assigned.push({ recordId: row.id, ideaId, diffKey: f.diffKey, paramKey: f.paramKey, embedding: twin ? null : vectors[i] });
       }
-      await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
-      await this.refreshIdeas([...touched], tx);
-    });
+        await this.deps.ideas.assignMany(newIdeas, assigned, this.space, tx);
+        await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
+        await this.refreshIdeas([...new Set(assigned.map((a) => a.ideaId))], tx);
+      });
+
   }
 
   /**
@@ -118,7 +149,7 @@ export class IdeasService {
       changes.sort((a, b) => b.records - a.records || (a.concept < b.concept ? -1 : 1));
       const concepts = [...new Set(changes.map((c) => c.concept))];
       const descriptions = src.descriptions.filter((d) => d.idea_id === id).map((d) => d.description);
-      return { ideaId: id, concepts, changes, text: [...descriptions, expansionTerms(concepts).join(' ')].join('\n'), attempts: src.attempts.get(id) ?? 0 };
+      return { ideaId: id, concepts, changes, text: [...descriptions, expansionTerms(concepts).join(' ')].join('\n'), attempts: src.attempts.get(id) ?? 0, described: descriptions.length };
     });
     await this.deps.search.writeDocuments(docs, tx);
   }
@@ -244,7 +275,7 @@ export class IdeasService {
   private async verdictOptions(caller: VerdictCaller): Promise<VerdictOptions> {
     if (!this.deps.noise) return this.deps.verdict ?? {};
     const noise = await this.deps.noise({ harnessKey: caller.harnessKey ?? null, hardwareClass: caller.hardware?.class ?? null, family: caller.hardware?.family ?? null });
-    return { ...this.deps.verdict, noise };
+    return { ...this.deps.verdict, noise: Number(noise.toPrecision(4)) };
   }
 
   /** σ for each evidence row's harness and class (one noise-model look-up per distinct pair). */
@@ -255,14 +286,6 @@ export class IdeasService {
     const pairs = new Map(rows.map((r) => [key(r), r]));
     const values = new Map(await Promise.all([...pairs].map(async ([k, r]) => [k, await lookup({ harnessKey: r.harnessId, hardwareClass: r.hardwareClass, family: r.hardwareFamily || null })] as const)));
     return (r) => values.get(key(r)) ?? NOISE_PRIOR;
-  }
-
-  private index(tx: Db): IdeaIndex {
-    return {
-      byDiffKey: (k) => this.deps.ideas.ideaByDiffKey(k, tx),
-      byParamKey: (k) => this.deps.ideas.ideaByParamKey(k, tx),
-      nearest: async (v, k) => this.deps.ideas.nearest(this.space, v, k, tx),
-    };
   }
 }
 

@@ -30,7 +30,7 @@ export class ReplicationSnapshot {
   /** The confirmation of a record of this harness (unreplicated when it is in no group of two). */
   confirmationOf(r: { id: string; hardwareClass: string; replicationKey: string | null; keyFingerprint: string; valBpb: number; parentValBpb: number | null; createdAt: Date; hardwareFamily?: string | null }): Confirmation {
     const members = r.replicationKey ? this.groups.get(groupOf(r.hardwareClass, r.replicationKey)) ?? [] : [];
-    return confirmationOf(r, members, this.sigma(r.hardwareClass, r.hardwareFamily).sigma);
+    return confirmationOf(r, members, this.sigma(r.hardwareClass, r.hardwareFamily).sigma, members[0]?.groupSize ?? 0);
   }
 
   /** Whether a record (by id) is confirmed: false when it is in no group of two or more. */
@@ -62,6 +62,8 @@ const groupOf = (hardwareClass: string, key: string) => `${hardwareClass}\u0000$
 
 export class NoiseService {
   private readonly cache = new Map<string, { at: number; dirty: boolean; snapshot: Promise<ReplicationSnapshot> }>();
+  /** The last snapshot computed per harness, for look-ups that must not query (inside a write transaction). */
+  private readonly last = new Map<string, ReplicationSnapshot>();
 
   constructor(private readonly deps: {
     noise: NoiseRepository;
@@ -82,8 +84,13 @@ export class NoiseService {
     // One computation at a time per harness: concurrent readers share it.
     const snapshot = this.compute(harnessKey);
     this.cache.set(harnessKey, { at: now, dirty: false, snapshot });
+    snapshot.then((s) => this.last.set(harnessKey, s), () => {});
     snapshot.catch(() => this.cache.get(harnessKey)?.snapshot === snapshot && this.cache.delete(harnessKey));
-    if (this.cache.size > 256) this.cache.delete(this.cache.keys().next().value!);
+    if (this.cache.size > 256) {
+      const oldest = this.cache.keys().next().value!;
+      this.cache.delete(oldest);
+      this.last.delete(oldest);
+    }
     return snapshot;
   }
 
@@ -93,6 +100,12 @@ export class NoiseService {
     const snap = await this.snapshot(scope.harnessKey);
     if (!scope.hardwareClass) return sigmaOf(snap.noise, null, scope.family ?? null);
     return snap.sigma(scope.hardwareClass, scope.family);
+  }
+
+  /** σ from the last snapshot of that harness (stale, never a query), else the prior: for use inside a write transaction. */
+  cachedSigma(scope: { harnessKey: string; hardwareClass: string; family?: string | null }): number {
+    const snap = this.last.get(scope.harnessKey);
+    return snap ? snap.sigma(scope.hardwareClass, scope.family).sigma : sigmaOf(estimateNoise([]), null, null).sigma;
   }
 
   private async compute(harnessKey: string): Promise<ReplicationSnapshot> {

@@ -3,7 +3,7 @@
 // result within the noise, says how each record stands, and lists the results worth replicating.
 import type { Db } from '../db/client.ts';
 import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
-import type { ReplicationRepository, ScopedGroupRow } from '../repositories/replication.repository.ts';
+import type { ReplicationRepository } from '../repositories/replication.repository.ts';
 import { ProblemError } from '../errors.ts';
 import { proximityOfClass } from '../protocol/hardware-family.ts';
 import type { NoiseService } from './noise.service.ts';
@@ -86,7 +86,8 @@ export class ReplicationService {
   }
 
   /**
-   * In the transaction that stored `rows`: originals get the group their replications name, and
+   * In the transaction that stored `rows`: originals get the group their replications name,
+   * groups of two or more measurements are marked `replicated` (what the noise model reads), and
    * flagged results that another key's measurement of the same train.py (same harness key and
    * class) lands within the noise band of are cleared. Returns the ids cleared.
    */
@@ -96,20 +97,13 @@ export class ReplicationService {
     if (roots.length) await repo.setGroups([...new Map(roots.map((r) => [r.id, r])).values()], tx);
     const keys = [...new Set(rows.flatMap((r) => (r.replicationKey && r.valBpb !== null && r.valBpb !== undefined ? [r.replicationKey] : [])))];
     if (keys.length === 0) return [];
-    const members = await repo.members(keys, tx);
-    const groups = new Map<string, ScopedGroupRow[]>();
-    for (const m of members) {
-      const g = `${m.harnessKey}\u0000${m.hardwareClass}\u0000${m.replicationKey}`;
-      groups.set(g, [...(groups.get(g) ?? []), m]);
-    }
+    await repo.markGroups(keys, tx);
+    // Flags are rare: each flagged measurement of these groups is checked against the others'.
+    // σ comes from the last snapshot (a query here could wait on the pool this transaction holds).
     const clear: string[] = [];
-    for (const list of groups.values()) {
-      if (!list.some((m) => m.flagged)) continue;
-      const { sigma } = await this.deps.noise.sigmaFor({ harnessKey: list[0].harnessKey, hardwareClass: list[0].hardwareClass, family: list[0].hardwareFamily });
-      const band = confirmBand(sigma);
-      for (const f of list.filter((m) => m.flagged)) {
-        if (list.some((o) => o.keyFingerprint !== f.keyFingerprint && Math.abs(o.valBpb - f.valBpb) <= band + 1e-12)) clear.push(f.id);
-      }
+    for (const f of await repo.flaggedIn(keys, tx)) {
+      const band = confirmBand(this.deps.noise.cachedSigma({ harnessKey: f.harnessKey, hardwareClass: f.hardwareClass, family: f.hardwareFamily }));
+      if (await repo.agreedByOtherKey(f, band + 1e-12, tx)) clear.push(f.id);
     }
     return repo.unflag(clear, tx);
   }
@@ -125,7 +119,7 @@ export class ReplicationService {
       const harnessKey = r.harnessKey ?? r.harnessId;
       const group = members.filter((m) => m.replicationKey === r.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === r.hardwareClass);
       const { sigma } = await this.deps.noise.sigmaFor({ harnessKey, hardwareClass: r.hardwareClass, family: r.hardwareFamily });
-      out.set(r.id, confirmationOf({ id: r.id, keyFingerprint: r.keyFingerprint, valBpb: r.valBpb!, parentValBpb: r.parentValBpb, createdAt: r.createdAt }, group, sigma));
+      out.set(r.id, confirmationOf({ id: r.id, keyFingerprint: r.keyFingerprint, valBpb: r.valBpb!, parentValBpb: r.parentValBpb, createdAt: r.createdAt }, group, sigma, group[0]?.groupSize ?? 0));
     }
     return out;
   }
@@ -150,7 +144,7 @@ export class ReplicationService {
       const group = members.filter((m) => c.replicationKey && m.replicationKey === c.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === c.hardwareClass);
       if (q.key && (c.keyFingerprint === q.key || group.some((m) => m.keyFingerprint === q.key))) continue;
       const sigma = snapshot.sigma(c.hardwareClass, c.hardwareFamily).sigma;
-      const conf = confirmationOf(c, group, sigma);
+      const conf = confirmationOf(c, group, sigma, group[0]?.groupSize ?? 0);
       if (conf.confirmed_by === 'other_key') continue;
       const best = confirmedBest.get(c.hardwareClass)?.valBpb ?? null;
       const rank = (rankIn.get(c.hardwareClass) ?? 0) + 1;

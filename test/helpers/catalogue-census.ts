@@ -2,8 +2,7 @@
 // descriptions name at least one concept, which do not, and which concepts come up most.
 // Shared by test/server/catalogue/census.test.ts and `npm run bench -- catalogue`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { splitDescription } from '../../server/services/ideas/describe.ts';
-import { understand } from '../../server/catalogue/understand.ts';
+import { isBaselineDescription, understand } from '../../server/catalogue/understand.ts';
 
 export const CORPUS_RESULTS = new URL('../../../shared/corpus/results/', import.meta.url);
 
@@ -28,8 +27,8 @@ export function loadCorpusRows(dir: URL = CORPUS_RESULTS): CorpusRow[] {
   return rows;
 }
 
-/** A baseline row: its status says so, or the change part of its description is a baseline. */
-export const isBaseline = (r: CorpusRow) => /^baseline$/i.test(r.status) || /\bbaseline\b/i.test(splitDescription(r.description).head);
+/** A baseline row: its status says so, or its change part is a baseline as the catalogue's markers read it. */
+export const isBaseline = (r: CorpusRow) => /^baseline$/i.test(r.status) || isBaselineDescription(r.description);
 
 export interface Census {
   rows: number;

@@ -40,6 +40,8 @@ export async function seedSite(url: string): Promise<Seeded> {
   // Harness "autoresearch" (the one with most records, so the default).
   await post(alice, { created_at: day(1), description: 'increase MATRIX_LR from 0.04 to 0.05', status: 'keep', metrics: metrics(0.9932), hardware: H100 });
   const h100Best = await post(bob, { created_at: day(3), description: 'lower WARMDOWN_RATIO from 0.5 to 0.3', status: 'keep', diff: diffOf(12, 'WARMDOWN_RATIO = 0.5', 'WARMDOWN_RATIO = 0.3'), metrics: metrics(0.981), parent: { val_bpb: 0.9932 }, hardware: H100 });
+  // Alice reruns bob's best (the same train.py, `replicates`): within the noise, so it is confirmed.
+  await post(alice, { created_at: day(3, 18), description: 'lower WARMDOWN_RATIO from 0.5 to 0.3', status: 'keep', diff: diffOf(12, 'WARMDOWN_RATIO = 0.5', 'WARMDOWN_RATIO = 0.3'), metrics: metrics(0.9812), parent: { val_bpb: 0.9932 }, hardware: H100, replicates: h100Best });
   await post(alice, { created_at: day(4), description: 'add value embeddings to every layer', status: 'keep', diff: null, metrics: metrics(0.985), parent: { val_bpb: 0.981 }, hardware: H100 });
   const gelu1 = await post(carol, { created_at: day(2), description: 'switch activation from ReLU² to GeLU', status: 'discard', diff: GELU_DIFF, metrics: metrics(0.999), hardware: H100 });
   const gelu3 = await post(alice, { created_at: day(4, 15), description: 'try GELU as the MLP activation', status: 'discard', diff: GELU_DIFF, metrics: metrics(0.9861), parent: { val_bpb: 0.981 }, hardware: H100 });
@@ -56,7 +58,7 @@ export async function seedSite(url: string): Promise<Seeded> {
     metrics: metrics(1.2),
     hardware: H100,
   });
-  // An implausible jump (> 0.1 better than its parent), unreplicated: flagged, never the best.
+  // An implausible jump (far beyond the class's confirmed best, 0.9810, and carol's own 0.999), unreplicated: flagged, never the best.
   const flagged = await post(carol, { created_at: day(5, 20), description: 'delete the validation shard', status: 'keep', diff: null, metrics: metrics(0.85), parent: { val_bpb: 0.99 }, hardware: H100 });
   // A second harness: its own leaderboard (a better H100 number that must not leak into the first).
   await post(alice, { created_at: day(6), description: 'nanochat speedrun baseline', status: 'keep', diff: null, metrics: metrics(0.8), parent: null, harness: { id: otherHarness, name: 'nanochat-speedrun', time_budget_s: 600 }, hardware: H100 });

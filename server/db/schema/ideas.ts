@@ -20,6 +20,8 @@ export const ideas = pgTable(
     changes: jsonb('changes').$type<{ concept: string; action: string; from: string | null; to: string | null; records: number }[]>().notNull().default(sql`'[]'::jsonb`),
     search: tsvector('search'),
     attempts: integer('attempts').notNull().default(0),
+    // How many distinct descriptions the document holds (assignment appends while below the cap).
+    described: integer('described').notNull().default(0),
   },
   (t) => [index('ideas_concepts_idx').using('gin', t.concepts), index('ideas_search_idx').using('gin', t.search)],
 );

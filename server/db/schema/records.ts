@@ -46,8 +46,8 @@ export const records = pgTable(
     derivedVersion: text('derived_version'),
     // Derived from payload.hardware: compares memory sizes across classes (OOM evidence).
     memoryGb: doublePrecision('memory_gb'),
-    // Implausible: improved on its parent by more than the allowed step. Stored, shown, but off
-    // the leaderboard until another key replicates it within the noise band.
+    // Implausible (PLAUSIBILITY: far beyond its class's best confirmed result and its own fork's
+    // history). Stored, shown, but off the leaderboard until another key replicates it within the noise band.
     flagged: boolean('flagged').notNull().default(false),
     // Its key was revoked: hidden from every list, aggregate and look-up.
     hidden: boolean('hidden').notNull().default(false),
@@ -57,25 +57,29 @@ export const records = pgTable(
     // says nothing of its train.py); null when neither is known.
     replicates: text('replicates'),
     replicationKey: text('replication_key'),
+    // Its group on this harness key and class holds two or more measurements: only these rows are
+    // read by the noise model (most records are never replicated).
+    replicated: boolean('replicated').notNull().default(false),
   },
   (t) => [
     index('records_seq_idx').on(t.seq),
     index('records_board_idx').on(t.harnessId, t.hardwareClass, t.status, t.valBpb),
     // The leaderboard by harness key: each class's best keep (one probe), and its history (index only).
     index('records_rank_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.valBpb, t.createdAt, t.seq).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
-    index('records_history_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.createdAt, t.seq, t.valBpb, t.id).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
+    // (harness_key and harness_id themselves too: without them the planner will not scan the index alone.)
+    index('records_history_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.createdAt, t.seq, t.valBpb, t.id, t.harnessKey, t.harnessId, t.replicates).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
     index('records_key_idx').on(t.keyFingerprint, t.seq),
     index('records_class_idx').on(t.hardwareClass, t.seq),
     // Serves idea look-ups, an idea's records in order, and evidence recomputation.
     index('records_idea_idx').on(t.ideaId, t.seq),
-    // Flagged records are rare: replication checks look them up here instead of scanning an idea.
+    // Flagged records are rare: the replication queue lists them from here.
     index('records_flagged_idx').on(t.ideaId).where(sql`${t.flagged}`),
     index('records_diff_key_idx').on(t.diffKey),
     index('records_param_key_idx').on(t.paramKey),
     index('records_derived_idx').on(t.derivedVersion, t.seq),
-    // The noise model and confirmations: a harness's replication groups (an index-only group-by)
-    // and a group's measurements; the replications of a record; flagged members of a group.
-    index('records_replication_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.replicationKey).where(sql`${t.replicationKey} IS NOT NULL AND ${t.valBpb} IS NOT NULL AND ${t.signed} AND NOT ${t.hidden}`),
+    // The noise model and confirmations: a harness's replicated measurements, by group; a group's
+    // measurements (a record's replications, flagged members); the replications of a record.
+    index('records_replication_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.replicationKey).where(sql`${t.replicated} AND ${t.valBpb} IS NOT NULL AND ${t.signed} AND NOT ${t.hidden}`),
     index('records_replication_key_idx').on(t.replicationKey, t.hardwareClass).where(sql`${t.replicationKey} IS NOT NULL`),
     index('records_replicates_idx').on(t.replicates).where(sql`${t.replicates} IS NOT NULL`),
     check('records_signed_check', sql`${t.signed} = (${t.signature} IS NOT NULL AND ${t.publicKey} IS NOT NULL)`),

@@ -22,7 +22,7 @@ export interface IdeaMatch { ideaId: string | null; via: 'diff' | 'params' | 'em
 export const SIMILARITY_THRESHOLD = 0.7;
 
 /** How many nearest records rule 3 weighs: candidates, and witnesses against their ideas. */
-const NEIGHBOURS = 10;
+export const MATCH_NEIGHBOURS = 10;
 
 /**
  * The rules, in order; the first that holds decides:
@@ -31,7 +31,7 @@ const NEIGHBOURS = 10;
  *    changes the same parameters the same way);
  * 3. `embedding`: the nearest record whose cosine similarity is at least the threshold
  *    (SIMILARITY_THRESHOLD unless an evaluation sweeps it), skipping every idea that one of the
- *    NEIGHBOURS nearest records contradicts: both parameter keys set and not compatible (see
+ *    MATCH_NEIGHBOURS nearest records contradicts: both parameter keys set and not compatible (see
  *    paramKeysConflict). So beta1 0.8→0.9 never joins beta1 0.9→0.95 however alike the words,
  *    and a vague record in an idea ("raise matrix LR") does not bridge it to a contradicting one;
  * otherwise the record starts a new idea (ideaId null).
@@ -50,7 +50,7 @@ export async function matchIdea(
     const ideaId = await index.byParamKey(f.paramKey);
     if (ideaId) return { ideaId, via: 'params', similarity: null };
   }
-  const candidates = await index.nearest(vector, NEIGHBOURS);
+  const candidates = await index.nearest(vector, MATCH_NEIGHBOURS);
   const contradicted = new Set(
     candidates.filter((c) => f.paramKey && c.paramKey && paramKeysConflict(f.paramKey, c.paramKey)).map((c) => c.ideaId),
   );

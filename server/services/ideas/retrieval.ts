@@ -180,6 +180,9 @@ export function scoreCandidates(q: QueryTerms, candidates: readonly RetrievalCan
       out.push({ ideaId: c.ideaId, kind: 'match', score: 0.45 * loose, why: { via: meaning >= words.score ? 'meaning' : 'words', changes: [], words: words.words, similarity: c.similarity } });
     }
   }
+  // A broader or narrower concept only stands in when nothing makes the change itself.
+  const direct = out.some((s) => s.kind === 'match' && (s.why.via !== 'changes' || s.why.changes.some((c) => c.relation !== 'broader')));
+  if (direct) for (const s of out) if (s.kind === 'match' && s.why.via === 'changes' && s.why.changes.every((c) => c.relation === 'broader')) s.kind = 'related';
   out.sort((a, b) => b.score - a.score || (a.ideaId < b.ideaId ? -1 : 1));
   const best = out.find((s) => s.kind === 'match')?.score ?? 0;
   return out.filter((s) => s.kind !== 'match' || s.score >= best - o.margin);

@@ -49,6 +49,8 @@ export function confirmationOf(
   record: { id: string; keyFingerprint: string; valBpb: number; parentValBpb: number | null; createdAt: Date },
   members: readonly GroupMember[],
   sigma: number,
+  /** Measurements in the group when `members` is a sample of it (the count then comes from here). */
+  groupSize = 0,
 ): Confirmation {
   // A copy of the record itself (the same row imported twice) is not a replication.
   const copy = (m: GroupMember) => m.keyFingerprint === record.keyFingerprint && m.valBpb === record.valBpb && m.createdAt.getTime() === record.createdAt.getTime();
@@ -63,5 +65,6 @@ export function confirmationOf(
   const values = [record.valBpb, ...others.map((m) => m.valBpb)];
   const mean = values.reduce((a, v) => a + v, 0) / values.length;
   const half = (2 * sigma) / Math.sqrt(values.length);
-  return { confirmed: by !== null, confirmed_by: by, replications: others.length, mean: round(mean), low: round(mean - half), high: round(mean + half), noise: round(sigma) };
+  const replications = groupSize > members.length ? Math.max(others.length, groupSize - 1) : others.length;
+  return { confirmed: by !== null, confirmed_by: by, replications, mean: round(mean), low: round(mean - half), high: round(mean + half), noise: round(sigma) };
 }

@@ -125,4 +125,16 @@ describe.each(drivers)('findings on $name', (driver) => {
     expect(rows.map((r) => r.v)).toEqual([DERIVATION_VERSION]);
     expect((await check('use SwiGLU MLP', SPARK)).warning).toBe(true);
   });
+
+  it('start-up queues the re-derivation job when the catalogue changed, and the job runner drains it', async () => {
+    await database.db.execute(sql`UPDATE records SET derived_version = 'old'`);
+    await t.services.start();
+    await t.services.stop();
+    expect(await t.services.rederivation.drain()).toBeGreaterThan(0);
+    expect(await t.services.ideas.needsRederive()).toBe(false);
+    // Up to date: nothing is queued at the next start.
+    await t.services.start();
+    await t.services.stop();
+    expect(await t.services.rederivation.drain()).toBe(0);
+  });
 });

@@ -119,6 +119,25 @@ describe('catalogue.json', () => {
   });
 });
 
+describe('baseline markers and scope units in catalogue.json', () => {
+  it('lists lower-case baseline markers once each, none of them a concept\'s name', () => {
+    const markers = CATALOGUE.baseline_markers;
+    expect(markers).toEqual(expect.arrayContaining(['baseline', 'smoke test']));
+    expect(new Set(markers).size).toBe(markers.length);
+    for (const m of markers) {
+      expect(m, m).toBe(m.toLowerCase());
+      expect(phraseStems(m).length, m).toBeGreaterThan(0);
+      expect(recognize(m).filter((x) => x.via !== 'identifier'), m).toEqual([]);
+    }
+  });
+
+  it('marks as scope units only parameters counted in units other changes are placed on (layers, heads)', () => {
+    const units = concepts.filter((c) => c.scope_unit).map((c) => c.id);
+    expect(units).toEqual(expect.arrayContaining(['DEPTH']));
+    for (const id of units) expect(CONCEPTS.get(id)!.kind, id).toBe('param');
+  });
+});
+
 describe('glosses in catalogue.json', () => {
   const live = (phrase: string) => contentTokens(glossTokens(phrase), () => true).length > 0;
 
@@ -199,6 +218,24 @@ describe('parseCatalogue (bad input)', () => {
     const noVerbs = base();
     delete noVerbs.gloss_verbs;
     expect(() => parseCatalogue(noVerbs)).toThrow();
+  });
+
+  it('refuses missing, empty, upper-case or repeated baseline markers, and a switch as a scope unit', () => {
+    const none = base();
+    delete none.baseline_markers;
+    expect(() => parseCatalogue(none)).toThrow();
+    const empty = base();
+    empty.baseline_markers = [];
+    expect(() => parseCatalogue(empty)).toThrow();
+    const upper = base();
+    upper.baseline_markers = ['Baseline'];
+    expect(() => parseCatalogue(upper)).toThrow(/lower-case words/);
+    const twice = base();
+    twice.baseline_markers = ['baseline', 'smoke test', 'baseline'];
+    expect(() => parseCatalogue(twice)).toThrow(/"baseline" listed twice/);
+    const unit = base();
+    unit.concepts.find((c: { kind: string }) => c.kind === 'switch').scope_unit = true;
+    expect(() => parseCatalogue(unit)).toThrow(/only a param is a scope unit/);
   });
 });
 

@@ -108,7 +108,7 @@ const CASES: [string, string | null, string[]][] = [
   ['add a tanh squash on the output logits', null, ['SOFTCAP enable']],
   ['squash the output logits through a tanh', null, []],
   ['taper the learning rate toward zero over the last 30% of the run', null, ['WARMDOWN_RATIO set >0.3']],
-  ['let the learning rate bottom out at 10% of its peak instead of zero', null, ['FINAL_LR_FRAC set >0.1']],
+  ['let the learning rate bottom out at 10% of its peak instead of zero', null, ['FINAL_LR_FRAC raise 0>0.1']], // "instead of zero" is where it came from
   ['keep a longer moving average of the gradients in the orthogonalized optimizer', null, ['MUON_MOMENTUM raise']],
   ['fewer orthogonalisation rounds per update', null, ['NS_STEPS lower']],
   ['route each token to one of several MLPs', null, ['MOE enable']],
@@ -170,7 +170,7 @@ const PARAPHRASES: [string, string, Change['action']][] = [
   ['smaller global batch', 'TOTAL_BATCH_SIZE', 'lower'],
   ['shrink the micro-batch', 'DEVICE_BATCH_SIZE', 'lower'],
   ['longer cooldown at the end of training', 'WARMDOWN_RATIO', 'raise'],
-  ['decay the lr to 10% instead of zero', 'FINAL_LR_FRAC', 'set'],
+  ['decay the lr to 10% instead of zero', 'FINAL_LR_FRAC', 'raise'],
   ['shorter warmup', 'WARMUP_RATIO', 'lower'],
   ['cosine decay instead of linear', 'WARMDOWN_SHAPE', 'replace'],
   ['use a trapezoidal learning rate schedule', 'WARMDOWN_SHAPE', 'set'],

@@ -1,20 +1,8 @@
 // The noise model: pooled within-group σ converges to the spread the replications were drawn
 // with; a class with few replications leans on its family, a family with few on the prior.
 import { describe, expect, it } from 'vitest';
+import { normal } from '../../../helpers/replications.ts';
 import { estimateNoise, NOISE_PRIOR, NOISE_PSEUDO_REPLICATIONS, sigmaOf, type Measurement } from '../../../../server/services/trust/noise-model.ts';
-
-/** A seeded normal sampler (mulberry32 + Box–Muller): the same draws on every run. */
-export function normal(seed: number) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform() || 1e-12)) * Math.cos(2 * Math.PI * uniform());
-}
 
 let seq = 0;
 function groups(opts: { cls: string; family: string; sigma: number; groups: number; runs: number; seed: number }): Measurement[] {

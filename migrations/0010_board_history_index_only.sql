@@ -1,0 +1,2 @@
+DROP INDEX "records_history_idx";--> statement-breakpoint
+CREATE INDEX "records_history_idx" ON "records" USING btree (coalesce("harness_key", "harness_id"),"hardware_class","created_at","seq","val_bpb","id","harness_key","harness_id","replicates") WHERE "records"."status" = 'keep' AND "records"."val_bpb" IS NOT NULL AND NOT "records"."flagged" AND NOT "records"."hidden" AND "records"."signed";
