@@ -1,21 +1,9 @@
 // The textbook baseline: Okapi BM25 (k1 = 1.2, b = 0.75) over record descriptions, with
-// lower-cased alphanumeric tokens, an English stopword list and light suffix stripping.
+// lower-cased alphanumeric tokens, an English stopword list and light suffix stripping (the same
+// word rules as the eval set's "shares a content word" test, check-eval-set.ts).
+import { STOPWORDS, stem } from './check-eval-set.ts';
 
-const STOPWORDS = new Set(
-  ('a about above after again against all am an and any are as at be because been before being below between both but by can ' +
-    'could did do does doing down during each few for from further had has have having he her here hers him his how i if in into ' +
-    'is it its itself just me more most my no nor not now of off on once only or other our out over own same she should so some ' +
-    'such than that the their them then there these they this those through to too under until up very was we were what when ' +
-    'where which while who whom why will with would you your').split(' '),
-);
-
-export function stem(w: string): string {
-  for (const suffix of ['ing', 'ed', 'es', 's', 'ly', 'er']) {
-    if (w.endsWith(suffix) && w.length - suffix.length >= 3) return w.slice(0, -suffix.length);
-  }
-  return w;
-}
-
+/** The tokens BM25 indexes: the eval set's content words, in order, with repeats (term frequency). */
 export function bm25Tokens(text: string): string[] {
   return (text.toLowerCase().match(/[a-z0-9]+(?:\.[0-9]+)?/g) ?? []).filter((t) => !STOPWORDS.has(t)).map(stem);
 }

@@ -43,6 +43,21 @@ export class ReplicationRepository {
   }
 
   /**
+   * The best kept, unflagged originals with a parent that are in a group of two or more on this
+   * harness key and class, best first: the candidates for its best confirmed result.
+   */
+  async confirmableKeeps(harnessKey: string, hardwareClass: string, limit: number, tx: Db = this.db): Promise<ScopedGroupRow[]> {
+    const rows = await queryRows<Record<string, unknown>>(
+      tx,
+      sql`SELECT ${GROUP_COLUMNS} FROM records
+          WHERE replicated AND coalesce(harness_key, harness_id) = ${harnessKey} AND hardware_class = ${hardwareClass}
+            AND val_bpb IS NOT NULL AND signed AND NOT hidden AND status = 'keep' AND NOT flagged AND replicates IS NULL AND parent_val_bpb IS NOT NULL
+          ORDER BY val_bpb, created_at, seq LIMIT ${limit}`,
+    );
+    return rows.map((r) => ({ ...groupRow(r), harnessKey }));
+  }
+
+  /**
    * Measurements (signed, visible, with a val_bpb) in these replication groups, on any harness and
    * class: the earliest GROUP_SAMPLE of each (harness key, class, group), with the group's size.
    */

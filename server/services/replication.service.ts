@@ -57,6 +57,7 @@ export class ReplicationService {
     const inBatch = new Map<string, NewRecordRow>();
     const stored = await repo.targets([...new Set(rows.flatMap((r) => (r.replicates ? [r.replicates] : [])))]);
     const own = new Map<string, number | null>();
+    const frontier = new Map<string, Promise<number | null>>();
     const out: (NewRecordRow | ProblemError)[] = [];
     for (const input of rows) {
       const row: NewRecordRow = { ...input, flagged: false };
@@ -76,7 +77,7 @@ export class ReplicationService {
         row.replicationKey = t.replicationKey ?? recordGroupKey(root);
         if (earlier && !earlier.replicationKey) earlier.replicationKey = row.replicationKey;
       }
-      if (row.signed !== false && row.status === 'keep' && row.valBpb !== null && row.valBpb !== undefined) row.flagged = await this.implausible(row, own);
+      if (row.signed !== false && row.status === 'keep' && row.valBpb !== null && row.valBpb !== undefined) row.flagged = await this.implausible(row, own, frontier);
       const scope = ownScope(row);
       if (!row.flagged && row.valBpb !== null && row.valBpb !== undefined) own.set(scope, Math.min(own.get(scope) ?? Infinity, row.valBpb));
       inBatch.set(row.id!, row);
@@ -176,11 +177,12 @@ export class ReplicationService {
     };
   }
 
-  private async implausible(row: NewRecordRow, own: Map<string, number | null>): Promise<boolean> {
+  private async implausible(row: NewRecordRow, own: Map<string, number | null>, frontier: Map<string, Promise<number | null>>): Promise<boolean> {
     const harnessKey = harnessKeyOfRow(row);
-    const snapshot = await this.deps.noise.snapshot(harnessKey);
-    const best = snapshot.confirmedBest().get(row.hardwareClass)?.valBpb ?? null;
-    const sigma = snapshot.sigma(row.hardwareClass, row.hardwareFamily ?? proximityOfClass(row.hardwareClass).family).sigma;
+    const at = `${harnessKey}\u0000${row.hardwareClass}`;
+    if (!frontier.has(at)) frontier.set(at, this.confirmedBest(harnessKey, row.hardwareClass));
+    const best = await frontier.get(at)!;
+    const sigma = (await this.deps.noise.sigmaFor({ harnessKey, hardwareClass: row.hardwareClass, family: row.hardwareFamily ?? proximityOfClass(row.hardwareClass).family })).sigma;
     // Cheap first: without a confirmed best, or within its margin, the fork's history is not needed.
     if (!implausible(row.valBpb!, best, null, sigma)) return false;
     const scope = ownScope(row);
@@ -188,6 +190,24 @@ export class ReplicationService {
     const stored = await this.deps.replication.ownBest({ keyFingerprint: row.keyFingerprint, forkId: row.forkId, harnessKey, hardwareClass: row.hardwareClass });
     const ownBest = earlier === null ? stored : stored === null ? earlier : Math.min(earlier, stored);
     return implausible(row.valBpb!, best, ownBest, sigma);
+  }
+
+  /**
+   * A class's best confirmed val_bpb, read fresh from the primary (the snapshot may trail by the
+   * cache period, and a flag decided on a stale frontier would stay): the first of its best
+   * replicated keeps that its replications confirm.
+   */
+  private async confirmedBest(harnessKey: string, hardwareClass: string): Promise<number | null> {
+    const repo = this.deps.replication;
+    const candidates = await repo.confirmableKeeps(harnessKey, hardwareClass, 20);
+    if (candidates.length === 0) return null;
+    const members = await repo.members(candidates.map((c) => c.replicationKey));
+    const { sigma } = await this.deps.noise.sigmaFor({ harnessKey, hardwareClass, family: candidates[0].hardwareFamily });
+    for (const c of candidates) {
+      const group = members.filter((m) => m.replicationKey === c.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === hardwareClass);
+      if (confirmationOf(c, group, sigma, group[0]?.groupSize ?? 0).confirmed) return c.valBpb;
+    }
+    return null;
   }
 }
 

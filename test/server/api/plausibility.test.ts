@@ -145,6 +145,19 @@ describe.each(drivers)('plausibility on $name', (driver) => {
     expect(cls.unconfirmed_best).toBeNull();
   });
 
+  it('judges a leap against the confirmed best as it is now, however long the board and noise model are cached', async () => {
+    const cached = testApp(database, { leaderboardCacheMs: 60_000 });
+    const RTX = hw('cuda', 'NVIDIA GeForce RTX 4090', 24564);
+    const via = async (payload: object, signer: TestSigner) => ((await (await cached.post('/v1/records', envelope(payload, signer))).json()) as any).record;
+    const base = { diff: constantDiff('RTX_CHANGE', '1', '2'), parent: { train_py_sha256: sha256('rtx parent'), commit: 'abc1234', val_bpb: 1.07 }, hardware: RTX };
+    // The noise model is read (and cached for a minute) before anything on the class is confirmed.
+    expect((await via(makePayload({ ...base, description: 'rtx original', metrics: { val_bpb: 1.05 } }), alice)).flagged).toBe(false);
+    await via({ ...makePayload({ ...base, description: 'rtx rerun', status: 'discard', metrics: { val_bpb: 1.0504 } }), replicates: (await cached.services.repos.records.list({ limit: 1 }))[0].id }, bob);
+    const leap = await via(makePayload({ description: 'rtx leap', diff: constantDiff('RTX_LEAP', '1', '2'), parent: { train_py_sha256: sha256('rtx leap'), commit: 'abc1234', val_bpb: 1.07 }, metrics: { val_bpb: 0.9 }, hardware: RTX }), carol);
+    expect(leap.flagged).toBe(true);
+    await cached.services.stop();
+  });
+
   it.skipIf(!existsSync(CORPUS))('does not flag any row of the real MLX and macOS logs, each imported as a new fork on its own class', async () => {
     const files = ['BobMolt__autoresearch-mlx.tsv', 'DDay-FG__autoresearch-mlx.tsv', 'isque03__autoresearch-mlx.tsv', 'reowens__autoresearch-mlx.tsv', 'febinct__autoresearch-macos.tsv'];
     const chips = ['Apple M4', 'Apple M3 Max', 'Apple M1 Max', 'Apple M3 Pro', 'Apple M1 Pro'];
