@@ -10,6 +10,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   import: () => import('./import.ts'),
   cli: () => import('./cli.ts'),
   findings: () => import('./findings.ts'),
+  freshness: () => import('./freshness.ts'),
   catalogue: () => import('./catalogue.ts'),
   trust: () => import('./trust.ts'),
 };

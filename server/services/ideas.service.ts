@@ -21,7 +21,7 @@ import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
 import { cosine, matchIdea, MATCH_NEIGHBOURS, type IdeaIndex } from './ideas/matcher.ts';
 import type { Embedder } from './ideas/embedder.ts';
 import { FindingsEngine, type Finding } from './ideas/engine.ts';
-import { decide, NOISE_PRIOR, type EvidenceCell, type MatchedEvidence, type VerdictCaller, type VerdictOptions, WARNING_VERDICTS } from './ideas/verdict.ts';
+import { decide, KNOWN_BAD_MIN_FAILURES, NOISE_PRIOR, type EvidenceCell, type MatchedEvidence, type VerdictCaller, type VerdictOptions } from './ideas/verdict.ts';
 import { summarise } from './ideas/outcome.ts';
 import { DERIVATION_VERSION, deriveRecord } from './ideas/derive.ts';
 
@@ -158,21 +158,16 @@ export class IdeasService {
   async gather(req: CheckRequest) {
     const hw = req.hardware ? hardwareProximity(req.hardware) : null;
     const caller: VerdictCaller = { harnessKey: req.harness_id ? harnessKeyOf(req.harness_id) : null, hardware: hw };
-    const t0 = performance.now();
     const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
-    const t1 = performance.now();
     const loaded = new Map((await this.load([...found.matches, ...found.related].map((m) => m.ideaId))).map((l) => [l.summary.id, l]));
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
     const evidence: MatchedEvidence[] = matches.map((m) => ({ ideaId: m.ideaId, strength: strengthOf(m), cells: loaded.get(m.ideaId)!.cells }));
-    if (process.env.PROFILE) console.error(`gather: find ${(t1 - t0).toFixed(1)} load ${(performance.now() - t1).toFixed(1)} (${loaded.size} ideas)`);
     return { found, loaded, caller, hw, matches, evidence };
   }
 
   async check(req: CheckRequest): Promise<CheckResponse> {
-    const tc = performance.now();
     const { found, loaded, caller, hw, matches, evidence } = await this.gather(req);
     const options = await this.verdictOptions(caller);
-    if (process.env.PROFILE) setImmediate(() => console.error(`check total ${(performance.now() - tc).toFixed(1)}`));
     const view = (m: Finding, same: boolean) => {
       const l = loaded.get(m.ideaId)!;
       const mine = decide([{ ideaId: m.ideaId, strength: strengthOf(m), cells: l.cells }], caller, options);
@@ -205,9 +200,9 @@ export class IdeasService {
   }
 
   /**
-   * Ideas the caller should not try: those whose verdict for this harness and class is a warning
-   * (crashes_here, known_bad, failed_nearby), most-tried first. Without a class, ideas never
-   * kept anywhere in scope and failed at least twice.
+   * Ideas the caller should not try, most-tried first: those whose verdict for this harness and
+   * class is crashes_here or known_bad, or failed_nearby with at least two failures near. Without
+   * a class, ideas never kept anywhere in scope and failed at least twice.
    */
   async knownBad(scope: { harnessId?: string; hardwareClass?: string; limit: number }): Promise<{ harness_id: string | null; hardware_class: string | null; ideas: IdeaSummary[] }> {
     const harnessKey = scope.harnessId ? harnessKeyOf(scope.harnessId) : null;
@@ -217,7 +212,11 @@ export class IdeasService {
     const options = await this.verdictOptions({ harnessKey, hardware: hw });
     const bad = loaded.filter((l) => {
       const d = decide([{ ideaId: l.summary.id, strength: 1, cells: l.cells }], { harnessKey, hardware: hw }, options);
-      return hw ? WARNING_VERDICTS.has(d.verdict) : d.verdict === 'known_bad' || d.verdict === 'crashes_here';
+      if (d.verdict === 'known_bad' || d.verdict === 'crashes_here') return true;
+      // Failed on hardware like the caller's: listed once it failed there repeatedly (a single
+      // failure warns in `check`, but a list read as "never works" needs more than one).
+      const t = d.evidence.tiers;
+      return hw !== null && d.verdict === 'failed_nearby' && t.class.discards + t.class.crashes + t.family.discards + t.family.crashes >= KNOWN_BAD_MIN_FAILURES;
     });
     return { harness_id: scope.harnessId ?? null, hardware_class: scope.hardwareClass ?? null, ideas: bad.slice(0, scope.limit).map((l) => l.summary) };
   }

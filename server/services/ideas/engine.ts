@@ -55,12 +55,9 @@ export class FindingsEngine {
   }
 
   async find(q: FindQuery, { limit = 5, related = 3 }: { limit?: number; related?: number } = {}): Promise<FindResult> {
-    const t0 = performance.now();
     const f = ideaFeatures(q);
     const u = understand(q);
-    const t1 = performance.now();
     const { vector, degraded } = await this.embedQuery(f.text);
-    const t2 = performance.now();
     const concepts = [...new Set(u.concepts.flatMap((c) => [c, ...narrowerConcepts(c), ...(conceptInfo(c)?.broader ? [conceptInfo(c)!.broader!] : [])]))];
     const words = `${q.description}\n${expansionTerms(u.concepts).join(' ')}`;
     const [byDiff, byParams, near, byConcept, lexical] = await Promise.all([
@@ -70,8 +67,6 @@ export class FindingsEngine {
       this.deps.search.byConcepts(concepts, CONCEPT_CANDIDATES),
       this.deps.search.lexical(words, LEXICAL_CANDIDATES),
     ]);
-    const t3 = performance.now();
-    const t4 = performance.now();
 
     const candidates = new Map<string, RetrievalCandidate>();
     const get = (id: string, changes?: RetrievalCandidate['changes'], attempts?: number) => {
@@ -93,9 +88,7 @@ export class FindingsEngine {
     // An idea with no visible record (its keys revoked) is never shown.
     for (const [id, c] of candidates) if (c.attempts === 0) candidates.delete(id);
 
-    const t5 = performance.now();
     const scored = scoreCandidates({ changes: u.changes }, [...candidates.values()], broaderOf, this.options);
-    if (process.env.PROFILE) console.error(`find: understand ${(t1 - t0).toFixed(1)} embed ${(t2 - t1).toFixed(1)} parallel ${(t3 - t2).toFixed(1)} lexical ${(t4 - t3).toFixed(1)} changesOf ${(t5 - t4).toFixed(1)} score ${(performance.now() - t5).toFixed(1)} candidates ${candidates.size}`);
     const withText = (s: Scored): Finding => ({ ...s, why_text: whyText(s.why, conceptName) });
     return {
       matches: scored.filter((s) => s.kind === 'match').slice(0, limit).map(withText),
