@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   freshness: () => import('./freshness.ts'),
   catalogue: () => import('./catalogue.ts'),
   trust: () => import('./trust.ts'),
+  suggest: () => import('./suggest.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -43,6 +43,7 @@ export async function run(argv: string[]) {
 
   const results: Record<string, number> = {};
   const assigned: Record<string, number | null> = {};
+  const backlogs: Record<string, number | null> = {};
   for (const driver of values.drivers!.split(',')) {
     const env: Record<string, string> = driver.startsWith('postgres')
       ? { DATABASE_URL: await benchDatabaseUrl('crossfork_bench'), ...(driver === 'postgres-inline' ? { CROSSFORK_VERIFY_THREADS: '0' } : {}) }
@@ -69,16 +70,26 @@ export async function run(argv: string[]) {
       if (created !== n) throw new Error(`${driver}: ${created} of ${n} records created`);
       results[driver] = n / secs;
       console.log(`${driver.padEnd(16)} ${fmt(n / secs)} records/s acknowledged (${n} in ${secs.toFixed(1)} s) = ${(n / secs / verifyRaw).toFixed(2)}× the verify rate`);
-      // Idea assignment yields to writes, so it catches up after the burst: how long it takes.
+      // Idea assignment yields to writes, so it catches up after the burst: how long it takes,
+      // and how fast it drained what was left at the last acknowledgement.
+      const backlog = await queueDepth(server.url);
       const caughtUp = await waitForIdeas(server.url, 600);
       assigned[driver] = caughtUp;
-      console.log(`${''.padEnd(16)} every record had its idea ${caughtUp === null ? 'not within 600 s' : `${caughtUp.toFixed(1)} s after the last acknowledgement`}`);
+      backlogs[driver] = backlog;
+      const drain = caughtUp && backlog ? ` (${backlog} left at the last acknowledgement, drained at ${fmt(backlog / caughtUp)} records/s)` : '';
+      console.log(`${''.padEnd(16)} every record had its idea ${caughtUp === null ? 'not within 600 s' : `${caughtUp.toFixed(1)} s after the last acknowledgement${drain}`}`);
     } finally {
       await server.stop();
       if (env.CROSSFORK_DATA_DIR) rmSync(env.CROSSFORK_DATA_DIR, { recursive: true, force: true });
     }
   }
-  console.log(JSON.stringify({ bench: 'ingest', records: n, batch, concurrency, ed25519_verify_per_s: Math.round(verifyRaw), sshsig_verify_per_s: Math.round(sshsigRate), records_per_s: mapRound(results), ideas_assigned_after_s: assigned }));
+  console.log(JSON.stringify({ bench: 'ingest', records: n, batch, concurrency, ed25519_verify_per_s: Math.round(verifyRaw), sshsig_verify_per_s: Math.round(sshsigRate), records_per_s: mapRound(results), ideas_assigned_after_s: assigned, backlog_at_last_ack: backlogs }));
+}
+
+/** Jobs in the assign-idea queue (one per record), from /metrics. */
+async function queueDepth(url: string): Promise<number | null> {
+  const m = (await (await fetch(`${url}/metrics`)).text()).match(/^crossfork_job_queue_depth\{kind="assign-idea"\} (\S+)/m);
+  return m ? Number(m[1]) : null;
 }
 
 async function postBatch(url: string, body: string) {

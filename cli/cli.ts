@@ -1,6 +1,7 @@
 // The command line: commander parses, each command is loaded lazily from commands/ and returns
 // data; nothing here prints or exits (index.ts does).
 import { Command, CommanderError, Option } from 'commander';
+import { agent, CliCommand, fork, FORK_URL_HELP, forkHarness, hardware, hardwareClass, harness, idea, memoryUnit, repo, results, training } from './options.ts';
 import { CliError } from './lib/errors.ts';
 import { VERSION } from './lib/version.ts';
 import { makeContext, type Context } from './lib/context.ts';
@@ -9,25 +10,12 @@ import type { CommandResult } from './lib/result.ts';
 type Run = (ctx: Context) => Promise<CommandResult>;
 type Opts = Record<string, any>;
 
-// Default: the machine profile `crossfork init` saved, else what is detected now (init: detected).
-const HARDWARE_OPTIONS = (c: Command) =>
-  c
-    .option('--device <name>', 'device name, e.g. "NVIDIA H100 80GB HBM3" (default: the machine profile)')
-    .option('--memory-mb <n>', 'memory of one device in MiB (default: the machine profile)')
-    .option('--accelerator <kind>', 'cuda | rocm | mps | mlx | cpu | other (default: the machine profile)')
-    .option('--device-count <n>', 'number of devices (default: the machine profile, else 1)');
-
-const HARNESS_OPTIONS = (c: Command, what = 'default: SHA-256 of prepare.py, else the current upstream harness') =>
-  c
-    .option('--harness-id <sha256>', `harness id (${what})`)
-    .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT');
-
 const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
 /** Parses argv and returns the command to run, or null when commander printed help. Throws CliError(2) on usage errors. */
 export function parse(argv: string[], io: { out: (s: string) => void; err: (s: string) => void }): { run: Run; global: Opts } | null {
   let chosen: { run: Run; global: Opts } | null = null;
-  const program = new Command('crossfork')
+  const program = new CliCommand('crossfork')
     .description('Share your autoresearch experiments as signed records, and consult everyone else\'s before the next one.')
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--server <url>', 'crossfork server (default: $CROSSFORK_SERVER, then config, then http://127.0.0.1:8787)')
@@ -47,19 +35,19 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     });
 
   on(
-    HARDWARE_OPTIONS(
-      program
-        .command('init')
-        .description('set up this machine: the key that signs your records, and the machine profile (hardware detected, shown, corrected by you, saved for every command)')
-        .option('-y, --yes', 'no questions: make (or reuse) a crossfork ed25519 key and save the detected hardware (corrected by the flags below)')
-        .option('--key <path>', 'use this existing SSH private key; signing goes through `ssh-keygen -Y sign` (ssh-agent and passphrases work)')
-        .option('--github <login>', 'also link the key to this GitHub login (the key must be among https://github.com/<login>.keys)'),
-    ).addHelpText('after', examples([
-      'crossfork init --yes',
-      'crossfork init --yes --memory-mb 12227            # correct what was detected',
-      'crossfork init --key ~/.ssh/id_ed25519 --github octocat',
-      'crossfork init --yes --server https://crossfork.example.org',
-    ])),
+    program
+      .command('init')
+      .description('set up this machine: the key that signs your records, and the machine profile (hardware detected, shown, corrected by you, saved for every command)')
+      .option('-y, --yes', 'no questions: make (or reuse) a crossfork ed25519 key and save the detected hardware (corrected by the flags below)')
+      .option('--key <path>', 'use this existing SSH private key; signing goes through `ssh-keygen -Y sign` (ssh-agent and passphrases work)')
+      .option('--github <login>', 'also link the key to this GitHub login (the key must be among https://github.com/<login>.keys)')
+      .with(hardware)
+      .addHelpText('after', examples([
+        'crossfork init --yes',
+        'crossfork init --yes --memory-mb 12227            # correct what was detected',
+        'crossfork init --key ~/.ssh/id_ed25519 --github octocat',
+        'crossfork init --yes --server https://crossfork.example.org',
+      ])),
     () => import('./commands/init.ts'),
   );
   for (const [name, description] of [
@@ -70,68 +58,48 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
       program
         .command(name)
         .description(description)
-        .option('--repo <dir>', 'the fork checkout (for the harness)', '.')
+        .with(repo('the fork checkout (for the harness)'))
         .addHelpText('after', examples([`crossfork ${name}`, `crossfork ${name} --json`])),
       () => import('./commands/whoami.ts').then((m) => ({ default: (ctx: Context, args: unknown[], opts: { repo: string }) => m.default(ctx, args, { ...opts, doctor: name === 'doctor' }) })),
     );
   }
   on(
-    HARDWARE_OPTIONS(
-      program
-        .command('import')
-        .description('publish every experiment of a fork: results.tsv rows with their train.py diffs from git (discarded commits too)')
-        .option('--repo <dir>', 'the fork checkout', '.')
-        .option('--results <file>', 'results.tsv (default: <repo>/results.tsv)')
-        .option('--dry-run', 'show what would be published; sign and send nothing'),
-    )
-      .option('--agent-model <name>', 'the model that ran the experiments')
-      .option('--agent-tool <name>', 'the agent tool (claude-code, codex, …)')
-      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork (default: the current upstream harness)')
-      .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT')
+    program
+      .command('import')
+      .description('publish every experiment of a fork: results.tsv rows with their train.py diffs from git (discarded commits too)')
+      .with(repo(), results)
+      .option('--dry-run', 'show what would be published; sign and send nothing')
+      .with(hardware, agent('the model that ran the experiments', 'the agent tool (claude-code, codex, …)'), forkHarness)
       .option('--harness-name <name>', 'harness name', 'autoresearch')
       .option('--time-budget <s>', 'training time budget in seconds (default: TIME_BUDGET in prepare.py, else 300)')
-      .addOption(new Option('--memory-unit <unit>', 'how to read the memory_gb column (default: GB, or MB when the values cannot be GB on this device)').choices(['gb', 'mb', 'none']))
-      .option('--fork-id <id>', 'override the fork id (default: a hash of the origin URL or of the first commit and path)')
-      .option('--fork-url <url>', 'publish the fork\'s URL (not published by default)')
+      .with(memoryUnit('how to read the memory_gb column (default: GB, or MB when the values cannot be GB on this device)'))
+      .with(fork('override the fork id (default: a hash of the origin URL or of the first commit and path)', FORK_URL_HELP))
       .addHelpText('after', examples(['crossfork import', 'crossfork import --repo ~/autoresearch --dry-run', 'crossfork import --results old-results.tsv --harness upstream@8a5c486', 'crossfork import --device "RTX 4090" --memory-mb 24564 --accelerator cuda --json'])),
     () => import('./commands/import.ts'),
   );
   on(
-    HARDWARE_OPTIONS(
-      program
-        .command('watch')
-        .description('follow results.tsv while an agent runs its loop and publish each new row within seconds')
-        .option('--repo <dir>', 'the fork checkout', '.')
-        .option('--results <file>', 'results.tsv (default: <repo>/results.tsv)')
-        .option('--interval <ms>', 'how often to look at the file', '1000'),
-    )
-      .option('--agent-model <name>', 'the model that runs the experiments')
-      .option('--agent-tool <name>', 'the agent tool')
-      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork (default: the current upstream harness)')
-      .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT')
-      .addOption(new Option('--memory-unit <unit>', 'how to read the memory_gb column (default: decided against the device)').choices(['gb', 'mb', 'none']))
-      .option('--fork-id <id>', 'override the fork id')
+    program
+      .command('watch')
+      .description('follow results.tsv while an agent runs its loop and publish each new row within seconds')
+      .with(repo(), results)
+      .option('--interval <ms>', 'how often to look at the file', '1000')
+      .with(hardware, agent('the model that runs the experiments'), forkHarness)
+      .with(memoryUnit('how to read the memory_gb column (default: decided against the device)'), fork())
       .addHelpText('after', examples(['crossfork watch', 'crossfork watch --repo ~/autoresearch --agent-tool codex'])),
     () => import('./commands/watch.ts'),
   );
   on(
-    HARDWARE_OPTIONS(
-      program
-        .command('publish')
-        .description('publish one experiment, from flags or from a run.log (for agents, after each experiment)')
-        .option('--repo <dir>', 'the fork checkout', '.')
-        .option('-d, --description <text>', 'what the experiment tried')
-        .addOption(new Option('--status <status>', 'keep | discard | crash (default: crash when the run.log has no val_bpb)').choices(['keep', 'discard', 'crash']))
-        .option('--val-bpb <x>', 'validation bits per byte (default: from --run-log)')
-        .option('--run-log <file>', 'the run.log that train.py printed: val_bpb and the other metrics are read from it')
-        .option('--commit <hash>', 'the experiment commit (default: HEAD)')
-        .option('--parent-val-bpb <x>', 'the parent\'s val_bpb (default: the best keep in results.tsv)'),
-    )
-      .option('--agent-model <name>', 'the model that ran the experiment')
-      .option('--agent-tool <name>', 'the agent tool')
-      .option('--harness-id <sha256>', 'harness id, when prepare.py is not in the fork (default: the current upstream harness)')
-      .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT')
-      .option('--fork-id <id>', 'override the fork id')
+    program
+      .command('publish')
+      .description('publish one experiment, from flags or from a run.log (for agents, after each experiment)')
+      .with(repo())
+      .option('-d, --description <text>', 'what the experiment tried')
+      .addOption(new Option('--status <status>', 'keep | discard | crash (default: crash when the run.log has no val_bpb)').choices(['keep', 'discard', 'crash']))
+      .option('--val-bpb <x>', 'validation bits per byte (default: from --run-log)')
+      .option('--run-log <file>', 'the run.log that train.py printed: val_bpb and the other metrics are read from it')
+      .option('--commit <hash>', 'the experiment commit (default: HEAD)')
+      .option('--parent-val-bpb <x>', 'the parent\'s val_bpb (default: the best keep in results.tsv)')
+      .with(hardware, agent('the model that ran the experiment'), forkHarness, fork())
       .addHelpText('after', examples(['crossfork publish --run-log run.log --status keep -d "increase MATRIX_LR to 0.05"', 'crossfork publish --status crash -d "double depth (OOM)"'])),
     () => import('./commands/publish.ts'),
   );
@@ -140,49 +108,54 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     () => import('./commands/sync.ts'),
   );
   on(
-    HARNESS_OPTIONS(HARDWARE_OPTIONS(
-      program
-        .command('check')
-        .description('was this idea tried, on hardware like mine, and how did it go?')
-        .argument('<idea>', 'the idea, in words')
-        .option('--diff <file>', 'the diff of train.py you are about to try')
-        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.'),
-    )).addHelpText('after', examples(['crossfork check "increase MATRIX_LR from 0.04 to 0.05"', 'git diff train.py > /tmp/d && crossfork check "swiglu" --diff /tmp/d --json'])),
+    program
+      .command('check')
+      .description('was this idea tried, on hardware like mine, and how did it go?')
+      .with(idea('the diff of train.py you are about to try'), repo('the fork checkout (for the harness id)'), hardware, harness())
+      .addHelpText('after', examples(['crossfork check "increase MATRIX_LR from 0.04 to 0.05"', 'git diff train.py > /tmp/d && crossfork check "swiglu" --diff /tmp/d --json'])),
     () => import('./commands/check.ts'),
   );
   on(
-    HARNESS_OPTIONS(HARDWARE_OPTIONS(
-      program
-        .command('known-bad')
-        .description('ideas tried at least twice on this hardware class and never kept')
-        .addOption(new Option('--format <format>', 'md (ready to paste into a prompt) or json').choices(['md', 'json']).default('md'))
-        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
-        .option('--hardware-class <class>', 'hardware class (default: derived by the server from this machine)')
-        .option('--all-hardware', 'every hardware class')
-        .option('--limit <n>', 'at most this many ideas', '50'),
-    )).addHelpText('after', examples(['crossfork known-bad', 'crossfork known-bad --format json --all-hardware'])),
+    program
+      .command('known-bad')
+      .description('ideas tried at least twice on this hardware class and never kept')
+      .addOption(new Option('--format <format>', 'md (ready to paste into a prompt) or json').choices(['md', 'json']).default('md'))
+      .with(repo('the fork checkout (for the harness id)'))
+      .with(hardwareClass)
+      .option('--all-hardware', 'every hardware class')
+      .option('--limit <n>', 'at most this many ideas', '50')
+      .with(hardware, harness())
+      .addHelpText('after', examples(['crossfork known-bad', 'crossfork known-bad --format json --all-hardware'])),
     () => import('./commands/known-bad.ts'),
+  );
+  on(
+    program
+      .command('suggest')
+      .description('what to try next: ideas kept on hardware like yours (or elsewhere, never tried on your family) that this fork has not tried, with their evidence, and what to avoid')
+      .with(repo('the fork checkout (for the harness id and the fork id)'))
+      .with(hardwareClass)
+      .with(fork('the fork id its records carry (default: derived from the checkout, as import does)'))
+      .option('--limit <n>', 'at most this many suggestions (1-50)', '10')
+      .with(hardware, harness())
+      .addHelpText('after', examples(['crossfork suggest', 'crossfork suggest --limit 5 --json'])),
+    () => import('./commands/suggest.ts'),
   );
   on(
     program
       .command('leaderboard')
       .description('best val_bpb per hardware class')
-      .option('--repo <dir>', 'the fork checkout (for the harness id)', '.')
-      .option('--harness-id <sha256>', 'harness id (default: the harness with the most records)')
-      .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT')
+      .with(repo('the fork checkout (for the harness id)'), harness('harness id (default: the harness with the most records)'))
       .addHelpText('after', examples(['crossfork leaderboard', 'crossfork leaderboard --harness upstream --json'])),
     () => import('./commands/leaderboard.ts'),
   );
   on(
-    HARNESS_OPTIONS(HARDWARE_OPTIONS(
-      program
-        .command('claim')
-        .description('reserve an idea while it trains, so other agents can see it is in flight')
-        .argument('<idea>', 'the idea, in words')
-        .option('--diff <file>', 'the diff of train.py')
-        .option('--ttl <s>', 'how long the claim lasts, ≤ 3600 s', '900')
-        .option('--repo <dir>', 'the fork checkout (for the harness id)', '.'),
-    )).addHelpText('after', examples(['crossfork claim "increase MATRIX_LR to 0.05" --ttl 600'])),
+    program
+      .command('claim')
+      .description('reserve an idea while it trains, so other agents can see it is in flight')
+      .with(idea('the diff of train.py'))
+      .option('--ttl <s>', 'how long the claim lasts, ≤ 3600 s', '900')
+      .with(repo('the fork checkout (for the harness id)'), hardware, harness())
+      .addHelpText('after', examples(['crossfork claim "increase MATRIX_LR to 0.05" --ttl 600'])),
     () => import('./commands/claim.ts'),
   );
   on(
@@ -190,14 +163,11 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     () => import('./commands/program.ts'),
   );
   on(
-    HARNESS_OPTIONS(
-      HARDWARE_OPTIONS(
-        program
-          .command('mcp')
-          .description('an MCP server over stdio: check_idea, known_bad, leaderboard, publish_result (with the saved machine profile; flags override it)')
-          .option('--repo <dir>', 'the fork checkout (default: the directory the MCP client starts it in)', '.'),
-      ),
-    ).addHelpText('after', examples(['claude mcp add crossfork -- crossfork mcp', 'codex mcp add crossfork -- crossfork mcp', 'claude mcp add crossfork -- crossfork mcp --repo ~/my-fork'])),
+    program
+      .command('mcp')
+      .description('an MCP server over stdio: check_idea, suggest, known_bad, leaderboard, publish_result (with the saved machine profile; flags override it)')
+      .with(repo('the fork checkout (default: the directory the MCP client starts it in)'), hardware, harness())
+      .addHelpText('after', examples(['claude mcp add crossfork -- crossfork mcp', 'codex mcp add crossfork -- crossfork mcp', 'claude mcp add crossfork -- crossfork mcp --repo ~/my-fork'])),
     () => import('./commands/mcp.ts'),
   );
   const github = program.command('github').description('GitHub: link your key to your login');
@@ -210,45 +180,41 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     () => import('./commands/github.ts'),
   );
   on(
-    HARNESS_OPTIONS(HARDWARE_OPTIONS(
-      program
-        .command('run')
-        .description('run the autoresearch loop on this machine: baseline, then propose (an OpenAI-compatible model) → check → claim → commit → train → keep or reset → results.tsv → publish')
-        .option('--repo <dir>', 'an autoresearch-shaped repository (train.py, prepare.py)', '.')
-        .option('--model <name>', 'chat model that proposes changes (default: $CROSSFORK_MODEL)')
-        .option('--base-url <url>', 'OpenAI-compatible API base URL (default: $OPENAI_BASE_URL; key from $OPENAI_API_KEY)')
-        .option('--max-experiments <n>', 'stop after n experiments (the baseline not counted)')
-        .option('--hours <h>', 'stop after h hours')
-        .option('--train-cmd <cmd>', 'the training command, run in the repo; output goes to run.log', 'uv run train.py')
-        .option('--timeout <s>', 'kill a training run after s seconds (it counts as a crash)', '600')
-        .option('--max-asks <n>', 'times the model is asked again for one experiment (bad answers, known-bad ideas)', '5')
-        .option('--no-pipeline', 'do not prepare the next proposal while an experiment trains')
-        .option('--replicate-every <n>', 'after every n experiments, replicate the result most worth it on this hardware (GET /v1/replication-queue) before going on')
-        .option('--publish-short-runs', 'also publish runs shorter than the harness\'s time budget (smoke runs, CROSSFORK_TIME_BUDGET); by default they stay in results.tsv only'),
-    )).addHelpText('after', examples([
-      'crossfork run --model gpt-5 --max-experiments 20',
-      'OPENAI_BASE_URL=http://localhost:11434/v1 crossfork run --model qwen3-coder --hours 8',
-      'crossfork run --repo ~/my-fork --train-cmd "python3 train.py" --timeout 900 --json',
-      'crossfork run --model gpt-5 --hours 8 --replicate-every 10',
-    ])),
+    program
+      .command('run')
+      .description('run the autoresearch loop on this machine: baseline, then propose (an OpenAI-compatible model) → check → claim → commit → train → keep or reset → results.tsv → publish')
+      .with(repo('an autoresearch-shaped repository (train.py, prepare.py)'))
+      .option('--model <name>', 'chat model that proposes changes (default: $CROSSFORK_MODEL)')
+      .option('--base-url <url>', 'OpenAI-compatible API base URL (default: $OPENAI_BASE_URL; key from $OPENAI_API_KEY)')
+      .option('--max-experiments <n>', 'stop after n experiments (the baseline not counted)')
+      .option('--hours <h>', 'stop after h hours')
+      .with(training('kill a training run after s seconds (it counts as a crash)'))
+      .option('--max-asks <n>', 'times the model is asked again for one experiment (bad answers, known-bad ideas)', '5')
+      .option('--no-pipeline', 'do not prepare the next proposal while an experiment trains')
+      .option('--replicate-every <n>', 'after every n experiments, replicate the result most worth it on this hardware (GET /v1/replication-queue) before going on')
+      .option('--publish-short-runs', 'also publish runs shorter than the harness\'s time budget (smoke runs, CROSSFORK_TIME_BUDGET); by default they stay in results.tsv only')
+      .with(hardware, harness())
+      .addHelpText('after', examples([
+        'crossfork run --model gpt-5 --max-experiments 20',
+        'OPENAI_BASE_URL=http://localhost:11434/v1 crossfork run --model qwen3-coder --hours 8',
+        'crossfork run --repo ~/my-fork --train-cmd "python3 train.py" --timeout 900 --json',
+        'crossfork run --model gpt-5 --hours 8 --replicate-every 10',
+      ])),
     () => import('./commands/run.ts'),
   );
   on(
-    HARNESS_OPTIONS(HARDWARE_OPTIONS(
-      program
-        .command('replicate')
-        .description('rerun a published result\'s train.py (its diff on its parent) in this fork and publish the run as its replication; the fork is reset afterwards')
-        .argument('<record-id>', 'the record to replicate (GET /v1/replication-queue lists those most worth it)')
-        .option('--repo <dir>', 'your fork: a git repository of its own (it commits and resets train.py there)', '.')
-        .option('--train-cmd <cmd>', 'the training command, run in the repo; output goes to run.log', 'uv run train.py')
-        .option('--timeout <s>', 'kill the training after s seconds (it counts as a crash)', '600')
-        .option('--fork-id <id>', 'override the fork id')
-        .option('--fork-url <url>', 'publish the fork\'s URL (not published by default)')
-        .option('--publish-short-runs', 'also publish a run shorter than the harness\'s time budget (smoke runs)'),
-    )).addHelpText('after', examples([
-      'crossfork replicate 3f2a…e9 --train-cmd "uv run train.py"',
-      'curl -s "$CROSSFORK_SERVER/v1/replication-queue?hardware_class=RTX%204090%2024GB" | jq -r \'.items[0].id\' | xargs crossfork replicate',
-    ])),
+    program
+      .command('replicate')
+      .description('rerun a published result\'s train.py (its diff on its parent) in this fork and publish the run as its replication; the fork is reset afterwards')
+      .argument('<record-id>', 'the record to replicate (GET /v1/replication-queue lists those most worth it)')
+      .with(repo('your fork: a git repository of its own (it commits and resets train.py there)'))
+      .with(training('kill the training after s seconds (it counts as a crash)'), fork(undefined, FORK_URL_HELP))
+      .option('--publish-short-runs', 'also publish a run shorter than the harness\'s time budget (smoke runs)')
+      .with(hardware, harness())
+      .addHelpText('after', examples([
+        'crossfork replicate 3f2a…e9 --train-cmd "uv run train.py"',
+        'curl -s "$CROSSFORK_SERVER/v1/replication-queue?hardware_class=RTX%204090%2024GB" | jq -r \'.items[0].id\' | xargs crossfork replicate',
+      ])),
     () => import('./commands/replicate.ts'),
   );
 

@@ -34,6 +34,9 @@ if ! bash scripts/setup-python.sh; then
   echo "[test] .venv unavailable: embedding-service and PyTorch 2 training tests will be skipped" >&2
 fi
 
+echo "[test] formatting (prettier --check; fix with npm run format)" >&2
+npx prettier --check . >&2
+
 echo "[test] type-checking" >&2
 npx tsc -p tsconfig.json --noEmit
 npx svelte-check --tsconfig web/tsconfig.json --threshold error --output machine >&2

@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.ts';
 import { ProblemError } from './errors.ts';
+import { problemOf } from './http/problem-map.ts';
 import { recordsRoutes } from './routes/records.routes.ts';
 import { leaderboardRoutes } from './routes/leaderboard.routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
@@ -16,14 +17,16 @@ import { claimsRoutes } from './routes/claims.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
 import { accessLog } from './observability/access-log.ts';
-import { limitWritesByIp } from './routes/rate-limit.ts';
-import { requireAdmin } from './routes/admin-auth.ts';
+import { limitWritesByIp } from './http/rate-limit.ts';
+import { requireAdmin } from './http/admin-auth.ts';
+import { validationHook } from './http/request.ts';
 import { adminKeysRoutes } from './routes/admin-keys.routes.ts';
 import { webRoutes } from './routes/web.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { forksRoutes } from './routes/forks.routes.ts';
 import { hardwareRoutes } from './routes/hardware.routes.ts';
 import { trustRoutes } from './routes/trust.routes.ts';
+import { suggestionsRoutes } from './routes/suggestions.routes.ts';
 import { docsPageRoutes } from './routes/docs-page.routes.ts';
 
 export interface AppDeps {
@@ -36,7 +39,8 @@ export interface AppDeps {
 export const WRITE_PATHS = ['/v1/records', '/v1/records/batch', '/v1/claims', '/v1/keys'] as const;
 
 export function createApp({ services, config, logger }: AppDeps) {
-  const app = new OpenAPIHono();
+  // Every route's validation failures become problem documents the same way (server/http/request.ts).
+  const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use('*', requestMetrics(services.metrics));
   if (logger) app.use('*', accessLog(logger));
   // Signed writes; `/v1/ideas/check` is a POST but reads.
@@ -46,7 +50,8 @@ export function createApp({ services, config, logger }: AppDeps) {
   const trackWrites: MiddlewareHandler = (c, next) => (c.req.method === 'POST' ? services.writes.track(next) : next());
   for (const path of WRITE_PATHS) app.use(path, byIp, trackWrites);
   app.use('/v1/admin/*', requireAdmin(config.adminToken));
-  app
+  // Chained, so the returned app's type carries every API route (AppType, for the typed client).
+  const api = app
     .route('/', healthRoutes(services.database, VERSION))
     .route('/', metricsRoutes(services.metrics))
     .route('/', recordsRoutes(services.records, config, services.writeLimiter))
@@ -57,7 +62,8 @@ export function createApp({ services, config, logger }: AppDeps) {
     .route('/', keysRoutes(services.keys, config.maxBodyBytes, services.writeLimiter))
     .route('/', forksRoutes(services.forks, services.githubSync))
     .route('/', hardwareRoutes(config.maxBodyBytes))
-    .route('/', trustRoutes(services.replication));
+    .route('/', trustRoutes(services.replication))
+    .route('/', suggestionsRoutes(services.suggestions));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -68,7 +74,8 @@ export function createApp({ services, config, logger }: AppDeps) {
 
   app.notFound((c) => problem(c, new ProblemError(404, 'not-found', 'Not found', `no route for ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {
-    if (err instanceof ProblemError) return problem(c, err);
+    const expected = problemOf(err); // a ProblemError, a service's domain error or a refused envelope
+    if (expected) return problem(c, expected);
     if (err instanceof HTTPException) return problem(c, new ProblemError(err.status, 'http-error', 'Request failed', err.message || 'request failed'));
     if (isDatabaseDown(err)) {
       logger?.warn({ err: String(err) }, 'database unavailable');
@@ -77,8 +84,11 @@ export function createApp({ services, config, logger }: AppDeps) {
     logger?.error({ err }, 'unhandled error');
     return problem(c, new ProblemError(500, 'internal', 'Internal error', 'an unexpected error occurred; it has been logged'));
   });
-  return app;
+  return api;
 }
+
+/** The API's routes, their inputs and answers: what `hc<AppType>()` (client/api.ts) is typed from. */
+export type AppType = ReturnType<typeof createApp>;
 
 function problem(c: Context, err: ProblemError) {
   for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);

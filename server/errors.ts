@@ -1,4 +1,5 @@
-// Expected failures as one error type, rendered once as RFC 9457 problem+json.
+// The HTTP layer's problem documents (RFC 9457 problem+json), as routes and middleware throw them.
+// Services throw domain errors instead (services/errors.ts); http/problem-map.ts maps those here.
 import type { FieldIssue } from './protocol/issues.ts';
 
 export class ProblemError extends Error {
@@ -26,5 +27,4 @@ export class ProblemError extends Error {
   }
 }
 
-export const notFound = (what: string) => new ProblemError(404, 'not-found', 'Not found', `${what} does not exist`);
 export const badRequest = (detail: string, errors?: FieldIssue[]) => new ProblemError(400, 'bad-request', 'Bad request', detail, errors);

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { createApp } from './app.ts';
-import { workerVerifier } from './services/verifier.ts';
+import { workerVerifier } from './verify/verifier.ts';
 import { createServices } from './services/container.ts';
 import { embedderFromEnv } from './services/ideas/embedder-config.ts';
 

@@ -1,4 +1,4 @@
-// `crossfork mcp`: an MCP server over stdio with check_idea, known_bad, leaderboard and
+// `crossfork mcp`: an MCP server over stdio with check_idea, suggest, known_bad, leaderboard and
 // publish_result, for Claude Code, Codex and any MCP client. Runs until stdin closes.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -14,6 +14,8 @@ import { VERSION } from '../lib/version.ts';
 import { renderCheck, renderLeaderboard } from '../lib/render.ts';
 import { result } from '../lib/result.ts';
 import { toCliError } from '../lib/api-errors.ts';
+import { describeFork } from '../lib/fork.ts';
+import { askSuggestions, renderSuggestions } from '../lib/suggestions.ts';
 
 type ToolResult = { content: { type: 'text'; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
 
@@ -54,6 +56,19 @@ export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = {
         const query = { harness: asking.harness.id, hardware_class: all_hardware ? undefined : hardwareClass(asking.hardware) };
         const md = await ctx.client.knownBadMarkdown(query);
         return ok(md, { markdown: md });
+      }),
+  );
+  server.registerTool(
+    'suggest',
+    {
+      description: 'What to try next: ideas kept on hardware like mine (or elsewhere, never tried on my hardware family) that this fork has not tried, ranked, each with a one-line reason citing its keeps and tries per hardware family and its effect; plus the known-bad ideas to avoid here.',
+      inputSchema: { limit: z.number().int().min(1).max(50).optional().describe('at most this many suggestions (default 10)') },
+    },
+    ({ limit }) =>
+      guarded(async () => {
+        const forkId = (await describeFork(repo).catch(() => null))?.id ?? null;
+        const r = await askSuggestions(ctx.client, { harnessId: asking.harness.id, hardware: asking.hardware, forkId, limit: limit ?? 10 });
+        return ok(renderSuggestions(r), r);
       }),
   );
   server.registerTool('leaderboard', { description: 'Best val_bpb per hardware class.', inputSchema: {} }, () =>

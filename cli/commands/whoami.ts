@@ -3,8 +3,6 @@
 // server and its health, the outbox. `doctor` exits 1 when something is not ready.
 import { join } from 'node:path';
 import { hardwareClass } from '../../server/protocol/hardware-class.ts';
-import type { HardwareClassResponse } from '../../server/protocol/hardware-class.schema.ts';
-import type { KeyLink } from '../../server/protocol/api.schema.ts';
 import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
 import { ApiClient } from '../lib/api-client.ts';
 import type { Context } from '../lib/context.ts';
@@ -34,9 +32,9 @@ export default async function whoami(ctx: Context, _args: unknown[], opts: Opts)
   if (!health.ok) problems.push(health.error ? `the server is unreachable: ${health.error}` : `the server is not healthy (${health.status})`);
   const serverClass = health.error
     ? null
-    : await client.request<HardwareClassResponse>('POST', '/v1/hardware/class', { hardware: machine.hardware }).then((r) => r.hardware_class, () => null);
+    : await client.hardwareClass(machine.hardware).then((r) => r.hardware_class, () => null);
   const link = key && !health.error
-    ? await client.request<{ keys: KeyLink[] }>('GET', `/v1/keys?key=${encodeURIComponent(key.fingerprint)}`).then((r) => r.keys[0] ?? null, () => undefined)
+    ? await client.keys({ key: key.fingerprint }).then((r) => r.keys[0] ?? null, () => undefined)
     : undefined;
   const pending = ctx.outbox.pending();
 

@@ -1,13 +1,10 @@
-// Typed client of the crossfork HTTP API (v1): timeouts, retries with backoff on network errors,
-// 429 and 5xx; problem+json errors become ApiError with the server's `detail`.
-import type { BatchResult, CheckResponse, Leaderboard, RecordView } from '../../server/protocol/api.schema.ts';
-import type { ReplicationQueue } from '../../server/protocol/trust.schema.ts';
+// The CLI's client of the crossfork HTTP API (v1): the shared typed client (client/api.ts) with
+// timeouts, retries with backoff on network errors, 429 and 5xx; problem+json errors become
+// ApiError with the server's `detail`.
+import type { ClientResponse } from 'hono/client';
+import { createApi, compactQuery, segment, type Api, type JsonOf, type QueryOf, type Success } from '../../client/api.ts';
 import type { CheckRequest } from '../../server/protocol/claim.schema.ts';
-import { z } from 'zod';
-import { claimResponseSchema, knownBadSchema } from '../../server/protocol/api.schema.ts';
 
-export type KnownBad = z.infer<typeof knownBadSchema>;
-export type ClaimResponse = z.infer<typeof claimResponseSchema>;
 export interface Envelope { payload: object; signature: string; public_key: string }
 
 /** The server answered with an error status (4xx/5xx after retries). */
@@ -27,56 +24,92 @@ export class UnreachableError extends Error {
 }
 
 export interface ApiClientOptions { timeoutMs?: number; retries?: number; backoffMs?: number }
+interface ScopeQuery { harness?: string; hardware_class?: string; limit?: number }
+
+// Signed bodies are sealed from the CLI's own payload types (JsonOf casts them); the server verifies them.
 
 export class ApiClient {
   readonly timeoutMs: number;
   readonly retries: number;
   readonly backoffMs: number;
+  /** Every route as a typed call, over this client's retrying fetch. */
+  readonly api: Api;
   constructor(readonly baseUrl: string, opts: ApiClientOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? Number(process.env.CROSSFORK_TIMEOUT_MS ?? 30_000);
     this.retries = opts.retries ?? Number(process.env.CROSSFORK_RETRIES ?? 2);
     this.backoffMs = opts.backoffMs ?? 300;
+    this.api = createApi(baseUrl, (input, init) => this.send(input, init));
   }
 
-  postBatch(records: Envelope[]): Promise<BatchResult> {
-    return this.request('POST', '/v1/records/batch', { records });
+  postBatch(records: Envelope[]) {
+    return this.ok(this.api.v1.records.batch.$post({ json: { records } as JsonOf<Api['v1']['records']['batch']['$post']> }));
   }
-  check(body: CheckRequest): Promise<CheckResponse> {
-    return this.request('POST', '/v1/ideas/check', body);
+  check(body: CheckRequest) {
+    return this.ok(this.api.v1.ideas.check.$post({ json: body }));
   }
-  knownBad(query: { harness?: string; hardware_class?: string; limit?: number }): Promise<KnownBad> {
-    return this.request('GET', `/v1/known-bad${qs(query)}`);
+  // The route also answers markdown: its declared text/markdown schema widens the JSON type by `string`.
+  async knownBad(query: ScopeQuery) {
+    return (await this.ok(this.api.v1['known-bad'].$get({ query: compactQuery(query) }))) as Exclude<Success<Awaited<ReturnType<Api['v1']['known-bad']['$get']>>>, string>;
   }
-  knownBadMarkdown(query: { harness?: string; hardware_class?: string; limit?: number }): Promise<string> {
-    return this.request('GET', `/v1/known-bad${qs({ ...query, format: 'md' })}`, undefined, 'text');
+  knownBadMarkdown(query: ScopeQuery): Promise<string> {
+    return this.text(this.api.v1['known-bad'].$get({ query: compactQuery({ ...query, format: 'md' as const }) }));
   }
-  leaderboard(query: { harness?: string }): Promise<Leaderboard> {
-    return this.request('GET', `/v1/leaderboard${qs(query)}`);
+  leaderboard(query: { harness?: string }) {
+    return this.ok(this.api.v1.leaderboard.$get({ query: compactQuery(query) }));
   }
-  record(id: string): Promise<RecordView> {
-    return this.request('GET', `/v1/records/${encodeURIComponent(id)}`);
+  record(id: string) {
+    return this.ok(this.api.v1.records[':id'].$get({ param: { id: segment(id) } }));
   }
-  replicationQueue(query: { harness?: string; hardware_class?: string; key?: string; limit?: number }): Promise<ReplicationQueue> {
-    return this.request('GET', `/v1/replication-queue${qs(query)}`);
+  replicationQueue(query: ScopeQuery & { key?: string }) {
+    return this.ok(this.api.v1['replication-queue'].$get({ query: compactQuery(query) }));
   }
-  claim(env: Envelope): Promise<ClaimResponse> {
-    return this.request('POST', '/v1/claims', env);
+  suggestions(query: QueryOf<Api['v1']['suggestions']['$get']>) {
+    return this.ok(this.api.v1.suggestions.$get({ query: compactQuery(query) }));
   }
-  health(): Promise<{ status: string }> {
-    return this.request('GET', '/healthz');
+  claim(env: Envelope) {
+    return this.ok(this.api.v1.claims.$post({ json: env as JsonOf<Api['v1']['claims']['$post']> }));
+  }
+  health() {
+    return this.ok(this.api.healthz.$get());
+  }
+  hardwareClass(hardware: JsonOf<Api['v1']['hardware']['class']['$post']>['hardware']) {
+    return this.ok(this.api.v1.hardware.class.$post({ json: { hardware } }));
+  }
+  keys(query: { login?: string; key?: string; limit?: number }) {
+    return this.ok(this.api.v1.keys.$get({ query: compactQuery(query) }));
+  }
+  linkKey(env: Envelope) {
+    return this.ok(this.api.v1.keys.$post({ json: env as JsonOf<Api['v1']['keys']['$post']> }));
   }
 
-  async request<T>(method: string, path: string, body?: unknown, as: 'json' | 'text' = 'json'): Promise<T> {
-    const url = `${this.baseUrl}${path}`;
-    const init: RequestInit = {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    };
+  /** The answer's JSON body, or ApiError with the problem's detail. */
+  async ok<R extends ClientResponse<unknown, number, string>>(call: Promise<R>): Promise<Success<R>> {
+    const { status, text } = await this.read(call);
+    try {
+      return JSON.parse(text) as Success<R>;
+    } catch {
+      throw new ApiError(status, `the answer is not JSON: ${text.slice(0, 120)}`);
+    }
+  }
+
+  /** The answer's body as text, or ApiError with the problem's detail. */
+  async text(call: Promise<ClientResponse<unknown, number, string>>): Promise<string> {
+    return (await this.read(call)).text;
+  }
+
+  private async read(call: Promise<ClientResponse<unknown, number, string>>): Promise<{ status: number; text: string }> {
+    const res = await call;
+    const text = await res.text();
+    if (!res.ok) throw new ApiError(res.status, problemDetail(text, res.statusText));
+    return { status: res.status, text };
+  }
+
+  /** One call's fetch: a timeout per attempt, retried with backoff on network errors, 429 and 5xx. */
+  private async send(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
-        res = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+        res = await fetch(input, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (err) {
         if (attempt < this.retries) {
           await sleep(this.backoffMs * 3 ** attempt);
@@ -89,23 +122,9 @@ export class ApiClient {
         await sleep(this.backoffMs * 3 ** attempt);
         continue;
       }
-      const text = await res.text();
-      if (!res.ok) throw new ApiError(res.status, problemDetail(text, res.statusText));
-      if (as === 'text') return text as T;
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        throw new ApiError(res.status, `the answer is not JSON: ${text.slice(0, 120)}`);
-      }
+      return res;
     }
   }
-}
-
-function qs(query: Record<string, string | number | undefined>): string {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') p.set(k, String(v));
-  const s = p.toString();
-  return s ? `?${s}` : '';
 }
 
 function problemDetail(text: string, fallback: string): string {

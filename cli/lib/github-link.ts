@@ -14,7 +14,7 @@ export async function linkGithub(ctx: Context, login: string): Promise<KeyLink> 
   const signer = loadSigner(ctx.config);
   const envelope = await sealEnvelope({ schema: KEY_SCHEMA, github_login: valid.data, created_at: new Date().toISOString() }, signer.sign, signer.publicKey);
   try {
-    return await ctx.client.request<KeyLink>('POST', '/v1/keys', envelope);
+    return await ctx.client.linkKey(envelope);
   } catch (err) {
     throw toCliError(err);
   }

@@ -8,7 +8,8 @@ import { clipDescription } from '../../server/protocol/description.ts';
 import { knownHarness } from '../../server/protocol/harnesses.ts';
 import { LIMITS } from '../../server/protocol/limits.ts';
 import { describeIssues, fieldIssues } from '../../server/protocol/issues.ts';
-import { RECORD_SCHEMA, recordPayloadSchema, type Hardware, type RecordPayload } from '../../server/protocol/record.schema.ts';
+import { recordPayloadSchema, type Hardware, type RecordPayload } from '../../server/protocol/record.schema.ts';
+import { rowPayload } from '../../server/protocol/results-payload.ts';
 import type { ResultsRow } from '../../server/protocol/results-tsv.ts';
 import { catFiles, diffsAgainstParent, resolveCommits } from './git.ts';
 import { memoryUnit, type MemoryUnit } from './memory-unit.ts';
@@ -109,34 +110,23 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
     const time = info?.committedAt ?? timestampColumn(row) ?? (ctx.timeIsNow ? ctx.now() : null);
     const description = clipDescription(row.description);
     const extra = ctx.extraMetrics?.(row) ?? null;
-    const memoryGb = unit.unit === 'none' || row.memory_gb === null ? null : unit.unit === 'mb' ? row.memory_gb / 1024 : row.memory_gb;
-    const payload = {
-      schema: RECORD_SCHEMA,
+    // A memory of 0 is not a reading: no peak_vram_mb then.
+    const memoryGb = unit.unit === 'none' || !row.memory_gb ? null : unit.unit === 'mb' ? row.memory_gb / 1024 : row.memory_gb;
+    const payload = rowPayload(row, {
       created_at: time ?? ctx.now(),
-      description: description.text,
-      status: row.status,
       diff,
       parent:
         info?.parent || bestKept !== null || lastKeptCommit
           ? { train_py_sha256: parentTrain ? blobHash.get(parentTrain) ?? null : null, commit: info?.parent ?? lastKeptCommit, val_bpb: bestKept }
           : null,
       commit: info?.oid ?? row.commit,
-      metrics: {
-        val_bpb: row.val_bpb,
-        peak_vram_mb: memoryGb ? Math.round(memoryGb * 1024 * 10) / 10 : null,
-        training_seconds: row.metrics.training_seconds,
-        total_seconds: null as number | null,
-        mfu_percent: row.metrics.mfu_percent,
-        total_tokens_m: row.metrics.total_tokens_m,
-        num_steps: row.metrics.num_steps,
-        num_params_m: row.metrics.num_params_m,
-        ...definedOnly(extra),
-      },
+      memoryGb,
+      extraMetrics: definedOnly(extra),
       harness: { id: harnessId ?? '', name: ctx.harness.name, time_budget_s: ctx.harness.timeBudgetS ?? timeBudget(prepare) ?? known?.time_budget_s ?? 300 },
       hardware: ctx.hardware,
       agent: ctx.agent,
       fork: ctx.fork,
-    };
+    });
     if (row.status === 'keep' && row.val_bpb !== null) {
       bestKept = bestKept === null ? row.val_bpb : Math.min(bestKept, row.val_bpb);
       lastKeptCommit = row.commit;

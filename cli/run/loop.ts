@@ -1,5 +1,5 @@
-// `crossfork run`: the autoresearch loop on this machine. Baseline, then per experiment: known-bad
-// and the best here → a proposal from the model → check (ask again on known_bad) → claim →
+// `crossfork run`: the autoresearch loop on this machine. Baseline, then per experiment: known-bad,
+// suggestions and the best here → a proposal from the model → check (ask again on known_bad) → claim →
 // commit → train → keep or reset → results.tsv → publish. The next proposal is prepared while
 // the current experiment trains, so the accelerator does not wait for the model.
 import { readFileSync, writeFileSync, existsSync, realpathSync, rmSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { ResultsFile } from './results-file.ts';
 import { train, type TrainResult } from './trainer.ts';
 import { replicate } from './replicate.ts';
 import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
+import { askSuggestions, suggestionLines } from '../lib/suggestions.ts';
 
 export interface RunOptions {
   repo: string;
@@ -66,12 +67,14 @@ export interface RunSummary {
   withheld: number;
   queued: number;
   stopped: 'max-experiments' | 'hours' | 'interrupted' | 'proposals-exhausted';
-  rows: { commit: string; status: string; val_bpb: number | null; description: string }[];
+  rows: { commit: string; status: string; val_bpb: number | null; description: string; suggestion?: string | null }[];
+  /** Experiments whose proposal was one of the server's suggestions (the check's same idea was among them). */
+  from_suggestions: number;
   /** Replications run (`--replicate-every`): of which record, with what outcome. */
   replications: { id: string | null; replicates: string; status: string; val_bpb: number | null; published: boolean }[];
 }
 
-interface Prepared_ { proposal: Proposed; base: string; refusals: number }
+interface Prepared_ { proposal: Proposed; base: string; refusals: number; /** The suggested idea it is (check's same idea), or null. */ suggestion: string | null }
 
 const STATE = '.crossfork-run.json';
 
@@ -95,7 +98,7 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
   const prepareText = existsSync(join(o.repo, 'prepare.py')) ? readFileSync(join(o.repo, 'prepare.py'), 'utf8') : null;
   const budgetS = timeBudget(prepareText) ?? knownHarness(harnessId)?.time_budget_s ?? 300;
   const device = { accelerator: o.hardware.accelerator, device_name: o.hardware.device_name, device_count: o.hardware.device_count };
-  const summary: RunSummary = { baseline: null, experiments: 0, kept: 0, discarded: 0, crashed: 0, refused_proposals: 0, best_val_bpb: null, training_seconds: 0, wall_seconds: 0, duty_cycle: 0, device, published: 0, withheld: 0, queued: 0, stopped: 'max-experiments', rows: [], replications: [] };
+  const summary: RunSummary = { baseline: null, experiments: 0, kept: 0, discarded: 0, crashed: 0, refused_proposals: 0, best_val_bpb: null, training_seconds: 0, wall_seconds: 0, duty_cycle: 0, device, published: 0, withheld: 0, queued: 0, stopped: 'max-experiments', rows: [], replications: [], from_suggestions: 0 };
   // Every metric of each run's run.log summary goes into its record (results.tsv holds only a few).
   const logs = new Map<string, RunLog>();
   importer.ctx.extraMetrics = (row) => {
@@ -116,12 +119,13 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     summary.queued = ctx.outbox.pending();
     if (summary.queued) ctx.log(`${summary.queued} record(s) queued in the outbox; \`crossfork sync\` or the next command delivers them`);
   };
-  const record = (commit: string, t: TrainResult | null, status: 'keep' | 'discard' | 'crash', description: string) => {
+  const record = (commit: string, t: TrainResult | null, status: 'keep' | 'discard' | 'crash', description: string, suggestion: string | null = null) => {
     if (t) logs.set(commit, t.log);
     const desc = t?.crash ? `${description} [crash: ${t.crash}]` : description;
     const memoryGb = t?.log.peak_vram_mb ? t.log.peak_vram_mb / 1024 : null;
     results.append({ commit, valBpb: status === 'crash' ? null : t?.log.val_bpb ?? null, memoryGb, status, description: desc });
-    summary.rows.push({ commit, status, val_bpb: status === 'crash' ? null : t?.log.val_bpb ?? null, description: desc });
+    summary.rows.push({ commit, status, val_bpb: status === 'crash' ? null : t?.log.val_bpb ?? null, description: desc, suggestion });
+    if (suggestion) summary.from_suggestions += 1;
   };
 
   // Resume: experiments already in results.tsv count; the best kept value is the bar to beat.
@@ -163,7 +167,7 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     if (!prepared) return finish('proposals-exhausted');
     const { proposal } = prepared;
     done += 1;
-    ctx.log(`experiment ${done}: ${proposal.description}`);
+    ctx.log(`experiment ${done}: ${proposal.description}${prepared.suggestion ? ` (a suggestion: idea ${prepared.suggestion})` : ''}`);
     await claim(proposal.description);
     writeFileSync(trainPath, proposal.source);
     if ((await git(o.repo, ['commit', '-q', '-m', proposal.description, '--', 'train.py'])) === null) throw new CliError('git commit failed');
@@ -182,7 +186,7 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     const status = t.crash ? 'crash' : keep ? 'keep' : 'discard';
     if (keep) best = t.log.val_bpb;
     else await git(o.repo, ['reset', '-q', '--hard', 'HEAD~1']);
-    record(commit, t, status, proposal.description);
+    record(commit, t, status, proposal.description, prepared.suggestion);
     rmSync(join(o.repo, STATE), { force: true });
     summary.experiments += 1;
     summary[status === 'keep' ? 'kept' : status === 'discard' ? 'discarded' : 'crashed'] += 1;
@@ -204,14 +208,17 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
   /** Asks the model until a proposal applies and the server does not call it known-bad here. */
   async function prepare(base: string): Promise<Prepared_ | null> {
     const refusals: string[] = [];
-    const [knownBad, best] = await Promise.all([
+    // Asked afresh for every proposal: what others published during the night counts at once.
+    const [knownBad, best, suggested] = await Promise.all([
       ctx.client.knownBadMarkdown({ harness: harnessId, hardware_class: describeHardware(o.hardware).class, limit: 30 }).catch(() => null),
       ctx.client.leaderboard({ harness: harnessId }).then((l) => bestLine(l), () => null),
+      askSuggestions(ctx.client, { harnessId, hardware: o.hardware, forkId: importer.fork.id, limit: 10 }).catch(() => null),
     ]);
+    const suggestions = suggested?.suggestions.length ? suggestionLines(suggested) : null;
     for (let ask = 0; ask < o.maxAsks && !signal.aborted; ask++) {
       let proposal: Proposed;
       try {
-        proposal = await proposer.propose({ trainPy: base, results: results.text(), knownBad, best, refusals });
+        proposal = await proposer.propose({ trainPy: base, results: results.text(), knownBad, suggestions, best, refusals });
       } catch (err) {
         if (!(err instanceof ProposalError)) throw err;
         summary.refused_proposals += 1;
@@ -226,7 +233,10 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
         ctx.log(`  skipped "${proposal.description}": ${verdict.verdict} (${verdict.reason})`);
         continue;
       }
-      return { proposal, base, refusals: refusals.length };
+      // From a suggestion when the idea the check says it is was among those suggested.
+      const same = verdict?.matches.find((m) => m.same_idea)?.id ?? null;
+      const suggestion = same && suggested?.suggestions.some((s) => s.idea_id === same) ? same : null;
+      return { proposal, base, refusals: refusals.length, suggestion };
     }
     return null;
   }

@@ -1,6 +1,6 @@
 // Asks an OpenAI-compatible chat model for the next experiment, shown train.py, the results so
-// far, the best result on this hardware and what is known not to work; retries with the reason
-// when an answer is refused.
+// far, the best result on this hardware, what others kept here (suggestions) and what is known not
+// to work; retries with the reason when an answer is refused.
 import OpenAI from 'openai';
 import { applyEdits, parseProposal, ProposalError, type Proposal } from './edits.ts';
 
@@ -11,6 +11,8 @@ export interface ProposalContext {
   /** results.tsv so far (the agent's own history). */
   results: string;
   knownBad: string | null;
+  /** What the shared evidence suggests trying next here (GET /v1/suggestions), as numbered lines. */
+  suggestions?: string | null;
   best: string | null;
   /** Reasons earlier answers were refused (parse errors, checks that said known_bad), newest last. */
   refusals: string[];
@@ -37,6 +39,7 @@ export class Proposer {
       `train.py:\n\`\`\`python\n${ctx.trainPy}\n\`\`\``,
       `results.tsv so far:\n${ctx.results.trim() || '(none)'}`,
       ctx.best ? `Best result on this hardware class (all participants): ${ctx.best}` : '',
+      ctx.suggestions ? `Kept by others on hardware like this and not yet tried in this fork (worth considering; adapt to train.py as it is now):\n${ctx.suggestions}` : '',
       ctx.knownBad ? `Known not to work here (do not propose these):\n${ctx.knownBad}` : '',
       ctx.refusals.length ? `Your earlier answers were refused:\n${ctx.refusals.map((r) => `- ${r}`).join('\n')}\nPropose something else.` : '',
     ].filter(Boolean).join('\n\n');

@@ -1,12 +1,12 @@
 // Turns a fork's public results.tsv (as parsed by protocol/results-tsv.ts) into unsigned record
 // rows: a crossfork.record/v1 payload transcribed from each row, provenance github:OWNER/REPO@COMMIT,
 // ids that depend only on the repository and the line, so re-crawls insert nothing twice.
-import { harnessKeyOf } from '../protocol/harnesses.ts';
-import { clipDescription } from '../protocol/description.ts';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../protocol/canonical.ts';
 import { parseResultsTsv, type ResultsRow } from '../protocol/results-tsv.ts';
-import { RECORD_SCHEMA, recordPayloadSchema, type RecordPayload } from '../protocol/record.schema.ts';
+import { recordPayloadSchema, type RecordPayload } from '../protocol/record.schema.ts';
+import { recordFacts } from '../protocol/record-facts.ts';
+import { rowPayload } from '../protocol/results-payload.ts';
 import { describeIssues, fieldIssues } from '../protocol/issues.ts';
 import type { NewRecordRow } from '../db/schema/records.ts';
 
@@ -62,9 +62,9 @@ export function publicLogRecords(src: PublicLogSource, resultsText: string, prep
       continue;
     }
     if (r.status === 'keep') lastKeep = r;
-    const parentBpb = payload.parent?.val_bpb ?? null;
-    const delta = r.val_bpb !== null && parentBpb !== null ? Math.round((r.val_bpb - parentBpb) * 1e9) / 1e9 : null;
     rows.push({
+      // Unsigned rows never rank, so nothing here is judged for plausibility (README, "Implausible results").
+      ...recordFacts(payload),
       id: createHash('sha256').update(`${source}\n${n}\n${text}`, 'utf8').digest('hex'),
       payload: canonicalJson(payload),
       signature: null,
@@ -72,22 +72,10 @@ export function publicLogRecords(src: PublicLogSource, resultsText: string, prep
       keyFingerprint: source,
       signed: false,
       provenance: `${source}@${src.oid}`,
-      harnessId: harness.id,
-      harnessName: harness.name,
       hardwareClass: UNREPORTED_CLASS,
       hardwareFamily: UNREPORTED_CLASS,
       acceleratorKind: 'other',
-      harnessKey: harnessKeyOf(harness.id),
       memoryGb: null,
-      status: r.status,
-      description: payload.description,
-      valBpb: r.val_bpb,
-      parentValBpb: parentBpb,
-      deltaValBpb: delta,
-      // Unsigned rows never rank, so nothing here is judged for plausibility (README, "Implausible results").
-      flagged: false,
-      forkId: source,
-      createdAt: timeOf(i),
     });
   }
   skipped.sort((a, b) => a.line - b.line);
@@ -96,28 +84,16 @@ export function publicLogRecords(src: PublicLogSource, resultsText: string, prep
 
 /** A record payload for one row; the parent is the last kept row before it (autoresearch's loop). */
 function transcribe(r: ResultsRow, parent: ResultsRow | null, src: PublicLogSource, harness: RecordPayload['harness'], at: Date): RecordPayload {
-  return {
-    schema: RECORD_SCHEMA,
+  return rowPayload(r, {
     created_at: at.toISOString(),
     time_unknown: true,
-    description: clipDescription(r.description).text,
-    status: r.status,
     diff: null,
     parent: parent ? { train_py_sha256: null, commit: parent.commit, val_bpb: parent.val_bpb } : null,
     commit: r.commit,
-    metrics: {
-      val_bpb: r.val_bpb,
-      peak_vram_mb: r.memory_gb === null ? null : Math.round(r.memory_gb * 1024 * 10) / 10,
-      training_seconds: r.metrics.training_seconds,
-      total_seconds: null,
-      mfu_percent: r.metrics.mfu_percent,
-      total_tokens_m: r.metrics.total_tokens_m,
-      num_steps: r.metrics.num_steps,
-      num_params_m: r.metrics.num_params_m,
-    },
+    memoryGb: r.memory_gb,
     harness,
     hardware: { ...UNREPORTED_HARDWARE },
     agent: { model: null, tool: null },
     fork: { id: sourceOf(src.nameWithOwner), branch: src.branch, url: src.url },
-  };
+  });
 }

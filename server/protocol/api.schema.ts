@@ -1,6 +1,6 @@
 // Response shapes of the HTTP API (v1): what the CLI, the web site and outside clients read.
 import { z } from 'zod';
-import { recordPayloadSchema } from './record.schema.ts';
+import { ACCELERATORS, recordPayloadSchema } from './record.schema.ts';
 import { confirmationSchema, effectSchema, noiseEstimateSchema } from './trust.schema.ts';
 
 export const problemSchema = z
@@ -329,3 +329,63 @@ export const githubSyncSchema = z
 
 export type ForkView = z.infer<typeof forkViewSchema>;
 export type KeyLink = z.infer<typeof keyLinkSchema>;
+
+/** Query of `GET /v1/suggestions`: the caller's harness, its hardware (a class, or the fields the class is derived from), its fork. */
+export const suggestionsQuerySchema = z
+  .strictObject({
+    harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').describe('the caller\'s harness id (required)'),
+    hardware_class: z.string().min(1).max(200).optional().describe('the caller\'s hardware class; or give accelerator and device_name instead'),
+    accelerator: z.enum(ACCELERATORS).optional(),
+    device_name: z.string().min(1).max(200).optional(),
+    memory_mb: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(16_777_216, 'must be ≤ 16777216').optional(),
+    device_count: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(4096, 'must be ≤ 4096').optional(),
+    fork: z.string().min(1).max(200).optional().describe('the caller\'s fork id (payload.fork.id): ideas its records tried are left out'),
+    limit: limit(50, 10),
+  })
+  .superRefine((q, ctx) => {
+    const fields = q.accelerator !== undefined || q.device_name !== undefined || q.memory_mb !== undefined || q.device_count !== undefined;
+    if (q.hardware_class !== undefined && fields) ctx.addIssue({ code: 'custom', path: ['hardware_class'], message: 'give hardware_class or the hardware fields (accelerator, device_name, memory_mb, device_count), not both' });
+    else if (fields && q.accelerator === undefined) ctx.addIssue({ code: 'custom', path: ['accelerator'], message: 'required with device_name, memory_mb or device_count' });
+    else if (fields && q.device_name === undefined) ctx.addIssue({ code: 'custom', path: ['device_name'], message: 'required with accelerator, memory_mb or device_count' });
+  });
+
+const tierCountsSchema = z.object({ attempts: z.number(), keeps: z.number(), discards: z.number(), crashes: z.number(), classes: z.array(z.string()) });
+
+export const suggestionSchema = z
+  .object({
+    idea_id: z.string(),
+    description: z.string().describe('the idea\'s founding description'),
+    examples: z.array(z.string()).describe('up to 3 distinct descriptions of its first records'),
+    score: z.number().describe('ranking score (higher first): smoothed keep rate × log(1 + proximity-weighted keeps), more for ideas kept on several families and for effects beyond noise'),
+    basis: z.enum(['kept_near', 'untried_near', 'kept_elsewhere'])
+      .describe('kept_near: kept on your class or family; untried_near: kept elsewhere and never tried on your family; kept_elsewhere: kept elsewhere, tried near without a keep'),
+    transfers: z.boolean().describe('kept on two or more hardware families'),
+    reason: z.string().describe('one line citing the counts in `evidence`'),
+    evidence: z.object({
+      tiers: z.object({ class: tierCountsSchema, family: tierCountsSchema, kind: tierCountsSchema, elsewhere: tierCountsSchema })
+        .describe('counts by proximity to your hardware: your class, other classes of your family, other families of your accelerator kind, elsewhere'),
+      families: z.array(z.object({
+        hardware_family: z.string(),
+        proximity: z.enum(['class', 'family', 'kind', 'elsewhere']),
+        attempts: z.number(), keeps: z.number(), discards: z.number(), crashes: z.number(),
+      })).describe('keeps and tries per hardware family, nearest first'),
+      effect: effectSchema.nullable().describe('median Δval_bpb ± 2σ/√n (σ from the noise model) on your harness when it was tried there, else on all'),
+    }),
+  })
+  .meta({ id: 'Suggestion' });
+
+export const suggestionsSchema = z
+  .object({
+    harness_id: z.string(),
+    hardware_class: z.string().nullable(),
+    hardware_family: z.string().nullable(),
+    fork: z.string().nullable(),
+    tried_by_fork: z.number().describe('ideas the fork\'s records tried (left out of the suggestions)'),
+    suggestions: z.array(suggestionSchema),
+    avoid: z.array(z.object({ idea_id: z.string(), description: z.string(), attempts: z.number(), keeps: z.number(), discards: z.number(), crashes: z.number() }))
+      .describe('the known-bad ideas of this harness and class (GET /v1/known-bad), at most 20'),
+  })
+  .meta({ id: 'Suggestions' });
+
+export type SuggestionsQuery = z.infer<typeof suggestionsQuerySchema>;
+export type Suggestions = z.infer<typeof suggestionsSchema>;

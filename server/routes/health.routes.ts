@@ -1,18 +1,20 @@
 // Liveness and readiness: `/healthz` answers 200 only when the database answers.
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
-import { json } from './docs.ts';
+import { json } from '../http/docs.ts';
+
+const healthSchema = z.object({ status: z.string(), database: z.string(), version: z.string() });
 
 export function healthRoutes(database: Pick<Database, 'driver' | 'ping'>, version: string) {
-  const app = new OpenAPIHono();
-  app.get('/healthz', async (c) => {
-    const ok = await database.ping().then(() => true, () => false);
-    return c.json({ status: ok ? 'ok' : 'unavailable', database: database.driver, version }, ok ? 200 : 503);
-  });
-  app.openAPIRegistry.registerPath({
-    method: 'get', path: '/healthz', tags: ['operations'], summary: 'Health: 200 when the database answers, 503 otherwise',
-    responses: { 200: { description: 'healthy', ...json(z.object({ status: z.string(), database: z.string(), version: z.string() })) } },
-  });
-  return app;
+  return new OpenAPIHono().openapi(
+    createRoute({
+      method: 'get', path: '/healthz', tags: ['operations'], summary: 'Health: 200 when the database answers, 503 otherwise',
+      responses: { 200: { description: 'healthy', ...json(healthSchema) }, 503: { description: 'the database does not answer', ...json(healthSchema) } },
+    }),
+    async (c) => {
+      const ok = await database.ping().then(() => true, () => false);
+      return c.json({ status: ok ? 'ok' : 'unavailable', database: database.driver, version }, ok ? 200 : 503);
+    },
+  );
 }

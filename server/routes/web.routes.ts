@@ -4,11 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
+import { SITE_PAGES } from '../protocol/site-pages.ts';
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-/** The client-side routes (web/src/lib/routes.ts): a fresh load of any of them gets the page. */
-const SPA_PATHS = ['/', '/ideas', '/ideas/:id', '/records/:id', '/known-bad'];
+/** The site's own pages (the list its router matches): a fresh load of any of them gets the page. */
+const SPA_PATHS = Object.values(SITE_PAGES);
 const ROOT_FILES = ['favicon.svg', 'robots.txt'];
 const API_PATHS = /^\/(v1|healthz|openapi\.json|docs|metrics)(\/|$)/;
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;

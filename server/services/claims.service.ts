@@ -1,13 +1,12 @@
 // Claims: a signed "I am about to try this" with a TTL, so agents spread out instead of
 // racing on the same idea. Answers with the other keys' active claims on similar ideas.
-import { ProblemError } from '../errors.ts';
+import { ClaimExpiredError, ClockSkewError, ReplayedError, RevokedKeyError } from './errors.ts';
 import type { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
-import { EnvelopeError, openEnvelope } from '../protocol/envelope.ts';
+import { openEnvelope } from '../protocol/envelope.ts';
 import { CLAIM_CLOCK_SKEW_S, CLAIM_SCHEMA, claimPayloadSchema } from '../protocol/claim.schema.ts';
 import { hardwareClass } from '../protocol/hardware-class.ts';
 import type { ClaimRow } from '../db/schema/claims.ts';
 import type { ClaimRepository } from '../repositories/claim.repository.ts';
-import { envelopeProblem } from './records.service.ts';
 import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
 import { cosine } from './ideas/matcher.ts';
 import { scoreCandidates, type Why } from './ideas/retrieval.ts';
@@ -25,25 +24,15 @@ export class ClaimsService {
   }
 
   async submit(raw: unknown) {
-    let env;
-    try {
-      env = openEnvelope(raw, CLAIM_SCHEMA, claimPayloadSchema);
-    } catch (err) {
-      if (err instanceof EnvelopeError) throw envelopeProblem(err);
-      throw err;
-    }
-    if ((await this.deps.revoked?.revokedAmong([env.key.fingerprint]))?.size) {
-      throw new ProblemError(403, 'key-revoked', 'Key revoked', `the key ${env.key.fingerprint} was revoked by an administrator and may not claim`);
-    }
+    const env = openEnvelope(raw, CLAIM_SCHEMA, claimPayloadSchema);
+    if ((await this.deps.revoked?.revokedAmong([env.key.fingerprint]))?.size) throw new RevokedKeyError(env.key.fingerprint, ' and may not claim');
     const p = env.payload;
     const now = this.now();
     const created = new Date(p.created_at);
     const skew = Math.round((created.getTime() - now.getTime()) / 1000);
-    if (Math.abs(skew) > CLAIM_CLOCK_SKEW_S) {
-      throw new ProblemError(422, 'claim-clock-skew', 'Claim out of time', `claim created_at is ${Math.abs(skew)} s ${skew < 0 ? 'behind' : 'ahead of'} the server's clock (at most ${CLAIM_CLOCK_SKEW_S} s allowed); sign a fresh claim`);
-    }
+    if (Math.abs(skew) > CLAIM_CLOCK_SKEW_S) throw new ClockSkewError('claim', skew, CLAIM_CLOCK_SKEW_S);
     const expiresAt = new Date(created.getTime() + p.ttl_s * 1000);
-    if (expiresAt <= now) throw new ProblemError(422, 'claim-expired', 'Claim expired', `claim expired at ${expiresAt.toISOString()}`);
+    if (expiresAt <= now) throw new ClaimExpiredError(expiresAt);
     const f = ideaFeatures({ description: p.description, diff: p.diff ?? null });
     const [embedding] = await this.deps.embedder.embed([f.text]);
     const cls = hardwareClass(p.hardware);
@@ -63,7 +52,7 @@ export class ClaimsService {
       createdAt: created,
       expiresAt,
     });
-    if (!stored) throw new ProblemError(409, 'claim-replayed', 'Claim replayed', `claim ${env.id} was already submitted; sign a new claim (with a new created_at) to renew it`);
+    if (!stored) throw new ReplayedError('claim', `claim ${env.id} was already submitted; sign a new claim (with a new created_at) to renew it`);
     const others = (await this.deps.claims.active({ harnessId: p.harness_id, limit: 1000 }, now)).filter((c) => c.keyFingerprint !== env.key.fingerprint);
     const mine = understand({ description: p.description, diff: p.diff ?? null }).changes;
     const similar = others.flatMap((c) => {

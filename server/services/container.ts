@@ -16,8 +16,10 @@ import { ReplicationService } from './replication.service.ts';
 import { RecordsService } from './records.service.ts';
 import { LeaderboardService } from './leaderboard.service.ts';
 import { IdeasService } from './ideas.service.ts';
+import { SuggestionsService } from './suggestions.service.ts';
+import { SuggestionRepository } from '../repositories/suggestion.repository.ts';
 import { ClaimsService } from './claims.service.ts';
-import { inlineVerifier, type Verifier } from './verifier.ts';
+import { inlineVerifier, type Verifier } from '../verify/verifier.ts';
 import type { Embedder } from './ideas/embedder.ts';
 import { localEmbedder } from './ideas/local-embedder.ts';
 import { JobRunner, type JobRunnerOptions } from '../jobs/job-runner.ts';
@@ -108,6 +110,8 @@ export function createServices(o: ServiceOptions) {
   // The same rules over the read handle, for the read-only endpoints (check, search, known-bad,
   // idea pages); assignment and re-derivation stay on `ideas` (the primary).
   const ideasRead = read === db ? ideas : new IdeasService({ ...ideasDeps, db: read, ideas: readRepos.ideas, search: readRepos.ideaSearch, evidence: readRepos.evidence, records: readRepos.records });
+  // What to try next (read-only: over the read handle).
+  const suggestions = new SuggestionsService({ suggestions: new SuggestionRepository(read), evidence: readRepos.evidence, ideas: readRepos.ideas, ideasService: ideasRead, noise: ideasDeps.noise });
   const leaderboard = new LeaderboardService({ leaderboard: readRepos.leaderboard, logins: readRepos.keyLinks, cacheMs: o.leaderboardCacheMs, trust: noise });
   const unsubscribe = o.database.changes.subscribe(TOPIC_RECORDS, () => {
     leaderboard.invalidate();
@@ -184,6 +188,7 @@ export function createServices(o: ServiceOptions) {
     ideas,
     /** `ideas` over `database.read`: only for answering (never assign through it). */
     ideasRead,
+    suggestions,
     assignments,
     rederivation,
     /** Write requests in flight (counted by the app from the first byte of the body). */

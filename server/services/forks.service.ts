@@ -8,7 +8,8 @@ import type { ForkRepository } from '../repositories/fork.repository.ts';
 import type { JobRepository } from '../repositories/job.repository.ts';
 import type { ForkRow, NewForkRow } from '../db/schema/forks.ts';
 import { JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_DISCOVER } from '../jobs/kinds.ts';
-import { ProblemError } from '../errors.ts';
+import { InvalidCursorError } from './errors.ts';
+import type { ForkView } from '../protocol/api.schema.ts';
 
 export interface DiscoverTarget { nameWithOwner: string; depth: number }
 
@@ -103,7 +104,7 @@ function forkRow(f: GithubFork, target: DiscoverTarget): NewForkRow {
   };
 }
 
-export function forkView(f: ForkRow) {
+export function forkView(f: ForkRow): ForkView {
   return {
     id: f.id,
     owner: f.owner,
@@ -120,7 +121,7 @@ export function forkView(f: ForkRow) {
     discovered_at: f.discoveredAt.toISOString(),
     public_log: f.crawlStatus
       ? {
-          status: f.crawlStatus,
+          status: f.crawlStatus as NonNullable<ForkView['public_log']>['status'], // the column is text; the crawler writes only these
           commit: f.crawledOid,
           crawled_at: f.crawledAt?.toISOString() ?? null,
           detail: f.crawlDetail,
@@ -142,5 +143,5 @@ function decodeCursor(cursor: string): { depth: number; name: string } {
   } catch {
     // fall through
   }
-  throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'cursor is not one this server issued; pass next_cursor back unchanged');
+  throw new InvalidCursorError();
 }

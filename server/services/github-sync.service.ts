@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { JobRepository } from '../repositories/job.repository.ts';
 import { JOB_GITHUB_DISCOVER, JOB_GITHUB_RECHECK_KEYS, JOB_GITHUB_SYNC } from '../jobs/kinds.ts';
 import { discoverSubject } from './forks.service.ts';
-import { ProblemError } from '../errors.ts';
+import { GithubDisabledError } from './errors.ts';
 
 export interface GithubSyncOptions {
   /** `OWNER/NAME` of the repository whose forks are discovered. */
@@ -31,9 +31,7 @@ export class GithubSyncService {
 
   /** Queues discovery and a key re-check now (each unless one is already waiting). */
   async requestSync(): Promise<{ queued: string[]; already_queued: string[]; upstream: string }> {
-    if (!this.deps.enabled) {
-      throw new ProblemError(503, 'github-disabled', 'GitHub not configured', 'this server has no GITHUB_TOKEN, so it cannot sync with GitHub');
-    }
+    if (!this.deps.enabled) throw new GithubDisabledError('sync with GitHub');
     const wanted: [string, string][] = [
       [JOB_GITHUB_DISCOVER, discoverSubject({ nameWithOwner: this.deps.options.upstream, depth: 1 })],
       [JOB_GITHUB_RECHECK_KEYS, 'due'],

@@ -16,14 +16,16 @@ import type { RecordPayload } from '../protocol/record.schema.ts';
 import { hardwareProximity, proximityOfClass, type HardwareProximity } from '../protocol/hardware-family.ts';
 import { harnessKeyOf } from '../protocol/harnesses.ts';
 import { expansionTerms } from '../catalogue/understand.ts';
-import { notFound } from '../errors.ts';
+import type { Change } from '../catalogue/change-set.ts';
+import { NotFoundError } from './errors.ts';
 import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
 import { cosine, matchIdea, MATCH_NEIGHBOURS, type IdeaIndex } from './ideas/matcher.ts';
 import type { Embedder } from './ideas/embedder.ts';
 import { FindingsEngine, type Finding } from './ideas/engine.ts';
-import { decide, KNOWN_BAD_MIN_FAILURES, NOISE_PRIOR, type EvidenceCell, type MatchedEvidence, type VerdictCaller, type VerdictOptions } from './ideas/verdict.ts';
+import { decide, listedAsKnownBad, matchStrength, NOISE_PRIOR, type EvidenceCell, type MatchedEvidence, type VerdictCaller, type VerdictOptions } from './ideas/verdict.ts';
 import { summarise } from './ideas/outcome.ts';
 import { DERIVATION_VERSION, deriveRecord } from './ideas/derive.ts';
+import { sigmasOf, type NoiseLookup } from './ideas/sigmas.ts';
 
 const EXAMPLES_PER_IDEA = 3;
 /** Cosine from which a record's vector is a twin of one already indexed for its idea (all but the same text: not indexed again). */
@@ -46,7 +48,7 @@ export interface IdeasDeps {
   noise?: NoiseLookup;
 }
 
-export type NoiseLookup = (scope: { harnessKey: string | null; hardwareClass: string | null; family: string | null }) => Promise<number>;
+export type { NoiseLookup };
 
 export class IdeasService {
   private readonly space: VectorSpace;
@@ -116,7 +118,7 @@ export class IdeasService {
       }
         await this.deps.ideas.assignMany(newIdeas, assigned, this.space, tx);
         await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
-        await this.refreshIdeas([...new Set(assigned.map((a) => a.ideaId))], tx);
+        await this.growIdeas(rows, derived, assigned, new Set(newIdeas.map((n) => n.id)), tx);
       });
 
   }
@@ -136,6 +138,46 @@ export class IdeasService {
       await this.refreshIdeas([...new Set(stale.flatMap((r) => (r.ideaId ? [r.ideaId] : [])))], tx);
     });
     return stale[stale.length - 1].seq;
+  }
+
+  /**
+   * After an assignment batch: evidence refreshed for each touched idea, and retrieval documents
+   * grown by the batch's visible records (counts added, new descriptions appended) rather than
+   * recomputed over every record of the idea, so a large idea costs no more than a small one.
+   */
+  private async growIdeas(
+    rows: { id: string; description: string; hidden: boolean }[],
+    derived: { changes: Change[] }[],
+    assigned: { recordId: string; ideaId: string }[],
+    founded: Set<string>,
+    tx: Db,
+  ): Promise<void> {
+    const ids = [...new Set(assigned.map((a) => a.ideaId))];
+    await this.deps.evidence.refresh(ids, tx);
+    const ideaOf = new Map(assigned.map((a) => [a.recordId, a.ideaId]));
+    const added = new Map<string, { ideaId: string; records: number; changes: Map<string, IdeaChange>; descriptions: string[] }>();
+    for (const [i, row] of rows.entries()) {
+      const ideaId = ideaOf.get(row.id);
+      if (!ideaId || row.hidden) continue;
+      let a = added.get(ideaId);
+      if (!a) added.set(ideaId, (a = { ideaId, records: 0, changes: new Map(), descriptions: [] }));
+      a.records += 1;
+      if (!a.descriptions.includes(row.description)) a.descriptions.push(row.description);
+      for (const c of derived[i].changes) {
+        const key = JSON.stringify([c.concept, c.action, c.from, c.to]);
+        const prior = a.changes.get(key);
+        if (prior) prior.records += 1;
+        else a.changes.set(key, { concept: c.concept, action: c.action, from: c.from, to: c.to, records: 1 });
+      }
+    }
+    // A description an earlier record of the idea already brought is in its document already.
+    const known = await this.deps.search.describedBefore([...added.values()].filter((a) => !founded.has(a.ideaId)).map((a) => ({ ideaId: a.ideaId, descriptions: a.descriptions })), assigned.map((a) => a.recordId), tx);
+    await this.deps.search.extendDocuments(
+      [...added.values()].map((a) => ({ ideaId: a.ideaId, records: a.records, changes: [...a.changes.values()], descriptions: a.descriptions.filter((d) => !known.has(`${a.ideaId}\u0000${d}`)) })),
+      DOCUMENT_DESCRIPTIONS,
+      (concepts) => expansionTerms(concepts).join(' '),
+      tx,
+    );
   }
 
   /** Recomputes ideas' evidence and retrieval documents from their visible records. */
@@ -161,7 +203,7 @@ export class IdeasService {
     const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
     const loaded = new Map((await this.load([...found.matches, ...found.related].map((m) => m.ideaId))).map((l) => [l.summary.id, l]));
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
-    const evidence: MatchedEvidence[] = matches.map((m) => ({ ideaId: m.ideaId, strength: strengthOf(m), cells: loaded.get(m.ideaId)!.cells }));
+    const evidence: MatchedEvidence[] = matches.map((m) => ({ ideaId: m.ideaId, strength: matchStrength(m), cells: loaded.get(m.ideaId)!.cells }));
     return { found, loaded, caller, hw, matches, evidence };
   }
 
@@ -170,7 +212,7 @@ export class IdeasService {
     const options = await this.verdictOptions(caller);
     const view = (m: Finding, same: boolean) => {
       const l = loaded.get(m.ideaId)!;
-      const mine = decide([{ ideaId: m.ideaId, strength: strengthOf(m), cells: l.cells }], caller, options);
+      const mine = decide([{ ideaId: m.ideaId, strength: matchStrength(m), cells: l.cells }], caller, options);
       const here = hw ? l.rows.filter((r) => r.hardwareClass === hw.class && (mine.evidence.harness !== 'caller' || r.harnessId === caller.harnessKey)) : null;
       return {
         ...l.summary,
@@ -210,21 +252,14 @@ export class IdeasService {
     const candidates = await this.deps.evidence.failingIdeas({ harnessKey: harnessKey ?? undefined, hardwareClass: hw?.class, hardwareFamily: hw?.family }, Math.max(scope.limit * 4, 200));
     const loaded = await this.load(candidates);
     const options = await this.verdictOptions({ harnessKey, hardware: hw });
-    const bad = loaded.filter((l) => {
-      const d = decide([{ ideaId: l.summary.id, strength: 1, cells: l.cells }], { harnessKey, hardware: hw }, options);
-      if (d.verdict === 'known_bad' || d.verdict === 'crashes_here') return true;
-      // Failed on hardware like the caller's: listed once it failed there repeatedly (a single
-      // failure warns in `check`, but a list read as "never works" needs more than one).
-      const t = d.evidence.tiers;
-      return hw !== null && d.verdict === 'failed_nearby' && t.class.discards + t.class.crashes + t.family.discards + t.family.crashes >= KNOWN_BAD_MIN_FAILURES;
-    });
+    const bad = loaded.filter((l) => listedAsKnownBad(decide([{ ideaId: l.summary.id, strength: 1, cells: l.cells }], { harnessKey, hardware: hw }, options), hw !== null));
     return { harness_id: scope.harnessId ?? null, hardware_class: scope.hardwareClass ?? null, ideas: bad.slice(0, scope.limit).map((l) => l.summary) };
   }
 
   /** One idea's summary and evidence (its records are paged by `GET /v1/records?idea=`). */
   async get(id: string): Promise<IdeaSummary> {
     const [loaded] = await this.load([id]);
-    if (!loaded) throw notFound(`idea ${id.slice(0, 80)}`);
+    if (!loaded) throw new NotFoundError(`idea ${id.slice(0, 80)}`);
     return loaded.summary;
   }
 
@@ -252,7 +287,7 @@ export class IdeasService {
       this.deps.evidence.examples(unique, EXAMPLES_PER_IDEA),
     ]);
     const byId = new Map(ideas.map((i) => [i.id, i]));
-    const sigma = await this.sigmas(evidence.rows);
+    const sigma = await sigmasOf(evidence.rows, this.deps.noise);
     return unique.flatMap((id) => {
       const idea = byId.get(id);
       const rows = evidence.rows.filter((e) => e.ideaId === id);
@@ -276,21 +311,6 @@ export class IdeasService {
     const noise = await this.deps.noise({ harnessKey: caller.harnessKey ?? null, hardwareClass: caller.hardware?.class ?? null, family: caller.hardware?.family ?? null });
     return { ...this.deps.verdict, noise: Number(noise.toPrecision(4)) };
   }
-
-  /** σ for each evidence row's harness and class (one noise-model look-up per distinct pair). */
-  private async sigmas(rows: EvidenceRow[]): Promise<(r: EvidenceRow) => number> {
-    const lookup = this.deps.noise;
-    if (!lookup) return () => NOISE_PRIOR;
-    const key = (r: EvidenceRow) => `${r.harnessId}\u0000${r.hardwareClass}`;
-    const pairs = new Map(rows.map((r) => [key(r), r]));
-    const values = new Map(await Promise.all([...pairs].map(async ([k, r]) => [k, await lookup({ harnessKey: r.harnessId, hardwareClass: r.hardwareClass, family: r.hardwareFamily || null })] as const)));
-    return (r) => values.get(key(r)) ?? NOISE_PRIOR;
-  }
-}
-
-/** A match's weight in the verdict: exact and shared-change matches count fully, looser ones less. */
-export function strengthOf(m: Finding): number {
-  return Math.max(0.2, Math.min(1, m.score));
 }
 
 function cellOf(r: EvidenceRow): EvidenceCell {

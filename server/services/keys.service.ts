@@ -1,15 +1,14 @@
 // Key linking: a signed `crossfork.key/v1` links its key to a GitHub login when GitHub lists that
 // key among the user's public keys; links are re-checked and dropped once GitHub stops listing it.
 import type { Logger } from 'pino';
-import { ProblemError } from '../errors.ts';
-import { EnvelopeError, openEnvelope } from '../protocol/envelope.ts';
+import { ClockSkewError, GithubDisabledError, GithubUnreachableError, GithubUserNotFoundError, KeyNotOnGithubError, ReplayedError, RevokedKeyError } from './errors.ts';
+import { openEnvelope } from '../protocol/envelope.ts';
 import { KEY_CLOCK_SKEW_S, KEY_SCHEMA, keyPayloadSchema } from '../protocol/key.schema.ts';
 import type { KeyLinkRow } from '../db/schema/keys.ts';
 import type { KeyLinkRepository } from '../repositories/key-link.repository.ts';
 import type { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
 import { GithubRequestError, GithubUnavailableError, type GithubClient } from '../github/client.ts';
 import { userPublicKeys } from '../github/api.ts';
-import { envelopeProblem } from './records.service.ts';
 
 export interface KeyLinkView { key_fingerprint: string; github_login: string; linked_at: string; checked_at: string }
 
@@ -30,33 +29,21 @@ export class KeysService {
 
   /** Verifies the statement, asks GitHub, stores the link. `created` is false when it replaced a link. */
   async link(raw: unknown): Promise<{ created: boolean; link: KeyLinkView }> {
-    let env;
-    try {
-      env = openEnvelope(raw, KEY_SCHEMA, keyPayloadSchema);
-    } catch (err) {
-      if (err instanceof EnvelopeError) throw envelopeProblem(err);
-      throw err;
-    }
+    const env = openEnvelope(raw, KEY_SCHEMA, keyPayloadSchema);
     const fp = env.key.fingerprint;
-    if ((await this.deps.revoked?.revokedAmong([fp]))?.size) {
-      throw new ProblemError(403, 'key-revoked', 'Key revoked', `the key ${fp} was revoked by an administrator and may not be linked`);
-    }
+    if ((await this.deps.revoked?.revokedAmong([fp]))?.size) throw new RevokedKeyError(fp, ' and may not be linked');
     const now = this.now();
     const created = new Date(env.payload.created_at);
     const skew = Math.round((created.getTime() - now.getTime()) / 1000);
-    if (Math.abs(skew) > KEY_CLOCK_SKEW_S) {
-      throw new ProblemError(422, 'key-clock-skew', 'Key link out of time', `created_at is ${Math.abs(skew)} s ${skew < 0 ? 'behind' : 'ahead of'} the server's clock (at most ${KEY_CLOCK_SKEW_S} s allowed); sign a fresh statement`);
-    }
+    if (Math.abs(skew) > KEY_CLOCK_SKEW_S) throw new ClockSkewError('key', skew, KEY_CLOCK_SKEW_S);
     const existing = await this.deps.links.find(fp);
     if (existing && (existing.linkId === env.id || existing.linkedAt >= created)) {
-      throw new ProblemError(409, 'key-link-replayed', 'Key link replayed', `this statement (or a newer one for this key) was already submitted; sign a new one with a fresh created_at`);
+      throw new ReplayedError('key-link', 'this statement (or a newer one for this key) was already submitted; sign a new one with a fresh created_at');
     }
     const login = env.payload.github_login;
     const listed = await this.githubKeys(login);
-    if (listed === null) throw new ProblemError(422, 'github-user-not-found', 'GitHub user not found', `GitHub has no user "${login}"`);
-    if (!listed.has(keyBody(env.publicKey))) {
-      throw new ProblemError(403, 'key-not-on-github', 'Key not on GitHub', `the signing key ${fp} is not among the public keys GitHub lists for ${login} (https://github.com/${login}.keys); add it there first`);
-    }
+    if (listed === null) throw new GithubUserNotFoundError(login);
+    if (!listed.has(keyBody(env.publicKey))) throw new KeyNotOnGithubError(fp, login);
     const stored = await this.deps.links.upsert({
       keyFingerprint: fp,
       publicKey: env.publicKey.trim(),
@@ -109,17 +96,15 @@ export class KeysService {
   }
 
   private async githubKeys(login: string): Promise<Set<string> | null> {
-    if (!this.deps.github) {
-      throw new ProblemError(503, 'github-disabled', 'GitHub not configured', 'this server has no GITHUB_TOKEN, so it cannot check keys against GitHub');
-    }
+    if (!this.deps.github) throw new GithubDisabledError('check keys against GitHub');
     try {
       const keys = await userPublicKeys(this.deps.github, login);
       return keys === null ? null : new Set(keys.map(keyBody));
     } catch (err) {
       if (err instanceof GithubUnavailableError || err instanceof GithubRequestError) {
         this.deps.logger?.warn({ err: err.message }, 'GitHub key look-up failed');
-        const retry = err instanceof GithubUnavailableError && err.retryAfterMs ? String(Math.ceil(err.retryAfterMs / 1000)) : '60';
-        throw new ProblemError(503, 'github-unavailable', 'GitHub unavailable', 'GitHub could not be asked for the user’s keys; retry later', undefined, { 'Retry-After': retry });
+        const retryS = err instanceof GithubUnavailableError && err.retryAfterMs ? Math.ceil(err.retryAfterMs / 1000) : 60;
+        throw new GithubUnreachableError('GitHub could not be asked for the user’s keys; retry later', retryS);
       }
       throw err;
     }

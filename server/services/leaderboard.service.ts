@@ -3,10 +3,10 @@
 import type { Leaderboard } from '../protocol/api.schema.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { LeaderboardRepository } from '../repositories/leaderboard.repository.ts';
-import { notFound } from '../errors.ts';
+import { NotFoundError } from './errors.ts';
 import { harnessKeyOf } from '../protocol/harnesses.ts';
 import { NOISE_PRIOR } from './trust/noise-model.ts';
-import type { LoginLookup } from './records.service.ts';
+import type { LoginLookup } from './login-lookup.ts';
 import type { RecordRow } from '../db/schema/records.ts';
 import type { NoiseService, ReplicationSnapshot } from './noise.service.ts';
 import type { Confirmation } from './trust/confirmation.ts';
@@ -54,7 +54,7 @@ export class LeaderboardService {
     const repo = this.deps.leaderboard;
     const harnesses = await repo.harnesses();
     const harness = harnessId ? harnesses.find((h) => h.harnessId === harnessId) : harnesses[0];
-    if (harnessId && !harness) throw notFound(`harness ${harnessId.slice(0, 80)}`);
+    if (harnessId && !harness) throw new NotFoundError(`harness ${harnessId.slice(0, 80)}`);
     const list = harnesses.map((h) => ({ id: h.harnessId, name: h.name, records: h.records, contributors: h.contributors, versions: h.versions }));
     if (!harness) return { harness: null, harnesses: list, classes: [] };
 

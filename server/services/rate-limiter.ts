@@ -2,7 +2,7 @@
 // `perMinute` write requests a minute (bursts up to that many), refilled continuously. The
 // buckets live in the database (rate_limit_buckets), so every server process on it shares them.
 import { createHash } from 'node:crypto';
-import { ProblemError } from '../errors.ts';
+import { RateLimitedError } from './errors.ts';
 import type { RateLimitRepository } from '../repositories/rate-limit.repository.ts';
 
 /** A bucket untouched this long has refilled completely: the same as an absent one. */
@@ -19,7 +19,7 @@ export class WriteRateLimiter {
     private readonly now?: () => number,
   ) {}
 
-  /** Takes one token from each bucket or throws 429 with Retry-After (nothing taken then). */
+  /** Takes one token from each bucket or throws RateLimitedError (nothing taken then). */
   async take(buckets: string[]): Promise<void> {
     if (this.perMinute <= 0 || buckets.length === 0) return;
     const t = this.now ? this.now() : null;
@@ -29,9 +29,7 @@ export class WriteRateLimiter {
     if (short.length) {
       const waitMs = Math.max(...short.map((c) => (1 - c.tokens) / rate));
       const what = [...new Set(short.map((c) => c.bucket.split(':')[0]))].join(' and ');
-      throw new ProblemError(429, 'rate-limited', 'Too many requests', `more than ${this.perMinute} write requests a minute from this ${what}; retry later`, undefined, {
-        'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))),
-      });
+      throw new RateLimitedError(`more than ${this.perMinute} write requests a minute from this ${what}; retry later`, Math.max(1, Math.ceil(waitMs / 1000)));
     }
   }
 

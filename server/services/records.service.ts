@@ -1,6 +1,6 @@
 // Ingests signed records (verify → derive → store durably) and serves them back.
-import { EnvelopeError, openEnvelope, parseEnvelope, type OpenedEnvelope, type ParsedEnvelope } from '../protocol/envelope.ts';
-import type { Verifier } from './verifier.ts';
+import { EnvelopeError, openEnvelope, parseEnvelope, type ParsedEnvelope } from '../protocol/envelope.ts';
+import type { Verifier } from '../verify/verifier.ts';
 import type { JobRepository } from '../repositories/job.repository.ts';
 import { JOB_ASSIGN_IDEA } from '../jobs/kinds.ts';
 import { RECORD_SCHEMA, recordPayloadSchema, type RecordPayload } from '../protocol/record.schema.ts';
@@ -10,18 +10,16 @@ import type { RecordView } from '../protocol/api.schema.ts';
 import type { Db } from '../db/client.ts';
 import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
 import type { RecordFilter, RecordRepository } from '../repositories/record.repository.ts';
-import { notFound, ProblemError } from '../errors.ts';
+import { DomainError, InvalidBatchError, InvalidCursorError, NotFoundError, RevokedKeyError, type ExpectedError } from './errors.ts';
+import type { LoginLookup } from './login-lookup.ts';
 import { recordRow, recordView } from './record.views.ts';
 import type { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
 import type { ReplicationService } from './replication.service.ts';
 
-/** Looks up the GitHub logins linked to key fingerprints (KeysService). */
-export interface LoginLookup { loginsOf(fingerprints: string[]): Promise<Map<string, string>> }
-
 export interface SubmitResult { id: string; duplicate: boolean; record: RecordView }
 export type BatchItem =
   | { id: string; status: 'created' | 'duplicate' }
-  | { id: string | null; status: 'rejected'; error: ProblemError };
+  | { id: string | null; status: 'rejected'; error: ExpectedError };
 
 export interface ListQuery extends Omit<RecordFilter, 'beforeSeq'> { cursor?: string }
 
@@ -47,10 +45,10 @@ export class RecordsService {
 
   /** Verifies and stores one envelope; resolves only once the row is committed. */
   async submit(raw: unknown): Promise<SubmitResult> {
-    const opened = recordRow(openRecord(raw));
+    const opened = recordRow(openEnvelope(raw, RECORD_SCHEMA, recordPayloadSchema));
     if ((await this.revoked([opened])).size) throw keyRevoked(opened.keyFingerprint);
     const [row] = this.deps.replication ? await this.deps.replication.admit([opened]) : [opened];
-    if (row instanceof ProblemError) throw row;
+    if (row instanceof DomainError) throw row;
     const created = await this.store([row]);
     const stored = await this.deps.records.findById(row.id);
     if (!stored) throw new Error(`record ${row.id} vanished after insert`);
@@ -62,13 +60,13 @@ export class RecordsService {
     const parsed = batchSchema.safeParse(body);
     if (!parsed.success) {
       const issues = fieldIssues(parsed.error);
-      throw new ProblemError(422, 'invalid-batch', 'Invalid batch', `invalid batch: ${describeIssues(issues)}`, issues);
+      throw new InvalidBatchError(`invalid batch: ${describeIssues(issues)}`, issues);
     }
     const items = parsed.data.records.map((raw): BatchItem | ParsedEnvelope<RecordPayload> => {
       try {
         return parseEnvelope(raw, RECORD_SCHEMA, recordPayloadSchema);
       } catch (err) {
-        if (err instanceof EnvelopeError) return { id: null, status: 'rejected', error: envelopeProblem(err) };
+        if (err instanceof EnvelopeError) return { id: null, status: 'rejected', error: err };
         throw err;
       }
     });
@@ -78,7 +76,7 @@ export class RecordsService {
     const results = items.map((item): BatchItem | NewRecordRow => {
       if (!isParsed(item)) return item;
       const outcome = outcomes[next++];
-      if (!outcome.ok) return { id: item.id, status: 'rejected', error: envelopeProblem(new EnvelopeError('bad-signature', outcome.message)) };
+      if (!outcome.ok) return { id: item.id, status: 'rejected', error: new EnvelopeError('bad-signature', outcome.message) };
       return recordRow({ ...item, key: outcome.key });
     });
     const revoked = await this.revoked(results.filter((r): r is NewRecordRow => 'payload' in r));
@@ -92,7 +90,7 @@ export class RecordsService {
       const admitted = await this.deps.replication.admit(at.map((i) => results[i] as NewRecordRow));
       at.forEach((i, j) => {
         const a = admitted[j];
-        results[i] = a instanceof ProblemError ? { id: (results[i] as NewRecordRow).id!, status: 'rejected', error: a } : a;
+        results[i] = a instanceof DomainError ? { id: (results[i] as NewRecordRow).id!, status: 'rejected', error: a } : a;
       });
     }
     const rows = results.filter((r): r is NewRecordRow => 'payload' in r);
@@ -114,7 +112,7 @@ export class RecordsService {
     const reads = this.deps.reads ?? this.deps.records;
     let row = valid ? await reads.findById(id) : undefined;
     if (valid && !row && reads !== this.deps.records) row = await this.deps.records.findById(id);
-    if (!row) throw notFound(`record ${id.slice(0, 80)}`);
+    if (!row) throw new NotFoundError(`record ${id.slice(0, 80)}`);
     return (await this.views([row]))[0];
   }
 
@@ -153,34 +151,12 @@ export class RecordsService {
   }
 }
 
-function keyRevoked(fingerprint: string): ProblemError {
-  return new ProblemError(403, 'key-revoked', 'Key revoked', `the key ${fingerprint} was revoked by an administrator; its records are hidden and it may not publish`);
+function keyRevoked(fingerprint: string): RevokedKeyError {
+  return new RevokedKeyError(fingerprint, '; its records are hidden and it may not publish');
 }
 
 function isParsed(item: BatchItem | ParsedEnvelope<RecordPayload>): item is ParsedEnvelope<RecordPayload> {
   return 'canonical' in item;
-}
-
-function openRecord(raw: unknown): OpenedEnvelope<RecordPayload> {
-  try {
-    return openEnvelope(raw, RECORD_SCHEMA, recordPayloadSchema);
-  } catch (err) {
-    if (err instanceof EnvelopeError) throw envelopeProblem(err);
-    throw err;
-  }
-}
-
-const ENVELOPE_PROBLEMS = {
-  'invalid-envelope': [422, 'Invalid envelope'],
-  'unknown-schema': [422, 'Unknown payload schema'],
-  'invalid-payload': [422, 'Invalid payload'],
-  'bad-signature': [401, 'Signature rejected'],
-} as const;
-
-export function envelopeProblem(err: EnvelopeError): ProblemError {
-  const [status, title] = ENVELOPE_PROBLEMS[err.code];
-  const headers = status === 401 ? { 'WWW-Authenticate': 'SSHSIG namespace="crossfork"' } : undefined;
-  return new ProblemError(status, err.code, title, err.message, err.issues, headers);
 }
 
 function encodeCursor(seq: number): string {
@@ -189,6 +165,6 @@ function encodeCursor(seq: number): string {
 
 function decodeCursor(cursor: string): number {
   const m = /^s(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new ProblemError(400, 'invalid-cursor', 'Invalid cursor', 'cursor is not one this server issued; pass next_cursor back unchanged');
+  if (!m) throw new InvalidCursorError();
   return Number(m[1]);
 }

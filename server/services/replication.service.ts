@@ -4,7 +4,7 @@
 import type { Db } from '../db/client.ts';
 import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
 import type { ReplicationRepository } from '../repositories/replication.repository.ts';
-import { ProblemError } from '../errors.ts';
+import { InvalidReplicationError } from './errors.ts';
 import { proximityOfClass } from '../protocol/hardware-family.ts';
 import type { NoiseService } from './noise.service.ts';
 import { confirmBand, confirmationOf, type Confirmation } from './trust/confirmation.ts';
@@ -52,24 +52,24 @@ export class ReplicationService {
    * unknown one, or one on another harness key), gives replications their original's group, and
    * flags implausible keeps. Returns, per row, the row to store or why it is refused.
    */
-  async admit(rows: NewRecordRow[]): Promise<(NewRecordRow | ProblemError)[]> {
+  async admit(rows: NewRecordRow[]): Promise<(NewRecordRow | InvalidReplicationError)[]> {
     const repo = this.deps.replication;
     const inBatch = new Map<string, NewRecordRow>();
     const stored = await repo.targets([...new Set(rows.flatMap((r) => (r.replicates ? [r.replicates] : [])))]);
     const own = new Map<string, number | null>();
     const frontier = new Map<string, Promise<number | null>>();
-    const out: (NewRecordRow | ProblemError)[] = [];
+    const out: (NewRecordRow | InvalidReplicationError)[] = [];
     for (const input of rows) {
       const row: NewRecordRow = { ...input, flagged: false };
       if (row.replicates) {
         const earlier = inBatch.get(row.replicates);
         const t = stored.get(row.replicates) ?? (earlier ? { id: earlier.id!, harnessKey: harnessKeyOfRow(earlier), hardwareClass: earlier.hardwareClass, replicates: earlier.replicates ?? null, replicationKey: earlier.replicationKey ?? null } : undefined);
         if (!t) {
-          out.push(invalidReplication(`replicates: no record ${row.replicates} (it must be stored first, and visible)`));
+          out.push(new InvalidReplicationError(`replicates: no record ${row.replicates} (it must be stored first, and visible)`));
           continue;
         }
         if (t.harnessKey !== harnessKeyOfRow(row)) {
-          out.push(invalidReplication(`replicates: record ${t.id} was measured on harness ${t.harnessKey}, this record on ${harnessKeyOfRow(row)}: their val_bpb do not compare`));
+          out.push(new InvalidReplicationError(`replicates: record ${t.id} was measured on harness ${t.harnessKey}, this record on ${harnessKeyOfRow(row)}: their val_bpb do not compare`));
           continue;
         }
         const root = t.replicates ?? t.id;
@@ -212,7 +212,3 @@ export class ReplicationService {
 }
 
 const ownScope = (r: NewRecordRow) => `${r.keyFingerprint}\u0000${r.forkId}\u0000${harnessKeyOfRow(r)}\u0000${r.hardwareClass}`;
-
-function invalidReplication(detail: string): ProblemError {
-  return new ProblemError(422, 'invalid-replication', 'Invalid replication', detail, [{ path: 'payload.replicates', message: detail.replace(/^replicates: /, '') }]);
-}

@@ -117,7 +117,7 @@ describe('crossfork commands against a real server', () => {
     await client.connect(transport);
     try {
       const tools = (await client.listTools()).tools.map((t) => t.name).sort();
-      expect(tools).toEqual(['check_idea', 'known_bad', 'leaderboard', 'publish_result']);
+      expect(tools).toEqual(['check_idea', 'known_bad', 'leaderboard', 'publish_result', 'suggest']);
       const res: any = await client.callTool({ name: 'check_idea', arguments: { idea: 'increase MATRIX_LR from 0.04 to 0.05' } });
       expect(res.isError).toBeFalsy();
       expect(res.content[0].text).toMatch(/^verdict: /);

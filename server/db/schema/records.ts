@@ -70,6 +70,8 @@ export const records = pgTable(
     index('records_history_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.createdAt, t.seq, t.valBpb, t.id, t.harnessKey, t.harnessId, t.replicates).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
     index('records_key_idx').on(t.keyFingerprint, t.seq),
     index('records_class_idx').on(t.hardwareClass, t.seq),
+    // The ideas a fork already tried (suggestions leave them out).
+    index('records_fork_idea_idx').on(t.forkId, t.ideaId),
     // Serves idea look-ups, an idea's records in order, and evidence recomputation.
     index('records_idea_idx').on(t.ideaId, t.seq),
     // Flagged records are rare: the replication queue lists them from here.

@@ -82,8 +82,9 @@ export interface VerdictOptions {
   /** Failures (weighted by match strength) on the caller's class that make an idea known-bad. */
   knownBadWeight?: number;
   /**
-   * Failures near (weighted by match strength) from which `failed_nearby` warns; below it the
-   * verdict stands but `warning` is false (the evidence matched too loosely to stop a run).
+   * Match strength from which a failure near makes `failed_nearby` warn (one strong match that
+   * failed near, not many loose ones); below it the verdict stands but `warning` is false (the
+   * evidence matched too loosely to stop a run).
    */
   warnWeight?: number;
 }
@@ -93,6 +94,22 @@ export const NOISE_PRIOR = 0.002;
 /** Failures on the caller's class, never kept there, that make an idea known-bad. */
 export const KNOWN_BAD_MIN_FAILURES = 2;
 export const DEFAULTS: Required<VerdictOptions> = { noise: NOISE_PRIOR, knownBadWeight: 1.5, warnWeight: 0.8 };
+
+/** A match's weight in the verdict: exact and shared-change matches count fully, looser ones less. */
+export function matchStrength(m: { score: number }): number {
+  return Math.max(0.2, Math.min(1, m.score));
+}
+
+/**
+ * Whether an idea's own decision puts it on the known-bad list: crashes_here and known_bad always;
+ * failed_nearby (only said with caller hardware) once it failed near repeatedly: a single failure
+ * warns in `check`, but a list read as "never works" needs more than one.
+ */
+export function listedAsKnownBad(d: Decision, withHardware: boolean): boolean {
+  if (d.verdict === 'known_bad' || d.verdict === 'crashes_here') return true;
+  const t = d.evidence.tiers;
+  return withHardware && d.verdict === 'failed_nearby' && t.class.discards + t.class.crashes + t.family.discards + t.family.crashes >= KNOWN_BAD_MIN_FAILURES;
+}
 
 const empty = (): TierEvidence => ({ attempts: 0, keeps: 0, discards: 0, crashes: 0, oom_crashes: 0, classes: [] });
 
@@ -132,7 +149,7 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
   const all = matches.flatMap((m) => m.cells.map((c) => ({ ...c, strength: m.strength })));
   const { cells, harness } = scopeCells(all, caller.harnessKey);
   const tiers = Object.fromEntries(PROXIMITY.map((p) => [p, empty()])) as Record<Proximity, TierEvidence>;
-  const weight = { keepsClass: 0, failsClass: 0, keepsNear: 0, failsNear: 0 };
+  const weight = { keepsClass: 0, failsClass: 0, keepsNear: 0, failsNear: 0, strongestFailNear: 0 };
   let oom: number | null = null;
   const nearDeltas: { median: number; n: number }[] = [];
   for (const c of cells) {
@@ -146,6 +163,7 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     if (tier === 'class' || tier === 'family') {
       weight.keepsNear += c.keeps * c.strength;
       weight.failsNear += fails * c.strength;
+      if (fails > 0) weight.strongestFailNear = Math.max(weight.strongestFailNear, c.strength);
       if (c.medianDelta !== null && c.deltas > 0) nearDeltas.push({ median: c.medianDelta, n: c.deltas });
     }
     if (hw?.memory_gb != null && c.kind === hw.kind && c.maxOomMemoryGb !== null && c.maxOomMemoryGb >= hw.memory_gb) oom = Math.max(oom ?? 0, c.maxOomMemoryGb);
@@ -160,11 +178,11 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     effect,
   };
   const verdict = rule(evidence, weight, opts);
-  const warning = verdict === 'failed_nearby' ? weight.failsNear >= opts.warnWeight : WARNING_VERDICTS.has(verdict);
+  const warning = verdict === 'failed_nearby' ? weight.strongestFailNear >= opts.warnWeight : WARNING_VERDICTS.has(verdict);
   return { verdict, warning, reason: reasonFor(verdict, evidence), evidence };
 }
 
-function rule(e: VerdictEvidence, w: { keepsClass: number; failsClass: number; keepsNear: number; failsNear: number }, opts: Required<VerdictOptions>): Verdict {
+function rule(e: VerdictEvidence, w: { keepsClass: number; failsClass: number; keepsNear: number; failsNear: number; strongestFailNear: number }, opts: Required<VerdictOptions>): Verdict {
   const { class: here, family, kind, elsewhere } = e.tiers;
   const total = here.attempts + family.attempts + kind.attempts + elsewhere.attempts;
   if (total === 0) return 'novel';

@@ -4,7 +4,7 @@ import { drivers } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 import type { Database } from '../../../server/db/client.ts';
-import { workerVerifier } from '../../../server/services/verifier.ts';
+import { workerVerifier } from '../../../server/verify/verifier.ts';
 
 describe.each(drivers)('batch API on $name', (driver) => {
   let database: Database;

@@ -106,8 +106,30 @@ describe.each(drivers)('findings on $name', (driver) => {
     const found = (await (await t.get(`/v1/ideas?q=${encodeURIComponent('reuse the token embedding as the output layer')}`)).json()) as any;
     expect(found.ideas[0].description).toMatch(/weight tying|tie/);
     expect(found.ideas[0].why.text).toBeTruthy();
-    const bad = (await (await t.get(`/v1/known-bad?harness=${HARNESS_ID}&hardware_class=${encodeURIComponent('DGX Spark GB10 128GB')}`)).json()) as any;
-    expect(bad.ideas.map((i: any) => i.description)).toEqual(expect.arrayContaining(['SwiGLU MLP replacing squared ReLU']));
+    // The list is "never works here": GELU failed twice on the M1 Pro; SwiGLU once on Spark (a
+    // warning in `check`, above, but not yet a known-bad entry).
+    const knownBad = async (cls: string) =>
+      ((await (await t.get(`/v1/known-bad?harness=${HARNESS_ID}&hardware_class=${encodeURIComponent(cls)}`)).json()) as any).ideas.map((i: any) => i.description);
+    const m1 = (await check('use GELU', M1PRO)).hardware_class as string;
+    expect((await knownBad(m1)).some((d: string) => /GELU|GeLU/.test(d))).toBe(true);
+    expect(await knownBad('DGX Spark GB10 128GB')).not.toContain('SwiGLU MLP replacing squared ReLU');
+  });
+
+  it('documents grown batch by batch at assignment equal the documents recomputed from every record', async () => {
+    // The same idea again, worded as before and anew, in a later batch: counts add up, a known
+    // description is not counted twice, a new one is appended.
+    await publish('SwiGLU MLP replacing squared ReLU', M4MAX, 'discard', 1.04);
+    await publish('swap the MLP activation for a SwiGLU gate', RTX4090, 'keep', 0.99);
+    await t.drain();
+    const docs = () =>
+      queryRows<{ id: string; attempts: number; described: number; concepts: string[]; changes: unknown; lexemes: string[] }>(
+        database.db,
+        sql`SELECT id, attempts, described, concepts, changes, tsvector_to_array(search) AS lexemes FROM ideas ORDER BY id`,
+      ).then((rows) => rows.map((r) => ({ ...r, attempts: Number(r.attempts), described: Number(r.described), concepts: [...r.concepts].sort(), lexemes: [...r.lexemes].sort() })));
+    const grown = await docs();
+    expect(grown.some((d) => d.attempts >= 2)).toBe(true);
+    await t.services.ideas.refreshIdeas(grown.map((d) => d.id));
+    expect(await docs()).toEqual(grown);
   });
 
   it('records stored under an older catalogue are re-derived in the background', async () => {

@@ -1,6 +1,8 @@
-// The web site's only way to the API: typed calls to /v1, response types inferred from the
-// server's zod schemas (type-only imports: nothing server-side ends up in the bundle).
+// The web site's only way to the API: the shared typed client (client/api.ts) with the site's
+// error handling; view types inferred from the server's zod schemas (type-only imports).
+import type { ClientResponse } from 'hono/client';
 import type { z } from 'zod';
+import { compactQuery, createApi, segment, type Success } from '../../../client/api.ts';
 import type {
   ideaDetailSchema,
   ideaListSchema,
@@ -8,6 +10,7 @@ import type {
   leaderboardSchema,
   problemSchema,
   recordViewSchema,
+  suggestionsSchema,
 } from '../../../server/protocol/api.schema.ts';
 
 /** Who a leaderboard best is from (records carry these fields in their own schema). */
@@ -31,6 +34,8 @@ export type IdeaSummary = KnownBad['ideas'][number];
 export type ClassOutcome = IdeaSummary['by_class'][number];
 export type Outcome = IdeaSummary['overall'];
 export type Problem = z.infer<typeof problemSchema>;
+export type Suggestions = z.infer<typeof suggestionsSchema>;
+export type Suggestion = Suggestions['suggestions'][number];
 
 /** A failed call: the problem document the server sent, or a network failure (status 0). */
 export class ApiError extends Error {
@@ -43,19 +48,13 @@ export class ApiError extends Error {
   }
 }
 
-type Query = Record<string, string | number | undefined | null>;
+const client = createApi('');
 
-function url(path: string, query: Query = {}): string {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
-  const s = qs.toString();
-  return s ? `${path}?${s}` : path;
-}
-
-async function request(path: string, query: Query, accept: string, signal?: AbortSignal): Promise<Response> {
-  let res: Response;
+/** A call's answer when it succeeded; otherwise the server's problem (or a network failure) as ApiError. */
+async function answer<R extends ClientResponse<unknown, number, string>>(call: Promise<R>, signal?: AbortSignal): Promise<R> {
+  let res: R;
   try {
-    res = await fetch(url(path, query), { headers: { accept }, signal });
+    res = await call;
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError(0, 'Network error', 'the server could not be reached; check your connection and retry');
@@ -70,11 +69,13 @@ async function request(path: string, query: Query, accept: string, signal?: Abor
   throw new ApiError(res.status, problem.title ?? `HTTP ${res.status}`, problem.detail ?? res.statusText);
 }
 
-async function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
-  return (await (await request(path, query, 'application/json', signal)).json()) as T;
+/** The JSON body of a successful answer. */
+async function json<R extends ClientResponse<unknown, number, string>>(call: Promise<R>, signal?: AbortSignal): Promise<Success<R>> {
+  return (await (await answer(call, signal)).json()) as Success<R>;
 }
 
-const seg = encodeURIComponent;
+const as = (accept: string, signal?: AbortSignal) => ({ headers: { accept }, init: { signal } });
+const JSON_ = 'application/json';
 
 export interface KnownBadScope {
   harness?: string;
@@ -83,13 +84,23 @@ export interface KnownBadScope {
 }
 
 export const api = {
-  leaderboard: (harness: string | undefined, signal?: AbortSignal) => getJson<Leaderboard>('/v1/leaderboard', { harness }, signal),
-  record: (id: string, signal?: AbortSignal) => getJson<RecordView>(`/v1/records/${seg(id)}`, {}, signal),
-  ideas: (q: string | undefined, limit: number, signal?: AbortSignal) => getJson<IdeaList>('/v1/ideas', { q, limit }, signal),
-  idea: (id: string, signal?: AbortSignal) => getJson<IdeaDetail>(`/v1/ideas/${seg(id)}`, {}, signal),
+  leaderboard: (harness: string | undefined, signal?: AbortSignal): Promise<Leaderboard> =>
+    json(client.v1.leaderboard.$get({ query: compactQuery({ harness }) }, as(JSON_, signal)), signal),
+  record: (id: string, signal?: AbortSignal): Promise<RecordView> =>
+    json(client.v1.records[':id'].$get({ param: { id: segment(id) } }, as(JSON_, signal)), signal),
+  ideas: (q: string | undefined, limit: number, signal?: AbortSignal): Promise<IdeaList> =>
+    json(client.v1.ideas.$get({ query: compactQuery({ q, limit }) }, as(JSON_, signal)), signal),
+  idea: (id: string, signal?: AbortSignal): Promise<IdeaDetail> =>
+    json(client.v1.ideas[':id'].$get({ param: { id: segment(id) }, query: {} }, as(JSON_, signal)), signal),
   /** The next page of an idea's records (the idea carries the first, and its cursor). */
-  ideaRecords: (id: string, cursor: string, signal?: AbortSignal) => getJson<RecordPage>('/v1/records', { idea: id, cursor }, signal),
-  knownBad: (scope: KnownBadScope, signal?: AbortSignal) => getJson<KnownBad>('/v1/known-bad', { ...scope }, signal),
-  knownBadMarkdown: async (scope: KnownBadScope, signal?: AbortSignal) =>
-    (await request('/v1/known-bad', { ...scope, format: 'md' }, 'text/markdown', signal)).text(),
+  ideaRecords: (id: string, cursor: string, signal?: AbortSignal): Promise<RecordPage> =>
+    json(client.v1.records.$get({ query: compactQuery({ idea: id, cursor }) }, as(JSON_, signal)), signal),
+  // The route also answers markdown: its declared text/markdown schema widens the JSON type by `string`.
+  knownBad: async (scope: KnownBadScope, signal?: AbortSignal): Promise<KnownBad> =>
+    (await json(client.v1['known-bad'].$get({ query: compactQuery({ ...scope }) }, as(JSON_, signal)), signal)) as KnownBad,
+  /** Ideas kept somewhere, with their keeps and tries per hardware family (GET /v1/suggestions). */
+  suggestions: (scope: { harness: string; hardware_class?: string; limit?: number }, signal?: AbortSignal): Promise<Suggestions> =>
+    json(client.v1.suggestions.$get({ query: compactQuery(scope) }, as(JSON_, signal)), signal),
+  knownBadMarkdown: async (scope: KnownBadScope, signal?: AbortSignal): Promise<string> =>
+    (await answer(client.v1['known-bad'].$get({ query: compactQuery({ ...scope, format: 'md' as const }) }, as('text/markdown', signal)), signal)).text(),
 };

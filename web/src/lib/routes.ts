@@ -1,27 +1,21 @@
-// The site's pages and their paths; the server answers index.html for exactly these
-// (server/routes/web.routes.ts mirrors SPA_PATTERNS), the client picks the page.
-export type Route =
-  | { page: 'leaderboard' }
-  | { page: 'ideas' }
-  | { page: 'idea'; id: string }
-  | { page: 'record'; id: string }
-  | { page: 'known-bad' }
-  | { page: 'not-found' };
+// The site's pages and their paths (server/protocol/site-pages.ts, the list the server also
+// answers index.html for); the client picks the page.
+import { SITE_PAGES, type SitePage } from '../../../server/protocol/site-pages.ts';
+
+type Params<P extends string> = P extends `${string}:id` ? { id: string } : {};
+export type Route = { [K in SitePage]: { page: K } & Params<(typeof SITE_PAGES)[K]> }[SitePage] | { page: 'not-found' };
 
 const ID = '([A-Za-z0-9_-]{1,128})';
 
-const TABLE: [RegExp, (m: RegExpExecArray) => Route][] = [
-  [/^\/$/, () => ({ page: 'leaderboard' })],
-  [/^\/ideas\/?$/, () => ({ page: 'ideas' })],
-  [new RegExp(`^/ideas/${ID}/?$`), (m) => ({ page: 'idea', id: m[1] })],
-  [new RegExp(`^/records/${ID}/?$`), (m) => ({ page: 'record', id: m[1] })],
-  [/^\/known-bad\/?$/, () => ({ page: 'known-bad' })],
-];
+// Paths hold only letters, '-' and '/': nothing to escape. A trailing slash is allowed, except on '/'.
+const TABLE = (Object.entries(SITE_PAGES) as [SitePage, string][]).map(
+  ([page, path]) => [new RegExp(path === '/' ? '^/$' : `^${path.replace(':id', ID)}/?$`), page] as const,
+);
 
 export function matchRoute(path: string): Route {
-  for (const [re, make] of TABLE) {
+  for (const [re, page] of TABLE) {
     const m = re.exec(path);
-    if (m) return make(m);
+    if (m) return (m[1] === undefined ? { page } : { page, id: m[1] }) as Route;
   }
   return { page: 'not-found' };
 }

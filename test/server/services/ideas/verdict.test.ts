@@ -2,7 +2,7 @@
 // it returns, its reason cites only counts it returns, and the named regressions hold.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decide, type EvidenceCell } from '../../../../server/services/ideas/verdict.ts';
+import { decide, listedAsKnownBad, matchStrength, type EvidenceCell } from '../../../../server/services/ideas/verdict.ts';
 import { assertInvariants, callerArb, countViolations, matchesArb } from '../../../helpers/verdict-invariants.ts';
 import { hardwareProximity, proximityOfClass } from '../../../../server/protocol/hardware-family.ts';
 
@@ -103,5 +103,24 @@ describe('verdict regressions (issue 11)', () => {
     const d = decide([{ ideaId: 'x', strength: 1, cells: [other] }], rtx4090);
     expect(d.evidence.harness).toBe('other');
     expect(d.reason).toContain('other harnesses');
+  });
+});
+
+describe('the known-bad list and match weights', () => {
+  const one = (c: EvidenceCell) => decide([{ ideaId: 'x', strength: 1, cells: [c] }], rtx4090);
+
+  it('lists known_bad and crashes_here; failed_nearby only once it failed near at least twice', () => {
+    expect(listedAsKnownBad(one(cell('RTX 4090 24GB', { discards: 2 })), true)).toBe(true);
+    const once = one(cell('RTX 3090 24GB', { discards: 1 }));
+    const twice = one(cell('RTX 3090 24GB', { discards: 3 }));
+    expect([once.verdict, twice.verdict]).toEqual(['failed_nearby', 'failed_nearby']);
+    expect(listedAsKnownBad(once, true)).toBe(false);
+    expect(listedAsKnownBad(twice, true)).toBe(true);
+    expect(listedAsKnownBad(twice, false)).toBe(false);
+    expect(listedAsKnownBad(one(cell('Apple M1 Pro', { discards: 3 })), true)).toBe(false);
+  });
+
+  it('weighs a match by its score, clamped to [0.2, 1]', () => {
+    expect([matchStrength({ score: 0.05 }), matchStrength({ score: 0.6 }), matchStrength({ score: 3 })]).toEqual([0.2, 0.6, 1]);
   });
 });

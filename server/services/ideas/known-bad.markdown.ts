@@ -1,5 +1,5 @@
 // Renders the known-bad list as markdown, one line per idea, ready to paste into a prompt.
-import type { IdeaSummary } from '../protocol/api.schema.ts';
+import type { IdeaSummary } from '../../protocol/api.schema.ts';
 
 const fmtDelta = (d: number | null) => (d === null ? 'n/a' : `${d > 0 ? '+' : ''}${d.toFixed(4)}`);
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 200);

@@ -1,7 +1,7 @@
-// Request helpers for routes: a bounded JSON body and validated query parameters, both
-// failing as problem documents.
-import type { Context } from 'hono';
-import type { z } from 'zod';
+// Request helpers for routes: a bounded JSON body (read before the route's validators run) and
+// the validation hook that turns a route's zod failures into problem documents.
+import type { Hook } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ProblemError, badRequest } from '../errors.ts';
 import { describeIssues, fieldIssues } from '../protocol/issues.ts';
 
@@ -51,21 +51,26 @@ function tooLarge(maxBytes: number) {
   return new ProblemError(413, 'body-too-large', 'Body too large', `the request body exceeds ${maxBytes} bytes`);
 }
 
-export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) {
-    const issues = fieldIssues(parsed.error, 'query');
-    throw badRequest(`invalid query: ${describeIssues(issues)}`, issues);
-  }
-  return parsed.data;
+/**
+ * Route middleware: reads the body with `readJson` (media type, size limit, UTF-8, JSON), passes it
+ * through `prepare`, and hands it to the route's `json` validator (which reads it with c.req.json()).
+ */
+export function jsonBody(maxBytes: number, prepare: (body: unknown) => unknown = (body) => body): MiddlewareHandler {
+  return async (c, next) => {
+    const body = prepare(await readJson(c, maxBytes));
+    // Parsed once, here: nothing re-reads the stream or re-serializes the value.
+    c.req.json = <T>() => Promise.resolve(body as T);
+    await next();
+  };
 }
 
-/** Validates a JSON body against a schema (422 with every field issue). */
-export function parseBody<S extends z.ZodType>(body: unknown, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issues = fieldIssues(parsed.error);
+/** The `defaultHook` of every route: a bad query or path is 400, a bad JSON body 422, each with every field issue. */
+export const validationHook: Hook<unknown, any, string, undefined> = (result) => {
+  if (result.success) return;
+  if (result.target === 'json') {
+    const issues = fieldIssues(result.error);
     throw new ProblemError(422, 'invalid-body', 'Invalid request body', `invalid request: ${describeIssues(issues)}`, issues);
   }
-  return parsed.data;
-}
+  const issues = fieldIssues(result.error, result.target);
+  throw badRequest(`invalid ${result.target}: ${describeIssues(issues)}`, issues);
+};

@@ -1,6 +1,6 @@
 // The worker-thread verifier gives the same verdicts as inline verification, in input order.
 import { afterAll, describe, expect, it } from 'vitest';
-import { inlineVerifier, workerVerifier } from '../../../server/services/verifier.ts';
+import { inlineVerifier, workerVerifier } from '../../../server/verify/verifier.ts';
 import { canonicalJson } from '../../../server/protocol/canonical.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 

@@ -1,0 +1,1 @@
+CREATE INDEX "records_fork_idea_idx" ON "records" USING btree ("fork_id","idea_id");

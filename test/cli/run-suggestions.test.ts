@@ -1,0 +1,62 @@
+// `crossfork run` with suggestions: every proposal's prompt carries what others kept on this
+// hardware (asked afresh per proposal) beside the known-bad list, and the run records which
+// experiments came from a suggestion (the check's same idea was among those suggested).
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { crossfork, newHome } from '../helpers/cli.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
+import { fakeTrainer, makeLoopRepo, PREPARE_PY, setConstant } from '../helpers/loop-fixtures.ts';
+import { envelope, makePayload, newSigner } from '../helpers/records.ts';
+
+const HW = ['--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'];
+const HARDWARE = { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1, memory_mb: 24564 } as const;
+const DEEPER = 'deeper: DEPTH 10';
+
+describe('crossfork run with suggestions', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-run-suggest-'));
+  let server: ServerProcess;
+  let model: FakeOpenAI;
+
+  beforeAll(async () => {
+    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
+    model = await startFakeOpenAI();
+    // Another fork kept the deeper model on this class.
+    const harness = createHash('sha256').update(PREPARE_PY).digest('hex');
+    const payload = makePayload({ description: DEEPER, diff: null, status: 'keep', metrics: { val_bpb: 0.99 }, parent: { val_bpb: 1.0 }, hardware: HARDWARE, harness: { id: harness, name: 'autoresearch', time_budget_s: 300 }, fork: { id: 'someone-else' } });
+    const res = await fetch(`${server.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope(payload, newSigner('other'))) });
+    expect(res.status).toBe(201);
+    for (let i = 0; i < 100; i++) {
+      const page = (await (await fetch(`${server.url}/v1/records`)).json()) as any;
+      if (page.records.every((r: any) => r.idea_id)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop();
+    await model?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('puts the suggestions into every prompt and records which experiment came from one', async () => {
+    const repo = makeLoopRepo();
+    const home = newHome();
+    expect((await crossfork(['init', '--yes'], { home, server: server.url })).code).toBe(0);
+    model.chat.push(setConstant('DEPTH', '10', DEEPER)); // the suggested idea
+    model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05')); // the model's own
+    const run = await crossfork(['run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '2', '--no-pipeline', '--train-cmd', fakeTrainer(0), '--timeout', '30', '--json', ...HW], { home, server: server.url, timeoutMs: 120_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json).toMatchObject({ experiments: 2, from_suggestions: 1 });
+    const [baseline, deeper, lr] = run.json.rows;
+    expect(baseline.suggestion).toBeNull();
+    expect(deeper).toMatchObject({ description: DEEPER, suggestion: expect.any(String) });
+    expect(lr).toMatchObject({ description: 'raise LR to 0.05', suggestion: null });
+    expect(run.stderr).toContain(`experiment 1: ${DEEPER} (a suggestion: idea ${deeper.suggestion})`);
+    const prompts = model.chat.requests().map((r) => String(r.messages[1].content));
+    expect(prompts).toHaveLength(2);
+    expect(prompts[0]).toMatch(/Kept by others on hardware like this and not yet tried in this fork[^\n]*\n1\. "deeper: DEPTH 10": Kept 1 of 1 on RTX 4090 24GB/);
+  }, 120_000);
+});
