@@ -20,14 +20,19 @@ export async function run(argv: string[]) {
   const ms = performance.now() - t0;
   const experiments = c.rows - c.baselines;
   console.log(`catalogue ${CATALOGUE_VERSION}: ${CATALOGUE.concepts.length} concepts`);
-  console.log(`corpus: ${c.rows} rows from ${files} logs (${fileURLToPath(CORPUS_RESULTS)}), ${c.baselines} baselines, ${experiments} experiments`);
-  console.log(`mapped: ${c.mapped}/${experiments} (${pct(c.mapped / experiments)}) name at least one concept; ${c.withChanges} (${pct(c.withChanges / experiments)}) a change beyond a mention`);
+  console.log(
+    `corpus: ${c.rows} rows from ${files} logs (${fileURLToPath(CORPUS_RESULTS)}), ${c.baselines} baselines, ${experiments} experiments`,
+  );
+  console.log(
+    `mapped: ${c.mapped}/${experiments} (${pct(c.mapped / experiments)}) name at least one concept; ${c.withChanges} (${pct(c.withChanges / experiments)}) a change beyond a mention`,
+  );
   console.log(`understand(): ${((1000 * ms) / experiments).toFixed(0)} µs per description\n`);
 
   const unmapped = new Map<string, number>();
   for (const r of c.unmapped) unmapped.set(r.description, (unmapped.get(r.description) ?? 0) + 1);
   console.log(`unmapped descriptions (${c.unmapped.length}):`);
-  for (const [d, n] of [...unmapped].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${String(n).padStart(3)}× ${d.slice(0, 110)}`);
+  for (const [d, n] of [...unmapped].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`  ${String(n).padStart(3)}× ${d.slice(0, 110)}`);
 
   console.log(`\nconcepts by rows (top ${top} of ${c.byConcept.length}):`);
   for (const [id, n] of c.byConcept.slice(0, top)) console.log(`  ${String(n).padStart(4)}  ${id}`);

@@ -38,14 +38,19 @@ export async function run(argv: string[]) {
   for (const driver of values.drivers!.split(',')) {
     for (const n of sizes) {
       if (driver === 'pglite' && n > Number(values['pglite-max'])) continue;
-      const database = driver === 'postgres' ? await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_check'), maxConnections: 4 }) : await openDatabase({ dataDir: 'memory://' });
+      const database =
+        driver === 'postgres'
+          ? await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_check'), maxConnections: 4 })
+          : await openDatabase({ dataDir: 'memory://' });
       try {
         out.push({ driver, records: n, ...(await measure(database, n, queries)) });
       } finally {
         await database.close();
       }
       const r = out[out.length - 1] as any;
-      console.log(`${driver.padEnd(8)} ${String(n).padStart(7)} records: load ${r.seed_s} s + HNSW build ${r.index_s} s · check p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms · nearest p50 ${r.nearest_p50_ms} ms vs exact ${r.exact_p50_ms} ms · recall@10 ${r.recall_at_10}`);
+      console.log(
+        `${driver.padEnd(8)} ${String(n).padStart(7)} records: load ${r.seed_s} s + HNSW build ${r.index_s} s · check p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms · nearest p50 ${r.nearest_p50_ms} ms vs exact ${r.exact_p50_ms} ms · recall@10 ${r.recall_at_10}`,
+      );
     }
   }
   console.log(JSON.stringify({ bench: 'check', results: out }));
@@ -128,7 +133,12 @@ async function buildVectorIndex(database: Database, embedder: ReturnType<typeof 
 }
 
 /** Inserts n assigned records with their embeddings, in chunks (ideas: one per distinct change). */
-async function seed(database: Database, n: number, embedder: ReturnType<typeof localEmbedder>, services: ReturnType<typeof createServices>) {
+async function seed(
+  database: Database,
+  n: number,
+  embedder: ReturnType<typeof localEmbedder>,
+  services: ReturnType<typeof createServices>,
+) {
   const db = database.db;
   const ideaOf = new Map<string, string>();
   const indexed = new Set<string>();
@@ -140,7 +150,9 @@ async function seed(database: Database, n: number, embedder: ReturnType<typeof l
     const vectors = await embedder.embed(feats.map((f) => f.text));
     const newIdeas: (typeof ideas.$inferInsert)[] = [];
     const rows = exps.map((e, i) => {
-      const id = createHash('sha256').update(`bench-${start + i}`).digest('hex');
+      const id = createHash('sha256')
+        .update(`bench-${start + i}`)
+        .digest('hex');
       let ideaId = ideaOf.get(e.ideaLabel);
       if (!ideaId) {
         ideaId = randomUUID();
@@ -150,12 +162,30 @@ async function seed(database: Database, n: number, embedder: ReturnType<typeof l
       const hw = describeHardware(e.hardware);
       const proximity = hardwareProximity(e.hardware);
       return {
-        id, payload: JSON.stringify({ description: e.description, diff: null }), signature: 'bench', publicKey: 'bench', keyFingerprint: `SHA256:bench${(start + i) % 97}`,
-        harnessId: e.harnessId, harnessName: 'bench', hardwareClass: hw.class, memoryGb: hw.memory_gb, status: e.status, description: e.description,
-        valBpb: e.valBpb, parentValBpb: 1.0, deltaValBpb: e.valBpb === null ? null : e.valBpb - 1.0, forkId: 'bench', createdAt: new Date(Date.UTC(2026, 0, 1) + (start + i) * 1000),
-        ideaId, paramKey: feats[i].paramKey, diffKey: null,
-        changes: understand({ description: e.description, diff: null }).changes, derivedVersion: DERIVATION_VERSION,
-        hardwareFamily: proximity.family, acceleratorKind: proximity.kind, harnessKey: e.harnessId,
+        id,
+        payload: JSON.stringify({ description: e.description, diff: null }),
+        signature: 'bench',
+        publicKey: 'bench',
+        keyFingerprint: `SHA256:bench${(start + i) % 97}`,
+        harnessId: e.harnessId,
+        harnessName: 'bench',
+        hardwareClass: hw.class,
+        memoryGb: hw.memory_gb,
+        status: e.status,
+        description: e.description,
+        valBpb: e.valBpb,
+        parentValBpb: 1.0,
+        deltaValBpb: e.valBpb === null ? null : e.valBpb - 1.0,
+        forkId: 'bench',
+        createdAt: new Date(Date.UTC(2026, 0, 1) + (start + i) * 1000),
+        ideaId,
+        paramKey: feats[i].paramKey,
+        diffKey: null,
+        changes: understand({ description: e.description, diff: null }).changes,
+        derivedVersion: DERIVATION_VERSION,
+        hardwareFamily: proximity.family,
+        acceleratorKind: proximity.kind,
+        harnessKey: e.harnessId,
       };
     });
     if (newIdeas.length) await db.insert(ideas).values(newIdeas);
@@ -182,4 +212,3 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return Number(s[Math.min(s.length - 1, Math.floor(p * s.length))].toFixed(2));
 };
-

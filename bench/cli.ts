@@ -12,7 +12,13 @@ import { BIN } from '../test/helpers/cli.ts';
 import { installCli } from '../test/helpers/installed-cli.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 
-interface Case { name: string; cmd: string; args: string[]; env?: Record<string, string>; cwd?: string }
+interface Case {
+  name: string;
+  cmd: string;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,7 +38,9 @@ export async function run(argv: string[]) {
   const runs = Number(values.runs);
   const dir = mkdtempSync(join(tmpdir(), 'crossfork-bench-cli-'));
   const cli = installCli();
-  console.log(`installed package: ${(cli.tarballBytes / 1024).toFixed(0)} KiB packed, ${(cli.installedBytes / 1024 / 1024).toFixed(2)} MiB installed, no dependencies`);
+  console.log(
+    `installed package: ${(cli.tarballBytes / 1024).toFixed(0)} KiB packed, ${(cli.installedBytes / 1024 / 1024).toFixed(2)} MiB installed, no dependencies`,
+  );
   const server = await startServer({ CROSSFORK_DATA_DIR: join(dir, 'data'), DATABASE_URL: '' });
   try {
     const home = join(dir, 'home');
@@ -40,7 +48,11 @@ export async function run(argv: string[]) {
     const fork = join(dir, 'fork');
     spawnSync('mkdir', ['-p', fork]);
     writeFileSync(join(fork, 'prepare.py'), 'TIME_BUDGET = 300\n');
-    const init = spawnSync(cli.bin, ['init', '--yes', '--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'], { env: { ...process.env, ...env } });
+    const init = spawnSync(
+      cli.bin,
+      ['init', '--yes', '--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'],
+      { env: { ...process.env, ...env } },
+    );
     if (init.status !== 0) throw new Error(`init failed: ${init.stderr}`);
     const idea = ['check', 'increase MATRIX_LR from 0.04 to 0.05'];
     const cases: Case[] = [
@@ -59,7 +71,9 @@ export async function run(argv: string[]) {
     for (const c of cases) {
       const xs = samples.get(c.name)!;
       const m = median(xs);
-      console.log(`${c.name.padEnd(34)}${`${m.toFixed(0)} ms`.padStart(9)}${`${Math.min(...xs).toFixed(0)} ms`.padStart(9)}${`${Math.max(...xs).toFixed(0)} ms`.padStart(9)}${`${(m / base).toFixed(2)}×`.padStart(14)}`);
+      console.log(
+        `${c.name.padEnd(34)}${`${m.toFixed(0)} ms`.padStart(9)}${`${Math.min(...xs).toFixed(0)} ms`.padStart(9)}${`${Math.max(...xs).toFixed(0)} ms`.padStart(9)}${`${(m / base).toFixed(2)}×`.padStart(14)}`,
+      );
     }
   } finally {
     await server.stop();

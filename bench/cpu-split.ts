@@ -2,7 +2,11 @@
 // backends and this bench process over a window, read from /proc. Null elsewhere.
 import { readdirSync, readFileSync } from 'node:fs';
 
-export interface CpuSplit { servers: number; postgres: number; bench: number }
+export interface CpuSplit {
+  servers: number;
+  postgres: number;
+  bench: number;
+}
 
 const TICKS = 100; // USER_HZ on Linux
 
@@ -28,7 +32,13 @@ function snapshot(serverPids: number[]): Map<string, { group: keyof CpuSplit; se
   for (const pid of pids) {
     const c = cpuOf(pid);
     if (!c) continue;
-    const group = serverPids.includes(Number(pid)) ? 'servers' : Number(pid) === process.pid ? 'bench' : c.comm === 'postgres' ? 'postgres' : null;
+    const group = serverPids.includes(Number(pid))
+      ? 'servers'
+      : Number(pid) === process.pid
+        ? 'bench'
+        : c.comm === 'postgres'
+          ? 'postgres'
+          : null;
     if (group) out.set(pid, { group, seconds: c.seconds });
   }
   return out;

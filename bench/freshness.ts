@@ -27,11 +27,22 @@ export async function run(argv: string[]) {
   const batch = Number(values.batch);
   const sampleEvery = Number(values.sample);
   const total = Math.round(rate * seconds);
-  console.log(`freshness bench: ${rate} records/s for ${seconds} s in batches of ${batch}; every ${sampleEvery}th record timed until it has its idea`);
+  console.log(
+    `freshness bench: ${rate} records/s for ${seconds} s in batches of ${batch}; every ${sampleEvery}th record timed until it has its idea`,
+  );
   const signers = Array.from({ length: 8 }, (_, i) => newSigner(`fresh${i}`));
   const envelopes = Array.from({ length: total }, (_, i) => {
     const e = syntheticExperiment(i);
-    return envelope(makePayload({ description: e.description, diff: null, status: e.status, metrics: { val_bpb: e.valBpb }, hardware: { ...e.hardware, driver: null, runtime: null } }), signers[i % signers.length]);
+    return envelope(
+      makePayload({
+        description: e.description,
+        diff: null,
+        status: e.status,
+        metrics: { val_bpb: e.valBpb },
+        hardware: { ...e.hardware, driver: null, runtime: null },
+      }),
+      signers[i % signers.length],
+    );
   });
   const out: Record<string, unknown> = {};
   for (const driver of values.drivers!.split(',')) {
@@ -67,7 +78,8 @@ export async function run(argv: string[]) {
             ackMs.push(acked - posted);
             sent += results.filter((r) => r.status === 'created').length;
             results.forEach((r, j) => {
-              if ((start + j) % sampleEvery === 0 && r.status === 'created') pending.push(timeUntilAssigned(server.url, r.id, acked).then((ms) => void latencies.push(ms)));
+              if ((start + j) % sampleEvery === 0 && r.status === 'created')
+                pending.push(timeUntilAssigned(server.url, r.id, acked).then((ms) => void latencies.push(ms)));
             });
           }),
         );
@@ -76,10 +88,25 @@ export async function run(argv: string[]) {
       const sendS = (performance.now() - t0) / 1000;
       await Promise.all(pending);
       const timedOut = latencies.filter((x) => !Number.isFinite(x)).length;
-      const r = { sent, achieved_rate: Math.round(sent / sendS), late_batches: late, ack_p50_ms: pct(ackMs, 0.5), ack_p99_ms: pct(ackMs, 0.99), sampled: latencies.length, timed_out: timedOut, p50_ms: pct(latencies, 0.5), p99_ms: pct(latencies, 0.99), max_ms: pct(latencies, 1) };
+      const r = {
+        sent,
+        achieved_rate: Math.round(sent / sendS),
+        late_batches: late,
+        ack_p50_ms: pct(ackMs, 0.5),
+        ack_p99_ms: pct(ackMs, 0.99),
+        sampled: latencies.length,
+        timed_out: timedOut,
+        p50_ms: pct(latencies, 0.5),
+        p99_ms: pct(latencies, 0.99),
+        max_ms: pct(latencies, 1),
+      };
       out[driver] = r;
-      console.log(`${driver.padEnd(9)} ${r.sent} records offered at ${rate}/s, acknowledged at ${r.achieved_rate}/s (${late} batches sent late; acknowledged p50 ${r.ack_p50_ms} ms, p99 ${r.ack_p99_ms} ms)`);
-      console.log(`${''.padEnd(9)} visible to check after the acknowledgement: p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms over ${r.sampled} sampled records${timedOut ? ` (${timedOut} not within 120 s)` : ''}`);
+      console.log(
+        `${driver.padEnd(9)} ${r.sent} records offered at ${rate}/s, acknowledged at ${r.achieved_rate}/s (${late} batches sent late; acknowledged p50 ${r.ack_p50_ms} ms, p99 ${r.ack_p99_ms} ms)`,
+      );
+      console.log(
+        `${''.padEnd(9)} visible to check after the acknowledgement: p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms over ${r.sampled} sampled records${timedOut ? ` (${timedOut} not within 120 s)` : ''}`,
+      );
     } finally {
       await server.stop();
       if (env.CROSSFORK_DATA_DIR) rmSync(env.CROSSFORK_DATA_DIR, { recursive: true, force: true });
@@ -89,7 +116,11 @@ export async function run(argv: string[]) {
 }
 
 async function postBatch(url: string, records: unknown[]) {
-  const res = await fetch(`${url}/v1/records/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) });
+  const res = await fetch(`${url}/v1/records/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ records }),
+  });
   if (res.status !== 200) throw new Error(`batch answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { results: { id: string; status: string }[] };
 }

@@ -10,10 +10,16 @@ import { hostileProperties, type Target } from '../test/helpers/hostile.ts';
 import { benchDatabaseUrl } from './databases.ts';
 
 export async function run(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '1500' }, driver: { type: 'string', default: 'postgres' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { runs: { type: 'string', default: '1500' }, driver: { type: 'string', default: 'postgres' }, seed: { type: 'string' } },
+  });
   const runs = Number(values.runs);
   const seed = values.seed ? Number(values.seed) : Date.now() % 2 ** 31;
-  const database = values.driver === 'pglite' ? await openDatabase({ dataDir: 'memory://' }) : await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_fuzz') });
+  const database =
+    values.driver === 'pglite'
+      ? await openDatabase({ dataDir: 'memory://' })
+      : await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_fuzz') });
   const services = createServices({ database, rateLimitWrites: 0 });
   const app = createApp({ services, config: { maxBodyBytes: 1 << 20, maxBatchBodyBytes: 32 << 20 } });
   const target: Target = {
@@ -31,11 +37,24 @@ export async function run(argv: string[]) {
     total += out.numRuns;
     if (out.failed) failures += 1;
     const verdict = out.failed ? `FAILED: ${fc.defaultReportMessage(out)?.split('\n').slice(0, 3).join(' ')}` : 'ok';
-    console.log(`  ${String(out.numRuns).padStart(6)} cases (${out.numSkips} skipped as no-ops) in ${((performance.now() - s) / 1000).toFixed(1)} s  ${p.name}: ${verdict}`);
+    console.log(
+      `  ${String(out.numRuns).padStart(6)} cases (${out.numSkips} skipped as no-ops) in ${((performance.now() - s) / 1000).toFixed(1)} s  ${p.name}: ${verdict}`,
+    );
   }
   const seconds = (performance.now() - t0) / 1000;
-  console.log(`fuzz: ${total} cases in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} cases/s), ${failures} failing properties, no 5xx`);
-  console.log(JSON.stringify({ bench: 'fuzz', driver: database.driver, seed, cases: total, seconds: Number(seconds.toFixed(1)), failing_properties: failures }));
+  console.log(
+    `fuzz: ${total} cases in ${seconds.toFixed(1)} s (${Math.round(total / seconds)} cases/s), ${failures} failing properties, no 5xx`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'fuzz',
+      driver: database.driver,
+      seed,
+      cases: total,
+      seconds: Number(seconds.toFixed(1)),
+      failing_properties: failures,
+    }),
+  );
   await services.stop();
   await database.close();
   if (failures) process.exitCode = 1;

@@ -18,29 +18,39 @@ export async function run(argv: string[]) {
   const rows = loadLabelled();
   const labels = rows.map((r) => r.label);
   const trueIdeas = new Set(labels).size;
-  console.log(`ideas-quality: ${rows.length} labelled rows in ${trueIdeas} ideas (${fileURLToPath(LABELLED_SET)}), embedder ${embedder.model}`);
+  console.log(
+    `ideas-quality: ${rows.length} labelled rows in ${trueIdeas} ideas (${fileURLToPath(LABELLED_SET)}), embedder ${embedder.model}`,
+  );
 
   const { ideas, matches } = await assignIdeas(rows, embedder);
   const s = pairScores(ideas, labels);
   const via = new Map<string, number>();
   for (const m of matches) via.set(m.via ?? 'new', (via.get(m.via ?? 'new') ?? 0) + 1);
   console.log(`\nat SIMILARITY_THRESHOLD ${SIMILARITY_THRESHOLD}:`);
-  console.log(`  pair precision ${pct(s.precision)}  recall ${pct(s.recall)}  F1 ${pct(s.f1)}  (${s.correctPairs} of ${s.predictedPairs} predicted pairs right, ${s.truePairs} true pairs)`);
-  console.log(`  ideas: ${new Set(ideas).size} predicted, ${trueIdeas} true; rows matched by ${[...via].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  console.log(
+    `  pair precision ${pct(s.precision)}  recall ${pct(s.recall)}  F1 ${pct(s.f1)}  (${s.correctPairs} of ${s.predictedPairs} predicted pairs right, ${s.truePairs} true pairs)`,
+  );
+  console.log(
+    `  ideas: ${new Set(ideas).size} predicted, ${trueIdeas} true; rows matched by ${[...via].map(([k, n]) => `${k} ${n}`).join(', ')}`,
+  );
 
   console.log('\nthreshold sweep:\n  threshold  precision  recall   F1      ideas');
   for (const t of SWEEP) {
     const r = await assignIdeas(rows, embedder, t);
     const p = pairScores(r.ideas, labels);
     const mark = t === SIMILARITY_THRESHOLD ? '  ←' : '';
-    console.log(`  ${t.toFixed(2).padEnd(9)}  ${pct(p.precision).padEnd(9)}  ${pct(p.recall).padEnd(7)}  ${pct(p.f1).padEnd(6)}  ${String(new Set(r.ideas).size).padStart(5)}${mark}`);
+    console.log(
+      `  ${t.toFixed(2).padEnd(9)}  ${pct(p.precision).padEnd(9)}  ${pct(p.recall).padEnd(7)}  ${pct(p.f1).padEnd(6)}  ${String(new Set(r.ideas).size).padStart(5)}${mark}`,
+    );
   }
 
   const rounds = 20;
   const t0 = performance.now();
   for (let i = 0; i < rounds; i++) await embedder.embed(rows.map((r) => ideaFeatures(r).text));
   const perRecord = (performance.now() - t0) / (rounds * rows.length);
-  console.log(`\nideaFeatures + embed: ${(perRecord * 1000).toFixed(0)} µs per record (${Math.round(1000 / perRecord)} records/s, one core)`);
+  console.log(
+    `\nideaFeatures + embed: ${(perRecord * 1000).toFixed(0)} µs per record (${Math.round(1000 / perRecord)} records/s, one core)`,
+  );
 
   await corpusCollapse(embedder);
 }
@@ -51,7 +61,9 @@ async function corpusCollapse(embedder: ReturnType<typeof localEmbedder>) {
     return;
   }
   const records: { fork: string; description: string }[] = [];
-  for (const file of readdirSync(CORPUS).filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv').sort()) {
+  for (const file of readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv')
+    .sort()) {
     const [header, ...lines] = readFileSync(new URL(file, CORPUS), 'utf8').split(/\r?\n/);
     const column = header.split('\t').indexOf('description');
     if (column < 0) continue;
@@ -60,7 +72,10 @@ async function corpusCollapse(embedder: ReturnType<typeof localEmbedder>) {
       if (description && /[a-z]/i.test(description)) records.push({ fork: file.replace(/\.tsv$/, ''), description });
     }
   }
-  const { ideas } = await assignIdeas(records.map((r) => ({ description: r.description, diff: null })), embedder);
+  const { ideas } = await assignIdeas(
+    records.map((r) => ({ description: r.description, diff: null })),
+    embedder,
+  );
   const groups = new Map<string, number[]>();
   ideas.forEach((id, i) => groups.set(id, [...(groups.get(id) ?? []), i]));
   const forks = new Set(records.map((r) => r.fork)).size;
@@ -69,7 +84,12 @@ async function corpusCollapse(embedder: ReturnType<typeof localEmbedder>) {
   for (const members of largest) {
     const inForks = new Set(members.map((i) => records[i].fork)).size;
     const distinct = [...new Set(members.map((i) => records[i].description))];
-    console.log(`  ${String(members.length).padStart(3)} records, ${inForks} forks: ${distinct.slice(0, 4).map((d) => JSON.stringify(d.slice(0, 60))).join(' · ')}${distinct.length > 4 ? ` · (+${distinct.length - 4} more)` : ''}`);
+    console.log(
+      `  ${String(members.length).padStart(3)} records, ${inForks} forks: ${distinct
+        .slice(0, 4)
+        .map((d) => JSON.stringify(d.slice(0, 60)))
+        .join(' · ')}${distinct.length > 4 ? ` · (+${distinct.length - 4} more)` : ''}`,
+    );
   }
 }
 

@@ -58,7 +58,11 @@ function buildFork(dir: string, rows: number): string {
     tsv.push(`MARK${m}\t${bpb.toFixed(6)}\t${status === 'crash' ? '0.0' : '44.0'}\t${status}\t${desc}`);
   }
   for (const m of marks) parts.push(`get-mark :${m}\n`);
-  const out = execFileSync('git', ['-C', dir, 'fast-import', '--quiet', '--cat-blob-fd=1'], { input: parts.join(''), maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' });
+  const out = execFileSync('git', ['-C', dir, 'fast-import', '--quiet', '--cat-blob-fd=1'], {
+    input: parts.join(''),
+    maxBuffer: 64 * 1024 * 1024,
+    encoding: 'utf8',
+  });
   const oids = out.trim().split('\n');
   execFileSync('git', ['-C', dir, 'update-ref', '-d', 'refs/heads/scratch']);
   execFileSync('git', ['-C', dir, 'checkout', '-q', '-f', 'autoresearch/bench']);
@@ -79,7 +83,10 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 }
 
 export async function run(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { rows: { type: 'string', default: '5000' }, drivers: { type: 'string', default: 'postgres,pglite' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { rows: { type: 'string', default: '5000' }, drivers: { type: 'string', default: 'postgres,pglite' } },
+  });
   const rows = Number(values.rows);
   const tmp = mkdtempSync(join(tmpdir(), 'crossfork-bench-import-'));
   const figures: Record<string, { first_import_s: number; second_import_s: number }> = {};
@@ -89,9 +96,14 @@ export async function run(argv: string[]) {
     writeFileSync(join(tmp, 'results.tsv'), '');
     const tsv = buildFork(repo, rows);
     writeFileSync(join(repo, 'results.tsv'), tsv);
-    console.log(`import bench: fork with ${rows} rows built in ${((performance.now() - t0) / 1000).toFixed(1)} s (git fast-import); target ≤ 30 s per first import`);
+    console.log(
+      `import bench: fork with ${rows} rows built in ${((performance.now() - t0) / 1000).toFixed(1)} s (git fast-import); target ≤ 30 s per first import`,
+    );
     for (const driver of values.drivers!.split(',')) {
-      const env: Record<string, string> = driver === 'postgres' ? { DATABASE_URL: await benchDatabaseUrl('crossfork_bench_import') } : { DATABASE_URL: '', CROSSFORK_DATA_DIR: join(tmp, `data-${driver}`) };
+      const env: Record<string, string> =
+        driver === 'postgres'
+          ? { DATABASE_URL: await benchDatabaseUrl('crossfork_bench_import') }
+          : { DATABASE_URL: '', CROSSFORK_DATA_DIR: join(tmp, `data-${driver}`) };
       const server = await startServer({ ...env, LOG_LEVEL: 'warn' }, 60_000);
       try {
         // A fresh CROSSFORK_HOME per driver: its ledger would otherwise skip every row.
@@ -109,7 +121,8 @@ export async function run(argv: string[]) {
           `${driver.padEnd(9)} first import ${first.secs.toFixed(1)} s end to end (${a.published.created} created, ${a.queued} queued, ${Math.round(a.published.created / first.secs)} records/s) ${first.secs <= 30 ? 'within' : 'OVER'} the 30 s target; ` +
             `second import ${second.secs.toFixed(1)} s (${b.published.created} created, ${b.already_published} already published); unreachable discard has its diff: ${Boolean(stored?.payload.diff)}`,
         );
-        if (a.published.created !== rows || b.published.created !== 0) throw new Error(`${driver}: the import did not publish each row exactly once: ${first.err}`);
+        if (a.published.created !== rows || b.published.created !== 0)
+          throw new Error(`${driver}: the import did not publish each row exactly once: ${first.err}`);
         figures[driver] = { first_import_s: Number(first.secs.toFixed(2)), second_import_s: Number(second.secs.toFixed(2)) };
       } finally {
         await server.stop();

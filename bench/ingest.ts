@@ -36,7 +36,10 @@ export async function run(argv: string[]) {
   console.log('signing records…');
   const signers = Array.from({ length: 8 }, (_, i) => newSigner(`bench${i}`));
   const envelopes = Array.from({ length: n }, (_, i) =>
-    envelope(makePayload({ description: `bench experiment ${i}: ${'tweak '.repeat(i % 20)}`, metrics: { val_bpb: 0.95 + (i % 1000) / 10_000 } }), signers[i % signers.length]),
+    envelope(
+      makePayload({ description: `bench experiment ${i}: ${'tweak '.repeat(i % 20)}`, metrics: { val_bpb: 0.95 + (i % 1000) / 10_000 } }),
+      signers[i % signers.length],
+    ),
   );
   const sshsigRate = sshsigVerifyRate(envelopes.slice(0, 2000));
   console.log(`baseline  verifySshsig (parse + canonical bytes + verify), one core: ${fmt(sshsigRate)} /s`);
@@ -46,7 +49,10 @@ export async function run(argv: string[]) {
   const backlogs: Record<string, number | null> = {};
   for (const driver of values.drivers!.split(',')) {
     const env: Record<string, string> = driver.startsWith('postgres')
-      ? { DATABASE_URL: await benchDatabaseUrl('crossfork_bench'), ...(driver === 'postgres-inline' ? { CROSSFORK_VERIFY_THREADS: '0' } : {}) }
+      ? {
+          DATABASE_URL: await benchDatabaseUrl('crossfork_bench'),
+          ...(driver === 'postgres-inline' ? { CROSSFORK_VERIFY_THREADS: '0' } : {}),
+        }
       : { DATABASE_URL: '', CROSSFORK_DATA_DIR: mkdtempSync(join(tmpdir(), 'crossfork-bench-')) };
     const server = await startServer({ ...env, LOG_LEVEL: 'warn' }, 60_000);
     try {
@@ -69,21 +75,38 @@ export async function run(argv: string[]) {
       const secs = (performance.now() - t0) / 1000;
       if (created !== n) throw new Error(`${driver}: ${created} of ${n} records created`);
       results[driver] = n / secs;
-      console.log(`${driver.padEnd(16)} ${fmt(n / secs)} records/s acknowledged (${n} in ${secs.toFixed(1)} s) = ${(n / secs / verifyRaw).toFixed(2)}× the verify rate`);
+      console.log(
+        `${driver.padEnd(16)} ${fmt(n / secs)} records/s acknowledged (${n} in ${secs.toFixed(1)} s) = ${(n / secs / verifyRaw).toFixed(2)}× the verify rate`,
+      );
       // Idea assignment yields to writes, so it catches up after the burst: how long it takes,
       // and how fast it drained what was left at the last acknowledgement.
       const backlog = await queueDepth(server.url);
       const caughtUp = await waitForIdeas(server.url, 600);
       assigned[driver] = caughtUp;
       backlogs[driver] = backlog;
-      const drain = caughtUp && backlog ? ` (${backlog} left at the last acknowledgement, drained at ${fmt(backlog / caughtUp)} records/s)` : '';
-      console.log(`${''.padEnd(16)} every record had its idea ${caughtUp === null ? 'not within 600 s' : `${caughtUp.toFixed(1)} s after the last acknowledgement${drain}`}`);
+      const drain =
+        caughtUp && backlog ? ` (${backlog} left at the last acknowledgement, drained at ${fmt(backlog / caughtUp)} records/s)` : '';
+      console.log(
+        `${''.padEnd(16)} every record had its idea ${caughtUp === null ? 'not within 600 s' : `${caughtUp.toFixed(1)} s after the last acknowledgement${drain}`}`,
+      );
     } finally {
       await server.stop();
       if (env.CROSSFORK_DATA_DIR) rmSync(env.CROSSFORK_DATA_DIR, { recursive: true, force: true });
     }
   }
-  console.log(JSON.stringify({ bench: 'ingest', records: n, batch, concurrency, ed25519_verify_per_s: Math.round(verifyRaw), sshsig_verify_per_s: Math.round(sshsigRate), records_per_s: mapRound(results), ideas_assigned_after_s: assigned, backlog_at_last_ack: backlogs }));
+  console.log(
+    JSON.stringify({
+      bench: 'ingest',
+      records: n,
+      batch,
+      concurrency,
+      ed25519_verify_per_s: Math.round(verifyRaw),
+      sshsig_verify_per_s: Math.round(sshsigRate),
+      records_per_s: mapRound(results),
+      ideas_assigned_after_s: assigned,
+      backlog_at_last_ack: backlogs,
+    }),
+  );
 }
 
 /** Jobs in the assign-idea queue (one per record), from /metrics. */

@@ -14,9 +14,27 @@ import { syntheticExperiment } from './synthetic.ts';
 import { waitForIdeas } from './idea-queue.ts';
 import { measureCpu, type CpuSplit } from './cpu-split.ts';
 
-interface Op { name: string; weight: number; run(url: string): Promise<Response> }
-interface Endpoint { name: string; count: number; p50: number | null; p99: number | null; errors: number }
-interface Result { processes: number; baseline_rps: number; rps: number; errors: number; peak_rss_mb: (number | null)[]; cpu_s: CpuSplit | null; endpoints: Endpoint[] }
+interface Op {
+  name: string;
+  weight: number;
+  run(url: string): Promise<Response>;
+}
+interface Endpoint {
+  name: string;
+  count: number;
+  p50: number | null;
+  p99: number | null;
+  errors: number;
+}
+interface Result {
+  processes: number;
+  baseline_rps: number;
+  rps: number;
+  errors: number;
+  peak_rss_mb: (number | null)[];
+  cpu_s: CpuSplit | null;
+  endpoints: Endpoint[];
+}
 
 export async function run(argv: string[]) {
   const { values } = parseArgs({
@@ -37,7 +55,10 @@ export async function run(argv: string[]) {
   let counter = 0;
   const record = () => {
     const e = syntheticExperiment(counter++);
-    return envelope(makePayload({ description: e.description, hardware: e.hardware, status: e.status, metrics: { val_bpb: e.valBpb } }), signers[counter % signers.length]);
+    return envelope(
+      makePayload({ description: e.description, hardware: e.hardware, status: e.status, metrics: { val_bpb: e.valBpb } }),
+      signers[counter % signers.length],
+    );
   };
   console.log(`load: signing ${seedN} seed records and a pool for ${counts.length} × ${seconds} s of ingest…`);
   const seed = Array.from({ length: seedN }, record);
@@ -66,33 +87,72 @@ export async function run(argv: string[]) {
       const ops: Op[] = [
         { name: 'POST /v1/records/batch (10)', weight: 10, run: (u) => post(u, '/v1/records/batch', { records: take(10) }) },
         { name: 'POST /v1/records', weight: 10, run: (u) => post(u, '/v1/records', take(1)[0]) },
-        { name: 'POST /v1/ideas/check', weight: 30, run: (u) => { const e = syntheticExperiment(5_000_000 + q++); return post(u, '/v1/ideas/check', { description: e.description, hardware: e.hardware, harness_id: HARNESS_ID }); } },
+        {
+          name: 'POST /v1/ideas/check',
+          weight: 30,
+          run: (u) => {
+            const e = syntheticExperiment(5_000_000 + q++);
+            return post(u, '/v1/ideas/check', { description: e.description, hardware: e.hardware, harness_id: HARNESS_ID });
+          },
+        },
         { name: 'GET /v1/leaderboard', weight: 15, run: (u) => fetch(`${u}/v1/leaderboard?harness=${HARNESS_ID}`) },
         { name: 'GET /v1/records', weight: 10, run: (u) => fetch(`${u}/v1/records?limit=50`) },
         { name: 'GET /v1/records/{id}', weight: 5, run: (u) => fetch(`${u}/v1/records/${someId}`) },
-        { name: 'GET /v1/ideas?q=', weight: 5, run: (u) => fetch(`${u}/v1/ideas?q=${encodeURIComponent('raise the matrix learning rate')}`) },
+        {
+          name: 'GET /v1/ideas?q=',
+          weight: 5,
+          run: (u) => fetch(`${u}/v1/ideas?q=${encodeURIComponent('raise the matrix learning rate')}`),
+        },
         { name: 'GET /v1/ideas/{id}', weight: 5, run: (u) => fetch(`${u}/v1/ideas/${ideaId}`) },
-        { name: 'GET /v1/known-bad (md)', weight: 5, run: (u) => fetch(`${u}/v1/known-bad?harness=${HARNESS_ID}`, { headers: { accept: 'text/markdown' } }) },
+        {
+          name: 'GET /v1/known-bad (md)',
+          weight: 5,
+          run: (u) => fetch(`${u}/v1/known-bad?harness=${HARNESS_ID}`, { headers: { accept: 'text/markdown' } }),
+        },
         ...(web ? [{ name: 'GET / (page)', weight: 5, run: (u: string) => fetch(`${u}/`) }] : []),
       ];
 
       const urls = servers.map((s) => s.url);
-      const baseline = await drive(urls, [{ name: 'GET /healthz', weight: 1, run: (u) => fetch(`${u}/healthz`) }], Math.min(10, seconds), concurrency);
+      const baseline = await drive(
+        urls,
+        [{ name: 'GET /healthz', weight: 1, run: (u) => fetch(`${u}/healthz`) }],
+        Math.min(10, seconds),
+        concurrency,
+      );
       const cpu = measureCpu(servers.map((s) => s.child.pid!));
       const mixed = await drive(urls, ops, seconds, concurrency);
       const cpuS = cpu();
       const rss = servers.map(peakRssMb);
 
       console.log(`\n== ${n} server process${n > 1 ? 'es' : ''} ==`);
-      console.log(`baseline GET /healthz: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.byOp[0].p50} ms, p99 ${baseline.byOp[0].p99} ms`);
-      console.log(`mixed: ${mixed.total} requests in ${seconds} s = ${mixed.rps.toFixed(0)} req/s (${(mixed.rps / baseline.rps).toFixed(2)}× the healthz baseline), errors ${mixed.errors}, peak RSS ${rss.map((r) => r ?? '?').join(' + ')} MB`);
-      if (cpuS) console.log(`CPU over the mixed run (${seconds} s wall): servers ${cpuS.servers} s, PostgreSQL ${cpuS.postgres} s, bench client ${cpuS.bench} s`);
+      console.log(
+        `baseline GET /healthz: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.byOp[0].p50} ms, p99 ${baseline.byOp[0].p99} ms`,
+      );
+      console.log(
+        `mixed: ${mixed.total} requests in ${seconds} s = ${mixed.rps.toFixed(0)} req/s (${(mixed.rps / baseline.rps).toFixed(2)}× the healthz baseline), errors ${mixed.errors}, peak RSS ${rss.map((r) => r ?? '?').join(' + ')} MB`,
+      );
+      if (cpuS)
+        console.log(
+          `CPU over the mixed run (${seconds} s wall): servers ${cpuS.servers} s, PostgreSQL ${cpuS.postgres} s, bench client ${cpuS.bench} s`,
+        );
       console.log('  endpoint                          count    p50 ms   p99 ms  errors');
-      for (const o of mixed.byOp) console.log(`  ${o.name.padEnd(32)} ${String(o.count).padStart(6)}  ${String(o.p50).padStart(7)}  ${String(o.p99).padStart(7)}  ${String(o.errors).padStart(6)}`);
+      for (const o of mixed.byOp)
+        console.log(
+          `  ${o.name.padEnd(32)} ${String(o.count).padStart(6)}  ${String(o.p50).padStart(7)}  ${String(o.p99).padStart(7)}  ${String(o.errors).padStart(6)}`,
+        );
       let ingested = 0;
-      for (const u of urls) ingested += Number(((await (await fetch(`${u}/metrics`)).text()).match(/^crossfork_records_ingested_total (\S+)/m) ?? [])[1] ?? 0);
+      for (const u of urls)
+        ingested += Number(((await (await fetch(`${u}/metrics`)).text()).match(/^crossfork_records_ingested_total (\S+)/m) ?? [])[1] ?? 0);
       console.log(`  records ingested (from /metrics, all servers): ${ingested}`);
-      results.push({ processes: n, baseline_rps: Math.round(baseline.rps), rps: Math.round(mixed.rps), errors: mixed.errors, peak_rss_mb: rss, cpu_s: cpuS, endpoints: mixed.byOp });
+      results.push({
+        processes: n,
+        baseline_rps: Math.round(baseline.rps),
+        rps: Math.round(mixed.rps),
+        errors: mixed.errors,
+        peak_rss_mb: rss,
+        cpu_s: cpuS,
+        endpoints: mixed.byOp,
+      });
     } finally {
       await Promise.all(servers.map((s) => s.stop()));
     }
@@ -102,7 +162,8 @@ export async function run(argv: string[]) {
     console.log(`\n== by process count (req/s; p50 / p99 ms) ==`);
     console.log(`  ${'endpoint'.padEnd(32)} ${results.map((r) => `N=${r.processes}`.padStart(16)).join('')}`);
     console.log(`  ${'all (req/s)'.padEnd(32)} ${results.map((r) => String(r.rps).padStart(16)).join('')}`);
-    for (const [i, e] of results[0].endpoints.entries()) console.log(`  ${e.name.padEnd(32)} ${results.map((r) => `${r.endpoints[i].p50} / ${r.endpoints[i].p99}`.padStart(16)).join('')}`);
+    for (const [i, e] of results[0].endpoints.entries())
+      console.log(`  ${e.name.padEnd(32)} ${results.map((r) => `${r.endpoints[i].p50} / ${r.endpoints[i].p99}`.padStart(16)).join('')}`);
   }
   console.log(JSON.stringify({ bench: 'load', seconds, concurrency, runs: results }));
   if (results.some((r) => r.errors)) process.exitCode = 1;
@@ -111,7 +172,8 @@ export async function run(argv: string[]) {
 /** `2` → [1, 2]; `1,2,4` → [1, 2, 4]. */
 function processCounts(spec: string): number[] {
   const list = spec.split(',').map((s) => Number(s.trim()));
-  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new Error(`--processes takes N (1–16) or a list such as 1,2, got "${spec}"`);
+  if (list.some((n) => !Number.isInteger(n) || n < 1 || n > 16))
+    throw new Error(`--processes takes N (1–16) or a list such as 1,2, got "${spec}"`);
   return list.length === 1 && list[0] > 1 ? [1, list[0]] : list;
 }
 

@@ -12,7 +12,14 @@ import { startFakeOpenAI } from '../test/helpers/fake-openai.ts';
 import { fakeTrainer, makeLoopRepo, setConstant } from '../test/helpers/loop-fixtures.ts';
 
 export async function run(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { 'train-s': { type: 'string', default: '3' }, 'latency-s': { type: 'string', default: '1.5' }, experiments: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'train-s': { type: 'string', default: '3' },
+      'latency-s': { type: 'string', default: '1.5' },
+      experiments: { type: 'string', default: '5' },
+    },
+  });
   const T = Number(values['train-s']);
   const L = Number(values['latency-s']);
   const n = Number(values.experiments);
@@ -28,20 +35,59 @@ export async function run(argv: string[]) {
       await crossfork(['init', '--yes'], { home, server: server.url });
       // Alternate a better depth and a worse learning rate, so half the experiments are kept.
       for (let i = 0; i < 2 * n + 2; i++) {
-        const answer = i % 2 === 0 ? setConstant('DEPTH', String(9 + i), `DEPTH ${9 + i}`) : setConstant('LR', String(0.06 + i / 100), `LR ${0.06 + i / 100}`);
+        const answer =
+          i % 2 === 0
+            ? setConstant('DEPTH', String(9 + i), `DEPTH ${9 + i}`)
+            : setConstant('LR', String(0.06 + i / 100), `LR ${0.06 + i / 100}`);
         model.chat.push(answer, { latencyMs: L * 1000 });
       }
-      const args = ['run', '--repo', repo, '--model', 'bench', '--base-url', model.url, '--max-experiments', String(n), '--train-cmd', fakeTrainer(T), '--json', '--device', 'NVIDIA H100 80GB HBM3', '--memory-mb', '81559', '--accelerator', 'cuda'];
-      const out = await crossfork(mode === 'sequential' ? [...args, '--no-pipeline'] : args, { home, server: server.url, timeoutMs: 600_000 });
+      const args = [
+        'run',
+        '--repo',
+        repo,
+        '--model',
+        'bench',
+        '--base-url',
+        model.url,
+        '--max-experiments',
+        String(n),
+        '--train-cmd',
+        fakeTrainer(T),
+        '--json',
+        '--device',
+        'NVIDIA H100 80GB HBM3',
+        '--memory-mb',
+        '81559',
+        '--accelerator',
+        'cuda',
+      ];
+      const out = await crossfork(mode === 'sequential' ? [...args, '--no-pipeline'] : args, {
+        home,
+        server: server.url,
+        timeoutMs: 600_000,
+      });
       if (out.code !== 0) throw new Error(`${mode}: crossfork run exited ${out.code}: ${out.stderr}`);
       results[mode] = out.json;
       model.chat.clear();
-      console.log(`  ${mode.padEnd(10)} wall ${out.json.wall_seconds.toFixed(1)} s, training ${out.json.training_seconds.toFixed(1)} s, duty cycle ${(100 * out.json.duty_cycle).toFixed(1)}%`);
+      console.log(
+        `  ${mode.padEnd(10)} wall ${out.json.wall_seconds.toFixed(1)} s, training ${out.json.training_seconds.toFixed(1)} s, duty cycle ${(100 * out.json.duty_cycle).toFixed(1)}%`,
+      );
     }
     const s = results.sequential;
     const p = results.pipelined;
-    console.log(`pipelined / sequential: wall ${(p.wall_seconds / s.wall_seconds).toFixed(2)}×, duty cycle ${(p.duty_cycle / s.duty_cycle).toFixed(2)}×`);
-    console.log(JSON.stringify({ bench: 'loop', train_s: T, latency_s: L, experiments: n, sequential: { wall_s: s.wall_seconds, duty_cycle: s.duty_cycle }, pipelined: { wall_s: p.wall_seconds, duty_cycle: p.duty_cycle } }));
+    console.log(
+      `pipelined / sequential: wall ${(p.wall_seconds / s.wall_seconds).toFixed(2)}×, duty cycle ${(p.duty_cycle / s.duty_cycle).toFixed(2)}×`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'loop',
+        train_s: T,
+        latency_s: L,
+        experiments: n,
+        sequential: { wall_s: s.wall_seconds, duty_cycle: s.duty_cycle },
+        pipelined: { wall_s: p.wall_seconds, duty_cycle: p.duty_cycle },
+      }),
+    );
   } finally {
     await server.stop();
     await model.close();

@@ -31,12 +31,27 @@ const SWEEP: Record<string, Partial<RankOptions>> = {
 
 const K = 10;
 
-interface ForkScore { fork: string; hardware: string; keeps: number; reachable: number; keptBefore: number; engine: number; popularity: number; missed: string[] }
+interface ForkScore {
+  fork: string;
+  hardware: string;
+  keeps: number;
+  reachable: number;
+  keptBefore: number;
+  engine: number;
+  popularity: number;
+  missed: string[];
+}
 
 export async function run(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
-    options: { seeds: { type: 'string', default: '1,2,3,4,5' }, driver: { type: 'string', default: 'pglite' }, json: { type: 'string' }, sweep: { type: 'boolean', default: false }, hard: { type: 'string', default: '8' } },
+    options: {
+      seeds: { type: 'string', default: '1,2,3,4,5' },
+      driver: { type: 'string', default: 'pglite' },
+      json: { type: 'string' },
+      sweep: { type: 'boolean', default: false },
+      hard: { type: 'string', default: '8' },
+    },
   });
   if (!corpusPresent()) {
     console.log(`suggest bench: ${CORPUS_DIR} is absent; skipped`);
@@ -44,9 +59,21 @@ export async function run(argv: string[]) {
   }
   const seeds = values.seeds!.split(',').map(Number);
   const tuning = seeds.every((s) => s >= 100);
-  console.log(`suggest bench: recall@${K} of future keeps, engine vs popularity, seeds ${seeds.join(',')} (${tuning ? 'TUNING orders: not for reporting' : 'reported orders; tuning used seeds ≥ 100 only'}), driver ${values.driver}`);
+  console.log(
+    `suggest bench: recall@${K} of future keeps, engine vs popularity, seeds ${seeds.join(',')} (${tuning ? 'TUNING orders: not for reporting' : 'reported orders; tuning used seeds ≥ 100 only'}), driver ${values.driver}`,
+  );
   const forks = loadCorpus().filter((f) => f.rows.length > 0);
-  const orders: { seed: number; keeps: number; reachable: number; keptBefore: number; engine: number; popularity: number; forks: ForkScore[]; ms_per_ask: number; variants: Record<string, number> }[] = [];
+  const orders: {
+    seed: number;
+    keeps: number;
+    reachable: number;
+    keptBefore: number;
+    engine: number;
+    popularity: number;
+    forks: ForkScore[];
+    ms_per_ask: number;
+    variants: Record<string, number>;
+  }[] = [];
   const variants = values.sweep ? SWEEP : {};
   const swept: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   for (const seed of seeds) {
@@ -56,67 +83,121 @@ export async function run(argv: string[]) {
   }
   if (values.sweep) {
     console.log(`\nsweep (recall@${K} per order, mean):`);
-    for (const [k, rs] of Object.entries(swept)) console.log(`  ${k.padEnd(18)} ${rs.map((x) => x.toFixed(3)).join(' ')}  mean ${(rs.reduce((a, b) => a + b, 0) / rs.length).toFixed(3)}`);
+    for (const [k, rs] of Object.entries(swept))
+      console.log(
+        `  ${k.padEnd(18)} ${rs.map((x) => x.toFixed(3)).join(' ')}  mean ${(rs.reduce((a, b) => a + b, 0) / rs.length).toFixed(3)}`,
+      );
   }
   const r = (x: number, n: number) => (n ? (x / n).toFixed(3) : '  n/a');
-  console.log(`\n("reachable": the idea existed before the fork published; "kept before": it had been kept, with a parent, before: the most either ranking can find)`);
+  console.log(
+    `\n("reachable": the idea existed before the fork published; "kept before": it had been kept, with a parent, before: the most either ranking can find)`,
+  );
   console.log(`\n seed  forks  future keeps  reachable  kept before   engine R@${K} (reachable)   popularity R@${K} (reachable)   ms/ask`);
   for (const o of orders) {
-    console.log(`${String(o.seed).padStart(5)}  ${String(o.forks.length).padStart(5)}  ${String(o.keeps).padStart(12)}  ${String(o.reachable).padStart(9)}  ${String(o.keptBefore).padStart(11)}   ${r(o.engine, o.keeps)} (${r(o.engine, o.reachable)}, ${o.engine} hits)      ${r(o.popularity, o.keeps)} (${r(o.popularity, o.reachable)}, ${o.popularity} hits)         ${o.ms_per_ask.toFixed(0)}`);
+    console.log(
+      `${String(o.seed).padStart(5)}  ${String(o.forks.length).padStart(5)}  ${String(o.keeps).padStart(12)}  ${String(o.reachable).padStart(9)}  ${String(o.keptBefore).padStart(11)}   ${r(o.engine, o.keeps)} (${r(o.engine, o.reachable)}, ${o.engine} hits)      ${r(o.popularity, o.keeps)} (${r(o.popularity, o.reachable)}, ${o.popularity} hits)         ${o.ms_per_ask.toFixed(0)}`,
+    );
   }
   const sum = (f: (o: (typeof orders)[number]) => number) => orders.reduce((a, o) => a + f(o), 0);
   const mean = (f: (o: (typeof orders)[number]) => number) => sum(f) / orders.length;
-  console.log(`mean                                                   ${mean((o) => o.engine / o.keeps).toFixed(3)} (${mean((o) => o.engine / o.reachable).toFixed(3)})                 ${mean((o) => o.popularity / o.keeps).toFixed(3)} (${mean((o) => o.popularity / o.reachable).toFixed(3)})`);
+  console.log(
+    `mean                                                   ${mean((o) => o.engine / o.keeps).toFixed(3)} (${mean((o) => o.engine / o.reachable).toFixed(3)})                 ${mean((o) => o.popularity / o.keeps).toFixed(3)} (${mean((o) => o.popularity / o.reachable).toFixed(3)})`,
+  );
   // Hard cases: forks whose reachable keeps the engine missed most often, over all orders.
-  const byFork = new Map<string, { keptBefore: number; engine: number; popularity: number; missed: Map<string, number>; hardware: string }>();
-  for (const o of orders) for (const f of o.forks) {
-    const t = byFork.get(f.fork) ?? { keptBefore: 0, engine: 0, popularity: 0, missed: new Map(), hardware: f.hardware };
-    t.keptBefore += f.keptBefore;
-    t.engine += f.engine;
-    t.popularity += f.popularity;
-    for (const m of f.missed) t.missed.set(m, (t.missed.get(m) ?? 0) + 1);
-    byFork.set(f.fork, t);
-  }
-  const hard = [...byFork].filter(([, t]) => t.missed.size > 0).sort((a, b) => sumOf(b[1].missed) - sumOf(a[1].missed)).slice(0, Number(values.hard));
+  const byFork = new Map<
+    string,
+    { keptBefore: number; engine: number; popularity: number; missed: Map<string, number>; hardware: string }
+  >();
+  for (const o of orders)
+    for (const f of o.forks) {
+      const t = byFork.get(f.fork) ?? { keptBefore: 0, engine: 0, popularity: 0, missed: new Map(), hardware: f.hardware };
+      t.keptBefore += f.keptBefore;
+      t.engine += f.engine;
+      t.popularity += f.popularity;
+      for (const m of f.missed) t.missed.set(m, (t.missed.get(m) ?? 0) + 1);
+      byFork.set(f.fork, t);
+    }
+  const hard = [...byFork]
+    .filter(([, t]) => t.missed.size > 0)
+    .sort((a, b) => sumOf(b[1].missed) - sumOf(a[1].missed))
+    .slice(0, Number(values.hard));
   console.log(`\nhard cases (future keeps kept before that the engine's top ${K} missed, summed over orders; hits of both alongside):`);
   for (const [fork, t] of hard) {
-    console.log(`  ${fork} [${t.hardware}]: missed ${sumOf(t.missed)} of ${t.keptBefore} kept before (engine hit ${t.engine}, popularity hit ${t.popularity})`);
+    console.log(
+      `  ${fork} [${t.hardware}]: missed ${sumOf(t.missed)} of ${t.keptBefore} kept before (engine hit ${t.engine}, popularity hit ${t.popularity})`,
+    );
     for (const [m, n] of [...t.missed].sort((a, b) => b[1] - a[1]).slice(0, 3)) console.log(`      ${n}× "${m.slice(0, 90)}"`);
   }
-  const out = { bench: 'suggest', k: K, seeds, tuning, orders: orders.map(({ forks: f, variants: _v, ...o }) => ({ ...o, recall_engine: o.engine / o.keeps, recall_popularity: o.popularity / o.keeps, forks: f })) };
+  const out = {
+    bench: 'suggest',
+    k: K,
+    seeds,
+    tuning,
+    orders: orders.map(({ forks: f, variants: _v, ...o }) => ({
+      ...o,
+      recall_engine: o.engine / o.keeps,
+      recall_popularity: o.popularity / o.keeps,
+      forks: f,
+    })),
+  };
   if (values.json) writeFileSync(values.json, JSON.stringify(out, null, 2));
 }
 
 const sumOf = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 async function replay(forks: CorpusFork[], seed: number, driver: string, variants: Record<string, Partial<RankOptions>>) {
-  const database: Database = driver === 'postgres' ? await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_suggest'), maxConnections: 4 }) : await openDatabase({ dataDir: 'memory://' });
+  const database: Database =
+    driver === 'postgres'
+      ? await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_suggest'), maxConnections: 4 })
+      : await openDatabase({ dataDir: 'memory://' });
   const services = createServices({ database, rateLimitWrites: 0 });
   await services.ideas.init();
   const alt = Object.entries(variants).map(([name, v]) => ({
     name,
     hits: 0,
-    service: new SuggestionsService({ suggestions: new SuggestionRepository(database.db), evidence: services.readRepos.evidence, ideas: services.readRepos.ideas, ideasService: services.ideas, rank: { ...RANK_DEFAULTS, ...v } }),
+    service: new SuggestionsService({
+      suggestions: new SuggestionRepository(database.db),
+      evidence: services.readRepos.evidence,
+      ideas: services.readRepos.ideas,
+      ideasService: services.ideas,
+      rank: { ...RANK_DEFAULTS, ...v },
+    }),
   }));
   // Keeps with a parent per idea so far, and the order ideas were first kept in (the baseline's tie-break).
   const kept = new Map<string, number>();
   const known = new Set<string>();
-  let keeps = 0, reachable = 0, keptBefore = 0, engine = 0, popularity = 0, asks = 0, askMs = 0;
+  let keeps = 0,
+    reachable = 0,
+    keptBefore = 0,
+    engine = 0,
+    popularity = 0,
+    asks = 0,
+    askMs = 0;
   const scores: ForkScore[] = [];
   try {
     for (const fork of shuffled(forks, seed)) {
       const hw = fork.hardware;
       const t0 = performance.now();
       const ask = {
-        harness: CORPUS_HARNESS, accelerator: hw.accelerator, device_name: hw.device_name, memory_mb: hw.memory_mb ?? undefined, device_count: hw.device_count ?? 1,
-        fork: fork.rows[0].payload.fork.id, limit: K,
+        harness: CORPUS_HARNESS,
+        accelerator: hw.accelerator,
+        device_name: hw.device_name,
+        memory_mb: hw.memory_mb ?? undefined,
+        device_count: hw.device_count ?? 1,
+        fork: fork.rows[0].payload.fork.id,
+        limit: K,
       };
       const s = await services.suggestions.suggest(ask);
       askMs += performance.now() - t0;
       asks++;
       const top = new Set(s.suggestions.map((x) => x.idea_id));
       const altTops = await Promise.all(alt.map(async (a) => new Set((await a.service.suggest(ask)).suggestions.map((x) => x.idea_id))));
-      const popular = new Set([...kept].sort((a, b) => b[1] - a[1]).slice(0, K).map(([id]) => id));
+      const popular = new Set(
+        [...kept]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, K)
+          .map(([id]) => id),
+      );
       const ideaOf = await publish(services, fork);
       const future = new Map<string, string>();
       fork.rows.forEach((row, i) => {
@@ -132,17 +213,30 @@ async function replay(forks: CorpusFork[], seed: number, driver: string, variant
       if (process.env.SUGGEST_DEBUG && reach.some((id) => !top.has(id))) {
         const all = await services.suggestions.suggest({ ...ask, limit: 50 });
         const avoid = new Set(s.avoid.map((a) => a.idea_id));
-        console.log(`\n[${seed}] ${fork.file} ${s.hardware_class} (${s.hardware_family}); top: ${s.suggestions.map((x) => `${x.description.slice(0, 40)} ${x.score}`).join(' | ')}`);
+        console.log(
+          `\n[${seed}] ${fork.file} ${s.hardware_class} (${s.hardware_family}); top: ${s.suggestions.map((x) => `${x.description.slice(0, 40)} ${x.score}`).join(' | ')}`,
+        );
         for (const id of reach.filter((x) => !top.has(x))) {
           const at = all.suggestions.findIndex((x) => x.idea_id === id);
-          console.log(`   missed "${future.get(id)!.slice(0, 60)}" rank ${at < 0 ? (avoid.has(id) ? 'AVOID' : '>50') : at + 1} ${at >= 0 ? all.suggestions[at].reason : ''} popular:${popular.has(id)}`);
+          console.log(
+            `   missed "${future.get(id)!.slice(0, 60)}" rank ${at < 0 ? (avoid.has(id) ? 'AVOID' : '>50') : at + 1} ${at >= 0 ? all.suggestions[at].reason : ''} popular:${popular.has(id)}`,
+          );
         }
       }
       alt.forEach((a, i) => (a.hits += [...future.keys()].filter((id) => altTops[i].has(id)).length));
       reachable += reach.length;
       engine += hitE;
       popularity += hitP;
-      scores.push({ fork: fork.file.replace(/\.tsv$/, ''), hardware: s.hardware_class ?? '?', keeps: future.size, reachable: reach.length, keptBefore: before, engine: hitE, popularity: hitP, missed: [...future.keys()].filter((id) => kept.has(id) && !top.has(id)).map((id) => future.get(id)!) });
+      scores.push({
+        fork: fork.file.replace(/\.tsv$/, ''),
+        hardware: s.hardware_class ?? '?',
+        keeps: future.size,
+        reachable: reach.length,
+        keptBefore: before,
+        engine: hitE,
+        popularity: hitP,
+        missed: [...future.keys()].filter((id) => kept.has(id) && !top.has(id)).map((id) => future.get(id)!),
+      });
       fork.rows.forEach((row, i) => {
         const id = ideaOf[i];
         if (!id) return;
@@ -154,7 +248,16 @@ async function replay(forks: CorpusFork[], seed: number, driver: string, variant
     await services.stop();
     await database.close();
   }
-  return { keeps, reachable, keptBefore, engine, popularity, forks: scores, ms_per_ask: askMs / Math.max(1, asks), variants: Object.fromEntries(alt.map((a) => [a.name, a.hits])) };
+  return {
+    keeps,
+    reachable,
+    keptBefore,
+    engine,
+    popularity,
+    forks: scores,
+    ms_per_ask: askMs / Math.max(1, asks),
+    variants: Object.fromEntries(alt.map((a) => [a.name, a.hits])),
+  };
 }
 
 /** Publishes a fork's rows (its own key) and returns the idea the server assigned each row. */
@@ -171,5 +274,5 @@ async function publish(services: ReturnType<typeof createServices>, fork: Corpus
   }
   await services.assignments.drain();
   const rows = new Map((await services.repos.records.findByIds(ids.filter((x): x is string => !!x))).map((r) => [r.id, r.ideaId]));
-  return ids.map((id) => (id ? rows.get(id) ?? null : null));
+  return ids.map((id) => (id ? (rows.get(id) ?? null) : null));
 }

@@ -18,14 +18,32 @@ const PARAMS: [string, string, number[]][] = [
   ['ADAM_BETA2', 'beta2', [0.95, 0.99]],
 ];
 const SWAPS = [
-  'switch activation from ReLU² to GeLU', 'use SwiGLU in the MLP', 'remove QK norm', 'add value embeddings to every layer',
-  'tie input and output embeddings', 'untie embeddings', 'use RoPE base 50000', 'logit softcap 15 instead of 30',
-  'sliding window pattern SSSL', 'full attention in every layer', 'replace Muon with AdamW for matrices', 'z-loss 1e-4',
+  'switch activation from ReLU² to GeLU',
+  'use SwiGLU in the MLP',
+  'remove QK norm',
+  'add value embeddings to every layer',
+  'tie input and output embeddings',
+  'untie embeddings',
+  'use RoPE base 50000',
+  'logit softcap 15 instead of 30',
+  'sliding window pattern SSSL',
+  'full attention in every layer',
+  'replace Muon with AdamW for matrices',
+  'z-loss 1e-4',
 ];
 const HYPOTHESES = [
-  'faster convergence in the time budget', 'less overfitting on the short run', 'more optimizer steps',
-  'better use of the GPU', 'smoother loss curve', 'stabler early training', 'fits in memory', 'more capacity per FLOP',
-  'the baseline undertrains', 'noise in the gradient helps', 'higher tokens per second', 'lower final loss',
+  'faster convergence in the time budget',
+  'less overfitting on the short run',
+  'more optimizer steps',
+  'better use of the GPU',
+  'smoother loss curve',
+  'stabler early training',
+  'fits in memory',
+  'more capacity per FLOP',
+  'the baseline undertrains',
+  'noise in the gradient helps',
+  'higher tokens per second',
+  'lower final loss',
 ];
 const PHRASINGS = [
   (n: string, a: number, b: number) => `increase ${n} from ${a} to ${b}`,
@@ -78,6 +96,7 @@ export function syntheticExperiment(i: number): SyntheticExperiment {
   if (rand(i, 'exp') < 0.4) description = `exp${i % 5000}: ${description}`;
   if (rand(i, 'hy') < 0.4) description += ` (hypothesis: ${HYPOTHESES[Math.floor(rand(i, 'hyp') * HYPOTHESES.length)]})`;
   // ...and often what happened: "val_bpb 0.9912, 1840 steps, MFU 38.2%".
-  if (rand(i, 'res') < 0.5) description += ` — ${Math.round(800 + rand(i, 'st') * 2000)} steps, MFU ${(20 + rand(i, 'mfu') * 30).toFixed(1)}%`;
+  if (rand(i, 'res') < 0.5)
+    description += ` — ${Math.round(800 + rand(i, 'st') * 2000)} steps, MFU ${(20 + rand(i, 'mfu') * 30).toFixed(1)}%`;
   return { ideaLabel, description, hardware, harnessId: BENCH_HARNESS, status, valBpb };
 }

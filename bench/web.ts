@@ -16,7 +16,10 @@ import { syntheticExperiment, BENCH_HARNESS } from './synthetic.ts';
 const BOARD = 'table.board tbody tr';
 
 export async function run(argv: string[]) {
-  const { values } = parseArgs({ args: argv, options: { records: { type: 'string', default: '10000' }, runs: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { records: { type: 'string', default: '10000' }, runs: { type: 'string', default: '10' } },
+  });
   const n = Number(values.records);
   const runs = Number(values.runs);
   if (!chromiumAvailable()) throw new Error('the web bench needs Chromium (/usr/bin/chromium)');
@@ -58,7 +61,9 @@ export async function run(argv: string[]) {
       within_target: max(cold.map((t) => t.rendered)) <= 1000,
     };
     console.log(`GET /v1/leaderboard alone: p50 ${result.api_leaderboard_ms.p50} ms`);
-    console.log(`first load of / (empty cache): leaderboard rendered p50 ${result.cold_cache.rendered.p50} ms, max ${result.cold_cache.rendered.max} ms · DOMContentLoaded p50 ${result.cold_cache.dom_content_loaded.p50} ms · load p50 ${result.cold_cache.load.p50} ms · its /v1/leaderboard fetch p50 ${result.cold_cache.api_fetch_start.p50} → ${result.cold_cache.api_fetch_end.p50} ms`);
+    console.log(
+      `first load of / (empty cache): leaderboard rendered p50 ${result.cold_cache.rendered.p50} ms, max ${result.cold_cache.rendered.max} ms · DOMContentLoaded p50 ${result.cold_cache.dom_content_loaded.p50} ms · load p50 ${result.cold_cache.load.p50} ms · its /v1/leaderboard fetch p50 ${result.cold_cache.api_fetch_start.p50} → ${result.cold_cache.api_fetch_end.p50} ms`,
+    );
     console.log(`repeat load (cached assets): leaderboard rendered p50 ${result.warm_cache.rendered.p50} ms`);
     console.log(`rendered / API alone: ${result.ratio_rendered_to_api}× · target ≤ 1000 ms: ${result.within_target ? 'met' : 'MISSED'}`);
     console.log(JSON.stringify(result));
@@ -68,7 +73,15 @@ export async function run(argv: string[]) {
   }
 }
 
-interface Timing { rendered: number; responseEnd: number; domContentLoaded: number; load: number; apiStart: number; apiEnd: number; rows: number }
+interface Timing {
+  rendered: number;
+  responseEnd: number;
+  domContentLoaded: number;
+  load: number;
+  apiStart: number;
+  apiEnd: number;
+  rows: number;
+}
 
 /** One navigation to `/`; times are from navigation start, as the page's own clock reads them. */
 async function firstLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, base: string, disableCache: boolean): Promise<Timing> {
@@ -108,19 +121,46 @@ async function seed(url: string, n: number) {
         const e = syntheticExperiment(i);
         const createdAt = new Date(start + i * step);
         const payload = {
-          schema: 'crossfork.record/v1', created_at: createdAt.toISOString(), description: e.description, status: e.status, diff: null,
-          parent: { train_py_sha256: null, commit: null, val_bpb: 1.0 }, commit: null,
-          metrics: { val_bpb: e.valBpb, peak_vram_mb: null, training_seconds: 300, total_seconds: 320, mfu_percent: null, total_tokens_m: null, num_steps: null, num_params_m: null },
+          schema: 'crossfork.record/v1',
+          created_at: createdAt.toISOString(),
+          description: e.description,
+          status: e.status,
+          diff: null,
+          parent: { train_py_sha256: null, commit: null, val_bpb: 1.0 },
+          commit: null,
+          metrics: {
+            val_bpb: e.valBpb,
+            peak_vram_mb: null,
+            training_seconds: 300,
+            total_seconds: 320,
+            mfu_percent: null,
+            total_tokens_m: null,
+            num_steps: null,
+            num_params_m: null,
+          },
           harness: { id: e.harnessId, name: 'bench', time_budget_s: 300 },
           hardware: { ...e.hardware, driver: null, runtime: null },
-          agent: { model: null, tool: null }, fork: { id: `bench-${i % 50}`, branch: null, url: null },
+          agent: { model: null, tool: null },
+          fork: { id: `bench-${i % 50}`, branch: null, url: null },
         };
         const hw = describeHardware(e.hardware);
         return {
-          id: createHash('sha256').update(`web-bench-${i}`).digest('hex'), payload: JSON.stringify(payload), signature: 'bench', publicKey: 'bench',
-          keyFingerprint: `SHA256:bench${i % 97}`, harnessId: BENCH_HARNESS, harnessName: 'bench', hardwareClass: hw.class, memoryGb: hw.memory_gb,
-          status: e.status, description: e.description, valBpb: e.valBpb, parentValBpb: 1.0, deltaValBpb: e.valBpb === null ? null : e.valBpb - 1.0,
-          forkId: `bench-${i % 50}`, createdAt,
+          id: createHash('sha256').update(`web-bench-${i}`).digest('hex'),
+          payload: JSON.stringify(payload),
+          signature: 'bench',
+          publicKey: 'bench',
+          keyFingerprint: `SHA256:bench${i % 97}`,
+          harnessId: BENCH_HARNESS,
+          harnessName: 'bench',
+          hardwareClass: hw.class,
+          memoryGb: hw.memory_gb,
+          status: e.status,
+          description: e.description,
+          valBpb: e.valBpb,
+          parentValBpb: 1.0,
+          deltaValBpb: e.valBpb === null ? null : e.valBpb - 1.0,
+          forkId: `bench-${i % 50}`,
+          createdAt,
         };
       });
       await database.db.insert(records).values(rows);
@@ -135,6 +175,10 @@ const max = (xs: number[]) => round(Math.max(...xs));
 const round = (x: number) => Number(x.toFixed(1));
 const pick = (ts: Timing[], k: keyof Timing) => ({ p50: med(ts.map((t) => t[k])), max: max(ts.map((t) => t[k])) });
 const summarise = (ts: Timing[]) => ({
-  rendered: pick(ts, 'rendered'), response_end: pick(ts, 'responseEnd'), dom_content_loaded: pick(ts, 'domContentLoaded'), load: pick(ts, 'load'),
-  api_fetch_start: pick(ts, 'apiStart'), api_fetch_end: pick(ts, 'apiEnd'),
+  rendered: pick(ts, 'rendered'),
+  response_end: pick(ts, 'responseEnd'),
+  dom_content_loaded: pick(ts, 'domContentLoaded'),
+  load: pick(ts, 'load'),
+  api_fetch_start: pick(ts, 'apiStart'),
+  api_fetch_end: pick(ts, 'apiEnd'),
 });

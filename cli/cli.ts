@@ -1,7 +1,21 @@
 // The command line: commander parses, each command is loaded lazily from commands/ and returns
 // data; nothing here prints or exits (index.ts does).
 import { Command, CommanderError, Option } from 'commander';
-import { agent, CliCommand, fork, FORK_URL_HELP, forkHarness, hardware, hardwareClass, harness, idea, memoryUnit, repo, results, training } from './options.ts';
+import {
+  agent,
+  CliCommand,
+  fork,
+  FORK_URL_HELP,
+  forkHarness,
+  hardware,
+  hardwareClass,
+  harness,
+  idea,
+  memoryUnit,
+  repo,
+  results,
+  training,
+} from './options.ts';
 import { CliError } from './lib/errors.ts';
 import { VERSION } from './lib/version.ts';
 import { makeContext, type Context } from './lib/context.ts';
@@ -16,7 +30,7 @@ const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}
 export function parse(argv: string[], io: { out: (s: string) => void; err: (s: string) => void }): { run: Run; global: Opts } | null {
   let chosen: { run: Run; global: Opts } | null = null;
   const program = new CliCommand('crossfork')
-    .description('Share your autoresearch experiments as signed records, and consult everyone else\'s before the next one.')
+    .description("Share your autoresearch experiments as signed records, and consult everyone else's before the next one.")
     .option('--json', 'print exactly one JSON document on stdout')
     .option('--server <url>', 'crossfork server (default: $CROSSFORK_SERVER, then config, then http://127.0.0.1:8787)')
     .option('-q, --quiet', 'no progress or notes on stderr')
@@ -24,7 +38,16 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
     .showSuggestionAfterError()
-    .addHelpText('after', examples(['crossfork init --yes', 'crossfork whoami', 'crossfork import', 'crossfork check "increase MATRIX_LR to 0.05"', 'crossfork program >> program.md']));
+    .addHelpText(
+      'after',
+      examples([
+        'crossfork init --yes',
+        'crossfork whoami',
+        'crossfork import',
+        'crossfork check "increase MATRIX_LR to 0.05"',
+        'crossfork program >> program.md',
+      ]),
+    );
 
   const on = (cmd: Command, load: () => Promise<{ default: (ctx: Context, args: any, opts: any) => Promise<CommandResult> }>) =>
     cmd.action((...a: any[]) => {
@@ -37,17 +60,28 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
   on(
     program
       .command('init')
-      .description('set up this machine: the key that signs your records, and the machine profile (hardware detected, shown, corrected by you, saved for every command)')
-      .option('-y, --yes', 'no questions: make (or reuse) a crossfork ed25519 key and save the detected hardware (corrected by the flags below)')
-      .option('--key <path>', 'use this existing SSH private key; signing goes through `ssh-keygen -Y sign` (ssh-agent and passphrases work)')
+      .description(
+        'set up this machine: the key that signs your records, and the machine profile (hardware detected, shown, corrected by you, saved for every command)',
+      )
+      .option(
+        '-y, --yes',
+        'no questions: make (or reuse) a crossfork ed25519 key and save the detected hardware (corrected by the flags below)',
+      )
+      .option(
+        '--key <path>',
+        'use this existing SSH private key; signing goes through `ssh-keygen -Y sign` (ssh-agent and passphrases work)',
+      )
       .option('--github <login>', 'also link the key to this GitHub login (the key must be among https://github.com/<login>.keys)')
       .with(hardware)
-      .addHelpText('after', examples([
-        'crossfork init --yes',
-        'crossfork init --yes --memory-mb 12227            # correct what was detected',
-        'crossfork init --key ~/.ssh/id_ed25519 --github octocat',
-        'crossfork init --yes --server https://crossfork.example.org',
-      ])),
+      .addHelpText(
+        'after',
+        examples([
+          'crossfork init --yes',
+          'crossfork init --yes --memory-mb 12227            # correct what was detected',
+          'crossfork init --key ~/.ssh/id_ed25519 --github octocat',
+          'crossfork init --yes --server https://crossfork.example.org',
+        ]),
+      ),
     () => import('./commands/init.ts'),
   );
   for (const [name, description] of [
@@ -60,7 +94,10 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
         .description(description)
         .with(repo('the fork checkout (for the harness)'))
         .addHelpText('after', examples([`crossfork ${name}`, `crossfork ${name} --json`])),
-      () => import('./commands/whoami.ts').then((m) => ({ default: (ctx: Context, args: unknown[], opts: { repo: string }) => m.default(ctx, args, { ...opts, doctor: name === 'doctor' }) })),
+      () =>
+        import('./commands/whoami.ts').then((m) => ({
+          default: (ctx: Context, args: unknown[], opts: { repo: string }) => m.default(ctx, args, { ...opts, doctor: name === 'doctor' }),
+        })),
     );
   }
   on(
@@ -74,7 +111,15 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
       .option('--time-budget <s>', 'training time budget in seconds (default: TIME_BUDGET in prepare.py, else 300)')
       .with(memoryUnit('how to read the memory_gb column (default: GB, or MB when the values cannot be GB on this device)'))
       .with(fork('override the fork id (default: a hash of the origin URL or of the first commit and path)', FORK_URL_HELP))
-      .addHelpText('after', examples(['crossfork import', 'crossfork import --repo ~/autoresearch --dry-run', 'crossfork import --results old-results.tsv --harness upstream@8a5c486', 'crossfork import --device "RTX 4090" --memory-mb 24564 --accelerator cuda --json'])),
+      .addHelpText(
+        'after',
+        examples([
+          'crossfork import',
+          'crossfork import --repo ~/autoresearch --dry-run',
+          'crossfork import --results old-results.tsv --harness upstream@8a5c486',
+          'crossfork import --device "RTX 4090" --memory-mb 24564 --accelerator cuda --json',
+        ]),
+      ),
     () => import('./commands/import.ts'),
   );
   on(
@@ -94,17 +139,32 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
       .description('publish one experiment, from flags or from a run.log (for agents, after each experiment)')
       .with(repo())
       .option('-d, --description <text>', 'what the experiment tried')
-      .addOption(new Option('--status <status>', 'keep | discard | crash (default: crash when the run.log has no val_bpb)').choices(['keep', 'discard', 'crash']))
+      .addOption(
+        new Option('--status <status>', 'keep | discard | crash (default: crash when the run.log has no val_bpb)').choices([
+          'keep',
+          'discard',
+          'crash',
+        ]),
+      )
       .option('--val-bpb <x>', 'validation bits per byte (default: from --run-log)')
       .option('--run-log <file>', 'the run.log that train.py printed: val_bpb and the other metrics are read from it')
       .option('--commit <hash>', 'the experiment commit (default: HEAD)')
-      .option('--parent-val-bpb <x>', 'the parent\'s val_bpb (default: the best keep in results.tsv)')
+      .option('--parent-val-bpb <x>', "the parent's val_bpb (default: the best keep in results.tsv)")
       .with(hardware, agent('the model that ran the experiment'), forkHarness, fork())
-      .addHelpText('after', examples(['crossfork publish --run-log run.log --status keep -d "increase MATRIX_LR to 0.05"', 'crossfork publish --status crash -d "double depth (OOM)"'])),
+      .addHelpText(
+        'after',
+        examples([
+          'crossfork publish --run-log run.log --status keep -d "increase MATRIX_LR to 0.05"',
+          'crossfork publish --status crash -d "double depth (OOM)"',
+        ]),
+      ),
     () => import('./commands/publish.ts'),
   );
   on(
-    program.command('sync').description('deliver the records queued in the outbox').addHelpText('after', examples(['crossfork sync', 'crossfork sync --json'])),
+    program
+      .command('sync')
+      .description('deliver the records queued in the outbox')
+      .addHelpText('after', examples(['crossfork sync', 'crossfork sync --json'])),
     () => import('./commands/sync.ts'),
   );
   on(
@@ -112,7 +172,13 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
       .command('check')
       .description('was this idea tried, on hardware like mine, and how did it go?')
       .with(idea('the diff of train.py you are about to try'), repo('the fork checkout (for the harness id)'), hardware, harness())
-      .addHelpText('after', examples(['crossfork check "increase MATRIX_LR from 0.04 to 0.05"', 'git diff train.py > /tmp/d && crossfork check "swiglu" --diff /tmp/d --json'])),
+      .addHelpText(
+        'after',
+        examples([
+          'crossfork check "increase MATRIX_LR from 0.04 to 0.05"',
+          'git diff train.py > /tmp/d && crossfork check "swiglu" --diff /tmp/d --json',
+        ]),
+      ),
     () => import('./commands/check.ts'),
   );
   on(
@@ -131,7 +197,9 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
   on(
     program
       .command('suggest')
-      .description('what to try next: ideas kept on hardware like yours (or elsewhere, never tried on your family) that this fork has not tried, with their evidence, and what to avoid')
+      .description(
+        'what to try next: ideas kept on hardware like yours (or elsewhere, never tried on your family) that this fork has not tried, with their evidence, and what to avoid',
+      )
       .with(repo('the fork checkout (for the harness id and the fork id)'))
       .with(hardwareClass)
       .with(fork('the fork id its records carry (default: derived from the checkout, as import does)'))
@@ -159,15 +227,27 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
     () => import('./commands/claim.ts'),
   );
   on(
-    program.command('program').description('print a program.md section that tells an agent to check before and publish after each experiment').addHelpText('after', examples(['crossfork program >> program.md'])),
+    program
+      .command('program')
+      .description('print a program.md section that tells an agent to check before and publish after each experiment')
+      .addHelpText('after', examples(['crossfork program >> program.md'])),
     () => import('./commands/program.ts'),
   );
   on(
     program
       .command('mcp')
-      .description('an MCP server over stdio: check_idea, suggest, known_bad, leaderboard, publish_result (with the saved machine profile; flags override it)')
+      .description(
+        'an MCP server over stdio: check_idea, suggest, known_bad, leaderboard, publish_result (with the saved machine profile; flags override it)',
+      )
       .with(repo('the fork checkout (default: the directory the MCP client starts it in)'), hardware, harness())
-      .addHelpText('after', examples(['claude mcp add crossfork -- crossfork mcp', 'codex mcp add crossfork -- crossfork mcp', 'claude mcp add crossfork -- crossfork mcp --repo ~/my-fork'])),
+      .addHelpText(
+        'after',
+        examples([
+          'claude mcp add crossfork -- crossfork mcp',
+          'codex mcp add crossfork -- crossfork mcp',
+          'claude mcp add crossfork -- crossfork mcp --repo ~/my-fork',
+        ]),
+      ),
     () => import('./commands/mcp.ts'),
   );
   const github = program.command('github').description('GitHub: link your key to your login');
@@ -182,7 +262,9 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
   on(
     program
       .command('run')
-      .description('run the autoresearch loop on this machine: baseline, then propose (an OpenAI-compatible model) → check → claim → commit → train → keep or reset → results.tsv → publish')
+      .description(
+        'run the autoresearch loop on this machine: baseline, then propose (an OpenAI-compatible model) → check → claim → commit → train → keep or reset → results.tsv → publish',
+      )
       .with(repo('an autoresearch-shaped repository (train.py, prepare.py)'))
       .option('--model <name>', 'chat model that proposes changes (default: $CROSSFORK_MODEL)')
       .option('--base-url <url>', 'OpenAI-compatible API base URL (default: $OPENAI_BASE_URL; key from $OPENAI_API_KEY)')
@@ -191,30 +273,44 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
       .with(training('kill a training run after s seconds (it counts as a crash)'))
       .option('--max-asks <n>', 'times the model is asked again for one experiment (bad answers, known-bad ideas)', '5')
       .option('--no-pipeline', 'do not prepare the next proposal while an experiment trains')
-      .option('--replicate-every <n>', 'after every n experiments, replicate the result most worth it on this hardware (GET /v1/replication-queue) before going on')
-      .option('--publish-short-runs', 'also publish runs shorter than the harness\'s time budget (smoke runs, CROSSFORK_TIME_BUDGET); by default they stay in results.tsv only')
+      .option(
+        '--replicate-every <n>',
+        'after every n experiments, replicate the result most worth it on this hardware (GET /v1/replication-queue) before going on',
+      )
+      .option(
+        '--publish-short-runs',
+        "also publish runs shorter than the harness's time budget (smoke runs, CROSSFORK_TIME_BUDGET); by default they stay in results.tsv only",
+      )
       .with(hardware, harness())
-      .addHelpText('after', examples([
-        'crossfork run --model gpt-5 --max-experiments 20',
-        'OPENAI_BASE_URL=http://localhost:11434/v1 crossfork run --model qwen3-coder --hours 8',
-        'crossfork run --repo ~/my-fork --train-cmd "python3 train.py" --timeout 900 --json',
-        'crossfork run --model gpt-5 --hours 8 --replicate-every 10',
-      ])),
+      .addHelpText(
+        'after',
+        examples([
+          'crossfork run --model gpt-5 --max-experiments 20',
+          'OPENAI_BASE_URL=http://localhost:11434/v1 crossfork run --model qwen3-coder --hours 8',
+          'crossfork run --repo ~/my-fork --train-cmd "python3 train.py" --timeout 900 --json',
+          'crossfork run --model gpt-5 --hours 8 --replicate-every 10',
+        ]),
+      ),
     () => import('./commands/run.ts'),
   );
   on(
     program
       .command('replicate')
-      .description('rerun a published result\'s train.py (its diff on its parent) in this fork and publish the run as its replication; the fork is reset afterwards')
+      .description(
+        "rerun a published result's train.py (its diff on its parent) in this fork and publish the run as its replication; the fork is reset afterwards",
+      )
       .argument('<record-id>', 'the record to replicate (GET /v1/replication-queue lists those most worth it)')
       .with(repo('your fork: a git repository of its own (it commits and resets train.py there)'))
       .with(training('kill the training after s seconds (it counts as a crash)'), fork(undefined, FORK_URL_HELP))
-      .option('--publish-short-runs', 'also publish a run shorter than the harness\'s time budget (smoke runs)')
+      .option('--publish-short-runs', "also publish a run shorter than the harness's time budget (smoke runs)")
       .with(hardware, harness())
-      .addHelpText('after', examples([
-        'crossfork replicate 3f2a…e9 --train-cmd "uv run train.py"',
-        'curl -s "$CROSSFORK_SERVER/v1/replication-queue?hardware_class=RTX%204090%2024GB" | jq -r \'.items[0].id\' | xargs crossfork replicate',
-      ])),
+      .addHelpText(
+        'after',
+        examples([
+          'crossfork replicate 3f2a…e9 --train-cmd "uv run train.py"',
+          'curl -s "$CROSSFORK_SERVER/v1/replication-queue?hardware_class=RTX%204090%2024GB" | jq -r \'.items[0].id\' | xargs crossfork replicate',
+        ]),
+      ),
     () => import('./commands/replicate.ts'),
   );
 

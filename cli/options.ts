@@ -18,7 +18,10 @@ export class CliCommand extends Command {
 }
 
 /** `--repo`: the fork checkout a command reads (default: this directory). */
-export const repo = (help = 'the fork checkout'): OptionGroup => (c) => c.option('--repo <dir>', help, '.');
+export const repo =
+  (help = 'the fork checkout'): OptionGroup =>
+  (c) =>
+    c.option('--repo <dir>', help, '.');
 
 /** `--results`: the results.tsv to read. */
 export const results: OptionGroup = (c) => c.option('--results <file>', 'results.tsv (default: <repo>/results.tsv)');
@@ -32,38 +35,53 @@ export const hardware: OptionGroup = (c) =>
     .option('--device-count <n>', 'number of devices (default: the machine profile, else 1)');
 
 /** `--hardware-class`: the class to ask about instead of this machine's. */
-export const hardwareClass: OptionGroup = (c) => c.option('--hardware-class <class>', 'hardware class (default: derived by the server from this machine)');
+export const hardwareClass: OptionGroup = (c) =>
+  c.option('--hardware-class <class>', 'hardware class (default: derived by the server from this machine)');
 
 /** The harness, by id or by name; `idHelp` says what the id defaults to. */
-export const harness = (idHelp = 'harness id (default: SHA-256 of prepare.py, else the current upstream harness)'): OptionGroup => (c) =>
-  c
-    .option('--harness-id <sha256>', idHelp)
-    .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT');
+export const harness =
+  (idHelp = 'harness id (default: SHA-256 of prepare.py, else the current upstream harness)'): OptionGroup =>
+  (c) =>
+    c
+      .option('--harness-id <sha256>', idHelp)
+      .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT');
 
 /** The harness of a fork's own rows: prepare.py in git wins; the id is for forks without one. */
 export const forkHarness = harness('harness id, when prepare.py is not in the fork (default: the current upstream harness)');
 
 /** The agent named on published records. */
-export const agent = (modelHelp: string, toolHelp = 'the agent tool'): OptionGroup => (c) =>
-  c.option('--agent-model <name>', modelHelp).option('--agent-tool <name>', toolHelp);
+export const agent =
+  (modelHelp: string, toolHelp = 'the agent tool'): OptionGroup =>
+  (c) =>
+    c.option('--agent-model <name>', modelHelp).option('--agent-tool <name>', toolHelp);
 
 /** The fork id published records carry; with `urlHelp`, also `--fork-url`. */
-export const fork = (idHelp = 'override the fork id', urlHelp?: string): OptionGroup => (c) => {
-  c.option('--fork-id <id>', idHelp);
-  return urlHelp ? c.option('--fork-url <url>', urlHelp) : c;
-};
+export const fork =
+  (idHelp = 'override the fork id', urlHelp?: string): OptionGroup =>
+  (c) => {
+    c.option('--fork-id <id>', idHelp);
+    return urlHelp ? c.option('--fork-url <url>', urlHelp) : c;
+  };
 
 /** The fork's URL, published only on request. */
-export const FORK_URL_HELP = 'publish the fork\'s URL (not published by default)';
+export const FORK_URL_HELP = "publish the fork's URL (not published by default)";
 
 /** `--memory-unit`: how to read results.tsv's memory_gb column. */
-export const memoryUnit = (help: string): OptionGroup => (c) => c.addOption(new Option('--memory-unit <unit>', help).choices(['gb', 'mb', 'none']));
+export const memoryUnit =
+  (help: string): OptionGroup =>
+  (c) =>
+    c.addOption(new Option('--memory-unit <unit>', help).choices(['gb', 'mb', 'none']));
 
 /** The training run: its command and the time after which it is killed. */
-export const training = (timeoutHelp: string): OptionGroup => (c) =>
-  c
-    .option('--train-cmd <cmd>', 'the training command, run in the repo; output goes to run.log', 'uv run train.py')
-    .option('--timeout <s>', timeoutHelp, '600');
+export const training =
+  (timeoutHelp: string): OptionGroup =>
+  (c) =>
+    c
+      .option('--train-cmd <cmd>', 'the training command, run in the repo; output goes to run.log', 'uv run train.py')
+      .option('--timeout <s>', timeoutHelp, '600');
 
 /** An idea to look up or claim, in words, with the train.py diff that goes with it. */
-export const idea = (diffHelp: string): OptionGroup => (c) => c.argument('<idea>', 'the idea, in words').option('--diff <file>', diffHelp);
+export const idea =
+  (diffHelp: string): OptionGroup =>
+  (c) =>
+    c.argument('<idea>', 'the idea, in words').option('--diff <file>', diffHelp);

@@ -11,9 +11,16 @@ export type Api = ReturnType<typeof typed>;
 export const createApi: (baseUrl: string, fetch?: typeof globalThis.fetch) => Api = typed;
 
 /** The JSON body of a call's successful (2xx) answers (an untyped Response, such as markdown, is no JSON body). */
-export type Success<R> = R extends ClientResponse<infer T, infer S, infer F>
-  ? StatusCode extends S ? never : S extends SuccessStatusCode ? (F extends 'json' ? T : never) : never
-  : never;
+export type Success<R> =
+  R extends ClientResponse<infer T, infer S, infer F>
+    ? StatusCode extends S
+      ? never
+      : S extends SuccessStatusCode
+        ? F extends 'json'
+          ? T
+          : never
+        : never
+    : never;
 
 /** The query a call takes: `QueryOf<Api['v1']['leaderboard']['$get']>`. */
 export type QueryOf<F> = F extends (args: infer A, ...rest: never[]) => unknown ? (A extends { query: infer Q } ? Q : never) : never;

@@ -41,7 +41,8 @@ chmodSync(entry, 0o755);
 const manifest = {
   name: 'crossfork',
   version: pkg.version,
-  description: 'The crossfork CLI: publish your autoresearch experiments as signed records and check what others found before you spend GPU time.',
+  description:
+    'The crossfork CLI: publish your autoresearch experiments as signed records and check what others found before you spend GPU time.',
   type: 'module',
   license: pkg.license,
   engines: pkg.engines,
@@ -54,5 +55,7 @@ copyFileSync(join(root, 'cli', 'README.md'), join(out, 'README.md'));
 
 const bytes = Object.keys(result.metafile.outputs).reduce((n, f) => n + statSync(join(root, f)).size, 0);
 if (!process.argv.includes('--quiet')) {
-  console.error(`[build-cli] ${Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).length} files, ${(bytes / 1024).toFixed(0)} KiB in ${out} (crossfork ${pkg.version})`);
+  console.error(
+    `[build-cli] ${Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).length} files, ${(bytes / 1024).toFixed(0)} KiB in ${out} (crossfork ${pkg.version})`,
+  );
 }

@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'web');
 const built = join(web, 'dist', 'index.html');
-const INPUTS = [join(web, 'src'), join(web, 'public'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(root, 'package-lock.json')];
+const INPUTS = [
+  join(web, 'src'),
+  join(web, 'public'),
+  join(web, 'index.html'),
+  join(web, 'vite.config.ts'),
+  join(root, 'package-lock.json'),
+];
 
 /** The newest modification time under `path` (files and folders, recursively). */
 function newest(path) {
@@ -25,7 +31,7 @@ const upToDate = () => existsSync(built) && statSync(built).mtimeMs >= Math.max(
 /** One build at a time (test files and `npm start` may ask together): a lock directory. */
 async function withLock(fn) {
   const lock = join(web, '.build-lock');
-  for (const started = Date.now(); ; ) {
+  for (const started = Date.now(); ;) {
     try {
       mkdirSync(lock);
       break;

@@ -76,10 +76,16 @@ export function createApp({ services, config, logger }: AppDeps) {
   app.onError((err, c) => {
     const expected = problemOf(err); // a ProblemError, a service's domain error or a refused envelope
     if (expected) return problem(c, expected);
-    if (err instanceof HTTPException) return problem(c, new ProblemError(err.status, 'http-error', 'Request failed', err.message || 'request failed'));
+    if (err instanceof HTTPException)
+      return problem(c, new ProblemError(err.status, 'http-error', 'Request failed', err.message || 'request failed'));
     if (isDatabaseDown(err)) {
       logger?.warn({ err: String(err) }, 'database unavailable');
-      return problem(c, new ProblemError(503, 'unavailable', 'Service unavailable', 'the database is unavailable; retry shortly', undefined, { 'Retry-After': '5' }));
+      return problem(
+        c,
+        new ProblemError(503, 'unavailable', 'Service unavailable', 'the database is unavailable; retry shortly', undefined, {
+          'Retry-After': '5',
+        }),
+      );
     }
     logger?.error({ err }, 'unhandled error');
     return problem(c, new ProblemError(500, 'internal', 'Internal error', 'an unexpected error occurred; it has been logged'));
@@ -95,7 +101,18 @@ function problem(c: Context, err: ProblemError) {
   return c.body(JSON.stringify(err.toJSON()), err.status as 400, { 'Content-Type': 'application/problem+json' });
 }
 
-const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03']);
+const DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
 
 function isDatabaseDown(err: unknown): boolean {
   for (let e: any = err; e; e = e.cause) if (DOWN_CODES.has(e.code)) return true;

@@ -10,17 +10,50 @@ import { embedderFromEnv } from './services/ideas/embedder-config.ts';
 
 const config = loadConfig();
 // Logs are JSON lines on stdout. Nothing logs request bodies; redaction is a second guard.
-const logger = pino({ level: config.logLevel, redact: { paths: ['*.authorization', '*.token', '*.apiKey', '*.api_key', '*.password', '*.signature', '*.payload'], censor: '[redacted]' } });
+const logger = pino({
+  level: config.logLevel,
+  redact: {
+    paths: ['*.authorization', '*.token', '*.apiKey', '*.api_key', '*.password', '*.signature', '*.payload'],
+    censor: '[redacted]',
+  },
+});
 
 const started = Date.now();
-const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, efSearch: config.efSearch, readUrl: config.databaseReadUrl, readMaxLagMs: config.readMaxLagMs });
-logger.info({ driver: database.driver, dataDir: config.databaseUrl ? undefined : config.dataDir, readReplica: database.replica?.status(), ms: Date.now() - started }, 'database ready');
+const database = await openDatabase({
+  url: config.databaseUrl,
+  dataDir: config.dataDir,
+  efSearch: config.efSearch,
+  readUrl: config.databaseReadUrl,
+  readMaxLagMs: config.readMaxLagMs,
+});
+logger.info(
+  {
+    driver: database.driver,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+    readReplica: database.replica?.status(),
+    ms: Date.now() - started,
+  },
+  'database ready',
+);
 
 const verifier = workerVerifier(config.verifyThreads);
 const embedder = embedderFromEnv();
-const services = createServices({ database, verifier, embedder, logger, processMetrics: true, rateLimitWrites: config.rateLimitWrites, leaderboardCacheMs: config.leaderboardCacheMs, github: config.github, runner: { leaseMs: config.jobLeaseMs } });
+const services = createServices({
+  database,
+  verifier,
+  embedder,
+  logger,
+  processMetrics: true,
+  rateLimitWrites: config.rateLimitWrites,
+  leaderboardCacheMs: config.leaderboardCacheMs,
+  github: config.github,
+  runner: { leaseMs: config.jobLeaseMs },
+});
 await services.start();
-logger.info({ embedder: embedder.model, github: config.github.token ? config.github.upstream : 'off (no GITHUB_TOKEN)' }, 'idea assignment running');
+logger.info(
+  { embedder: embedder.model, github: config.github.token ? config.github.upstream : 'off (no GITHUB_TOKEN)' },
+  'idea assignment running',
+);
 const app = createApp({ services, config, logger });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info({ port: info.port, url: `http://127.0.0.1:${info.port}` }, 'crossfork server listening');

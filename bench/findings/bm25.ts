@@ -13,7 +13,11 @@ export class Bm25 {
   private readonly lengths: number[] = [];
   private readonly df = new Map<string, number>();
 
-  constructor(texts: readonly string[], private readonly k1 = 1.2, private readonly b = 0.75) {
+  constructor(
+    texts: readonly string[],
+    private readonly k1 = 1.2,
+    private readonly b = 0.75,
+  ) {
     for (const t of texts) {
       const tf = new Map<string, number>();
       const tokens = bm25Tokens(t);

@@ -5,8 +5,17 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export interface Paraphrase { id: string; query: string; relevant: string[]; note: string }
-export interface NovelQuery { id: string; query: string; note: string }
+export interface Paraphrase {
+  id: string;
+  query: string;
+  relevant: string[];
+  note: string;
+}
+export interface NovelQuery {
+  id: string;
+  query: string;
+  note: string;
+}
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** ../shared/corpus/results beside the repository (not part of the project; may be absent). */
@@ -16,12 +25,14 @@ export const MIN_NOVEL = 10;
 
 /** Function words only: anything that could carry the idea of a change stays a content word. */
 export const STOPWORDS: ReadonlySet<string> = new Set(
-  ('a about above after again against all also am an and any are as at be because been before being below between both but by ' +
+  (
+    'a about above after again against all also am an and any are as at be because been before being below between both but by ' +
     'can could did do does doing down during each few for from further had has have having he her here hers herself him himself ' +
     'his how i if in into is it its itself just me might more most must my myself no nor not now of off on once only or other ' +
     'our ours ourselves out over own s same shall she should so some such t than that the their theirs them themselves then there ' +
     'these they this those through to too under until up us very was we were what when where which while who whom why will with ' +
-    'would you your yours yourself yourselves').split(' '),
+    'would you your yours yourself yourselves'
+  ).split(' '),
 );
 
 /** The simple suffix stripper: the first of -ing, -ed, -es, -s, -ly, -er that leaves a stem of ≥ 3 letters. */
@@ -73,14 +84,21 @@ export function nearSharedWords(query: string, descriptions: readonly string[]):
   return [...pairs].sort();
 }
 
-export interface CorpusLine { ref: string; description: string }
+export interface CorpusLine {
+  ref: string;
+  description: string;
+}
 
 /** Every data row of the corpus logs by `<file>:<line>` (line 1 is the header), or null when absent. */
 export function loadCorpusDescriptions(dir = EVAL_CORPUS_DIR): Map<string, string> | null {
   if (!existsSync(dir)) return null;
   const rows = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv').sort()) {
-    const lines = readFileSync(join(dir, file), 'utf8').split('\n').map((l) => l.replace(/\r$/, ''));
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv')
+    .sort()) {
+    const lines = readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .map((l) => l.replace(/\r$/, ''));
     const header = (lines[0] ?? '').split('\t');
     const at = header.indexOf('description');
     for (let i = 1; i < lines.length; i++) {
@@ -132,19 +150,35 @@ export function checkEvalSet(paraphrases: unknown, novel: unknown, corpus: Map<s
   const queries = new Set<string>();
   let relevantTotal = 0;
 
-  if (!Array.isArray(paraphrases)) return { problems: ['paraphrases.json is not an array'], warnings, total: 0, hard: 0, meanRelevant: 0, novel: 0, corpusChecked: !!corpus, perQuery };
+  if (!Array.isArray(paraphrases))
+    return {
+      problems: ['paraphrases.json is not an array'],
+      warnings,
+      total: 0,
+      hard: 0,
+      meanRelevant: 0,
+      novel: 0,
+      corpusChecked: !!corpus,
+      perQuery,
+    };
   if (paraphrases.length < MIN_QUERIES) problems.push(`paraphrases.json has ${paraphrases.length} queries, fewer than ${MIN_QUERIES}`);
   for (const [i, item] of (paraphrases as Partial<Paraphrase>[]).entries()) {
     const id = isText(item?.id) ? item.id : `#${i}`;
     if (!isText(item?.id)) problems.push(`${id}: no id`);
     else if (ids.has(item.id)) problems.push(`${id}: duplicate id`);
     ids.add(id);
-    if (!isText(item?.query)) { problems.push(`${id}: no query`); continue; }
+    if (!isText(item?.query)) {
+      problems.push(`${id}: no query`);
+      continue;
+    }
     if (!isText(item?.note)) problems.push(`${id}: no note`);
     const key = item.query.trim().toLowerCase();
     if (queries.has(key)) problems.push(`${id}: the same query text appears twice`);
     queries.add(key);
-    if (!Array.isArray(item.relevant) || item.relevant.length === 0) { problems.push(`${id}: no relevant rows`); continue; }
+    if (!Array.isArray(item.relevant) || item.relevant.length === 0) {
+      problems.push(`${id}: no relevant rows`);
+      continue;
+    }
     if (new Set(item.relevant).size !== item.relevant.length) problems.push(`${id}: a relevant row is listed twice`);
     relevantTotal += item.relevant.length;
     if (!corpus) continue;
@@ -172,7 +206,10 @@ export function checkEvalSet(paraphrases: unknown, novel: unknown, corpus: Map<s
       if (!isText(item?.id)) problems.push(`${id}: no id`);
       else if (ids.has(item.id)) problems.push(`${id}: duplicate id`);
       ids.add(id);
-      if (!isText(item?.query)) { problems.push(`${id}: no query`); continue; }
+      if (!isText(item?.query)) {
+        problems.push(`${id}: no query`);
+        continue;
+      }
       if (!isText(item?.note)) problems.push(`${id}: no note`);
       if (corpus && verbatim(item.query)) problems.push(`${id}: the query occurs verbatim in a log description`);
     }
@@ -180,8 +217,18 @@ export function checkEvalSet(paraphrases: unknown, novel: unknown, corpus: Map<s
 
   const total = paraphrases.length;
   const hard = perQuery.filter((q) => q.hard).length;
-  if (corpus && hard * 3 < total) problems.push(`only ${hard} of ${total} queries share no content word with their relevant rows (a third is ${Math.ceil(total / 3)})`);
-  return { problems, warnings, total, hard, meanRelevant: total ? relevantTotal / total : 0, novel: novelCount, corpusChecked: !!corpus, perQuery };
+  if (corpus && hard * 3 < total)
+    problems.push(`only ${hard} of ${total} queries share no content word with their relevant rows (a third is ${Math.ceil(total / 3)})`);
+  return {
+    problems,
+    warnings,
+    total,
+    hard,
+    meanRelevant: total ? relevantTotal / total : 0,
+    novel: novelCount,
+    corpusChecked: !!corpus,
+    perQuery,
+  };
 }
 
 function main(argv: string[]): number {
@@ -189,12 +236,16 @@ function main(argv: string[]): number {
   if (!corpus) console.log(`check-eval-set: ${EVAL_CORPUS_DIR} is absent; reference, verbatim and shared-word checks skipped`);
   const r = checkEvalSet(readJson('paraphrases.json'), readJson('novel-queries.json'), corpus);
   if (argv.includes('--verbose')) {
-    for (const q of r.perQuery) console.log(`${q.id}\t${q.hard ? 'hard' : 'shares'}\t${q.shared.join(' ')}${q.near.length ? `\tnear: ${q.near.join(' ')}` : ''}`);
+    for (const q of r.perQuery)
+      console.log(`${q.id}\t${q.hard ? 'hard' : 'shares'}\t${q.shared.join(' ')}${q.near.length ? `\tnear: ${q.near.join(' ')}` : ''}`);
   }
   for (const w of r.warnings) console.log(`warning: ${w}`);
   for (const p of r.problems) console.log(`problem: ${p}`);
   console.log(`queries: ${r.total}`);
-  if (r.corpusChecked) console.log(`sharing no content word with any relevant row: ${r.hard} (${((100 * r.hard) / Math.max(1, r.total)).toFixed(1)} %, needs ≥ ${Math.ceil(r.total / 3)})`);
+  if (r.corpusChecked)
+    console.log(
+      `sharing no content word with any relevant row: ${r.hard} (${((100 * r.hard) / Math.max(1, r.total)).toFixed(1)} %, needs ≥ ${Math.ceil(r.total / 3)})`,
+    );
   console.log(`mean relevant rows per query: ${r.meanRelevant.toFixed(2)}`);
   console.log(`novel (nothing relevant) queries: ${r.novel}`);
   console.log(r.problems.length ? `FAILED: ${r.problems.length} problem(s)` : 'ok');

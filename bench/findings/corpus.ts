@@ -13,7 +13,14 @@ export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/results/
 export const CORPUS_HARNESS = '4f2ba9cbb8ba8c4a3d35be405a913e2f3be3af9aea103ed52ef7b2a662058150';
 
 type Hw = RecordPayload['hardware'];
-const hw = (accelerator: Hw['accelerator'], device_name: string, memory_mb: number | null): Hw => ({ accelerator, device_name, device_count: 1, memory_mb, driver: null, runtime: null });
+const hw = (accelerator: Hw['accelerator'], device_name: string, memory_mb: number | null): Hw => ({
+  accelerator,
+  device_name,
+  device_count: 1,
+  memory_mb,
+  driver: null,
+  runtime: null,
+});
 
 /** Each fork's hardware: what MANIFEST.tsv names, else a plausible device of what it guesses. */
 export const CORPUS_HARDWARE: Readonly<Record<string, Hw>> = {
@@ -45,14 +52,26 @@ export const CORPUS_HARDWARE: Readonly<Record<string, Hw>> = {
   '25b3nk__parameter-golf.tsv': { ...hw('cuda', 'NVIDIA H100 80GB HBM3', 81559), device_count: 8 },
 };
 
-export interface CorpusRow { file: string; line: number; ref: string; row: ResultsRow; payload: RecordPayload }
-export interface CorpusFork { file: string; hardware: Hw; rows: CorpusRow[] }
+export interface CorpusRow {
+  file: string;
+  line: number;
+  ref: string;
+  row: ResultsRow;
+  payload: RecordPayload;
+}
+export interface CorpusFork {
+  file: string;
+  hardware: Hw;
+  rows: CorpusRow[];
+}
 
 export const corpusPresent = () => existsSync(CORPUS_DIR);
 
 /** Every fork's rows as payloads, in file order (the parent of a row is the last keep before it). */
 export function loadCorpus(): CorpusFork[] {
-  const files = readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv').sort();
+  const files = readdirSync(CORPUS_DIR)
+    .filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv')
+    .sort();
   return files.map((file) => {
     const hardware = CORPUS_HARDWARE[file] ?? hw('other', 'unknown accelerator', null);
     const parsed = parseResultsTsv(readFileSync(join(CORPUS_DIR, file), 'utf8'));
@@ -61,12 +80,24 @@ export function loadCorpus(): CorpusFork[] {
       const payload: RecordPayload = {
         schema: 'crossfork.record/v1',
         created_at: new Date(Date.UTC(2026, 2, 10) + i * 360_000).toISOString(),
-        description: row.description.length > LIMITS.descriptionChars ? `${row.description.slice(0, LIMITS.descriptionChars - 1)}…` : row.description || '(no description)',
+        description:
+          row.description.length > LIMITS.descriptionChars
+            ? `${row.description.slice(0, LIMITS.descriptionChars - 1)}…`
+            : row.description || '(no description)',
         status: row.status,
         diff: null,
         parent: parent ? { train_py_sha256: null, commit: parent.commit, val_bpb: parent.val_bpb } : null,
         commit: row.commit,
-        metrics: { val_bpb: row.val_bpb, peak_vram_mb: null, training_seconds: null, total_seconds: null, mfu_percent: null, total_tokens_m: null, num_steps: null, num_params_m: null },
+        metrics: {
+          val_bpb: row.val_bpb,
+          peak_vram_mb: null,
+          training_seconds: null,
+          total_seconds: null,
+          mfu_percent: null,
+          total_tokens_m: null,
+          num_steps: null,
+          num_params_m: null,
+        },
         harness: { id: CORPUS_HARNESS, name: 'autoresearch', time_budget_s: 300 },
         hardware,
         agent: { model: null, tool: null },

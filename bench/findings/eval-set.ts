@@ -7,8 +7,19 @@ import { join } from 'node:path';
 import { loadCorpus } from './corpus.ts';
 import { sharesContentWord } from './check-eval-set.ts';
 
-export interface EvalQuery { id: string; query: string; relevant: string[]; note: string; hard: boolean; split: 'dev' | 'test' }
-export interface NovelQuery { id: string; query: string; note: string }
+export interface EvalQuery {
+  id: string;
+  query: string;
+  relevant: string[];
+  note: string;
+  hard: boolean;
+  split: 'dev' | 'test';
+}
+export interface NovelQuery {
+  id: string;
+  query: string;
+  note: string;
+}
 
 const HERE = new URL('.', import.meta.url).pathname;
 

@@ -9,7 +9,10 @@ import { readArgFile } from '../lib/read-file.ts';
 import { renderCheck } from '../lib/render.ts';
 import { result } from '../lib/result.ts';
 
-interface Opts extends HardwareFlags, HarnessFlags { diff?: string; repo: string }
+interface Opts extends HardwareFlags, HarnessFlags {
+  diff?: string;
+  repo: string;
+}
 
 export default async function check(ctx: Context, [idea]: [string], opts: Opts) {
   if (!idea.trim()) throw usageError('the idea is empty: say in words what you will change');

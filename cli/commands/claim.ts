@@ -11,7 +11,11 @@ import { readArgFile } from '../lib/read-file.ts';
 import { result } from '../lib/result.ts';
 import { loadSigner } from '../lib/signer.ts';
 
-interface Opts extends HardwareFlags, HarnessFlags { diff?: string; ttl: string; repo: string }
+interface Opts extends HardwareFlags, HarnessFlags {
+  diff?: string;
+  ttl: string;
+  repo: string;
+}
 
 export default async function claim(ctx: Context, [idea]: [string], opts: Opts) {
   const ttl = Number(opts.ttl);
@@ -32,7 +36,8 @@ export default async function claim(ctx: Context, [idea]: [string], opts: Opts) 
   try {
     const ack = await ctx.client.claim(await sealEnvelope(payload, signer.sign, signer.publicKey));
     const lines = [`claimed until ${ack.expires_at} on ${ack.hardware_class}`];
-    for (const s of ack.similar) lines.push(`- also in flight (${s.via}): "${s.description.slice(0, 80)}" by ${s.key_fingerprint} until ${s.expires_at}`);
+    for (const s of ack.similar)
+      lines.push(`- also in flight (${s.via}): "${s.description.slice(0, 80)}" by ${s.key_fingerprint} until ${s.expires_at}`);
     return result(ack, lines.join('\n'));
   } catch (err) {
     throw toCliError(err);

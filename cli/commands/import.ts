@@ -8,7 +8,10 @@ import { queuedMessage } from '../lib/outbox.ts';
 import { deliverWithProgress } from '../lib/publish.ts';
 import { result } from '../lib/result.ts';
 
-interface Opts extends ImportOptions { results?: string; dryRun?: boolean }
+interface Opts extends ImportOptions {
+  results?: string;
+  dryRun?: boolean;
+}
 
 export default async function importCommand(ctx: Context, _args: unknown[], opts: Opts) {
   const file = resolve(opts.results ?? join(opts.repo, 'results.tsv'));
@@ -16,7 +19,9 @@ export default async function importCommand(ctx: Context, _args: unknown[], opts
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (pass --results FILE or --repo DIR)' : (err as Error).message}`);
+    throw new CliError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (pass --results FILE or --repo DIR)' : (err as Error).message}`,
+    );
   }
   const prepared = await prepareImport(ctx, opts);
   // Delivery below sends the whole outbox: leftovers of earlier commands go first.
@@ -44,7 +49,16 @@ export default async function importCommand(ctx: Context, _args: unknown[], opts
   for (const p of q.problems) lines.push(`line ${p.line}: skipped, ${p.reason}`);
   for (const s of q.skipped) lines.push(`line ${s.line}: skipped, ${s.reason}`);
   if (opts.dryRun) {
-    const records = q.records.map((r) => ({ line: r.row.line, status: r.payload.status, val_bpb: r.payload.metrics.val_bpb, commit: r.payload.commit, diff: r.git.diff, parent_val_bpb: r.payload.parent?.val_bpb ?? null, harness_id: r.payload.harness.id, description: r.payload.description }));
+    const records = q.records.map((r) => ({
+      line: r.row.line,
+      status: r.payload.status,
+      val_bpb: r.payload.metrics.val_bpb,
+      commit: r.payload.commit,
+      diff: r.git.diff,
+      parent_val_bpb: r.payload.parent?.val_bpb ?? null,
+      harness_id: r.payload.harness.id,
+      description: r.payload.description,
+    }));
     lines.unshift(
       `${file}: ${q.rows} rows, ${q.problems.length + q.skipped.length} skipped, ${q.already} already published; ${records.length} would be published (${fromGit} with their commit in git, ${withDiff} with a train.py diff). Dry run: nothing signed or sent.`,
     );
@@ -52,8 +66,13 @@ export default async function importCommand(ctx: Context, _args: unknown[], opts
   }
   if (nothing) {
     for (const l of lines) ctx.log(l);
-    const reasons = [...q.problems, ...q.skipped].slice(0, 3).map((p) => `line ${p.line}: ${p.reason}`).join('; ');
-    throw new CliError(`${file}: none of its ${q.rows + q.problems.length} rows can be published (${reasons}${q.problems.length + q.skipped.length > 3 ? '; …' : ''}); nothing was published`);
+    const reasons = [...q.problems, ...q.skipped]
+      .slice(0, 3)
+      .map((p) => `line ${p.line}: ${p.reason}`)
+      .join('; ');
+    throw new CliError(
+      `${file}: none of its ${q.rows + q.problems.length} rows can be published (${reasons}${q.problems.length + q.skipped.length > 3 ? '; …' : ''}); nothing was published`,
+    );
   }
   const report = await deliverWithProgress(ctx, 'importing');
   const queued = queuedMessage(report);

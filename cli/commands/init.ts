@@ -16,7 +16,11 @@ import { applyFlags, detect, hasHardwareFlags, type HardwareFlags } from '../lib
 import { describeMachine } from '../lib/profile.ts';
 import { result } from '../lib/result.ts';
 
-interface Opts extends HardwareFlags { yes?: boolean; key?: string; github?: string }
+interface Opts extends HardwareFlags {
+  yes?: boolean;
+  key?: string;
+  github?: string;
+}
 
 export default async function init(ctx: Context, _args: unknown[], opts: Opts) {
   const interactive = !opts.yes && Boolean(process.stdin.isTTY && process.stderr.isTTY);
@@ -28,7 +32,8 @@ export default async function init(ctx: Context, _args: unknown[], opts: Opts) {
     else if (opts.yes) ({ key, created } = crossforkKey(ctx.home));
     else if (ctx.config.key) key = ctx.config.key;
     else if (rl) ({ key, created } = await askKey(rl, ctx.home));
-    else throw usageError('choose a key: `crossfork init --yes` makes a crossfork key, `crossfork init --key ~/.ssh/id_ed25519` uses yours');
+    else
+      throw usageError('choose a key: `crossfork init --yes` makes a crossfork key, `crossfork init --key ~/.ssh/id_ed25519` uses yours');
 
     const machine = await profile(opts, rl);
     const config: Config = { ...ctx.config, key, server: ctx.server, machine };
@@ -38,11 +43,20 @@ export default async function init(ctx: Context, _args: unknown[], opts: Opts) {
     const github = opts.github ? await linkGithub({ ...ctx, config }, opts.github) : null;
     const klass = hardwareClass(machine.hardware);
     const corrected = machine.detected ? changedFields(machine.detected, machine.hardware) : [];
-    const data = { home: ctx.home, server: serverUrl(config), key: { ...key, fingerprint: fp }, created, github, machine: { ...machine, hardware_class: klass, corrected } };
+    const data = {
+      home: ctx.home,
+      server: serverUrl(config),
+      key: { ...key, fingerprint: fp },
+      created,
+      github,
+      machine: { ...machine, hardware_class: klass, corrected },
+    };
     return result(
       data,
       [
-        created ? `made a new ed25519 key for crossfork: ${key.path}` : `signing with ${key.path} (${key.signer === 'ssh-keygen' ? 'through ssh-keygen -Y sign' : 'in-process'})`,
+        created
+          ? `made a new ed25519 key for crossfork: ${key.path}`
+          : `signing with ${key.path} (${key.signer === 'ssh-keygen' ? 'through ssh-keygen -Y sign' : 'in-process'})`,
         `key ${fp}`,
         ...(github ? [`linked to github.com/${github.github_login}`] : []),
         `machine ${describeMachine(machine.hardware)}: hardware class ${klass} (found by ${machine.via}${corrected.length ? `; you corrected ${corrected.join(', ')}` : ''})`,
@@ -61,7 +75,9 @@ async function profile(opts: HardwareFlags, rl: Interface | null): Promise<Machi
   const d = await detect();
   let hardware = applyFlags(d.hardware, opts)!;
   if (rl) {
-    process.stderr.write(`\nThis machine (found by ${d.via}${hasHardwareFlags(opts) ? ', corrected by your flags' : ''}):\n${table(hardware)}\n`);
+    process.stderr.write(
+      `\nThis machine (found by ${d.via}${hasHardwareFlags(opts) ? ', corrected by your flags' : ''}):\n${table(hardware)}\n`,
+    );
     const ok = (await rl.question('Is this right? [Y/n] ')).trim().toLowerCase();
     if (ok === 'n' || ok === 'no') hardware = await correct(rl, hardware);
   }
@@ -89,11 +105,22 @@ async function correct(rl: Interface, h: Hardware): Promise<Hardware> {
       process.stderr.write(`  ${problem}\n`);
     }
   };
-  const accelerator = await ask('accelerator', h.accelerator, (s) => ((ACCELERATORS as readonly string[]).includes(s) ? null : `one of ${ACCELERATORS.join(', ')}`));
+  const accelerator = await ask('accelerator', h.accelerator, (s) =>
+    (ACCELERATORS as readonly string[]).includes(s) ? null : `one of ${ACCELERATORS.join(', ')}`,
+  );
   const device = await ask('device name', h.device_name, (s) => (s.length <= 200 ? null : 'at most 200 characters'));
   const count = await ask('number of devices', String(h.device_count), (s) => (/^[1-9]\d{0,3}$/.test(s) ? null : 'a whole number ≥ 1'));
-  const memory = await ask('memory of one device in MiB', h.memory_mb === null ? 'unknown' : String(h.memory_mb), (s) => (s === 'unknown' || Number(s) > 0 ? null : 'a number of MiB (e.g. 24564), or unknown'));
-  return { ...h, accelerator: accelerator as Hardware['accelerator'], device_name: device, device_count: Number(count), memory_mb: memory === 'unknown' ? null : Number(memory), ...(device !== h.device_name ? { driver: null, runtime: null } : {}) };
+  const memory = await ask('memory of one device in MiB', h.memory_mb === null ? 'unknown' : String(h.memory_mb), (s) =>
+    s === 'unknown' || Number(s) > 0 ? null : 'a number of MiB (e.g. 24564), or unknown',
+  );
+  return {
+    ...h,
+    accelerator: accelerator as Hardware['accelerator'],
+    device_name: device,
+    device_count: Number(count),
+    memory_mb: memory === 'unknown' ? null : Number(memory),
+    ...(device !== h.device_name ? { driver: null, runtime: null } : {}),
+  };
 }
 
 function changedFields(a: Hardware, b: Hardware): string[] {

@@ -8,7 +8,13 @@ import { usageError } from '../lib/errors.ts';
 import { result } from '../lib/result.ts';
 import { hardwareClass } from '../../server/protocol/hardware-class.ts';
 
-interface Opts extends HardwareFlags, HarnessFlags { format: 'md' | 'json'; repo: string; hardwareClass?: string; allHardware?: boolean; limit: string }
+interface Opts extends HardwareFlags, HarnessFlags {
+  format: 'md' | 'json';
+  repo: string;
+  hardwareClass?: string;
+  allHardware?: boolean;
+  limit: string;
+}
 
 export default async function knownBad(ctx: Context, _args: unknown[], opts: Opts) {
   await ctx.flushOutbox().catch(() => null);
@@ -17,7 +23,7 @@ export default async function knownBad(ctx: Context, _args: unknown[], opts: Opt
   const { hardware, harness } = await askingContext(ctx, opts);
   const query = {
     harness: harness.id,
-    hardware_class: opts.allHardware ? undefined : opts.hardwareClass ?? hardwareClass(hardware),
+    hardware_class: opts.allHardware ? undefined : (opts.hardwareClass ?? hardwareClass(hardware)),
     limit,
   };
   try {

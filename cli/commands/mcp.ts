@@ -19,7 +19,10 @@ import { askSuggestions, renderSuggestions } from '../lib/suggestions.ts';
 
 type ToolResult = { content: { type: 'text'; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
 
-const ok = (text: string, data: unknown): ToolResult => ({ content: [{ type: 'text', text }], structuredContent: data as Record<string, unknown> });
+const ok = (text: string, data: unknown): ToolResult => ({
+  content: [{ type: 'text', text }],
+  structuredContent: data as Record<string, unknown>,
+});
 async function guarded(fn: () => Promise<ToolResult>): Promise<ToolResult> {
   try {
     return await fn();
@@ -29,7 +32,9 @@ async function guarded(fn: () => Promise<ToolResult>): Promise<ToolResult> {
   }
 }
 
-interface Opts extends HardwareFlags, HarnessFlags { repo: string }
+interface Opts extends HardwareFlags, HarnessFlags {
+  repo: string;
+}
 
 export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = { repo: '.' }) {
   const repo = resolve(opts.repo ?? '.');
@@ -39,18 +44,30 @@ export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = {
   server.registerTool(
     'check_idea',
     {
-      description: 'Before an experiment: was this idea tried, on hardware like mine, and how did it go? Returns a verdict (novel, promising, inconclusive, mixed, failed_nearby, known_bad, crashes_here, kept_elsewhere, failed_elsewhere; warning: true means do not spend the run), the reason with its counts, and the matching ideas with why each matched.',
-      inputSchema: { idea: z.string().min(1).describe('the change, in one line'), diff: z.string().optional().describe('unified diff of train.py') },
+      description:
+        'Before an experiment: was this idea tried, on hardware like mine, and how did it go? Returns a verdict (novel, promising, inconclusive, mixed, failed_nearby, known_bad, crashes_here, kept_elsewhere, failed_elsewhere; warning: true means do not spend the run), the reason with its counts, and the matching ideas with why each matched.',
+      inputSchema: {
+        idea: z.string().min(1).describe('the change, in one line'),
+        diff: z.string().optional().describe('unified diff of train.py'),
+      },
     },
     ({ idea, diff }) =>
       guarded(async () => {
-        const r = await ctx.client.check({ description: ideaText(ctx, idea), ...(diff ? { diff } : {}), harness_id: asking.harness.id, hardware: asking.hardware });
+        const r = await ctx.client.check({
+          description: ideaText(ctx, idea),
+          ...(diff ? { diff } : {}),
+          harness_id: asking.harness.id,
+          hardware: asking.hardware,
+        });
         return ok(renderCheck(r), r);
       }),
   );
   server.registerTool(
     'known_bad',
-    { description: 'Ideas tried at least twice on this hardware class and never kept, as markdown.', inputSchema: { all_hardware: z.boolean().optional() } },
+    {
+      description: 'Ideas tried at least twice on this hardware class and never kept, as markdown.',
+      inputSchema: { all_hardware: z.boolean().optional() },
+    },
     ({ all_hardware }) =>
       guarded(async () => {
         const query = { harness: asking.harness.id, hardware_class: all_hardware ? undefined : hardwareClass(asking.hardware) };
@@ -61,7 +78,8 @@ export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = {
   server.registerTool(
     'suggest',
     {
-      description: 'What to try next: ideas kept on hardware like mine (or elsewhere, never tried on my hardware family) that this fork has not tried, ranked, each with a one-line reason citing its keeps and tries per hardware family and its effect; plus the known-bad ideas to avoid here.',
+      description:
+        'What to try next: ideas kept on hardware like mine (or elsewhere, never tried on my hardware family) that this fork has not tried, ranked, each with a one-line reason citing its keeps and tries per hardware family and its effect; plus the known-bad ideas to avoid here.',
       inputSchema: { limit: z.number().int().min(1).max(50).optional().describe('at most this many suggestions (default 10)') },
     },
     ({ limit }) =>
@@ -91,7 +109,14 @@ export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = {
     ({ description, status, val_bpb, run_log }) =>
       guarded(async () => {
         const { default: publish } = await import('./publish.ts');
-        const res = await publish(ctx, [], { ...opts, repo, description, status, valBpb: val_bpb === undefined ? undefined : String(val_bpb), runLog: run_log });
+        const res = await publish(ctx, [], {
+          ...opts,
+          repo,
+          description,
+          status,
+          valBpb: val_bpb === undefined ? undefined : String(val_bpb),
+          runLog: run_log,
+        });
         return ok(res.text, res.data);
       }),
   );

@@ -14,7 +14,14 @@ import { result } from '../lib/result.ts';
 import { parseRunLog } from '../lib/run-log.ts';
 import { loadSigner } from '../lib/signer.ts';
 
-interface Opts extends ImportOptions { description?: string; status?: 'keep' | 'discard' | 'crash'; valBpb?: string; runLog?: string; commit?: string; parentValBpb?: string }
+interface Opts extends ImportOptions {
+  description?: string;
+  status?: 'keep' | 'discard' | 'crash';
+  valBpb?: string;
+  runLog?: string;
+  commit?: string;
+  parentValBpb?: string;
+}
 
 const num = (flag: string, v: string | undefined) => {
   if (v === undefined) return undefined;
@@ -29,7 +36,8 @@ export default async function publish(ctx: Context, _args: unknown[], opts: Opts
   const valBpb = num('--val-bpb', opts.valBpb) ?? log?.val_bpb ?? null;
   const status = opts.status ?? (valBpb === null || log?.crashed ? 'crash' : undefined);
   if (!status) throw usageError('--status is required (keep or discard) when the run produced a val_bpb');
-  if (status !== 'crash' && valBpb === null) throw new CliError(`status ${status} needs a val_bpb: pass --val-bpb or a --run-log that has one`);
+  if (status !== 'crash' && valBpb === null)
+    throw new CliError(`status ${status} needs a val_bpb: pass --val-bpb or a --run-log that has one`);
   const signer = loadSigner(ctx.config);
   const prepared = await prepareImport(ctx, opts);
   const commitArg = opts.commit ?? (prepared.ctx.gitAvailable ? (await git(prepared.repo, ['rev-parse', 'HEAD']))?.trim() : undefined);
@@ -45,7 +53,13 @@ export default async function publish(ctx: Context, _args: unknown[], opts: Opts
     description: opts.description.trim(),
     raw: {},
     status_raw: status,
-    metrics: { mfu_percent: log?.mfu_percent ?? null, num_steps: log?.num_steps ?? null, num_params_m: log?.num_params_m ?? null, total_tokens_m: log?.total_tokens_m ?? null, training_seconds: log?.training_seconds ?? null },
+    metrics: {
+      mfu_percent: log?.mfu_percent ?? null,
+      num_steps: log?.num_steps ?? null,
+      num_params_m: log?.num_params_m ?? null,
+      total_tokens_m: log?.total_tokens_m ?? null,
+      training_seconds: log?.training_seconds ?? null,
+    },
   };
   // The experiment just ran: without a commit date, now is its (known) time. Memory came from run.log in MB.
   const { records, skipped, notes, assumedHarness } = await buildRecords([row], {
@@ -65,14 +79,29 @@ export default async function publish(ctx: Context, _args: unknown[], opts: Opts
   if (payload.commit) prepared.ledger.add([{ key: commitKey(payload.commit, payload.status), id: signed.id, line: 0 }]);
   const report = await deliverWithProgress(ctx);
   const delivered = report.created + report.duplicate > 0 && report.queued === 0;
-  const lines = [report.queued > 0 ? `record ${signed.id.slice(0, 12)} not sent yet` : `published record ${signed.id.slice(0, 12)} (${payload.status}${payload.metrics.val_bpb ? `, val_bpb ${payload.metrics.val_bpb}` : ''})`];
+  const lines = [
+    report.queued > 0
+      ? `record ${signed.id.slice(0, 12)} not sent yet`
+      : `published record ${signed.id.slice(0, 12)} (${payload.status}${payload.metrics.val_bpb ? `, val_bpb ${payload.metrics.val_bpb}` : ''})`,
+  ];
   for (const r of report.rejected) lines.push(`refused by the server: ${r.reason}`);
   const q = queuedMessage(report);
   if (q) lines.push(q);
   // With --json stdout holds only the document; the queue is still said, on stderr.
   if (q && ctx.json) ctx.log(q);
   return {
-    ...result({ id: signed.id, delivered, queued: report.queued, outbox: report.outbox, rejected: report.rejected, server_error: report.error, payload }, lines.join('\n')),
+    ...result(
+      {
+        id: signed.id,
+        delivered,
+        queued: report.queued,
+        outbox: report.outbox,
+        rejected: report.rejected,
+        server_error: report.error,
+        payload,
+      },
+      lines.join('\n'),
+    ),
     exitCode: report.rejected.some((r) => r.id === signed.id) ? 1 : 0,
   };
 }

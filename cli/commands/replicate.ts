@@ -10,10 +10,18 @@ import { machineHardware, unsavedNote } from '../lib/profile.ts';
 import { result } from '../lib/result.ts';
 import { replicate, type Replication } from '../run/replicate.ts';
 
-interface Opts extends HardwareFlags, HarnessFlags { repo: string; trainCmd: string; timeout: string; publishShortRuns?: boolean; forkId?: string; forkUrl?: string }
+interface Opts extends HardwareFlags, HarnessFlags {
+  repo: string;
+  trainCmd: string;
+  timeout: string;
+  publishShortRuns?: boolean;
+  forkId?: string;
+  forkUrl?: string;
+}
 
 export default async function replicateCommand(ctx: Context, [id]: [string], opts: Opts) {
-  if (!/^[0-9a-f]{64}$/.test(id ?? '')) throw usageError('<record-id> must be a record id (64 lowercase hex digits, as the web page and `--json` outputs show it)');
+  if (!/^[0-9a-f]{64}$/.test(id ?? ''))
+    throw usageError('<record-id> must be a record id (64 lowercase hex digits, as the web page and `--json` outputs show it)');
   const timeoutS = Number(opts.timeout);
   if (!(timeoutS > 0)) throw usageError('--timeout must be a positive number');
   const machine = await machineHardware(ctx.config, opts);
@@ -29,16 +37,20 @@ export default async function replicateCommand(ctx: Context, [id]: [string], opt
   let r: Replication;
   try {
     ctx.log(`replicating ${id.slice(0, 12)}: training its train.py with \`${opts.trainCmd}\``);
-    r = await replicate(ctx, {
-      repo: resolve(opts.repo),
-      id,
-      trainCmd: opts.trainCmd,
-      timeoutS,
-      hardware: machine.hardware,
-      harnessFlags: { harnessId: opts.harnessId, harness: opts.harness },
-      forkFlags: { forkId: opts.forkId, forkUrl: opts.forkUrl },
-      publishShortRuns: Boolean(opts.publishShortRuns),
-    }, controller.signal);
+    r = await replicate(
+      ctx,
+      {
+        repo: resolve(opts.repo),
+        id,
+        trainCmd: opts.trainCmd,
+        timeoutS,
+        hardware: machine.hardware,
+        harnessFlags: { harnessId: opts.harnessId, harness: opts.harness },
+        forkFlags: { forkId: opts.forkId, forkUrl: opts.forkUrl },
+        publishShortRuns: Boolean(opts.publishShortRuns),
+      },
+      controller.signal,
+    );
   } catch (err) {
     throw toCliError(err);
   } finally {
@@ -52,11 +64,17 @@ const f = (x: number | null) => (x === null ? '—' : x.toFixed(6));
 
 function describe(r: Replication): string {
   if (r.interrupted) return `interrupted: nothing published; the fork is as it was`;
-  const diff = r.difference === null ? '' : `, ${r.difference > 0 ? '+' : ''}${r.difference.toFixed(6)} against the original's ${f(r.original.val_bpb)}`;
-  const lines = [`replicated ${r.replicates.slice(0, 12)} (${r.original.description.slice(0, 80)}): ${r.status}, val_bpb ${f(r.val_bpb)}${diff} on ${r.hardware_class}`];
+  const diff =
+    r.difference === null
+      ? ''
+      : `, ${r.difference > 0 ? '+' : ''}${r.difference.toFixed(6)} against the original's ${f(r.original.val_bpb)}`;
+  const lines = [
+    `replicated ${r.replicates.slice(0, 12)} (${r.original.description.slice(0, 80)}): ${r.status}, val_bpb ${f(r.val_bpb)}${diff} on ${r.hardware_class}`,
+  ];
   if (r.withheld) lines.push(`not published: ${r.withheld} (pass --publish-short-runs to publish it)`);
   else if (r.rejected) lines.push(`refused by the server: ${r.rejected}`);
   else if (r.published) lines.push(`published replication ${r.id!.slice(0, 12)}`);
-  else lines.push(`replication ${r.id!.slice(0, 12)} queued in the outbox (${r.queued}); \`crossfork sync\` or the next command delivers it`);
+  else
+    lines.push(`replication ${r.id!.slice(0, 12)} queued in the outbox (${r.queued}); \`crossfork sync\` or the next command delivers it`);
   return lines.join('\n');
 }

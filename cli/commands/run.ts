@@ -74,7 +74,11 @@ export default async function run(ctx: Context, _args: unknown[], opts: Opts) {
     `${s.experiments} experiment(s) after the baseline: ${s.kept} kept, ${s.discarded} discarded, ${s.crashed} crashed; ${s.refused_proposals} proposal(s) refused`,
     `best val_bpb ${s.best_val_bpb?.toFixed(6) ?? '—'}; accelerator duty cycle ${(100 * s.duty_cycle).toFixed(1)}% on ${describeMachine(hardware)} (${s.training_seconds.toFixed(0)} s training in ${s.wall_seconds.toFixed(0)} s)`,
     `published ${s.published}${s.queued ? `, ${s.queued} queued in the outbox` : ''}${s.withheld ? `; ${s.withheld} short run(s) not published (--publish-short-runs publishes them)` : ''}; stopped: ${s.stopped}`,
-    ...(s.replications.length ? [`replicated ${s.replications.length} result(s) of others: ${s.replications.map((r) => `${r.replicates.slice(0, 12)} → ${r.status}${r.val_bpb !== null ? ` ${r.val_bpb.toFixed(6)}` : ''}`).join(', ')}`] : []),
+    ...(s.replications.length
+      ? [
+          `replicated ${s.replications.length} result(s) of others: ${s.replications.map((r) => `${r.replicates.slice(0, 12)} → ${r.status}${r.val_bpb !== null ? ` ${r.val_bpb.toFixed(6)}` : ''}`).join(', ')}`,
+        ]
+      : []),
   ];
   return { ...result(s, lines.join('\n')), exitCode: s.stopped === 'interrupted' ? 130 : 0 };
 }

@@ -9,7 +9,12 @@ import type { HarnessFlags } from '../lib/harness.ts';
 import { result } from '../lib/result.ts';
 import { askSuggestions, renderSuggestions } from '../lib/suggestions.ts';
 
-interface Opts extends HardwareFlags, HarnessFlags { repo: string; hardwareClass?: string; forkId?: string; limit: string }
+interface Opts extends HardwareFlags, HarnessFlags {
+  repo: string;
+  hardwareClass?: string;
+  forkId?: string;
+  limit: string;
+}
 
 export default async function suggest(ctx: Context, _args: unknown[], opts: Opts) {
   const limit = Number(opts.limit);

@@ -16,8 +16,13 @@ export default async function sync(ctx: Context) {
     outbox: ctx.outbox.dir,
     server_error: report?.error ?? null,
   };
-  const lines = [before === 0 ? 'the outbox is empty: nothing to send' : `delivered ${data.created + data.duplicate} of ${before} queued records (${data.created} new, ${data.duplicate} the server already had)`];
-  for (const r of data.rejected) lines.push(`refused by the server: ${r.description.slice(0, 60)}: ${r.reason} (kept in ${ctx.outbox.dir}/rejected)`);
+  const lines = [
+    before === 0
+      ? 'the outbox is empty: nothing to send'
+      : `delivered ${data.created + data.duplicate} of ${before} queued records (${data.created} new, ${data.duplicate} the server already had)`,
+  ];
+  for (const r of data.rejected)
+    lines.push(`refused by the server: ${r.description.slice(0, 60)}: ${r.reason} (kept in ${ctx.outbox.dir}/rejected)`);
   const q = report && queuedMessage(report);
   if (q) lines.push(`${q}${report!.error ? ` (${report!.error})` : ''}`);
   // Nothing could be sent: an expected failure (exit 1), still with the full report.

@@ -9,7 +9,10 @@ import { queuedMessage } from '../lib/outbox.ts';
 import { result } from '../lib/result.ts';
 import { loadSigner } from '../lib/signer.ts';
 
-interface Opts extends ImportOptions { results?: string; interval: string }
+interface Opts extends ImportOptions {
+  results?: string;
+  interval: string;
+}
 
 export default async function watch(ctx: Context, _args: unknown[], opts: Opts) {
   const interval = Number(opts.interval);
@@ -48,7 +51,8 @@ export default async function watch(ctx: Context, _args: unknown[], opts: Opts) 
         if (partial) text = text.slice(0, text.lastIndexOf('\n') + 1);
         const q = await queueNewRows(ctx, prepared, text, true);
         if (q.fileProblem) throw new CliError(`${file}: ${q.fileProblem}; stopped watching, nothing more was published`);
-        if (q.assumedHarness > 0 && prepared.harness.note && !said.has(prepared.harness.note)) (said.add(prepared.harness.note), ctx.log(prepared.harness.note));
+        if (q.assumedHarness > 0 && prepared.harness.note && !said.has(prepared.harness.note))
+          (said.add(prepared.harness.note), ctx.log(prepared.harness.note));
         for (const n of q.notes) if (!said.has(n)) (said.add(n), ctx.log(n));
         for (const p of [...q.problems, ...q.skipped]) {
           if (reported.has(p.line)) continue;
@@ -83,5 +87,8 @@ export default async function watch(ctx: Context, _args: unknown[], opts: Opts) 
   }
   totals.queued = ctx.outbox.pending();
   const q = queuedMessage({ queued: totals.queued, outbox: ctx.outbox.dir });
-  return result({ results: file, ...totals, outbox: ctx.outbox.dir }, [`stopped watching ${file}: published ${totals.created}, ${totals.problems} lines skipped`, ...(q ? [q] : [])].join('\n'));
+  return result(
+    { results: file, ...totals, outbox: ctx.outbox.dir },
+    [`stopped watching ${file}: published ${totals.created}, ${totals.problems} lines skipped`, ...(q ? [q] : [])].join('\n'),
+  );
 }

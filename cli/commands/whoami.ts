@@ -10,14 +10,18 @@ import { resolveHarness } from '../lib/harness.ts';
 import { describeMachine, machineHardware } from '../lib/profile.ts';
 import { result } from '../lib/result.ts';
 
-interface Opts { repo: string; doctor?: boolean }
+interface Opts {
+  repo: string;
+  doctor?: boolean;
+}
 
 export default async function whoami(ctx: Context, _args: unknown[], opts: Opts) {
   const problems: string[] = [];
   const key = ctx.config.key ? { ...ctx.config.key, fingerprint: parsePublicKey(ctx.config.key.public_key).fingerprint } : null;
   if (!key) problems.push('no signing key: run `crossfork init`');
   const machine = await machineHardware(ctx.config);
-  if (machine.source !== 'profile') problems.push('no machine profile saved: commands detect the hardware each time; `crossfork init` saves (and lets you correct) it');
+  if (machine.source !== 'profile')
+    problems.push('no machine profile saved: commands detect the hardware each time; `crossfork init` saves (and lets you correct) it');
   const harness = resolveHarness(opts.repo);
   const localClass = hardwareClass(machine.hardware);
 
@@ -25,25 +29,49 @@ export default async function whoami(ctx: Context, _args: unknown[], opts: Opts)
   const client = new ApiClient(ctx.server, { retries: 0, timeoutMs: Math.min(ctx.client.timeoutMs, 5000) });
   const started = performance.now();
   const health = await client.health().then(
-    (h) => ({ ok: h.status === 'ok', status: h.status, version: (h as { version?: string }).version ?? null, database: (h as { database?: string }).database ?? null, error: null as string | null }),
+    (h) => ({
+      ok: h.status === 'ok',
+      status: h.status,
+      version: (h as { version?: string }).version ?? null,
+      database: (h as { database?: string }).database ?? null,
+      error: null as string | null,
+    }),
     (e: Error) => ({ ok: false, status: null, version: null, database: null, error: e.message }),
   );
   const ms = Math.round(performance.now() - started);
-  if (!health.ok) problems.push(health.error ? `the server is unreachable: ${health.error}` : `the server is not healthy (${health.status})`);
+  if (!health.ok)
+    problems.push(health.error ? `the server is unreachable: ${health.error}` : `the server is not healthy (${health.status})`);
   const serverClass = health.error
     ? null
-    : await client.hardwareClass(machine.hardware).then((r) => r.hardware_class, () => null);
-  const link = key && !health.error
-    ? await client.keys({ key: key.fingerprint }).then((r) => r.keys[0] ?? null, () => undefined)
-    : undefined;
+    : await client.hardwareClass(machine.hardware).then(
+        (r) => r.hardware_class,
+        () => null,
+      );
+  const link =
+    key && !health.error
+      ? await client.keys({ key: key.fingerprint }).then(
+          (r) => r.keys[0] ?? null,
+          () => undefined,
+        )
+      : undefined;
   const pending = ctx.outbox.pending();
 
   const data = {
     home: ctx.home,
     config: join(ctx.home, 'config.json'),
     key,
-    github: link === undefined ? null : link ? { login: link.github_login, url: `https://github.com/${link.github_login}`, linked_at: link.linked_at } : null,
-    machine: { hardware: machine.hardware, source: machine.source, saved_at: ctx.config.machine?.saved_at ?? null, via: ctx.config.machine?.via ?? null },
+    github:
+      link === undefined
+        ? null
+        : link
+          ? { login: link.github_login, url: `https://github.com/${link.github_login}`, linked_at: link.linked_at }
+          : null,
+    machine: {
+      hardware: machine.hardware,
+      source: machine.source,
+      saved_at: ctx.config.machine?.saved_at ?? null,
+      via: ctx.config.machine?.via ?? null,
+    },
     hardware_class: serverClass ?? localClass,
     hardware_class_from: serverClass ? 'server' : 'local',
     harness: { id: harness.id, source: harness.source, known: harness.known },

@@ -5,11 +5,18 @@ import type { ClientResponse } from 'hono/client';
 import { createApi, compactQuery, segment, type Api, type JsonOf, type QueryOf, type Success } from '../../client/api.ts';
 import type { CheckRequest } from '../../server/protocol/claim.schema.ts';
 
-export interface Envelope { payload: object; signature: string; public_key: string }
+export interface Envelope {
+  payload: object;
+  signature: string;
+  public_key: string;
+}
 
 /** The server answered with an error status (4xx/5xx after retries). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly detail: string) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+  ) {
     super(`server answered ${status}: ${detail}`);
     this.name = 'ApiError';
   }
@@ -17,14 +24,25 @@ export class ApiError extends Error {
 
 /** The server could not be reached (refused, timed out, DNS). */
 export class UnreachableError extends Error {
-  constructor(readonly url: string, cause: unknown) {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
     super(`cannot reach the crossfork server at ${url} (${describeCause(cause)})`, { cause });
     this.name = 'UnreachableError';
   }
 }
 
-export interface ApiClientOptions { timeoutMs?: number; retries?: number; backoffMs?: number }
-interface ScopeQuery { harness?: string; hardware_class?: string; limit?: number }
+export interface ApiClientOptions {
+  timeoutMs?: number;
+  retries?: number;
+  backoffMs?: number;
+}
+interface ScopeQuery {
+  harness?: string;
+  hardware_class?: string;
+  limit?: number;
+}
 
 // Signed bodies are sealed from the CLI's own payload types (JsonOf casts them); the server verifies them.
 
@@ -34,7 +52,10 @@ export class ApiClient {
   readonly backoffMs: number;
   /** Every route as a typed call, over this client's retrying fetch. */
   readonly api: Api;
-  constructor(readonly baseUrl: string, opts: ApiClientOptions = {}) {
+  constructor(
+    readonly baseUrl: string,
+    opts: ApiClientOptions = {},
+  ) {
     this.timeoutMs = opts.timeoutMs ?? Number(process.env.CROSSFORK_TIMEOUT_MS ?? 30_000);
     this.retries = opts.retries ?? Number(process.env.CROSSFORK_RETRIES ?? 2);
     this.backoffMs = opts.backoffMs ?? 300;
@@ -49,7 +70,10 @@ export class ApiClient {
   }
   // The route also answers markdown: its declared text/markdown schema widens the JSON type by `string`.
   async knownBad(query: ScopeQuery) {
-    return (await this.ok(this.api.v1['known-bad'].$get({ query: compactQuery(query) }))) as Exclude<Success<Awaited<ReturnType<Api['v1']['known-bad']['$get']>>>, string>;
+    return (await this.ok(this.api.v1['known-bad'].$get({ query: compactQuery(query) }))) as Exclude<
+      Success<Awaited<ReturnType<Api['v1']['known-bad']['$get']>>>,
+      string
+    >;
   }
   knownBadMarkdown(query: ScopeQuery): Promise<string> {
     return this.text(this.api.v1['known-bad'].$get({ query: compactQuery({ ...query, format: 'md' as const }) }));

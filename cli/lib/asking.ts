@@ -9,9 +9,15 @@ import type { HardwareFlags } from './hardware.ts';
 import { resolveHarness, type HarnessChoice, type HarnessFlags } from './harness.ts';
 import { machineHardware, unsavedNote } from './profile.ts';
 
-export interface Asking { hardware: Hardware; harness: HarnessChoice }
+export interface Asking {
+  hardware: Hardware;
+  harness: HarnessChoice;
+}
 
-export async function askingContext(ctx: Pick<Context, 'config' | 'log'>, opts: HardwareFlags & HarnessFlags & { repo?: string }): Promise<Asking> {
+export async function askingContext(
+  ctx: Pick<Context, 'config' | 'log'>,
+  opts: HardwareFlags & HarnessFlags & { repo?: string },
+): Promise<Asking> {
   const harness = resolveHarness(opts.repo ?? '.', opts);
   const machine = await machineHardware(ctx.config, opts);
   const unsaved = unsavedNote(machine);
@@ -23,6 +29,7 @@ export async function askingContext(ctx: Pick<Context, 'config' | 'log'>, opts: 
 /** An idea's description under the one rule (cut to the limit, said on stderr). */
 export function ideaText(ctx: Pick<Context, 'log'>, idea: string): string {
   const c = clipDescription(idea.trim());
-  if (c.clipped) ctx.log(`the idea is longer than ${LIMITS.descriptionChars} characters: sent cut to ${LIMITS.descriptionChars}, ending in "…"`);
+  if (c.clipped)
+    ctx.log(`the idea is longer than ${LIMITS.descriptionChars} characters: sent cut to ${LIMITS.descriptionChars}, ending in "…"`);
   return c.text;
 }

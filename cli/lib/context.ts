@@ -4,7 +4,11 @@ import { ApiClient } from './api-client.ts';
 import { crossforkHome, readConfig, serverUrl, type Config } from './config.ts';
 import { Outbox, queuedMessage, type DeliveryReport } from './outbox.ts';
 
-export interface GlobalOptions { json?: boolean; server?: string; quiet?: boolean }
+export interface GlobalOptions {
+  json?: boolean;
+  server?: string;
+  quiet?: boolean;
+}
 
 export interface Context {
   home: string;
@@ -44,7 +48,8 @@ export function makeContext(opts: GlobalOptions, env = process.env): Context {
       const report = await outbox.deliver(client);
       const sent = report.created + report.duplicate;
       if (sent > 0) log(`delivered ${sent} queued record${sent === 1 ? '' : 's'} from the outbox`);
-      for (const r of report.rejected) log(`the server refused queued record ${r.id.slice(0, 12)} (${r.description.slice(0, 60)}): ${r.reason}`);
+      for (const r of report.rejected)
+        log(`the server refused queued record ${r.id.slice(0, 12)} (${r.description.slice(0, 60)}): ${r.reason}`);
       const msg = queuedMessage(report);
       if (msg) log(msg);
       return report;

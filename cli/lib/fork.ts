@@ -12,6 +12,8 @@ export async function describeFork(repo: string, flags: { forkId?: string; forkU
   const branch = flags.branch ?? (await currentBranch(repo));
   if (flags.forkId) return { id: flags.forkId, branch, url };
   const origin = await remoteUrl(repo);
-  const basis = origin ? `origin:${origin.replace(/\.git$/, '').replace(/\/+$/, '')}` : `local:${(await rootCommit(repo)) ?? ''}:${resolve(repo)}`;
+  const basis = origin
+    ? `origin:${origin.replace(/\.git$/, '').replace(/\/+$/, '')}`
+    : `local:${(await rootCommit(repo)) ?? ''}:${resolve(repo)}`;
   return { id: createHash('sha256').update(basis).digest('hex').slice(0, 32), branch, url };
 }

@@ -5,7 +5,13 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export interface GitObject { name: string; oid: string | null; type: string | null; content: Buffer | null; ambiguous: boolean }
+export interface GitObject {
+  name: string;
+  oid: string | null;
+  type: string | null;
+  content: Buffer | null;
+  ambiguous: boolean;
+}
 
 /** Runs git in `repo`; null when it fails (not a repository, no such ref). */
 export async function git(repo: string, args: string[]): Promise<string | null> {
@@ -30,7 +36,9 @@ function pipe(repo: string, args: string[], input: string): Promise<Buffer> {
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git ${args.join(' ')} failed (${code}): ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`git ${args.join(' ')} failed (${code}): ${err.trim()}`)),
+    );
     child.stdin.on('error', () => {});
     child.stdin.end(input);
   });
@@ -61,12 +69,20 @@ export async function catFiles(repo: string, names: string[], withContent = true
   return objects;
 }
 
-export interface CommitInfo { oid: string; parent: string | null; committedAt: string | null; tree: string }
+export interface CommitInfo {
+  oid: string;
+  parent: string | null;
+  committedAt: string | null;
+  tree: string;
+}
 
 /** Resolves (possibly short, possibly unreachable) commit hashes; missing ones map to null. */
 export async function resolveCommits(repo: string, hashes: string[]): Promise<Map<string, CommitInfo | null>> {
   const unique = [...new Set(hashes)];
-  const objs = await catFiles(repo, unique.map((h) => `${h}^{commit}`));
+  const objs = await catFiles(
+    repo,
+    unique.map((h) => `${h}^{commit}`),
+  );
   const result = new Map<string, CommitInfo | null>();
   unique.forEach((h, i) => {
     const o = objs[i];
@@ -86,7 +102,13 @@ export async function diffsAgainstParent(repo: string, commits: string[], path: 
   const unique = [...new Set(commits)];
   const result = new Map<string, string>();
   if (unique.length === 0) return result;
-  const out = (await pipe(repo, ['diff-tree', '--stdin', '-p', '--root', '--no-color', '--no-ext-diff', '--full-index', '--', path], unique.map((c) => `${c}\n`).join(''))).toString('utf8');
+  const out = (
+    await pipe(
+      repo,
+      ['diff-tree', '--stdin', '-p', '--root', '--no-color', '--no-ext-diff', '--full-index', '--', path],
+      unique.map((c) => `${c}\n`).join(''),
+    )
+  ).toString('utf8');
   let current: string | null = null;
   let lines: string[] = [];
   const flush = () => {

@@ -12,7 +12,11 @@ export async function linkGithub(ctx: Context, login: string): Promise<KeyLink> 
   const valid = githubLoginSchema.safeParse(login);
   if (!valid.success) throw usageError(`"${login.slice(0, 60)}" is not a GitHub login (1–39 letters, digits or single inner hyphens)`);
   const signer = loadSigner(ctx.config);
-  const envelope = await sealEnvelope({ schema: KEY_SCHEMA, github_login: valid.data, created_at: new Date().toISOString() }, signer.sign, signer.publicKey);
+  const envelope = await sealEnvelope(
+    { schema: KEY_SCHEMA, github_login: valid.data, created_at: new Date().toISOString() },
+    signer.sign,
+    signer.publicKey,
+  );
   try {
     return await ctx.client.linkKey(envelope);
   } catch (err) {

@@ -10,10 +10,18 @@ import { usageError } from './errors.ts';
 
 const run = promisify(execFile);
 
-export interface HardwareFlags { device?: string; memoryMb?: string; accelerator?: string; deviceCount?: string }
+export interface HardwareFlags {
+  device?: string;
+  memoryMb?: string;
+  accelerator?: string;
+  deviceCount?: string;
+}
 
 /** What detection ran and what it saw, for `init` to show. */
-export interface Detection { hardware: Hardware; via: string }
+export interface Detection {
+  hardware: Hardware;
+  via: string;
+}
 
 async function tryRun(cmd: string, args: string[]): Promise<string | null> {
   try {
@@ -106,13 +114,24 @@ export function guessAccelerator(name: string): string {
 
 /** `nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader,nounits`: one line per GPU. */
 export function parseNvidiaSmi(out: string | null): Hardware | null {
-  const rows = out?.trim().split('\n').map((l) => l.split(',').map((s) => s.trim())).filter((r) => r.length >= 2 && r[0]);
+  const rows = out
+    ?.trim()
+    .split('\n')
+    .map((l) => l.split(',').map((s) => s.trim()))
+    .filter((r) => r.length >= 2 && r[0]);
   if (!rows?.length) return null;
   const [name, mem, driver] = rows[0];
   // Mixed machines: the first GPU's model, counted once per identical card.
   const count = rows.filter((r) => r[0] === name).length;
   const memory = Number(mem);
-  return { accelerator: 'cuda', device_name: name, device_count: count, memory_mb: Number.isFinite(memory) && memory > 0 ? memory : null, driver: driver || null, runtime: null };
+  return {
+    accelerator: 'cuda',
+    device_name: name,
+    device_count: count,
+    memory_mb: Number.isFinite(memory) && memory > 0 ? memory : null,
+    driver: driver || null,
+    runtime: null,
+  };
 }
 
 /** `rocm-smi --showproductname --showmeminfo vram --json`: `{"card0": {"Card Series": …, "VRAM Total Memory (B)": …}}`. */
@@ -131,7 +150,14 @@ export function parseRocmSmi(out: string | null): Hardware | null {
   const c = cards[0];
   const name = c['Card Series'] || c['Card series'] || c['Card Model'] || c['Card model'] || c['Card SKU'] || 'AMD GPU';
   const bytes = Number(c['VRAM Total Memory (B)']);
-  return { accelerator: 'rocm', device_name: name, device_count: cards.length, memory_mb: bytes > 0 ? Math.round(bytes / 1048576) : null, driver: c['Driver version'] || null, runtime: null };
+  return {
+    accelerator: 'rocm',
+    device_name: name,
+    device_count: cards.length,
+    memory_mb: bytes > 0 ? Math.round(bytes / 1048576) : null,
+    driver: c['Driver version'] || null,
+    runtime: null,
+  };
 }
 
 /**
@@ -150,7 +176,14 @@ export function parseMac(out: { displays: string | null; brand: string | null; m
   const ramMb = mem > 0 ? Math.round(mem / 1048576) : null;
   const appleGpu = gpus.find((g) => /apple/i.test(g.sppci_model ?? ''));
   if (appleGpu || (brand && /apple/i.test(brand))) {
-    return { accelerator: 'mps', device_name: brand && /apple/i.test(brand) ? brand : appleGpu!.sppci_model, device_count: 1, memory_mb: ramMb, driver: null, runtime: null };
+    return {
+      accelerator: 'mps',
+      device_name: brand && /apple/i.test(brand) ? brand : appleGpu!.sppci_model,
+      device_count: 1,
+      memory_mb: ramMb,
+      driver: null,
+      runtime: null,
+    };
   }
   const discrete = gpus.find((g) => g.sppci_model && (g.spdisplays_vram || g.spdisplays_vram_shared) && !/intel/i.test(g.sppci_model));
   if (discrete) {
@@ -166,5 +199,12 @@ export function parseMac(out: { displays: string | null; brand: string | null; m
 export function parseCpu(cpuinfo: string | null, nodeModel: string | null, totalBytes: number): Hardware {
   const field = (name: string) => (cpuinfo ? new RegExp(`^${name}\\s*:\\s*(.+)$`, 'm').exec(cpuinfo)?.[1]?.trim() : undefined);
   const model = field('model name') || field('Model') || field('Hardware') || field('cpu model') || nodeModel?.trim() || 'unknown CPU';
-  return { accelerator: 'cpu', device_name: model, device_count: 1, memory_mb: totalBytes > 0 ? Math.round(totalBytes / 1048576) : null, driver: null, runtime: null };
+  return {
+    accelerator: 'cpu',
+    device_name: model,
+    device_count: 1,
+    memory_mb: totalBytes > 0 ? Math.round(totalBytes / 1048576) : null,
+    driver: null,
+    runtime: null,
+  };
 }

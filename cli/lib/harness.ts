@@ -6,7 +6,10 @@ import { join, resolve } from 'node:path';
 import { CURRENT_UPSTREAM, harnessByName, harnessNames, knownHarness, type KnownHarness } from '../../server/protocol/harnesses.ts';
 import { usageError } from './errors.ts';
 
-export interface HarnessFlags { harnessId?: string; harness?: string }
+export interface HarnessFlags {
+  harnessId?: string;
+  harness?: string;
+}
 
 export interface HarnessChoice {
   /** The harness id to use when a row has no prepare.py of its own in git. */
@@ -27,7 +30,10 @@ export function explicitHarness(flags: HarnessFlags): { id: string; known: Known
   }
   if (flags.harness !== undefined) {
     const h = harnessByName(flags.harness);
-    if (!h) throw usageError(`unknown harness ${JSON.stringify(flags.harness)}: known names are ${harnessNames().join(', ')} (the current version) or NAME@COMMIT, e.g. upstream@${CURRENT_UPSTREAM.commit}; or pass --harness-id`);
+    if (!h)
+      throw usageError(
+        `unknown harness ${JSON.stringify(flags.harness)}: known names are ${harnessNames().join(', ')} (the current version) or NAME@COMMIT, e.g. upstream@${CURRENT_UPSTREAM.commit}; or pass --harness-id`,
+      );
     return { id: h.id, known: h, source: 'name' };
   }
   return undefined;
@@ -36,7 +42,9 @@ export function explicitHarness(flags: HarnessFlags): { id: string; known: Known
 /** SHA-256 of the working tree's prepare.py, or null. */
 export function prepareHash(repo: string): string | null {
   try {
-    return createHash('sha256').update(readFileSync(join(resolve(repo), 'prepare.py'))).digest('hex');
+    return createHash('sha256')
+      .update(readFileSync(join(resolve(repo), 'prepare.py')))
+      .digest('hex');
   } catch {
     return null;
   }

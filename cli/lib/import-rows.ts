@@ -40,7 +40,8 @@ export async function prepareImport(ctx: Context, opts: ImportOptions): Promise<
   const harness = resolveHarness(repo, opts);
   const budget = opts.timeBudget === undefined ? undefined : Number(opts.timeBudget);
   if (budget !== undefined && !(budget > 0)) throw usageError('--time-budget must be a positive number of seconds');
-  if (opts.memoryUnit !== undefined && !(MEMORY_UNITS as readonly string[]).includes(opts.memoryUnit)) throw usageError(`--memory-unit must be one of ${MEMORY_UNITS.join(', ')}`);
+  if (opts.memoryUnit !== undefined && !(MEMORY_UNITS as readonly string[]).includes(opts.memoryUnit))
+    throw usageError(`--memory-unit must be one of ${MEMORY_UNITS.join(', ')}`);
   const gitAvailable = await isGitRepo(repo);
   const fork = await describeFork(repo, { forkId: opts.forkId, forkUrl: opts.forkUrl });
   const machine = await machineHardware(ctx.config, opts);
@@ -89,9 +90,27 @@ export interface QueuedRows {
 }
 
 /** Builds the records of `text` that are not yet published; with `queue`, signs them into the outbox and the ledger. */
-export async function queueNewRows(c: Context, p: Prepared, text: string, queue: boolean, batch = 500, withhold?: (r: BuiltRecord) => string | null): Promise<QueuedRows> {
+export async function queueNewRows(
+  c: Context,
+  p: Prepared,
+  text: string,
+  queue: boolean,
+  batch = 500,
+  withhold?: (r: BuiltRecord) => string | null,
+): Promise<QueuedRows> {
   const parsed = parseResultsTsv(text);
-  const empty = { rows: 0, problems: [], skipped: [], already: 0, records: [], notes: [], assumedHarness: 0, withheld: 0, withheldNow: 0, withheldReasons: [] };
+  const empty = {
+    rows: 0,
+    problems: [],
+    skipped: [],
+    already: 0,
+    records: [],
+    notes: [],
+    assumedHarness: 0,
+    withheld: 0,
+    withheldNow: 0,
+    withheldReasons: [],
+  };
   if (parsed.fileProblem) return { ...empty, fileProblem: parsed.fileProblem };
   const built = await buildRecords(parsed.rows, p.ctx);
   if (built.fileProblem) return { ...empty, rows: parsed.rows.length, problems: parsed.problems, fileProblem: built.fileProblem };
@@ -101,28 +120,41 @@ export async function queueNewRows(c: Context, p: Prepared, text: string, queue:
   let already = 0;
   let withheldBefore = 0;
   for (const r of built.records) {
-    const entry = p.ledger.get(rowKey(r.row)) ?? (r.payload.commit ? p.ledger.get(commitKey(r.payload.commit, r.payload.status)) : undefined);
-    const reason = entry ? null : withhold?.(r) ?? null;
+    const entry =
+      p.ledger.get(rowKey(r.row)) ?? (r.payload.commit ? p.ledger.get(commitKey(r.payload.commit, r.payload.status)) : undefined);
+    const reason = entry ? null : (withhold?.(r) ?? null);
     if (entry?.withheld) {
       withheldBefore++;
       skipped.push({ line: r.row.line, description: r.row.description, reason: `not published: ${entry.withheld}` });
-    }
-    else if (entry) already++;
+    } else if (entry) already++;
     else if (reason) withheld.push({ r, reason });
     else fresh.push(r);
   }
   skipped.sort((a, b) => a.line - b.line);
   const out = {
-    rows: parsed.rows.length, problems: parsed.problems, skipped, already, records: fresh, notes: built.notes, fileProblem: null,
-    assumedHarness: built.assumedHarness, withheld: withheldBefore, withheldNow: withheld.length, withheldReasons: withheld.map((w) => w.reason),
+    rows: parsed.rows.length,
+    problems: parsed.problems,
+    skipped,
+    already,
+    records: fresh,
+    notes: built.notes,
+    fileProblem: null,
+    assumedHarness: built.assumedHarness,
+    withheld: withheldBefore,
+    withheldNow: withheld.length,
+    withheldReasons: withheld.map((w) => w.reason),
   };
   // Kept off the server for good: a later import says why instead of publishing them.
-  if (queue && withheld.length) p.ledger.add(withheld.map(({ r, reason }) => ({ key: rowKey(r.row), id: '', line: r.row.line, withheld: reason })));
+  if (queue && withheld.length)
+    p.ledger.add(withheld.map(({ r, reason }) => ({ key: rowKey(r.row), id: '', line: r.row.line, withheld: reason })));
   if (!queue || fresh.length === 0) return out;
   const signer = loadSigner(c.config);
   for (let i = 0; i < fresh.length; i += batch) {
     const part = fresh.slice(i, i + batch);
-    const signed = await signAll(part.map((r) => r.payload), signer);
+    const signed = await signAll(
+      part.map((r) => r.payload),
+      signer,
+    );
     c.outbox.add(signed.map((s) => s.envelope));
     p.ledger.add(part.map((r, j) => ({ key: rowKey(r.row), id: signed[j].id, line: r.row.line })));
   }

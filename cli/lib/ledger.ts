@@ -15,7 +15,10 @@ export interface LedgerEntry {
 }
 
 export function rowKey(row: ResultsRow): string {
-  return createHash('sha256').update(JSON.stringify([row.line, row.commit, row.status, row.val_bpb, row.description])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([row.line, row.commit, row.status, row.val_bpb, row.description]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export class Ledger {

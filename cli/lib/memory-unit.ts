@@ -10,7 +10,11 @@ export const MEMORY_UNITS: readonly MemoryUnit[] = ['gb', 'mb', 'none'];
 /** No single accelerator holds a terabyte: the bound when the device's memory is unknown. */
 const UNKNOWN_DEVICE_GB = 1024;
 
-export interface UnitDecision { unit: MemoryUnit; note: string | null; problem: string | null }
+export interface UnitDecision {
+  unit: MemoryUnit;
+  note: string | null;
+  problem: string | null;
+}
 
 const gb = (x: number) => `${Number(x.toFixed(1)).toLocaleString('en-US')} GB`;
 
@@ -27,10 +31,17 @@ export function memoryUnit(rows: ResultsRow[], hw: Hardware, override?: MemoryUn
   const max = Math.max(...values);
   const limit = deviceLimitGb(hw);
   const bound = limit ?? UNKNOWN_DEVICE_GB;
-  const device = limit === null ? 'any single device' : `this device (${hw.device_count > 1 ? `${hw.device_count}× ` : ''}${hw.device_name}, ${gb(hw.memory_mb! / 1024)})`;
+  const device =
+    limit === null
+      ? 'any single device'
+      : `this device (${hw.device_count > 1 ? `${hw.device_count}× ` : ''}${hw.device_name}, ${gb(hw.memory_mb! / 1024)})`;
   if (max <= bound) return { unit: 'gb', note: null, problem: null };
   if (max / 1024 <= bound) {
-    return { unit: 'mb', problem: null, note: `memory_gb values up to ${max} cannot be GB on ${device}: read them as MB (${gb(max / 1024)} at most); pass --memory-unit gb or none to override` };
+    return {
+      unit: 'mb',
+      problem: null,
+      note: `memory_gb values up to ${max} cannot be GB on ${device}: read them as MB (${gb(max / 1024)} at most); pass --memory-unit gb or none to override`,
+    };
   }
   return {
     unit: 'gb',

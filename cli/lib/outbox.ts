@@ -8,7 +8,11 @@ import { LIMITS } from '../../server/protocol/limits.ts';
 import { ApiError, UnreachableError, type ApiClient, type Envelope } from './api-client.ts';
 import { writeFileAtomic } from './config.ts';
 
-export interface Rejected { id: string; reason: string; description: string }
+export interface Rejected {
+  id: string;
+  reason: string;
+  description: string;
+}
 
 export interface DeliveryReport {
   created: number;
@@ -41,7 +45,9 @@ export class Outbox {
 
   files(): string[] {
     try {
-      return readdirSync(this.dir).filter((f) => f.endsWith('.jsonl')).sort();
+      return readdirSync(this.dir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort();
     } catch {
       return [];
     }
@@ -58,20 +64,27 @@ export class Outbox {
     } catch {
       return [];
     }
-    return text.split('\n').filter(Boolean).flatMap((l) => {
-      try {
-        return [JSON.parse(l) as Envelope];
-      } catch {
-        return []; // a torn line cannot exist (atomic writes); skip rather than block the queue
-      }
-    });
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Envelope];
+        } catch {
+          return []; // a torn line cannot exist (atomic writes); skip rather than block the queue
+        }
+      });
   }
 
   /**
    * Sends everything pending, oldest first, a few batches in flight; stops at the first transport
    * failure, keeping what was not acknowledged. Files are rewritten once their envelopes are settled.
    */
-  async deliver(client: ApiClient, onProgress?: (sent: number) => void, opts: { batch?: number; concurrency?: number } = {}): Promise<DeliveryReport> {
+  async deliver(
+    client: ApiClient,
+    onProgress?: (sent: number) => void,
+    opts: { batch?: number; concurrency?: number } = {},
+  ): Promise<DeliveryReport> {
     const report: DeliveryReport = { created: 0, duplicate: 0, rejected: [], queued: 0, outbox: this.dir, error: null };
     const files = this.files().map((name) => ({ name, envelopes: this.read(name), settled: new Set<number>() }));
     const items = files.flatMap((f) => f.envelopes.map((env, i) => ({ env, settle: () => f.settled.add(i) })));
@@ -117,7 +130,12 @@ export class Outbox {
     try {
       await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? (Number(process.env.CROSSFORK_CONCURRENCY) || 3)) }, worker));
     } finally {
-      for (const f of files) if (f.settled.size > 0) this.rewrite(f.name, f.envelopes.filter((_, i) => !f.settled.has(i)));
+      for (const f of files)
+        if (f.settled.size > 0)
+          this.rewrite(
+            f.name,
+            f.envelopes.filter((_, i) => !f.settled.has(i)),
+          );
     }
     report.queued = this.pending();
     return report;

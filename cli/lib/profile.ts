@@ -8,7 +8,10 @@ import { applyFlags, checkFlags, detect, hasHardwareFlags, type HardwareFlags } 
 
 export type HardwareSource = 'profile' | 'flags' | 'profile+flags' | 'detected' | 'detected+flags';
 
-export interface MachineHardware { hardware: Hardware; source: HardwareSource }
+export interface MachineHardware {
+  hardware: Hardware;
+  source: HardwareSource;
+}
 
 /** The hardware a command uses: flags over the saved profile, else over detection (said once by the caller). */
 export async function machineHardware(config: Config, flags: HardwareFlags = {}): Promise<MachineHardware> {
@@ -17,7 +20,10 @@ export async function machineHardware(config: Config, flags: HardwareFlags = {})
   const saved = savedHardware(config);
   if (saved) {
     const hw = applyFlags(saved, flags)!;
-    return { hardware: hw, source: !flagged ? 'profile' : flags.device && flags.device.trim() !== saved.device_name ? 'flags' : 'profile+flags' };
+    return {
+      hardware: hw,
+      source: !flagged ? 'profile' : flags.device && flags.device.trim() !== saved.device_name ? 'flags' : 'profile+flags',
+    };
   }
   if (flags.device) return { hardware: applyFlags(null, flags)!, source: 'flags' };
   const d = await detect();
@@ -28,7 +34,10 @@ export async function machineHardware(config: Config, flags: HardwareFlags = {})
 export function savedHardware(config: Config): Hardware | null {
   if (!config.machine) return null;
   const ok = hardwareSchema.safeParse(config.machine.hardware);
-  if (!ok.success) throw new CliError(`the machine profile in config.json is invalid (${ok.error.issues[0]?.path.join('.')}: ${ok.error.issues[0]?.message}); run \`crossfork init\` again`);
+  if (!ok.success)
+    throw new CliError(
+      `the machine profile in config.json is invalid (${ok.error.issues[0]?.path.join('.')}: ${ok.error.issues[0]?.message}); run \`crossfork init\` again`,
+    );
   return ok.data;
 }
 

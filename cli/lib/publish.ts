@@ -8,7 +8,10 @@ import type { Context } from './context.ts';
 import type { DeliveryReport } from './outbox.ts';
 import type { KeySigner } from './signer.ts';
 
-export interface Signed { id: string; envelope: Envelope }
+export interface Signed {
+  id: string;
+  envelope: Envelope;
+}
 
 /** Signs payloads (in order; ssh-keygen signing runs a few at a time). */
 export async function signAll(payloads: object[], signer: KeySigner): Promise<Signed[]> {
@@ -31,7 +34,12 @@ export async function signAll(payloads: object[], signer: KeySigner): Promise<Si
 export async function deliverWithProgress(ctx: Context, label = 'publishing'): Promise<DeliveryReport> {
   const total = ctx.outbox.pending();
   const tty = Boolean(ctx.stderr.isTTY) && total > 0;
-  const bar = tty ? new cliProgress.SingleBar({ stream: ctx.stderr, format: `${label} [{bar}] {value}/{total} records`, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { stream: ctx.stderr, format: `${label} [{bar}] {value}/{total} records`, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
   bar?.start(total, 0);
   let sent = 0;
   const report = await ctx.outbox.deliver(ctx.client, (n) => {

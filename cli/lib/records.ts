@@ -43,7 +43,11 @@ export interface BuiltRecord {
   train_py_sha256: string | null;
 }
 
-export interface Skipped { line: number; reason: string; description: string }
+export interface Skipped {
+  line: number;
+  reason: string;
+  description: string;
+}
 
 export interface Built {
   records: BuiltRecord[];
@@ -69,7 +73,12 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
   const unit = memoryUnit(rows, ctx.hardware, ctx.memoryUnit);
   if (unit.problem) return { records: [], skipped: [], notes: [], fileProblem: unit.problem, assumedHarness: 0 };
   const notes = unit.note ? [unit.note] : [];
-  const infos = ctx.gitAvailable ? await resolveCommits(ctx.repo, rows.flatMap((r) => (r.commit ? [r.commit] : []))) : new Map();
+  const infos = ctx.gitAvailable
+    ? await resolveCommits(
+        ctx.repo,
+        rows.flatMap((r) => (r.commit ? [r.commit] : [])),
+      )
+    : new Map();
   const oids = [...new Set([...infos.values()].filter((i) => i !== null).map((i) => i!.oid))];
   const parents = [...new Set([...infos.values()].flatMap((i) => (i?.parent ? [i.parent] : [])))];
   // Blob ids first, then each distinct blob's content once.
@@ -96,15 +105,15 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
   let bestKept: number | null = ctx.initialBest?.val_bpb ?? null;
   let lastKeptCommit: string | null = ctx.initialBest?.commit ?? null;
   for (const row of rows) {
-    const info = row.commit ? infos.get(row.commit) ?? null : null;
+    const info = row.commit ? (infos.get(row.commit) ?? null) : null;
     const prepareBlob = info ? blobOf.get(`${info.oid}:prepare.py`) : null;
-    const prepare = prepareBlob ? blobs.get(prepareBlob)?.toString('utf8') ?? null : worktreePrepare;
+    const prepare = prepareBlob ? (blobs.get(prepareBlob)?.toString('utf8') ?? null) : worktreePrepare;
     const ownId = prepareBlob ? blobHash.get(prepareBlob) : worktreePrepare !== null ? sha256(worktreePrepare) : undefined;
     const harnessId = ctx.harness.id ?? ownId ?? ctx.harness.assumed;
     const known = harnessId ? knownHarness(harnessId) : null;
     const parentTrain = info?.parent ? blobOf.get(`${info.parent}:train.py`) : null;
     const ownTrain = info ? blobOf.get(`${info.oid}:train.py`) : null;
-    let diff = info ? diffs.get(info.oid) ?? null : null;
+    let diff = info ? (diffs.get(info.oid) ?? null) : null;
     // A diff over the limit is sent as null rather than losing the row.
     if (diff !== null && Buffer.byteLength(diff) > LIMITS.diffBytes) diff = null;
     const time = info?.committedAt ?? timestampColumn(row) ?? (ctx.timeIsNow ? ctx.now() : null);
@@ -117,12 +126,20 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
       diff,
       parent:
         info?.parent || bestKept !== null || lastKeptCommit
-          ? { train_py_sha256: parentTrain ? blobHash.get(parentTrain) ?? null : null, commit: info?.parent ?? lastKeptCommit, val_bpb: bestKept }
+          ? {
+              train_py_sha256: parentTrain ? (blobHash.get(parentTrain) ?? null) : null,
+              commit: info?.parent ?? lastKeptCommit,
+              val_bpb: bestKept,
+            }
           : null,
       commit: info?.oid ?? row.commit,
       memoryGb,
       extraMetrics: definedOnly(extra),
-      harness: { id: harnessId ?? '', name: ctx.harness.name, time_budget_s: ctx.harness.timeBudgetS ?? timeBudget(prepare) ?? known?.time_budget_s ?? 300 },
+      harness: {
+        id: harnessId ?? '',
+        name: ctx.harness.name,
+        time_budget_s: ctx.harness.timeBudgetS ?? timeBudget(prepare) ?? known?.time_budget_s ?? 300,
+      },
       hardware: ctx.hardware,
       agent: ctx.agent,
       fork: ctx.fork,
@@ -132,7 +149,11 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
       lastKeptCommit = row.commit;
     }
     if (!harnessId) {
-      skipped.push({ line: row.line, description: row.description, reason: 'no prepare.py in git or in the working tree, so the harness id is unknown (pass --harness NAME or --harness-id)' });
+      skipped.push({
+        line: row.line,
+        description: row.description,
+        reason: 'no prepare.py in git or in the working tree, so the harness id is unknown (pass --harness NAME or --harness-id)',
+      });
       continue;
     }
     const valid = recordPayloadSchema.safeParse(payload);
@@ -147,14 +168,16 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
       row,
       payload: valid.data,
       git: { commit: info !== null, diff: diff !== null },
-      train_py_sha256: ownTrain ? blobHash.get(ownTrain) ?? null : null,
+      train_py_sha256: ownTrain ? (blobHash.get(ownTrain) ?? null) : null,
     });
   }
   placeUnknownTimes(times, ctx.now());
   if (clipped.length) {
     const at = clipped.filter((l) => l > 0);
     const where = at.length ? ` (line${at.length === 1 ? '' : 's'} ${at.slice(0, 10).join(', ')}${at.length > 10 ? ', …' : ''})` : '';
-    notes.push(`${clipped.length === 1 ? 'a description' : `${clipped.length} descriptions`} longer than ${LIMITS.descriptionChars} characters${where}: published cut to ${LIMITS.descriptionChars}, ending in "…"`);
+    notes.push(
+      `${clipped.length === 1 ? 'a description' : `${clipped.length} descriptions`} longer than ${LIMITS.descriptionChars} characters${where}: published cut to ${LIMITS.descriptionChars}, ending in "…"`,
+    );
   }
   return { records, skipped, notes, fileProblem: null, assumedHarness: assumed };
 }

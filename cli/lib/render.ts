@@ -7,7 +7,10 @@ const signed = (x: number | null | undefined) => (x === null || x === undefined 
 export function renderCheck(r: CheckResponse): string {
   const lines = [`verdict: ${r.verdict}${r.warning ? ' (warning: do not spend the run)' : ''}: ${r.reason}`];
   if (r.hardware_class) lines.push(`your hardware: ${r.hardware_class} (${r.hardware_family})`);
-  if (r.changes.length) lines.push(`read as: ${r.changes.map((c) => `${c.action} ${c.concept}${c.to !== null ? ` ${c.from !== null ? `${c.from} → ` : 'to '}${c.to}` : ''}`).join('; ')}`);
+  if (r.changes.length)
+    lines.push(
+      `read as: ${r.changes.map((c) => `${c.action} ${c.concept}${c.to !== null ? ` ${c.from !== null ? `${c.from} → ` : 'to '}${c.to}` : ''}`).join('; ')}`,
+    );
   if (r.embedding_degraded) lines.push('(embedding service down: only changes and words were used)');
   const line = (m: CheckResponse['matches'][number], label: string) => {
     const o = m.overall;
@@ -26,7 +29,11 @@ export function renderCheck(r: CheckResponse): string {
 export function renderLeaderboard(lb: Leaderboard): string {
   const lines = [lb.harness ? `harness ${lb.harness.name} ${lb.harness.id.slice(0, 12)}` : 'no records yet'];
   const standing = (b: Leaderboard['classes'][number]['best']) =>
-    !b ? '' : b.confirmed ? `yes${b.confirmed_by === 'same_key' ? ' (same key)' : ''}, ${b.replications} repl.` : `no${b.replications ? `, ${b.replications} repl.` : ''}`;
+    !b
+      ? ''
+      : b.confirmed
+        ? `yes${b.confirmed_by === 'same_key' ? ' (same key)' : ''}, ${b.replications} repl.`
+        : `no${b.replications ? `, ${b.replications} repl.` : ''}`;
   const rows = lb.classes.map((c) => [
     c.hardware_class,
     fmt(c.best?.val_bpb ?? null, 6),
@@ -39,9 +46,25 @@ export function renderLeaderboard(lb: Leaderboard): string {
     c.best?.description.slice(0, 60) ?? '',
   ]);
   if (rows.length) {
-    const head = ['hardware class', 'best val_bpb', 'confirmed', 'better, unconfirmed', 'noise σ', 'keeps', 'records', 'contributors', 'best experiment'];
+    const head = [
+      'hardware class',
+      'best val_bpb',
+      'confirmed',
+      'better, unconfirmed',
+      'noise σ',
+      'keeps',
+      'records',
+      'contributors',
+      'best experiment',
+    ];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    for (const r of [head, ...rows]) lines.push(r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd());
+    for (const r of [head, ...rows])
+      lines.push(
+        r
+          .map((c, i) => c.padEnd(w[i]))
+          .join('  ')
+          .trimEnd(),
+      );
   }
   return lines.join('\n');
 }

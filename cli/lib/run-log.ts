@@ -24,7 +24,17 @@ const KEYS: Record<string, keyof RunLog> = {
 };
 
 export function parseRunLog(text: string): RunLog {
-  const log: RunLog = { val_bpb: null, peak_vram_mb: null, training_seconds: null, total_seconds: null, mfu_percent: null, total_tokens_m: null, num_steps: null, num_params_m: null, crashed: false };
+  const log: RunLog = {
+    val_bpb: null,
+    peak_vram_mb: null,
+    training_seconds: null,
+    total_seconds: null,
+    mfu_percent: null,
+    total_tokens_m: null,
+    num_steps: null,
+    num_params_m: null,
+    crashed: false,
+  };
   for (const line of text.split('\n')) {
     const m = /^\s*([A-Za-z_]+)\s*:\s*([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*$/.exec(line);
     const key = m && KEYS[m[1].toLowerCase()];

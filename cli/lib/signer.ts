@@ -13,7 +13,11 @@ import { CliError } from './errors.ts';
 
 const run = promisify(execFile);
 
-export interface KeySigner { publicKey: string; sign: Signer; kind: 'inprocess' | 'ssh-keygen' }
+export interface KeySigner {
+  publicKey: string;
+  sign: Signer;
+  kind: 'inprocess' | 'ssh-keygen';
+}
 
 export function loadSigner(config: Config): KeySigner {
   const key = config.key;
@@ -46,7 +50,8 @@ export async function sshKeygenSign(keyPath: string, message: Uint8Array): Promi
       await run('ssh-keygen', ['-q', '-Y', 'sign', '-n', SIGNATURE_NAMESPACE, '-f', keyPath, file], { timeout: 120_000 });
     } catch (err) {
       const e = err as { stderr?: string; code?: string; message: string };
-      if (e.code === 'ENOENT') throw new CliError('ssh-keygen is not installed: install OpenSSH or run `crossfork init --yes` for a crossfork key');
+      if (e.code === 'ENOENT')
+        throw new CliError('ssh-keygen is not installed: install OpenSSH or run `crossfork init --yes` for a crossfork key');
       throw new CliError(`ssh-keygen -Y sign failed: ${(e.stderr || e.message).trim().split('\n').pop()}`);
     }
     return readFileSync(`${file}.sig`, 'utf8');

@@ -4,12 +4,23 @@ import type { Hardware } from '../../server/protocol/record.schema.ts';
 import type { Suggestions } from '../../server/protocol/api.schema.ts';
 import type { ApiClient } from './api-client.ts';
 
-export interface SuggestionScope { harnessId: string; hardware: Hardware; hardwareClass?: string; forkId?: string | null; limit?: number }
+export interface SuggestionScope {
+  harnessId: string;
+  hardware: Hardware;
+  hardwareClass?: string;
+  forkId?: string | null;
+  limit?: number;
+}
 
 export function askSuggestions(client: ApiClient, s: SuggestionScope): Promise<Suggestions> {
   const hw = s.hardwareClass
     ? { hardware_class: s.hardwareClass }
-    : { accelerator: s.hardware.accelerator, device_name: s.hardware.device_name, memory_mb: s.hardware.memory_mb, device_count: s.hardware.device_count };
+    : {
+        accelerator: s.hardware.accelerator,
+        device_name: s.hardware.device_name,
+        memory_mb: s.hardware.memory_mb,
+        device_count: s.hardware.device_count,
+      };
   return client.suggestions({ harness: s.harnessId, ...hw, fork: s.forkId ?? undefined, limit: s.limit }) as Promise<Suggestions>;
 }
 
@@ -18,7 +29,9 @@ const signed = (x: number) => `${x > 0 ? '+' : ''}${x}`;
 /** Suggestions as text: one numbered idea a line with its reason, then what to avoid. */
 export function renderSuggestions(r: Suggestions): string {
   const where = r.hardware_class ? `${r.hardware_class} (${r.hardware_family})` : 'any hardware';
-  const lines = [`what to try next on ${where}${r.fork ? `, leaving out the ${r.tried_by_fork} idea${r.tried_by_fork === 1 ? '' : 's'} this fork tried` : ''}:`];
+  const lines = [
+    `what to try next on ${where}${r.fork ? `, leaving out the ${r.tried_by_fork} idea${r.tried_by_fork === 1 ? '' : 's'} this fork tried` : ''}:`,
+  ];
   if (r.suggestions.length === 0) lines.push('  nothing yet: no idea was kept on this harness that this fork has not tried');
   r.suggestions.forEach((s, i) => {
     const tags = [s.basis.replace('_', ' '), ...(s.transfers ? ['transfers'] : [])].join(', ');

@@ -5,14 +5,21 @@
 import { z } from 'zod';
 import { LIMITS } from '../../server/protocol/limits.ts';
 
-export interface Proposal { description: string; edits: { search: string; replace: string }[] }
+export interface Proposal {
+  description: string;
+  edits: { search: string; replace: string }[];
+}
 
 export class ProposalError extends Error {}
 
 const FILE_KEYS = ['file', 'path', 'filename', 'target'];
 
 const proposalSchema = z.strictObject({
-  description: z.string().trim().min(1, 'description is empty').max(LIMITS.descriptionChars, `description is over ${LIMITS.descriptionChars} characters`),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'description is empty')
+    .max(LIMITS.descriptionChars, `description is over ${LIMITS.descriptionChars} characters`),
   edits: z
     .array(
       z.strictObject({
@@ -36,7 +43,9 @@ export function parseProposal(content: string): Proposal {
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new ProposalError('the answer is not a JSON object; answer with JSON only: {"description": "...", "edits": [{"search": "...", "replace": "..."}]}');
+    throw new ProposalError(
+      'the answer is not a JSON object; answer with JSON only: {"description": "...", "edits": [{"search": "...", "replace": "..."}]}',
+    );
   }
   const parsed = proposalSchema.safeParse(raw);
   if (!parsed.success) {
@@ -46,7 +55,8 @@ export function parseProposal(content: string): Proposal {
   for (const e of parsed.data.edits) {
     for (const k of FILE_KEYS) {
       const v = (e as Record<string, string | undefined>)[k];
-      if (v !== undefined && v.replace(/^\.?\//, '') !== 'train.py') throw new ProposalError(`an edit targets "${v.slice(0, 80)}": only train.py may be edited`);
+      if (v !== undefined && v.replace(/^\.?\//, '') !== 'train.py')
+        throw new ProposalError(`an edit targets "${v.slice(0, 80)}": only train.py may be edited`);
     }
   }
   return { description: parsed.data.description, edits: parsed.data.edits.map((e) => ({ search: e.search, replace: e.replace })) };
@@ -57,8 +67,10 @@ export function applyEdits(source: string, edits: Proposal['edits']): string {
   let out = source;
   for (const [i, e] of edits.entries()) {
     const at = out.indexOf(e.search);
-    if (at < 0) throw new ProposalError(`edit ${i + 1}: its "search" text is not in train.py (it must be copied exactly, whitespace included)`);
-    if (out.indexOf(e.search, at + 1) >= 0) throw new ProposalError(`edit ${i + 1}: its "search" text occurs more than once in train.py; include more context`);
+    if (at < 0)
+      throw new ProposalError(`edit ${i + 1}: its "search" text is not in train.py (it must be copied exactly, whitespace included)`);
+    if (out.indexOf(e.search, at + 1) >= 0)
+      throw new ProposalError(`edit ${i + 1}: its "search" text occurs more than once in train.py; include more context`);
     out = out.slice(0, at) + e.replace + out.slice(at + e.search.length);
   }
   if (out === source) throw new ProposalError('the edits change nothing');

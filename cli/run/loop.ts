@@ -74,7 +74,12 @@ export interface RunSummary {
   replications: { id: string | null; replicates: string; status: string; val_bpb: number | null; published: boolean }[];
 }
 
-interface Prepared_ { proposal: Proposed; base: string; refusals: number; /** The suggested idea it is (check's same idea), or null. */ suggestion: string | null }
+interface Prepared_ {
+  proposal: Proposed;
+  base: string;
+  refusals: number;
+  /** The suggested idea it is (check's same idea), or null. */ suggestion: string | null;
+}
 
 const STATE = '.crossfork-run.json';
 
@@ -87,23 +92,61 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
   // The loop commits train.py and runs `git reset --hard`: only in a repository that is the fork itself.
   const top = await topLevel(o.repo);
   if (top && realpathSync(top) !== realpathSync(o.repo)) {
-    throw new CliError(`${o.repo} is a folder inside the git repository ${top}, not a fork of its own: \`crossfork run\` commits and runs \`git reset --hard\` in it; copy it into a repository of its own first (README, "crossfork run")`);
+    throw new CliError(
+      `${o.repo} is a folder inside the git repository ${top}, not a fork of its own: \`crossfork run\` commits and runs \`git reset --hard\` in it; copy it into a repository of its own first (README, "crossfork run")`,
+    );
   }
   await recoverInterrupted(o.repo, results);
-  if ((await git(o.repo, ['status', '--porcelain', '--', 'train.py']))?.trim()) throw new CliError('train.py has uncommitted changes: commit or stash them first');
+  if ((await git(o.repo, ['status', '--porcelain', '--', 'train.py']))?.trim())
+    throw new CliError('train.py has uncommitted changes: commit or stash them first');
 
-  const importer = await prepareImport(ctx, { repo: o.repo, agentModel: o.agentModel, agentTool: 'crossfork run', ...o.hardwareFlags, ...o.harnessFlags });
+  const importer = await prepareImport(ctx, {
+    repo: o.repo,
+    agentModel: o.agentModel,
+    agentTool: 'crossfork run',
+    ...o.hardwareFlags,
+    ...o.harnessFlags,
+  });
   const harnessId = importer.harness.id;
   if (importer.harness.note) ctx.log(importer.harness.note);
   const prepareText = existsSync(join(o.repo, 'prepare.py')) ? readFileSync(join(o.repo, 'prepare.py'), 'utf8') : null;
   const budgetS = timeBudget(prepareText) ?? knownHarness(harnessId)?.time_budget_s ?? 300;
   const device = { accelerator: o.hardware.accelerator, device_name: o.hardware.device_name, device_count: o.hardware.device_count };
-  const summary: RunSummary = { baseline: null, experiments: 0, kept: 0, discarded: 0, crashed: 0, refused_proposals: 0, best_val_bpb: null, training_seconds: 0, wall_seconds: 0, duty_cycle: 0, device, published: 0, withheld: 0, queued: 0, stopped: 'max-experiments', rows: [], replications: [], from_suggestions: 0 };
+  const summary: RunSummary = {
+    baseline: null,
+    experiments: 0,
+    kept: 0,
+    discarded: 0,
+    crashed: 0,
+    refused_proposals: 0,
+    best_val_bpb: null,
+    training_seconds: 0,
+    wall_seconds: 0,
+    duty_cycle: 0,
+    device,
+    published: 0,
+    withheld: 0,
+    queued: 0,
+    stopped: 'max-experiments',
+    rows: [],
+    replications: [],
+    from_suggestions: 0,
+  };
   // Every metric of each run's run.log summary goes into its record (results.tsv holds only a few).
   const logs = new Map<string, RunLog>();
   importer.ctx.extraMetrics = (row) => {
     const log = row.commit ? logs.get(row.commit) : undefined;
-    return log ? { peak_vram_mb: log.peak_vram_mb, training_seconds: log.training_seconds, total_seconds: log.total_seconds, mfu_percent: log.mfu_percent, total_tokens_m: log.total_tokens_m, num_steps: log.num_steps, num_params_m: log.num_params_m } : null;
+    return log
+      ? {
+          peak_vram_mb: log.peak_vram_mb,
+          training_seconds: log.training_seconds,
+          total_seconds: log.total_seconds,
+          mfu_percent: log.mfu_percent,
+          total_tokens_m: log.total_tokens_m,
+          num_steps: log.num_steps,
+          num_params_m: log.num_params_m,
+        }
+      : null;
   };
   const withhold = (commit: string | null) => {
     if (o.publishShortRuns || !commit) return null;
@@ -119,18 +162,26 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     summary.queued = ctx.outbox.pending();
     if (summary.queued) ctx.log(`${summary.queued} record(s) queued in the outbox; \`crossfork sync\` or the next command delivers them`);
   };
-  const record = (commit: string, t: TrainResult | null, status: 'keep' | 'discard' | 'crash', description: string, suggestion: string | null = null) => {
+  const record = (
+    commit: string,
+    t: TrainResult | null,
+    status: 'keep' | 'discard' | 'crash',
+    description: string,
+    suggestion: string | null = null,
+  ) => {
     if (t) logs.set(commit, t.log);
     const desc = t?.crash ? `${description} [crash: ${t.crash}]` : description;
     const memoryGb = t?.log.peak_vram_mb ? t.log.peak_vram_mb / 1024 : null;
-    results.append({ commit, valBpb: status === 'crash' ? null : t?.log.val_bpb ?? null, memoryGb, status, description: desc });
-    summary.rows.push({ commit, status, val_bpb: status === 'crash' ? null : t?.log.val_bpb ?? null, description: desc, suggestion });
+    results.append({ commit, valBpb: status === 'crash' ? null : (t?.log.val_bpb ?? null), memoryGb, status, description: desc });
+    summary.rows.push({ commit, status, val_bpb: status === 'crash' ? null : (t?.log.val_bpb ?? null), description: desc, suggestion });
     if (suggestion) summary.from_suggestions += 1;
   };
 
   // Resume: experiments already in results.tsv count; the best kept value is the bar to beat.
   const earlier = results.rows();
-  let best = earlier.filter((r) => r.status === 'keep' && r.val_bpb !== null).reduce<number | null>((b, r) => (b === null ? r.val_bpb : Math.min(b, r.val_bpb!)), null);
+  let best = earlier
+    .filter((r) => r.status === 'keep' && r.val_bpb !== null)
+    .reduce<number | null>((b, r) => (b === null ? r.val_bpb : Math.min(b, r.val_bpb!)), null);
   let done = Math.max(0, earlier.length - 1);
   if (earlier.length === 0) {
     ctx.log('baseline: training the unmodified train.py');
@@ -146,7 +197,8 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
   summary.best_val_bpb = best;
 
   const deadline = o.hours === null ? Infinity : Date.now() + o.hours * 3_600_000;
-  const moreWanted = () => (o.maxExperiments === null || summary.experiments < o.maxExperiments) && Date.now() < deadline && !signal.aborted;
+  const moreWanted = () =>
+    (o.maxExperiments === null || summary.experiments < o.maxExperiments) && Date.now() < deadline && !signal.aborted;
   let next: Promise<Prepared_ | null> | null = null;
 
   while (moreWanted()) {
@@ -170,7 +222,8 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     ctx.log(`experiment ${done}: ${proposal.description}${prepared.suggestion ? ` (a suggestion: idea ${prepared.suggestion})` : ''}`);
     await claim(proposal.description);
     writeFileSync(trainPath, proposal.source);
-    if ((await git(o.repo, ['commit', '-q', '-m', proposal.description, '--', 'train.py'])) === null) throw new CliError('git commit failed');
+    if ((await git(o.repo, ['commit', '-q', '-m', proposal.description, '--', 'train.py'])) === null)
+      throw new CliError('git commit failed');
     const commit = await shortHead(o.repo);
     writeFileSync(join(o.repo, STATE), JSON.stringify({ pending_commit: commit, started_at: new Date().toISOString() }));
     // The accelerator trains; meanwhile the model prepares the next change against this same base.
@@ -191,7 +244,9 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     summary.experiments += 1;
     summary[status === 'keep' ? 'kept' : status === 'discard' ? 'discarded' : 'crashed'] += 1;
     summary.best_val_bpb = best;
-    ctx.log(`  ${status}${t.log.val_bpb !== null ? ` val_bpb ${t.log.val_bpb.toFixed(6)}` : ''} (best ${best?.toFixed(6) ?? '—'}, ${t.seconds.toFixed(1)} s)`);
+    ctx.log(
+      `  ${status}${t.log.val_bpb !== null ? ` val_bpb ${t.log.val_bpb.toFixed(6)}` : ''} (best ${best?.toFixed(6) ?? '—'}, ${t.seconds.toFixed(1)} s)`,
+    );
     await publish();
     if (o.replicateEvery && summary.experiments % o.replicateEvery === 0 && !signal.aborted) await replicateOne();
     if (signal.aborted) return finish('interrupted');
@@ -211,7 +266,10 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     // Asked afresh for every proposal: what others published during the night counts at once.
     const [knownBad, best, suggested] = await Promise.all([
       ctx.client.knownBadMarkdown({ harness: harnessId, hardware_class: describeHardware(o.hardware).class, limit: 30 }).catch(() => null),
-      ctx.client.leaderboard({ harness: harnessId }).then((l) => bestLine(l), () => null),
+      ctx.client.leaderboard({ harness: harnessId }).then(
+        (l) => bestLine(l),
+        () => null,
+      ),
       askSuggestions(ctx.client, { harnessId, hardware: o.hardware, forkId: importer.fork.id, limit: 10 }).catch(() => null),
     ]);
     const suggestions = suggested?.suggestions.length ? suggestionLines(suggested) : null;
@@ -226,7 +284,10 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
         ctx.log(`  refused the model's answer: ${err.message}`);
         continue;
       }
-      const verdict = await ctx.client.check({ description: proposal.description, harness_id: harnessId, hardware: o.hardware }).then((r) => r, () => null);
+      const verdict = await ctx.client.check({ description: proposal.description, harness_id: harnessId, hardware: o.hardware }).then(
+        (r) => r,
+        () => null,
+      );
       if (verdict?.warning) {
         summary.refused_proposals += 1;
         refusals.push(`"${proposal.description}" is ${verdict.verdict} here: ${verdict.reason}`);
@@ -244,7 +305,9 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
   /** Replicates the first result of the server's replication queue for this harness and class (not our own). */
   async function replicateOne() {
     const me = parsePublicKey(loadSigner(ctx.config).publicKey).fingerprint;
-    const queue = await ctx.client.replicationQueue({ harness: harnessId, hardware_class: describeHardware(o.hardware).class, key: me, limit: 5 }).catch(() => null);
+    const queue = await ctx.client
+      .replicationQueue({ harness: harnessId, hardware_class: describeHardware(o.hardware).class, key: me, limit: 5 })
+      .catch(() => null);
     const item = queue?.items[0];
     if (!item) {
       ctx.log('replication: nothing on this hardware waits for one');
@@ -252,11 +315,26 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
     }
     ctx.log(`replication: ${item.description.slice(0, 80)} (val_bpb ${item.val_bpb}, ${item.reason}, record ${item.id.slice(0, 12)})`);
     try {
-      const r = await replicate(ctx, { repo: o.repo, id: item.id, trainCmd: o.trainCmd, timeoutS: o.timeoutS, hardware: o.hardware, harnessFlags: o.harnessFlags, agentModel: o.agentModel, publishShortRuns: o.publishShortRuns }, signal);
+      const r = await replicate(
+        ctx,
+        {
+          repo: o.repo,
+          id: item.id,
+          trainCmd: o.trainCmd,
+          timeoutS: o.timeoutS,
+          hardware: o.hardware,
+          harnessFlags: o.harnessFlags,
+          agentModel: o.agentModel,
+          publishShortRuns: o.publishShortRuns,
+        },
+        signal,
+      );
       summary.training_seconds += r.training_seconds;
       if (r.interrupted) return;
       summary.replications.push({ id: r.id, replicates: r.replicates, status: r.status, val_bpb: r.val_bpb, published: r.published });
-      ctx.log(`  ${r.status}${r.val_bpb !== null ? ` val_bpb ${r.val_bpb.toFixed(6)}` : ''}${r.difference !== null ? ` (${r.difference > 0 ? '+' : ''}${r.difference.toFixed(6)} against the original)` : ''}${r.withheld ? `; not published: ${r.withheld}` : ''}`);
+      ctx.log(
+        `  ${r.status}${r.val_bpb !== null ? ` val_bpb ${r.val_bpb.toFixed(6)}` : ''}${r.difference !== null ? ` (${r.difference > 0 ? '+' : ''}${r.difference.toFixed(6)} against the original)` : ''}${r.withheld ? `; not published: ${r.withheld}` : ''}`,
+      );
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
       ctx.log(`  could not replicate it: ${err.message}`);
@@ -266,7 +344,15 @@ export async function runLoop(ctx: Context, proposer: Proposer, o: RunOptions, s
   async function claim(description: string) {
     try {
       const signer = loadSigner(ctx.config);
-      const payload = { schema: CLAIM_SCHEMA, created_at: new Date().toISOString(), description, diff: null, harness_id: harnessId, hardware: o.hardware, ttl_s: Math.min(3600, Math.ceil(o.timeoutS + 60)) };
+      const payload = {
+        schema: CLAIM_SCHEMA,
+        created_at: new Date().toISOString(),
+        description,
+        diff: null,
+        harness_id: harnessId,
+        hardware: o.hardware,
+        ttl_s: Math.min(3600, Math.ceil(o.timeoutS + 60)),
+      };
       await ctx.client.claim(await sealEnvelope(payload, signer.sign, signer.publicKey));
     } catch {
       /* a claim is a courtesy to others; the experiment goes on without one */
@@ -289,7 +375,8 @@ async function shortHead(repo: string): Promise<string> {
 }
 
 function bestLine(l: { classes: { hardware_class: string; best: { val_bpb: number; description?: string } | null }[] }): string | null {
-  const rows = l.classes.filter((c) => c.best).map((c) => `${c.hardware_class}: val_bpb ${c.best!.val_bpb}${c.best!.description ? ` (${c.best!.description})` : ''}`);
+  const rows = l.classes
+    .filter((c) => c.best)
+    .map((c) => `${c.hardware_class}: val_bpb ${c.best!.val_bpb}${c.best!.description ? ` (${c.best!.description})` : ''}`);
   return rows.length ? rows.join('; ') : null;
 }
-

@@ -4,7 +4,12 @@
 import OpenAI from 'openai';
 import { applyEdits, parseProposal, ProposalError, type Proposal } from './edits.ts';
 
-export interface ProposerOptions { baseURL?: string; apiKey?: string; model: string; timeoutMs?: number }
+export interface ProposerOptions {
+  baseURL?: string;
+  apiKey?: string;
+  model: string;
+  timeoutMs?: number;
+}
 
 export interface ProposalContext {
   trainPy: string;
@@ -18,7 +23,9 @@ export interface ProposalContext {
   refusals: string[];
 }
 
-export interface Proposed extends Proposal { source: string }
+export interface Proposed extends Proposal {
+  source: string;
+}
 
 const SYSTEM = `You are an autoresearch agent improving a GPT training script, train.py, under a fixed time budget.
 The goal is the lowest val_bpb. Propose ONE small, testable change per answer.
@@ -39,13 +46,22 @@ export class Proposer {
       `train.py:\n\`\`\`python\n${ctx.trainPy}\n\`\`\``,
       `results.tsv so far:\n${ctx.results.trim() || '(none)'}`,
       ctx.best ? `Best result on this hardware class (all participants): ${ctx.best}` : '',
-      ctx.suggestions ? `Kept by others on hardware like this and not yet tried in this fork (worth considering; adapt to train.py as it is now):\n${ctx.suggestions}` : '',
+      ctx.suggestions
+        ? `Kept by others on hardware like this and not yet tried in this fork (worth considering; adapt to train.py as it is now):\n${ctx.suggestions}`
+        : '',
       ctx.knownBad ? `Known not to work here (do not propose these):\n${ctx.knownBad}` : '',
-      ctx.refusals.length ? `Your earlier answers were refused:\n${ctx.refusals.map((r) => `- ${r}`).join('\n')}\nPropose something else.` : '',
-    ].filter(Boolean).join('\n\n');
+      ctx.refusals.length
+        ? `Your earlier answers were refused:\n${ctx.refusals.map((r) => `- ${r}`).join('\n')}\nPropose something else.`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n');
     const res = await this.client.chat.completions.create({
       model: this.opts.model,
-      messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: user }],
+      messages: [
+        { role: 'system', content: SYSTEM },
+        { role: 'user', content: user },
+      ],
       response_format: { type: 'json_object' },
       temperature: 0.7,
     });

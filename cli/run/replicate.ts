@@ -71,9 +71,12 @@ export async function assertOwnFork(repo: string, what: string): Promise<void> {
   if ((await git(repo, ['rev-parse', 'HEAD'])) === null) throw new CliError(`${repo} is not a git repository with a commit`);
   const top = await topLevel(repo);
   if (top && realpathSync(top) !== realpathSync(repo)) {
-    throw new CliError(`${repo} is a folder inside the git repository ${top}, not a fork of its own: \`${what}\` commits and runs \`git reset --hard\` in it; copy it into a repository of its own first`);
+    throw new CliError(
+      `${repo} is a folder inside the git repository ${top}, not a fork of its own: \`${what}\` commits and runs \`git reset --hard\` in it; copy it into a repository of its own first`,
+    );
   }
-  if ((await git(repo, ['status', '--porcelain', '--', 'train.py']))?.trim()) throw new CliError('train.py has uncommitted changes: commit or stash them first');
+  if ((await git(repo, ['status', '--porcelain', '--', 'train.py']))?.trim())
+    throw new CliError('train.py has uncommitted changes: commit or stash them first');
 }
 
 /** Undoes a replication commit left behind by a crash of crossfork itself. */
@@ -92,7 +95,9 @@ export async function rebuildTrainPy(repo: string, p: RecordPayload): Promise<{ 
     if (own?.content && own.type === 'blob') return { text: own.content.toString('utf8'), source: 'commit' };
   }
   if (!p.diff) {
-    throw new CliError(`cannot rebuild the train.py it ran: its commit ${p.commit ?? '(none)'} is not in this repository and it published no diff`);
+    throw new CliError(
+      `cannot rebuild the train.py it ran: its commit ${p.commit ?? '(none)'} is not in this repository and it published no diff`,
+    );
   }
   const parent = await parentTrainPy(repo, p);
   const dir = mkdtempSync(join(tmpdir(), 'crossfork-replicate-'));
@@ -101,9 +106,18 @@ export async function rebuildTrainPy(repo: string, p: RecordPayload): Promise<{ 
     writeFileSync(join(dir, 'change.diff'), p.diff.endsWith('\n') ? p.diff : `${p.diff}\n`);
     try {
       // Outside any repository `git apply` is a plain patch tool; the diff names a/train.py, b/train.py.
-      await exec('git', ['apply', '--whitespace=nowarn', '--include=train.py', 'change.diff'], { cwd: dir, env: { ...process.env, GIT_DIR: join(dir, '.no-git'), GIT_CEILING_DIRECTORIES: dir } });
+      await exec('git', ['apply', '--whitespace=nowarn', '--include=train.py', 'change.diff'], {
+        cwd: dir,
+        env: { ...process.env, GIT_DIR: join(dir, '.no-git'), GIT_CEILING_DIRECTORIES: dir },
+      });
     } catch (err) {
-      throw new CliError(`its diff does not apply to its parent's train.py: ${String((err as { stderr?: string }).stderr ?? err).trim().split('\n')[0]}`);
+      throw new CliError(
+        `its diff does not apply to its parent's train.py: ${
+          String((err as { stderr?: string }).stderr ?? err)
+            .trim()
+            .split('\n')[0]
+        }`,
+      );
     }
     const text = readFileSync(join(dir, 'train.py'), 'utf8');
     if (text === parent) throw new CliError('its diff changes nothing in train.py');
@@ -120,14 +134,24 @@ async function parentTrainPy(repo: string, p: RecordPayload): Promise<string> {
     const [obj] = await catFiles(repo, [`${p.parent.commit}:train.py`]);
     if (obj?.content && obj.type === 'blob' && (want === null || sha256(obj.content) === want)) return obj.content.toString('utf8');
   }
-  if (want === null) throw new CliError(`cannot rebuild its parent's train.py: its parent commit ${p.parent?.commit ?? '(none)'} is not in this repository and the record gives no SHA-256 of it`);
+  if (want === null)
+    throw new CliError(
+      `cannot rebuild its parent's train.py: its parent commit ${p.parent?.commit ?? '(none)'} is not in this repository and the record gives no SHA-256 of it`,
+    );
   const current = readFileSync(join(repo, 'train.py'));
   if (sha256(current) === want) return current.toString('utf8');
-  const commits = ((await git(repo, ['rev-list', `--max-count=${HISTORY_LIMIT}`, '--all', '--', 'train.py'])) ?? '').split('\n').filter(Boolean);
-  for (const obj of await catFiles(repo, commits.map((c) => `${c}:train.py`))) {
+  const commits = ((await git(repo, ['rev-list', `--max-count=${HISTORY_LIMIT}`, '--all', '--', 'train.py'])) ?? '')
+    .split('\n')
+    .filter(Boolean);
+  for (const obj of await catFiles(
+    repo,
+    commits.map((c) => `${c}:train.py`),
+  )) {
     if (obj.content && obj.type === 'blob' && sha256(obj.content) === want) return obj.content.toString('utf8');
   }
-  throw new CliError(`cannot rebuild its parent's train.py (sha256 ${want.slice(0, 12)}…): no commit of this repository has it; fetch the fork it came from (git fetch URL) and try again`);
+  throw new CliError(
+    `cannot rebuild its parent's train.py (sha256 ${want.slice(0, 12)}…): no commit of this repository has it; fetch the fork it came from (git fetch URL) and try again`,
+  );
 }
 
 /** Replicates one record: see the file header. Never leaves the fork changed (the commit is reset away). */
@@ -139,10 +163,15 @@ export async function replicate(ctx: Context, o: ReplicateOptions, signal?: Abor
   const notes: string[] = [];
   const harness = resolveHarness(o.repo, o.harnessFlags);
   if (harnessKeyOf(harness.id) !== harnessKeyOf(p.harness.id)) {
-    throw new CliError(`record ${rec.id.slice(0, 12)} was measured on harness ${harnessLabel(p.harness.id)}; this fork's is ${harnessLabel(harness.id)}: val_bpb does not compare, so it cannot be replicated here`);
+    throw new CliError(
+      `record ${rec.id.slice(0, 12)} was measured on harness ${harnessLabel(p.harness.id)}; this fork's is ${harnessLabel(harness.id)}: val_bpb does not compare, so it cannot be replicated here`,
+    );
   }
   const hardwareClass = describeHardware(o.hardware).class;
-  if (hardwareClass !== rec.hardware_class) notes.push(`it ran on ${rec.hardware_class}, this machine is ${hardwareClass}: the replication counts as evidence, but only a run on ${rec.hardware_class} can confirm it`);
+  if (hardwareClass !== rec.hardware_class)
+    notes.push(
+      `it ran on ${rec.hardware_class}, this machine is ${hardwareClass}: the replication counts as evidence, but only a run on ${rec.hardware_class} can confirm it`,
+    );
   const rebuilt = await rebuildTrainPy(o.repo, p);
 
   const trainPath = join(o.repo, 'train.py');
@@ -150,7 +179,10 @@ export async function replicate(ctx: Context, o: ReplicateOptions, signal?: Abor
   let committed = false;
   if (rebuilt.text !== before) {
     writeFileSync(trainPath, rebuilt.text);
-    if ((await git(o.repo, ['commit', '-q', '-m', `replicate ${rec.id.slice(0, 12)}: ${p.description.slice(0, 200)}`, '--', 'train.py'])) === null) {
+    if (
+      (await git(o.repo, ['commit', '-q', '-m', `replicate ${rec.id.slice(0, 12)}: ${p.description.slice(0, 200)}`, '--', 'train.py'])) ===
+      null
+    ) {
       await git(o.repo, ['checkout', '--', 'train.py']);
       throw new CliError('git commit failed');
     }
@@ -166,9 +198,21 @@ export async function replicate(ctx: Context, o: ReplicateOptions, signal?: Abor
     rmSync(join(o.repo, STATE), { force: true });
   }
   const base: Replication = {
-    id: null, replicates: rec.id, original: { val_bpb: p.metrics.val_bpb, hardware_class: rec.hardware_class, status: p.status, description: p.description },
-    status: 'crash', val_bpb: null, difference: null, hardware_class: hardwareClass, source: rebuilt.source, training_seconds: t.seconds,
-    published: false, queued: 0, withheld: null, rejected: null, interrupted: t.aborted, notes,
+    id: null,
+    replicates: rec.id,
+    original: { val_bpb: p.metrics.val_bpb, hardware_class: rec.hardware_class, status: p.status, description: p.description },
+    status: 'crash',
+    val_bpb: null,
+    difference: null,
+    hardware_class: hardwareClass,
+    source: rebuilt.source,
+    training_seconds: t.seconds,
+    published: false,
+    queued: 0,
+    withheld: null,
+    rejected: null,
+    interrupted: t.aborted,
+    notes,
   };
   if (t.aborted) return base;
 
@@ -206,7 +250,12 @@ export async function replicate(ctx: Context, o: ReplicateOptions, signal?: Abor
   };
   const valid = recordPayloadSchema.safeParse(payload);
   if (!valid.success) throw new CliError(`the replication's record is invalid: ${describeIssues(fieldIssues(valid.error, 'payload'))}`);
-  const result: Replication = { ...base, status, val_bpb: val, difference: val !== null && p.metrics.val_bpb !== null ? round(val - p.metrics.val_bpb) : null };
+  const result: Replication = {
+    ...base,
+    status,
+    val_bpb: val,
+    difference: val !== null && p.metrics.val_bpb !== null ? round(val - p.metrics.val_bpb) : null,
+  };
   const short = o.publishShortRuns ? null : shortRun(t.log, budgetS, process.env);
   if (short) return { ...result, withheld: short };
 
@@ -214,7 +263,13 @@ export async function replicate(ctx: Context, o: ReplicateOptions, signal?: Abor
   ctx.outbox.add([signed.envelope]);
   const report = await ctx.outbox.deliver(ctx.client).catch(() => null);
   const rejected = report?.rejected.find((r) => r.id === signed.id)?.reason ?? null;
-  return { ...result, id: signed.id, published: Boolean(report) && !rejected && report!.queued === 0, queued: ctx.outbox.pending(), rejected };
+  return {
+    ...result,
+    id: signed.id,
+    published: Boolean(report) && !rejected && report!.queued === 0,
+    queued: ctx.outbox.pending(),
+    rejected,
+  };
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;

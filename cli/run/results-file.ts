@@ -21,7 +21,13 @@ export class ResultsFile {
     return parseResultsTsv(this.text()).rows;
   }
 
-  append(row: { commit: string; valBpb: number | null; memoryGb: number | null; status: 'keep' | 'discard' | 'crash'; description: string }): void {
+  append(row: {
+    commit: string;
+    valBpb: number | null;
+    memoryGb: number | null;
+    status: 'keep' | 'discard' | 'crash';
+    description: string;
+  }): void {
     if (!existsSync(this.path) || this.text().trim() === '') writeFileSync(this.path, `${HEADER}\n`);
     const clean = row.description.replace(/[\t\r\n]+/g, ' ').trim();
     const bpb = row.valBpb === null ? '0.000000' : row.valBpb.toFixed(6);

@@ -10,7 +10,8 @@ export function shortRun(log: RunLog, budgetS: number, env: NodeJS.ProcessEnv): 
   const smoke = env.CROSSFORK_SMOKE !== undefined && env.CROSSFORK_SMOKE !== '' && env.CROSSFORK_SMOKE !== '0';
   const override = env.CROSSFORK_TIME_BUDGET !== undefined && env.CROSSFORK_TIME_BUDGET !== '' ? Number(env.CROSSFORK_TIME_BUDGET) : null;
   if (smoke) return `CROSSFORK_SMOKE is set: a smoke run, not comparable with the harness's ${budgetS} s budget`;
-  if (override !== null && Number.isFinite(override) && override < budgetS * SHORT) return `CROSSFORK_TIME_BUDGET=${env.CROSSFORK_TIME_BUDGET} is shorter than the harness's ${budgetS} s budget`;
+  if (override !== null && Number.isFinite(override) && override < budgetS * SHORT)
+    return `CROSSFORK_TIME_BUDGET=${env.CROSSFORK_TIME_BUDGET} is shorter than the harness's ${budgetS} s budget`;
   if (log.training_seconds !== null && log.val_bpb !== null && log.training_seconds < budgetS * SHORT) {
     return `a ${log.training_seconds.toFixed(1)}-second run, shorter than the harness's ${budgetS} s time budget`;
   }

@@ -50,6 +50,12 @@ export async function train(repo: string, command: string, timeoutS: number, sig
 
 /** The last lines of a log, squeezed onto one line (for results.tsv and the record). */
 export function tail(text: string, lines = 6, chars = 600): string {
-  const t = text.trim().split('\n').slice(-lines).map((l) => l.trim()).filter(Boolean).join(' | ');
+  const t = text
+    .trim()
+    .split('\n')
+    .slice(-lines)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' | ');
   return t.length > chars ? `…${t.slice(-chars)}` : t || '(no output)';
 }

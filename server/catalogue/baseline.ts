@@ -6,26 +6,50 @@ import { VERB_OF } from './prose-verbs.ts';
 import { phraseStems, words, type Word } from './words.ts';
 
 /** The markers as stems, longest first ("baseline run" before "baseline"). */
-const MARKERS = CATALOGUE.baseline_markers.map(phraseStems).filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+const MARKERS = CATALOGUE.baseline_markers
+  .map(phraseStems)
+  .filter((s) => s.length > 0)
+  .sort((a, b) => b.length - a.length);
 /** Words after which a change follows the baseline ("baseline + FP8", "baseline but 10 layers"). */
 const THEN_A_CHANGE = /(?:^|[\s,;])(?:\+|but|except|plus|then|minus|and\s+then)(?=\s|$)/i;
 /** An explicit change of a value ("baseline LR 0.04 -> 0.05"). */
 const VALUE_CHANGE = /->|=>|→|⇒|⟶|\bfrom\s+\S+\s+to\s/i;
 /** Words that may follow a marker that ends its clause: the setting, not a name it qualifies ("baseline with final eval batch 64"). */
-const SETTING = new Set(['with', 'on', 'at', 'for', 'after', 'using', 'under', 'via', 'in', 'again', 'rerun', 're', 'run', 'config', 'configuration', 'settings', 'only', 'as', 'from']);
+const SETTING = new Set([
+  'with',
+  'on',
+  'at',
+  'for',
+  'after',
+  'using',
+  'under',
+  'via',
+  'in',
+  'again',
+  'rerun',
+  're',
+  'run',
+  'config',
+  'configuration',
+  'settings',
+  'only',
+  'as',
+  'from',
+]);
 /** Words before a marker that make it the object of a change ("revert to baseline", "compare with baseline"). */
 const NOT_BEFORE = new Set(['to', 'with', 'against', 'than', 'vs', 'versus', 'over', 'from', 'into', 'toward', 'towards', 'back']);
 
 /** The end index of the longest marker spelled from word i, or -1. */
 function markerAt(ws: readonly Word[], i: number): number {
-  for (const stems of MARKERS) if (stems.every((s, k) => ws[i + k]?.stem === s && (k === 0 || ws[i + k].joined))) return i + stems.length - 1;
+  for (const stems of MARKERS)
+    if (stems.every((s, k) => ws[i + k]?.stem === s && (k === 0 || ws[i + k].joined))) return i + stems.length - 1;
   return -1;
 }
 
 /** What is left of the text once its parenthesised asides are gone. */
 const outsideParens = (text: string) => {
   let s = text;
-  for (let prior = ''; prior !== s; ) [prior, s] = [s, s.replace(/\([^()]*\)|\[[^[\]]*\]/g, ' ')];
+  for (let prior = ''; prior !== s;) [prior, s] = [s, s.replace(/\([^()]*\)|\[[^[\]]*\]/g, ' ')];
   return s;
 };
 

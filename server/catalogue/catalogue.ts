@@ -5,8 +5,20 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 export const GROUPS = [
-  'optimizer', 'schedule', 'batch', 'model_shape', 'attention', 'mlp', 'embeddings', 'normalization',
-  'regularization', 'loss', 'precision_systems', 'data', 'evaluation', 'other',
+  'optimizer',
+  'schedule',
+  'batch',
+  'model_shape',
+  'attention',
+  'mlp',
+  'embeddings',
+  'normalization',
+  'regularization',
+  'loss',
+  'precision_systems',
+  'data',
+  'evaluation',
+  'other',
 ] as const;
 
 const text = z.string().trim().min(1);
@@ -39,7 +51,10 @@ const conceptSchema = z.strictObject({
   examples: phrases,
   broader: text.optional(),
   choices: z.record(z.string().regex(/^[a-z0-9_]+$/), choiceSchema).optional(),
-  resolve_by_value: z.array(z.strictObject({ below: z.number().optional(), above: z.number().optional(), id: text })).min(1).optional(),
+  resolve_by_value: z
+    .array(z.strictObject({ below: z.number().optional(), above: z.number().optional(), id: text }))
+    .min(1)
+    .optional(),
   derived_from: z.array(text).min(1).optional(),
   tuple_of: z.array(text).min(2).optional(),
   multiple_valued: z.boolean().optional(),
@@ -93,12 +108,15 @@ export function parseCatalogue(raw: unknown): Catalogue {
     for (const ref of refs) if (ref !== undefined && !ids.has(ref)) problems.push(`${c.id}: refers to unknown concept ${ref}`);
     if (c.choices && c.kind !== 'param') problems.push(`${c.id}: only a param takes choices`);
     if (c.scope_unit && c.kind !== 'param') problems.push(`${c.id}: only a param is a scope unit`);
-    if (c.kind === 'param' && (c.enable_words.length || c.disable_words.length)) problems.push(`${c.id}: a param has raise_words / lower_words, not enable_words / disable_words`);
-    if (c.kind === 'switch' && (c.raise_words.length || c.lower_words.length)) problems.push(`${c.id}: a switch has enable_words / disable_words, not raise_words / lower_words`);
+    if (c.kind === 'param' && (c.enable_words.length || c.disable_words.length))
+      problems.push(`${c.id}: a param has raise_words / lower_words, not enable_words / disable_words`);
+    if (c.kind === 'switch' && (c.raise_words.length || c.lower_words.length))
+      problems.push(`${c.id}: a switch has enable_words / disable_words, not raise_words / lower_words`);
     for (const [key, choice] of Object.entries(c.choices ?? {}))
       for (const s of choice.subsumes) if (!c.choices?.[s] || s === key) problems.push(`${c.id}.${key}: subsumes unknown choice ${s}`);
     const last = c.resolve_by_value?.at(-1);
-    if (last && (last.below !== undefined || last.above !== undefined)) problems.push(`${c.id}: the last resolve_by_value rule must be unconditional`);
+    if (last && (last.below !== undefined || last.above !== undefined))
+      problems.push(`${c.id}: the last resolve_by_value rule must be unconditional`);
   }
   for (const c of catalogue.concepts) {
     const seen = new Set<string>();

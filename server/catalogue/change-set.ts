@@ -4,7 +4,12 @@ import type { ParamChange } from '../services/ideas/changes.ts';
 import { CATALOGUE, CONCEPTS } from './catalogue.ts';
 
 export type Action = 'raise' | 'lower' | 'set' | 'enable' | 'disable' | 'replace' | 'mention';
-export interface Change { concept: string; action: Action; from: string | null; to: string | null }
+export interface Change {
+  concept: string;
+  action: Action;
+  from: string | null;
+  to: string | null;
+}
 
 /** The first informative reading wins (diff before prose); a bare mention gives way to any that says what happened. */
 export class ChangeSet {
@@ -53,7 +58,8 @@ export function conceptOf(name: string): string {
 }
 
 const IDENTIFIER_CONCEPT = new Map<string, string>();
-for (const c of CATALOGUE.concepts) for (const id of c.identifiers) if (/^\w+$/.test(id) && !IDENTIFIER_CONCEPT.has(id)) IDENTIFIER_CONCEPT.set(id, c.id);
+for (const c of CATALOGUE.concepts)
+  for (const id of c.identifiers) if (/^\w+$/.test(id) && !IDENTIFIER_CONCEPT.has(id)) IDENTIFIER_CONCEPT.set(id, c.id);
 
 /** A parameter change of describe.ts / diff.ts as a catalogue change. */
 export function fromParamChange(pc: ParamChange, removed: boolean): Change {
@@ -61,7 +67,8 @@ export function fromParamChange(pc: ParamChange, removed: boolean): Change {
   const c = CONCEPTS.get(concept);
   if (c?.kind === 'switch') return { concept, action: pc.to === 'off' || removed ? 'disable' : 'enable', from: null, to: null };
   if (removed) return { concept, action: 'disable', from: null, to: null };
-  if (c?.choices && pc.to !== null && Number.isNaN(Number(pc.to))) return { concept, action: pc.from === null ? 'set' : 'replace', from: pc.from, to: pc.to };
+  if (c?.choices && pc.to !== null && Number.isNaN(Number(pc.to)))
+    return { concept, action: pc.from === null ? 'set' : 'replace', from: pc.from, to: pc.to };
   if (c?.choices && (pc.to !== null || pc.from !== null)) return { concept, action: 'mention', from: null, to: null }; // "optimizer 0.95 to 0.9": no choice
   // A word where a number belongs ("SSSL sliding window") is no value of a numeric parameter.
   const word = (v: string | null) => v !== null && Number.isNaN(Number(v)) && !['true', 'false', 'none', 'off'].includes(v);

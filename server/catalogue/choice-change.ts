@@ -36,7 +36,14 @@ export function codeMentions(text: string, ws: readonly Word[], mentions: readon
 }
 
 /** The change of a choice slot from its mentions: "B instead of A", "replace A with B", "A → B", "B". */
-export function choiceChange(concept: string, text: string, ws: readonly Word[], ms: Mention[], aside: boolean, contextFrom: number): Change {
+export function choiceChange(
+  concept: string,
+  text: string,
+  ws: readonly Word[],
+  ms: Mention[],
+  aside: boolean,
+  contextFrom: number,
+): Change {
   const distinct = ms.filter((m, i) => ms.findIndex((x) => x.choice === m.choice) === i);
   const [a] = distinct;
   const before = (m: Mention, n: number) => {

@@ -26,7 +26,11 @@ export function fromDiff(diff: string, set: ChangeSet) {
   }
   for (const [concept, s] of seen) {
     if (set.has(concept)) continue;
-    const choices = (side: Set<string>, other: Set<string>) => subsume(concept, s.order.filter((k) => side.has(k) && !other.has(k)));
+    const choices = (side: Set<string>, other: Set<string>) =>
+      subsume(
+        concept,
+        s.order.filter((k) => side.has(k) && !other.has(k)),
+      );
     const added = choices(s.plus, s.minus);
     const dropped = choices(s.minus, s.plus);
     if (added.length) set.offer({ concept, action: dropped.length ? 'replace' : 'set', from: dropped[0] ?? null, to: added[0] });

@@ -8,7 +8,11 @@ import { glossDirection, matchGlosses, type GlossMatch } from './gloss.ts';
 import { glossTokens } from './gloss-words.ts';
 
 type Kind = 'raise' | 'lower' | 'halve' | 'double' | 'enable' | 'disable' | 'replace';
-interface Hit { kind: Kind; from: number; to: number }
+interface Hit {
+  kind: Kind;
+  from: number;
+  to: number;
+}
 
 const PHRASES: { kind: Kind; stems: string[] }[] = [];
 for (const [kind, list] of [...Object.entries(CATALOGUE.gloss_verbs), ...Object.entries(CATALOGUE.verbs)] as [Kind, string[]][])
@@ -34,7 +38,10 @@ function directionHits(stems: string[]): Hit[] {
 const NUM = String.raw`(?:\d[\d_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?(?:[km](?![a-z]))?(?:x(?![a-z0-9]))?%?`;
 const FROM_TO = new RegExp(String.raw`(?:\bfrom\s+)?(${NUM})\s*(?:->|→|=>|\bto\b)\s*(${NUM})(?![\w.])`, 'i');
 const INSTEAD = new RegExp(String.raw`(${NUM})\s+(?:[a-z-]+\s+){0,3}?(?:instead\s+of|rather\s+than|not)\s+(${NUM})(?![\w.])`, 'i');
-const SCALED_BY = new RegExp(String.raw`\b(?:scale[ds]?|scaling|multipl(?:y|ied|ies)|divide[ds]?)\b.{0,60}?\bby\s+(?:a\s+factor\s+of\s+)?(${NUM})(?![\w.])`, 'i');
+const SCALED_BY = new RegExp(
+  String.raw`\b(?:scale[ds]?|scaling|multipl(?:y|ied|ies)|divide[ds]?)\b.{0,60}?\bby\s+(?:a\s+factor\s+of\s+)?(${NUM})(?![\w.])`,
+  'i',
+);
 
 /** "scale … by 1.5" raises, "by 0.5" or "divide … by 2" lowers. */
 function scaledBy(clause: string): 'raise' | 'lower' | null {
@@ -68,7 +75,12 @@ function firstNumber(clause: string): string | null {
 }
 
 /** The action for one gloss match. */
-function actionOf(clause: string, tokens: readonly { text: string }[], hits: Hit[], m: GlossMatch): { action: Action; from: string | null; to: string | null } {
+function actionOf(
+  clause: string,
+  tokens: readonly { text: string }[],
+  hits: Hit[],
+  m: GlossMatch,
+): { action: Action; from: string | null; to: string | null } {
   const c = CONCEPTS.get(m.concept)!;
   if (m.choice !== null) return { action: hits.some((h) => h.kind === 'replace') ? 'replace' : 'set', from: null, to: m.choice };
   if (c.kind === 'param' && !c.choices) {
@@ -87,12 +99,17 @@ function actionOf(clause: string, tokens: readonly { text: string }[], hits: Hit
   const kind = (near ?? way ?? hits[0])?.kind;
   if (c.kind === 'switch') return { action: kind === 'disable' ? 'disable' : 'enable', from: null, to: null };
   const action: Action =
-    kind === 'raise' || kind === 'double' ? 'raise'
-    : kind === 'lower' || kind === 'halve' ? 'lower'
-    : kind === 'disable' ? 'disable'
-    : kind === 'replace' && c.choices ? 'replace'
-    : kind === 'enable' && !c.choices ? 'enable'
-    : 'mention';
+    kind === 'raise' || kind === 'double'
+      ? 'raise'
+      : kind === 'lower' || kind === 'halve'
+        ? 'lower'
+        : kind === 'disable'
+          ? 'disable'
+          : kind === 'replace' && c.choices
+            ? 'replace'
+            : kind === 'enable' && !c.choices
+              ? 'enable'
+              : 'mention';
   return { action, from: null, to: null };
 }
 

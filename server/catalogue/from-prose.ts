@@ -57,7 +57,8 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
   if (mentions.length === 0 && proseChanges.length === 0) {
     // No name read in the change, nor in the diff: the glosses may still say what it is about.
     const afterColon = rest.startsWith(':') ? splitDescription(rest.slice(1)).head : '';
-    if (set.list().length === 0 && (fromGloss(head, set, mentioned) || (afterColon !== '' && fromGloss(afterColon, set, mentioned)))) return;
+    if (set.list().length === 0 && (fromGloss(head, set, mentioned) || (afterColon !== '' && fromGloss(afterColon, set, mentioned))))
+      return;
     // Nothing in the change itself: what the rest names helps lexical search, but changes nothing.
     mentioned.push(...recognize(description).map((m) => m.concept));
     return;
@@ -73,17 +74,27 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
 
   // An optimizer named as the owner of the next setting ("Adam LR for the embeddings") is no change.
   const descriptor = (m: Mention) =>
-    m.choice !== null && CONCEPTS.get(m.concept)?.group === 'optimizer' &&
-    mentions.some((x) => x.concept !== m.concept && CONCEPTS.get(x.concept)?.group === 'optimizer' && x.start > m.end && /^[\s'’s]{0,3}$/.test(clause.slice(m.end, x.start)));
+    m.choice !== null &&
+    CONCEPTS.get(m.concept)?.group === 'optimizer' &&
+    mentions.some(
+      (x) =>
+        x.concept !== m.concept &&
+        CONCEPTS.get(x.concept)?.group === 'optimizer' &&
+        x.start > m.end &&
+        /^[\s'’s]{0,3}$/.test(clause.slice(m.end, x.start)),
+    );
   for (const [i, raw] of proseChanges.entries()) {
     const concept = adhocConcept(raw.concept, mentions);
     const change = { ...raw, concept };
     const c = CONCEPTS.get(concept);
     const ms = mentionsOf(concept);
-    if (ms.length === 0 && all.some((m) => (m.concept === concept || hubTargets(m.concept).includes(concept)) && !mentions.includes(m))) continue; // a setting of another change
+    if (ms.length === 0 && all.some((m) => (m.concept === concept || hubTargets(m.concept).includes(concept)) && !mentions.includes(m)))
+      continue; // a setting of another change
     if (!c) {
       // A setting of the change named before its parenthesis, not a parameter of its own.
-      const block = settings.find((b) => new RegExp(String.raw`(?:^|[^\w.])${concept.replace(/[^A-Z0-9_]/gi, '')}\s*[=:]`, 'i').test(b.inside));
+      const block = settings.find((b) =>
+        new RegExp(String.raw`(?:^|[^\w.])${concept.replace(/[^A-Z0-9_]/gi, '')}\s*[=:]`, 'i').test(b.inside),
+      );
       if (block) {
         configured.add(block.concept);
         continue;
@@ -93,9 +104,15 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
       // A choice only a generic word named ("gated linear units" is no linear schedule), or one the
       // mentions read better ("swish gated unit" is SwiGLU, not SiLU): the mentions decide.
       const chosen = ms.filter((m) => m.choice !== null && !descriptor(m)).map((m) => m.choice);
-      if (ms.length === 0 || ms.every(descriptor) || (chosen.length && !chosen.includes(change.to) && !chosen.includes(change.from))) continue;
+      if (ms.length === 0 || ms.every(descriptor) || (chosen.length && !chosen.includes(change.to) && !chosen.includes(change.from)))
+        continue;
       // "warmup-stable-decay schedule with a short linear decay": the second choice is its setting.
-      if (change.from !== null && inSetting(ws, ms, concept, change.to, contextFrom) && !inSetting(ws, ms, concept, change.from, contextFrom)) continue;
+      if (
+        change.from !== null &&
+        inSetting(ws, ms, concept, change.to, contextFrom) &&
+        !inSetting(ws, ms, concept, change.from, contextFrom)
+      )
+        continue;
     }
     // A count that says where another change applies ("add XSA to the last 4 layers"), or the whole a
     // share is taken from ("more of the budget to warmup"), is no change of its own.
@@ -112,7 +129,14 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
         if (proseChanges.some((x) => x.concept === by.concept)) continue;
         const values = valuesAfter(clause, by.start) ?? { from: null, to: null };
         const [f, t] = [Number(values.from ?? NaN), Number(values.to ?? NaN)];
-        const action = !Number.isNaN(f) && !Number.isNaN(t) ? (t > f ? 'raise' : 'lower') : change.action === 'set' && values.to === null ? 'mention' : change.action;
+        const action =
+          !Number.isNaN(f) && !Number.isNaN(t)
+            ? t > f
+              ? 'raise'
+              : 'lower'
+            : change.action === 'set' && values.to === null
+              ? 'mention'
+              : change.action;
         set.offer({ concept: by.concept, action, ...values });
         continue;
       }
@@ -121,7 +145,9 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
     // ("depth 6 with GQA"), is context when something else changes; "(AR 64→54)" still counts.
     // A setting written in the parenthesis after the change's name ("GQA (n_kv_head=2)") is part of it.
     const setting = change.to !== null && ms.length > 0 && ms.every((m) => settings.some((b) => b.start <= m.start && m.end <= b.end));
-    const asideOnly = !setting && ((inParens(concept) && outside) || (i >= described.changes.length && ms.length > 0 && ms.every((m) => isAside(ws, m, contextFrom))));
+    const asideOnly =
+      !setting &&
+      ((inParens(concept) && outside) || (i >= described.changes.length && ms.length > 0 && ms.every((m) => isAside(ws, m, contextFrom))));
     const explicit = change.from !== null && change.to !== null;
     set.offer(asideOnly && !explicit && change.action !== 'mention' ? { concept, action: 'mention', from: null, to: null } : change);
   }
@@ -137,19 +163,23 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
       // A choice naming what another concept belongs to ("Adam LR for the embeddings", "NorMuon's
       // variance scaling") is no change, not even a mention: it is named (in `concepts`) and that is all.
       if (choiceMentions.length === 1 && descriptor(first) && !set.get(concept)) continue;
-      set.refine(choiceChange(concept, clause, ws, choiceMentions, aside || (choiceMentions.length === 1 && descriptor(first)), contextFrom));
+      set.refine(
+        choiceChange(concept, clause, ws, choiceMentions, aside || (choiceMentions.length === 1 && descriptor(first)), contextFrom),
+      );
       continue;
     }
     if (!set.has(concept) && qualifiesOnly(clause, ws, concept, mentions)) continue; // "XSA on two more layers"
     const verb = verbNear(clause, ws, first, c.kind, mentions, c.resolve_by_value ? resolveByValue(c, NaN) : concept);
     if (c.kind === 'switch') {
-      const action: Action = verb === 'disable' ? 'disable' : aside || (verb && verb !== 'enable' && verb !== 'replace') ? 'mention' : 'enable';
-      if (action === 'disable' && set.get(concept)?.action === 'enable') set.force({ concept, action, from: null, to: null }); // "untie the embeddings"
+      const action: Action =
+        verb === 'disable' ? 'disable' : aside || (verb && verb !== 'enable' && verb !== 'replace') ? 'mention' : 'enable';
+      if (action === 'disable' && set.get(concept)?.action === 'enable')
+        set.force({ concept, action, from: null, to: null }); // "untie the embeddings"
       else set.offer({ concept, action, from: null, to: null });
       continue;
     }
     if (set.has(concept)) continue;
-    const values = aside ? null : valuesAfter(clause, first.end) ?? (first.via === 'pattern' ? patternValues(clause, ws, first) : null);
+    const values = aside ? null : (valuesAfter(clause, first.end) ?? (first.via === 'pattern' ? patternValues(clause, ws, first) : null));
     const target = c.resolve_by_value ? resolveByValue(c, numeric(values?.to ?? values?.from ?? null)) : concept;
     if (values?.to != null && values.from != null) {
       const [f, t] = [Number(values.from), Number(values.to)];
@@ -159,12 +189,19 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
       set.offer({ concept: target, action, from: null, to: values.to });
     } else if (!aside && verb) {
       const action: Action =
-        verb === 'raise' || verb === 'double' ? 'raise'
-        : verb === 'lower' || verb === 'halve' ? 'lower'
-        : verb === 'disable' ? 'disable'
-        : c.choices ? (verb === 'replace' ? 'replace' : 'mention')
-        : verb === 'enable' ? 'enable'
-        : 'mention';
+        verb === 'raise' || verb === 'double'
+          ? 'raise'
+          : verb === 'lower' || verb === 'halve'
+            ? 'lower'
+            : verb === 'disable'
+              ? 'disable'
+              : c.choices
+                ? verb === 'replace'
+                  ? 'replace'
+                  : 'mention'
+                : verb === 'enable'
+                  ? 'enable'
+                  : 'mention';
       set.offer({ concept: target, action, from: null, to: null });
     } else if (configured.has(concept) && !c.choices) set.offer({ concept: target, action: 'enable', from: null, to: null });
     else set.offer({ concept: target, action: 'mention', from: null, to: null });
@@ -182,17 +219,34 @@ function patternValues(clause: string, ws: readonly Word[], m: Mention) {
 function completeReplaced(clause: string, set: ChangeSet) {
   for (const { concept } of set.list()) {
     const c = set.get(concept)!;
-    if (c.from !== null || c.to === null || !['set', 'raise', 'lower'].includes(c.action) || Number.isNaN(Number(c.to)) || CONCEPTS.get(concept)?.choices) continue;
+    if (
+      c.from !== null ||
+      c.to === null ||
+      !['set', 'raise', 'lower'].includes(c.action) ||
+      Number.isNaN(Number(c.to)) ||
+      CONCEPTS.get(concept)?.choices
+    )
+      continue;
     const from = replacedValue(clause, c.to);
-    if (from !== null && !Number.isNaN(Number(from))) set.force({ concept, action: Number(c.to) > Number(from) ? 'raise' : 'lower', from, to: c.to });
+    if (from !== null && !Number.isNaN(Number(from)))
+      set.force({ concept, action: Number(c.to) > Number(from) ? 'raise' : 'lower', from, to: c.to });
   }
 }
 
 /** True when `choice` is written only in the setting ("… schedule with a short linear decay"), and no verb replaces anything. */
 function inSetting(ws: readonly Word[], ms: readonly Mention[], concept: string, choice: string | null, contextFrom: number): boolean {
-  const starts = [...ms.filter((m) => m.choice === choice).map((m) => m.start), ...(choice === null ? [] : choiceWordsAt(ws, concept, choice).map((i) => ws[i].start))];
+  const starts = [
+    ...ms.filter((m) => m.choice === choice).map((m) => m.start),
+    ...(choice === null ? [] : choiceWordsAt(ws, concept, choice).map((i) => ws[i].start)),
+  ];
   if (starts.length === 0) return false;
-  const replaced = (m: Mention) => ws.slice(Math.max(0, ws.findIndex((w) => w.start >= m.start) - 3), ws.findIndex((w) => w.start >= m.start)).some((w) => VERB_OF.get(w.text) === 'replace');
+  const replaced = (m: Mention) =>
+    ws
+      .slice(
+        Math.max(0, ws.findIndex((w) => w.start >= m.start) - 3),
+        ws.findIndex((w) => w.start >= m.start),
+      )
+      .some((w) => VERB_OF.get(w.text) === 'replace');
   return starts.every((s) => s >= contextFrom) && !ms.some(replaced);
 }
 
@@ -207,12 +261,18 @@ function qualifiesOnly(clause: string, ws: readonly Word[], concept: string, men
   const weak = weakAliasAt(ws, concept).filter((i) => !own.some((m) => m.start <= ws[i].start && ws[i].end <= m.end));
   if (own.length + weak.length === 0) return false;
   const inOther = (i: number) => mentions.some((m) => m.concept !== concept && m.start <= ws[i].start && ws[i].end <= m.end);
-  return own.every((m) => scopedCount(clause, ws, at(m), concept, mentions)) && weak.every((i) => inOther(i) || partitiveWhole(ws, i) || scopedCount(clause, ws, i, concept, mentions));
+  return (
+    own.every((m) => scopedCount(clause, ws, at(m), concept, mentions)) &&
+    weak.every((i) => inOther(i) || partitiveWhole(ws, i) || scopedCount(clause, ws, i, concept, mentions))
+  );
 }
 
 /** Concepts of one group, or one in the other's broader chain: a setting of a change may be either ("EMA (decay=0.99)", "GQA (kv_heads=2)"). */
 const related = (a: string, b: string) =>
-  CONCEPTS.get(a)?.group === CONCEPTS.get(b)?.group || broaderChain(a).includes(b) || broaderChain(b).includes(a) || hubTargets(b).some((t) => broaderChain(t).includes(a));
+  CONCEPTS.get(a)?.group === CONCEPTS.get(b)?.group ||
+  broaderChain(a).includes(b) ||
+  broaderChain(b).includes(a) ||
+  hubTargets(b).some((t) => broaderChain(t).includes(a));
 
 /** The concepts an alias hub (BATCH, WARMUP, WARMDOWN) resolves to. */
 const hubTargets = (id: string) => (CONCEPTS.get(id)?.resolve_by_value ?? []).map((r) => r.id);

@@ -35,7 +35,12 @@ export type GlossAction = 'raise' | 'lower' | 'enable' | 'disable';
 // ---------------------------------------------------------------------------------------------
 // The index, built once: one document per concept and per glossed choice.
 
-interface Doc { concept: string; choice: string | null; stems: Set<string>; phrases: string[][] }
+interface Doc {
+  concept: string;
+  choice: string | null;
+  stems: Set<string>;
+  phrases: string[][];
+}
 
 const docs: Doc[] = [];
 const df = new Map<string, number>();
@@ -80,8 +85,17 @@ const known = (s: string) => IDF.has(s);
 // ---------------------------------------------------------------------------------------------
 // Scoring.
 
-interface DocHit { stems: Set<string>; phrases: string[][] }
-interface Candidate { concept: string; choice: string | null; stems: Set<string>; phrases: string[][]; mass: number }
+interface DocHit {
+  stems: Set<string>;
+  phrases: string[][];
+}
+interface Candidate {
+  concept: string;
+  choice: string | null;
+  stems: Set<string>;
+  phrases: string[][];
+  mass: number;
+}
 
 /** The gloss phrases (by document) found among the content words, of allowed stems only. */
 function phraseHits(content: readonly GlossToken[], allowed: Set<string>): Map<number, string[][]> {
@@ -154,7 +168,10 @@ const related = (a: string, b: string) => a === b || chainOf(a).includes(b) || c
 
 /** What `c` scores on `stems` alone: how well it explains the same words as the winner. */
 const sharedMass = (c: Candidate, stems: Set<string>) =>
-  massOf([...c.stems].filter((s) => stems.has(s)), c.phrases.filter((p) => p.every((s) => stems.has(s))));
+  massOf(
+    [...c.stems].filter((s) => stems.has(s)),
+    c.phrases.filter((p) => p.every((s) => stems.has(s))),
+  );
 
 /** The concepts a text describes by their glosses, best first; [] when none clears the thresholds. */
 export function matchGlosses(text: string): GlossMatch[] {
@@ -185,7 +202,10 @@ export function matchGlosses(text: string): GlossMatch[] {
  * concept the two share: then that one, "warm-up" read both in steps and as a fraction), unless
  * only the best one's own direction words are in the text ("fewer iterations" is a count).
  */
-function choose(ranked: Candidate[], directed: (concept: string) => boolean): { top: Candidate; concept: string; choice: string | null } | null {
+function choose(
+  ranked: Candidate[],
+  directed: (concept: string) => boolean,
+): { top: Candidate; concept: string; choice: string | null } | null {
   const byId = new Map(ranked.map((c) => [c.concept, c]));
   let top = ranked[0];
   for (let b = broaderOf(top, byId); b && top.mass < (1 + GLOSS_NARROWER_GAIN) * b.mass; b = broaderOf(top, byId)) top = b;
@@ -197,7 +217,10 @@ function choose(ranked: Candidate[], directed: (concept: string) => boolean): { 
     if (!common && c.mass <= (1 - GLOSS_MARGIN) * top.mass) continue; // it cannot explain enough of the same words
     const base = (common && byId.get(common)?.stems) || new Set<string>();
     const own = new Set([...top.stems].filter((s) => !base.has(s)));
-    const ownMass = massOf(own, top.phrases.filter((p) => p.some((s) => own.has(s))));
+    const ownMass = massOf(
+      own,
+      top.phrases.filter((p) => p.some((s) => own.has(s))),
+    );
     if (ownMass <= 0 || sharedMass(c, own) > (1 - GLOSS_MARGIN) * ownMass) {
       conflicts.add(common);
       rivals.push(c.concept);
@@ -209,45 +232,67 @@ function choose(ranked: Candidate[], directed: (concept: string) => boolean): { 
 }
 
 /** The nearest broader concept of `c` that is itself a candidate. */
-const broaderOf = (c: Candidate, byId: Map<string, Candidate>) => chainOf(c.concept).map((id) => byId.get(id)).find((x) => x !== undefined);
+const broaderOf = (c: Candidate, byId: Map<string, Candidate>) =>
+  chainOf(c.concept)
+    .map((id) => byId.get(id))
+    .find((x) => x !== undefined);
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 // ---------------------------------------------------------------------------------------------
 // Directions in a concept's own words.
 
-interface DirectionPhrase { action: GlossAction; stems: string[] }
+interface DirectionPhrase {
+  action: GlossAction;
+  stems: string[];
+}
 const FILLER = new Set(['a', 'an', 'the', 'its', 'their', 'of', 'to', 'is', 'are', 'be', 'it']);
 const DIRECTIONS = new Map<string, DirectionPhrase[]>();
 for (const c of CATALOGUE.concepts) {
   const list: DirectionPhrase[] = [];
   const add = (action: GlossAction, phrases: readonly string[]) => {
-    for (const p of phrases) list.push({ action, stems: glossTokens(p).filter((t) => !FILLER.has(t.text)).map((t) => t.stem) });
+    for (const p of phrases)
+      list.push({
+        action,
+        stems: glossTokens(p)
+          .filter((t) => !FILLER.has(t.text))
+          .map((t) => t.stem),
+      });
   };
   add('raise', c.raise_words);
   add('lower', c.lower_words);
   add('enable', c.enable_words);
   add('disable', c.disable_words);
-  if (list.length) DIRECTIONS.set(c.id, list.filter((d) => d.stems.length > 0));
+  if (list.length)
+    DIRECTIONS.set(
+      c.id,
+      list.filter((d) => d.stems.length > 0),
+    );
 }
 
 /** The action a concept's own direction words imply in a text ("taller" → raise DEPTH), or null. */
 export function glossDirection(text: string, concept: string): GlossAction | null {
   const phrases = DIRECTIONS.get(concept);
   if (!phrases || !CONCEPTS.has(concept)) return null;
-  const stems = glossTokens(text.slice(0, 2000)).filter((t) => !FILLER.has(t.text)).map((t) => t.stem);
+  const stems = glossTokens(text.slice(0, 2000))
+    .filter((t) => !FILLER.has(t.text))
+    .map((t) => t.stem);
   // The longest phrase found (at most two words between its words), then the earliest.
   let best: { action: GlossAction; length: number; at: number } | null = null;
   for (const p of phrases) {
     const at = stems.findIndex((_, i) => phraseEnd(stems, i, p.stems, 2) >= 0);
     if (at < 0) continue;
-    if (!best || p.stems.length > best.length || (p.stems.length === best.length && at < best.at)) best = { action: p.action, length: p.stems.length, at };
+    if (!best || p.stems.length > best.length || (p.stems.length === best.length && at < best.at))
+      best = { action: p.action, length: p.stems.length, at };
   }
   return best?.action ?? null;
 }
 
 /** Where a concept's own direction words occur among `texts` (a clause's words, in order): each phrase found, with the word indices it spans. */
-export function directionSpans(texts: readonly string[], concept: string): { action: GlossAction; from: number; to: number; length: number }[] {
+export function directionSpans(
+  texts: readonly string[],
+  concept: string,
+): { action: GlossAction; from: number; to: number; length: number }[] {
   const phrases = DIRECTIONS.get(concept);
   if (!phrases?.length) return [];
   const kept = texts.map((t, i) => ({ t, i })).filter((x) => !FILLER.has(x.t));

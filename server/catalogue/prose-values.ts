@@ -3,7 +3,10 @@
 // new one replaces ("16 layers instead of 12", "a head dim of 128 rather than 64").
 import { formatValue, parseProseNumber } from '../services/ideas/values.ts';
 
-export interface Values { from: string | null; to: string | null }
+export interface Values {
+  from: string | null;
+  to: string | null;
+}
 
 const NUM = String.raw`(?:\d[\d_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?(?:\s*(?:\^|\*\*)\s*\d+)?(?:\/\d+(?:\.\d+)?)?(?:[km](?![a-z]))?(?:x(?![a-z0-9]))?(?:\s*(?:%|percent\b))?`;
 const END = String.raw`(?![\w.])`;
@@ -11,17 +14,42 @@ const ARROW = String.raw`(?:->|=>|→|⇒|⟶|\bto\b)`;
 const FROM_TO = new RegExp(String.raw`(?:^|[\s(=:,])(?:from\s+)?(${NUM})\s*${ARROW}\s*(${NUM})${END}`, 'i');
 const FROM_LOOSE = new RegExp(String.raw`\bfrom\s+(${NUM})${END}.{0,30}?\bto\s+(?:[a-z]+\s+){0,2}(${NUM})${END}`, 'i');
 const TO_LOOSE = new RegExp(String.raw`^\s*(?:[a-z][\w'-]*\s+){0,4}?to\s+(?:[a-z]+\s+){0,2}(${NUM})${END}`, 'i');
-const ASSIGN = new RegExp(String.raw`^\s*(?:(?!(?:from|on|at|with|for|after|while|in|than|help|helps)\b)[a-z][\w'-]*\s+){0,3}?(?:(?:=|:|of|at|for)\s*)?(${NUM})${END}`, 'i');
+const ASSIGN = new RegExp(
+  String.raw`^\s*(?:(?!(?:from|on|at|with|for|after|while|in|than|help|helps)\b)[a-z][\w'-]*\s+){0,3}?(?:(?:=|:|of|at|for)\s*)?(${NUM})${END}`,
+  'i',
+);
 
 const NUMBER_WORDS: Readonly<Record<string, string>> = {
-  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9', ten: '10',
-  eleven: '11', twelve: '12', sixteen: '16', twenty: '20', 'thirty-two': '32', 'sixty-four': '64',
+  zero: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
+  ten: '10',
+  eleven: '11',
+  twelve: '12',
+  sixteen: '16',
+  twenty: '20',
+  'thirty-two': '32',
+  'sixty-four': '64',
 };
-const SPELLED = new RegExp(String.raw`(\bto|\bfrom|\bof|\binstead of|\brather than|=|:|->|→)(\s*)(?:(the|a)\s+)?(${Object.keys(NUMBER_WORDS).join('|')})\b`, 'gi');
+const SPELLED = new RegExp(
+  String.raw`(\bto|\bfrom|\bof|\binstead of|\brather than|=|:|->|→)(\s*)(?:(the|a)\s+)?(${Object.keys(NUMBER_WORDS).join('|')})\b`,
+  'gi',
+);
 
 /** Number words where a value belongs, as digits: "weight decay to zero", "from four to two", "instead of zero". */
 export const spellNumbers = (text: string) =>
-  text.replace(SPELLED, (_, lead: string, gap: string, article: string | undefined, word: string) => `${lead}${gap}${article ? `${article} ` : ''}${NUMBER_WORDS[word.toLowerCase()]}`);
+  text.replace(
+    SPELLED,
+    (_, lead: string, gap: string, article: string | undefined, word: string) =>
+      `${lead}${gap}${article ? `${article} ` : ''}${NUMBER_WORDS[word.toLowerCase()]}`,
+  );
 
 /** A number as written, canonical ("2^16" → 65536, "5%" → 0.05), or null. */
 export function canonical(raw: string): string | null {
@@ -34,7 +62,10 @@ const VALUE_NEXT = /^\s*(?:(?:down|up|back|all the way)\s+)?(?:to|from|=|:|of)\s
 
 /** Values written after a mention, in its clause: "from 0.04 to 0.06", "0.04 → 0.06", "to 0.05", "to zero", "= 3". */
 export function valuesAfter(text: string, end: number): Values | null {
-  const raw = text.slice(end).split(/[;()—–]|[,:]\s|\.\s/)[0].slice(0, 80);
+  const raw = text
+    .slice(end)
+    .split(/[;()—–]|[,:]\s|\.\s/)[0]
+    .slice(0, 80);
   // Spelled only right after the name: "annealing the rate to zero" is where the rate goes, no value.
   const tail = VALUE_NEXT.test(raw) ? spellNumbers(raw) : raw;
   for (const re of [FROM_TO, FROM_LOOSE]) {

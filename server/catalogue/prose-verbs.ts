@@ -22,20 +22,107 @@ const GLOSS_PHRASES = (Object.entries(CATALOGUE.gloss_verbs) as [VerbKind, strin
 /** Words read right after a name as its removal ("VE removed", "softcap off"). */
 const AFTER_OFF = new Set(['removed', 'disabled', 'dropped', 'off', 'deleted']);
 /** Verbs whose particle comes after the object ("switch the softcap off", "turn EMA on"). */
-const PARTICLE_VERBS = new Set(['turn', 'turned', 'turning', 'turns', 'switch', 'switched', 'switching', 'switches', 'flip', 'flipped', 'toggle', 'toggled', 'shut', 'shutting']);
+const PARTICLE_VERBS = new Set([
+  'turn',
+  'turned',
+  'turning',
+  'turns',
+  'switch',
+  'switched',
+  'switching',
+  'switches',
+  'flip',
+  'flipped',
+  'toggle',
+  'toggled',
+  'shut',
+  'shutting',
+]);
 /** Verbs that take "out" as a removal ("taken out", "left out", "stripped out"). */
 const OUT_VERBS = new Set(['take', 'taken', 'took', 'left', 'leave', 'strip', 'stripped', 'rip', 'ripped', 'cut', 'factor', 'factored']);
 /** Words between a name and its particle ("is turned off entirely", "gets switched off"). */
 const BEFORE_PARTICLE = new Set([
-  'is', 'are', 'was', 'were', 'be', 'been', 'being', 'get', 'gets', 'got', 'getting', 'gotten', 'completely', 'entirely', 'altogether',
-  'fully', 'totally', 'just', 'all', 'the', 'way', 'now', 'also', 'simply', 'then', 'worth', 'should', 'could', 'would', 'can', 'might',
-  'must', 'to', 'it', 'them', 'we', 'finally', ...PARTICLE_VERBS, ...OUT_VERBS,
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'been',
+  'being',
+  'get',
+  'gets',
+  'got',
+  'getting',
+  'gotten',
+  'completely',
+  'entirely',
+  'altogether',
+  'fully',
+  'totally',
+  'just',
+  'all',
+  'the',
+  'way',
+  'now',
+  'also',
+  'simply',
+  'then',
+  'worth',
+  'should',
+  'could',
+  'would',
+  'can',
+  'might',
+  'must',
+  'to',
+  'it',
+  'them',
+  'we',
+  'finally',
+  ...PARTICLE_VERBS,
+  ...OUT_VERBS,
 ]);
 /** A quantity of the run spent on something: "more [of the run in] the cooldown", "a bigger [share of training in] the warm-down". */
 const PARTITIVE = new Set([
-  'of', 'the', 'a', 'an', 'its', 'their', 'run', 'training', 'budget', 'steps', 'step', 'schedule', 'time', 'iterations', 'updates',
-  'share', 'fraction', 'portion', 'part', 'proportion', 'percentage', 'chunk', 'amount', 'slice', 'spent', 'spend', 'spending',
-  'in', 'on', 'to', 'for', 'at', 'into', 'devoted', 'given', 'put', 'total', 'overall', 'whole',
+  'of',
+  'the',
+  'a',
+  'an',
+  'its',
+  'their',
+  'run',
+  'training',
+  'budget',
+  'steps',
+  'step',
+  'schedule',
+  'time',
+  'iterations',
+  'updates',
+  'share',
+  'fraction',
+  'portion',
+  'part',
+  'proportion',
+  'percentage',
+  'chunk',
+  'amount',
+  'slice',
+  'spent',
+  'spend',
+  'spending',
+  'in',
+  'on',
+  'to',
+  'for',
+  'at',
+  'into',
+  'devoted',
+  'given',
+  'put',
+  'total',
+  'overall',
+  'whole',
 ]);
 const QUANTITY = new Set(['of', 'share', 'fraction', 'portion', 'part', 'proportion', 'percentage', 'chunk', 'amount', 'slice', 'time']);
 /** Nearest words before a name a verb may stand in ("remove [the dead] VE"). */
@@ -43,7 +130,10 @@ const BEFORE = 3;
 /** Farthest a concept's own direction words may be from a bare mention of it. */
 const OWN_REACH = 6;
 
-interface Found { verb: VerbKind; at: number }
+interface Found {
+  verb: VerbKind;
+  at: number;
+}
 
 /** The gloss verb phrase ending at word `end` (all in one clause), if any. */
 function glossPhraseEndingAt(ws: readonly Word[], end: number): { kind: VerbKind; from: number } | null {
@@ -95,14 +185,22 @@ function genericVerb(text: string, ws: readonly Word[], first: number, last: num
     const holds = glossPhraseEndingAt(ws, i);
     const g = i > 0 ? glossPhraseEndingAt(ws, i - 1) : null;
     before =
-      holds && holds.from < i && (kind === 'param' || holds.kind === 'enable' || holds.kind === 'disable') ? { verb: holds.kind, at: i }
-      : v === 'enable' && g?.kind === 'disable' ? { verb: 'disable', at: i }
-      : { verb: v, at: i };
+      holds && holds.from < i && (kind === 'param' || holds.kind === 'enable' || holds.kind === 'disable')
+        ? { verb: holds.kind, at: i }
+        : v === 'enable' && g?.kind === 'disable'
+          ? { verb: 'disable', at: i }
+          : { verb: v, at: i };
     break;
   }
-  const particle = particleAfter(text, ws, last, ws.slice(Math.max(0, first - BEFORE), first).filter((w) => w.clause === ws[first].clause));
+  const particle = particleAfter(
+    text,
+    ws,
+    last,
+    ws.slice(Math.max(0, first - BEFORE), first).filter((w) => w.clause === ws[first].clause),
+  );
   // "switch the value embeddings off": the particle, not the "switch", says what happened.
-  if (particle && (!before || before.verb === 'replace' || PARTICLE_VERBS.has(ws[before.at].text) || OUT_VERBS.has(ws[before.at].text))) return particle;
+  if (particle && (!before || before.verb === 'replace' || PARTICLE_VERBS.has(ws[before.at].text) || OUT_VERBS.has(ws[before.at].text)))
+    return particle;
   if (before) return before;
   for (let i = first - 1; i >= first - BEFORE && sameClause(i); i--) {
     const g = glossPhraseEndingAt(ws, i);
@@ -129,7 +227,10 @@ function genericVerb(text: string, ws: readonly Word[], first: number, last: num
 function ownSpans(ws: readonly Word[], clause: number, concept: string) {
   const at: number[] = [];
   ws.forEach((w, i) => w.clause === clause && at.push(i));
-  return directionSpans(at.map((i) => ws[i].text), concept)
+  return directionSpans(
+    at.map((i) => ws[i].text),
+    concept,
+  )
     .map((s) => ({ ...s, from: at[s.from], to: at[s.to] }))
     .sort((a, b) => b.length - a.length);
 }
@@ -139,7 +240,14 @@ function ownSpans(ws: readonly Word[], clause: number, concept: string) {
  * cover the mention or the verb ("drop attention" adds MLP-only layers, "less time at peak" is a
  * longer warm-down), and give a bare mention its direction when near it, with no other name between.
  */
-export function verbNear(text: string, ws: readonly Word[], m: Mention, kind: 'param' | 'switch', mentions: readonly Mention[], concept = m.concept): VerbKind | null {
+export function verbNear(
+  text: string,
+  ws: readonly Word[],
+  m: Mention,
+  kind: 'param' | 'switch',
+  mentions: readonly Mention[],
+  concept = m.concept,
+): VerbKind | null {
   const first = ws.findIndex((w) => w.start >= m.start);
   if (first < 0) return null;
   let last = first;

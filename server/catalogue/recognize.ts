@@ -5,18 +5,45 @@ import { broaderChain, CATALOGUE } from './catalogue.ts';
 import { phraseStems, words, type Word } from './words.ts';
 
 export type Via = 'identifier' | 'alias' | 'pattern';
-export interface Mention { concept: string; choice: string | null; via: Via; start: number; end: number }
+export interface Mention {
+  concept: string;
+  choice: string | null;
+  via: Via;
+  start: number;
+  end: number;
+}
 
-interface Target { concept: string; choice: string | null; order: number }
-interface Candidate extends Mention { segments: [number, number][]; strength: number; order: number }
+interface Target {
+  concept: string;
+  choice: string | null;
+  order: number;
+}
+interface Candidate extends Mention {
+  segments: [number, number][];
+  strength: number;
+  order: number;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The indexes, built once from the catalogue.
 
-interface AliasEntry { stems: string[]; target: Target }
-interface PatternEntry { target: Target; groups: number }
-interface AltEntry { pattern: number; group: number; stems: string[] }
-interface IdentifierEntry { target: Target; regex: RegExp }
+interface AliasEntry {
+  stems: string[];
+  target: Target;
+}
+interface PatternEntry {
+  target: Target;
+  groups: number;
+}
+interface AltEntry {
+  pattern: number;
+  group: number;
+  stems: string[];
+}
+interface IdentifierEntry {
+  target: Target;
+  regex: RegExp;
+}
 
 const aliasIndex = new Map<string, AliasEntry[]>();
 const patternList: PatternEntry[] = [];
@@ -24,7 +51,12 @@ const altIndex = new Map<string, AltEntry[]>();
 /** Identifiers by their longest run of word characters: a text can only hold those whose run it has. */
 const identifierIndex = new Map<string, IdentifierEntry[]>();
 
-function indexPhrases(target: Target, identifiers: readonly string[], aliases: readonly string[], patterns: readonly (readonly string[])[]) {
+function indexPhrases(
+  target: Target,
+  identifiers: readonly string[],
+  aliases: readonly string[],
+  patterns: readonly (readonly string[])[],
+) {
   for (const id of identifiers) {
     const { regex, key } = identifierRegex(id);
     push(identifierIndex, key, { target, regex });
@@ -128,7 +160,12 @@ function aliasCandidates(ws: readonly Word[]): Candidate[] {
 /** Most words a pattern's groups may spread over. */
 const PATTERN_WINDOW = 12;
 
-interface Occurrence { group: number; from: number; to: number; chars: number }
+interface Occurrence {
+  group: number;
+  from: number;
+  to: number;
+  chars: number;
+}
 
 function patternCandidates(ws: readonly Word[]): Candidate[] {
   const found = new Map<number, Occurrence[]>();
@@ -146,7 +183,8 @@ function patternCandidates(ws: readonly Word[]): Candidate[] {
     const byGroup: Occurrence[][] = Array.from({ length: groups }, () => []);
     // Within a group, the longest reading of the same words ("muon optimizer" over "muon").
     for (const o of occurrences)
-      if (!occurrences.some((x) => x !== o && x.group === o.group && x.from <= o.from && o.to <= x.to && x.to - x.from > o.to - o.from)) byGroup[o.group].push(o);
+      if (!occurrences.some((x) => x !== o && x.group === o.group && x.from <= o.from && o.to <= x.to && x.to - x.from > o.to - o.from))
+        byGroup[o.group].push(o);
     if (byGroup.some((g) => g.length === 0)) continue;
     for (const clause of new Set(occurrences.map((o) => part[o.from]))) {
       const inClause = byGroup.map((g) => g.filter((o) => part[o.from] === clause));
@@ -176,7 +214,11 @@ function contrastParts(ws: readonly Word[]): string[] {
   return ws.map((w, i) => {
     const key = `${w.clause}:${side}`;
     const prev = ws[i - 1]?.text;
-    if ((w.text === 'of' && (prev === 'instead' || (prev === 'place' && ws[i - 2]?.text === 'in'))) || (w.text === 'than' && prev === 'rather')) side++;
+    if (
+      (w.text === 'of' && (prev === 'instead' || (prev === 'place' && ws[i - 2]?.text === 'in'))) ||
+      (w.text === 'than' && prev === 'rather')
+    )
+      side++;
     return key;
   });
 }
@@ -218,18 +260,34 @@ const VIA_RANK: Record<Via, number> = { identifier: 0, alias: 1, pattern: 2 };
 const overlaps = (a: Candidate, b: Candidate) => a.segments.some(([s, e]) => b.segments.some(([t, f]) => s < f && t < e));
 
 /** A reading that lost to an overlapping one: `concept` was read where `by` won; `inside`: wholly within its words. */
-export interface Shadow { concept: string; by: Mention; inside: boolean }
+export interface Shadow {
+  concept: string;
+  by: Mention;
+  inside: boolean;
+}
 
 function settle(candidates: Candidate[], shadows: (Omit<Shadow, 'by'> & { by: Candidate })[] = []): Mention[] {
-  candidates.sort((a, b) => b.strength - a.strength || VIA_RANK[a.via] - VIA_RANK[b.via] || a.end - a.start - (b.end - b.start) || a.order - b.order);
+  candidates.sort(
+    (a, b) => b.strength - a.strength || VIA_RANK[a.via] - VIA_RANK[b.via] || a.end - a.start - (b.end - b.start) || a.order - b.order,
+  );
   let accepted: Candidate[] = [];
   for (const c of candidates) {
     const hit = accepted.filter((a) => overlaps(a, c));
     for (const h of hit)
-      if (h.concept !== c.concept) shadows.push({ concept: c.concept, by: h, inside: c.segments.every(([s, e]) => h.segments.some(([t, f]) => t <= s && e <= f)) });
+      if (h.concept !== c.concept)
+        shadows.push({ concept: c.concept, by: h, inside: c.segments.every(([s, e]) => h.segments.some(([t, f]) => t <= s && e <= f)) });
     if (hit.length === 0) accepted.push(c);
     // Between two paraphrase readings with as many parts, the narrower concept wins ("theta of the positional rotation").
-    else if (c.via === 'pattern' && hit.every((a) => a.via === 'pattern' && a.segments.length <= c.segments.length && a.concept !== c.concept && broaderChain(c.concept).includes(a.concept))) {
+    else if (
+      c.via === 'pattern' &&
+      hit.every(
+        (a) =>
+          a.via === 'pattern' &&
+          a.segments.length <= c.segments.length &&
+          a.concept !== c.concept &&
+          broaderChain(c.concept).includes(a.concept),
+      )
+    ) {
       accepted = accepted.filter((a) => !hit.includes(a));
       accepted.push(c);
     }
@@ -250,7 +308,12 @@ export function recognizeWithShadows(text: string): { mentions: Mention[]; shado
   const shadows: (Omit<Shadow, 'by'> & { by: Candidate })[] = [];
   const mentions = settle([...identifierCandidates(text), ...aliasCandidates(ws), ...patternCandidates(ws)], shadows);
   const strip = ({ concept, choice, via, start, end }: Mention): Mention => ({ concept, choice, via, start, end });
-  return { mentions, shadows: shadows.filter((s) => mentions.some((m) => m.start === s.by.start && m.concept === s.by.concept)).map((s) => ({ concept: s.concept, by: strip(s.by), inside: s.inside })) };
+  return {
+    mentions,
+    shadows: shadows
+      .filter((s) => mentions.some((m) => m.start === s.by.start && m.concept === s.by.concept))
+      .map((s) => ({ concept: s.concept, by: strip(s.by), inside: s.inside })),
+  };
 }
 
 /** The concepts a line of code names through their identifiers only (diff lines). */

@@ -8,14 +8,54 @@ import { phraseStems, type Word } from './words.ts';
 
 /** Words before a count that make it a place ("the last 4 layers", "all 9 layers", "on 3 layers"). */
 const SCOPE_WORDS = new Set([
-  'last', 'first', 'top', 'bottom', 'final', 'early', 'earliest', 'late', 'later', 'middle', 'all', 'every', 'each', 'alternate', 'other',
-  'remaining', 'odd', 'even', 'only', 'lowest', 'highest', 'deepest', 'shallowest', 'upper', 'lower', 'initial', 'outer', 'inner',
+  'last',
+  'first',
+  'top',
+  'bottom',
+  'final',
+  'early',
+  'earliest',
+  'late',
+  'later',
+  'middle',
+  'all',
+  'every',
+  'each',
+  'alternate',
+  'other',
+  'remaining',
+  'odd',
+  'even',
+  'only',
+  'lowest',
+  'highest',
+  'deepest',
+  'shallowest',
+  'upper',
+  'lower',
+  'initial',
+  'outer',
+  'inner',
 ]);
 const SCOPE_PREPOSITIONS = new Set(['to', 'on', 'in', 'into', 'at', 'across', 'for', 'over', 'within', 'throughout']);
 const ARTICLES = new Set(['the', 'a', 'its', 'their', 'our']);
 const SPENT = new Set(['spent', 'spend', 'used', 'devoted', 'given', 'put', 'going']);
 const MORE = new Set(['more', 'extra', 'additional', 'further', 'other']);
-const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'sixteen']);
+const NUMBER_WORDS = new Set([
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'sixteen',
+]);
 const isCount = (w: Word | undefined) => w !== undefined && (/^\d+$/.test(w.text) || NUMBER_WORDS.has(w.text));
 
 /**
@@ -34,10 +74,17 @@ export function scopedCount(text: string, ws: readonly Word[], first: number, co
   const prior = ws[n - 1]?.clause === clause ? ws[n - 1] : undefined;
   // A share of the layers: "9/12 layers", "3 of 8 layers", "3 of the 8 layers".
   if (prior && isCount(prior) && /^\s*\/\s*$/.test(text.slice(prior.end, ws[n].start))) return true;
-  if (prior && (prior.text === 'of' || ARTICLES.has(prior.text)) && ws.slice(Math.max(0, n - 3), n - 1).some((w) => w.clause === clause && isCount(w))) return true;
+  if (
+    prior &&
+    (prior.text === 'of' || ARTICLES.has(prior.text)) &&
+    ws.slice(Math.max(0, n - 3), n - 1).some((w) => w.clause === clause && isCount(w))
+  )
+    return true;
   const lead = prior && ARTICLES.has(prior.text) && ws[n - 2]?.clause === clause ? ws[n - 2] : prior;
   const place = (prior !== undefined && SCOPE_WORDS.has(prior.text)) || (lead !== undefined && SCOPE_PREPOSITIONS.has(lead.text));
-  const other = mentions.some((m) => m.concept !== concept && m.end <= ws[n].start && ws.find((w) => w.start >= m.start)?.clause === clause);
+  const other = mentions.some(
+    (m) => m.concept !== concept && m.end <= ws[n].start && ws.find((w) => w.start >= m.start)?.clause === clause,
+  );
   return place && other;
 }
 
@@ -54,7 +101,8 @@ function phrasesAt(ws: readonly Word[], phrases: readonly string[]): number[] {
   const out: number[] = [];
   for (const phrase of phrases) {
     const stems = phraseStems(phrase);
-    for (let i = 0; i + stems.length <= ws.length; i++) if (stems.every((s, k) => ws[i + k].stem === s && (k === 0 || ws[i + k].joined))) out.push(i);
+    for (let i = 0; i + stems.length <= ws.length; i++)
+      if (stems.every((s, k) => ws[i + k].stem === s && (k === 0 || ws[i + k].joined))) out.push(i);
   }
   return out;
 }
@@ -62,7 +110,9 @@ function phrasesAt(ws: readonly Word[], phrases: readonly string[]): number[] {
 /** Where a concept's own name ends inside a mention of it read through a pattern ("weight decay| to zero"), or -1. */
 export function nameEndWithin(ws: readonly Word[], concept: string, m: Mention): number {
   const c = CONCEPTS.get(concept);
-  const at = phrasesAt(ws, [...(c?.aliases ?? []), ...(c?.weak_aliases ?? [])]).filter((i) => ws[i].start >= m.start && ws[i].start < m.end);
+  const at = phrasesAt(ws, [...(c?.aliases ?? []), ...(c?.weak_aliases ?? [])]).filter(
+    (i) => ws[i].start >= m.start && ws[i].start < m.end,
+  );
   return at.length ? Math.max(...at.map((i) => longestEnd(ws, i, c!))) : -1;
 }
 
@@ -89,7 +139,11 @@ export function choiceWordsAt(ws: readonly Word[], concept: string, choice: stri
  * The parenthesised settings right after a mention ("EMA (decay=0.995)", "… decay 0.01 (wte=0.001)"):
  * where the parenthesis runs and what it holds, or null when it holds no `name=value`.
  */
-export function settingsAfter(text: string, m: Mention, mentions: readonly Mention[]): { start: number; end: number; inside: string } | null {
+export function settingsAfter(
+  text: string,
+  m: Mention,
+  mentions: readonly Mention[],
+): { start: number; end: number; inside: string } | null {
   const open = text.indexOf('(', m.end);
   if (open < 0 || !/^[\s\w.=:%-]{0,20}$/.test(text.slice(m.end, open))) return null;
   if (mentions.some((x) => x.start >= m.end && x.start < open)) return null;

@@ -12,7 +12,10 @@ export { CATALOGUE_VERSION, narrowerConcepts };
 export type { Action, Change } from './change-set.ts';
 
 /** `concepts`: every concept mentioned or changed (for lexical expansion), deduped. */
-export interface Understanding { changes: Change[]; concepts: string[] }
+export interface Understanding {
+  changes: Change[];
+  concepts: string[];
+}
 
 /** The changes a record (description + optional diff) or a query names. */
 export function understand(input: { description: string; diff: string | null }): Understanding {
@@ -33,7 +36,9 @@ export function understand(input: { description: string; diff: string | null }):
 /** True when a description's change part is a baseline run ("baseline", "baseline (depth 8)", "smoke test"): it changes nothing. */
 export const isBaselineDescription = (description: string) => isBaselineHead(splitDescription(description).head);
 
-export function conceptInfo(id: string): { id: string; name: string; group: string; kind: 'param' | 'switch'; broader: string | null; aliases: string[] } | null {
+export function conceptInfo(
+  id: string,
+): { id: string; name: string; group: string; kind: 'param' | 'switch'; broader: string | null; aliases: string[] } | null {
   const c = CONCEPTS.get(id);
   return c ? { id: c.id, name: c.name, group: c.group, kind: c.kind, broader: c.broader ?? null, aliases: [...c.aliases] } : null;
 }

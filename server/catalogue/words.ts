@@ -43,7 +43,15 @@ export function words(text: string): Word[] {
       last = start + m[0].length;
       continue;
     }
-    out.push({ text: lower, stem: stem(lower), start, end: start + m[0].length, clause, depth, joined: out.length > 0 && JOINING_GAP.test(gap) });
+    out.push({
+      text: lower,
+      stem: stem(lower),
+      start,
+      end: start + m[0].length,
+      clause,
+      depth,
+      joined: out.length > 0 && JOINING_GAP.test(gap),
+    });
     last = start + m[0].length;
   }
   return out;

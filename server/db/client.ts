@@ -86,7 +86,12 @@ async function openPglite(dataDir: string | undefined, efSearch: number): Promis
   };
 }
 
-async function openPostgres(url: string, max: number, efSearch: number, opts: Pick<DatabaseOptions, 'readUrl' | 'readMaxLagMs'>): Promise<Database> {
+async function openPostgres(
+  url: string,
+  max: number,
+  efSearch: number,
+  opts: Pick<DatabaseOptions, 'readUrl' | 'readMaxLagMs'>,
+): Promise<Database> {
   const [{ default: postgres }, { drizzle }, { migrate }] = await Promise.all([
     import('postgres'),
     import('drizzle-orm/postgres-js'),
@@ -111,13 +116,27 @@ async function openPostgres(url: string, max: number, efSearch: number, opts: Pi
   if (opts.readUrl) {
     replicaClient = postgres(opts.readUrl, options);
     const maxLagMs = opts.readMaxLagMs ?? 1000;
-    router = new ReadRouter({ primary: { db, sql: client }, replica: { db: drizzle(replicaClient, { schema }) as unknown as Db, sql: replicaClient }, maxLagMs, pollMs: Math.max(50, Math.min(250, maxLagMs / 4)) });
+    router = new ReadRouter({
+      primary: { db, sql: client },
+      replica: { db: drizzle(replicaClient, { schema }) as unknown as Db, sql: replicaClient },
+      maxLagMs,
+      pollMs: Math.max(50, Math.min(250, maxLagMs / 4)),
+    });
     await router.start();
   }
   const changes = await postgresChangeFeed({
     pool: client,
     // A connection of its own that never idles out (postgres.js takes `onnotify`, untyped).
-    connect: ({ onnotify, onclose }) => postgres(url, { max: 1, onnotice, connect_timeout: 10, idle_timeout: null, max_lifetime: null, onnotify, onclose } as unknown as Parameters<typeof postgres>[1]),
+    connect: ({ onnotify, onclose }) =>
+      postgres(url, {
+        max: 1,
+        onnotice,
+        connect_timeout: 10,
+        idle_timeout: null,
+        max_lifetime: null,
+        onnotify,
+        onclose,
+      } as unknown as Parameters<typeof postgres>[1]),
     afterReplay: router ? (lsn, fn) => router.afterReplay(lsn, fn) : undefined,
   });
   return {

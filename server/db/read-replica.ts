@@ -22,7 +22,10 @@ export interface ReadRouterOptions {
   now?: () => number;
 }
 
-interface Sample { at: number; lsn: number }
+interface Sample {
+  at: number;
+  lsn: number;
+}
 
 /** A WAL position (`16/B374D848`) as a number of bytes. */
 export function lsnBytes(lsn: string): number {

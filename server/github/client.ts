@@ -6,7 +6,11 @@ import type { Logger } from 'pino';
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
-export interface RateLimit { cost: number; remaining: number; resetAt: string }
+export interface RateLimit {
+  cost: number;
+  remaining: number;
+  resetAt: string;
+}
 
 export interface GithubClientOptions {
   token: string;
@@ -29,7 +33,10 @@ export interface GithubClientOptions {
 
 /** GitHub could not be reached or asked for a wait longer than allowed: try again later. */
 export class GithubUnavailableError extends Error {
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
     this.name = 'GithubUnavailableError';
   }
@@ -37,7 +44,10 @@ export class GithubUnavailableError extends Error {
 
 /** GitHub refused the request itself (bad token, invalid query): retrying will not help. */
 export class GithubRequestError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'GithubRequestError';
   }
@@ -80,7 +90,9 @@ export class GithubClient {
     for (;;) {
       await this.respectBudget();
       try {
-        const data = (await this.gql(document, { ...variables, request: { signal: AbortSignal.timeout(this.o.timeoutMs) } })) as T & { rateLimit?: RateLimit };
+        const data = (await this.gql(document, { ...variables, request: { signal: AbortSignal.timeout(this.o.timeoutMs) } })) as T & {
+          rateLimit?: RateLimit;
+        };
         this.note(data.rateLimit);
         return data;
       } catch (err) {
@@ -97,7 +109,10 @@ export class GithubClient {
           throw new GithubRequestError(`GitHub GraphQL error: ${err.message.slice(0, 500)}`);
         }
         const status = (err as { status?: number }).status;
-        const headers = ((err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {}) as Record<string, string | undefined>;
+        const headers = ((err as { response?: { headers?: Record<string, string | undefined> } }).response?.headers ?? {}) as Record<
+          string,
+          string | undefined
+        >;
         if ((status === 403 || status === 429) && ++limited <= MAX_RATE_LIMIT_RETRIES) {
           const delay = retryAfter(headers) ?? this.untilReset(headers) ?? (status === 429 ? 60_000 : null);
           if (delay !== null) {
@@ -107,10 +122,15 @@ export class GithubClient {
         }
         if (status === undefined || status >= 500) {
           if (++failures > this.o.retries) {
-            throw new GithubUnavailableError(`GitHub unavailable after ${failures} attempts: ${String((err as Error).message).slice(0, 300)}`);
+            throw new GithubUnavailableError(
+              `GitHub unavailable after ${failures} attempts: ${String((err as Error).message).slice(0, 300)}`,
+            );
           }
           const delay = this.o.backoffMs * 2 ** (failures - 1);
-          this.o.logger?.warn({ err: String((err as Error).message), attempt: failures, retryInMs: delay }, 'GitHub request failed; retrying');
+          this.o.logger?.warn(
+            { err: String((err as Error).message), attempt: failures, retryInMs: delay },
+            'GitHub request failed; retrying',
+          );
           await this.o.sleep(delay);
           continue;
         }
@@ -141,7 +161,8 @@ export class GithubClient {
   }
 
   private async wait(ms: number, why: string) {
-    if (ms > this.o.maxWaitMs) throw new GithubUnavailableError(`GitHub asks to wait ${Math.ceil(ms / 1000)} s (${why}); longer than allowed`, ms);
+    if (ms > this.o.maxWaitMs)
+      throw new GithubUnavailableError(`GitHub asks to wait ${Math.ceil(ms / 1000)} s (${why}); longer than allowed`, ms);
     this.o.logger?.info({ waitMs: ms, why }, 'waiting for GitHub');
     await this.o.sleep(ms);
   }

@@ -11,7 +11,14 @@ import { describeIssues, fieldIssues } from '../protocol/issues.ts';
 import type { NewRecordRow } from '../db/schema/records.ts';
 
 /** Public logs do not say what they ran on: their records form the class `unreported`. */
-export const UNREPORTED_HARDWARE = { accelerator: 'other', device_name: 'unreported', device_count: 1, memory_mb: null, driver: null, runtime: null } as const;
+export const UNREPORTED_HARDWARE = {
+  accelerator: 'other',
+  device_name: 'unreported',
+  device_count: 1,
+  memory_mb: null,
+  driver: null,
+  runtime: null,
+} as const;
 export const UNREPORTED_CLASS = 'unreported';
 
 export interface PublicLogSource {
@@ -23,7 +30,10 @@ export interface PublicLogSource {
   committedAt: Date;
 }
 
-export interface Skipped { line: number; reason: string }
+export interface Skipped {
+  line: number;
+  reason: string;
+}
 
 export const sourceOf = (nameWithOwner: string) => `github:${nameWithOwner}`;
 
@@ -38,10 +48,20 @@ export function harnessOf(prepareText: string) {
   };
 }
 
-export function publicLogRecords(src: PublicLogSource, resultsText: string, prepareText: string): { rows: NewRecordRow[]; skipped: Skipped[]; parsed: number } {
+export function publicLogRecords(
+  src: PublicLogSource,
+  resultsText: string,
+  prepareText: string,
+): { rows: NewRecordRow[]; skipped: Skipped[]; parsed: number } {
   const parsed = parseResultsTsv(resultsText);
-  const lines = resultsText.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, ''));
-  const skipped: Skipped[] = [...(parsed.fileProblem ? [{ line: 1, reason: parsed.fileProblem }] : []), ...parsed.problems.map((p) => ({ line: p.line, reason: p.reason }))];
+  const lines = resultsText
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''));
+  const skipped: Skipped[] = [
+    ...(parsed.fileProblem ? [{ line: 1, reason: parsed.fileProblem }] : []),
+    ...parsed.problems.map((p) => ({ line: p.line, reason: p.reason })),
+  ];
   const harness = harnessOf(prepareText);
   const source = sourceOf(src.nameWithOwner);
   const seen = new Map<string, number>();
@@ -83,7 +103,13 @@ export function publicLogRecords(src: PublicLogSource, resultsText: string, prep
 }
 
 /** A record payload for one row; the parent is the last kept row before it (autoresearch's loop). */
-function transcribe(r: ResultsRow, parent: ResultsRow | null, src: PublicLogSource, harness: RecordPayload['harness'], at: Date): RecordPayload {
+function transcribe(
+  r: ResultsRow,
+  parent: ResultsRow | null,
+  src: PublicLogSource,
+  harness: RecordPayload['harness'],
+  at: Date,
+): RecordPayload {
   return rowPayload(r, {
     created_at: at.toISOString(),
     time_unknown: true,

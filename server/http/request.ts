@@ -9,7 +9,12 @@ import { describeIssues, fieldIssues } from '../protocol/issues.ts';
 export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', `send the body as application/json (got "${type.slice(0, 80) || 'no content type'}")`);
+    throw new ProblemError(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      `send the body as application/json (got "${type.slice(0, 80) || 'no content type'}")`,
+    );
   }
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);

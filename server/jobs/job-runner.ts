@@ -35,7 +35,12 @@ export interface JobRunnerOptions {
 }
 
 /** How a leased batch ended: handled (error null), or failed and due again after delayMs. */
-interface Outcome { ids: number[]; lease: string; error: string | null; delayMs: number }
+interface Outcome {
+  ids: number[];
+  lease: string;
+  error: string | null;
+  delayMs: number;
+}
 
 /** This process, in every lease token it takes (`host:pid:random`): an operator sees who holds what. */
 const WORKER = `${hostname()}:${process.pid}`;
@@ -47,10 +52,14 @@ export class JobRunner {
   private stopped = true;
   /** Outcomes not yet written back (the database failed while settling them). */
   private unsettled: Outcome[] = [];
-  private readonly o: Required<Omit<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>> & Pick<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>;
+  private readonly o: Required<Omit<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>> &
+    Pick<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>;
   private lastPassAt = 0;
 
-  constructor(private readonly repo: JobRepository, options: JobRunnerOptions) {
+  constructor(
+    private readonly repo: JobRepository,
+    options: JobRunnerOptions,
+  ) {
     this.o = { batchSize: 64, pollMs: 1000, leaseMs: 30_000, backoffBaseMs: 1000, backoffMaxMs: 300_000, maxYieldMs: 500, ...options };
   }
 
@@ -128,7 +137,10 @@ export class JobRunner {
     } catch (err) {
       const attempts = Math.min(...batch.map((j) => j.attempts));
       const delay = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
-      this.o.logger?.warn({ err: String(err), kind: this.o.kind, jobs: batch.length, attempts, retryInMs: delay }, 'jobs failed; rescheduled');
+      this.o.logger?.warn(
+        { err: String(err), kind: this.o.kind, jobs: batch.length, attempts, retryInMs: delay },
+        'jobs failed; rescheduled',
+      );
       await this.settle({ ids, lease, error: String((err as Error)?.message ?? err), delayMs: delay });
       return 0;
     } finally {
@@ -140,12 +152,20 @@ export class JobRunner {
 
   /** Extends the lease every leaseMs/3 while the batch runs; a lapsed one is logged (its jobs may run again elsewhere). */
   private heartbeat(ids: number[], lease: string): NodeJS.Timeout {
-    const timer = setInterval(() => {
-      this.repo.extend(ids, lease, this.o.leaseMs).then(
-        (held) => held < ids.length && this.o.logger?.warn({ kind: this.o.kind, jobs: ids.length, held }, 'job lease lapsed while its batch ran; another worker may run it'),
-        (err) => this.o.logger?.warn({ err: String(err), kind: this.o.kind }, 'could not extend a job lease'),
-      );
-    }, Math.max(50, Math.floor(this.o.leaseMs / 3)));
+    const timer = setInterval(
+      () => {
+        this.repo.extend(ids, lease, this.o.leaseMs).then(
+          (held) =>
+            held < ids.length &&
+            this.o.logger?.warn(
+              { kind: this.o.kind, jobs: ids.length, held },
+              'job lease lapsed while its batch ran; another worker may run it',
+            ),
+          (err) => this.o.logger?.warn({ err: String(err), kind: this.o.kind }, 'could not extend a job lease'),
+        );
+      },
+      Math.max(50, Math.floor(this.o.leaseMs / 3)),
+    );
     timer.unref();
     return timer;
   }

@@ -10,7 +10,12 @@ export function accessLog(logger: Logger): MiddlewareHandler {
     await next();
     const route = routePath(c); // after next(): the handler that answered
     const status = c.res.status;
-    const line = { method: c.req.method, route: route === '*' || route === '/*' ? 'unmatched' : route, status, ms: Math.round((performance.now() - start) * 10) / 10 };
+    const line = {
+      method: c.req.method,
+      route: route === '*' || route === '/*' ? 'unmatched' : route,
+      status,
+      ms: Math.round((performance.now() - start) * 10) / 10,
+    };
     if (status >= 500) logger.error(line, 'request');
     else logger.info(line, 'request');
   };

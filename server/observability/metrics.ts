@@ -9,7 +9,14 @@ export interface QueueStats {
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /** One registry per app instance (tests build many apps in one process). */
-export function createMetrics(opts: { jobs?: QueueStats; jobKinds?: readonly string[]; processMetrics?: boolean; replica?: { status(): { inUse: boolean; lagMs: number | null } } | null } = {}) {
+export function createMetrics(
+  opts: {
+    jobs?: QueueStats;
+    jobKinds?: readonly string[];
+    processMetrics?: boolean;
+    replica?: { status(): { inUse: boolean; lagMs: number | null } } | null;
+  } = {},
+) {
   const registry = new Registry();
   if (opts.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'crossfork_' });
   const requests = new Counter({

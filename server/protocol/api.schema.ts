@@ -22,15 +22,27 @@ export const recordViewSchema = z
     key_fingerprint: z.string().nullable().describe('SHA256:… as ssh-keygen -lf prints it; null for unsigned records'),
     signed: z.boolean().describe('false for records read from a fork’s public results.tsv: nobody signed them'),
     provenance: z.string().nullable().describe('where an unsigned record was read: github:OWNER/REPO@COMMIT; null when signed'),
-    github_login: z.string().nullable().describe('the GitHub login linked to the signing key; for an unsigned record, the owner of the fork it was read from'),
+    github_login: z
+      .string()
+      .nullable()
+      .describe('the GitHub login linked to the signing key; for an unsigned record, the owner of the fork it was read from'),
     hardware_class: z.string().describe('derived by the server from payload.hardware'),
     harness_id: z.string(),
     delta_val_bpb: z.number().nullable().describe('metrics.val_bpb − parent.val_bpb'),
     received_at: z.string(),
     idea_id: z.string().nullable(),
-    flagged: z.boolean().describe('implausible (far beyond its class\'s best confirmed result and its own fork\'s history), not yet replicated by another key: kept off the leaderboard'),
-    replicates: z.string().nullable().describe('the original this record replicates (payload.replicates, resolved to the original when it named a replication)'),
-    replication: confirmationSchema.nullable().describe('its replications on its harness and hardware class, and whether they confirm it; null for crashes and unsigned records'),
+    flagged: z
+      .boolean()
+      .describe(
+        "implausible (far beyond its class's best confirmed result and its own fork's history), not yet replicated by another key: kept off the leaderboard",
+      ),
+    replicates: z
+      .string()
+      .nullable()
+      .describe('the original this record replicates (payload.replicates, resolved to the original when it named a replication)'),
+    replication: confirmationSchema
+      .nullable()
+      .describe('its replications on its harness and hardware class, and whether they confirm it; null for crashes and unsigned records'),
   })
   .meta({ id: 'Record' });
 
@@ -60,35 +72,55 @@ const bestSchema = z.object({
   delta_val_bpb: z.number().nullable(),
   description: z.string(),
   created_at: z.string(),
-  time_unknown: z.boolean().describe('the record says its time is unknown: created_at only orders it among its fork\'s records'),
+  time_unknown: z.boolean().describe("the record says its time is unknown: created_at only orders it among its fork's records"),
   key_fingerprint: z.string(),
   github_login: z.string().nullable().describe('GitHub login linked to the key, when linked'),
   commit: z.string().nullable(),
   fork_id: z.string(),
   device_name: z.string(),
   parent_val_bpb: z.number().nullable().describe('null for a first row: such a result is never confirmed'),
-  confirmed: z.boolean().describe('replicated within the class\'s noise (by another key, or by the same key on another run: see confirmed_by)'),
+  confirmed: z
+    .boolean()
+    .describe("replicated within the class's noise (by another key, or by the same key on another run: see confirmed_by)"),
   confirmed_by: z.enum(['other_key', 'same_key']).nullable(),
   replications: z.number().describe('other measurements of the same train.py on this harness and class'),
-  interval: z.object({ mean: z.number(), low: z.number(), high: z.number() }).describe('mean val_bpb of the result and its replications, ± 2σ/√n'),
+  interval: z
+    .object({ mean: z.number(), low: z.number(), high: z.number() })
+    .describe('mean val_bpb of the result and its replications, ± 2σ/√n'),
 });
 
 export const leaderboardSchema = z
   .object({
     harness: z
-      .object({ id: z.string().describe('the harness key: equivalent upstream prepare.py versions rank as one'), name: z.string(), versions: z.array(z.string()).describe('prepare.py ids seen under this key') })
+      .object({
+        id: z.string().describe('the harness key: equivalent upstream prepare.py versions rank as one'),
+        name: z.string(),
+        versions: z.array(z.string()).describe('prepare.py ids seen under this key'),
+      })
       .nullable(),
-    harnesses: z.array(z.object({ id: z.string(), name: z.string(), records: z.number(), contributors: z.number(), versions: z.array(z.string()) })),
+    harnesses: z.array(
+      z.object({ id: z.string(), name: z.string(), records: z.number(), contributors: z.number(), versions: z.array(z.string()) }),
+    ),
     classes: z.array(
       z.object({
         hardware_class: z.string(),
         best: bestSchema.nullable().describe('the best confirmed result when the class has one, else its best result (confirmed: false)'),
-        unconfirmed_best: bestSchema.nullable().describe('a better result than `best` that is not confirmed yet (shown marked; null when none)'),
-        noise: noiseEstimateSchema.describe('the class\'s run-to-run noise (GET /v1/noise)'),
+        unconfirmed_best: bestSchema
+          .nullable()
+          .describe('a better result than `best` that is not confirmed yet (shown marked; null when none)'),
+        noise: noiseEstimateSchema.describe("the class's run-to-run noise (GET /v1/noise)"),
         records: z.number(),
         keeps: z.number(),
         contributors: z.number(),
-        history: z.array(z.object({ id: z.string(), val_bpb: z.number(), created_at: z.string(), time_unknown: z.boolean().describe('plot by order, not time'), confirmed: z.boolean() })),
+        history: z.array(
+          z.object({
+            id: z.string(),
+            val_bpb: z.number(),
+            created_at: z.string(),
+            time_unknown: z.boolean().describe('plot by order, not time'),
+            confirmed: z.boolean(),
+          }),
+        ),
       }),
     ),
   })
@@ -104,7 +136,10 @@ const limit = (max: number, fallback: number) =>
 
 /** Query of `GET /v1/records`. */
 export const recordListQuerySchema = z.strictObject({
-  harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').optional(),
+  harness: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)')
+    .optional(),
   hardware_class: z.string().min(1).max(200).optional(),
   status: z.enum(['keep', 'discard', 'crash']).optional(),
   key: z.string().min(1).max(200).optional().describe('key fingerprint, SHA256:…'),
@@ -116,7 +151,10 @@ export const recordListQuerySchema = z.strictObject({
 
 /** Query of `GET /v1/leaderboard`. */
 export const leaderboardQuerySchema = z.strictObject({
-  harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').optional(),
+  harness: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)')
+    .optional(),
 });
 
 const outcomeSchema = z.object({
@@ -161,19 +199,31 @@ const changeSchema = z.object({
 
 export const whySchema = z
   .object({
-    via: z.enum(['diff', 'params', 'changes', 'words', 'meaning']).describe('the strongest reason: same diff, same parameter key, a shared change, shared words, or embedding nearness'),
-    changes: z.array(changeSchema.extend({ relation: z.enum(['same', 'compatible', 'unknown_direction', 'broader', 'other_value', 'opposite', 'none']) })),
+    via: z
+      .enum(['diff', 'params', 'changes', 'words', 'meaning'])
+      .describe('the strongest reason: same diff, same parameter key, a shared change, shared words, or embedding nearness'),
+    changes: z.array(
+      changeSchema.extend({ relation: z.enum(['same', 'compatible', 'unknown_direction', 'broader', 'other_value', 'opposite', 'none']) }),
+    ),
     words: z.array(z.string()).describe('stemmed words the query shares with the idea'),
     similarity: z.number().nullable().describe('cosine similarity of the nearest record, when among the nearest'),
     text: z.string().describe('the reason in one line'),
   })
   .meta({ id: 'MatchReason' });
 
-const countsSchema = z.object({ attempts: z.number(), keeps: z.number(), discards: z.number(), crashes: z.number(), oom_crashes: z.number() });
+const countsSchema = z.object({
+  attempts: z.number(),
+  keeps: z.number(),
+  discards: z.number(),
+  crashes: z.number(),
+  oom_crashes: z.number(),
+});
 
 export const verdictEvidenceSchema = z
   .object({
-    harness: z.enum(['caller', 'other', 'any']).describe('caller: evidence on your harness; other: none there, so every harness; any: no harness given'),
+    harness: z
+      .enum(['caller', 'other', 'any'])
+      .describe('caller: evidence on your harness; other: none there, so every harness; any: no harness given'),
     hardware_class: z.string().nullable(),
     hardware_family: z.string().nullable(),
     tiers: z.object({
@@ -183,7 +233,9 @@ export const verdictEvidenceSchema = z
       elsewhere: countsSchema.extend({ classes: z.array(z.string()) }),
     }),
     oom_at_least_yours_gb: z.number().nullable(),
-    effect: z.object({ n: z.number(), median: z.number(), noise: z.number(), low: z.number(), high: z.number() }).nullable()
+    effect: z
+      .object({ n: z.number(), median: z.number(), noise: z.number(), low: z.number(), high: z.number() })
+      .nullable()
       .describe('delta val_bpb on hardware like yours: attempt-weighted median, and median ± 2σ/√n with σ the run-to-run noise'),
   })
   .meta({ id: 'VerdictEvidence' });
@@ -209,7 +261,9 @@ export const checkResponseSchema = z
     embedding_degraded: z.boolean().describe('true when the embedding service failed and only changes and words were used'),
     evidence: verdictEvidenceSchema,
     matches: z.array(checkMatchSchema).describe('ideas that tried the same change, best first: the verdict is decided over all of them'),
-    related: z.array(checkMatchSchema).describe('ideas that moved the same concept another way (other direction or value): shown, not counted'),
+    related: z
+      .array(checkMatchSchema)
+      .describe('ideas that moved the same concept another way (other direction or value): shown, not counted'),
   })
   .meta({ id: 'CheckResponse' });
 
@@ -218,7 +272,9 @@ export const knownBadSchema = z
   .meta({ id: 'KnownBad' });
 
 /** One idea, with a page of its records, newest first (`next_cursor` pages on). */
-export const ideaDetailSchema = ideaSummarySchema.extend({ records: z.array(recordViewSchema), next_cursor: z.string().nullable() }).meta({ id: 'Idea' });
+export const ideaDetailSchema = ideaSummarySchema
+  .extend({ records: z.array(recordViewSchema), next_cursor: z.string().nullable() })
+  .meta({ id: 'Idea' });
 
 /** Query of `GET /v1/ideas/{id}`: the page of records it carries. */
 export const ideaDetailQuerySchema = z.strictObject({
@@ -227,11 +283,18 @@ export const ideaDetailQuerySchema = z.strictObject({
 });
 
 export const ideaListSchema = z
-  .object({ ideas: z.array(ideaSummarySchema.extend({ similarity: z.number().nullable(), score: z.number().nullable(), why: whySchema.nullable() })) })
+  .object({
+    ideas: z.array(
+      ideaSummarySchema.extend({ similarity: z.number().nullable(), score: z.number().nullable(), why: whySchema.nullable() }),
+    ),
+  })
   .meta({ id: 'IdeaList' });
 
 export const knownBadQuerySchema = z.strictObject({
-  harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').optional(),
+  harness: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)')
+    .optional(),
   hardware_class: z.string().min(1).max(200).optional(),
   limit: limit(200, 50),
   format: z.enum(['json', 'md']).optional(),
@@ -262,7 +325,10 @@ export const claimResponseSchema = z
   .meta({ id: 'ClaimAck' });
 
 export const claimListQuerySchema = z.strictObject({
-  harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').optional(),
+  harness: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)')
+    .optional(),
   hardware_class: z.string().min(1).max(200).optional(),
   limit: limit(500, 100),
 });
@@ -333,43 +399,83 @@ export type KeyLink = z.infer<typeof keyLinkSchema>;
 /** Query of `GET /v1/suggestions`: the caller's harness, its hardware (a class, or the fields the class is derived from), its fork. */
 export const suggestionsQuerySchema = z
   .strictObject({
-    harness: z.string().regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)').describe('the caller\'s harness id (required)'),
-    hardware_class: z.string().min(1).max(200).optional().describe('the caller\'s hardware class; or give accelerator and device_name instead'),
+    harness: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)')
+      .describe("the caller's harness id (required)"),
+    hardware_class: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("the caller's hardware class; or give accelerator and device_name instead"),
     accelerator: z.enum(ACCELERATORS).optional(),
     device_name: z.string().min(1).max(200).optional(),
     memory_mb: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(16_777_216, 'must be ≤ 16777216').optional(),
     device_count: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(4096, 'must be ≤ 4096').optional(),
-    fork: z.string().min(1).max(200).optional().describe('the caller\'s fork id (payload.fork.id): ideas its records tried are left out'),
+    fork: z.string().min(1).max(200).optional().describe("the caller's fork id (payload.fork.id): ideas its records tried are left out"),
     limit: limit(50, 10),
   })
   .superRefine((q, ctx) => {
     const fields = q.accelerator !== undefined || q.device_name !== undefined || q.memory_mb !== undefined || q.device_count !== undefined;
-    if (q.hardware_class !== undefined && fields) ctx.addIssue({ code: 'custom', path: ['hardware_class'], message: 'give hardware_class or the hardware fields (accelerator, device_name, memory_mb, device_count), not both' });
-    else if (fields && q.accelerator === undefined) ctx.addIssue({ code: 'custom', path: ['accelerator'], message: 'required with device_name, memory_mb or device_count' });
-    else if (fields && q.device_name === undefined) ctx.addIssue({ code: 'custom', path: ['device_name'], message: 'required with accelerator, memory_mb or device_count' });
+    if (q.hardware_class !== undefined && fields)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hardware_class'],
+        message: 'give hardware_class or the hardware fields (accelerator, device_name, memory_mb, device_count), not both',
+      });
+    else if (fields && q.accelerator === undefined)
+      ctx.addIssue({ code: 'custom', path: ['accelerator'], message: 'required with device_name, memory_mb or device_count' });
+    else if (fields && q.device_name === undefined)
+      ctx.addIssue({ code: 'custom', path: ['device_name'], message: 'required with accelerator, memory_mb or device_count' });
   });
 
-const tierCountsSchema = z.object({ attempts: z.number(), keeps: z.number(), discards: z.number(), crashes: z.number(), classes: z.array(z.string()) });
+const tierCountsSchema = z.object({
+  attempts: z.number(),
+  keeps: z.number(),
+  discards: z.number(),
+  crashes: z.number(),
+  classes: z.array(z.string()),
+});
 
 export const suggestionSchema = z
   .object({
     idea_id: z.string(),
-    description: z.string().describe('the idea\'s founding description'),
+    description: z.string().describe("the idea's founding description"),
     examples: z.array(z.string()).describe('up to 3 distinct descriptions of its first records'),
-    score: z.number().describe('ranking score (higher first): smoothed keep rate × log(1 + proximity-weighted keeps), more for ideas kept on several families and for effects beyond noise'),
-    basis: z.enum(['kept_near', 'untried_near', 'kept_elsewhere'])
-      .describe('kept_near: kept on your class or family; untried_near: kept elsewhere and never tried on your family; kept_elsewhere: kept elsewhere, tried near without a keep'),
+    score: z
+      .number()
+      .describe(
+        'ranking score (higher first): smoothed keep rate × log(1 + proximity-weighted keeps), more for ideas kept on several families and for effects beyond noise',
+      ),
+    basis: z
+      .enum(['kept_near', 'untried_near', 'kept_elsewhere'])
+      .describe(
+        'kept_near: kept on your class or family; untried_near: kept elsewhere and never tried on your family; kept_elsewhere: kept elsewhere, tried near without a keep',
+      ),
     transfers: z.boolean().describe('kept on two or more hardware families'),
     reason: z.string().describe('one line citing the counts in `evidence`'),
     evidence: z.object({
-      tiers: z.object({ class: tierCountsSchema, family: tierCountsSchema, kind: tierCountsSchema, elsewhere: tierCountsSchema })
-        .describe('counts by proximity to your hardware: your class, other classes of your family, other families of your accelerator kind, elsewhere'),
-      families: z.array(z.object({
-        hardware_family: z.string(),
-        proximity: z.enum(['class', 'family', 'kind', 'elsewhere']),
-        attempts: z.number(), keeps: z.number(), discards: z.number(), crashes: z.number(),
-      })).describe('keeps and tries per hardware family, nearest first'),
-      effect: effectSchema.nullable().describe('median Δval_bpb ± 2σ/√n (σ from the noise model) on your harness when it was tried there, else on all'),
+      tiers: z
+        .object({ class: tierCountsSchema, family: tierCountsSchema, kind: tierCountsSchema, elsewhere: tierCountsSchema })
+        .describe(
+          'counts by proximity to your hardware: your class, other classes of your family, other families of your accelerator kind, elsewhere',
+        ),
+      families: z
+        .array(
+          z.object({
+            hardware_family: z.string(),
+            proximity: z.enum(['class', 'family', 'kind', 'elsewhere']),
+            attempts: z.number(),
+            keeps: z.number(),
+            discards: z.number(),
+            crashes: z.number(),
+          }),
+        )
+        .describe('keeps and tries per hardware family, nearest first'),
+      effect: effectSchema
+        .nullable()
+        .describe('median Δval_bpb ± 2σ/√n (σ from the noise model) on your harness when it was tried there, else on all'),
     }),
   })
   .meta({ id: 'Suggestion' });
@@ -380,9 +486,19 @@ export const suggestionsSchema = z
     hardware_class: z.string().nullable(),
     hardware_family: z.string().nullable(),
     fork: z.string().nullable(),
-    tried_by_fork: z.number().describe('ideas the fork\'s records tried (left out of the suggestions)'),
+    tried_by_fork: z.number().describe("ideas the fork's records tried (left out of the suggestions)"),
     suggestions: z.array(suggestionSchema),
-    avoid: z.array(z.object({ idea_id: z.string(), description: z.string(), attempts: z.number(), keeps: z.number(), discards: z.number(), crashes: z.number() }))
+    avoid: z
+      .array(
+        z.object({
+          idea_id: z.string(),
+          description: z.string(),
+          attempts: z.number(),
+          keeps: z.number(),
+          discards: z.number(),
+          crashes: z.number(),
+        }),
+      )
       .describe('the known-bad ideas of this harness and class (GET /v1/known-bad), at most 20'),
   })
   .meta({ id: 'Suggestions' });

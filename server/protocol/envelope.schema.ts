@@ -11,7 +11,10 @@ export const envelopeSchema = z.strictObject({
 export type Envelope = z.infer<typeof envelopeSchema>;
 
 export const batchSchema = z.strictObject({
-  records: z.array(z.unknown()).min(1, 'must hold at least one envelope').max(LIMITS.batchRecords, `must hold at most ${LIMITS.batchRecords} envelopes`),
+  records: z
+    .array(z.unknown())
+    .min(1, 'must hold at least one envelope')
+    .max(LIMITS.batchRecords, `must hold at most ${LIMITS.batchRecords} envelopes`),
 });
 
 /** Every payload type a signed envelope may carry. */

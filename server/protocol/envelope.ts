@@ -32,7 +32,10 @@ export interface ParsedEnvelope<P> {
 }
 
 /** The parts of the signing key that callers keep once a signature verified. */
-export interface SigningKey { type: string; fingerprint: string }
+export interface SigningKey {
+  type: string;
+  fingerprint: string;
+}
 
 export interface OpenedEnvelope<P> extends ParsedEnvelope<P> {
   key: SigningKey;
@@ -60,7 +63,9 @@ export function parseEnvelope<S extends z.ZodType>(raw: unknown, expectedSchema:
     const what = typeof declared === 'string' ? `"${declared.slice(0, 80)}"` : 'missing';
     throw new EnvelopeError(
       'unknown-schema',
-      known ? `payload.schema is ${what}, this endpoint takes "${expectedSchema}"` : `payload.schema is ${what}: unknown schema, expected "${expectedSchema}"`,
+      known
+        ? `payload.schema is ${what}, this endpoint takes "${expectedSchema}"`
+        : `payload.schema is ${what}: unknown schema, expected "${expectedSchema}"`,
     );
   }
   const parsed = schema.safeParse(env.data.payload);

@@ -35,10 +35,24 @@ const APPLE_CHIP = /^(APPLE )?M(\d{1,2})(?: (PRO|MAX|ULTRA))?(?: |$)/;
 const VARIANT_WORDS = new Set(['LAPTOP', 'MOBILE', 'TI', 'SUPER', 'XT', 'XTX', 'GRE', 'NVL', 'MAX', 'Q', 'D']);
 /** Common memory sizes (GB) for devices outside the table, Apple unified memory, and RAM. */
 const MARKETED_GB = [1, 2, 3, 4, 6, 8, 10, 11, 12, 16, 18, 20, 24, 32, 36, 40, 48, 64, 80, 94, 96, 128, 141, 144, 180, 192, 256, 288, 512];
-const ACCELERATOR_VENDOR = new Map<string, HardwareVendor>([['cuda', 'nvidia'], ['rocm', 'amd'], ['mps', 'apple'], ['mlx', 'apple']]);
-const ACCELERATOR_LABEL = new Map([['cuda', 'CUDA GPU'], ['rocm', 'ROCm GPU'], ['mps', 'Apple GPU'], ['mlx', 'Apple GPU']]);
+const ACCELERATOR_VENDOR = new Map<string, HardwareVendor>([
+  ['cuda', 'nvidia'],
+  ['rocm', 'amd'],
+  ['mps', 'apple'],
+  ['mlx', 'apple'],
+]);
+const ACCELERATOR_LABEL = new Map([
+  ['cuda', 'CUDA GPU'],
+  ['rocm', 'ROCm GPU'],
+  ['mps', 'Apple GPU'],
+  ['mlx', 'Apple GPU'],
+]);
 
-interface KnownDevice { model: string; vendor: HardwareVendor; sizes: readonly number[] }
+interface KnownDevice {
+  model: string;
+  vendor: HardwareVendor;
+  sizes: readonly number[];
+}
 
 /** Uppercase words for table lookup: vendor words, form factors, memory and punctuation removed. */
 function deviceKey(name: string): string {
@@ -67,7 +81,11 @@ function buildIndex(tables: ReadonlyArray<readonly [HardwareVendor, readonly Dev
   return index;
 }
 
-const KNOWN = buildIndex([['nvidia', NVIDIA_DEVICES], ['amd', AMD_DEVICES], ['intel', INTEL_DEVICES]]);
+const KNOWN = buildIndex([
+  ['nvidia', NVIDIA_DEVICES],
+  ['amd', AMD_DEVICES],
+  ['intel', INTEL_DEVICES],
+]);
 
 /** Longest known prefix of the key's words ("MI300X VF" → MI300X), never dropping a variant word. */
 function lookup(key: string): KnownDevice | undefined {
@@ -81,7 +99,11 @@ function lookup(key: string): KnownDevice | undefined {
 
 /** Safe characters, collapsed whitespace, no dangling punctuation, at most NAME_CAP characters. */
 function tidy(name: string): string {
-  const squeezed = (s: string) => s.replace(/\(\s*\)/g, ' ').replace(/\s+/g, ' ').replace(/^[\s\-/_.,]+|[\s\-/_.,]+$/g, '');
+  const squeezed = (s: string) =>
+    s
+      .replace(/\(\s*\)/g, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/^[\s\-/_.,]+|[\s\-/_.,]+$/g, '');
   return squeezed(squeezed(name.replace(UNSAFE, ' ')).slice(0, NAME_CAP));
 }
 
@@ -160,9 +182,8 @@ function describeDevice(accelerator: string, name: string, gib: number | null): 
 
 /** Class, vendor, family and memory of a record's hardware; see hardwareClass for the naming rules. */
 export function describeHardware(hw: HardwareInput): HardwareClassInfo {
-  const count = typeof hw.device_count === 'number' && Number.isFinite(hw.device_count) && hw.device_count >= 1
-    ? Math.floor(hw.device_count)
-    : 1;
+  const count =
+    typeof hw.device_count === 'number' && Number.isFinite(hw.device_count) && hw.device_count >= 1 ? Math.floor(hw.device_count) : 1;
   const mb = hw.memory_mb;
   const gib = typeof mb === 'number' && Number.isFinite(mb) && mb > 0 ? mb / 1024 : null;
   const info = describeDevice(hw.accelerator, hw.device_name, gib);

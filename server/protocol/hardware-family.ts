@@ -2,7 +2,15 @@
 // memory tier, 40–80 GB data-centre GPUs, large unified-memory machines…) and its accelerator kind,
 // so evidence can be weighed by how close the hardware it came from is to the caller's.
 import { describeHardware, type HardwareInput } from './hardware-class.ts';
-import { AMD_CONSUMER, AMD_DATACENTER, AMD_UNIFIED, NVIDIA_CONSUMER, NVIDIA_DATACENTER, NVIDIA_UNIFIED, type DeviceRow } from './hardware-table.ts';
+import {
+  AMD_CONSUMER,
+  AMD_DATACENTER,
+  AMD_UNIFIED,
+  NVIDIA_CONSUMER,
+  NVIDIA_DATACENTER,
+  NVIDIA_UNIFIED,
+  type DeviceRow,
+} from './hardware-table.ts';
 
 /** How a device is driven: mps and mlx are both Apple silicon. */
 export type AcceleratorKind = 'cuda' | 'rocm' | 'apple' | 'cpu' | 'other';
@@ -23,8 +31,12 @@ export type Proximity = (typeof PROXIMITY)[number];
 type Segment = 'nvidia-datacenter' | 'nvidia-unified' | 'nvidia-consumer' | 'amd-datacenter' | 'amd-unified' | 'amd-consumer';
 const SEGMENTS = new Map<string, Segment>();
 for (const [segment, rows] of [
-  ['nvidia-datacenter', NVIDIA_DATACENTER], ['nvidia-unified', NVIDIA_UNIFIED], ['nvidia-consumer', NVIDIA_CONSUMER],
-  ['amd-datacenter', AMD_DATACENTER], ['amd-unified', AMD_UNIFIED], ['amd-consumer', AMD_CONSUMER],
+  ['nvidia-datacenter', NVIDIA_DATACENTER],
+  ['nvidia-unified', NVIDIA_UNIFIED],
+  ['nvidia-consumer', NVIDIA_CONSUMER],
+  ['amd-datacenter', AMD_DATACENTER],
+  ['amd-unified', AMD_UNIFIED],
+  ['amd-consumer', AMD_CONSUMER],
 ] as [Segment, readonly DeviceRow[]][]) {
   for (const [model] of rows) SEGMENTS.set(model, segment);
 }
@@ -52,7 +64,8 @@ function datacenterTier(gb: number | null): string {
 /** Family and kind of a record's (or a caller's) hardware. */
 export function hardwareProximity(hw: HardwareInput): HardwareProximity {
   const info = describeHardware(hw);
-  const count = typeof hw.device_count === 'number' && Number.isFinite(hw.device_count) && hw.device_count >= 1 ? Math.floor(hw.device_count) : 1;
+  const count =
+    typeof hw.device_count === 'number' && Number.isFinite(hw.device_count) && hw.device_count >= 1 ? Math.floor(hw.device_count) : 1;
   const kind = KINDS[hw.accelerator] ?? VENDOR_KINDS[info.vendor] ?? 'other';
   const gb = info.memory_gb;
   const model = info.family.replace(/ MIG .*$/, '');
@@ -61,7 +74,8 @@ export function hardwareProximity(hw: HardwareInput): HardwareProximity {
   if (info.family.includes(' MIG ')) family = 'NVIDIA MIG slice';
   else if (info.vendor === 'apple' || kind === 'apple') family = 'Apple M-series';
   else if (info.vendor === 'cpu' || kind === 'cpu') family = 'CPU';
-  else if (segment === 'nvidia-unified' || segment === 'amd-unified') family = model.startsWith('Jetson') ? 'NVIDIA Jetson' : 'large unified memory';
+  else if (segment === 'nvidia-unified' || segment === 'amd-unified')
+    family = model.startsWith('Jetson') ? 'NVIDIA Jetson' : 'large unified memory';
   else if (segment === 'nvidia-datacenter') family = `NVIDIA datacenter ${datacenterTier(gb)}`;
   else if (segment === 'amd-datacenter') family = `AMD Instinct ${datacenterTier(gb)}`;
   else if (segment === 'nvidia-consumer' || (info.vendor === 'nvidia' && !segment)) family = `NVIDIA consumer ${consumerTier(gb)}`;
@@ -85,7 +99,10 @@ export function proximityOfClass(hardwareClass: string): HardwareProximity {
 }
 
 /** Where evidence from `other` stands relative to the caller. */
-export function proximityOf(caller: Pick<HardwareProximity, 'class' | 'family' | 'kind'>, other: { class: string; family: string; kind: string }): Proximity {
+export function proximityOf(
+  caller: Pick<HardwareProximity, 'class' | 'family' | 'kind'>,
+  other: { class: string; family: string; kind: string },
+): Proximity {
   if (other.class === caller.class) return 'class';
   if (other.family === caller.family) return 'family';
   if (other.kind === caller.kind && caller.kind !== 'other') return 'kind';

@@ -22,11 +22,56 @@ export interface KnownHarness {
 
 /** karpathy/autoresearch `master`, every commit that changed prepare.py, oldest first. */
 export const KNOWN_HARNESSES: readonly KnownHarness[] = [
-  { id: 'dc2573d1d90b885cc12bbef8c911472e4e527358ff124154a9a802846d90b864', name: 'upstream', repository: 'karpathy/autoresearch', commit: 'b11d6f2', date: '2026-03-06', metric: 'A', time_budget_s: 300, change: 'initial commit (16 reserved tokens, unpinned validation shard)' },
-  { id: '2223636a17787a4bf7a9e0446ad7ca2bf16902ba25d0f0246db1bd35450c2e52', name: 'upstream', repository: 'karpathy/autoresearch', commit: '032d203', date: '2026-03-07', metric: 'B', time_budget_s: 300, change: 'pinned validation shard (shard_06542), 4 reserved tokens; constants imported from constants.py' },
-  { id: '35b1b5869339b76702e0b234442981086fabe66253136063a647b303256ffdbc', name: 'upstream', repository: 'karpathy/autoresearch', commit: '8a5c486', date: '2026-03-07', metric: 'B', time_budget_s: 300, change: 'constants moved into prepare.py (MAX_SEQ_LEN 2048, TIME_BUDGET 300, EVAL_TOKENS 40·524288)' },
-  { id: '95fd1bac79614eccc45673b7ae22a7dca7e5f496d7b487fd362fde5663e2734c', name: 'upstream', repository: 'karpathy/autoresearch', commit: '500114a', date: '2026-03-07', metric: 'B', time_budget_s: 300, change: '--download-workers flag' },
-  { id: '4f2ba9cbb8ba8c4a3d35be405a913e2f3be3af9aea103ed52ef7b2a662058150', name: 'upstream', repository: 'karpathy/autoresearch', commit: 'c2450ad', date: '2026-03-10', metric: 'B', time_budget_s: 300, change: 'assert when no training shards exist' },
+  {
+    id: 'dc2573d1d90b885cc12bbef8c911472e4e527358ff124154a9a802846d90b864',
+    name: 'upstream',
+    repository: 'karpathy/autoresearch',
+    commit: 'b11d6f2',
+    date: '2026-03-06',
+    metric: 'A',
+    time_budget_s: 300,
+    change: 'initial commit (16 reserved tokens, unpinned validation shard)',
+  },
+  {
+    id: '2223636a17787a4bf7a9e0446ad7ca2bf16902ba25d0f0246db1bd35450c2e52',
+    name: 'upstream',
+    repository: 'karpathy/autoresearch',
+    commit: '032d203',
+    date: '2026-03-07',
+    metric: 'B',
+    time_budget_s: 300,
+    change: 'pinned validation shard (shard_06542), 4 reserved tokens; constants imported from constants.py',
+  },
+  {
+    id: '35b1b5869339b76702e0b234442981086fabe66253136063a647b303256ffdbc',
+    name: 'upstream',
+    repository: 'karpathy/autoresearch',
+    commit: '8a5c486',
+    date: '2026-03-07',
+    metric: 'B',
+    time_budget_s: 300,
+    change: 'constants moved into prepare.py (MAX_SEQ_LEN 2048, TIME_BUDGET 300, EVAL_TOKENS 40·524288)',
+  },
+  {
+    id: '95fd1bac79614eccc45673b7ae22a7dca7e5f496d7b487fd362fde5663e2734c',
+    name: 'upstream',
+    repository: 'karpathy/autoresearch',
+    commit: '500114a',
+    date: '2026-03-07',
+    metric: 'B',
+    time_budget_s: 300,
+    change: '--download-workers flag',
+  },
+  {
+    id: '4f2ba9cbb8ba8c4a3d35be405a913e2f3be3af9aea103ed52ef7b2a662058150',
+    name: 'upstream',
+    repository: 'karpathy/autoresearch',
+    commit: 'c2450ad',
+    date: '2026-03-10',
+    metric: 'B',
+    time_budget_s: 300,
+    change: 'assert when no training shards exist',
+  },
 ];
 
 const BY_ID = new Map(KNOWN_HARNESSES.map((h) => [h.id, h]));
@@ -50,7 +95,10 @@ export function harnessByName(name: string): KnownHarness | null {
   const at = name.indexOf('@');
   if (at < 0) return currentHarness(name.trim().toLowerCase());
   const family = name.slice(0, at).trim().toLowerCase();
-  const commit = name.slice(at + 1).trim().toLowerCase();
+  const commit = name
+    .slice(at + 1)
+    .trim()
+    .toLowerCase();
   if (commit.length < 4) return null;
   return KNOWN_HARNESSES.find((h) => h.name === family && h.commit.startsWith(commit)) ?? null;
 }

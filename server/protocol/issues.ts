@@ -1,7 +1,10 @@
 // Turns zod validation issues into one readable sentence for problem documents and CLI errors.
 import type { z } from 'zod';
 
-export interface FieldIssue { path: string; message: string }
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
 
 export function fieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
   return error.issues.map((i) => {

@@ -67,7 +67,9 @@ export const recordPayloadSchema = z
     time_unknown: z
       .literal(true)
       .optional()
-      .describe('true when the experiment\'s time is not known: created_at then only keeps the order of the fork\'s rows (leave it out when the time is known)'),
+      .describe(
+        "true when the experiment's time is not known: created_at then only keeps the order of the fork's rows (leave it out when the time is known)",
+      ),
     // Optional (records without it keep their ids): the id of the record this run repeats, the
     // same train.py measured again (`crossfork replicate`). The server links the two and refuses
     // an unknown record or one on another harness (README, "Replication").

@@ -19,10 +19,20 @@ export interface ResultsRow {
   /** The status cell as written (`kept`, `best`, `baseline`, …). */
   status_raw: string;
   /** Metrics some forks log in extra columns (mfu, num_steps, …), in the record's units. */
-  metrics: { mfu_percent: number | null; num_steps: number | null; num_params_m: number | null; total_tokens_m: number | null; training_seconds: number | null };
+  metrics: {
+    mfu_percent: number | null;
+    num_steps: number | null;
+    num_params_m: number | null;
+    total_tokens_m: number | null;
+    training_seconds: number | null;
+  };
 }
 
-export interface ResultsProblem { line: number; reason: string; text: string }
+export interface ResultsProblem {
+  line: number;
+  reason: string;
+  text: string;
+}
 
 export interface ParsedResults {
   columns: string[];
@@ -36,17 +46,51 @@ export interface ParsedResults {
 export const DEFAULT_RESULTS_COLUMNS = ['commit', 'val_bpb', 'memory_gb', 'status', 'description'];
 
 const STATUS: Record<string, ResultsStatus> = {};
-for (const s of ['keep', 'kept', 'best', 'new best', 'baseline', 'success', 'succeeded', 'improved', 'accept', 'accepted', 'tentative', 'ok', 'yes']) STATUS[s] = 'keep';
-for (const s of ['discard', 'discarded', 'worse', 'reverted', 'revert', 'rejected', 'reject', 'no improvement', 'neutral', 'no']) STATUS[s] = 'discard';
-for (const s of ['crash', 'crashed', 'oom', 'failed', 'fail', 'failure', 'error', 'timeout', 'timed out', 'nan', 'diverged', 'invalid']) STATUS[s] = 'crash';
+for (const s of [
+  'keep',
+  'kept',
+  'best',
+  'new best',
+  'baseline',
+  'success',
+  'succeeded',
+  'improved',
+  'accept',
+  'accepted',
+  'tentative',
+  'ok',
+  'yes',
+])
+  STATUS[s] = 'keep';
+for (const s of ['discard', 'discarded', 'worse', 'reverted', 'revert', 'rejected', 'reject', 'no improvement', 'neutral', 'no'])
+  STATUS[s] = 'discard';
+for (const s of ['crash', 'crashed', 'oom', 'failed', 'fail', 'failure', 'error', 'timeout', 'timed out', 'nan', 'diverged', 'invalid'])
+  STATUS[s] = 'crash';
 
 const ALIASES: Record<string, string> = {
-  hash: 'commit', sha: 'commit', commit_hash: 'commit',
-  bpb: 'val_bpb', 'val bpb': 'val_bpb', valbpb: 'val_bpb',
-  desc: 'description', notes: 'description', note: 'description', idea: 'description', change: 'description',
-  memory: 'memory_gb', mem_gb: 'memory_gb', peak_memory_gb: 'memory_gb', vram_gb: 'memory_gb',
-  mfu: 'mfu_percent', mfu_pct: 'mfu_percent', steps: 'num_steps', num_params_m: 'num_params_m', params_m: 'num_params_m',
-  tokens_m: 'total_tokens_m', training_time: 'training_seconds', training_s: 'training_seconds',
+  hash: 'commit',
+  sha: 'commit',
+  commit_hash: 'commit',
+  bpb: 'val_bpb',
+  'val bpb': 'val_bpb',
+  valbpb: 'val_bpb',
+  desc: 'description',
+  notes: 'description',
+  note: 'description',
+  idea: 'description',
+  change: 'description',
+  memory: 'memory_gb',
+  mem_gb: 'memory_gb',
+  peak_memory_gb: 'memory_gb',
+  vram_gb: 'memory_gb',
+  mfu: 'mfu_percent',
+  mfu_pct: 'mfu_percent',
+  steps: 'num_steps',
+  num_params_m: 'num_params_m',
+  params_m: 'num_params_m',
+  tokens_m: 'total_tokens_m',
+  training_time: 'training_seconds',
+  training_s: 'training_seconds',
 };
 const KNOWN = new Set(['commit', 'val_bpb', 'memory_gb', 'memory_mb', 'status', 'description']);
 const DIVIDER = /^\s*(?:-{2,}|={2,}|#|\/\/)/;
@@ -55,7 +99,10 @@ const EMPTY = new Set(['', '-', 'n/a', 'na', 'none', 'null', '—']);
 
 /** Parses a results.tsv text. Never throws: lines it cannot use are returned as problems with a reason. */
 export function parseResultsTsv(text: string): ParsedResults {
-  const lines = text.replace(/^\uFEFF/, '').split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''));
   const rows: ResultsRow[] = [];
   const problems: ResultsProblem[] = [];
   const whole = wholeFileProblem(lines);
@@ -91,13 +138,19 @@ function wholeFileProblem(lines: string[]): string | null {
   const used = lines.filter((l) => l.trim() !== '' && !DIVIDER.test(l));
   if (used.length === 0 || used.some((l) => l.includes('\t'))) return null;
   const first = used[0];
-  for (const [sep, name] of [[',', 'comma'], [';', 'semicolon'], ['|', 'pipe']] as const) {
+  for (const [sep, name] of [
+    [',', 'comma'],
+    [';', 'semicolon'],
+    ['|', 'pipe'],
+  ] as const) {
     const fields = first.split(sep).length;
     if (fields >= 3) {
       return `the file is ${name}-separated (its first line has ${fields} ${name}-separated fields and no tab); results.tsv must be tab-separated (commit, val_bpb, memory_gb, status, description); write it with tabs (Python: csv.writer(f, delimiter='\\t')) and run again`;
     }
   }
-  return used.length > 1 ? 'no line of the file has a tab: results.tsv must be tab-separated (commit, val_bpb, memory_gb, status, description)' : null;
+  return used.length > 1
+    ? 'no line of the file has a tab: results.tsv must be tab-separated (commit, val_bpb, memory_gb, status, description)'
+    : null;
 }
 
 function normaliseColumn(cell: string): string {
@@ -128,11 +181,14 @@ function parseRow(text: string, line: number, columns: string[]): ResultsRow | R
   let status: ResultsStatus | undefined = STATUS[statusRaw.toLowerCase()];
   if (status === undefined && statusRaw === '' && (bpb === null || bpb === 0)) status = 'crash';
   if (status === undefined) {
-    return problem(statusRaw === '' ? 'the status is empty' : `unknown status ${JSON.stringify(statusRaw)} (expected keep, discard or crash)`);
+    return problem(
+      statusRaw === '' ? 'the status is empty' : `unknown status ${JSON.stringify(statusRaw)} (expected keep, discard or crash)`,
+    );
   }
   let valBpb = bpb === null || bpb === 0 || Number.isNaN(bpb) ? null : bpb;
   if (status === 'crash') valBpb = null;
-  else if (valBpb === null) return problem(`status is ${statusRaw} but val_bpb is ${bpbRaw === '' ? 'empty' : bpbRaw}: only crashes may lack a val_bpb`);
+  else if (valBpb === null)
+    return problem(`status is ${statusRaw} but val_bpb is ${bpbRaw === '' ? 'empty' : bpbRaw}: only crashes may lack a val_bpb`);
   if (valBpb !== null && (valBpb < 0 || valBpb > VAL_BPB_MAX)) return problem(`val_bpb ${bpbRaw} is outside (0, ${VAL_BPB_MAX}]`);
 
   const description = (raw.description ?? '').trim();

@@ -1,6 +1,14 @@
 // OpenSSH keys: parsing public key lines (ed25519, RSA, ECDSA) into node:crypto keys with ssh-keygen
 // fingerprints, and generating/reading unencrypted OpenSSH-format ed25519 private keys for the CLI.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { LIMITS } from './limits.ts';
 import { SshReader, armor, dearmor, decodeBase64, quote, sshString, sshUint32 } from './ssh-wire.ts';
 
@@ -82,7 +90,8 @@ function blobJwk(type: string, blob: Buffer): JsonWebKey {
     const bits = n.length === 0 ? 0 : n.length * 8 - Math.clz32(n[0]) + 24;
     if (bits < MIN_RSA_BITS) throw fail(`RSA keys must have at least ${MIN_RSA_BITS} bits, this one has ${bits}`);
     if (bits > MAX_RSA_BITS) throw fail(`RSA keys may have at most ${MAX_RSA_BITS} bits, this one has ${bits}`);
-    if (e.length === 0 || e.length > 8 || !(e[e.length - 1] & 1) || (e.length === 1 && e[0] < 3)) throw fail('RSA public exponent is invalid');
+    if (e.length === 0 || e.length > 8 || !(e[e.length - 1] & 1) || (e.length === 1 && e[0] < 3))
+      throw fail('RSA public exponent is invalid');
     jwk = { kty: 'RSA', n: n.toString('base64url'), e: e.toString('base64url') };
   } else if (EC_CURVES[type]) {
     const { crv, coordBytes } = EC_CURVES[type];
@@ -151,13 +160,16 @@ export function parsePrivateKey(text: string): { type: 'ssh-ed25519'; keyObject:
   file.end('the private section');
   if (section.uint32('check') !== section.uint32('check')) throw fail('malformed private key: check bytes differ');
   const type = section.text('key type');
-  if (type !== 'ssh-ed25519') throw fail(`only ssh-ed25519 private keys can be used directly; use ssh-keygen -Y sign for ${quote(type)} keys`);
+  if (type !== 'ssh-ed25519')
+    throw fail(`only ssh-ed25519 private keys can be used directly; use ssh-keygen -Y sign for ${quote(type)} keys`);
   const pub = section.string('ed25519 public key');
   const priv = section.string('ed25519 private key');
   const comment = section.string('comment').toString('utf8');
   const padding = section.bytes(section.remaining(), 'padding');
-  if (pub.length !== 32 || priv.length !== 64 || !priv.subarray(32).equals(pub)) throw fail('malformed private key: bad ed25519 key lengths');
-  if (!blob.equals(Buffer.concat([sshString('ssh-ed25519'), sshString(pub)]))) throw fail('malformed private key: public and private halves differ');
+  if (pub.length !== 32 || priv.length !== 64 || !priv.subarray(32).equals(pub))
+    throw fail('malformed private key: bad ed25519 key lengths');
+  if (!blob.equals(Buffer.concat([sshString('ssh-ed25519'), sshString(pub)])))
+    throw fail('malformed private key: public and private halves differ');
   if (padding.length >= 8 || padding.some((b, i) => b !== i + 1)) throw fail('malformed private key: bad padding');
   const keyObject = createPrivateKey({
     key: { kty: 'OKP', crv: 'Ed25519', d: priv.subarray(0, 32).toString('base64url'), x: pub.toString('base64url') },

@@ -18,7 +18,12 @@ export class ClaimRepository {
     const where: SQL[] = [gt(claims.expiresAt, now)];
     if (scope.harnessId) where.push(eq(claims.harnessId, scope.harnessId));
     if (scope.hardwareClass) where.push(eq(claims.hardwareClass, scope.hardwareClass));
-    return this.db.select().from(claims).where(and(...where)).orderBy(desc(claims.createdAt)).limit(scope.limit);
+    return this.db
+      .select()
+      .from(claims)
+      .where(and(...where))
+      .orderBy(desc(claims.createdAt))
+      .limit(scope.limit);
   }
 
   async count(): Promise<number> {

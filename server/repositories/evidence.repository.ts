@@ -64,7 +64,10 @@ export class EvidenceRepository {
              max(memory_gb) FILTER (WHERE status = 'crash' AND description ~* ${OOM_PATTERN}),
              count(DISTINCT key_fingerprint)::int, count(delta_val_bpb)::int,
              percentile_cont(0.5) WITHIN GROUP (ORDER BY delta_val_bpb), min(delta_val_bpb), max(delta_val_bpb)
-      FROM records WHERE idea_id IN ${sql`(${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`} AND NOT hidden
+      FROM records WHERE idea_id IN ${sql`(${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`} AND NOT hidden
       GROUP BY GROUPING SETS ((idea_id, coalesce(harness_key, harness_id), hardware_class), (idea_id))`);
   }
 
@@ -99,7 +102,9 @@ export class EvidenceRepository {
     const where: SQL[] = [ne(ideaEvidence.hardwareClass, TOTAL)];
     if (scope.harnessKey) where.push(eq(ideaEvidence.harnessId, scope.harnessKey));
     if (scope.hardwareClass || scope.hardwareFamily) {
-      where.push(sql`(${ideaEvidence.hardwareClass} = ${scope.hardwareClass ?? ''} OR ${ideaEvidence.hardwareFamily} = ${scope.hardwareFamily ?? ''})`);
+      where.push(
+        sql`(${ideaEvidence.hardwareClass} = ${scope.hardwareClass ?? ''} OR ${ideaEvidence.hardwareFamily} = ${scope.hardwareFamily ?? ''})`,
+      );
     }
     const rows = await this.db
       .select({ ideaId: ideaEvidence.ideaId })
@@ -132,7 +137,10 @@ export class EvidenceRepository {
     const rows = await queryRows<{ idea_id: string; description: string }>(
       this.db,
       sql`SELECT i.id AS idea_id, r.description
-          FROM unnest(${sql`ARRAY[${sql.join(ideaIds.map((id) => sql`${id}`), sql`, `)}]::text[]`}) AS i(id)
+          FROM unnest(${sql`ARRAY[${sql.join(
+            ideaIds.map((id) => sql`${id}`),
+            sql`, `,
+          )}]::text[]`}) AS i(id)
           CROSS JOIN LATERAL (
             SELECT description FROM records WHERE idea_id = i.id AND NOT hidden ORDER BY seq LIMIT ${perIdea * 4}
           ) r`,

@@ -4,7 +4,13 @@ import { and, asc, eq, gt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { forks, githubCursors, type ForkRow, type NewForkRow } from '../db/schema/forks.ts';
 
-export interface CrawlOutcome { oid: string | null; status: string; detail: string | null; rows: number | null; skipped: unknown[] | null }
+export interface CrawlOutcome {
+  oid: string | null;
+  status: string;
+  detail: string | null;
+  rows: number | null;
+  skipped: unknown[] | null;
+}
 
 export class ForkRepository {
   constructor(private readonly db: Db) {}
@@ -34,11 +40,19 @@ export class ForkRepository {
           .onConflictDoUpdate({
             target: forks.id,
             set: {
-              nameWithOwner: sql`excluded.name_with_owner`, owner: sql`excluded.owner`, name: sql`excluded.name`,
-              parent: sql`excluded.parent`, depth: sql`least(${forks.depth}, excluded.depth)`, url: sql`excluded.url`,
-              pushedAt: sql`excluded.pushed_at`, stars: sql`excluded.stars`, forkCount: sql`excluded.fork_count`,
-              defaultBranch: sql`excluded.default_branch`, headOid: sql`excluded.head_oid`,
-              headCommittedAt: sql`excluded.head_committed_at`, seenAt: sql`now()`,
+              nameWithOwner: sql`excluded.name_with_owner`,
+              owner: sql`excluded.owner`,
+              name: sql`excluded.name`,
+              parent: sql`excluded.parent`,
+              depth: sql`least(${forks.depth}, excluded.depth)`,
+              url: sql`excluded.url`,
+              pushedAt: sql`excluded.pushed_at`,
+              stars: sql`excluded.stars`,
+              forkCount: sql`excluded.fork_count`,
+              defaultBranch: sql`excluded.default_branch`,
+              headOid: sql`excluded.head_oid`,
+              headCommittedAt: sql`excluded.head_committed_at`,
+              seenAt: sql`now()`,
             },
           })
           .returning({ id: forks.id, head: forks.headOid, crawled: forks.crawledOid })
@@ -74,13 +88,24 @@ export class ForkRepository {
 
   /** Forks of `parent` that have forks of their own (the next level of discovery). */
   async childrenWithForks(parent: string): Promise<ForkRow[]> {
-    return this.db.select().from(forks).where(and(eq(forks.parent, parent), gt(forks.forkCount, 0))).orderBy(asc(forks.nameWithOwner));
+    return this.db
+      .select()
+      .from(forks)
+      .where(and(eq(forks.parent, parent), gt(forks.forkCount, 0)))
+      .orderBy(asc(forks.nameWithOwner));
   }
 
   async saveCrawl(id: string, o: CrawlOutcome, tx: Db = this.db): Promise<void> {
     await tx
       .update(forks)
-      .set({ crawledOid: o.oid, crawledAt: sql`now()`, crawlStatus: o.status, crawlDetail: o.detail, logRows: o.rows, logSkipped: o.skipped ? JSON.stringify(o.skipped) : null })
+      .set({
+        crawledOid: o.oid,
+        crawledAt: sql`now()`,
+        crawlStatus: o.status,
+        crawlDetail: o.detail,
+        logRows: o.rows,
+        logSkipped: o.skipped ? JSON.stringify(o.skipped) : null,
+      })
       .where(eq(forks.id, id));
   }
 }

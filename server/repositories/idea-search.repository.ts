@@ -5,17 +5,45 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { queryRows } from '../db/rows.ts';
 
-export interface IdeaChange { concept: string; action: string; from: string | null; to: string | null; records: number }
+export interface IdeaChange {
+  concept: string;
+  action: string;
+  from: string | null;
+  to: string | null;
+  records: number;
+}
 
-export interface ConceptCandidate { ideaId: string; changes: IdeaChange[]; attempts: number }
-export interface LexicalCandidate { ideaId: string; score: number; lexemes: string[]; changes: IdeaChange[]; attempts: number }
+export interface ConceptCandidate {
+  ideaId: string;
+  changes: IdeaChange[];
+  attempts: number;
+}
+export interface LexicalCandidate {
+  ideaId: string;
+  score: number;
+  lexemes: string[];
+  changes: IdeaChange[];
+  attempts: number;
+}
 
 /** Per idea: up to this many distinct descriptions go into its full-text document. */
 export const DOCUMENT_DESCRIPTIONS = 24;
 
-const textArray = (xs: readonly string[]) => sql`ARRAY[${sql.join(xs.map((x) => sql`${x}`), sql`, `)}]::text[]`;
+const textArray = (xs: readonly string[]) =>
+  sql`ARRAY[${sql.join(
+    xs.map((x) => sql`${x}`),
+    sql`, `,
+  )}]::text[]`;
 
-export interface RecordToDerive { id: string; seq: number; ideaId: string | null; description: string; payload: string; harnessId: string; hardwareClass: string }
+export interface RecordToDerive {
+  id: string;
+  seq: number;
+  ideaId: string | null;
+  description: string;
+  payload: string;
+  harnessId: string;
+  hardwareClass: string;
+}
 
 export class IdeaSearchRepository {
   constructor(private readonly db: Db) {}
@@ -28,7 +56,11 @@ export class IdeaSearchRepository {
       sql`SELECT id, changes, attempts FROM ideas WHERE concepts && ${textArray(concepts)} AND attempts > 0
           ORDER BY attempts DESC, id LIMIT ${limit}`,
     );
-    return rows.map((r) => ({ ideaId: r.id, changes: typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes, attempts: Number(r.attempts) }));
+    return rows.map((r) => ({
+      ideaId: r.id,
+      changes: typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes,
+      attempts: Number(r.attempts),
+    }));
   }
 
   /**
@@ -55,7 +87,13 @@ export class IdeaSearchRepository {
     return rows.map((r) => ({
       ideaId: r.id,
       score: Number(r.score),
-      lexemes: Array.isArray(r.held) ? r.held : r.held.replace(/^\{|\}$/g, '').split(',').filter(Boolean).map((x) => x.replace(/^"|"$/g, '')),
+      lexemes: Array.isArray(r.held)
+        ? r.held
+        : r.held
+            .replace(/^\{|\}$/g, '')
+            .split(',')
+            .filter(Boolean)
+            .map((x) => x.replace(/^"|"$/g, '')),
       changes: typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes,
       attempts: Number(r.attempts),
     }));
@@ -68,7 +106,11 @@ export class IdeaSearchRepository {
       tx,
       sql`SELECT id, changes, attempts FROM ideas WHERE id IN (SELECT unnest(${textArray(ideaIds)}))`,
     );
-    return rows.map((r) => ({ ideaId: r.id, changes: typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes, attempts: Number(r.attempts) }));
+    return rows.map((r) => ({
+      ideaId: r.id,
+      changes: typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes,
+      attempts: Number(r.attempts),
+    }));
   }
 
   /** Each idea's distinct descriptions (earliest first, at most `perIdea`) and its records' changes, counted. */
@@ -82,7 +124,14 @@ export class IdeaSearchRepository {
             ) x ORDER BY first LIMIT ${perIdea}
           ) d`,
     );
-    const changes = await queryRows<{ idea_id: string; concept: string; action: string; from: string | null; to: string | null; records: number }>(
+    const changes = await queryRows<{
+      idea_id: string;
+      concept: string;
+      action: string;
+      from: string | null;
+      to: string | null;
+      records: number;
+    }>(
       tx,
       sql`SELECT r.idea_id, c->>'concept' AS concept, c->>'action' AS action, c->>'from' AS "from", c->>'to' AS "to", count(*)::int AS records
           FROM records r CROSS JOIN LATERAL jsonb_array_elements(coalesce(r.changes, '[]'::jsonb)) c
@@ -93,11 +142,18 @@ export class IdeaSearchRepository {
       tx,
       sql`SELECT idea_id, count(*)::int AS n FROM records WHERE idea_id IN (SELECT unnest(${textArray(ideaIds)})) AND NOT hidden GROUP BY idea_id`,
     );
-    return { descriptions, changes: changes.map((c) => ({ ...c, records: Number(c.records) })), attempts: new Map(attempts.map((a) => [a.idea_id, Number(a.n)])) };
+    return {
+      descriptions,
+      changes: changes.map((c) => ({ ...c, records: Number(c.records) })),
+      attempts: new Map(attempts.map((a) => [a.idea_id, Number(a.n)])),
+    };
   }
 
   /** Writes ideas' retrieval documents (`text` goes through to_tsvector('english')). */
-  async writeDocuments(docs: readonly { ideaId: string; concepts: string[]; changes: IdeaChange[]; text: string; attempts: number; described: number }[], tx: Db = this.db): Promise<void> {
+  async writeDocuments(
+    docs: readonly { ideaId: string; concepts: string[]; changes: IdeaChange[]; text: string; attempts: number; described: number }[],
+    tx: Db = this.db,
+  ): Promise<void> {
     if (docs.length === 0) return;
     await tx.execute(sql`
       UPDATE ideas SET concepts = d.concepts, changes = d.changes, search = to_tsvector('english', d.text), attempts = d.attempts, described = d.described
@@ -107,7 +163,11 @@ export class IdeaSearchRepository {
   }
 
   /** Of these (idea, description) pairs, those some visible record of the idea other than `excluding` already has, as `idea\u0000description`. */
-  async describedBefore(pairs: readonly { ideaId: string; descriptions: string[] }[], excluding: readonly string[], tx: Db = this.db): Promise<Set<string>> {
+  async describedBefore(
+    pairs: readonly { ideaId: string; descriptions: string[] }[],
+    excluding: readonly string[],
+    tx: Db = this.db,
+  ): Promise<Set<string>> {
     const flat = pairs.flatMap((p) => p.descriptions.map((d) => ({ idea: p.ideaId, description: d })));
     if (flat.length === 0) return new Set();
     const rows = await queryRows<{ idea_id: string; description: string }>(
@@ -155,7 +215,16 @@ export class IdeaSearchRepository {
       const room = Math.max(0, cap - Number(c.described));
       const fresh = a.descriptions.slice(0, room);
       const newConcepts = concepts.filter((x) => !known.has(x));
-      return [{ id: a.ideaId, changes, concepts, attempts: Number(c.attempts) + a.records, described: Number(c.described) + fresh.length, text: [...fresh, newConcepts.length ? expansion(newConcepts) : ''].join('\n') }];
+      return [
+        {
+          id: a.ideaId,
+          changes,
+          concepts,
+          attempts: Number(c.attempts) + a.records,
+          described: Number(c.described) + fresh.length,
+          text: [...fresh, newConcepts.length ? expansion(newConcepts) : ''].join('\n'),
+        },
+      ];
     });
     if (docs.length === 0) return;
     // New descriptions and the words of concepts the idea did not have yet are appended.
@@ -168,7 +237,11 @@ export class IdeaSearchRepository {
   }
 
   /** Stores what was derived for records (changes, hardware family and kind, harness key) and the derivation's version. */
-  async writeDerived(rows: readonly { id: string; changes: unknown[]; hardwareFamily: string | null; acceleratorKind: string | null; harnessKey: string }[], version: string, tx: Db = this.db): Promise<void> {
+  async writeDerived(
+    rows: readonly { id: string; changes: unknown[]; hardwareFamily: string | null; acceleratorKind: string | null; harnessKey: string }[],
+    version: string,
+    tx: Db = this.db,
+  ): Promise<void> {
     if (rows.length === 0) return;
     await tx.execute(sql`
       UPDATE records SET changes = d.changes, hardware_family = coalesce(d.family, records.hardware_family),
@@ -180,13 +253,29 @@ export class IdeaSearchRepository {
 
   /** Assigned records derived under another version, in insertion order after `afterSeq`. */
   async staleRecords(version: string, afterSeq: number, limit: number, tx: Db = this.db): Promise<RecordToDerive[]> {
-    const rows = await queryRows<{ id: string; seq: number; idea_id: string | null; description: string; payload: string; harness_id: string; hardware_class: string }>(
+    const rows = await queryRows<{
+      id: string;
+      seq: number;
+      idea_id: string | null;
+      description: string;
+      payload: string;
+      harness_id: string;
+      hardware_class: string;
+    }>(
       tx,
       sql`SELECT id, seq, idea_id, description, payload, harness_id, hardware_class FROM records
           WHERE seq > ${afterSeq} AND idea_id IS NOT NULL AND derived_version IS DISTINCT FROM ${version}
           ORDER BY seq LIMIT ${limit}`,
     );
-    return rows.map((r) => ({ id: r.id, seq: Number(r.seq), ideaId: r.idea_id, description: r.description, payload: r.payload, harnessId: r.harness_id, hardwareClass: r.hardware_class }));
+    return rows.map((r) => ({
+      id: r.id,
+      seq: Number(r.seq),
+      ideaId: r.idea_id,
+      description: r.description,
+      payload: r.payload,
+      harnessId: r.harness_id,
+      hardwareClass: r.hardware_class,
+    }));
   }
 
   async anyStale(version: string, tx: Db = this.db): Promise<boolean> {

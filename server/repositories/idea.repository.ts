@@ -7,14 +7,26 @@ import { ideas, recordEmbeddings, type IdeaRow } from '../db/schema/ideas.ts';
 import { records } from '../db/schema/records.ts';
 import { queryRows } from '../db/rows.ts';
 
-export interface NearestRecord { recordId: string; ideaId: string; paramKey: string | null; similarity: number }
+export interface NearestRecord {
+  recordId: string;
+  ideaId: string;
+  paramKey: string | null;
+  similarity: number;
+}
 
 /** The embedding model of a vector column: its id and dimension (a typmod cannot be a parameter). */
-export interface VectorSpace { model: string; dimensions: number }
+export interface VectorSpace {
+  model: string;
+  dimensions: number;
+}
 
 /** The distinctness key of an indexed vector: its values (as float32) and the parameter key. */
 export function vectorKey(values: number[], paramKey: string | null): string {
-  return createHash('sha256').update(Buffer.from(new Float32Array(values).buffer)).update(`|${paramKey ?? ''}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(Buffer.from(new Float32Array(values).buffer))
+    .update(`|${paramKey ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -33,12 +45,20 @@ export class IdeaRepository {
   }
 
   async ideaByDiffKey(diffKey: string, tx: Db = this.db): Promise<string | null> {
-    const [row] = await tx.select({ ideaId: records.ideaId }).from(records).where(and(eq(records.diffKey, diffKey), isNotNull(records.ideaId))).limit(1);
+    const [row] = await tx
+      .select({ ideaId: records.ideaId })
+      .from(records)
+      .where(and(eq(records.diffKey, diffKey), isNotNull(records.ideaId)))
+      .limit(1);
     return row?.ideaId ?? null;
   }
 
   async ideaByParamKey(paramKey: string, tx: Db = this.db): Promise<string | null> {
-    const [row] = await tx.select({ ideaId: records.ideaId }).from(records).where(and(eq(records.paramKey, paramKey), isNotNull(records.ideaId))).limit(1);
+    const [row] = await tx
+      .select({ ideaId: records.ideaId })
+      .from(records)
+      .where(and(eq(records.paramKey, paramKey), isNotNull(records.ideaId)))
+      .limit(1);
     return row?.ideaId ?? null;
   }
 
@@ -72,7 +92,13 @@ export class IdeaRepository {
     return rows.map((r) => ({
       ideaId: r.idea_id,
       similarity: 1 - Number(r.distance),
-      changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as { concept: string; action: string; from: string | null; to: string | null; records: number }[],
+      changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as {
+        concept: string;
+        action: string;
+        from: string | null;
+        to: string | null;
+        records: number;
+      }[],
       attempts: Number(r.attempts),
     }));
   }
@@ -103,7 +129,13 @@ export class IdeaRepository {
   }
 
   /** The k nearest records of each vector (cosine, through the HNSW index), in one round trip. */
-  async nearestMany(space: VectorSpace, vectors: readonly number[][], k: number, tx: Db = this.db, efSearch?: number): Promise<NearestRecord[][]> {
+  async nearestMany(
+    space: VectorSpace,
+    vectors: readonly number[][],
+    k: number,
+    tx: Db = this.db,
+    efSearch?: number,
+  ): Promise<NearestRecord[][]> {
     if (vectors.length === 0) return [];
     // Inside the caller's transaction only (SET LOCAL ends with it).
     if (efSearch !== undefined) await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(10, Math.floor(efSearch))}`));
@@ -120,7 +152,8 @@ export class IdeaRepository {
                ORDER BY q.i, n.distance`),
     );
     const out: NearestRecord[][] = vectors.map(() => []);
-    for (const r of rows) out[Number(r.i)].push({ recordId: r.record_id, ideaId: r.idea_id, paramKey: r.param_key, similarity: 1 - Number(r.distance) });
+    for (const r of rows)
+      out[Number(r.i)].push({ recordId: r.record_id, ideaId: r.idea_id, paramKey: r.param_key, similarity: 1 - Number(r.distance) });
     return out;
   }
 
@@ -165,7 +198,14 @@ export class IdeaRepository {
     const values = a.embedding.map((x) => (Number.isFinite(x) ? x : 0));
     await tx
       .insert(recordEmbeddings)
-      .values({ recordId: a.recordId, model: a.space.model, ideaId: a.ideaId, paramKey: a.paramKey, embedding: values, vectorKey: vectorKey(values, a.paramKey) })
+      .values({
+        recordId: a.recordId,
+        model: a.space.model,
+        ideaId: a.ideaId,
+        paramKey: a.paramKey,
+        embedding: values,
+        vectorKey: vectorKey(values, a.paramKey),
+      })
       .onConflictDoNothing();
   }
 

@@ -77,7 +77,12 @@ export class JobRepository {
     if (!ids.length) return;
     await this.db
       .update(jobs)
-      .set({ lockedUntil: null, lease: null, lastError: error.slice(0, 2000), runAt: sql`now() + make_interval(secs => ${delayMs / 1000})` })
+      .set({
+        lockedUntil: null,
+        lease: null,
+        lastError: error.slice(0, 2000),
+        runAt: sql`now() + make_interval(secs => ${delayMs / 1000})`,
+      })
       .where(and(inArray(jobs.id, ids), eq(jobs.lease, lease)));
   }
 

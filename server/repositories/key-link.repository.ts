@@ -64,6 +64,9 @@ export class KeyLinkRepository {
   }
 
   async unlink(fingerprint: string, reason: string, at: Date): Promise<void> {
-    await this.db.update(keyLinks).set({ unlinkedAt: at, checkedAt: at, unlinkReason: reason }).where(eq(keyLinks.keyFingerprint, fingerprint));
+    await this.db
+      .update(keyLinks)
+      .set({ unlinkedAt: at, checkedAt: at, unlinkReason: reason })
+      .where(eq(keyLinks.keyFingerprint, fingerprint));
   }
 }

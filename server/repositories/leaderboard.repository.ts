@@ -9,9 +9,26 @@ import { boardCounts } from '../db/schema/board-counts.ts';
 import { queryRows } from '../db/rows.ts';
 
 /** A harness key (equivalent upstream versions share one) with the prepare.py ids seen under it. */
-export interface HarnessSummary { harnessId: string; name: string; records: number; contributors: number; versions: string[] }
-export interface ClassCounts { hardwareClass: string; records: number; contributors: number; keeps: number }
-export interface HistoryPoint { hardwareClass: string; id: string; valBpb: number; createdAt: Date; timeUnknown: boolean }
+export interface HarnessSummary {
+  harnessId: string;
+  name: string;
+  records: number;
+  contributors: number;
+  versions: string[];
+}
+export interface ClassCounts {
+  hardwareClass: string;
+  records: number;
+  contributors: number;
+  keeps: number;
+}
+export interface HistoryPoint {
+  hardwareClass: string;
+  id: string;
+  valBpb: number;
+  createdAt: Date;
+  timeUnknown: boolean;
+}
 
 /**
  * The record says its time is unknown (payload `time_unknown: true`). The payload is canonical JSON,
@@ -25,7 +42,12 @@ const KEY = sql<string>`coalesce(${records.harnessKey}, ${records.harnessId})`;
 
 /** A text[] as the drivers return it: an array (postgres.js) or its literal (`{a,b}`). */
 function parseArray(v: string[] | string): string[] {
-  return Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  return Array.isArray(v)
+    ? v
+    : v
+        .replace(/^\{|\}$/g, '')
+        .split(',')
+        .filter(Boolean);
 }
 
 export class LeaderboardRepository {
@@ -39,7 +61,13 @@ export class LeaderboardRepository {
                  count(DISTINCT key_fingerprint)::int AS contributors, array_agg(DISTINCT harness_id ORDER BY harness_id) AS versions
           FROM board_counts GROUP BY harness_key ORDER BY sum(records) DESC, harness_key`,
     );
-    return rows.map((r) => ({ harnessId: r.harness_key, name: r.name, records: Number(r.records), contributors: Number(r.contributors), versions: parseArray(r.versions) }));
+    return rows.map((r) => ({
+      harnessId: r.harness_key,
+      name: r.name,
+      records: Number(r.records),
+      contributors: Number(r.contributors),
+      versions: parseArray(r.versions),
+    }));
   }
 
   async classCounts(harnessKey: string): Promise<ClassCounts[]> {
@@ -71,7 +99,16 @@ export class LeaderboardRepository {
             ORDER BY val_bpb, created_at, seq LIMIT 1) best`,
     );
     if (ids.length === 0) return [];
-    return this.db.select().from(records).where(inArray(records.id, ids.map((r) => r.id))).orderBy(asc(records.hardwareClass));
+    return this.db
+      .select()
+      .from(records)
+      .where(
+        inArray(
+          records.id,
+          ids.map((r) => r.id),
+        ),
+      )
+      .orderBy(asc(records.hardwareClass));
   }
 
   /** Records by id (a class's best confirmed result, found by the noise model's groups). */
@@ -80,7 +117,13 @@ export class LeaderboardRepository {
   }
 
   async history(harnessId: string): Promise<HistoryPoint[]> {
-    const rows = await queryRows<{ hardware_class: string; id: string; val_bpb: number; created_at: string | Date; time_unknown: boolean | string }>(
+    const rows = await queryRows<{
+      hardware_class: string;
+      id: string;
+      val_bpb: number;
+      created_at: string | Date;
+      time_unknown: boolean | string;
+    }>(
       this.db,
       // The window runs over records_history_idx alone (no payloads); only the few points found
       // are read from the table, for their time_unknown.
@@ -96,6 +139,12 @@ export class LeaderboardRepository {
         WHERE k.best_before IS NULL OR k.val_bpb < k.best_before
         ORDER BY k.hardware_class, k.created_at, k.seq`,
     );
-    return rows.map((r) => ({ hardwareClass: r.hardware_class, id: r.id, valBpb: Number(r.val_bpb), createdAt: new Date(r.created_at), timeUnknown: r.time_unknown === true || r.time_unknown === 't' }));
+    return rows.map((r) => ({
+      hardwareClass: r.hardware_class,
+      id: r.id,
+      valBpb: Number(r.val_bpb),
+      createdAt: new Date(r.created_at),
+      timeUnknown: r.time_unknown === true || r.time_unknown === 't',
+    }));
   }
 }

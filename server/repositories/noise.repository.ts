@@ -50,7 +50,9 @@ export function groupRow(r: Record<string, unknown>): GroupRow {
   };
 }
 
-export const GROUP_COLUMNS = sql.raw('id, hardware_class, hardware_family, replication_key, key_fingerprint, val_bpb, parent_val_bpb, status, flagged, replicates, replicated, created_at');
+export const GROUP_COLUMNS = sql.raw(
+  'id, hardware_class, hardware_family, replication_key, key_fingerprint, val_bpb, parent_val_bpb, status, flagged, replicates, replicated, created_at',
+);
 
 export class NoiseRepository {
   constructor(private readonly db: Db) {}

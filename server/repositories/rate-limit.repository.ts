@@ -4,7 +4,10 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { queryRows } from '../db/rows.ts';
 
-export interface ShortBucket { bucket: string; tokens: number }
+export interface ShortBucket {
+  bucket: string;
+  tokens: number;
+}
 
 export class RateLimitRepository {
   constructor(private readonly db: Db) {}
@@ -23,7 +26,9 @@ export class RateLimitRepository {
 
   /** Deletes buckets untouched for `fullMs` (they have refilled: the same as absent). */
   async sweep(fullMs: number, nowMs: number | null): Promise<void> {
-    await this.db.execute(sql`DELETE FROM rate_limit_buckets WHERE at_ms < coalesce(${nowMs}::float8, extract(epoch FROM clock_timestamp()) * 1000) - ${fullMs}`);
+    await this.db.execute(
+      sql`DELETE FROM rate_limit_buckets WHERE at_ms < coalesce(${nowMs}::float8, extract(epoch FROM clock_timestamp()) * 1000) - ${fullMs}`,
+    );
   }
 }
 

@@ -30,7 +30,11 @@ export class RecordRepository {
   }
 
   async findById(id: string): Promise<RecordRow | undefined> {
-    const [row] = await this.db.select().from(records).where(and(eq(records.id, id), eq(records.hidden, false))).limit(1);
+    const [row] = await this.db
+      .select()
+      .from(records)
+      .where(and(eq(records.id, id), eq(records.hidden, false)))
+      .limit(1);
     return row;
   }
 

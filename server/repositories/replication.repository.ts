@@ -6,11 +6,23 @@ import { queryRows } from '../db/rows.ts';
 import { GROUP_COLUMNS, GROUP_SAMPLE, groupRow, type GroupRow } from './noise.repository.ts';
 
 /** What a replication needs of the record it names. */
-export interface ReplicationTarget { id: string; harnessKey: string; hardwareClass: string; replicates: string | null; replicationKey: string | null }
+export interface ReplicationTarget {
+  id: string;
+  harnessKey: string;
+  hardwareClass: string;
+  replicates: string | null;
+  replicationKey: string | null;
+}
 
-export interface ScopedGroupRow extends GroupRow { harnessKey: string }
+export interface ScopedGroupRow extends GroupRow {
+  harnessKey: string;
+}
 
-const list = (xs: string[]) => sql`(${sql.join(xs.map((x) => sql`${x}`), sql`, `)})`;
+const list = (xs: string[]) =>
+  sql`(${sql.join(
+    xs.map((x) => sql`${x}`),
+    sql`, `,
+  )})`;
 
 export class ReplicationRepository {
   constructor(private readonly db: Db) {}
@@ -18,21 +30,42 @@ export class ReplicationRepository {
   /** Visible records among `ids` (hidden ones are unknown, as everywhere). */
   async targets(ids: string[], tx: Db = this.db): Promise<Map<string, ReplicationTarget>> {
     if (ids.length === 0) return new Map();
-    const rows = await queryRows<{ id: string; harness_key: string; hardware_class: string; replicates: string | null; replication_key: string | null }>(
+    const rows = await queryRows<{
+      id: string;
+      harness_key: string;
+      hardware_class: string;
+      replicates: string | null;
+      replication_key: string | null;
+    }>(
       tx,
       sql`SELECT id, coalesce(harness_key, harness_id) AS harness_key, hardware_class, replicates, replication_key
           FROM records WHERE id IN ${list(ids)} AND NOT hidden`,
     );
-    return new Map(rows.map((r) => [r.id, { id: r.id, harnessKey: r.harness_key, hardwareClass: r.hardware_class, replicates: r.replicates, replicationKey: r.replication_key }]));
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          harnessKey: r.harness_key,
+          hardwareClass: r.hardware_class,
+          replicates: r.replicates,
+          replicationKey: r.replication_key,
+        },
+      ]),
+    );
   }
 
   /** Gives originals without a group the group their replications join (`r:<id>`). */
   async setGroups(groups: { id: string; key: string }[], tx: Db): Promise<void> {
-    for (const g of groups) await tx.execute(sql`UPDATE records SET replication_key = ${g.key} WHERE id = ${g.id} AND replication_key IS NULL`);
+    for (const g of groups)
+      await tx.execute(sql`UPDATE records SET replication_key = ${g.key} WHERE id = ${g.id} AND replication_key IS NULL`);
   }
 
   /** The fork's best earlier val_bpb on this harness key and class (its own history), not counting flagged results. */
-  async ownBest(scope: { keyFingerprint: string; forkId: string; harnessKey: string; hardwareClass: string }, tx: Db = this.db): Promise<number | null> {
+  async ownBest(
+    scope: { keyFingerprint: string; forkId: string; harnessKey: string; hardwareClass: string },
+    tx: Db = this.db,
+  ): Promise<number | null> {
     const [row] = await queryRows<{ best: number | null }>(
       tx,
       sql`SELECT min(val_bpb) AS best FROM records
@@ -113,7 +146,10 @@ export class ReplicationRepository {
   /** Clears the flag of these records; returns those cleared. */
   async unflag(ids: string[], tx: Db): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await queryRows<{ id: string }>(tx, sql`UPDATE records SET flagged = false WHERE id IN ${list(ids)} AND flagged RETURNING id`);
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      sql`UPDATE records SET flagged = false WHERE id IN ${list(ids)} AND flagged RETURNING id`,
+    );
     return rows.map((r) => r.id);
   }
 
@@ -121,9 +157,15 @@ export class ReplicationRepository {
    * Replication candidates of a harness key: per class the best `perClass` kept, unflagged
    * originals (not replications, with a parent), through records_rank_idx, and every flagged keep.
    */
-  async candidates(harnessKey: string, hardwareClass: string | undefined, perClass: number): Promise<(ScopedGroupRow & { description: string; deltaValBpb: number | null })[]> {
+  async candidates(
+    harnessKey: string,
+    hardwareClass: string | undefined,
+    perClass: number,
+  ): Promise<(ScopedGroupRow & { description: string; deltaValBpb: number | null })[]> {
     const cls = hardwareClass ? sql`AND hardware_class = ${hardwareClass}` : sql``;
-    const cols = sql.raw('id, hardware_class, hardware_family, replication_key, key_fingerprint, val_bpb, parent_val_bpb, status, flagged, replicates, replicated, created_at, description, delta_val_bpb');
+    const cols = sql.raw(
+      'id, hardware_class, hardware_family, replication_key, key_fingerprint, val_bpb, parent_val_bpb, status, flagged, replicates, replicated, created_at, description, delta_val_bpb',
+    );
     const rows = await queryRows<Record<string, unknown>>(
       this.db,
       sql`SELECT best.* FROM (SELECT DISTINCT hardware_class FROM board_counts WHERE harness_key = ${harnessKey} AND keeps > 0 ${cls}) c

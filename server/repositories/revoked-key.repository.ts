@@ -10,8 +10,15 @@ export class RevokedKeyRepository {
   /** Revokes a key and hides its records, in one transaction. Returns the records hidden. */
   async revoke(keyFingerprint: string, reason: string, db: Db = this.db): Promise<number> {
     return db.transaction(async (tx) => {
-      await tx.insert(revokedKeys).values({ keyFingerprint, reason }).onConflictDoUpdate({ target: revokedKeys.keyFingerprint, set: { reason } });
-      const hidden = await tx.update(records).set({ hidden: true }).where(eq(records.keyFingerprint, keyFingerprint)).returning({ id: records.id });
+      await tx
+        .insert(revokedKeys)
+        .values({ keyFingerprint, reason })
+        .onConflictDoUpdate({ target: revokedKeys.keyFingerprint, set: { reason } });
+      const hidden = await tx
+        .update(records)
+        .set({ hidden: true })
+        .where(eq(records.keyFingerprint, keyFingerprint))
+        .returning({ id: records.id });
       return hidden.length;
     });
   }
@@ -20,7 +27,11 @@ export class RevokedKeyRepository {
   async restore(keyFingerprint: string, db: Db = this.db): Promise<number> {
     return db.transaction(async (tx) => {
       await tx.delete(revokedKeys).where(eq(revokedKeys.keyFingerprint, keyFingerprint));
-      const shown = await tx.update(records).set({ hidden: false }).where(eq(records.keyFingerprint, keyFingerprint)).returning({ id: records.id });
+      const shown = await tx
+        .update(records)
+        .set({ hidden: false })
+        .where(eq(records.keyFingerprint, keyFingerprint))
+        .returning({ id: records.id });
       return shown.length;
     });
   }
@@ -28,7 +39,10 @@ export class RevokedKeyRepository {
   /** Which of these fingerprints are revoked. */
   async revokedAmong(fingerprints: string[], tx: Db = this.db): Promise<Set<string>> {
     if (fingerprints.length === 0) return new Set();
-    const rows = await tx.select({ fp: revokedKeys.keyFingerprint }).from(revokedKeys).where(inArray(revokedKeys.keyFingerprint, fingerprints));
+    const rows = await tx
+      .select({ fp: revokedKeys.keyFingerprint })
+      .from(revokedKeys)
+      .where(inArray(revokedKeys.keyFingerprint, fingerprints));
     return new Set(rows.map((r) => r.fp));
   }
 

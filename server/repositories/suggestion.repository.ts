@@ -11,10 +11,14 @@ export class SuggestionRepository {
    * Ideas with at least one visible keep, not tried by `forkId` (any of its records, on any
    * harness), at most `limit`: most keeps on this class or family first, then most keeps anywhere.
    */
-  async candidates(scope: { hardwareClass: string | null; hardwareFamily: string | null; forkId: string | null }, limit: number): Promise<string[]> {
-    const near = scope.hardwareClass || scope.hardwareFamily
-      ? sql`coalesce(sum(keeps) FILTER (WHERE hardware_class = ${scope.hardwareClass ?? ''} OR hardware_family = ${scope.hardwareFamily ?? ''}), 0) DESC,`
-      : sql``;
+  async candidates(
+    scope: { hardwareClass: string | null; hardwareFamily: string | null; forkId: string | null },
+    limit: number,
+  ): Promise<string[]> {
+    const near =
+      scope.hardwareClass || scope.hardwareFamily
+        ? sql`coalesce(sum(keeps) FILTER (WHERE hardware_class = ${scope.hardwareClass ?? ''} OR hardware_family = ${scope.hardwareFamily ?? ''}), 0) DESC,`
+        : sql``;
     const tried = scope.forkId
       ? sql`AND NOT EXISTS (SELECT 1 FROM records r WHERE r.fork_id = ${scope.forkId} AND r.idea_id = e.idea_id)`
       : sql``;

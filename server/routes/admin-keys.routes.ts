@@ -16,13 +16,22 @@ const auth = [{ bearer: [] as string[] }];
 
 export function adminKeysRoutes(revocation: RevocationService, maxBodyBytes: number) {
   const app = new OpenAPIHono();
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', description: 'CROSSFORK_ADMIN_TOKEN' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'CROSSFORK_ADMIN_TOKEN',
+  });
   return app
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/admin/keys/revoke', tags: ['admin'], summary: 'Revoke a key: hide its records everywhere and refuse its writes (403)', security: auth,
+        method: 'post',
+        path: '/v1/admin/keys/revoke',
+        tags: ['admin'],
+        summary: 'Revoke a key: hide its records everywhere and refuse its writes (403)',
+        security: auth,
         middleware: jsonBody(maxBodyBytes),
-        request: { body: json(revokeSchema) }, responses: { 200: { description: 'revoked', ...json(resultSchema) }, ...problems(400, 401, 415, 422) },
+        request: { body: json(revokeSchema) },
+        responses: { 200: { description: 'revoked', ...json(resultSchema) }, ...problems(400, 401, 415, 422) },
       }),
       async (c) => {
         const body = c.req.valid('json');
@@ -31,15 +40,24 @@ export function adminKeysRoutes(revocation: RevocationService, maxBodyBytes: num
     )
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/admin/keys/restore', tags: ['admin'], summary: 'Lift a revocation and show the key’s records again', security: auth,
+        method: 'post',
+        path: '/v1/admin/keys/restore',
+        tags: ['admin'],
+        summary: 'Lift a revocation and show the key’s records again',
+        security: auth,
         middleware: jsonBody(maxBodyBytes),
-        request: { body: json(restoreSchema) }, responses: { 200: { description: 'restored', ...json(resultSchema) }, ...problems(400, 401, 415, 422) },
+        request: { body: json(restoreSchema) },
+        responses: { 200: { description: 'restored', ...json(resultSchema) }, ...problems(400, 401, 415, 422) },
       }),
       async (c) => c.json(await revocation.restore(c.req.valid('json').key_fingerprint), 200),
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/admin/keys/revoked', tags: ['admin'], summary: 'Revoked keys', security: auth,
+        method: 'get',
+        path: '/v1/admin/keys/revoked',
+        tags: ['admin'],
+        summary: 'Revoked keys',
+        security: auth,
         responses: { 200: { description: 'the revoked keys', ...json(revokedSchema) }, ...problems(401) },
       }),
       async (c) => c.json({ keys: await revocation.list() }, 200),

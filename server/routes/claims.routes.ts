@@ -17,7 +17,10 @@ export function claimsRoutes(claims: ClaimsService, maxBodyBytes: number, limite
   return app
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/claims', tags: ['claims'], summary: 'Reserve an idea for ttl_s seconds; answers other keys’ active claims on similar ideas',
+        method: 'post',
+        path: '/v1/claims',
+        tags: ['claims'],
+        summary: 'Reserve an idea for ttl_s seconds; answers other keys’ active claims on similar ideas',
         request: { body: signedBody(app.openAPIRegistry, 'SignedClaim', signedClaim) },
         responses: { 201: { description: 'claimed', ...json(claimResponseSchema) }, ...problems(400, 401, 409, 413, 415, 422, 429) },
       }),
@@ -26,7 +29,10 @@ export function claimsRoutes(claims: ClaimsService, maxBodyBytes: number, limite
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/claims', tags: ['claims'], summary: 'Active (unexpired) claims',
+        method: 'get',
+        path: '/v1/claims',
+        tags: ['claims'],
+        summary: 'Active (unexpired) claims',
         request: { query: claimListQuerySchema },
         responses: { 200: { description: 'active claims', ...json(z.object({ claims: z.array(claimViewSchema) })) }, ...problems(400) },
       }),

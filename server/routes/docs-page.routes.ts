@@ -41,7 +41,8 @@ const PAGE = `<!doctype html>
 `;
 
 // Swagger UI sets inline styles on elements; images of the schema view are data: URIs.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 export function docsPageRoutes() {
   const app = new Hono();

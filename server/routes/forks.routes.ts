@@ -9,7 +9,10 @@ export function forksRoutes(forks: ForksService, sync: GithubSyncService) {
   return new OpenAPIHono()
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/forks', tags: ['github'], summary: 'Forks of the upstream discovered on GitHub, with what their public results.tsv gave',
+        method: 'get',
+        path: '/v1/forks',
+        tags: ['github'],
+        summary: 'Forks of the upstream discovered on GitHub, with what their public results.tsv gave',
         request: { query: forkListQuerySchema },
         responses: { 200: { description: 'a page of forks', ...json(forkPageSchema) }, ...problems(400) },
       }),
@@ -20,7 +23,10 @@ export function forksRoutes(forks: ForksService, sync: GithubSyncService) {
     )
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/admin/github/sync', tags: ['admin'], summary: 'Queue fork discovery (then crawls of changed forks) and a re-check of key links now',
+        method: 'post',
+        path: '/v1/admin/github/sync',
+        tags: ['admin'],
+        summary: 'Queue fork discovery (then crawls of changed forks) and a re-check of key links now',
         security: [{ bearer: [] }],
         responses: { 202: { description: 'queued', ...json(githubSyncSchema) }, ...problems(401, 503) },
       }),

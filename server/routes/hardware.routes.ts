@@ -9,7 +9,10 @@ import { jsonBody } from '../http/request.ts';
 export function hardwareRoutes(maxBodyBytes: number) {
   return new OpenAPIHono().openapi(
     createRoute({
-      method: 'post', path: '/v1/hardware/class', tags: ['hardware'], summary: 'The hardware class the server derives from a hardware description',
+      method: 'post',
+      path: '/v1/hardware/class',
+      tags: ['hardware'],
+      summary: 'The hardware class the server derives from a hardware description',
       middleware: jsonBody(maxBodyBytes),
       request: { body: json(hardwareClassRequestSchema) },
       responses: { 200: { description: 'the derived class', ...json(hardwareClassResponseSchema) }, ...problems(400, 413, 415, 422) },

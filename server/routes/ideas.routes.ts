@@ -5,7 +5,15 @@ import type { IdeasService } from '../services/ideas.service.ts';
 import type { RecordsService } from '../services/records.service.ts';
 import { checkRequestSchema } from '../protocol/claim.schema.ts';
 import { clipDescriptionField } from '../protocol/description.ts';
-import { checkResponseSchema, ideaDetailQuerySchema, ideaDetailSchema, ideaListQuerySchema, ideaListSchema, knownBadQuerySchema, knownBadSchema } from '../protocol/api.schema.ts';
+import {
+  checkResponseSchema,
+  ideaDetailQuerySchema,
+  ideaDetailSchema,
+  ideaListQuerySchema,
+  ideaListSchema,
+  knownBadQuerySchema,
+  knownBadSchema,
+} from '../protocol/api.schema.ts';
 import { knownBadMarkdown } from '../services/ideas/known-bad.markdown.ts';
 import { jsonBody } from '../http/request.ts';
 import { json, problems } from '../http/docs.ts';
@@ -14,7 +22,10 @@ export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBod
   return new OpenAPIHono()
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/ideas/check', tags: ['ideas'], summary: 'Was this idea tried, on hardware like mine, and how did it go?',
+        method: 'post',
+        path: '/v1/ideas/check',
+        tags: ['ideas'],
+        summary: 'Was this idea tried, on hardware like mine, and how did it go?',
         // An unsigned query: a description over the limit is cut (the one rule, README "Long descriptions"), not refused.
         middleware: jsonBody(maxBodyBytes, clipDescriptionField),
         request: { body: json(checkRequestSchema) },
@@ -24,9 +35,18 @@ export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBod
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/known-bad', tags: ['ideas'], summary: 'Ideas tried ≥ 2 times in scope and never kept there (markdown with Accept: text/markdown or format=md)',
+        method: 'get',
+        path: '/v1/known-bad',
+        tags: ['ideas'],
+        summary: 'Ideas tried ≥ 2 times in scope and never kept there (markdown with Accept: text/markdown or format=md)',
         request: { query: knownBadQuerySchema },
-        responses: { 200: { description: 'known-bad ideas', content: { 'application/json': { schema: knownBadSchema }, 'text/markdown': { schema: z.string() } } }, ...problems(400) },
+        responses: {
+          200: {
+            description: 'known-bad ideas',
+            content: { 'application/json': { schema: knownBadSchema }, 'text/markdown': { schema: z.string() } },
+          },
+          ...problems(400),
+        },
       }),
       async (c) => {
         const q = c.req.valid('query');
@@ -37,7 +57,10 @@ export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBod
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/ideas/{id}', tags: ['ideas'], summary: 'One idea with its evidence and a page of its attempts, newest first',
+        method: 'get',
+        path: '/v1/ideas/{id}',
+        tags: ['ideas'],
+        summary: 'One idea with its evidence and a page of its attempts, newest first',
         request: { params: z.object({ id: z.string() }), query: ideaDetailQuerySchema },
         responses: { 200: { description: 'the idea', ...json(ideaDetailSchema) }, ...problems(400, 404) },
       }),
@@ -51,7 +74,10 @@ export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBod
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/ideas', tags: ['ideas'], summary: 'Semantic search over ideas (q), or the most-tried ideas',
+        method: 'get',
+        path: '/v1/ideas',
+        tags: ['ideas'],
+        summary: 'Semantic search over ideas (q), or the most-tried ideas',
         request: { query: ideaListQuerySchema },
         responses: { 200: { description: 'ideas', ...json(ideaListSchema) }, ...problems(400) },
       }),

@@ -17,10 +17,14 @@ export function keysRoutes(keys: KeysService, maxBodyBytes: number, limiter: Wri
   return app
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/keys', tags: ['keys'], summary: 'Link the signing key to a GitHub login; accepted only when GitHub lists the key for that user',
+        method: 'post',
+        path: '/v1/keys',
+        tags: ['keys'],
+        summary: 'Link the signing key to a GitHub login; accepted only when GitHub lists the key for that user',
         request: { body: signedBody(app.openAPIRegistry, 'SignedKeyLink', signedKey) },
         responses: {
-          201: { description: 'linked', ...json(keyLinkSchema) }, 200: { description: 'the key’s link replaced', ...json(keyLinkSchema) },
+          201: { description: 'linked', ...json(keyLinkSchema) },
+          200: { description: 'the key’s link replaced', ...json(keyLinkSchema) },
           ...problems(400, 401, 403, 409, 413, 415, 422, 429, 503),
         },
       }),
@@ -32,7 +36,10 @@ export function keysRoutes(keys: KeysService, maxBodyBytes: number, limiter: Wri
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/keys', tags: ['keys'], summary: 'Active key links, optionally of one login or one key',
+        method: 'get',
+        path: '/v1/keys',
+        tags: ['keys'],
+        summary: 'Active key links, optionally of one login or one key',
         request: { query: keyListQuerySchema },
         responses: { 200: { description: 'links', ...json(z.object({ keys: z.array(keyLinkSchema) })) }, ...problems(400) },
       }),

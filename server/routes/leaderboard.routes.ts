@@ -7,7 +7,9 @@ import { json, problems } from '../http/docs.ts';
 export function leaderboardRoutes(leaderboard: LeaderboardService) {
   return new OpenAPIHono().openapi(
     createRoute({
-      method: 'get', path: '/v1/leaderboard', tags: ['leaderboard'],
+      method: 'get',
+      path: '/v1/leaderboard',
+      tags: ['leaderboard'],
       summary: 'Best kept val_bpb per hardware class for one harness (default: the harness with most records)',
       request: { query: leaderboardQuerySchema },
       responses: { 200: { description: 'the leaderboard', ...json(leaderboardSchema) }, ...problems(400, 404) },

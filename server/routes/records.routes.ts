@@ -11,7 +11,10 @@ import { limitWritesByKey } from '../http/rate-limit.ts';
 import { toProblem } from '../http/problem-map.ts';
 import type { WriteRateLimiter } from '../services/rate-limiter.ts';
 
-export interface RecordsRouteLimits { maxBodyBytes: number; maxBatchBodyBytes: number }
+export interface RecordsRouteLimits {
+  maxBodyBytes: number;
+  maxBatchBodyBytes: number;
+}
 
 const signedRecord = envelopeSchema.extend({ payload: recordPayloadSchema }).meta({ id: 'SignedRecord' });
 const signedBatch = z.object({ records: z.array(signedRecord).max(1000) });
@@ -24,9 +27,16 @@ export function recordsRoutes(records: RecordsService, limits: RecordsRouteLimit
   return app
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/records', tags: ['records'], summary: 'Submit one signed record',
+        method: 'post',
+        path: '/v1/records',
+        tags: ['records'],
+        summary: 'Submit one signed record',
         request: { body: signedBody(reg, 'SignedRecord', signedRecord) },
-        responses: { 201: { description: 'stored', ...json(createdSchema) }, 200: { description: 'already stored (duplicate: true)', ...json(createdSchema) }, ...problems(400, 401, 413, 415, 422, 429) },
+        responses: {
+          201: { description: 'stored', ...json(createdSchema) },
+          200: { description: 'already stored (duplicate: true)', ...json(createdSchema) },
+          ...problems(400, 401, 413, 415, 422, 429),
+        },
       }),
       async (c) => {
         const result = await records.submit(await limitWritesByKey(limiter, await readJson(c, limits.maxBodyBytes)));
@@ -35,7 +45,10 @@ export function recordsRoutes(records: RecordsService, limits: RecordsRouteLimit
     )
     .openapi(
       createRoute({
-        method: 'post', path: '/v1/records/batch', tags: ['records'], summary: 'Submit up to 1,000 signed records; per-item results in input order',
+        method: 'post',
+        path: '/v1/records/batch',
+        tags: ['records'],
+        summary: 'Submit up to 1,000 signed records; per-item results in input order',
         request: { body: signedBody(reg, 'SignedRecordBatch', signedBatch) },
         responses: { 200: { description: 'one result per input item', ...json(batchResultSchema) }, ...problems(400, 413, 415, 422, 429) },
       }),
@@ -46,7 +59,10 @@ export function recordsRoutes(records: RecordsService, limits: RecordsRouteLimit
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/records/{id}', tags: ['records'], summary: 'One record',
+        method: 'get',
+        path: '/v1/records/{id}',
+        tags: ['records'],
+        summary: 'One record',
         request: { params: z.object({ id: z.string() }) },
         responses: { 200: { description: 'the record', ...json(recordViewSchema) }, ...problems(404) },
       }),
@@ -54,13 +70,28 @@ export function recordsRoutes(records: RecordsService, limits: RecordsRouteLimit
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/records', tags: ['records'], summary: 'Records, newest first, filtered, paginated by cursor',
+        method: 'get',
+        path: '/v1/records',
+        tags: ['records'],
+        summary: 'Records, newest first, filtered, paginated by cursor',
         request: { query: recordListQuerySchema },
         responses: { 200: { description: 'a page', ...json(recordPageSchema) }, ...problems(400) },
       }),
       async (c) => {
         const q = c.req.valid('query');
-        return c.json(await records.list({ harnessId: q.harness, hardwareClass: q.hardware_class, status: q.status, keyFingerprint: q.key, signed: q.signed === undefined ? undefined : q.signed === 'true', ideaId: q.idea, limit: q.limit, cursor: q.cursor }), 200);
+        return c.json(
+          await records.list({
+            harnessId: q.harness,
+            hardwareClass: q.hardware_class,
+            status: q.status,
+            keyFingerprint: q.key,
+            signed: q.signed === undefined ? undefined : q.signed === 'true',
+            ideaId: q.idea,
+            limit: q.limit,
+            cursor: q.cursor,
+          }),
+          200,
+        );
       },
     );
 }

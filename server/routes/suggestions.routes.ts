@@ -7,8 +7,11 @@ import { json, problems } from '../http/docs.ts';
 export function suggestionsRoutes(suggestions: SuggestionsService) {
   return new OpenAPIHono().openapi(
     createRoute({
-      method: 'get', path: '/v1/suggestions', tags: ['ideas'],
-      summary: 'What to try next: ideas kept on hardware like yours (or elsewhere, never tried on your family) that your fork has not tried, with their evidence, and the known-bad ideas to avoid',
+      method: 'get',
+      path: '/v1/suggestions',
+      tags: ['ideas'],
+      summary:
+        'What to try next: ideas kept on hardware like yours (or elsewhere, never tried on your family) that your fork has not tried, with their evidence, and the known-bad ideas to avoid',
       request: { query: suggestionsQuerySchema },
       responses: { 200: { description: 'ranked suggestions', ...json(suggestionsSchema) }, ...problems(400) },
     }),

@@ -9,8 +9,11 @@ export function trustRoutes(replication: ReplicationService) {
   return new OpenAPIHono()
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/noise', tags: ['trust'],
-        summary: 'Run-to-run noise σ of val_bpb per hardware class (and family) of one harness (default: the busiest), with the replications it rests on',
+        method: 'get',
+        path: '/v1/noise',
+        tags: ['trust'],
+        summary:
+          'Run-to-run noise σ of val_bpb per hardware class (and family) of one harness (default: the busiest), with the replications it rests on',
         request: { query: noiseQuerySchema },
         responses: { 200: { description: 'the noise model', ...json(noiseSchema) }, ...problems(400) },
       }),
@@ -18,8 +21,11 @@ export function trustRoutes(replication: ReplicationService) {
     )
     .openapi(
       createRoute({
-        method: 'get', path: '/v1/replication-queue', tags: ['trust'],
-        summary: 'Results most worth replicating: unconfirmed keeps that would lead their class first, then the class\'s other best unconfirmed keeps',
+        method: 'get',
+        path: '/v1/replication-queue',
+        tags: ['trust'],
+        summary:
+          "Results most worth replicating: unconfirmed keeps that would lead their class first, then the class's other best unconfirmed keeps",
         request: { query: replicationQueueQuerySchema },
         responses: { 200: { description: 'the queue', ...json(replicationQueueSchema) }, ...problems(400) },
       }),

@@ -16,7 +16,12 @@ import type { Embedder } from './ideas/embedder.ts';
 
 export class ClaimsService {
   constructor(
-    private readonly deps: { claims: ClaimRepository; embedder: Embedder; now?: () => Date; revoked?: Pick<RevokedKeyRepository, 'revokedAmong'> },
+    private readonly deps: {
+      claims: ClaimRepository;
+      embedder: Embedder;
+      now?: () => Date;
+      revoked?: Pick<RevokedKeyRepository, 'revokedAmong'>;
+    },
   ) {}
 
   private now(): Date {
@@ -25,7 +30,8 @@ export class ClaimsService {
 
   async submit(raw: unknown) {
     const env = openEnvelope(raw, CLAIM_SCHEMA, claimPayloadSchema);
-    if ((await this.deps.revoked?.revokedAmong([env.key.fingerprint]))?.size) throw new RevokedKeyError(env.key.fingerprint, ' and may not claim');
+    if ((await this.deps.revoked?.revokedAmong([env.key.fingerprint]))?.size)
+      throw new RevokedKeyError(env.key.fingerprint, ' and may not claim');
     const p = env.payload;
     const now = this.now();
     const created = new Date(p.created_at);
@@ -52,8 +58,11 @@ export class ClaimsService {
       createdAt: created,
       expiresAt,
     });
-    if (!stored) throw new ReplayedError('claim', `claim ${env.id} was already submitted; sign a new claim (with a new created_at) to renew it`);
-    const others = (await this.deps.claims.active({ harnessId: p.harness_id, limit: 1000 }, now)).filter((c) => c.keyFingerprint !== env.key.fingerprint);
+    if (!stored)
+      throw new ReplayedError('claim', `claim ${env.id} was already submitted; sign a new claim (with a new created_at) to renew it`);
+    const others = (await this.deps.claims.active({ harnessId: p.harness_id, limit: 1000 }, now)).filter(
+      (c) => c.keyFingerprint !== env.key.fingerprint,
+    );
     const mine = understand({ description: p.description, diff: p.diff ?? null }).changes;
     const similar = others.flatMap((c) => {
       const m = similarity(f, mine, embedding, c, this.deps.embedder.model);
@@ -73,7 +82,13 @@ export class ClaimsService {
  * of the retrieval scoring that is the same idea (the same change, or close embeddings when
  * neither names a change).
  */
-function similarity(f: IdeaFeatures, changes: Change[], embedding: number[], c: ClaimRow, model: string): { similarity: number; via: Why['via'] } | null {
+function similarity(
+  f: IdeaFeatures,
+  changes: Change[],
+  embedding: number[],
+  c: ClaimRow,
+  model: string,
+): { similarity: number; via: Why['via'] } | null {
   if (f.diffKey && f.diffKey === c.diffKey) return { similarity: 1, via: 'diff' };
   if (f.paramKey && f.paramKey === c.paramKey) return { similarity: 1, via: 'params' };
   const theirs = JSON.parse(c.payload) as { description: string; diff?: string | null };

@@ -81,21 +81,39 @@ export function createServices(o: ServiceOptions) {
   // Read-only queries that may trail the primary by up to CROSSFORK_READ_MAX_LAG_MS (a streaming
   // replica with DATABASE_READ_URL, else the primary): lists, pages, the leaderboard, check, search.
   const read = o.database.read;
-  const readRepos = read === db
-    ? { records: repos.records, leaderboard: repos.leaderboard, ideas: repos.ideas, ideaSearch: repos.ideaSearch, evidence: repos.evidence, keyLinks: repos.keyLinks, noise: repos.noise, replication: repos.replication }
-    : {
-        records: new RecordRepository(read),
-        leaderboard: new LeaderboardRepository(read),
-        ideas: new IdeaRepository(read),
-        ideaSearch: new IdeaSearchRepository(read),
-        evidence: new EvidenceRepository(read),
-        keyLinks: new KeyLinkRepository(read),
-        noise: new NoiseRepository(read),
-        replication: new ReplicationRepository(read),
-      };
+  const readRepos =
+    read === db
+      ? {
+          records: repos.records,
+          leaderboard: repos.leaderboard,
+          ideas: repos.ideas,
+          ideaSearch: repos.ideaSearch,
+          evidence: repos.evidence,
+          keyLinks: repos.keyLinks,
+          noise: repos.noise,
+          replication: repos.replication,
+        }
+      : {
+          records: new RecordRepository(read),
+          leaderboard: new LeaderboardRepository(read),
+          ideas: new IdeaRepository(read),
+          ideaSearch: new IdeaSearchRepository(read),
+          evidence: new EvidenceRepository(read),
+          keyLinks: new KeyLinkRepository(read),
+          noise: new NoiseRepository(read),
+          replication: new ReplicationRepository(read),
+        };
   // What records show changed: every server process on the database drops its caches.
   const recordsChanged = () => o.database.changes.publish(TOPIC_RECORDS);
-  const metrics = createMetrics({ jobs: repos.jobs, jobKinds: [JOB_ASSIGN_IDEA, ...(o.github?.token ? [JOB_GITHUB_SYNC, JOB_GITHUB_DISCOVER, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_RECHECK_KEYS] : [])], processMetrics: o.processMetrics, replica: o.database.replica });
+  const metrics = createMetrics({
+    jobs: repos.jobs,
+    jobKinds: [
+      JOB_ASSIGN_IDEA,
+      ...(o.github?.token ? [JOB_GITHUB_SYNC, JOB_GITHUB_DISCOVER, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_RECHECK_KEYS] : []),
+    ],
+    processMetrics: o.processMetrics,
+    replica: o.database.replica,
+  });
   // The noise model per (harness key, class), from replications; recomputed after records change,
   // at most once per leaderboard cache period (fresh at every read when that is 0, as in tests).
   const noise = new NoiseService({ noise: readRepos.noise, staleMs: o.leaderboardCacheMs ?? 0 });
@@ -105,14 +123,44 @@ export function createServices(o: ServiceOptions) {
     noise,
     defaultHarness: async () => (await readRepos.leaderboard.harnesses())[0]?.harnessId ?? null,
   });
-  const ideasDeps = { db, ideas: repos.ideas, search: repos.ideaSearch, evidence: repos.evidence, records: repos.records, embedder, logger: o.logger, noise: async (s: Parameters<NoiseService['sigmaFor']>[0]) => (await noise.sigmaFor(s)).sigma };
+  const ideasDeps = {
+    db,
+    ideas: repos.ideas,
+    search: repos.ideaSearch,
+    evidence: repos.evidence,
+    records: repos.records,
+    embedder,
+    logger: o.logger,
+    noise: async (s: Parameters<NoiseService['sigmaFor']>[0]) => (await noise.sigmaFor(s)).sigma,
+  };
   const ideas = new IdeasService(ideasDeps);
   // The same rules over the read handle, for the read-only endpoints (check, search, known-bad,
   // idea pages); assignment and re-derivation stay on `ideas` (the primary).
-  const ideasRead = read === db ? ideas : new IdeasService({ ...ideasDeps, db: read, ideas: readRepos.ideas, search: readRepos.ideaSearch, evidence: readRepos.evidence, records: readRepos.records });
+  const ideasRead =
+    read === db
+      ? ideas
+      : new IdeasService({
+          ...ideasDeps,
+          db: read,
+          ideas: readRepos.ideas,
+          search: readRepos.ideaSearch,
+          evidence: readRepos.evidence,
+          records: readRepos.records,
+        });
   // What to try next (read-only: over the read handle).
-  const suggestions = new SuggestionsService({ suggestions: new SuggestionRepository(read), evidence: readRepos.evidence, ideas: readRepos.ideas, ideasService: ideasRead, noise: ideasDeps.noise });
-  const leaderboard = new LeaderboardService({ leaderboard: readRepos.leaderboard, logins: readRepos.keyLinks, cacheMs: o.leaderboardCacheMs, trust: noise });
+  const suggestions = new SuggestionsService({
+    suggestions: new SuggestionRepository(read),
+    evidence: readRepos.evidence,
+    ideas: readRepos.ideas,
+    ideasService: ideasRead,
+    noise: ideasDeps.noise,
+  });
+  const leaderboard = new LeaderboardService({
+    leaderboard: readRepos.leaderboard,
+    logins: readRepos.keyLinks,
+    cacheMs: o.leaderboardCacheMs,
+    trust: noise,
+  });
   const unsubscribe = o.database.changes.subscribe(TOPIC_RECORDS, () => {
     leaderboard.invalidate();
     noise.invalidate();
@@ -154,12 +202,28 @@ export function createServices(o: ServiceOptions) {
   const githubRunners = new Map<string, JobRunner>();
   const pokeGithub = () => githubRunners.forEach((r) => r.poke());
   const keys = new KeysService({ links: repos.keyLinks, github: githubClient, revoked: repos.revoked, now: o.now, logger: o.logger });
-  const forks = new ForksService({ forks: repos.forks, jobs: repos.jobs, github: githubClient, maxDepth: gh.forkDepth ?? 1, pageSize: gh.pageSize, logger: o.logger, onQueued: pokeGithub });
-  const publicLogs = new PublicLogsService({ db, forks: repos.forks, records: repos.records, jobs: repos.jobs, github: githubClient, logger: o.logger, onStored: (n) => {
+  const forks = new ForksService({
+    forks: repos.forks,
+    jobs: repos.jobs,
+    github: githubClient,
+    maxDepth: gh.forkDepth ?? 1,
+    pageSize: gh.pageSize,
+    logger: o.logger,
+    onQueued: pokeGithub,
+  });
+  const publicLogs = new PublicLogsService({
+    db,
+    forks: repos.forks,
+    records: repos.records,
+    jobs: repos.jobs,
+    github: githubClient,
+    logger: o.logger,
+    onStored: (n) => {
       metrics.recordsIngested(n);
       recordsChanged();
       assignments.poke();
-    } });
+    },
+  });
   const githubSync = new GithubSyncService({
     jobs: repos.jobs,
     enabled: githubClient !== null,
@@ -171,7 +235,18 @@ export function createServices(o: ServiceOptions) {
   if (githubClient) {
     // One job at a time per kind; long leases, since a rate-limit wait may hold a job for minutes.
     const each = (kind: string, handle: (subject: string) => Promise<unknown>) =>
-      githubRunners.set(kind, new JobRunner(repos.jobs, { kind, batchSize: 1, pollMs: 5000, leaseMs: 30 * 60_000, logger: o.logger, ...o.runner, handle: async ([job]) => void (await handle(job.subject)) }));
+      githubRunners.set(
+        kind,
+        new JobRunner(repos.jobs, {
+          kind,
+          batchSize: 1,
+          pollMs: 5000,
+          leaseMs: 30 * 60_000,
+          logger: o.logger,
+          ...o.runner,
+          handle: async ([job]) => void (await handle(job.subject)),
+        }),
+      );
     each(JOB_GITHUB_SYNC, () => githubSync.tick());
     each(JOB_GITHUB_DISCOVER, (s) => forks.discover(parseDiscoverSubject(s)));
     each(JOB_GITHUB_CRAWL_FORK, (id) => publicLogs.crawl(id));
@@ -195,12 +270,29 @@ export function createServices(o: ServiceOptions) {
     writes,
     noise,
     replication,
-    records: new RecordsService({ db, records: repos.records, reads: readRepos.records, jobs: repos.jobs, verifier: o.verifier ?? inlineVerifier(), revoked: repos.revoked, logins: readRepos.keyLinks, replication, onStored: (n) => {
+    records: new RecordsService({
+      db,
+      records: repos.records,
+      reads: readRepos.records,
+      jobs: repos.jobs,
+      verifier: o.verifier ?? inlineVerifier(),
+      revoked: repos.revoked,
+      logins: readRepos.keyLinks,
+      replication,
+      onStored: (n) => {
         metrics.recordsIngested(n);
         recordsChanged();
         assignments.poke();
-      } }),
-    revocation: new RevocationService({ db, revoked: repos.revoked, evidence: repos.evidence, refreshIdeas: (ids, tx) => ideas.refreshIdeas(ids, tx), logger: o.logger, onChanged: recordsChanged }),
+      },
+    }),
+    revocation: new RevocationService({
+      db,
+      revoked: repos.revoked,
+      evidence: repos.evidence,
+      refreshIdeas: (ids, tx) => ideas.refreshIdeas(ids, tx),
+      logger: o.logger,
+      onChanged: recordsChanged,
+    }),
     leaderboard,
     claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now, revoked: repos.revoked }),
     keys,

@@ -56,7 +56,10 @@ export class InvalidCursorError extends DomainError {
 export class RevokedKeyError extends DomainError {
   readonly code = 'key-revoked';
   /** `consequence` follows "the key … was revoked by an administrator" (with its own punctuation). */
-  constructor(readonly fingerprint: string, consequence: string) {
+  constructor(
+    readonly fingerprint: string,
+    consequence: string,
+  ) {
     super(`the key ${fingerprint} was revoked by an administrator${consequence}`);
   }
 }
@@ -67,7 +70,9 @@ export class ClockSkewError extends DomainError {
   constructor(subject: 'claim' | 'key', skewS: number, maxS: number) {
     const what = subject === 'claim' ? 'claim created_at' : 'created_at';
     const fresh = subject === 'claim' ? 'claim' : 'statement';
-    super(`${what} is ${Math.abs(skewS)} s ${skewS < 0 ? 'behind' : 'ahead of'} the server's clock (at most ${maxS} s allowed); sign a fresh ${fresh}`);
+    super(
+      `${what} is ${Math.abs(skewS)} s ${skewS < 0 ? 'behind' : 'ahead of'} the server's clock (at most ${maxS} s allowed); sign a fresh ${fresh}`,
+    );
     this.code = `${subject}-clock-skew`;
   }
 }
@@ -113,7 +118,9 @@ export class GithubUserNotFoundError extends DomainError {
 export class KeyNotOnGithubError extends DomainError {
   readonly code = 'key-not-on-github';
   constructor(fingerprint: string, login: string) {
-    super(`the signing key ${fingerprint} is not among the public keys GitHub lists for ${login} (https://github.com/${login}.keys); add it there first`);
+    super(
+      `the signing key ${fingerprint} is not among the public keys GitHub lists for ${login} (https://github.com/${login}.keys); add it there first`,
+    );
   }
 }
 

@@ -11,7 +11,10 @@ import { JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_DISCOVER } from '../jobs/kinds.ts';
 import { InvalidCursorError } from './errors.ts';
 import type { ForkView } from '../protocol/api.schema.ts';
 
-export interface DiscoverTarget { nameWithOwner: string; depth: number }
+export interface DiscoverTarget {
+  nameWithOwner: string;
+  depth: number;
+}
 
 /** `OWNER/NAME@DEPTH`: list the forks of OWNER/NAME, which sit at DEPTH below the upstream. */
 export const discoverSubject = (t: DiscoverTarget) => `${t.nameWithOwner}@${t.depth}`;

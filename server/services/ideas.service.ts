@@ -22,7 +22,16 @@ import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
 import { cosine, matchIdea, MATCH_NEIGHBOURS, type IdeaIndex } from './ideas/matcher.ts';
 import type { Embedder } from './ideas/embedder.ts';
 import { FindingsEngine, type Finding } from './ideas/engine.ts';
-import { decide, listedAsKnownBad, matchStrength, NOISE_PRIOR, type EvidenceCell, type MatchedEvidence, type VerdictCaller, type VerdictOptions } from './ideas/verdict.ts';
+import {
+  decide,
+  listedAsKnownBad,
+  matchStrength,
+  NOISE_PRIOR,
+  type EvidenceCell,
+  type MatchedEvidence,
+  type VerdictCaller,
+  type VerdictOptions,
+} from './ideas/verdict.ts';
 import { summarise } from './ideas/outcome.ts';
 import { DERIVATION_VERSION, deriveRecord } from './ideas/derive.ts';
 import { sigmasOf, type NoiseLookup } from './ideas/sigmas.ts';
@@ -85,13 +94,22 @@ export class IdeasService {
     await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       await this.deps.ideas.lockAssignment(tx);
-      const byDiff = await this.deps.ideas.ideasByKeys('diff', features.flatMap((f) => (f.diffKey ? [f.diffKey] : [])), tx);
-      const byParam = await this.deps.ideas.ideasByKeys('param', features.flatMap((f) => (f.paramKey ? [f.paramKey] : [])), tx);
+      const byDiff = await this.deps.ideas.ideasByKeys(
+        'diff',
+        features.flatMap((f) => (f.diffKey ? [f.diffKey] : [])),
+        tx,
+      );
+      const byParam = await this.deps.ideas.ideasByKeys(
+        'param',
+        features.flatMap((f) => (f.paramKey ? [f.paramKey] : [])),
+        tx,
+      );
       const near = await this.deps.ideas.nearestMany(this.space, vectors, MATCH_NEIGHBOURS, tx, ASSIGN_EF_SEARCH);
-        // What this batch assigned so far, so later records of the batch can join its ideas.
+      // What this batch assigned so far, so later records of the batch can join its ideas.
       const local: { vector: number[]; ideaId: string; paramKey: string | null }[] = [];
       const newIdeas: { id: string; description: string; paramKey: string | null; foundingRecordId: string }[] = [];
-      const assigned: { recordId: string; ideaId: string; diffKey: string | null; paramKey: string | null; embedding: number[] | null }[] = [];
+      const assigned: { recordId: string; ideaId: string; diffKey: string | null; paramKey: string | null; embedding: number[] | null }[] =
+        [];
       for (const [i, row] of rows.entries()) {
         const f = features[i];
         const index: IdeaIndex = {
@@ -112,15 +130,19 @@ export class IdeasService {
         if (f.paramKey && !byParam.has(f.paramKey)) byParam.set(f.paramKey, ideaId);
         // A vector all but equal to one already indexed for this idea (same parameter key) adds
         // nothing to matching or retrieval: it is not inserted into the HNSW graph (the costly part).
-        const twin = [...near[i], ...local].some((n) => n.ideaId === ideaId && n.paramKey === f.paramKey && ('similarity' in n ? n.similarity : cosine(vectors[i], n.vector)) >= TWIN_SIMILARITY);
+        const twin = [...near[i], ...local].some(
+          (n) =>
+            n.ideaId === ideaId &&
+            n.paramKey === f.paramKey &&
+            ('similarity' in n ? n.similarity : cosine(vectors[i], n.vector)) >= TWIN_SIMILARITY,
+        );
         local.push({ vector: vectors[i], ideaId, paramKey: f.paramKey });
         assigned.push({ recordId: row.id, ideaId, diffKey: f.diffKey, paramKey: f.paramKey, embedding: twin ? null : vectors[i] });
       }
-        await this.deps.ideas.assignMany(newIdeas, assigned, this.space, tx);
-        await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
-        await this.growIdeas(rows, derived, assigned, new Set(newIdeas.map((n) => n.id)), tx);
-      });
-
+      await this.deps.ideas.assignMany(newIdeas, assigned, this.space, tx);
+      await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
+      await this.growIdeas(rows, derived, assigned, new Set(newIdeas.map((n) => n.id)), tx);
+    });
   }
 
   /**
@@ -171,9 +193,18 @@ export class IdeasService {
       }
     }
     // A description an earlier record of the idea already brought is in its document already.
-    const known = await this.deps.search.describedBefore([...added.values()].filter((a) => !founded.has(a.ideaId)).map((a) => ({ ideaId: a.ideaId, descriptions: a.descriptions })), assigned.map((a) => a.recordId), tx);
+    const known = await this.deps.search.describedBefore(
+      [...added.values()].filter((a) => !founded.has(a.ideaId)).map((a) => ({ ideaId: a.ideaId, descriptions: a.descriptions })),
+      assigned.map((a) => a.recordId),
+      tx,
+    );
     await this.deps.search.extendDocuments(
-      [...added.values()].map((a) => ({ ideaId: a.ideaId, records: a.records, changes: [...a.changes.values()], descriptions: a.descriptions.filter((d) => !known.has(`${a.ideaId}\u0000${d}`)) })),
+      [...added.values()].map((a) => ({
+        ideaId: a.ideaId,
+        records: a.records,
+        changes: [...a.changes.values()],
+        descriptions: a.descriptions.filter((d) => !known.has(`${a.ideaId}\u0000${d}`)),
+      })),
       DOCUMENT_DESCRIPTIONS,
       (concepts) => expansionTerms(concepts).join(' '),
       tx,
@@ -187,11 +218,20 @@ export class IdeasService {
     await this.deps.evidence.refresh(ids, tx);
     const src = await this.deps.search.documentSources(ids, DOCUMENT_DESCRIPTIONS, tx);
     const docs = ids.map((id) => {
-      const changes: IdeaChange[] = src.changes.filter((c) => c.idea_id === id).map(({ concept, action, from, to, records }) => ({ concept, action, from, to, records }));
+      const changes: IdeaChange[] = src.changes
+        .filter((c) => c.idea_id === id)
+        .map(({ concept, action, from, to, records }) => ({ concept, action, from, to, records }));
       changes.sort((a, b) => b.records - a.records || (a.concept < b.concept ? -1 : 1));
       const concepts = [...new Set(changes.map((c) => c.concept))];
       const descriptions = src.descriptions.filter((d) => d.idea_id === id).map((d) => d.description);
-      return { ideaId: id, concepts, changes, text: [...descriptions, expansionTerms(concepts).join(' ')].join('\n'), attempts: src.attempts.get(id) ?? 0, described: descriptions.length };
+      return {
+        ideaId: id,
+        concepts,
+        changes,
+        text: [...descriptions, expansionTerms(concepts).join(' ')].join('\n'),
+        attempts: src.attempts.get(id) ?? 0,
+        described: descriptions.length,
+      };
     });
     await this.deps.search.writeDocuments(docs, tx);
   }
@@ -203,7 +243,11 @@ export class IdeasService {
     const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
     const loaded = new Map((await this.load([...found.matches, ...found.related].map((m) => m.ideaId))).map((l) => [l.summary.id, l]));
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
-    const evidence: MatchedEvidence[] = matches.map((m) => ({ ideaId: m.ideaId, strength: matchStrength(m), cells: loaded.get(m.ideaId)!.cells }));
+    const evidence: MatchedEvidence[] = matches.map((m) => ({
+      ideaId: m.ideaId,
+      strength: matchStrength(m),
+      cells: loaded.get(m.ideaId)!.cells,
+    }));
     return { found, loaded, caller, hw, matches, evidence };
   }
 
@@ -213,7 +257,9 @@ export class IdeasService {
     const view = (m: Finding, same: boolean) => {
       const l = loaded.get(m.ideaId)!;
       const mine = decide([{ ideaId: m.ideaId, strength: matchStrength(m), cells: l.cells }], caller, options);
-      const here = hw ? l.rows.filter((r) => r.hardwareClass === hw.class && (mine.evidence.harness !== 'caller' || r.harnessId === caller.harnessKey)) : null;
+      const here = hw
+        ? l.rows.filter((r) => r.hardwareClass === hw.class && (mine.evidence.harness !== 'caller' || r.harnessId === caller.harnessKey))
+        : null;
       return {
         ...l.summary,
         same_idea: same,
@@ -246,14 +292,27 @@ export class IdeasService {
    * class is crashes_here or known_bad, or failed_nearby with at least two failures near. Without
    * a class, ideas never kept anywhere in scope and failed at least twice.
    */
-  async knownBad(scope: { harnessId?: string; hardwareClass?: string; limit: number }): Promise<{ harness_id: string | null; hardware_class: string | null; ideas: IdeaSummary[] }> {
+  async knownBad(scope: {
+    harnessId?: string;
+    hardwareClass?: string;
+    limit: number;
+  }): Promise<{ harness_id: string | null; hardware_class: string | null; ideas: IdeaSummary[] }> {
     const harnessKey = scope.harnessId ? harnessKeyOf(scope.harnessId) : null;
     const hw = scope.hardwareClass ? proximityOfClass(scope.hardwareClass) : null;
-    const candidates = await this.deps.evidence.failingIdeas({ harnessKey: harnessKey ?? undefined, hardwareClass: hw?.class, hardwareFamily: hw?.family }, Math.max(scope.limit * 4, 200));
+    const candidates = await this.deps.evidence.failingIdeas(
+      { harnessKey: harnessKey ?? undefined, hardwareClass: hw?.class, hardwareFamily: hw?.family },
+      Math.max(scope.limit * 4, 200),
+    );
     const loaded = await this.load(candidates);
     const options = await this.verdictOptions({ harnessKey, hardware: hw });
-    const bad = loaded.filter((l) => listedAsKnownBad(decide([{ ideaId: l.summary.id, strength: 1, cells: l.cells }], { harnessKey, hardware: hw }, options), hw !== null));
-    return { harness_id: scope.harnessId ?? null, hardware_class: scope.hardwareClass ?? null, ideas: bad.slice(0, scope.limit).map((l) => l.summary) };
+    const bad = loaded.filter((l) =>
+      listedAsKnownBad(decide([{ ideaId: l.summary.id, strength: 1, cells: l.cells }], { harnessKey, hardware: hw }, options), hw !== null),
+    );
+    return {
+      harness_id: scope.harnessId ?? null,
+      hardware_class: scope.hardwareClass ?? null,
+      ideas: bad.slice(0, scope.limit).map((l) => l.summary),
+    };
   }
 
   /** One idea's summary and evidence (its records are paged by `GET /v1/records?idea=`). */
@@ -265,16 +324,26 @@ export class IdeasService {
 
   /** Ideas matching a query through the findings engine; without a query, the most-tried ideas. */
   async search(q: string | undefined, limit: number) {
-    if (!q) return { ideas: (await this.load(await this.deps.evidence.topIdeas(limit))).map((l) => ({ ...l.summary, similarity: null, score: null, why: null })) };
+    if (!q)
+      return {
+        ideas: (await this.load(await this.deps.evidence.topIdeas(limit))).map((l) => ({
+          ...l.summary,
+          similarity: null,
+          score: null,
+          why: null,
+        })),
+      };
     const found = await this.engine.find({ description: q, diff: null }, { limit, related: 0 });
     const loaded = new Map((await this.load(found.matches.map((m) => m.ideaId))).map((l) => [l.summary.id, l]));
     return {
-      ideas: found.matches.filter((m) => loaded.has(m.ideaId)).map((m) => ({
-        ...loaded.get(m.ideaId)!.summary,
-        similarity: m.why.similarity,
-        score: round(m.score),
-        why: { ...m.why, text: m.why_text },
-      })),
+      ideas: found.matches
+        .filter((m) => loaded.has(m.ideaId))
+        .map((m) => ({
+          ...loaded.get(m.ideaId)!.summary,
+          similarity: m.why.similarity,
+          score: round(m.score),
+          why: { ...m.why, text: m.why_text },
+        })),
     };
   }
 
@@ -308,7 +377,11 @@ export class IdeasService {
   /** The verdict's options, with σ for the caller's harness and class from the noise model. */
   private async verdictOptions(caller: VerdictCaller): Promise<VerdictOptions> {
     if (!this.deps.noise) return this.deps.verdict ?? {};
-    const noise = await this.deps.noise({ harnessKey: caller.harnessKey ?? null, hardwareClass: caller.hardware?.class ?? null, family: caller.hardware?.family ?? null });
+    const noise = await this.deps.noise({
+      harnessKey: caller.harnessKey ?? null,
+      hardwareClass: caller.hardware?.class ?? null,
+      family: caller.hardware?.family ?? null,
+    });
     return { ...this.deps.verdict, noise: Number(noise.toPrecision(4)) };
   }
 }

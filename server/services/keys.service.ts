@@ -1,7 +1,15 @@
 // Key linking: a signed `crossfork.key/v1` links its key to a GitHub login when GitHub lists that
 // key among the user's public keys; links are re-checked and dropped once GitHub stops listing it.
 import type { Logger } from 'pino';
-import { ClockSkewError, GithubDisabledError, GithubUnreachableError, GithubUserNotFoundError, KeyNotOnGithubError, ReplayedError, RevokedKeyError } from './errors.ts';
+import {
+  ClockSkewError,
+  GithubDisabledError,
+  GithubUnreachableError,
+  GithubUserNotFoundError,
+  KeyNotOnGithubError,
+  ReplayedError,
+  RevokedKeyError,
+} from './errors.ts';
 import { openEnvelope } from '../protocol/envelope.ts';
 import { KEY_CLOCK_SKEW_S, KEY_SCHEMA, keyPayloadSchema } from '../protocol/key.schema.ts';
 import type { KeyLinkRow } from '../db/schema/keys.ts';
@@ -10,7 +18,12 @@ import type { RevokedKeyRepository } from '../repositories/revoked-key.repositor
 import { GithubRequestError, GithubUnavailableError, type GithubClient } from '../github/client.ts';
 import { userPublicKeys } from '../github/api.ts';
 
-export interface KeyLinkView { key_fingerprint: string; github_login: string; linked_at: string; checked_at: string }
+export interface KeyLinkView {
+  key_fingerprint: string;
+  github_login: string;
+  linked_at: string;
+  checked_at: string;
+}
 
 export class KeysService {
   constructor(
@@ -38,7 +51,10 @@ export class KeysService {
     if (Math.abs(skew) > KEY_CLOCK_SKEW_S) throw new ClockSkewError('key', skew, KEY_CLOCK_SKEW_S);
     const existing = await this.deps.links.find(fp);
     if (existing && (existing.linkId === env.id || existing.linkedAt >= created)) {
-      throw new ReplayedError('key-link', 'this statement (or a newer one for this key) was already submitted; sign a new one with a fresh created_at');
+      throw new ReplayedError(
+        'key-link',
+        'this statement (or a newer one for this key) was already submitted; sign a new one with a fresh created_at',
+      );
     }
     const login = env.payload.github_login;
     const listed = await this.githubKeys(login);
@@ -85,7 +101,8 @@ export class KeysService {
           still.push(l.keyFingerprint);
           continue;
         }
-        const reason = listed === null ? `GitHub user ${l.githubLogin} no longer exists` : `GitHub no longer lists this key for ${l.githubLogin}`;
+        const reason =
+          listed === null ? `GitHub user ${l.githubLogin} no longer exists` : `GitHub no longer lists this key for ${l.githubLogin}`;
         await this.deps.links.unlink(l.keyFingerprint, reason, now);
         this.deps.logger?.warn({ key: l.keyFingerprint, login: l.githubLogin, reason }, 'key link removed');
         unlinked++;
@@ -118,5 +135,10 @@ function keyBody(line: string): string {
 }
 
 function linkView(l: KeyLinkRow): KeyLinkView {
-  return { key_fingerprint: l.keyFingerprint, github_login: l.githubLogin, linked_at: l.linkedAt.toISOString(), checked_at: l.checkedAt.toISOString() };
+  return {
+    key_fingerprint: l.keyFingerprint,
+    github_login: l.githubLogin,
+    linked_at: l.linkedAt.toISOString(),
+    checked_at: l.checkedAt.toISOString(),
+  };
 }

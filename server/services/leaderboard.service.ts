@@ -15,14 +15,16 @@ export class LeaderboardService {
   /** Boards computed in the last `cacheMs`, by harness ('' = the default one), shared by concurrent readers. */
   private readonly cache = new Map<string, { at: number; board: Promise<Leaderboard> }>();
 
-  constructor(private readonly deps: {
-    leaderboard: LeaderboardRepository;
-    logins?: LoginLookup;
-    cacheMs?: number;
-    now?: () => number;
-    /** The noise model and replication groups: which results are confirmed (without it, none is). */
-    trust?: Pick<NoiseService, 'snapshot'>;
-  }) {}
+  constructor(
+    private readonly deps: {
+      leaderboard: LeaderboardRepository;
+      logins?: LoginLookup;
+      cacheMs?: number;
+      now?: () => number;
+      /** The noise model and replication groups: which results are confirmed (without it, none is). */
+      trust?: Pick<NoiseService, 'snapshot'>;
+    },
+  ) {}
 
   /**
    * Without a harness, the harness with the most records is shown (val_bpb only compares within
@@ -55,7 +57,13 @@ export class LeaderboardService {
     const harnesses = await repo.harnesses();
     const harness = harnessId ? harnesses.find((h) => h.harnessId === harnessId) : harnesses[0];
     if (harnessId && !harness) throw new NotFoundError(`harness ${harnessId.slice(0, 80)}`);
-    const list = harnesses.map((h) => ({ id: h.harnessId, name: h.name, records: h.records, contributors: h.contributors, versions: h.versions }));
+    const list = harnesses.map((h) => ({
+      id: h.harnessId,
+      name: h.name,
+      records: h.records,
+      contributors: h.contributors,
+      versions: h.versions,
+    }));
     if (!harness) return { harness: null, harnesses: list, classes: [] };
 
     const [counts, bests, history, snapshot] = await Promise.all([
@@ -101,7 +109,14 @@ export class LeaderboardService {
       const better = conf && top && top.id !== conf.id && (top.valBpb as number) < conf.valBpb ? top : undefined;
       const n = snapshot?.sigma(c.hardwareClass);
       const noise = n
-        ? { sigma: round(n.sigma), source: n.source, replications: n.replications, groups: n.groups, records: n.records, sample_sigma: n.sample_sigma === null ? null : round(n.sample_sigma) }
+        ? {
+            sigma: round(n.sigma),
+            source: n.source,
+            replications: n.replications,
+            groups: n.groups,
+            records: n.records,
+            sample_sigma: n.sample_sigma === null ? null : round(n.sample_sigma),
+          }
         : { sigma: NOISE_PRIOR, source: 'prior' as const, replications: 0, groups: 0, records: 0, sample_sigma: null };
       return {
         hardware_class: c.hardwareClass,
@@ -113,7 +128,13 @@ export class LeaderboardService {
         contributors: c.contributors,
         history: history
           .filter((h) => h.hardwareClass === c.hardwareClass)
-          .map((h) => ({ id: h.id, val_bpb: h.valBpb, created_at: h.createdAt.toISOString(), time_unknown: h.timeUnknown, confirmed: snapshot?.isConfirmed(h.id) ?? false })),
+          .map((h) => ({
+            id: h.id,
+            val_bpb: h.valBpb,
+            created_at: h.createdAt.toISOString(),
+            time_unknown: h.timeUnknown,
+            confirmed: snapshot?.isConfirmed(h.id) ?? false,
+          })),
       };
     });
     // Classes with a confirmed best first, then by best val_bpb; classes without a keep last.
@@ -125,10 +146,27 @@ export class LeaderboardService {
 
 /** How a ranked record stands: from its replication group in the snapshot (unreplicated when in none). */
 function confirmationIn(snapshot: ReplicationSnapshot | undefined, r: RecordRow): Confirmation {
-  const input = { id: r.id, hardwareClass: r.hardwareClass, hardwareFamily: r.hardwareFamily, replicationKey: r.replicationKey, keyFingerprint: r.keyFingerprint, valBpb: r.valBpb as number, parentValBpb: r.parentValBpb, createdAt: r.createdAt };
+  const input = {
+    id: r.id,
+    hardwareClass: r.hardwareClass,
+    hardwareFamily: r.hardwareFamily,
+    replicationKey: r.replicationKey,
+    keyFingerprint: r.keyFingerprint,
+    valBpb: r.valBpb as number,
+    parentValBpb: r.parentValBpb,
+    createdAt: r.createdAt,
+  };
   if (snapshot) return snapshot.confirmationOf(input);
   const half = 2 * NOISE_PRIOR;
-  return { confirmed: false, confirmed_by: null, replications: 0, mean: input.valBpb, low: input.valBpb - half, high: input.valBpb + half, noise: NOISE_PRIOR };
+  return {
+    confirmed: false,
+    confirmed_by: null,
+    replications: 0,
+    mean: input.valBpb,
+    low: input.valBpb - half,
+    high: input.valBpb + half,
+    noise: NOISE_PRIOR,
+  };
 }
 
 const round = (x: number) => Number(x.toPrecision(4));

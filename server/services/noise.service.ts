@@ -6,7 +6,11 @@ import { proximityOfClass } from '../protocol/hardware-family.ts';
 import { estimateNoise, sigmaOf, type Measurement, type NoiseEstimate, type NoiseTable } from './trust/noise-model.ts';
 import { confirmationOf, type Confirmation } from './trust/confirmation.ts';
 
-export interface ConfirmedResult { id: string; valBpb: number; confirmation: Confirmation }
+export interface ConfirmedResult {
+  id: string;
+  valBpb: number;
+  confirmation: Confirmation;
+}
 
 /** A harness's replication state at one moment. */
 export class ReplicationSnapshot {
@@ -15,7 +19,11 @@ export class ReplicationSnapshot {
   private readonly byId = new Map<string, GroupRow>();
   private confirmed: Map<string, ConfirmedResult> | null = null;
 
-  constructor(readonly harnessKey: string, readonly noise: NoiseTable, rows: GroupRow[]) {
+  constructor(
+    readonly harnessKey: string,
+    readonly noise: NoiseTable,
+    rows: GroupRow[],
+  ) {
     for (const r of rows) {
       const k = groupOf(r.hardwareClass, r.replicationKey);
       this.groups.set(k, [...(this.groups.get(k) ?? []), r]);
@@ -28,8 +36,17 @@ export class ReplicationSnapshot {
   }
 
   /** The confirmation of a record of this harness (unreplicated when it is in no group of two). */
-  confirmationOf(r: { id: string; hardwareClass: string; replicationKey: string | null; keyFingerprint: string; valBpb: number; parentValBpb: number | null; createdAt: Date; hardwareFamily?: string | null }): Confirmation {
-    const members = r.replicationKey ? this.groups.get(groupOf(r.hardwareClass, r.replicationKey)) ?? [] : [];
+  confirmationOf(r: {
+    id: string;
+    hardwareClass: string;
+    replicationKey: string | null;
+    keyFingerprint: string;
+    valBpb: number;
+    parentValBpb: number | null;
+    createdAt: Date;
+    hardwareFamily?: string | null;
+  }): Confirmation {
+    const members = r.replicationKey ? (this.groups.get(groupOf(r.hardwareClass, r.replicationKey)) ?? []) : [];
     return confirmationOf(r, members, this.sigma(r.hardwareClass, r.hardwareFamily).sigma, members[0]?.groupSize ?? 0);
   }
 
@@ -51,7 +68,8 @@ export class ReplicationSnapshot {
       const c = this.confirmationOf(r);
       if (!c.confirmed) continue;
       const cur = best.get(r.hardwareClass);
-      if (!cur || r.valBpb < cur.valBpb || (r.valBpb === cur.valBpb && r.createdAt.getTime() < cur.at)) best.set(r.hardwareClass, { id: r.id, valBpb: r.valBpb, confirmation: c, at: r.createdAt.getTime() });
+      if (!cur || r.valBpb < cur.valBpb || (r.valBpb === cur.valBpb && r.createdAt.getTime() < cur.at))
+        best.set(r.hardwareClass, { id: r.id, valBpb: r.valBpb, confirmation: c, at: r.createdAt.getTime() });
     }
     this.confirmed = new Map([...best].map(([k, { at: _at, ...v }]) => [k, v]));
     return this.confirmed;
@@ -65,12 +83,14 @@ export class NoiseService {
   /** The last snapshot computed per harness, for look-ups that must not query (inside a write transaction). */
   private readonly last = new Map<string, ReplicationSnapshot>();
 
-  constructor(private readonly deps: {
-    noise: NoiseRepository;
-    /** How long a snapshot may be used after records changed (0: recomputed at the next read). */
-    staleMs?: number;
-    now?: () => number;
-  }) {}
+  constructor(
+    private readonly deps: {
+      noise: NoiseRepository;
+      /** How long a snapshot may be used after records changed (0: recomputed at the next read). */
+      staleMs?: number;
+      now?: () => number;
+    },
+  ) {}
 
   /** Records changed somewhere: snapshots are recomputed (at most every `staleMs`). */
   invalidate(): void {
@@ -84,7 +104,10 @@ export class NoiseService {
     // One computation at a time per harness: concurrent readers share it.
     const snapshot = this.compute(harnessKey);
     this.cache.set(harnessKey, { at: now, dirty: false, snapshot });
-    snapshot.then((s) => this.last.set(harnessKey, s), () => {});
+    snapshot.then(
+      (s) => this.last.set(harnessKey, s),
+      () => {},
+    );
     snapshot.catch(() => this.cache.get(harnessKey)?.snapshot === snapshot && this.cache.delete(harnessKey));
     if (this.cache.size > 256) {
       const oldest = this.cache.keys().next().value!;
@@ -95,7 +118,11 @@ export class NoiseService {
   }
 
   /** σ of val_bpb for a caller's harness key and hardware class (its family's, or the prior, while it has too few replications). */
-  async sigmaFor(scope: { harnessKey: string | null | undefined; hardwareClass: string | null | undefined; family?: string | null }): Promise<NoiseEstimate> {
+  async sigmaFor(scope: {
+    harnessKey: string | null | undefined;
+    hardwareClass: string | null | undefined;
+    family?: string | null;
+  }): Promise<NoiseEstimate> {
     if (!scope.harnessKey) return sigmaOf(estimateNoise([]), null, null);
     const snap = await this.snapshot(scope.harnessKey);
     if (!scope.hardwareClass) return sigmaOf(snap.noise, null, scope.family ?? null);

@@ -35,25 +35,47 @@ export class PublicLogsService {
     const fork = await this.deps.forks.find(forkId);
     if (!fork || !fork.headOid) return null;
     const files = await publicLogFiles(github, fork.owner, fork.name, fork.headOid);
-    const outcome = (status: string, detail: string | null): CrawlOutcome => ({ oid: fork.headOid, status, detail, rows: null, skipped: null });
+    const outcome = (status: string, detail: string | null): CrawlOutcome => ({
+      oid: fork.headOid,
+      status,
+      detail,
+      rows: null,
+      skipped: null,
+    });
     let result: CrawlOutcome & { created: number };
     let rows: Awaited<ReturnType<typeof publicLogRecords>>['rows'] = [];
     const unreadable = (b: BlobText | null, file: string) =>
-      !b ? `no ${file} on the default branch` : b.isBinary || b.text === null ? `${file} is binary` : b.isTruncated ? `${file} is too large for GitHub to return (${b.byteSize} bytes)` : null;
+      !b
+        ? `no ${file} on the default branch`
+        : b.isBinary || b.text === null
+          ? `${file} is binary`
+          : b.isTruncated
+            ? `${file} is too large for GitHub to return (${b.byteSize} bytes)`
+            : null;
     if (!files) {
       result = { ...outcome('gone', 'the repository is no longer visible'), created: 0 };
     } else if (unreadable(files.results, 'results.tsv')) {
       result = { ...outcome(files.results ? 'unreadable' : 'no-log', unreadable(files.results, 'results.tsv')), created: 0 };
     } else if (unreadable(files.prepare, 'prepare.py')) {
-      result = { ...outcome('no-harness', `${unreadable(files.prepare, 'prepare.py')}: the harness id is its SHA-256, so the log is not ingested`), created: 0 };
+      result = {
+        ...outcome('no-harness', `${unreadable(files.prepare, 'prepare.py')}: the harness id is its SHA-256, so the log is not ingested`),
+        created: 0,
+      };
     } else {
       const log = publicLogRecords(
-        { nameWithOwner: fork.nameWithOwner, url: fork.url, branch: fork.defaultBranch, oid: fork.headOid, committedAt: fork.headCommittedAt ?? new Date() },
+        {
+          nameWithOwner: fork.nameWithOwner,
+          url: fork.url,
+          branch: fork.defaultBranch,
+          oid: fork.headOid,
+          committedAt: fork.headCommittedAt ?? new Date(),
+        },
         files.results!.text!,
         files.prepare!.text!,
       );
       rows = log.rows;
-      if (log.skipped.length) this.deps.logger?.info({ fork: fork.nameWithOwner, skipped: log.skipped.slice(0, 20) }, 'public log rows skipped');
+      if (log.skipped.length)
+        this.deps.logger?.info({ fork: fork.nameWithOwner, skipped: log.skipped.slice(0, 20) }, 'public log rows skipped');
       result = {
         oid: fork.headOid,
         status: 'ingested',

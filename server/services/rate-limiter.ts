@@ -24,12 +24,17 @@ export class WriteRateLimiter {
     if (this.perMinute <= 0 || buckets.length === 0) return;
     const t = this.now ? this.now() : null;
     const rate = this.perMinute / 60_000; // tokens per ms
-    const short = (await this.store.take(buckets, this.perMinute, rate, t)).sort((a, b) => buckets.indexOf(a.bucket) - buckets.indexOf(b.bucket));
+    const short = (await this.store.take(buckets, this.perMinute, rate, t)).sort(
+      (a, b) => buckets.indexOf(a.bucket) - buckets.indexOf(b.bucket),
+    );
     this.sweepNowAndThen(t);
     if (short.length) {
       const waitMs = Math.max(...short.map((c) => (1 - c.tokens) / rate));
       const what = [...new Set(short.map((c) => c.bucket.split(':')[0]))].join(' and ');
-      throw new RateLimitedError(`more than ${this.perMinute} write requests a minute from this ${what}; retry later`, Math.max(1, Math.ceil(waitMs / 1000)));
+      throw new RateLimitedError(
+        `more than ${this.perMinute} write requests a minute from this ${what}; retry later`,
+        Math.max(1, Math.ceil(waitMs / 1000)),
+      );
     }
   }
 
@@ -43,7 +48,8 @@ export class WriteRateLimiter {
     const keys = new Set<string>();
     const add = (env: unknown) => {
       const k = (env as { public_key?: unknown } | null)?.public_key;
-      if (typeof k === 'string' && k.length <= 16_384) keys.add(`key:${createHash('sha256').update(k.trim().split(/\s+/).slice(0, 2).join(' ')).digest('hex')}`);
+      if (typeof k === 'string' && k.length <= 16_384)
+        keys.add(`key:${createHash('sha256').update(k.trim().split(/\s+/).slice(0, 2).join(' ')).digest('hex')}`);
     };
     add(body);
     const items = (body as { records?: unknown } | null)?.records;

@@ -38,7 +38,11 @@ export function recordRow(env: OpenedEnvelope<RecordPayload>): NewRecordRow {
  * The API view of a row. `logins` maps key fingerprints to linked GitHub logins; an unsigned
  * record shows the owner of the fork it was read from (its key_fingerprint is `github:OWNER/REPO`).
  */
-export function recordView(row: RecordRow, logins?: ReadonlyMap<string, string>, replication?: ReadonlyMap<string, ReplicationView>): RecordView {
+export function recordView(
+  row: RecordRow,
+  logins?: ReadonlyMap<string, string>,
+  replication?: ReadonlyMap<string, ReplicationView>,
+): RecordView {
   return {
     id: row.id,
     payload: JSON.parse(row.payload) as RecordPayload,

@@ -16,12 +16,16 @@ import { recordRow, recordView } from './record.views.ts';
 import type { RevokedKeyRepository } from '../repositories/revoked-key.repository.ts';
 import type { ReplicationService } from './replication.service.ts';
 
-export interface SubmitResult { id: string; duplicate: boolean; record: RecordView }
-export type BatchItem =
-  | { id: string; status: 'created' | 'duplicate' }
-  | { id: string | null; status: 'rejected'; error: ExpectedError };
+export interface SubmitResult {
+  id: string;
+  duplicate: boolean;
+  record: RecordView;
+}
+export type BatchItem = { id: string; status: 'created' | 'duplicate' } | { id: string | null; status: 'rejected'; error: ExpectedError };
 
-export interface ListQuery extends Omit<RecordFilter, 'beforeSeq'> { cursor?: string }
+export interface ListQuery extends Omit<RecordFilter, 'beforeSeq'> {
+  cursor?: string;
+}
 
 export class RecordsService {
   constructor(
@@ -82,7 +86,8 @@ export class RecordsService {
     const revoked = await this.revoked(results.filter((r): r is NewRecordRow => 'payload' in r));
     if (revoked.size) {
       for (const [i, r] of results.entries()) {
-        if ('payload' in r && revoked.has(r.keyFingerprint)) results[i] = { id: r.id!, status: 'rejected', error: keyRevoked(r.keyFingerprint) };
+        if ('payload' in r && revoked.has(r.keyFingerprint))
+          results[i] = { id: r.id!, status: 'rejected', error: keyRevoked(r.keyFingerprint) };
       }
     }
     if (this.deps.replication) {
@@ -143,7 +148,10 @@ export class RecordsService {
       const tx = txRaw as unknown as Db;
       const ids = await this.deps.records.insertMany(rows, tx);
       await this.deps.jobs.enqueue(JOB_ASSIGN_IDEA, [...ids], tx);
-      await this.deps.replication?.afterInsert(rows.filter((r) => ids.has(r.id!)), tx);
+      await this.deps.replication?.afterInsert(
+        rows.filter((r) => ids.has(r.id!)),
+        tx,
+      );
       return ids;
     });
     if (created.size) this.deps.onStored?.(created.size);

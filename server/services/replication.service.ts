@@ -63,13 +63,27 @@ export class ReplicationService {
       const row: NewRecordRow = { ...input, flagged: false };
       if (row.replicates) {
         const earlier = inBatch.get(row.replicates);
-        const t = stored.get(row.replicates) ?? (earlier ? { id: earlier.id!, harnessKey: harnessKeyOfRow(earlier), hardwareClass: earlier.hardwareClass, replicates: earlier.replicates ?? null, replicationKey: earlier.replicationKey ?? null } : undefined);
+        const t =
+          stored.get(row.replicates) ??
+          (earlier
+            ? {
+                id: earlier.id!,
+                harnessKey: harnessKeyOfRow(earlier),
+                hardwareClass: earlier.hardwareClass,
+                replicates: earlier.replicates ?? null,
+                replicationKey: earlier.replicationKey ?? null,
+              }
+            : undefined);
         if (!t) {
           out.push(new InvalidReplicationError(`replicates: no record ${row.replicates} (it must be stored first, and visible)`));
           continue;
         }
         if (t.harnessKey !== harnessKeyOfRow(row)) {
-          out.push(new InvalidReplicationError(`replicates: record ${t.id} was measured on harness ${t.harnessKey}, this record on ${harnessKeyOfRow(row)}: their val_bpb do not compare`));
+          out.push(
+            new InvalidReplicationError(
+              `replicates: record ${t.id} was measured on harness ${t.harnessKey}, this record on ${harnessKeyOfRow(row)}: their val_bpb do not compare`,
+            ),
+          );
           continue;
         }
         const root = t.replicates ?? t.id;
@@ -77,7 +91,8 @@ export class ReplicationService {
         row.replicationKey = t.replicationKey ?? recordGroupKey(root);
         if (earlier && !earlier.replicationKey) earlier.replicationKey = row.replicationKey;
       }
-      if (row.signed !== false && row.status === 'keep' && row.valBpb !== null && row.valBpb !== undefined) row.flagged = await this.implausible(row, own, frontier);
+      if (row.signed !== false && row.status === 'keep' && row.valBpb !== null && row.valBpb !== undefined)
+        row.flagged = await this.implausible(row, own, frontier);
       const scope = ownScope(row);
       if (!row.flagged && row.valBpb !== null && row.valBpb !== undefined) own.set(scope, Math.min(own.get(scope) ?? Infinity, row.valBpb));
       inBatch.set(row.id!, row);
@@ -94,16 +109,22 @@ export class ReplicationService {
    */
   async afterInsert(rows: NewRecordRow[], tx: Db): Promise<string[]> {
     const repo = this.deps.replication;
-    const roots = rows.filter((r) => r.replicates && r.replicationKey === recordGroupKey(r.replicates)).map((r) => ({ id: r.replicates!, key: r.replicationKey! }));
+    const roots = rows
+      .filter((r) => r.replicates && r.replicationKey === recordGroupKey(r.replicates))
+      .map((r) => ({ id: r.replicates!, key: r.replicationKey! }));
     if (roots.length) await repo.setGroups([...new Map(roots.map((r) => [r.id, r])).values()], tx);
-    const keys = [...new Set(rows.flatMap((r) => (r.replicationKey && r.valBpb !== null && r.valBpb !== undefined ? [r.replicationKey] : [])))];
+    const keys = [
+      ...new Set(rows.flatMap((r) => (r.replicationKey && r.valBpb !== null && r.valBpb !== undefined ? [r.replicationKey] : []))),
+    ];
     if (keys.length === 0) return [];
     await repo.markGroups(keys, tx);
     // Flags are rare: each flagged measurement of these groups is checked against the others'.
     // σ comes from the last snapshot (a query here could wait on the pool this transaction holds).
     const clear: string[] = [];
     for (const f of await repo.flaggedIn(keys, tx)) {
-      const band = confirmBand(this.deps.noise.cachedSigma({ harnessKey: f.harnessKey, hardwareClass: f.hardwareClass, family: f.hardwareFamily }));
+      const band = confirmBand(
+        this.deps.noise.cachedSigma({ harnessKey: f.harnessKey, hardwareClass: f.hardwareClass, family: f.hardwareFamily }),
+      );
       if (await repo.agreedByOtherKey(f, band + 1e-12, tx)) clear.push(f.id);
     }
     return repo.unflag(clear, tx);
@@ -118,9 +139,19 @@ export class ReplicationService {
     for (const r of rows) out.set(r.id, null);
     for (const r of measured) {
       const harnessKey = r.harnessKey ?? r.harnessId;
-      const group = members.filter((m) => m.replicationKey === r.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === r.hardwareClass);
+      const group = members.filter(
+        (m) => m.replicationKey === r.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === r.hardwareClass,
+      );
       const { sigma } = await this.deps.noise.sigmaFor({ harnessKey, hardwareClass: r.hardwareClass, family: r.hardwareFamily });
-      out.set(r.id, confirmationOf({ id: r.id, keyFingerprint: r.keyFingerprint, valBpb: r.valBpb!, parentValBpb: r.parentValBpb, createdAt: r.createdAt }, group, sigma, group[0]?.groupSize ?? 0));
+      out.set(
+        r.id,
+        confirmationOf(
+          { id: r.id, keyFingerprint: r.keyFingerprint, valBpb: r.valBpb!, parentValBpb: r.parentValBpb, createdAt: r.createdAt },
+          group,
+          sigma,
+          group[0]?.groupSize ?? 0,
+        ),
+      );
     }
     return out;
   }
@@ -131,7 +162,12 @@ export class ReplicationService {
    * first, then the class's other best unconfirmed keeps; flagged ones among them. With `key`, its
    * own results and those it already measured are left out.
    */
-  async queue(q: { harnessId?: string; hardwareClass?: string; key?: string; limit: number }): Promise<{ harness_id: string | null; hardware_class: string | null; items: QueueItem[] }> {
+  async queue(q: {
+    harnessId?: string;
+    hardwareClass?: string;
+    key?: string;
+    limit: number;
+  }): Promise<{ harness_id: string | null; hardware_class: string | null; items: QueueItem[] }> {
     const harnessKey = q.harnessId ? harnessKeyOf(q.harnessId) : ((await this.deps.defaultHarness?.()) ?? null);
     if (!harnessKey) return { harness_id: null, hardware_class: q.hardwareClass ?? null, items: [] };
     const repo = this.deps.reads ?? this.deps.replication;
@@ -142,7 +178,10 @@ export class ReplicationService {
     const ranked: (QueueItem & { tier: number; rank: number })[] = [];
     const rankIn = new Map<string, number>();
     for (const c of candidates.sort((a, b) => a.valBpb - b.valBpb || a.createdAt.getTime() - b.createdAt.getTime())) {
-      const group = members.filter((m) => c.replicationKey && m.replicationKey === c.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === c.hardwareClass);
+      const group = members.filter(
+        (m) =>
+          c.replicationKey && m.replicationKey === c.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === c.hardwareClass,
+      );
       if (q.key && (c.keyFingerprint === q.key || group.some((m) => m.keyFingerprint === q.key))) continue;
       const sigma = snapshot.sigma(c.hardwareClass, c.hardwareFamily).sigma;
       const conf = confirmationOf(c, group, sigma, group[0]?.groupSize ?? 0);
@@ -152,13 +191,27 @@ export class ReplicationService {
       rankIn.set(c.hardwareClass, rank);
       const lead = best === null || c.valBpb < best;
       ranked.push({
-        id: c.id, hardware_class: c.hardwareClass, val_bpb: c.valBpb, delta_val_bpb: c.deltaValBpb, description: c.description, key_fingerprint: c.keyFingerprint,
-        flagged: c.flagged, replications: conf.replications, confirmed_by: conf.confirmed_by === 'same_key' ? 'same_key' : null,
-        reason: lead ? 'unconfirmed_best' : 'unconfirmed', class_confirmed_best: best, tier: lead ? 0 : 1, rank,
+        id: c.id,
+        hardware_class: c.hardwareClass,
+        val_bpb: c.valBpb,
+        delta_val_bpb: c.deltaValBpb,
+        description: c.description,
+        key_fingerprint: c.keyFingerprint,
+        flagged: c.flagged,
+        replications: conf.replications,
+        confirmed_by: conf.confirmed_by === 'same_key' ? 'same_key' : null,
+        reason: lead ? 'unconfirmed_best' : 'unconfirmed',
+        class_confirmed_best: best,
+        tier: lead ? 0 : 1,
+        rank,
       });
     }
     ranked.sort((a, b) => a.tier - b.tier || a.rank - b.rank || a.val_bpb - b.val_bpb);
-    return { harness_id: harnessKey, hardware_class: q.hardwareClass ?? null, items: ranked.slice(0, q.limit).map(({ tier: _t, rank: _r, ...item }) => item) };
+    return {
+      harness_id: harnessKey,
+      hardware_class: q.hardwareClass ?? null,
+      items: ranked.slice(0, q.limit).map(({ tier: _t, rank: _r, ...item }) => item),
+    };
   }
 
   /** The noise model of a harness (default: the busiest): σ per class and family, with what it rests on. */
@@ -166,28 +219,51 @@ export class ReplicationService {
     const harnessKey = harnessId ? harnessKeyOf(harnessId) : ((await this.deps.defaultHarness?.()) ?? null);
     const table = harnessKey ? (await this.deps.noise.snapshot(harnessKey)).noise : null;
     const r = (x: number) => Number(x.toPrecision(4));
-    const view = <T extends { sigma: number; sample_sigma: number | null }>(e: T) => ({ ...e, sigma: r(e.sigma), sample_sigma: e.sample_sigma === null ? null : r(e.sample_sigma) });
+    const view = <T extends { sigma: number; sample_sigma: number | null }>(e: T) => ({
+      ...e,
+      sigma: r(e.sigma),
+      sample_sigma: e.sample_sigma === null ? null : r(e.sample_sigma),
+    });
     const snapshotPrior = table?.prior ?? (await this.deps.noise.sigmaFor({ harnessKey: null, hardwareClass: null })).sigma;
     return {
       harness: harnessKey,
       prior: snapshotPrior,
       pseudo_replications: table?.pseudoReplications ?? NOISE_PSEUDO_REPLICATIONS,
-      classes: [...(table?.classes ?? new Map())].map(([cls, { family, ...e }]) => ({ hardware_class: cls, hardware_family: family, ...view(e) })).sort((a, b) => b.replications - a.replications || (a.hardware_class < b.hardware_class ? -1 : 1)),
-      families: [...(table?.families ?? new Map())].map(([family, e]) => ({ hardware_family: family, ...view(e) })).sort((a, b) => b.replications - a.replications || (a.hardware_family < b.hardware_family ? -1 : 1)),
+      classes: [...(table?.classes ?? new Map())]
+        .map(([cls, { family, ...e }]) => ({ hardware_class: cls, hardware_family: family, ...view(e) }))
+        .sort((a, b) => b.replications - a.replications || (a.hardware_class < b.hardware_class ? -1 : 1)),
+      families: [...(table?.families ?? new Map())]
+        .map(([family, e]) => ({ hardware_family: family, ...view(e) }))
+        .sort((a, b) => b.replications - a.replications || (a.hardware_family < b.hardware_family ? -1 : 1)),
     };
   }
 
-  private async implausible(row: NewRecordRow, own: Map<string, number | null>, frontier: Map<string, Promise<number | null>>): Promise<boolean> {
+  private async implausible(
+    row: NewRecordRow,
+    own: Map<string, number | null>,
+    frontier: Map<string, Promise<number | null>>,
+  ): Promise<boolean> {
     const harnessKey = harnessKeyOfRow(row);
     const at = `${harnessKey}\u0000${row.hardwareClass}`;
     if (!frontier.has(at)) frontier.set(at, this.confirmedBest(harnessKey, row.hardwareClass));
     const best = await frontier.get(at)!;
-    const sigma = (await this.deps.noise.sigmaFor({ harnessKey, hardwareClass: row.hardwareClass, family: row.hardwareFamily ?? proximityOfClass(row.hardwareClass).family })).sigma;
+    const sigma = (
+      await this.deps.noise.sigmaFor({
+        harnessKey,
+        hardwareClass: row.hardwareClass,
+        family: row.hardwareFamily ?? proximityOfClass(row.hardwareClass).family,
+      })
+    ).sigma;
     // Cheap first: without a confirmed best, or within its margin, the fork's history is not needed.
     if (!implausible(row.valBpb!, best, null, sigma)) return false;
     const scope = ownScope(row);
     const earlier = own.get(scope) ?? null;
-    const stored = await this.deps.replication.ownBest({ keyFingerprint: row.keyFingerprint, forkId: row.forkId, harnessKey, hardwareClass: row.hardwareClass });
+    const stored = await this.deps.replication.ownBest({
+      keyFingerprint: row.keyFingerprint,
+      forkId: row.forkId,
+      harnessKey,
+      hardwareClass: row.hardwareClass,
+    });
     const ownBest = earlier === null ? stored : stored === null ? earlier : Math.min(earlier, stored);
     return implausible(row.valBpb!, best, ownBest, sigma);
   }
@@ -204,7 +280,9 @@ export class ReplicationService {
     const members = await repo.members(candidates.map((c) => c.replicationKey));
     const { sigma } = await this.deps.noise.sigmaFor({ harnessKey, hardwareClass, family: candidates[0].hardwareFamily });
     for (const c of candidates) {
-      const group = members.filter((m) => m.replicationKey === c.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === hardwareClass);
+      const group = members.filter(
+        (m) => m.replicationKey === c.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === hardwareClass,
+      );
       if (confirmationOf(c, group, sigma, group[0]?.groupSize ?? 0).confirmed) return c.valBpb;
     }
     return null;

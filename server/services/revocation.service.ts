@@ -31,7 +31,11 @@ export class RevocationService {
   }
 
   async list() {
-    return (await this.deps.revoked.list()).map((r) => ({ key_fingerprint: r.keyFingerprint, reason: r.reason, revoked_at: r.revokedAt.toISOString() }));
+    return (await this.deps.revoked.list()).map((r) => ({
+      key_fingerprint: r.keyFingerprint,
+      reason: r.reason,
+      revoked_at: r.revokedAt.toISOString(),
+    }));
   }
 
   /** Hides or shows the key's records and recomputes their ideas' evidence and documents, atomically. */

@@ -29,9 +29,17 @@ export interface SuggestionsDeps {
 }
 
 /** The caller's hardware: a class, or the fields a record's class is derived from. */
-export function callerHardware(q: Pick<SuggestionsQuery, 'hardware_class' | 'accelerator' | 'device_name' | 'memory_mb' | 'device_count'>): HardwareProximity | null {
+export function callerHardware(
+  q: Pick<SuggestionsQuery, 'hardware_class' | 'accelerator' | 'device_name' | 'memory_mb' | 'device_count'>,
+): HardwareProximity | null {
   if (q.hardware_class) return proximityOfClass(q.hardware_class);
-  if (q.accelerator && q.device_name) return hardwareProximity({ accelerator: q.accelerator, device_name: q.device_name, memory_mb: q.memory_mb ?? null, device_count: q.device_count ?? 1 });
+  if (q.accelerator && q.device_name)
+    return hardwareProximity({
+      accelerator: q.accelerator,
+      device_name: q.device_name,
+      memory_mb: q.memory_mb ?? null,
+      device_count: q.device_count ?? 1,
+    });
   return null;
 }
 
@@ -57,18 +65,34 @@ export class SuggestionsService {
       const rows = byIdea.get(idea.id) ?? [];
       if (rows.length === 0) return [];
       const same = rows.filter((r) => r.harnessId === harnessKey);
-      return [{
-        ideaId: idea.id,
-        description: idea.description,
-        cells: rows.map((r) => {
-          const p = r.hardwareFamily && r.acceleratorKind ? null : proximityOfClass(r.hardwareClass);
-          return { harnessKey: r.harnessId, hardwareClass: r.hardwareClass, family: r.hardwareFamily || p!.family, kind: r.acceleratorKind || p!.kind, attempts: r.attempts, keeps: r.keeps, discards: r.discards, crashes: r.crashes, deltas: r.deltas, contributors: r.contributors };
-        }),
-        effect: summarise(same.length ? same : rows, undefined, sigma).effect,
-      }];
+      return [
+        {
+          ideaId: idea.id,
+          description: idea.description,
+          cells: rows.map((r) => {
+            const p = r.hardwareFamily && r.acceleratorKind ? null : proximityOfClass(r.hardwareClass);
+            return {
+              harnessKey: r.harnessId,
+              hardwareClass: r.hardwareClass,
+              family: r.hardwareFamily || p!.family,
+              kind: r.acceleratorKind || p!.kind,
+              attempts: r.attempts,
+              keeps: r.keeps,
+              discards: r.discards,
+              crashes: r.crashes,
+              deltas: r.deltas,
+              contributors: r.contributors,
+            };
+          }),
+          effect: summarise(same.length ? same : rows, undefined, sigma).effect,
+        },
+      ];
     });
     const ranked = rankSuggestions(candidates, { harnessKey, hardware: hw }, this.deps.rank ?? RANK_DEFAULTS).slice(0, q.limit);
-    const examples = await this.deps.evidence.examples(ranked.map((r) => r.ideaId), EXAMPLES);
+    const examples = await this.deps.evidence.examples(
+      ranked.map((r) => r.ideaId),
+      EXAMPLES,
+    );
     return {
       harness_id: q.harness,
       hardware_class: hw?.class ?? null,
@@ -85,7 +109,14 @@ export class SuggestionsService {
         reason: r.reason,
         evidence: { tiers: r.tiers, families: r.families, effect: r.effect },
       })),
-      avoid: bad.ideas.map((i) => ({ idea_id: i.id, description: i.description, attempts: i.overall.attempts, keeps: i.overall.keeps, discards: i.overall.discards, crashes: i.overall.crashes })),
+      avoid: bad.ideas.map((i) => ({
+        idea_id: i.id,
+        description: i.description,
+        attempts: i.overall.attempts,
+        keeps: i.overall.keeps,
+        discards: i.overall.discards,
+        crashes: i.overall.crashes,
+      })),
     };
   }
 }

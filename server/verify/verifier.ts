@@ -37,7 +37,10 @@ const TSX_API = pathToFileURL(join(dirname(createRequire(import.meta.url).resolv
 const WORKER_BODY = new URL('./verify.worker.ts', import.meta.url).href;
 const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_BODY)}); });`;
 
-interface Pending { resolve(o: VerifyOutcome[]): void; reject(e: Error): void }
+interface Pending {
+  resolve(o: VerifyOutcome[]): void;
+  reject(e: Error): void;
+}
 
 class WorkerSlot {
   private worker!: Worker;

@@ -18,7 +18,16 @@ describe('crossfork github link', () => {
 
   beforeAll(async () => {
     gh = await startFakeGithub();
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '', GITHUB_TOKEN: gh.token, GITHUB_API_URL: gh.url, CROSSFORK_UPSTREAM: 'karpathy/autoresearch' }, 60_000);
+    server = await startServer(
+      {
+        CROSSFORK_DATA_DIR: join(dataDir, 'data'),
+        DATABASE_URL: '',
+        GITHUB_TOKEN: gh.token,
+        GITHUB_API_URL: gh.url,
+        CROSSFORK_UPSTREAM: 'karpathy/autoresearch',
+      },
+      60_000,
+    );
   }, 90_000);
   afterAll(async () => {
     await server?.stop();
@@ -47,7 +56,10 @@ describe('crossfork github link', () => {
     writeFileSync(log, '---\nval_bpb:          0.987600\npeak_vram_mb:     20480.0\n');
     const repo = mkdtempSync(join(tmpdir(), 'crossfork-gh-repo-'));
     writeFileSync(join(repo, 'prepare.py'), 'TIME_BUDGET = 300\n');
-    const pubd = await crossfork(['publish', '--repo', repo, '--run-log', log, '--status', 'keep', '-d', 'linked record', '--json', ...HW], { home, server: server.url });
+    const pubd = await crossfork(
+      ['publish', '--repo', repo, '--run-log', log, '--status', 'keep', '-d', 'linked record', '--json', ...HW],
+      { home, server: server.url },
+    );
     expect(pubd.code, pubd.stderr).toBe(0);
     const page = (await (await fetch(`${server.url}/v1/records?key=${encodeURIComponent(init.json.key.fingerprint)}`)).json()) as any;
     expect(page.records[0].github_login).toBe('octocat');

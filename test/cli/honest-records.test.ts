@@ -52,18 +52,22 @@ describe('the harness of a results.tsv', () => {
     expect(() => resolveHarness(dir, { harnessId: 'XYZ' })).toThrow(/lowercase hex SHA-256/);
   });
 
-  it('rows of a bare file take the assumed id and budget; a fork commit\'s own prepare.py still wins', async () => {
+  it("rows of a bare file take the assumed id and budget; a fork commit's own prepare.py still wins", async () => {
     const text = `${HEADER}abc1234\t1.0\t40.0\tkeep\tbaseline\n`;
     const built = await buildRecords(parseResultsTsv(text).rows, ctx(bare()));
     expect(built.records[0].payload.harness).toEqual({ id: CURRENT_UPSTREAM.id, name: 'autoresearch', time_budget_s: 300 });
     expect(built.assumedHarness).toBe(1);
     const fork = makeFork(NIGHT.slice(0, 2));
-    const own = await buildRecords(parseResultsTsv(`${HEADER}${fork.rows.map((r) => `${r.commit}\t${r.exp.val_bpb}\t40.0\tkeep\t${r.exp.description}`).join('\n')}\n`).rows, ctx(fork.dir, { gitAvailable: true }));
+    const own = await buildRecords(
+      parseResultsTsv(`${HEADER}${fork.rows.map((r) => `${r.commit}\t${r.exp.val_bpb}\t40.0\tkeep\t${r.exp.description}`).join('\n')}\n`)
+        .rows,
+      ctx(fork.dir, { gitAvailable: true }),
+    );
     expect(own.records.every((r) => r.payload.harness.id === fork.harnessId)).toBe(true);
     expect(own.assumedHarness).toBe(0);
   });
 
-  it('reads TIME_BUDGET, also in the `15 if SMOKE else 300` form of this repo\'s harness', () => {
+  it("reads TIME_BUDGET, also in the `15 if SMOKE else 300` form of this repo's harness", () => {
     expect(timeBudget('TIME_BUDGET = 300\n')).toBe(300);
     expect(timeBudget('TIME_BUDGET = 15 if SMOKE else 300               # training seconds\n')).toBe(300);
     expect(timeBudget('MAX = 1\n')).toBeNull();
@@ -88,7 +92,9 @@ describe('honest time', () => {
   it('a time column counts as known; `publish` (a run that just ended) takes now as known', async () => {
     const text = 'commit\tval_bpb\tmemory_gb\tstatus\tdescription\ttimestamp\nabc1234\t1.0\t40\tkeep\tbaseline\t2026-03-07T10:00:00Z\n';
     const dir = bare();
-    expect((await buildRecords(parseResultsTsv(text).rows, ctx(dir))).records[0].payload).toMatchObject({ created_at: '2026-03-07T10:00:00.000Z' });
+    expect((await buildRecords(parseResultsTsv(text).rows, ctx(dir))).records[0].payload).toMatchObject({
+      created_at: '2026-03-07T10:00:00.000Z',
+    });
     expect((await buildRecords(parseResultsTsv(text).rows, ctx(dir))).records[0].payload.time_unknown).toBeUndefined();
     const now = await buildRecords(parseResultsTsv(`${HEADER}abc1234\t1.0\t40\tkeep\tbaseline\n`).rows, ctx(dir, { timeIsNow: true }));
     expect(now.records[0].payload).toMatchObject({ created_at: '2026-03-09T00:00:00.000Z' });
@@ -98,7 +104,11 @@ describe('honest time', () => {
   it('placeUnknownTimes: all unknown → just before now, 1 ms apart, in order', () => {
     const rows = [0, 1, 2].map(() => ({ at: null, payload: { created_at: '' } as { created_at: string; time_unknown?: true } }));
     placeUnknownTimes(rows, '2026-03-09T00:00:00.000Z');
-    expect(rows.map((r) => r.payload.created_at)).toEqual(['2026-03-08T23:59:59.997Z', '2026-03-08T23:59:59.998Z', '2026-03-08T23:59:59.999Z']);
+    expect(rows.map((r) => r.payload.created_at)).toEqual([
+      '2026-03-08T23:59:59.997Z',
+      '2026-03-08T23:59:59.998Z',
+      '2026-03-08T23:59:59.999Z',
+    ]);
   });
 
   it('the contract: time_unknown is optional, only `true`; old records keep their ids', () => {
@@ -120,7 +130,9 @@ describe('memory units against the device', () => {
     expect(memoryUnit(rows(5.5, 30.1), MAC)).toEqual({ unit: 'gb', note: null, problem: null });
     const mb = memoryUnit(rows(9328.2, 120), MAC);
     expect(mb.unit).toBe('mb');
-    expect(mb.note).toBe('memory_gb values up to 9328.2 cannot be GB on this device (Apple M3 Pro, 36 GB): read them as MB (9.1 GB at most); pass --memory-unit gb or none to override');
+    expect(mb.note).toBe(
+      'memory_gb values up to 9328.2 cannot be GB on this device (Apple M3 Pro, 36 GB): read them as MB (9.1 GB at most); pass --memory-unit gb or none to override',
+    );
     expect(memoryUnit(rows(9999999), MAC).problem).toMatch(/^memory_gb values up to 9999999 are neither GB nor MB of this device/);
     expect(memoryUnit(rows(9328.2), MAC, 'gb')).toEqual({ unit: 'gb', note: null, problem: null });
     // Unknown device memory: only what no single device holds (over 1 TB) is taken for MB.
@@ -149,14 +161,19 @@ describe('one rule for long descriptions', () => {
     const emoji = clipDescription(`${'x'.repeat(LIMITS.descriptionChars - 2)}😀😀😀`);
     expect(emoji.text.isWellFormed()).toBe(true);
     expect(emoji.text.length).toBeLessThanOrEqual(LIMITS.descriptionChars);
-    expect(clipDescriptionField({ description: 'y'.repeat(3000), diff: null })).toMatchObject({ description: expect.stringMatching(/…$/), diff: null });
+    expect(clipDescriptionField({ description: 'y'.repeat(3000), diff: null })).toMatchObject({
+      description: expect.stringMatching(/…$/),
+      diff: null,
+    });
     expect(clipDescriptionField('not an object')).toBe('not an object');
   });
 
   it('import cuts a 6,000-character row and says which line', async () => {
     const built = await buildRecords(parseResultsTsv(`${HEADER}abc1234\t1.0\t40\tkeep\t${'z'.repeat(6000)}\n`).rows, ctx(bare()));
     expect(built.records[0].payload.description).toHaveLength(LIMITS.descriptionChars);
-    expect(built.notes).toContain(`a description longer than ${LIMITS.descriptionChars} characters (line 2): published cut to ${LIMITS.descriptionChars}, ending in "…"`);
+    expect(built.notes).toContain(
+      `a description longer than ${LIMITS.descriptionChars} characters (line 2): published cut to ${LIMITS.descriptionChars}, ending in "…"`,
+    );
   });
 });
 

@@ -22,9 +22,20 @@ describe.skipIf(files.length === 0)('import --dry-run over the real corpus', () 
   it.each(files)('%s', async (file) => {
     const dir = mkdtempSync(join(tmpdir(), 'crossfork-corpus-'));
     copyFileSync(join(CORPUS, file), join(dir, 'results.tsv'));
-    const res = await importCommand(ctx, [], { repo: dir, dryRun: true, harnessId: HARNESS, harnessName: 'autoresearch', device: 'NVIDIA A10G', memoryMb: '24576', accelerator: 'cuda' });
+    const res = await importCommand(ctx, [], {
+      repo: dir,
+      dryRun: true,
+      harnessId: HARNESS,
+      harnessName: 'autoresearch',
+      device: 'NVIDIA A10G',
+      memoryMb: '24576',
+      accelerator: 'cuda',
+    });
     const data = res.data as any;
-    const lines = readFileSync(join(CORPUS, file), 'utf8').split('\n').slice(1).filter((l) => l.trim() && !l.startsWith('---'));
+    const lines = readFileSync(join(CORPUS, file), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim() && !l.startsWith('---'));
     expect(data.dry_run).toBe(true);
     expect(data.would_publish + data.problems.length + data.skipped.length).toBe(lines.length);
     for (const p of [...data.problems, ...data.skipped]) {

@@ -10,7 +10,11 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 if (!hasScript) console.warn('[test] interactive init skipped: util-linux `script` (a pseudo-terminal) is not installed');
 
 /** Runs argv on a pseudo-terminal, answering each prompt (a regex on the output) with a line. */
-function onTerminal(argv: string[], env: Record<string, string>, answers: [RegExp, string][]): Promise<{ code: number | null; out: string }> {
+function onTerminal(
+  argv: string[],
+  env: Record<string, string>,
+  answers: [RegExp, string][],
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const cmd = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
     const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -36,20 +40,31 @@ function onTerminal(argv: string[], env: Record<string, string>, answers: [RegEx
 describe.skipIf(!hasScript)('crossfork init on a terminal', () => {
   it('asks for the key, shows the detected hardware, takes corrections, saves them', async () => {
     const home = newHome();
-    const { code, out } = await onTerminal([process.execPath, BIN, 'init'], { CROSSFORK_HOME: home, HOME: home, CROSSFORK_SERVER: 'http://127.0.0.1:9', PATH: '/usr/bin:/bin' }, [
-      [/> $/m, '0'],
-      [/Is this right\? \[Y\/n\] $/m, 'n'],
-      [/accelerator \[cpu\]: $/m, 'tpu'], // refused: asked again
-      [/one of cuda, rocm, mps, mlx, cpu, other\s+.*accelerator \[cpu\]: $/ms, 'cuda'],
-      [/device name \[[^\]]*\]: $/m, 'NVIDIA GeForce RTX 5070'],
-      [/number of devices \[1\]: $/m, ''],
-      [/memory of one device in MiB \[\d+\]: $/m, '12227'],
-    ]);
+    const { code, out } = await onTerminal(
+      [process.execPath, BIN, 'init'],
+      { CROSSFORK_HOME: home, HOME: home, CROSSFORK_SERVER: 'http://127.0.0.1:9', PATH: '/usr/bin:/bin' },
+      [
+        [/> $/m, '0'],
+        [/Is this right\? \[Y\/n\] $/m, 'n'],
+        [/accelerator \[cpu\]: $/m, 'tpu'], // refused: asked again
+        [/one of cuda, rocm, mps, mlx, cpu, other\s+.*accelerator \[cpu\]: $/ms, 'cuda'],
+        [/device name \[[^\]]*\]: $/m, 'NVIDIA GeForce RTX 5070'],
+        [/number of devices \[1\]: $/m, ''],
+        [/memory of one device in MiB \[\d+\]: $/m, '12227'],
+      ],
+    );
     expect(code, out).toBe(0);
     expect(out).toMatch(/This machine \(found by \/proc\/cpuinfo\):\s+accelerator\s+cpu/);
     expect(out).toContain('hardware class RTX 5070 12GB');
     const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
-    expect(config.machine.hardware).toEqual({ accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 5070', device_count: 1, memory_mb: 12227, driver: null, runtime: null });
+    expect(config.machine.hardware).toEqual({
+      accelerator: 'cuda',
+      device_name: 'NVIDIA GeForce RTX 5070',
+      device_count: 1,
+      memory_mb: 12227,
+      driver: null,
+      runtime: null,
+    });
     expect(config.machine.detected.accelerator).toBe('cpu');
     expect(config.key.signer).toBe('inprocess');
   }, 40_000);

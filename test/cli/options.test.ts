@@ -15,7 +15,17 @@ const flagsOf = (text: string) => [...text.matchAll(/^\s+((?:-\w, )?--[\w-]+)/gm
 describe('option groups', () => {
   it('adds a group in place, in order, and parses its flags', () => {
     const c = new CliCommand('x').exitOverride().option('--first').with(repo('where'), hardware, harness()).option('--last');
-    expect(c.options.map((o) => o.long)).toEqual(['--first', '--repo', '--device', '--memory-mb', '--accelerator', '--device-count', '--harness-id', '--harness', '--last']);
+    expect(c.options.map((o) => o.long)).toEqual([
+      '--first',
+      '--repo',
+      '--device',
+      '--memory-mb',
+      '--accelerator',
+      '--device-count',
+      '--harness-id',
+      '--harness',
+      '--last',
+    ]);
     c.parse(['--device', 'RTX 4090', '--harness', 'upstream'], { from: 'user' });
     expect(c.opts()).toMatchObject({ repo: '.', device: 'RTX 4090', harness: 'upstream' });
   });

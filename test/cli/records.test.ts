@@ -12,7 +12,14 @@ import { detectHardware } from '../../cli/lib/hardware.ts';
 import { CliError } from '../../cli/lib/errors.ts';
 import { makeFork, NIGHT, HEADER } from '../helpers/fork-repo.ts';
 
-const HW = { accelerator: 'cuda' as const, device_name: 'NVIDIA H100 80GB HBM3', device_count: 1, memory_mb: 81559, driver: null, runtime: null };
+const HW = {
+  accelerator: 'cuda' as const,
+  device_name: 'NVIDIA H100 80GB HBM3',
+  device_count: 1,
+  memory_mb: 81559,
+  driver: null,
+  runtime: null,
+};
 const ctx = (repo: string, gitAvailable = true): BuildContext => ({
   repo,
   gitAvailable,
@@ -58,15 +65,32 @@ describe('buildRecords', () => {
     writeFileSync(join(dir, 'prepare.py'), 'TIME_BUDGET = 600\n');
     const { records } = await buildRecords(parseResultsTsv(text).rows, ctx(dir, false));
     expect(records[0].payload).toMatchObject({ created_at: '2026-03-08T23:59:59.998Z', time_unknown: true });
-    expect(records[1].payload).toMatchObject({ diff: null, commit: 'abc1235', created_at: '2026-03-08T23:59:59.999Z', time_unknown: true, parent: { commit: 'abc1234', val_bpb: 1, train_py_sha256: null } });
+    expect(records[1].payload).toMatchObject({
+      diff: null,
+      commit: 'abc1235',
+      created_at: '2026-03-08T23:59:59.999Z',
+      time_unknown: true,
+      parent: { commit: 'abc1234', val_bpb: 1, train_py_sha256: null },
+    });
     expect(records[1].payload.harness.time_budget_s).toBe(600);
   });
 });
 
 describe('parseRunLog', () => {
   it('reads the summary train.py prints, and notices crashes', () => {
-    const log = parseRunLog('---\nval_bpb:          0.997900\ntraining_seconds: 300.1\npeak_vram_mb:     45060.2\nmfu_percent:      39.80\ntotal_tokens_M:   499.6\nnum_steps:        953\nnum_params_M:     50.3\n');
-    expect(log).toMatchObject({ val_bpb: 0.9979, training_seconds: 300.1, peak_vram_mb: 45060.2, mfu_percent: 39.8, total_tokens_m: 499.6, num_steps: 953, num_params_m: 50.3, crashed: false });
+    const log = parseRunLog(
+      '---\nval_bpb:          0.997900\ntraining_seconds: 300.1\npeak_vram_mb:     45060.2\nmfu_percent:      39.80\ntotal_tokens_M:   499.6\nnum_steps:        953\nnum_params_M:     50.3\n',
+    );
+    expect(log).toMatchObject({
+      val_bpb: 0.9979,
+      training_seconds: 300.1,
+      peak_vram_mb: 45060.2,
+      mfu_percent: 39.8,
+      total_tokens_m: 499.6,
+      num_steps: 953,
+      num_params_m: 50.3,
+      crashed: false,
+    });
     const crash = parseRunLog('Traceback (most recent call last):\ntorch.OutOfMemoryError: CUDA out of memory.\n');
     expect(crash).toMatchObject({ val_bpb: null, crashed: true });
   });
@@ -74,7 +98,12 @@ describe('parseRunLog', () => {
 
 describe('detectHardware flags', () => {
   it('takes --device as given and refuses bad values as usage errors', async () => {
-    expect(await detectHardware({ device: 'Apple M4 Max', memoryMb: '65536' })).toMatchObject({ accelerator: 'mps', device_name: 'Apple M4 Max', memory_mb: 65536, device_count: 1 });
+    expect(await detectHardware({ device: 'Apple M4 Max', memoryMb: '65536' })).toMatchObject({
+      accelerator: 'mps',
+      device_name: 'Apple M4 Max',
+      memory_mb: 65536,
+      device_count: 1,
+    });
     await expect(detectHardware({ accelerator: 'tpu' })).rejects.toMatchObject({ exitCode: 2 });
     await expect(detectHardware({ device: 'x', memoryMb: '-1' })).rejects.toBeInstanceOf(CliError);
     const here = await detectHardware();

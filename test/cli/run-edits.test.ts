@@ -32,9 +32,17 @@ describe('proposals', () => {
     expect(() => applyEdits(SRC, [{ search: 'DEPTH = 8', replace: 'DEPTH = 8' }])).toThrow(/change nothing/);
   });
 
-  it('moves a prepared constant edit to the constant\'s current line, and nothing else', () => {
+  it("moves a prepared constant edit to the constant's current line, and nothing else", () => {
     const kept = SRC.replace('LR = 0.04', 'LR = 0.05');
     expect(rebaseEdits(kept, [{ search: 'LR = 0.04', replace: 'LR = 0.09' }])).toMatch(/^LR = 0\.09$/m);
-    expect(() => rebaseEdits(kept, [{ search: 'def f(x):\n    return x', replace: 'def f(x):\n    return 2 * x' }].map((e) => ({ ...e, search: e.search.replace('x', 'y') })))).toThrow(/not in train\.py/);
+    expect(() =>
+      rebaseEdits(
+        kept,
+        [{ search: 'def f(x):\n    return x', replace: 'def f(x):\n    return 2 * x' }].map((e) => ({
+          ...e,
+          search: e.search.replace('x', 'y'),
+        })),
+      ),
+    ).toThrow(/not in train\.py/);
   });
 });

@@ -26,8 +26,21 @@ describe('crossfork run with suggestions', () => {
     model = await startFakeOpenAI();
     // Another fork kept the deeper model on this class.
     const harness = createHash('sha256').update(PREPARE_PY).digest('hex');
-    const payload = makePayload({ description: DEEPER, diff: null, status: 'keep', metrics: { val_bpb: 0.99 }, parent: { val_bpb: 1.0 }, hardware: HARDWARE, harness: { id: harness, name: 'autoresearch', time_budget_s: 300 }, fork: { id: 'someone-else' } });
-    const res = await fetch(`${server.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope(payload, newSigner('other'))) });
+    const payload = makePayload({
+      description: DEEPER,
+      diff: null,
+      status: 'keep',
+      metrics: { val_bpb: 0.99 },
+      parent: { val_bpb: 1.0 },
+      hardware: HARDWARE,
+      harness: { id: harness, name: 'autoresearch', time_budget_s: 300 },
+      fork: { id: 'someone-else' },
+    });
+    const res = await fetch(`${server.url}/v1/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(envelope(payload, newSigner('other'))),
+    });
     expect(res.status).toBe(201);
     for (let i = 0; i < 100; i++) {
       const page = (await (await fetch(`${server.url}/v1/records`)).json()) as any;
@@ -47,7 +60,27 @@ describe('crossfork run with suggestions', () => {
     expect((await crossfork(['init', '--yes'], { home, server: server.url })).code).toBe(0);
     model.chat.push(setConstant('DEPTH', '10', DEEPER)); // the suggested idea
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05')); // the model's own
-    const run = await crossfork(['run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '2', '--no-pipeline', '--train-cmd', fakeTrainer(0), '--timeout', '30', '--json', ...HW], { home, server: server.url, timeoutMs: 120_000 });
+    const run = await crossfork(
+      [
+        'run',
+        '--repo',
+        repo,
+        '--model',
+        'fake-model',
+        '--base-url',
+        model.url,
+        '--max-experiments',
+        '2',
+        '--no-pipeline',
+        '--train-cmd',
+        fakeTrainer(0),
+        '--timeout',
+        '30',
+        '--json',
+        ...HW,
+      ],
+      { home, server: server.url, timeoutMs: 120_000 },
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.json).toMatchObject({ experiments: 2, from_suggestions: 1 });
     const [baseline, deeper, lr] = run.json.rows;
@@ -57,6 +90,8 @@ describe('crossfork run with suggestions', () => {
     expect(run.stderr).toContain(`experiment 1: ${DEEPER} (a suggestion: idea ${deeper.suggestion})`);
     const prompts = model.chat.requests().map((r) => String(r.messages[1].content));
     expect(prompts).toHaveLength(2);
-    expect(prompts[0]).toMatch(/Kept by others on hardware like this and not yet tried in this fork[^\n]*\n1\. "deeper: DEPTH 10": Kept 1 of 1 on RTX 4090 24GB/);
+    expect(prompts[0]).toMatch(
+      /Kept by others on hardware like this and not yet tried in this fork[^\n]*\n1\. "deeper: DEPTH 10": Kept 1 of 1 on RTX 4090 24GB/,
+    );
   }, 120_000);
 });

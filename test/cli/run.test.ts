@@ -30,7 +30,23 @@ describe('crossfork run', () => {
     const harness = createHash('sha256').update(PREPARE_PY).digest('hex');
     const other = newSigner('other');
     for (const v of [1.05, 1.06]) {
-      const res = await fetch(`${server.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope(makePayload({ description: GELU, diff: null, status: 'discard', metrics: { val_bpb: v }, hardware: HARDWARE, harness: { id: harness, name: 'autoresearch', time_budget_s: 300 } }), other)) });
+      const res = await fetch(`${server.url}/v1/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          envelope(
+            makePayload({
+              description: GELU,
+              diff: null,
+              status: 'discard',
+              metrics: { val_bpb: v },
+              hardware: HARDWARE,
+              harness: { id: harness, name: 'autoresearch', time_budget_s: 300 },
+            }),
+            other,
+          ),
+        ),
+      });
       expect(res.status).toBe(201);
     }
     for (let i = 0; i < 100; i++) {
@@ -58,13 +74,48 @@ describe('crossfork run', () => {
     model.chat.push(setConstant('CRASH', 'True', 'try the fused kernel')); // exp 3: crash (OOM)
     model.chat.push('Sure! I think we should raise the depth.'); // not JSON: refused
     model.chat.push(JSON.stringify({ description: 'tweak', edits: [{ search: 'NOT_IN_FILE = 1', replace: 'NOT_IN_FILE = 2' }] })); // does not apply
-    model.chat.push(JSON.stringify({ description: 'longer budget', edits: [{ file: 'prepare.py', search: 'TIME_BUDGET = 300', replace: 'TIME_BUDGET = 900' }] })); // outside train.py
+    model.chat.push(
+      JSON.stringify({
+        description: 'longer budget',
+        edits: [{ file: 'prepare.py', search: 'TIME_BUDGET = 300', replace: 'TIME_BUDGET = 900' }],
+      }),
+    ); // outside train.py
     model.chat.push(setConstant('ACTIVATION', '"gelu"', GELU)); // known_bad here: asked again
     model.chat.push(setConstant('DEPTH', '10', 'deeper: DEPTH 10')); // exp 4: better → keep
 
-    const run = await crossfork(['run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '4', '--train-cmd', fakeTrainer(0.3), '--timeout', '30', '--max-asks', '6', '--json', ...HW], { home, server: server.url, timeoutMs: 120_000 });
+    const run = await crossfork(
+      [
+        'run',
+        '--repo',
+        repo,
+        '--model',
+        'fake-model',
+        '--base-url',
+        model.url,
+        '--max-experiments',
+        '4',
+        '--train-cmd',
+        fakeTrainer(0.3),
+        '--timeout',
+        '30',
+        '--max-asks',
+        '6',
+        '--json',
+        ...HW,
+      ],
+      { home, server: server.url, timeoutMs: 120_000 },
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json).toMatchObject({ experiments: 4, kept: 2, discarded: 1, crashed: 1, refused_proposals: 4, stopped: 'max-experiments', best_val_bpb: 0.98, queued: 0 });
+    expect(run.json).toMatchObject({
+      experiments: 4,
+      kept: 2,
+      discarded: 1,
+      crashed: 1,
+      refused_proposals: 4,
+      stopped: 'max-experiments',
+      best_val_bpb: 0.98,
+      queued: 0,
+    });
     expect(run.json.duty_cycle).toBeGreaterThan(0);
     expect(run.json.duty_cycle).toBeLessThanOrEqual(1);
     expect(model.chat.requests()).toHaveLength(8);
@@ -73,7 +124,13 @@ describe('crossfork run', () => {
 
     // results.tsv: the baseline and four rows.
     const rows = parseResultsTsv(readFileSync(join(repo, 'results.tsv'), 'utf8')).rows;
-    expect(rows.map((r) => [r.status, r.val_bpb])).toEqual([['keep', 1.02], ['keep', 1.0], ['discard', 1.08], ['crash', null], ['keep', 0.98]]);
+    expect(rows.map((r) => [r.status, r.val_bpb])).toEqual([
+      ['keep', 1.02],
+      ['keep', 1.0],
+      ['discard', 1.08],
+      ['crash', null],
+      ['keep', 0.98],
+    ]);
     expect(rows[3].description).toMatch(/^try the fused kernel \[crash: exited with status 1: .*CUDA out of memory/);
 
     // git: the kept changes stay, the discarded and crashed ones were reset away.
@@ -103,13 +160,56 @@ describe('crossfork run', () => {
     expect(crashed.payload.description).toMatch(/CUDA out of memory/);
     // Every metric of the run.log summary, not only results.tsv's columns.
     const kept: any = byCommit.get(rows[4].commit!.slice(0, 7));
-    expect(kept.payload.metrics).toEqual({ val_bpb: 0.98, peak_vram_mb: 20480, training_seconds: 300, total_seconds: 300.1, mfu_percent: 40, total_tokens_m: 10, num_steps: 100, num_params_m: 1 });
+    expect(kept.payload.metrics).toEqual({
+      val_bpb: 0.98,
+      peak_vram_mb: 20480,
+      training_seconds: 300,
+      total_seconds: 300.1,
+      mfu_percent: 40,
+      total_tokens_m: 10,
+      num_steps: 100,
+      num_params_m: 1,
+    });
 
     // Running again resumes: nothing recorded twice, nothing new without more experiments.
-    const again = await crossfork(['run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '0', '--train-cmd', fakeTrainer(0), '--json', ...HW], { home, server: server.url });
+    const again = await crossfork(
+      [
+        'run',
+        '--repo',
+        repo,
+        '--model',
+        'fake-model',
+        '--base-url',
+        model.url,
+        '--max-experiments',
+        '0',
+        '--train-cmd',
+        fakeTrainer(0),
+        '--json',
+        ...HW,
+      ],
+      { home, server: server.url },
+    );
     expect(again.code).toBe(2); // --max-experiments must be positive
     model.chat.push(setConstant('LR', '0.06', 'LR 0.06'));
-    const resumed = await crossfork(['run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '1', '--train-cmd', fakeTrainer(0), '--json', ...HW], { home, server: server.url, timeoutMs: 60_000 });
+    const resumed = await crossfork(
+      [
+        'run',
+        '--repo',
+        repo,
+        '--model',
+        'fake-model',
+        '--base-url',
+        model.url,
+        '--max-experiments',
+        '1',
+        '--train-cmd',
+        fakeTrainer(0),
+        '--json',
+        ...HW,
+      ],
+      { home, server: server.url, timeoutMs: 60_000 },
+    );
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json).toMatchObject({ baseline: null, experiments: 1 });
     expect(parseResultsTsv(readFileSync(join(repo, 'results.tsv'), 'utf8')).rows).toHaveLength(6);
@@ -122,10 +222,30 @@ describe('crossfork run', () => {
     const home = newHome();
     await crossfork(['init', '--yes'], { home, server: server.url });
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05'));
-    const child = spawn(process.execPath, [BIN, 'run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '1', '--no-pipeline', '--train-cmd', fakeTrainer(2), '--json', ...HW], {
-      env: { ...process.env, CROSSFORK_HOME: home, CROSSFORK_SERVER: server.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        '--repo',
+        repo,
+        '--model',
+        'fake-model',
+        '--base-url',
+        model.url,
+        '--max-experiments',
+        '1',
+        '--no-pipeline',
+        '--train-cmd',
+        fakeTrainer(2),
+        '--json',
+        ...HW,
+      ],
+      {
+        env: { ...process.env, CROSSFORK_HOME: home, CROSSFORK_SERVER: server.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
@@ -142,7 +262,24 @@ describe('crossfork run', () => {
     expect(parseResultsTsv(readFileSync(join(repo, 'results.tsv'), 'utf8')).rows.map((r) => r.description)).toEqual(['baseline']);
 
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05'));
-    const resumed = await crossfork(['run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '1', '--train-cmd', fakeTrainer(0), '--json', ...HW], { home, server: server.url, timeoutMs: 60_000 });
+    const resumed = await crossfork(
+      [
+        'run',
+        '--repo',
+        repo,
+        '--model',
+        'fake-model',
+        '--base-url',
+        model.url,
+        '--max-experiments',
+        '1',
+        '--train-cmd',
+        fakeTrainer(0),
+        '--json',
+        ...HW,
+      ],
+      { home, server: server.url, timeoutMs: 60_000 },
+    );
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json).toMatchObject({ baseline: null, experiments: 1, kept: 1 });
     const rows = parseResultsTsv(readFileSync(join(repo, 'results.tsv'), 'utf8')).rows;
@@ -157,22 +294,66 @@ describe('crossfork run', () => {
     const fp = (await crossfork(['whoami', '--json'], { home, server: server.url })).json.key.fingerprint;
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05 (short)'));
     // A 15-second run under a 300 s harness: what CROSSFORK_SMOKE / CROSSFORK_TIME_BUDGET produce.
-    const run = await crossfork(['run', '--repo', repo, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '1', '--no-pipeline', '--train-cmd', fakeTrainer(0, 15)], { home, server: server.url, timeoutMs: 60_000 });
+    const run = await crossfork(
+      [
+        'run',
+        '--repo',
+        repo,
+        '--model',
+        'fake-model',
+        '--base-url',
+        model.url,
+        '--max-experiments',
+        '1',
+        '--no-pipeline',
+        '--train-cmd',
+        fakeTrainer(0, 15),
+      ],
+      { home, server: server.url, timeoutMs: 60_000 },
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toContain("not published (a short run): a 15.0-second run, shorter than the harness's 300 s time budget; pass --publish-short-runs");
+    expect(run.stderr).toContain(
+      "not published (a short run): a 15.0-second run, shorter than the harness's 300 s time budget; pass --publish-short-runs",
+    );
     expect(run.stdout).toMatch(/accelerator duty cycle \d+\.\d% on NVIDIA GeForce RTX 4090 \(cuda\), 24,564 MiB/);
     expect(run.stdout).toContain('2 short run(s) not published');
-    const mine = async () => ((await (await fetch(`${server.url}/v1/records?key=${encodeURIComponent(fp)}&limit=50`)).json()) as any).records;
+    const mine = async () =>
+      ((await (await fetch(`${server.url}/v1/records?key=${encodeURIComponent(fp)}&limit=50`)).json()) as any).records;
     expect(await mine()).toHaveLength(0);
     const imp = await crossfork(['import', '--repo', repo, '--json'], { home, server: server.url });
-    expect(imp.json.skipped.map((x: any) => x.reason)).toEqual([expect.stringMatching(/^not published: a 15\.0-second run/), expect.stringMatching(/^not published: a 15\.0-second run/)]);
+    expect(imp.json.skipped.map((x: any) => x.reason)).toEqual([
+      expect.stringMatching(/^not published: a 15\.0-second run/),
+      expect.stringMatching(/^not published: a 15\.0-second run/),
+    ]);
     expect(await mine()).toHaveLength(0);
 
     const other = makeLoopRepo();
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05 (short, asked)'));
-    const asked = await crossfork(['run', '--repo', other, '--model', 'fake-model', '--base-url', model.url, '--max-experiments', '1', '--no-pipeline', '--publish-short-runs', '--train-cmd', fakeTrainer(0, 15), '--json'], { home, server: server.url, timeoutMs: 60_000 });
+    const asked = await crossfork(
+      [
+        'run',
+        '--repo',
+        other,
+        '--model',
+        'fake-model',
+        '--base-url',
+        model.url,
+        '--max-experiments',
+        '1',
+        '--no-pipeline',
+        '--publish-short-runs',
+        '--train-cmd',
+        fakeTrainer(0, 15),
+        '--json',
+      ],
+      { home, server: server.url, timeoutMs: 60_000 },
+    );
     expect(asked.code, asked.stderr).toBe(0);
-    expect(asked.json).toMatchObject({ withheld: 0, published: 2, device: { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1 } });
+    expect(asked.json).toMatchObject({
+      withheld: 0,
+      published: 2,
+      device: { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1 },
+    });
   }, 120_000);
 
   it('refuses to run in a folder inside a larger repository (it would commit and reset there)', async () => {
@@ -181,15 +362,22 @@ describe('crossfork run', () => {
     execFileSync('mkdir', ['-p', inner]);
     execFileSync('cp', [join(outer, 'train.py'), join(outer, 'prepare.py'), inner]);
     const home = newHome();
-    const res = await crossfork(['run', '--repo', inner, '--model', 'm', '--base-url', model.url, '--json', ...HW], { home, server: server.url });
+    const res = await crossfork(['run', '--repo', inner, '--model', 'm', '--base-url', model.url, '--json', ...HW], {
+      home,
+      server: server.url,
+    });
     expect(res.code).toBe(1);
-    expect(res.json.error).toMatch(/is a folder inside the git repository .*not a fork of its own: `crossfork run` commits and runs `git reset --hard` in it/);
+    expect(res.json.error).toMatch(
+      /is a folder inside the git repository .*not a fork of its own: `crossfork run` commits and runs `git reset --hard` in it/,
+    );
     expect(execFileSync('git', ['-C', outer, 'log', '--format=%s'], { encoding: 'utf8' }).trim()).toBe('baseline');
   });
 
   it('refuses usage errors with exit 2 and a missing train.py with exit 1', async () => {
     const home = newHome();
-    expect((await crossfork(['run', '--max-experiments', '2', ...HW], { home, server: server.url, env: { CROSSFORK_MODEL: '' } })).code).toBe(2);
+    expect(
+      (await crossfork(['run', '--max-experiments', '2', ...HW], { home, server: server.url, env: { CROSSFORK_MODEL: '' } })).code,
+    ).toBe(2);
     expect((await crossfork(['run', '--model', 'm', '--timeout', 'soon', ...HW], { home, server: server.url })).code).toBe(2);
     const empty = mkdtempSync(join(tmpdir(), 'crossfork-empty-'));
     const res = await crossfork(['run', '--repo', empty, '--model', 'm', '--json', ...HW], { home, server: server.url });

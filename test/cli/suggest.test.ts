@@ -41,10 +41,14 @@ describe('crossfork suggest', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('--json: the other fork\'s keep is suggested, what this fork tried is left out', async () => {
+  it("--json: the other fork's keep is suggested, what this fork tried is left out", async () => {
     const r = await crossfork(['suggest', '--repo', mine.dir, '--json'], { home, server: server.url });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json).toMatchObject({ harness_id: mine.harnessId, hardware_class: 'RTX 4090 24GB', hardware_family: 'NVIDIA consumer 20–24GB' });
+    expect(r.json).toMatchObject({
+      harness_id: mine.harnessId,
+      hardware_class: 'RTX 4090 24GB',
+      hardware_family: 'NVIDIA consumer 20–24GB',
+    });
     expect(r.json.tried_by_fork).toBeGreaterThanOrEqual(2);
     const descriptions = r.json.suggestions.map((s: any) => s.description);
     expect(descriptions).toContain('MATRIX_LR 0.05 -> 0.06');

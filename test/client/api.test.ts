@@ -56,6 +56,9 @@ describe.each(drivers)('typed API client on $name', (driver) => {
     if (cls.status === 200) expect((await cls.json()).hardware_class).toMatch(/H100/);
     const bad = await api.v1.hardware.class.$post({ json: { hardware: { ...H100, device_name: '' }, extra: 1 } as never });
     expect(bad.status).toBe(422);
-    expect(await bad.json()).toMatchObject({ type: 'https://crossfork.dev/problems/invalid-body', errors: expect.arrayContaining([{ path: '(root)', message: 'unknown field(s): extra' }]) });
+    expect(await bad.json()).toMatchObject({
+      type: 'https://crossfork.dev/problems/invalid-body',
+      errors: expect.arrayContaining([{ path: '(root)', message: 'unknown field(s): extra' }]),
+    });
   });
 });

@@ -40,11 +40,15 @@ describe('bad files and long descriptions', () => {
 
   it('a comma-separated results.tsv: said for the file, exit 1, nothing published (import and watch)', async () => {
     const before = (await stored()).length;
-    const dir = bareDir('commit,val_bpb,memory_gb,status,description\na1b2c3d,0.997900,44.0,keep,baseline\nb2c3d4e,0.993200,44.2,keep,"LR 0.04 -> 0.05, warmup 2%"\n');
+    const dir = bareDir(
+      'commit,val_bpb,memory_gb,status,description\na1b2c3d,0.997900,44.0,keep,baseline\nb2c3d4e,0.993200,44.2,keep,"LR 0.04 -> 0.05, warmup 2%"\n',
+    );
     const imp = await importIn(dir);
     expect(imp.code).toBe(1);
     expect(imp.stderr.trim().split('\n')).toHaveLength(1);
-    expect(imp.stderr).toMatch(/results\.tsv: the file is comma-separated \(its first line has 5 comma-separated fields and no tab\); results\.tsv must be tab-separated .*nothing was published/);
+    expect(imp.stderr).toMatch(
+      /results\.tsv: the file is comma-separated \(its first line has 5 comma-separated fields and no tab\); results\.tsv must be tab-separated .*nothing was published/,
+    );
     const json = await crossfork(['import', '--repo', dir, '--json'], { home, server: server.url });
     expect(json.json).toMatchObject({ exit_code: 1, error: expect.stringContaining('comma-separated') });
     const watch = await crossfork(['watch', '--repo', dir, '--interval', '100'], { home, server: server.url, timeoutMs: 20_000 });
@@ -68,7 +72,9 @@ describe('bad files and long descriptions', () => {
     const dir = bareDir(`${HEADER}a1b2c3d\t1.104000\t9328.2\tkeep\tbaseline mps\nb2c3d4e\t1.101000\t9540.0\tkeep\tLR 0.04 -> 0.05 mps\n`);
     const imp = await crossfork(['import', '--repo', dir, '--json'], { home, server: server.url });
     expect(imp.code, imp.stderr).toBe(0);
-    expect(imp.stderr).toMatch(/memory_gb values up to 9540 cannot be GB on this device \(Apple M3 Pro, 36 GB\): read them as MB \(9\.3 GB at most\)/);
+    expect(imp.stderr).toMatch(
+      /memory_gb values up to 9540 cannot be GB on this device \(Apple M3 Pro, 36 GB\): read them as MB \(9\.3 GB at most\)/,
+    );
     const recs = (await stored()).filter((r) => r.payload.description.endsWith(' mps'));
     expect(recs.map((r) => r.payload.metrics.peak_vram_mb).sort()).toEqual([9328.2, 9540]);
 
@@ -76,7 +82,9 @@ describe('bad files and long descriptions', () => {
     const bad = bareDir(`${HEADER}c3d4e5f\t1.100000\t9999999.0\tkeep\tbaseline huge\n`);
     const refused = await importIn(bad);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/memory_gb values up to 9999999 are neither GB nor MB of this device \(Apple M3 Pro, 36 GB\).*--memory-unit none.*nothing was published/);
+    expect(refused.stderr).toMatch(
+      /memory_gb values up to 9999999 are neither GB nor MB of this device \(Apple M3 Pro, 36 GB\).*--memory-unit none.*nothing was published/,
+    );
     expect((await stored()).length).toBe(before);
     // The override publishes without the memory.
     const none = await importIn(bad, ['--memory-unit', 'none', '--json']);
@@ -89,26 +97,43 @@ describe('bad files and long descriptions', () => {
     const fork = makeFork([...NIGHT.slice(0, 1), { description: long, status: 'keep', val_bpb: 0.99, lr: 0.05 }]);
     const imp = await crossfork(['import', '--repo', fork.dir, '--json'], { home, server: server.url });
     expect(imp.code, imp.stderr).toBe(0);
-    expect(imp.stderr).toContain(`a description longer than ${LIMITS.descriptionChars} characters (line 3): published cut to ${LIMITS.descriptionChars}, ending in "…"`);
+    expect(imp.stderr).toContain(
+      `a description longer than ${LIMITS.descriptionChars} characters (line 3): published cut to ${LIMITS.descriptionChars}, ending in "…"`,
+    );
     const rec = (await stored()).find((r) => r.payload.description.startsWith('raise MATRIX_LR and explain'));
     expect(rec.payload.description).toHaveLength(LIMITS.descriptionChars);
     expect(rec.payload.description.endsWith('…')).toBe(true);
 
-    const pub = await crossfork(['publish', '--repo', fork.dir, '--status', 'discard', '--val-bpb', '1.01', '-d', `${long} (again)`, '--json'], { home, server: server.url });
+    const pub = await crossfork(
+      ['publish', '--repo', fork.dir, '--status', 'discard', '--val-bpb', '1.01', '-d', `${long} (again)`, '--json'],
+      { home, server: server.url },
+    );
     expect(pub.code, pub.stderr).toBe(0);
     expect(pub.json.payload.description).toHaveLength(LIMITS.descriptionChars);
-    expect(pub.stderr).toContain(`a description longer than ${LIMITS.descriptionChars} characters: published cut to ${LIMITS.descriptionChars}`);
+    expect(pub.stderr).toContain(
+      `a description longer than ${LIMITS.descriptionChars} characters: published cut to ${LIMITS.descriptionChars}`,
+    );
 
     const check = await crossfork(['check', long, '--repo', fork.dir, '--json'], { home, server: server.url });
     expect(check.code, check.stderr).toBe(0);
     expect(check.stderr).toContain(`the idea is longer than ${LIMITS.descriptionChars} characters: sent cut to ${LIMITS.descriptionChars}`);
 
     // The API: an unsigned query is cut like the CLI does…
-    const api = await fetch(`${server.url}/v1/ideas/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ description: long }) });
+    const api = await fetch(`${server.url}/v1/ideas/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ description: long }),
+    });
     expect(api.status).toBe(200);
     // …a signed record cannot be changed, so it is refused with the limit in the message.
-    const signed = await fetch(`${server.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope(makePayload({ description: long }), newSigner('long'))) });
+    const signed = await fetch(`${server.url}/v1/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(envelope(makePayload({ description: long }), newSigner('long'))),
+    });
     expect(signed.status).toBe(422);
-    expect(((await signed.json()) as { detail: string }).detail).toContain(`description: must be at most ${LIMITS.descriptionChars} characters`);
+    expect(((await signed.json()) as { detail: string }).detail).toContain(
+      `description: must be at most ${LIMITS.descriptionChars} characters`,
+    );
   });
 });

@@ -12,7 +12,8 @@ import { BIN, crossfork, newHome } from '../helpers/cli.ts';
 import { makeFork, NIGHT } from '../helpers/fork-repo.ts';
 
 const HW = ['--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'];
-const RUN_LOG = 'step 953\n---\nval_bpb:          0.987600\ntraining_seconds: 300.1\ntotal_seconds:    325.9\npeak_vram_mb:     45060.2\nmfu_percent:      39.80\ntotal_tokens_M:   499.6\nnum_steps:        953\nnum_params_M:     50.3\ndepth:            8\n';
+const RUN_LOG =
+  'step 953\n---\nval_bpb:          0.987600\ntraining_seconds: 300.1\ntotal_seconds:    325.9\npeak_vram_mb:     45060.2\nmfu_percent:      39.80\ntotal_tokens_M:   499.6\nnum_steps:        953\nnum_params_M:     50.3\ndepth:            8\n';
 
 describe('crossfork commands against a real server', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-cli-cmd-'));
@@ -26,29 +27,34 @@ describe('crossfork commands against a real server', () => {
   });
   const get = async (path: string) => (await fetch(`${server.url}${path}`)).json() as Promise<any>;
 
-  it.each(['ed25519', 'rsa', 'ecdsa'] as const)('an existing %s key signs through ssh-keygen -Y sign and the server verifies it', async (type) => {
-    const keyDir = mkdtempSync(join(tmpdir(), 'crossfork-key-'));
-    const key = join(keyDir, `id_${type}`);
-    execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '3072'] : []), '-N', '', '-C', 'me@test', '-f', key]);
-    const home = newHome();
-    const init = await crossfork(['init', '--key', key, '--json'], { home, server: server.url });
-    expect(init.code, init.stderr).toBe(0);
-    expect(init.json.key).toMatchObject({ signer: 'ssh-keygen', path: key });
-    const fork = makeFork(NIGHT.slice(0, 2));
-    const imp = await crossfork(['import', '--repo', fork.dir, '--json', ...HW], { home, server: server.url });
-    expect(imp.code, imp.stderr).toBe(0);
-    expect(imp.json.published).toEqual({ created: 2, duplicate: 0 });
-    const page = await get(`/v1/records?key=${encodeURIComponent(init.json.key.fingerprint)}`);
-    expect(page.records).toHaveLength(2);
-    expect(page.records[0].public_key).toBe(execFileSync('cat', [`${key}.pub`], { encoding: 'utf8' }).trim());
-  });
+  it.each(['ed25519', 'rsa', 'ecdsa'] as const)(
+    'an existing %s key signs through ssh-keygen -Y sign and the server verifies it',
+    async (type) => {
+      const keyDir = mkdtempSync(join(tmpdir(), 'crossfork-key-'));
+      const key = join(keyDir, `id_${type}`);
+      execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '3072'] : []), '-N', '', '-C', 'me@test', '-f', key]);
+      const home = newHome();
+      const init = await crossfork(['init', '--key', key, '--json'], { home, server: server.url });
+      expect(init.code, init.stderr).toBe(0);
+      expect(init.json.key).toMatchObject({ signer: 'ssh-keygen', path: key });
+      const fork = makeFork(NIGHT.slice(0, 2));
+      const imp = await crossfork(['import', '--repo', fork.dir, '--json', ...HW], { home, server: server.url });
+      expect(imp.code, imp.stderr).toBe(0);
+      expect(imp.json.published).toEqual({ created: 2, duplicate: 0 });
+      const page = await get(`/v1/records?key=${encodeURIComponent(init.json.key.fingerprint)}`);
+      expect(page.records).toHaveLength(2);
+      expect(page.records[0].public_key).toBe(execFileSync('cat', [`${key}.pub`], { encoding: 'utf8' }).trim());
+    },
+  );
 
   it('init --yes makes an OpenSSH ed25519 key with mode 0600 that ssh-keygen reads, and reuses it', async () => {
     const home = newHome();
     const a = await crossfork(['init', '--yes', '--json'], { home, server: server.url });
     expect(a.json).toMatchObject({ created: true, key: { signer: 'inprocess' } });
     expect(statSync(a.json.key.path).mode & 0o777).toBe(0o600);
-    expect(execFileSync('ssh-keygen', ['-y', '-f', a.json.key.path], { encoding: 'utf8' }).split(' ').slice(0, 2)).toEqual(a.json.key.public_key.split(' ').slice(0, 2));
+    expect(execFileSync('ssh-keygen', ['-y', '-f', a.json.key.path], { encoding: 'utf8' }).split(' ').slice(0, 2)).toEqual(
+      a.json.key.public_key.split(' ').slice(0, 2),
+    );
     const b = await crossfork(['init', '--yes', '--json'], { home, server: server.url });
     expect(b.json).toMatchObject({ created: false, key: { public_key: a.json.key.public_key } });
   });
@@ -63,15 +69,42 @@ describe('crossfork commands against a real server', () => {
     execFileSync('git', ['-C', fork.dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'MATRIX_LR 0.05 -> 0.055']);
     const head = execFileSync('git', ['-C', fork.dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     writeFileSync(join(fork.dir, 'run.log'), RUN_LOG);
-    execFileSync('sh', ['-c', `printf '%s\\t0.987600\\t44.0\\tkeep\\tMATRIX_LR 0.05 -> 0.055\\n' ${head.slice(0, 7)} >> results.tsv`], { cwd: fork.dir });
-    const pub = await crossfork(['publish', '--repo', fork.dir, '--run-log', join(fork.dir, 'run.log'), '--status', 'keep', '-d', 'MATRIX_LR 0.05 -> 0.055', '--agent-tool', 'codex', '--json', ...HW], { home, server: server.url });
+    execFileSync('sh', ['-c', `printf '%s\\t0.987600\\t44.0\\tkeep\\tMATRIX_LR 0.05 -> 0.055\\n' ${head.slice(0, 7)} >> results.tsv`], {
+      cwd: fork.dir,
+    });
+    const pub = await crossfork(
+      [
+        'publish',
+        '--repo',
+        fork.dir,
+        '--run-log',
+        join(fork.dir, 'run.log'),
+        '--status',
+        'keep',
+        '-d',
+        'MATRIX_LR 0.05 -> 0.055',
+        '--agent-tool',
+        'codex',
+        '--json',
+        ...HW,
+      ],
+      { home, server: server.url },
+    );
     expect(pub.code, pub.stderr).toBe(0);
     expect(pub.json).toMatchObject({ delivered: true, queued: 0 });
     const rec = await get(`/v1/records/${pub.json.id}`);
     expect(rec.payload).toMatchObject({
       status: 'keep',
       commit: head,
-      metrics: { val_bpb: 0.9876, peak_vram_mb: 45060.2, total_seconds: 325.9, num_steps: 953, num_params_m: 50.3, total_tokens_m: 499.6, mfu_percent: 39.8 },
+      metrics: {
+        val_bpb: 0.9876,
+        peak_vram_mb: 45060.2,
+        total_seconds: 325.9,
+        num_steps: 953,
+        num_params_m: 50.3,
+        total_tokens_m: 499.6,
+        mfu_percent: 39.8,
+      },
       parent: { val_bpb: 0.9932 },
       agent: { tool: 'codex', model: null },
     });
@@ -85,7 +118,10 @@ describe('crossfork commands against a real server', () => {
     await crossfork(['init', '--yes'], { home, server: server.url });
     const fork = makeFork(NIGHT);
     await crossfork(['import', '--repo', fork.dir, ...HW], { home, server: server.url });
-    const check = await crossfork(['check', 'increase MATRIX_LR to 0.08', '--repo', fork.dir, '--json', ...HW], { home, server: server.url });
+    const check = await crossfork(['check', 'increase MATRIX_LR to 0.08', '--repo', fork.dir, '--json', ...HW], {
+      home,
+      server: server.url,
+    });
     expect(check.code, check.stderr).toBe(0);
     expect(check.json.hardware_class).toBe('RTX 4090 24GB');
     expect(['novel', 'mixed', 'known_bad', 'promising', 'crashes_here']).toContain(check.json.verdict);
@@ -97,7 +133,10 @@ describe('crossfork commands against a real server', () => {
     expect(kbJson.json).toHaveProperty('ideas');
     const lb = await crossfork(['leaderboard', '--json', '--harness-id', fork.harnessId], { home, server: server.url });
     expect(lb.json.classes.find((c: any) => c.hardware_class === 'RTX 4090 24GB')).toBeTruthy();
-    const claim = await crossfork(['claim', 'try SwiGLU', '--ttl', '600', '--repo', fork.dir, '--json', ...HW], { home, server: server.url });
+    const claim = await crossfork(['claim', 'try SwiGLU', '--ttl', '600', '--repo', fork.dir, '--json', ...HW], {
+      home,
+      server: server.url,
+    });
     expect(claim.code, claim.stderr).toBe(0);
     expect(claim.json).toMatchObject({ hardware_class: 'RTX 4090 24GB' });
   });

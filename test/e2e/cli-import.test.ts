@@ -37,10 +37,19 @@ describe('crossfork import / watch against a real server', () => {
 
     const first = await crossfork(['import', '--repo', fork.dir, '--json', ...HW], { home, server: server.url });
     expect(first.code, first.stderr).toBe(0);
-    expect(first.json).toMatchObject({ rows: 5, published: { created: 5, duplicate: 0 }, queued: 0, already_published: 0, skipped: [], problems: [] });
+    expect(first.json).toMatchObject({
+      rows: 5,
+      published: { created: 5, duplicate: 0 },
+      queued: 0,
+      already_published: 0,
+      skipped: [],
+      problems: [],
+    });
 
     const got = (await records(server.url, fp)).sort((a, b) => a.payload.created_at.localeCompare(b.payload.created_at));
-    expect(got.map((r) => [r.payload.status, r.payload.metrics.val_bpb, r.payload.description])).toEqual(NIGHT.map((e) => [e.status, e.val_bpb, e.description]));
+    expect(got.map((r) => [r.payload.status, r.payload.metrics.val_bpb, r.payload.description])).toEqual(
+      NIGHT.map((e) => [e.status, e.val_bpb, e.description]),
+    );
     for (const r of got) {
       expect(r.harness_id).toBe(fork.harnessId);
       expect(r.payload.harness).toMatchObject({ id: fork.harnessId, time_budget_s: 300 });

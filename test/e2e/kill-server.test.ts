@@ -20,13 +20,19 @@ function bigFork(rows: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'crossfork-kill-fork-'));
   writeFileSync(join(dir, 'prepare.py'), 'TIME_BUDGET = 300\n');
   const lines = ['commit\tval_bpb\tmemory_gb\tstatus\tdescription'];
-  for (let i = 0; i < rows; i++) lines.push(`${createHash('sha1').update(String(i)).digest('hex').slice(0, 7)}\t${(1 - i / 1e6).toFixed(6)}\t44.0\t${i % 5 === 0 ? 'keep' : 'discard'}\texperiment ${i}: MATRIX_LR 0.0${i % 9} -> 0.0${(i + 1) % 9}`);
+  for (let i = 0; i < rows; i++)
+    lines.push(
+      `${createHash('sha1').update(String(i)).digest('hex').slice(0, 7)}\t${(1 - i / 1e6).toFixed(6)}\t44.0\t${i % 5 === 0 ? 'keep' : 'discard'}\texperiment ${i}: MATRIX_LR 0.0${i % 9} -> 0.0${(i + 1) % 9}`,
+    );
   writeFileSync(join(dir, 'results.tsv'), `${lines.join('\n')}\n`);
   return dir;
 }
 
 async function ingested(url: string): Promise<number> {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
+  const text = await fetch(`${url}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
   return Number(/^crossfork_records_ingested_total (\S+)/m.exec(text)?.[1] ?? 0);
 }
 
@@ -35,7 +41,8 @@ function outboxIds(home: string): Set<string> {
   const ids = new Set<string>();
   if (!existsSync(dir)) return ids;
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.jsonl'))) {
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean)) ids.add(JSON.parse(line).id ?? contentIdOf(JSON.parse(line).payload));
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean))
+      ids.add(JSON.parse(line).id ?? contentIdOf(JSON.parse(line).payload));
   }
   return ids;
 }
@@ -45,7 +52,8 @@ const contentIdOf = (payload: unknown) => createHash('sha256').update(canonicalJ
 function ledgerIds(home: string): Set<string> {
   const dir = join(home, 'forks');
   const ids = new Set<string>();
-  for (const f of readdirSync(dir)) for (const line of readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean)) ids.add(JSON.parse(line).id);
+  for (const f of readdirSync(dir))
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean)) ids.add(JSON.parse(line).id);
   return ids;
 }
 
@@ -65,7 +73,10 @@ describe.skipIf(!nativePostgresUrl)('kill -9 of the server during a CLI import (
     expect((await crossfork(['init', '--yes'], { home, server: server.url })).code).toBe(0);
     const fork = bigFork(ROWS);
 
-    const child = spawn(process.execPath, [BIN, 'import', '--repo', fork, '--json', ...HW], { env: { ...process.env, CROSSFORK_HOME: home, CROSSFORK_SERVER: server.url, CROSSFORK_RETRIES: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'import', '--repo', fork, '--json', ...HW], {
+      env: { ...process.env, CROSSFORK_HOME: home, CROSSFORK_SERVER: server.url, CROSSFORK_RETRIES: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -88,7 +99,9 @@ describe.skipIf(!nativePostgresUrl)('kill -9 of the server during a CLI import (
     const acknowledged = [...all].filter((id) => !pending.has(id));
     expect(acknowledged.length).toBeGreaterThan(0);
 
-    console.log(`[kill -9] server killed after ${before} records ingested; the CLI saw ${acknowledged.length} acknowledged and queued ${pending.size}`);
+    console.log(
+      `[kill -9] server killed after ${before} records ingested; the CLI saw ${acknowledged.length} acknowledged and queued ${pending.size}`,
+    );
     server = await startServer(env, 60_000);
     const postgres = (await import('postgres')).default;
     const sql = postgres(db.url, { max: 1, onnotice: () => {} });

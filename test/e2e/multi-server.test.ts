@@ -22,7 +22,9 @@ async function cluster(n: number, env: Record<string, string>) {
   const db = await freshPostgresUrl();
   // The first one migrates alone (the others would wait on the advisory lock anyway).
   const first = await startServer({ DATABASE_URL: db.url, CROSSFORK_VERIFY_THREADS: '1', ...env }, 90_000);
-  const rest = await Promise.all(Array.from({ length: n - 1 }, () => startServer({ DATABASE_URL: db.url, CROSSFORK_VERIFY_THREADS: '1', ...env }, 90_000)));
+  const rest = await Promise.all(
+    Array.from({ length: n - 1 }, () => startServer({ DATABASE_URL: db.url, CROSSFORK_VERIFY_THREADS: '1', ...env }, 90_000)),
+  );
   const servers = [first, ...rest];
   const sql = postgres(db.url, { max: 2, onnotice: () => {} });
   return {
@@ -66,19 +68,30 @@ describe.skipIf(!nativePostgresUrl)('three servers on one database: fresh answer
     const bestOf = async (url: string) => (await board(url)).classes?.[0]?.best?.id ?? null;
 
     // Seed a board and let every server cache it.
-    const first = await post(a, '/v1/records', envelope(makePayload({ description: `seed ${tag}`, status: 'keep', metrics: { val_bpb: 0.99 }, hardware: H100 }), alice));
+    const first = await post(
+      a,
+      '/v1/records',
+      envelope(makePayload({ description: `seed ${tag}`, status: 'keep', metrics: { val_bpb: 0.99 }, hardware: H100 }), alice),
+    );
     expect(first.status).toBe(201);
     const seedId = ((await first.json()) as any).id;
     for (const url of [a, b, d]) await within(2000, async () => (await bestOf(url)) === seedId);
 
     // A better keep through b: a and d rank it, list it and serve it without waiting for their cache.
-    const diff = '--- a/train.py\n+++ b/train.py\n@@ -40,3 +40,3 @@\n # hyperparameters\n-MATRIX_LR = 0.04\n+MATRIX_LR = 0.06\n BATCH = 8\n';
+    const diff =
+      '--- a/train.py\n+++ b/train.py\n@@ -40,3 +40,3 @@\n # hyperparameters\n-MATRIX_LR = 0.04\n+MATRIX_LR = 0.06\n BATCH = 8\n';
     const description = `raise MATRIX_LR from 0.04 to 0.06 ${tag}`;
-    const res = await post(b, '/v1/records', envelope(makePayload({ description, diff, status: 'keep', metrics: { val_bpb: 0.95 }, hardware: H100 }), alice));
+    const res = await post(
+      b,
+      '/v1/records',
+      envelope(makePayload({ description, diff, status: 'keep', metrics: { val_bpb: 0.95 }, hardware: H100 }), alice),
+    );
     expect(res.status).toBe(201);
     const id = ((await res.json()) as any).id as string;
     const ranked = await Promise.all([a, d].map((url) => within(1000, async () => (await bestOf(url)) === id)));
-    console.log(`[multi-server] ranked through the other servers ${ranked.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} after the 201 (board cache 10 min)`);
+    console.log(
+      `[multi-server] ranked through the other servers ${ranked.map((ms) => `${ms.toFixed(0)} ms`).join(', ')} after the 201 (board cache 10 min)`,
+    );
     for (const url of [a, d]) {
       expect((await getJson(url, '/v1/records?limit=5')).records.map((r: any) => r.id)).toContain(id);
       expect((await getJson(url, `/v1/records/${id}`)).id).toBe(id);
@@ -112,7 +125,9 @@ describe.skipIf(!nativePostgresUrl)('three servers on one database: one write li
     const alice = newSigner('alice-limit');
     const statuses: number[] = [];
     for (let i = 0; i < 9; i++) {
-      const res = await post(urls[i % 3], '/v1/records', envelope(makePayload({ description: `limited ${i}` }), alice), { 'x-forwarded-for': `203.0.113.${i}` });
+      const res = await post(urls[i % 3], '/v1/records', envelope(makePayload({ description: `limited ${i}` }), alice), {
+        'x-forwarded-for': `203.0.113.${i}`,
+      });
       statuses.push(res.status);
       if (res.status === 429) {
         expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -127,12 +142,19 @@ describe.skipIf(!nativePostgresUrl)('three servers on one database: one write li
   it('an IP gets 6 writes a minute across all three, whatever the keys; concurrent requests too', async () => {
     const urls = c.servers.map((s) => s.url);
     const statuses = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => post(urls[i % 3], '/v1/records', envelope(makePayload({ description: `ip ${i}` }), newSigner(`ip${i}`)), { 'x-forwarded-for': '192.0.2.77' }).then(async (r) => (await r.arrayBuffer(), r.status))),
+      Array.from({ length: 24 }, (_, i) =>
+        post(urls[i % 3], '/v1/records', envelope(makePayload({ description: `ip ${i}` }), newSigner(`ip${i}`)), {
+          'x-forwarded-for': '192.0.2.77',
+        }).then(async (r) => (await r.arrayBuffer(), r.status)),
+      ),
     );
     expect(statuses.filter((s) => s === 201)).toHaveLength(6);
     expect(statuses.filter((s) => s === 429)).toHaveLength(18);
     // Another IP and key are unaffected.
-    expect((await post(urls[1], '/v1/records', envelope(makePayload({ description: 'other' }), newSigner('other')), { 'x-forwarded-for': ip() })).status).toBe(201);
+    expect(
+      (await post(urls[1], '/v1/records', envelope(makePayload({ description: 'other' }), newSigner('other')), { 'x-forwarded-for': ip() }))
+        .status,
+    ).toBe(201);
   });
 });
 
@@ -152,7 +174,15 @@ describe.skipIf(!nativePostgresUrl)('three servers on one database: kill -9 of o
       Array.from({ length: 40 }, () => {
         n += 1;
         const k = n % 37;
-        return envelope(makePayload({ description: `kill ${tag} ${n}: MATRIX_LR 0.0${k % 9} -> 0.0${(k + 1) % 9}`, diff: null, status: n % 4 ? 'discard' : 'keep', metrics: { val_bpb: 1 - n / 1e5 } }), signers[n % signers.length]);
+        return envelope(
+          makePayload({
+            description: `kill ${tag} ${n}: MATRIX_LR 0.0${k % 9} -> 0.0${(k + 1) % 9}`,
+            diff: null,
+            status: n % 4 ? 'discard' : 'keep',
+            metrics: { val_bpb: 1 - n / 1e5 },
+          }),
+          signers[n % signers.length],
+        );
       });
     const acknowledged = new Set<string>();
     const alive = new Set(servers);
@@ -215,8 +245,12 @@ describe.skipIf(!nativePostgresUrl)('three servers on one database: kill -9 of o
     const heldRows = await c.sql`SELECT count(*)::int AS n FROM records WHERE id = ANY(${held}) AND idea_id IS NOT NULL`;
     expect(heldRows[0].n).toBe(held.length);
     // Nothing doubled by a job that ran again: no idea without records, no record founding two.
-    expect((await c.sql`SELECT count(*)::int AS n FROM ideas i WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.idea_id = i.id)`)[0].n).toBe(0);
-    expect((await c.sql`SELECT count(*)::int AS n FROM (SELECT founding_record_id FROM ideas GROUP BY 1 HAVING count(*) > 1) x`)[0].n).toBe(0);
+    expect(
+      (await c.sql`SELECT count(*)::int AS n FROM ideas i WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.idea_id = i.id)`)[0].n,
+    ).toBe(0);
+    expect((await c.sql`SELECT count(*)::int AS n FROM (SELECT founding_record_id FROM ideas GROUP BY 1 HAVING count(*) > 1) x`)[0].n).toBe(
+      0,
+    );
     // The survivors still answer.
     for (const s of alive) expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
   }, 240_000);

@@ -15,7 +15,14 @@ import { makeFork, NIGHT, HEADER } from '../helpers/fork-repo.ts';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const RTX = { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1, memory_mb: 24564, driver: '550.54.14', runtime: null };
+const RTX = {
+  accelerator: 'cuda',
+  device_name: 'NVIDIA GeForce RTX 4090',
+  device_count: 1,
+  memory_mb: 24564,
+  driver: '550.54.14',
+  runtime: null,
+};
 
 describe('a new user, from inside their own fork, with the installed package', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-new-user-'));
@@ -27,7 +34,10 @@ describe('a new user, from inside their own fork, with the installed package', (
   const gpuTools = join(dataDir, 'gpu-tools');
 
   beforeAll(async () => {
-    [server, cli] = await Promise.all([startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' }), Promise.resolve(installCli())]);
+    [server, cli] = await Promise.all([
+      startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' }),
+      Promise.resolve(installCli()),
+    ]);
     mkdirSync(home);
     mkdirSync(gpuTools);
     writeFileSync(join(gpuTools, 'nvidia-smi'), `#!/bin/sh\necho "${RTX.device_name}, ${RTX.memory_mb}, ${RTX.driver}"\n`);
@@ -59,7 +69,8 @@ describe('a new user, from inside their own fork, with the installed package', (
         resolve({ code, stdout, stderr, json });
       });
     });
-  const records = async (query: string) => ((await (await fetch(`${server.url}/v1/records?limit=200&${query}`)).json()) as any).records as any[];
+  const records = async (query: string) =>
+    ((await (await fetch(`${server.url}/v1/records?limit=200&${query}`)).json()) as any).records as any[];
 
   it('is small, has no dependencies and nothing of the server, and answers --help fast from any directory', async () => {
     expect(cli.tarballBytes).toBeLessThan(2 * 1024 * 1024);
@@ -67,7 +78,10 @@ describe('a new user, from inside their own fork, with the installed package', (
     const manifest = JSON.parse(readFileSync(join(cli.prefix, 'lib/node_modules/crossfork/package.json'), 'utf8'));
     expect(manifest.dependencies).toBeUndefined();
     const files = execFileSync('tar', ['-tzf', cli.tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    expect(files.every((f) => /^package\/(bin\/|README\.md$|package\.json$)/.test(f)), files.join('\n')).toBe(true);
+    expect(
+      files.every((f) => /^package\/(bin\/|README\.md$|package\.json$)/.test(f)),
+      files.join('\n'),
+    ).toBe(true);
     // No TypeScript at run time: every file it runs is JavaScript.
     expect(files.filter((f) => f.endsWith('.ts'))).toEqual([]);
     const t0 = performance.now();
@@ -119,10 +133,17 @@ describe('a new user, from inside their own fork, with the installed package', (
 
   it('import of a bare results.tsv (no git, no prepare.py): current upstream assumed and said, time unknown, row order kept', async () => {
     const bare = mkdtempSync(join(tmpdir(), 'bare-results-'));
-    writeFileSync(join(bare, 'results.tsv'), `${HEADER}a1b2c3d\t0.997900\t44.0\tkeep\tbaseline\nb2c3d4e\t0.993200\t44.2\tkeep\tincrease MATRIX_LR to 0.05\nc3d4e5f\t1.005100\t44.0\tdiscard\tincrease MATRIX_LR to 0.08\n`);
+    writeFileSync(
+      join(bare, 'results.tsv'),
+      `${HEADER}a1b2c3d\t0.997900\t44.0\tkeep\tbaseline\nb2c3d4e\t0.993200\t44.2\tkeep\tincrease MATRIX_LR to 0.05\nc3d4e5f\t1.005100\t44.0\tdiscard\tincrease MATRIX_LR to 0.08\n`,
+    );
     const imp = await user(['import', '--json'], { cwd: bare });
     expect(imp.code, imp.stderr).toBe(0);
-    expect(imp.json).toMatchObject({ rows: 3, published: { created: 3 }, harness: { id: CURRENT_UPSTREAM.id, source: 'assumed', rows_assumed: 3 } });
+    expect(imp.json).toMatchObject({
+      rows: 3,
+      published: { created: 3 },
+      harness: { id: CURRENT_UPSTREAM.id, source: 'assumed', rows_assumed: 3 },
+    });
     expect(imp.stderr).toContain(`assuming the current upstream harness (karpathy/autoresearch ${CURRENT_UPSTREAM.commit}`);
     const got = (await records(`harness=${CURRENT_UPSTREAM.id}`)).reverse();
     expect(got.map((r) => r.payload.description)).toEqual(['baseline', 'increase MATRIX_LR to 0.05', 'increase MATRIX_LR to 0.08']);
@@ -155,7 +176,11 @@ describe('a new user, from inside their own fork, with the installed package', (
   });
 
   it('watch publishes a row appended by the agent, with the saved hardware', async () => {
-    const child = spawn('crossfork', ['watch', '--interval', '200'], { cwd: fork.dir, env: { PATH: cli.path, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('crossfork', ['watch', '--interval', '200'], {
+      cwd: fork.dir,
+      env: { PATH: cli.path, HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     try {
@@ -176,7 +201,13 @@ describe('a new user, from inside their own fork, with the installed package', (
   });
 
   it('mcp (as `claude mcp add crossfork -- crossfork mcp` starts it): initialize, tools/list, check_idea with the saved hardware', async () => {
-    const transport = new StdioClientTransport({ command: 'crossfork', args: ['mcp'], cwd: fork.dir, env: { PATH: cli.path, HOME: home }, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: 'crossfork',
+      args: ['mcp'],
+      cwd: fork.dir,
+      env: { PATH: cli.path, HOME: home },
+      stderr: 'pipe',
+    });
     const client = new Client({ name: 'new-user-test', version: '1.0.0' });
     await client.connect(transport);
     try {

@@ -20,10 +20,17 @@ const PER_BATCH = 25;
  * database away (`down`) and schedules its return (`up`, after a gap). Then checks that every
  * acknowledged record is stored once and the idea worker caught up.
  */
-async function ingestThroughOutage(server: ServerProcess, dbUrl: string, down: () => Promise<void>, up: () => Promise<void>): Promise<void> {
+async function ingestThroughOutage(
+  server: ServerProcess,
+  dbUrl: string,
+  down: () => Promise<void>,
+  up: () => Promise<void>,
+): Promise<void> {
   const alice = newSigner('alice');
   const tag = randomBytes(3).toString('hex');
-  const batches = Array.from({ length: BATCHES }, (_, b) => Array.from({ length: PER_BATCH }, (_, i) => envelope(makePayload({ description: `outage ${tag} ${b}/${i}` }), alice)));
+  const batches = Array.from({ length: BATCHES }, (_, b) =>
+    Array.from({ length: PER_BATCH }, (_, i) => envelope(makePayload({ description: `outage ${tag} ${b}/${i}` }), alice)),
+  );
   const acknowledged = new Set<string>();
   const statuses: number[] = [];
   let retries = 0;
@@ -31,7 +38,11 @@ async function ingestThroughOutage(server: ServerProcess, dbUrl: string, down: (
 
   const send = async (records: unknown[]) => {
     for (;;) {
-      const res = await fetch(`${server.url}/v1/records/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) }).catch(() => null);
+      const res = await fetch(`${server.url}/v1/records/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ records }),
+      }).catch(() => null);
       statuses.push(res?.status ?? 0);
       if (res?.status === 200) {
         for (const r of ((await res.json()) as any).results) {
@@ -111,10 +122,14 @@ function run(cmd: string, args: string[]): Promise<void> {
 
 // A real restart needs a cluster of our own (restarting the shared one would break the tests
 // running beside this one), which Debian's pg_createcluster makes as root.
-const pgVersion = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1) : undefined;
+const pgVersion = existsSync('/usr/lib/postgresql')
+  ? readdirSync('/usr/lib/postgresql')
+      .sort((a, b) => Number(a) - Number(b))
+      .at(-1)
+  : undefined;
 const canRestart = Boolean(nativePostgresUrl && pgVersion && process.getuid?.() === 0 && existsSync('/usr/bin/pg_createcluster'));
 if (!canRestart) {
-  const why = 'the real PostgreSQL restart test needs root, Debian\'s pg_createcluster and TEST_DATABASE_URL';
+  const why = "the real PostgreSQL restart test needs root, Debian's pg_createcluster and TEST_DATABASE_URL";
   if (process.env.CI) throw new Error(`${why} (CI must run it)`);
   console.warn(`[test] ${why}: skipped`);
 }
@@ -129,7 +144,8 @@ describe.skipIf(!canRestart)('PostgreSQL restarted during ingest (a cluster of i
     const port = await freePort();
     await run('pg_createcluster', [pgVersion!, cluster, '-p', String(port)]);
     await ctl('start');
-    const psql = (command: string) => run('runuser', ['-u', 'postgres', '--', 'psql', '-q', '-p', String(port), '-h', '/var/run/postgresql', '-c', command]);
+    const psql = (command: string) =>
+      run('runuser', ['-u', 'postgres', '--', 'psql', '-q', '-p', String(port), '-h', '/var/run/postgresql', '-c', command]);
     await psql("CREATE ROLE crossfork LOGIN SUPERUSER PASSWORD 'crossfork'");
     await psql('CREATE DATABASE crossfork OWNER crossfork');
     dbUrl = `postgres://crossfork:crossfork@127.0.0.1:${port}/crossfork`;
@@ -137,11 +153,20 @@ describe.skipIf(!canRestart)('PostgreSQL restarted during ingest (a cluster of i
   }, 90_000);
   afterAll(async () => {
     await server?.stop();
-    await run('pg_dropcluster', ['--stop', pgVersion!, cluster]).catch((e) => console.warn(`[test] could not drop cluster ${cluster}: ${e.message}`));
+    await run('pg_dropcluster', ['--stop', pgVersion!, cluster]).catch((e) =>
+      console.warn(`[test] could not drop cluster ${cluster}: ${e.message}`),
+    );
   }, 60_000);
 
   it('answers 503 while PostgreSQL is down, reconnects after it starts again, and loses nothing', async () => {
-    await withServerOutput(server, () => ingestThroughOutage(server, dbUrl, () => ctl('stop', '-m', 'fast'), () => ctl('start')));
+    await withServerOutput(server, () =>
+      ingestThroughOutage(
+        server,
+        dbUrl,
+        () => ctl('stop', '-m', 'fast'),
+        () => ctl('start'),
+      ),
+    );
   }, 120_000);
 });
 
@@ -165,6 +190,13 @@ describe.skipIf(!nativePostgresUrl)('PostgreSQL unreachable during ingest (TCP c
   });
 
   it('answers 503 while the database is gone, then recovers without a restart and loses nothing', async () => {
-    await withServerOutput(server, () => ingestThroughOutage(server, db.url, async () => proxy.cut(), async () => proxy.restore()));
+    await withServerOutput(server, () =>
+      ingestThroughOutage(
+        server,
+        db.url,
+        async () => proxy.cut(),
+        async () => proxy.restore(),
+      ),
+    );
   }, 120_000);
 });

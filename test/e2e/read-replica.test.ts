@@ -16,11 +16,20 @@ import { freshPostgresUrl, nativePostgresUrl } from '../helpers/db.ts';
 import { freePort, startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../helpers/records.ts';
 
-const pgVersion = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1) : undefined;
+const pgVersion = existsSync('/usr/lib/postgresql')
+  ? readdirSync('/usr/lib/postgresql')
+      .sort((a, b) => Number(a) - Number(b))
+      .at(-1)
+  : undefined;
 const bin = (name: string) => `/usr/lib/postgresql/${pgVersion}/bin/${name}`;
 const primaryUrl = nativePostgresUrl ? new URL(nativePostgresUrl) : undefined;
 const canReplicate = Boolean(
-  primaryUrl && ['127.0.0.1', 'localhost'].includes(primaryUrl.hostname) && process.getuid?.() === 0 && pgVersion && existsSync(bin('pg_basebackup')) && existsSync('/usr/sbin/runuser'),
+  primaryUrl &&
+  ['127.0.0.1', 'localhost'].includes(primaryUrl.hostname) &&
+  process.getuid?.() === 0 &&
+  pgVersion &&
+  existsSync(bin('pg_basebackup')) &&
+  existsSync('/usr/sbin/runuser'),
 );
 if (!canReplicate) {
   const why = 'the read-replica test needs root, PostgreSQL server binaries (pg_basebackup, pg_ctl) and a local TEST_DATABASE_URL';
@@ -31,7 +40,11 @@ if (!canReplicate) {
 /** Runs a command as the postgres user; rejects with its stderr. stdout is discarded (a daemon may hold it). */
 function asPostgres(args: string[], env: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/sbin/runuser', ['-u', 'postgres', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      '/usr/sbin/runuser',
+      ['-u', 'postgres', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...args],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
     child.once('error', reject);
@@ -71,9 +84,30 @@ describe.skipIf(!canReplicate)('reads from a streaming replica of the test clust
   beforeAll(async () => {
     port = await freePort();
     const t0 = Date.now();
-    await asPostgres([bin('pg_basebackup'), '-h', primaryUrl!.hostname, '-p', primaryUrl!.port || '5432', '-U', decodeURIComponent(primaryUrl!.username), '-D', dir, '-R', '-X', 'stream', '-c', 'fast'], { PGPASSWORD: decodeURIComponent(primaryUrl!.password) });
+    await asPostgres(
+      [
+        bin('pg_basebackup'),
+        '-h',
+        primaryUrl!.hostname,
+        '-p',
+        primaryUrl!.port || '5432',
+        '-U',
+        decodeURIComponent(primaryUrl!.username),
+        '-D',
+        dir,
+        '-R',
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+      ],
+      { PGPASSWORD: decodeURIComponent(primaryUrl!.password) },
+    );
     // Debian keeps the configuration outside the data directory: give the copy its own.
-    writeFileSync(join(dir, 'postgresql.conf'), `port = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nhot_standby = on\nhot_standby_feedback = on\nmax_connections = 200\n`);
+    writeFileSync(
+      join(dir, 'postgresql.conf'),
+      `port = ${port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '${dir}'\nhot_standby = on\nhot_standby_feedback = on\nmax_connections = 200\n`,
+    );
     writeFileSync(join(dir, 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n');
     writeFileSync(join(dir, 'pg_ident.conf'), '');
     await asPostgres([bin('pg_ctl'), '-D', dir, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
@@ -86,7 +120,13 @@ describe.skipIf(!canReplicate)('reads from a streaming replica of the test clust
     replica = postgres(replicaDbUrl, { max: 1, onnotice: () => {} });
     primary = postgres(db.url, { max: 1, onnotice: () => {} });
     await within(30_000, async () => (await replica`SELECT pg_is_in_recovery() AS r`)[0].r === true);
-    const env = { DATABASE_URL: db.url, DATABASE_READ_URL: replicaDbUrl, CROSSFORK_RATE_LIMIT_WRITES: '0', CROSSFORK_LEADERBOARD_CACHE_MS: '600000', CROSSFORK_VERIFY_THREADS: '1' };
+    const env = {
+      DATABASE_URL: db.url,
+      DATABASE_READ_URL: replicaDbUrl,
+      CROSSFORK_RATE_LIMIT_WRITES: '0',
+      CROSSFORK_LEADERBOARD_CACHE_MS: '600000',
+      CROSSFORK_VERIFY_THREADS: '1',
+    };
     patient = await startServer({ ...env, CROSSFORK_READ_MAX_LAG_MS: '600000' }, 90_000);
     strict = await startServer({ ...env, CROSSFORK_READ_MAX_LAG_MS: '500' }, 90_000);
   }, 180_000);
@@ -102,12 +142,18 @@ describe.skipIf(!canReplicate)('reads from a streaming replica of the test clust
   }, 60_000);
 
   const write = async (url: string, overrides: Parameters<typeof makePayload>[0]) => {
-    const res = await fetch(`${url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope(makePayload(overrides), alice)) });
+    const res = await fetch(`${url}/v1/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(envelope(makePayload(overrides), alice)),
+    });
     expect(res.status).toBe(201);
     return ((await res.json()) as any).id as string;
   };
-  const listed = async (url: string) => ((await (await fetch(`${url}/v1/records?limit=200`)).json()) as any).records.map((r: any) => r.id) as string[];
-  const best = async (url: string) => ((await (await fetch(`${url}/v1/leaderboard?harness=${HARNESS_ID}`)).json()) as any).classes?.[0]?.best?.id ?? null;
+  const listed = async (url: string) =>
+    ((await (await fetch(`${url}/v1/records?limit=200`)).json()) as any).records.map((r: any) => r.id) as string[];
+  const best = async (url: string) =>
+    ((await (await fetch(`${url}/v1/leaderboard?harness=${HARNESS_ID}`)).json()) as any).classes?.[0]?.best?.id ?? null;
 
   it('serves lists and the leaderboard from the replica, fetches a just-written record from the primary, and catches up when replay resumes', async () => {
     const tag = randomBytes(3).toString('hex');
@@ -127,8 +173,13 @@ describe.skipIf(!canReplicate)('reads from a streaming replica of the test clust
       expect(got.status).toBe(200);
       expect(((await got.json()) as any).id).toBe(id);
       // Meanwhile the strict server notices the lag and reads from the primary.
-      const ms = await within(5000, async () => (await metric(strict.url, 'crossfork_read_replica_in_use')) === 0 && (await listed(strict.url)).includes(id));
-      console.log(`[replica] strict server left the paused replica ${ms.toFixed(0)} ms after the write (lag ${(await metric(strict.url, 'crossfork_read_replica_lag_seconds')).toFixed(2)} s)`);
+      const ms = await within(
+        5000,
+        async () => (await metric(strict.url, 'crossfork_read_replica_in_use')) === 0 && (await listed(strict.url)).includes(id),
+      );
+      console.log(
+        `[replica] strict server left the paused replica ${ms.toFixed(0)} ms after the write (lag ${(await metric(strict.url, 'crossfork_read_replica_lag_seconds')).toFixed(2)} s)`,
+      );
       expect(await best(strict.url)).toBe(id);
 
       await replica`SELECT pg_wal_replay_resume()`;
@@ -143,13 +194,23 @@ describe.skipIf(!canReplicate)('reads from a streaming replica of the test clust
 
   it('answers check from the replica: an idea assigned while replay is paused is found there only once replayed', async () => {
     const description = `halve WARMDOWN_RATIO replica ${randomBytes(2).toString('hex')}`;
-    const checkOn = async (url: string) => (await (await fetch(`${url}/v1/ideas/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ description }) })).json()) as any;
+    const checkOn = async (url: string) =>
+      (await (
+        await fetch(`${url}/v1/ideas/check`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ description }),
+        })
+      ).json()) as any;
     await replica`SELECT pg_wal_replay_pause()`;
     try {
       const id = await write(patient.url, { description, status: 'discard', metrics: { val_bpb: 1.01 } });
       // Assigned on the primary (whichever server's worker took the job)…
       let ideaId: string | null = null;
-      await within(30_000, async () => (ideaId = (await primary`SELECT idea_id FROM records WHERE id = ${id}`)[0]?.idea_id ?? null) !== null);
+      await within(
+        30_000,
+        async () => (ideaId = (await primary`SELECT idea_id FROM records WHERE id = ${id}`)[0]?.idea_id ?? null) !== null,
+      );
       // …invisible to check on the replica, visible through the server that left it.
       expect((await checkOn(patient.url)).matches.map((m: any) => m.id)).not.toContain(ideaId);
       await within(5000, async () => (await checkOn(strict.url)).matches.some((m: any) => m.id === ideaId));
@@ -162,7 +223,11 @@ describe.skipIf(!canReplicate)('reads from a streaming replica of the test clust
   }, 60_000);
 
   it('reads go to the primary while the replica is down, and back once it is up', async () => {
-    const id = await write(strict.url, { description: `replica down ${randomBytes(2).toString('hex')}`, status: 'discard', metrics: { val_bpb: 1.0 } });
+    const id = await write(strict.url, {
+      description: `replica down ${randomBytes(2).toString('hex')}`,
+      status: 'discard',
+      metrics: { val_bpb: 1.0 },
+    });
     await pgctl('-m', 'fast', '-w', 'stop');
     const ms = await within(5000, async () => (await metric(strict.url, 'crossfork_read_replica_in_use')) === 0);
     // Once the poll has seen it gone, every read answers from the primary.

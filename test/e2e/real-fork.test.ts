@@ -16,7 +16,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = resolve(ROOT, '../shared/corpus/forks/Djordje-Stojanovic__TrainRTX5070.bundle');
 const BUILT = join(ROOT, 'cli/dist/bin/crossfork.js');
 const present = existsSync(BUNDLE);
-if (!present) console.warn(`[test] real-fork import skipped: ${BUNDLE} is absent (a git bundle of a real autoresearch fork; see ../shared/corpus/README.md)`);
+if (!present)
+  console.warn(
+    `[test] real-fork import skipped: ${BUNDLE} is absent (a git bundle of a real autoresearch fork; see ../shared/corpus/README.md)`,
+  );
 
 describe.skipIf(!present)('importing a real fork (Djordje-Stojanovic/TrainRTX5070: RTX 5070 12 GB, Windows)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'crossfork-real-fork-'));
@@ -34,8 +37,19 @@ describe.skipIf(!present)('importing a real fork (Djordje-Stojanovic/TrainRTX507
 
   it('publishes every results.tsv row once, with the train.py diffs git still has', async () => {
     const home = newHome();
-    const run = (args: string[]) => crossfork(args, { home, server: server.url, cwd: fork, env: { CROSSFORK_RETRIES: '2' }, bin: BUILT, timeoutMs: 300_000 });
-    const init = await run(['init', '--yes', '--device', 'NVIDIA GeForce RTX 5070', '--memory-mb', '12227', '--accelerator', 'cuda', '--json']);
+    const run = (args: string[]) =>
+      crossfork(args, { home, server: server.url, cwd: fork, env: { CROSSFORK_RETRIES: '2' }, bin: BUILT, timeoutMs: 300_000 });
+    const init = await run([
+      'init',
+      '--yes',
+      '--device',
+      'NVIDIA GeForce RTX 5070',
+      '--memory-mb',
+      '12227',
+      '--accelerator',
+      'cuda',
+      '--json',
+    ]);
     expect(init.code, init.stderr).toBe(0);
     expect(init.json.machine.hardware_class).toBe('RTX 5070 12GB');
 
@@ -46,7 +60,16 @@ describe.skipIf(!present)('importing a real fork (Djordje-Stojanovic/TrainRTX507
     const recs = ((await (await fetch(`${server.url}/v1/records?limit=200`)).json()) as any).records as any[];
     const withDiff = recs.filter((r) => r.payload.diff !== null).length;
     const fromGit = recs.filter((r) => !r.payload.time_unknown).length;
-    const report = { fork: 'Djordje-Stojanovic/TrainRTX5070', harnesses: new Set(recs.map((r) => r.harness_id)).size, rows: imp.json.rows, published: imp.json.published.created, skipped: imp.json.skipped.length + imp.json.problems.length, commits_in_git: fromGit, diffs_recovered: withDiff, seconds: Number(seconds.toFixed(2)) };
+    const report = {
+      fork: 'Djordje-Stojanovic/TrainRTX5070',
+      harnesses: new Set(recs.map((r) => r.harness_id)).size,
+      rows: imp.json.rows,
+      published: imp.json.published.created,
+      skipped: imp.json.skipped.length + imp.json.problems.length,
+      commits_in_git: fromGit,
+      diffs_recovered: withDiff,
+      seconds: Number(seconds.toFixed(2)),
+    };
     console.log(`[real fork] ${JSON.stringify(report)}`);
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     writeFileSync(join(ROOT, 'test-results/real-fork.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -61,11 +84,20 @@ describe.skipIf(!present)('importing a real fork (Djordje-Stojanovic/TrainRTX507
     // Its own prepare.py (a Windows / RTX port, changed once along the way): each row is on the
     // prepare.py of its own commit, one of the versions in the history, none of them upstream's.
     const versions = new Set(
-      execFileSync('git', ['-C', fork, 'log', '--all', '--format=%H', '--', 'prepare.py'], { encoding: 'utf8' }).trim().split('\n')
-        .map((c) => createHash('sha256').update(execFileSync('git', ['-C', fork, 'show', `${c}:prepare.py`])).digest('hex')),
+      execFileSync('git', ['-C', fork, 'log', '--all', '--format=%H', '--', 'prepare.py'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((c) =>
+          createHash('sha256')
+            .update(execFileSync('git', ['-C', fork, 'show', `${c}:prepare.py`]))
+            .digest('hex'),
+        ),
     );
     const used = new Set(recs.map((r) => r.harness_id as string));
-    expect([...used].every((id) => versions.has(id)), [...used].join(' ')).toBe(true);
+    expect(
+      [...used].every((id) => versions.has(id)),
+      [...used].join(' '),
+    ).toBe(true);
     expect([...used].some((id) => knownHarness(id))).toBe(false);
     // memory_gb is GB on a 12 GB card, and the extra columns (mfu, num_steps, num_params_M) come along.
     const baseline = recs.find((r) => r.payload.description.startsWith('baseline (SwiGLU d12'));

@@ -15,7 +15,11 @@ describe('server process on PGlite', () => {
     const first = await startServer(env);
     expect(first.readyMs).toBeLessThan(20_000);
     const rec = envelope(makePayload(), newSigner());
-    const res = await fetch(`${first.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rec) });
+    const res = await fetch(`${first.url}/v1/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(rec),
+    });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as any;
     expect(await first.stop()).toBe(0);
@@ -25,7 +29,11 @@ describe('server process on PGlite', () => {
       const got = await fetch(`${second.url}/v1/records/${id}`);
       expect(got.status).toBe(200);
       expect(((await got.json()) as any).payload).toEqual(rec.payload);
-      const again = await fetch(`${second.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rec) });
+      const again = await fetch(`${second.url}/v1/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(rec),
+      });
       expect(again.status).toBe(200);
     } finally {
       await second.stop();

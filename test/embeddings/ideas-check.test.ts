@@ -15,7 +15,11 @@ const available = embeddingServiceAvailable();
 
 it('the served models need no CROSSFORK_EMBEDDING_DIMENSIONS', () => {
   for (const model of ['all-MiniLM-L6-v2', 'bge-small-en-v1.5']) {
-    const e = embedderFromEnv({ CROSSFORK_EMBEDDINGS: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', CROSSFORK_EMBEDDING_MODEL: model });
+    const e = embedderFromEnv({
+      CROSSFORK_EMBEDDINGS: 'openai',
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      CROSSFORK_EMBEDDING_MODEL: model,
+    });
     expect(e.dimensions).toBe(384);
     expect(e.model).toBe(`openai:${model}:384`);
   }
@@ -61,7 +65,8 @@ describe.skipIf(!available)('crossfork with all-MiniLM-L6-v2 from embeddings/ser
       t = testApp(database, { embedder: embedderFromEnv(env()) });
       await t.init();
       const records = descriptions.map((description, i) =>
-        envelope(makePayload({ description, diff: null, hardware: RTX4090, status: i % 2 ? 'discard' : 'keep' }), i % 2 ? bob : alice));
+        envelope(makePayload({ description, diff: null, hardware: RTX4090, status: i % 2 ? 'discard' : 'keep' }), i % 2 ? bob : alice),
+      );
       const res = await t.post('/v1/records/batch', { records });
       expect(res.status).toBe(200);
       expect(((await res.json()) as any).results.every((r: any) => r.status === 'created')).toBe(true);

@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { BadRequestError, NotFoundError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddingServiceAvailable, runEmbeddingServer, startEmbeddingServer, VENV_PYTHON, type EmbeddingServer } from '../helpers/embedding-server.ts';
+import {
+  embeddingServiceAvailable,
+  runEmbeddingServer,
+  startEmbeddingServer,
+  VENV_PYTHON,
+  type EmbeddingServer,
+} from '../helpers/embedding-server.ts';
 
 const MINILM = 'all-MiniLM-L6-v2';
 const available = embeddingServiceAvailable();
@@ -33,7 +39,11 @@ describe.skipIf(!available)('embedding service', () => {
   let client: OpenAI;
   let cosDir: string;
   const post = (body: unknown, path = '/v1/embeddings') =>
-    fetch(`${server.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${server.origin}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const floats = async (input: string | string[], model = MINILM) => {
     const r = await client.embeddings.create({ model, input, encoding_format: 'float' });
     return r.data.map((d) => d.embedding);
@@ -74,7 +84,10 @@ describe.skipIf(!available)('embedding service', () => {
     expect(Object.keys(r).sort()).toEqual(['data', 'model', 'object', 'usage']);
     expect(r.object).toBe('list');
     expect(r.model).toBe(MINILM);
-    expect(r.data.map((d) => [d.object, d.index])).toEqual([['embedding', 0], ['embedding', 1]]);
+    expect(r.data.map((d) => [d.object, d.index])).toEqual([
+      ['embedding', 0],
+      ['embedding', 1],
+    ]);
     for (const d of r.data) {
       expect(d.embedding).toHaveLength(384);
       expect(d.embedding.every((x) => typeof x === 'number' && Number.isFinite(x))).toBe(true);
@@ -144,7 +157,12 @@ describe.skipIf(!available)('embedding service', () => {
       }
     }
     // The issue's hard paraphrase (no shared word): closer than a travel or a baking sentence.
-    const [tie, tying, bread, flight] = await floats(['share the input embedding matrix with the output layer', 'weight tying', unrelated[0], unrelated[1]]);
+    const [tie, tying, bread, flight] = await floats([
+      'share the input embedding matrix with the output layer',
+      'weight tying',
+      unrelated[0],
+      unrelated[1],
+    ]);
     expect(dot(tie, tying)).toBeGreaterThan(Math.max(dot(tie, bread), dot(tie, flight)));
   });
 
@@ -220,11 +238,15 @@ describe.skipIf(!available)('embedding service', () => {
 
     it('a chunked body (no Content-Length) answers 411', async () => {
       const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request(`${server.origin}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-          let text = '';
-          res.on('data', (d) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-        });
+        const req = request(
+          `${server.origin}/v1/embeddings`,
+          { method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+          },
+        );
         req.on('error', reject);
         req.write(JSON.stringify({ model: MINILM, input: 'x' }));
         req.end();

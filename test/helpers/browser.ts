@@ -11,8 +11,15 @@ export const CHROMIUM = process.env.CROSSFORK_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots', import.meta.url));
 
 const FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--no-first-run', '--disable-quic', '--disable-sync', '--disable-dev-shm-usage',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 /** Whether browser tests can run; warns (or, in CI, throws) when they cannot. */
@@ -33,7 +40,9 @@ export interface TestBrowser {
 }
 
 /** Launches Chromium with a fresh profile (persistent contexts take --user-data-dir). */
-export async function launchBrowser(opts: { viewport?: { width: number; height: number }; permissions?: string[] } = {}): Promise<TestBrowser> {
+export async function launchBrowser(
+  opts: { viewport?: { width: number; height: number }; permissions?: string[] } = {},
+): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'crossfork-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -44,7 +53,6 @@ export async function launchBrowser(opts: { viewport?: { width: number; height: 
   });
   const problems: string[] = [];
   return {
-
     context,
     problems,
     async newPage() {

@@ -6,13 +6,19 @@ import { isBaselineDescription, understand } from '../../server/catalogue/unders
 
 export const CORPUS_RESULTS = new URL('../../../shared/corpus/results/', import.meta.url);
 
-export interface CorpusRow { file: string; status: string; description: string }
+export interface CorpusRow {
+  file: string;
+  status: string;
+  description: string;
+}
 
 /** Every row of every results TSV with a description column (MANIFEST.tsv aside); [] when absent. */
 export function loadCorpusRows(dir: URL = CORPUS_RESULTS): CorpusRow[] {
   if (!existsSync(dir)) return [];
   const rows: CorpusRow[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv').sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv')
+    .sort()) {
     const [header, ...lines] = readFileSync(new URL(file, dir), 'utf8').split(/\r?\n/);
     const cols = header.split('\t');
     const d = cols.indexOf('description');
@@ -56,5 +62,13 @@ export function census(rows: readonly CorpusRow[]): Census {
     for (const c of u.changes) actions.set(c.action, (actions.get(c.action) ?? 0) + 1);
   }
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return { rows: rows.length, baselines: rows.length - experiments.length, mapped, withChanges, unmapped, byConcept: sorted(concepts), byAction: sorted(actions) };
+  return {
+    rows: rows.length,
+    baselines: rows.length - experiments.length,
+    mapped,
+    withChanges,
+    unmapped,
+    byConcept: sorted(concepts),
+    byAction: sorted(actions),
+  };
 }

@@ -7,18 +7,32 @@ import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
 
-export interface CliRun { code: number | null; stdout: string; stderr: string; json: any }
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: any;
+}
 
 export function newHome(): string {
   return mkdtempSync(join(tmpdir(), 'crossfork-home-'));
 }
 
 /** `bin`: another entry point than the sources (e.g. the built package, cli/dist/bin/crossfork.js). */
-export function crossfork(args: string[], opts: { home: string; server?: string; cwd?: string; env?: Record<string, string>; timeoutMs?: number; bin?: string }): Promise<CliRun> {
+export function crossfork(
+  args: string[],
+  opts: { home: string; server?: string; cwd?: string; env?: Record<string, string>; timeoutMs?: number; bin?: string },
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
       cwd: opts.cwd,
-      env: { ...process.env, CROSSFORK_HOME: opts.home, CROSSFORK_SERVER: opts.server ?? 'http://127.0.0.1:9', CROSSFORK_RETRIES: '0', ...opts.env },
+      env: {
+        ...process.env,
+        CROSSFORK_HOME: opts.home,
+        CROSSFORK_SERVER: opts.server ?? 'http://127.0.0.1:9',
+        CROSSFORK_RETRIES: '0',
+        ...opts.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

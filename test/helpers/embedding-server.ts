@@ -17,7 +17,14 @@ export function embeddingServiceAvailable(): boolean {
   if (!existsSync(VENV_PYTHON)) {
     why = `${VENV_PYTHON} is missing`;
   } else {
-    const probe = spawnSync(VENV_PYTHON, ['-c', `import importlib.util as u, sys; missing = [m for m in ${JSON.stringify(NEEDED)} if u.find_spec(m) is None]; print(",".join(missing)); sys.exit(1 if missing else 0)`], { encoding: 'utf8' });
+    const probe = spawnSync(
+      VENV_PYTHON,
+      [
+        '-c',
+        `import importlib.util as u, sys; missing = [m for m in ${JSON.stringify(NEEDED)} if u.find_spec(m) is None]; print(",".join(missing)); sys.exit(1 if missing else 0)`,
+      ],
+      { encoding: 'utf8' },
+    );
     if (probe.status !== 0) why = `${VENV_PYTHON} lacks ${probe.stdout.trim() || String(probe.error ?? probe.stderr).trim()}`;
   }
   if (!why) return true;

@@ -94,7 +94,15 @@ export async function startFakeGithub(token = 'ghp_testtoken00000000000000000000
     requests: [],
     rate: { limit: 5000, remaining: 5000, resetAt: new Date(Date.now() + 3600_000) },
     addRepo(r) {
-      const repo: FakeRepo = { id: `R_${Buffer.from(`${r.owner}/${r.name}`).toString('base64url')}`, stars: 0, branch: 'master', head: null as never, committedDate: '2026-03-09T06:00:00Z', files: {}, ...r };
+      const repo: FakeRepo = {
+        id: `R_${Buffer.from(`${r.owner}/${r.name}`).toString('base64url')}`,
+        stars: 0,
+        branch: 'master',
+        head: null as never,
+        committedDate: '2026-03-09T06:00:00Z',
+        files: {},
+        ...r,
+      };
       repo.head ??= Buffer.from(`${r.owner}/${r.name}`).toString('hex').padEnd(40, '0').slice(0, 40);
       fake.repos.set(`${r.owner}/${r.name}`.toLowerCase(), repo);
       return repo;
@@ -113,7 +121,10 @@ export async function startFakeGithub(token = 'ghp_testtoken00000000000000000000
     stargazerCount: r.stars ?? 0,
     isPrivate: r.isPrivate ?? false,
     forkCount: [...fake.repos.values()].filter((c) => c.parent?.toLowerCase() === `${r.owner}/${r.name}`.toLowerCase()).length,
-    defaultBranchRef: { name: r.branch, target: { __typename: 'Commit', oid: r.head, abbreviatedOid: r.head!.slice(0, 7), committedDate: r.committedDate } },
+    defaultBranchRef: {
+      name: r.branch,
+      target: { __typename: 'Commit', oid: r.head, abbreviatedOid: r.head!.slice(0, 7), committedDate: r.committedDate },
+    },
     forks: ({ first, after }: { first?: number; after?: string }) => {
       const all = [...fake.repos.values()].filter((c) => c.parent?.toLowerCase() === `${r.owner}/${r.name}`.toLowerCase());
       const start = indexOf(after) + 1;
@@ -122,7 +133,12 @@ export async function startFakeGithub(token = 'ghp_testtoken00000000000000000000
       return {
         totalCount: all.length,
         nodes: page.map(repoView),
-        pageInfo: { hasNextPage: end + 1 < all.length, endCursor: page.length ? cursorOf(end) : null, hasPreviousPage: start > 0, startCursor: page.length ? cursorOf(start) : null },
+        pageInfo: {
+          hasNextPage: end + 1 < all.length,
+          endCursor: page.length ? cursorOf(end) : null,
+          hasPreviousPage: start > 0,
+          startCursor: page.length ? cursorOf(start) : null,
+        },
       };
     },
     object: ({ expression }: { expression?: string }) => {
@@ -130,7 +146,15 @@ export async function startFakeGithub(token = 'ghp_testtoken00000000000000000000
       if (!m || (m[1] !== 'HEAD' && m[1] !== r.head)) return null;
       const text = r.files?.[m[2]];
       if (text === undefined) return null;
-      return { __typename: 'Blob', oid: 'b'.repeat(40), abbreviatedOid: 'bbbbbbb', byteSize: Buffer.byteLength(text), isBinary: false, isTruncated: false, text };
+      return {
+        __typename: 'Blob',
+        oid: 'b'.repeat(40),
+        abbreviatedOid: 'bbbbbbb',
+        byteSize: Buffer.byteLength(text),
+        isBinary: false,
+        isTruncated: false,
+        text,
+      };
     },
   });
 
@@ -138,10 +162,15 @@ export async function startFakeGithub(token = 'ghp_testtoken00000000000000000000
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-media-type': 'github.v4; format=json', ...headers });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-github-media-type': 'github.v4; format=json',
+        ...headers,
+      });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'POST' || req.url !== '/graphql') return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' });
+    if (req.method !== 'POST' || req.url !== '/graphql')
+      return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' });
     if (req.headers.authorization?.toLowerCase() !== `bearer ${fake.token}`) {
       return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql', status: '401' });
     }
@@ -169,15 +198,32 @@ export async function startFakeGithub(token = 'ghp_testtoken00000000000000000000
       if (f.kind === 'primary-limit') {
         log(403);
         const reset = Math.floor(Date.now() / 1000) + f.resetInS;
-        return send(403, { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api' }, {
-          'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset), 'x-ratelimit-used': '5000', 'x-ratelimit-resource': 'graphql',
-        });
+        return send(
+          403,
+          {
+            message: 'API rate limit exceeded for user ID 1.',
+            documentation_url: 'https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api',
+          },
+          {
+            'x-ratelimit-limit': '5000',
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset': String(reset),
+            'x-ratelimit-used': '5000',
+            'x-ratelimit-resource': 'graphql',
+          },
+        );
       }
       log(f.status ?? 403);
-      return send(f.status ?? 403, {
-        documentation_url: 'https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api#secondary-rate-limits',
-        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0400:3A2B:1F2E3D:4C5B6A:67890ABC.',
-      }, { 'retry-after': String(f.retryAfterS) });
+      return send(
+        f.status ?? 403,
+        {
+          documentation_url:
+            'https://docs.github.com/graphql/overview/rate-limits-and-node-limits-for-the-graphql-api#secondary-rate-limits',
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0400:3A2B:1F2E3D:4C5B6A:67890ABC.',
+        },
+        { 'retry-after': String(f.retryAfterS) },
+      );
     }
     fake.rate.remaining = Math.max(0, fake.rate.remaining - 1);
     const notFound: { type: string; path: string[]; locations: unknown[]; message: string }[] = [];
@@ -185,7 +231,12 @@ export async function startFakeGithub(token = 'ghp_testtoken00000000000000000000
       user: ({ login }: { login: string }) => {
         const keys = fake.users.get(login.toLowerCase());
         if (!keys) {
-          notFound.push({ type: 'NOT_FOUND', path: ['user'], locations: [{ line: 2, column: 3 }], message: `Could not resolve to a User with the login of '${login}'.` });
+          notFound.push({
+            type: 'NOT_FOUND',
+            path: ['user'],
+            locations: [{ line: 2, column: 3 }],
+            message: `Could not resolve to a User with the login of '${login}'.`,
+          });
           return null;
         }
         return {
@@ -198,7 +249,12 @@ export async function startFakeGithub(token = 'ghp_testtoken00000000000000000000
             return {
               totalCount: keys.length,
               nodes: page.map((key, i) => ({ id: `PK_${start + i}`, key, fingerprint: 'SHA256:unused' })),
-              pageInfo: { hasNextPage: end + 1 < keys.length, endCursor: page.length ? cursorOf(end) : null, hasPreviousPage: start > 0, startCursor: null },
+              pageInfo: {
+                hasNextPage: end + 1 < keys.length,
+                endCursor: page.length ? cursorOf(end) : null,
+                hasPreviousPage: start > 0,
+                startCursor: null,
+              },
             };
           },
         };
@@ -206,12 +262,24 @@ export async function startFakeGithub(token = 'ghp_testtoken00000000000000000000
       repository: ({ owner, name }: { owner: string; name: string }) => {
         const r = fake.repos.get(`${owner}/${name}`.toLowerCase());
         if (!r || r.isPrivate) {
-          notFound.push({ type: 'NOT_FOUND', path: ['repository'], locations: [{ line: 2, column: 3 }], message: `Could not resolve to a Repository with the name '${owner}/${name}'.` });
+          notFound.push({
+            type: 'NOT_FOUND',
+            path: ['repository'],
+            locations: [{ line: 2, column: 3 }],
+            message: `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+          });
           return null;
         }
         return repoView(r);
       },
-      rateLimit: () => ({ cost: 1, limit: fake.rate.limit, nodeCount: 100, remaining: fake.rate.remaining, resetAt: fake.rate.resetAt.toISOString(), used: fake.rate.limit - fake.rate.remaining }),
+      rateLimit: () => ({
+        cost: 1,
+        limit: fake.rate.limit,
+        nodeCount: 100,
+        remaining: fake.rate.remaining,
+        resetAt: fake.rate.resetAt.toISOString(),
+        used: fake.rate.limit - fake.rate.remaining,
+      }),
     };
     const result = await graphql({ schema, source: body.query ?? '', variableValues: body.variables, rootValue });
     const headers = {

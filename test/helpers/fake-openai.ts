@@ -4,12 +4,27 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 
 export type FakeMode = 'ok' | 'hang' | 'error';
-export interface FakeRequest { path: string; headers: IncomingHttpHeaders; body: any }
-export interface ChatRequest { model: string; messages: { role: string; content: unknown }[]; [key: string]: unknown }
+export interface FakeRequest {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: any;
+}
+export interface ChatRequest {
+  model: string;
+  messages: { role: string; content: unknown }[];
+  [key: string]: unknown;
+}
 export type ChatResponse = string | ((request: ChatRequest) => string | Promise<string>);
 
-interface Pending { path: string; body: any; res: ServerResponse }
-interface Scripted { status: number; body: unknown }
+interface Pending {
+  path: string;
+  body: any;
+  res: ServerResponse;
+}
+interface Scripted {
+  status: number;
+  body: unknown;
+}
 
 /**
  * Deterministic embedding of a text: a hashed bag of its lowercase words, so texts sharing words
@@ -48,8 +63,7 @@ export class FakeOpenAI {
     clear: () => {
       this.chatScript.length = 0;
     },
-    requests: (): ChatRequest[] =>
-      this.requests.filter((r) => route(r.path) === '/chat/completions').map((r) => r.body),
+    requests: (): ChatRequest[] => this.requests.filter((r) => route(r.path) === '/chat/completions').map((r) => r.body),
   };
 
   private currentMode: FakeMode = 'ok';
@@ -61,7 +75,10 @@ export class FakeOpenAI {
   });
   private chatIds = 0;
 
-  constructor(private readonly dimensions: number, private readonly normalize: boolean) {}
+  constructor(
+    private readonly dimensions: number,
+    private readonly normalize: boolean,
+  ) {}
 
   get mode(): FakeMode {
     return this.currentMode;
@@ -121,9 +138,7 @@ export class FakeOpenAI {
 
   /** Dispatches, answering a failure of the fake itself (say, a throwing chat script) with a 500. */
   private handle(p: Pending): void {
-    this.dispatch(p).catch((err) =>
-      send(p.res, 500, errorBody(500, `fake-openai: ${err}`), { 'x-should-retry': 'false' }),
-    );
+    this.dispatch(p).catch((err) => send(p.res, 500, errorBody(500, `fake-openai: ${err}`), { 'x-should-retry': 'false' }));
   }
 
   private async dispatch(p: Pending): Promise<void> {
@@ -187,9 +202,7 @@ export class FakeOpenAI {
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: body.model,
-      choices: [
-        { index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' },
-      ],
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     });
   }
@@ -208,10 +221,13 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 /** OpenAI's error document for a status. */
 function errorBody(status: number, message?: string) {
   const [type, code, text] =
-    status === 401 ? ['invalid_request_error', 'invalid_api_key', 'Incorrect API key provided.']
-    : status === 429 ? ['requests', 'rate_limit_exceeded', 'Rate limit reached. Please try again later.']
-    : status >= 500 ? ['server_error', null, 'The server had an error while processing your request.']
-    : ['invalid_request_error', null, `Request failed with status ${status}.`];
+    status === 401
+      ? ['invalid_request_error', 'invalid_api_key', 'Incorrect API key provided.']
+      : status === 429
+        ? ['requests', 'rate_limit_exceeded', 'Rate limit reached. Please try again later.']
+        : status >= 500
+          ? ['server_error', null, 'The server had an error while processing your request.']
+          : ['invalid_request_error', null, `Request failed with status ${status}.`];
   return { error: { message: message ?? text, type, param: null, code } };
 }
 

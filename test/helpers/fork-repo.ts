@@ -9,15 +9,35 @@ import { join } from 'node:path';
 export const PREPARE_PY = '# prepare.py of a test harness\nTIME_BUDGET = 300\nMAX_SEQ_LEN = 2048\n';
 export const HEADER = 'commit\tval_bpb\tmemory_gb\tstatus\tdescription\n';
 
-export interface Experiment { description: string; status: 'keep' | 'discard' | 'crash'; val_bpb: number | null; lr: number }
-export interface ForkRepo { dir: string; harnessId: string; rows: { commit: string; full: string; exp: Experiment }[]; append(exp: Experiment): string }
+export interface Experiment {
+  description: string;
+  status: 'keep' | 'discard' | 'crash';
+  val_bpb: number | null;
+  lr: number;
+}
+export interface ForkRepo {
+  dir: string;
+  harnessId: string;
+  rows: { commit: string; full: string; exp: Experiment }[];
+  append(exp: Experiment): string;
+}
 
 const trainPy = (lr: number, depth = 8) => `# train.py\nDEPTH = ${depth}\nMATRIX_LR = ${lr}\n\ndef main():\n    pass\n`;
 
 export function makeFork(experiments: Experiment[], dir = mkdtempSync(join(tmpdir(), 'crossfork-fork-'))): ForkRepo {
   let date = '';
   const git = (...args: string[]) =>
-    execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}) } }).trim();
+    execFileSync('git', ['-C', dir, ...args], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@t',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@t',
+        ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
+      },
+    }).trim();
   git('init', '-q', '-b', 'autoresearch/mar8');
   writeFileSync(join(dir, 'prepare.py'), PREPARE_PY);
   writeFileSync(join(dir, 'train.py'), trainPy(0.04));
@@ -38,7 +58,10 @@ export function makeFork(experiments: Experiment[], dir = mkdtempSync(join(tmpdi
     const short = full.slice(0, 7);
     if (exp.status !== 'keep') git('reset', '-q', '--hard', 'HEAD~1');
     const bpb = exp.val_bpb === null ? '0.000000' : exp.val_bpb.toFixed(6);
-    appendFileSync(join(dir, 'results.tsv'), `${short}\t${bpb}\t${exp.status === 'crash' ? '0.0' : '44.0'}\t${exp.status}\t${exp.description}\n`);
+    appendFileSync(
+      join(dir, 'results.tsv'),
+      `${short}\t${bpb}\t${exp.status === 'crash' ? '0.0' : '44.0'}\t${exp.status}\t${exp.description}\n`,
+    );
     rows.push({ commit: short, full, exp });
     return short;
   };

@@ -14,7 +14,10 @@ export interface Target {
   now(): Date;
 }
 
-export interface HostileProperty { name: string; property: (t: Target) => fc.IAsyncProperty<any> }
+export interface HostileProperty {
+  name: string;
+  property: (t: Target) => fc.IAsyncProperty<any>;
+}
 
 const WRITE_PATHS = ['/v1/records', '/v1/records/batch', '/v1/claims', '/v1/keys', '/v1/ideas/check'] as const;
 
@@ -22,7 +25,21 @@ const WRITE_PATHS = ['/v1/records', '/v1/records/batch', '/v1/claims', '/v1/keys
 export const nastyString = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary', maxLength: 64 }), weight: 4 },
   { arbitrary: fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 32 }).map((cs) => String.fromCharCode(...cs)), weight: 4 }, // lone surrogates
-  { arbitrary: fc.constantFrom('', '\u0000', 'a\u0000b', '\ud800', '\udfff', '\u202e', '<script>alert(1)</script>', "'; DROP TABLE records; --", '%00', '\r\n'), weight: 4 },
+  {
+    arbitrary: fc.constantFrom(
+      '',
+      '\u0000',
+      'a\u0000b',
+      '\ud800',
+      '\udfff',
+      '\u202e',
+      '<script>alert(1)</script>',
+      "'; DROP TABLE records; --",
+      '%00',
+      '\r\n',
+    ),
+    weight: 4,
+  },
   { arbitrary: fc.integer({ min: 1_000, max: 1_200_000 }).map((n) => 'x'.repeat(n)), weight: 1 }, // over the field and body limits
 );
 
@@ -52,7 +69,10 @@ function setPath(obj: any, path: string[], value: unknown): any {
   return copy;
 }
 
-const json = (path: string, body: unknown): [string, RequestInit] => [path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }];
+const json = (path: string, body: unknown): [string, RequestInit] => [
+  path,
+  { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+];
 
 async function send(t: Target, path: string, init: RequestInit): Promise<number> {
   const res = await t.request(path, init);
@@ -62,7 +82,15 @@ async function send(t: Target, path: string, init: RequestInit): Promise<number>
 }
 
 function claimPayload(t: Target) {
-  return { schema: CLAIM_SCHEMA, created_at: t.now().toISOString(), description: 'raise matrix LR to 0.06', diff: null, harness_id: HARNESS_ID, hardware: makePayload().hardware, ttl_s: 600 };
+  return {
+    schema: CLAIM_SCHEMA,
+    created_at: t.now().toISOString(),
+    description: 'raise matrix LR to 0.06',
+    diff: null,
+    harness_id: HARNESS_ID,
+    hardware: makePayload().hardware,
+    ttl_s: 600,
+  };
 }
 
 export function hostileProperties(signer: TestSigner = newSigner('fuzz')): HostileProperty[] {
@@ -145,7 +173,8 @@ export function hostileProperties(signer: TestSigner = newSigner('fuzz')): Hosti
           if (res.status >= 500) throw new Error(`batch answered ${res.status}`);
           const body = (await res.json()) as { results?: { status: string }[] };
           const created = res.status === 200 ? body.results!.filter((r) => r.status === 'created').length : 0;
-          if ((await t.stored()) !== before + created) throw new Error(`batch stored ${(await t.stored()) - before}, reported ${created} created`);
+          if ((await t.stored()) !== before + created)
+            throw new Error(`batch stored ${(await t.stored()) - before}, reported ${created} created`);
         }),
     },
     {
@@ -166,7 +195,19 @@ export function hostileProperties(signer: TestSigner = newSigner('fuzz')): Hosti
       name: 'the results.tsv parser accounts for every line of any text and never throws',
       property: () =>
         fc.asyncProperty(
-          fc.array(fc.oneof(nastyString.filter((x) => x.length < 5000), fc.constantFrom('commit\tval_bpb\tmemory_gb\tstatus\tdescription', 'a1b2c3d\t0.997900\t44.0\tkeep\tbaseline', 'a1b2c3d\t0.000000\t0.0\tcrash\tOOM', '---', '')), { maxLength: 30 }),
+          fc.array(
+            fc.oneof(
+              nastyString.filter((x) => x.length < 5000),
+              fc.constantFrom(
+                'commit\tval_bpb\tmemory_gb\tstatus\tdescription',
+                'a1b2c3d\t0.997900\t44.0\tkeep\tbaseline',
+                'a1b2c3d\t0.000000\t0.0\tcrash\tOOM',
+                '---',
+                '',
+              ),
+            ),
+            { maxLength: 30 },
+          ),
           async (lines) => {
             const { rows, problems } = parseResultsTsv(lines.join(fc.sample(fc.constantFrom('\n', '\r\n'), 1)[0]));
             for (const r of rows) {
@@ -181,10 +222,22 @@ export function hostileProperties(signer: TestSigner = newSigner('fuzz')): Hosti
     {
       name: 'check requests with hostile fields never fail the server',
       property: (t) =>
-        fc.asyncProperty(fc.record({ description: nastyValue, diff: fc.option(nastyValue), hardware: fc.option(nastyValue), harness_id: fc.option(nastyValue), limit: fc.option(nastyValue) }, { requiredKeys: [] }), async (body) => {
-          const status = await send(t, ...json('/v1/ideas/check', body));
-          expect4xxOr2xx(status, '/v1/ideas/check');
-        }),
+        fc.asyncProperty(
+          fc.record(
+            {
+              description: nastyValue,
+              diff: fc.option(nastyValue),
+              hardware: fc.option(nastyValue),
+              harness_id: fc.option(nastyValue),
+              limit: fc.option(nastyValue),
+            },
+            { requiredKeys: [] },
+          ),
+          async (body) => {
+            const status = await send(t, ...json('/v1/ideas/check', body));
+            expect4xxOr2xx(status, '/v1/ideas/check');
+          },
+        ),
     },
   ];
 }

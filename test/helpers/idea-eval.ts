@@ -6,13 +6,19 @@ import type { Embedder } from '../../server/services/ideas/embedder.ts';
 import { ideaFeatures } from '../../server/services/ideas/features.ts';
 import { cosine, matchIdea, type Candidate, type IdeaIndex, type IdeaMatch } from '../../server/services/ideas/matcher.ts';
 
-export interface LabelledRow { label: string; description: string; diff: string | null }
+export interface LabelledRow {
+  label: string;
+  description: string;
+  diff: string | null;
+}
 
 export const LABELLED_SET = new URL('../fixtures/ideas-labelled.tsv', import.meta.url);
 
 /** The labelled TSV: columns label, description, diff (empty for none); `\n`, `\t`, `\\` escaped. */
 export function loadLabelled(path: URL | string = LABELLED_SET): LabelledRow[] {
-  const [header, ...lines] = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const [header, ...lines] = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   if (header !== 'label\tdescription\tdiff') throw new Error(`${path}: unexpected header "${header}"`);
   const unescape = (s: string) => s.replace(/\\([nt\\])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
   return lines.map((line, i) => {
@@ -71,7 +77,14 @@ export async function assignIdeas(
   return { ideas, matches };
 }
 
-export interface PairScores { precision: number; recall: number; f1: number; truePairs: number; predictedPairs: number; correctPairs: number }
+export interface PairScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  truePairs: number;
+  predictedPairs: number;
+  correctPairs: number;
+}
 
 /** Over all pairs of rows: predicted same idea vs labelled same (1 when there is nothing to get wrong). */
 export function pairScores(predicted: readonly string[], labels: readonly string[]): PairScores {
@@ -94,7 +107,10 @@ export function pairScores(predicted: readonly string[], labels: readonly string
 }
 
 /** The pairs the prediction got wrong, for reading: merged across labels, or split within one. */
-export function pairErrors(rows: readonly LabelledRow[], predicted: readonly string[]): { merged: [string, string][]; split: [string, string][] } {
+export function pairErrors(
+  rows: readonly LabelledRow[],
+  predicted: readonly string[],
+): { merged: [string, string][]; split: [string, string][] } {
   const merged: [string, string][] = [];
   const split: [string, string][] = [];
   for (let i = 0; i < rows.length; i++) {

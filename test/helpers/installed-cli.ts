@@ -32,8 +32,20 @@ function du(dir: string): number {
 export function installCli(): InstalledCli {
   const work = mkdtempSync(join(tmpdir(), 'crossfork-install-'));
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs'), '--quiet'], { stdio: 'pipe' });
-  const npmEnv = { ...process.env, npm_config_cache: join(work, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
-  const packed = JSON.parse(execFileSync(NPM, ['pack', join(ROOT, 'cli/dist'), '--pack-destination', work, '--json'], { encoding: 'utf8', env: npmEnv, stdio: ['ignore', 'pipe', 'pipe'] })) as { filename: string }[];
+  const npmEnv = {
+    ...process.env,
+    npm_config_cache: join(work, 'npm-cache'),
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
+  const packed = JSON.parse(
+    execFileSync(NPM, ['pack', join(ROOT, 'cli/dist'), '--pack-destination', work, '--json'], {
+      encoding: 'utf8',
+      env: npmEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  ) as { filename: string }[];
   const tarball = join(work, packed[0].filename);
   const prefix = join(work, 'prefix');
   execFileSync(NPM, ['install', '-g', '--prefix', prefix, '--offline', tarball], { env: npmEnv, stdio: 'pipe' });

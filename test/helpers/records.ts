@@ -44,7 +44,14 @@ export function makePayload(overrides: DeepPartial<RecordPayload> = {}): RecordP
       num_params_m: 50.3,
     },
     harness: { id: HARNESS_ID, name: 'autoresearch', time_budget_s: 300 },
-    hardware: { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 1, memory_mb: 81559, driver: '550.54.15', runtime: 'CUDA 12.4' },
+    hardware: {
+      accelerator: 'cuda',
+      device_name: 'NVIDIA H100 80GB HBM3',
+      device_count: 1,
+      memory_mb: 81559,
+      driver: '550.54.15',
+      runtime: 'CUDA 12.4',
+    },
     agent: { model: 'claude-opus-4', tool: 'claude-code' },
     fork: { id: 'fork-test', branch: 'autoresearch/mar8', url: null },
   };
@@ -54,7 +61,8 @@ export function makePayload(overrides: DeepPartial<RecordPayload> = {}): RecordP
 function merge(base: any, over: any): any {
   if (over === null || typeof over !== 'object' || Array.isArray(over)) return over;
   const out = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = base?.[k] && typeof base[k] === 'object' && v && typeof v === 'object' ? merge(base[k], v) : v;
+  for (const [k, v] of Object.entries(over))
+    out[k] = base?.[k] && typeof base[k] === 'object' && v && typeof v === 'object' ? merge(base[k], v) : v;
   return out;
 }
 

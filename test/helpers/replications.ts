@@ -21,7 +21,8 @@ export function normal(seed: number): () => number {
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** A one-line train.py diff; distinct `name`/`value` make distinct train.py versions. */
-export const constantDiff = (name: string, from: string, to: string, line = 30) => `--- a/train.py\n+++ b/train.py\n@@ -${line},1 +${line},1 @@\n-${name} = ${from}\n+${name} = ${to}\n`;
+export const constantDiff = (name: string, from: string, to: string, line = 30) =>
+  `--- a/train.py\n+++ b/train.py\n@@ -${line},1 +${line},1 @@\n-${name} = ${from}\n+${name} = ${to}\n`;
 
 export interface ReplicationGroups {
   hardware: Partial<RecordPayload['hardware']>;

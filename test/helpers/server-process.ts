@@ -46,7 +46,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
       child.kill('SIGKILL');
       throw new Error(`server not healthy within ${timeoutMs} ms:\n${out}`);
     }
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }

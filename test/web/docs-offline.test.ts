@@ -44,11 +44,18 @@ describe.skipIf(!available)('/docs offline, in Chromium', () => {
     // The operations of the OpenAPI document, grouped by tag.
     await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
     const paths = await page.locator('.opblock-summary-path').allInnerTexts();
-    for (const p of ['/v1/records', '/v1/records/batch', '/v1/ideas/check', '/v1/leaderboard', '/v1/hardware/class']) expect(paths.map((x) => x.replace(/\u200b/g, '')), p).toContain(p);
+    for (const p of ['/v1/records', '/v1/records/batch', '/v1/ideas/check', '/v1/leaderboard', '/v1/hardware/class'])
+      expect(
+        paths.map((x) => x.replace(/\u200b/g, '')),
+        p,
+      ).toContain(p);
     expect(await page.locator('.info .title').innerText()).toContain('crossfork API');
     // Open one operation: its request schema renders from the same document.
     await page.locator('.opblock-summary-path', { hasText: '/v1/ideas/check' }).first().click();
-    await page.locator('.opblock.is-open .model-box, .opblock.is-open .body-param__example, .opblock.is-open .opblock-section-request-body').first().waitFor();
+    await page
+      .locator('.opblock.is-open .model-box, .opblock.is-open .body-param__example, .opblock.is-open .opblock-section-request-body')
+      .first()
+      .waitFor();
     await screenshot(page, 'docs-offline');
     expect(outside, 'requests that left the server').toEqual([]);
     expect(failed).toEqual([]);
@@ -56,7 +63,7 @@ describe.skipIf(!available)('/docs offline, in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 
-  it('serves only the pinned package\'s files, cacheable by version', async () => {
+  it("serves only the pinned package's files, cacheable by version", async () => {
     const html = await (await fetch(`${server.url}/docs`)).text();
     const js = /src="(\/docs\/assets\/[^"]+\/swagger-ui-bundle\.js)"/.exec(html)?.[1];
     expect(js).toBeTruthy();
@@ -64,7 +71,11 @@ describe.skipIf(!available)('/docs offline, in Chromium', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect(asset.headers.get('content-type')).toContain('javascript');
-    for (const bad of [js!.replace('swagger-ui-bundle.js', 'package.json'), js!.replace('swagger-ui-bundle.js', '..%2Fpackage.json'), '/docs/assets/0.0.0/swagger-ui-bundle.js']) {
+    for (const bad of [
+      js!.replace('swagger-ui-bundle.js', 'package.json'),
+      js!.replace('swagger-ui-bundle.js', '..%2Fpackage.json'),
+      '/docs/assets/0.0.0/swagger-ui-bundle.js',
+    ]) {
       expect((await fetch(`${server.url}${bad}`)).status, bad).toBe(404);
     }
   });

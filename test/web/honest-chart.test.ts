@@ -16,7 +16,10 @@ import { LIMITS } from '../../server/protocol/limits.ts';
 const available = chromiumAvailable();
 const HARNESS = createHash('sha256').update('bare results harness (web test)').digest('hex');
 const MAC = { accelerator: 'mps', device_name: 'Apple M3 Pro', memory_mb: 36864, device_count: 1 } as const;
-const LONG = `${'Supercalifragilisticexpialidocious'.repeat(20)} ${'a long explanation of the change '.repeat(80)}`.slice(0, LIMITS.descriptionChars);
+const LONG = `${'Supercalifragilisticexpialidocious'.repeat(20)} ${'a long explanation of the change '.repeat(80)}`.slice(
+  0,
+  LIMITS.descriptionChars,
+);
 
 describe.skipIf(!available)('time unknown and long descriptions on the leaderboard, in Chromium', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-web-honest-'));
@@ -30,19 +33,31 @@ describe.skipIf(!available)('time unknown and long descriptions on the leaderboa
     // Five improving keeps imported together: 1 ms apart, times unknown; the best has a 2,000-character description.
     const values = [1.05, 1.04, 1.02, 1.01, 0.99];
     const records = values.map((v, i) =>
-      envelope(makePayload({
-        created_at: new Date(now - values.length + i).toISOString(),
-        time_unknown: true,
-        description: i === values.length - 1 ? LONG : `bare row ${i}`,
-        status: 'keep',
-        metrics: { val_bpb: v },
-        parent: i === 0 ? null : { train_py_sha256: null, commit: null, val_bpb: values[i - 1] },
-        harness: { id: HARNESS, name: 'autoresearch', time_budget_s: 300 },
-        hardware: MAC,
-      }), me),
+      envelope(
+        makePayload({
+          created_at: new Date(now - values.length + i).toISOString(),
+          time_unknown: true,
+          description: i === values.length - 1 ? LONG : `bare row ${i}`,
+          status: 'keep',
+          metrics: { val_bpb: v },
+          parent: i === 0 ? null : { train_py_sha256: null, commit: null, val_bpb: values[i - 1] },
+          harness: { id: HARNESS, name: 'autoresearch', time_budget_s: 300 },
+          hardware: MAC,
+        }),
+        me,
+      ),
     );
-    const res = (await (await fetch(`${server.url}/v1/records/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) })).json()) as any;
-    expect(res.results.every((r: any) => r.status === 'created'), JSON.stringify(res)).toBe(true);
+    const res = (await (
+      await fetch(`${server.url}/v1/records/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ records }),
+      })
+    ).json()) as any;
+    expect(
+      res.results.every((r: any) => r.status === 'created'),
+      JSON.stringify(res),
+    ).toBe(true);
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
@@ -59,7 +74,9 @@ describe.skipIf(!available)('time unknown and long descriptions on the leaderboa
     expect(await row.locator('td.date').innerText()).toBe('time unknown');
     const svg = page.locator('figure.chart svg');
     expect(await svg.getAttribute('data-axis')).toBe('order');
-    expect(await page.locator('figure.chart figcaption').innerText()).toContain('in the order of the experiments: some of their times are unknown');
+    expect(await page.locator('figure.chart figcaption').innerText()).toContain(
+      'in the order of the experiments: some of their times are unknown',
+    );
     const xs = await page.locator('figure.chart g.series circle').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cx'))));
     expect(xs).toHaveLength(5);
     const gaps = xs.slice(1).map((x, i) => x - xs[i]);
@@ -69,7 +86,9 @@ describe.skipIf(!available)('time unknown and long descriptions on the leaderboa
     // The 2,000-character best: three lines in the table, not a page of text; no sideways scrolling.
     const link = row.locator('td.desc > a');
     const height = (await link.boundingBox())!.height;
-    const lineHeight = await page.evaluate<number>(`parseFloat(getComputedStyle(document.querySelector('tr[data-class="Apple M3 Pro"] td.desc > a')).lineHeight) || 20`);
+    const lineHeight = await page.evaluate<number>(
+      `parseFloat(getComputedStyle(document.querySelector('tr[data-class="Apple M3 Pro"] td.desc > a')).lineHeight) || 20`,
+    );
     expect(height).toBeLessThanOrEqual(lineHeight * 3 + 2);
     expect((await link.textContent())?.length).toBe(LIMITS.descriptionChars);
     expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);

@@ -12,7 +12,8 @@ describe('routes', () => {
     expect(matchRoute('/ideas/5b9c-1')).toEqual({ page: 'idea', id: '5b9c-1' });
     expect(matchRoute('/records/' + 'a'.repeat(64))).toEqual({ page: 'record', id: 'a'.repeat(64) });
     expect(matchRoute('/known-bad/')).toEqual({ page: 'known-bad' });
-    for (const p of ['/v1/leaderboard', '/ideas/a/b', '/records/<script>', '/docs', '/records/']) expect(matchRoute(p).page, p).toBe('not-found');
+    for (const p of ['/v1/leaderboard', '/ideas/a/b', '/records/<script>', '/docs', '/records/'])
+      expect(matchRoute(p).page, p).toBe('not-found');
   });
 
   it('drops empty filters from shareable URLs and encodes the rest', () => {
@@ -27,7 +28,20 @@ describe('best-so-far chart', () => {
   const day = (d: number) => Date.UTC(2026, 2, d);
 
   it('draws each class as steps that go down as val_bpb improves, out to the last time', () => {
-    const p = plot([{ name: 'H100 80GB', points: [{ t: day(3), v: 0.98, id: 'b' }, { t: day(1), v: 1.0, id: 'a' }] }, { name: 'RTX', points: [{ t: day(5), v: 1.05, id: 'c' }] }], box, day(5));
+    const p = plot(
+      [
+        {
+          name: 'H100 80GB',
+          points: [
+            { t: day(3), v: 0.98, id: 'b' },
+            { t: day(1), v: 1.0, id: 'a' },
+          ],
+        },
+        { name: 'RTX', points: [{ t: day(5), v: 1.05, id: 'c' }] },
+      ],
+      box,
+      day(5),
+    );
     const [h100] = p.series;
     expect(h100.dots.map((d) => d.point.id)).toEqual(['a', 'b']);
     const [a, b] = h100.dots;
@@ -54,7 +68,14 @@ describe('best-so-far chart', () => {
     // A bare results.tsv imported at once: every row 1 ms apart, all "time unknown".
     const now = day(9);
     const points = [1.0, 0.99, 0.985, 0.97].map((v, i) => ({ t: now - 4 + i, v, id: `p${i}`, unknown: true }));
-    const p = plot([{ name: 'Apple M4 Max', points }, { name: 'H100 80GB', points: [{ t: day(2), v: 0.95, id: 'k' }] }], box, now);
+    const p = plot(
+      [
+        { name: 'Apple M4 Max', points },
+        { name: 'H100 80GB', points: [{ t: day(2), v: 0.95, id: 'k' }] },
+      ],
+      box,
+      now,
+    );
     expect(p.axis).toBe('order');
     const xs = p.series[0].dots.map((d) => d.x);
     const gaps = xs.slice(1).map((x, i) => x - xs[i]);

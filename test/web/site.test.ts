@@ -49,7 +49,9 @@ describe.skipIf(!available)('web site in Chromium', () => {
     const rows = await boardRows(page);
     // H100: 0.9810, not the flagged (unreplicated) 0.8500, nor the other harness's 0.8000.
     expect(rows['H100 80GB']).toMatchObject({ best: '0.9810' });
-    const api = (await (await fetch(`${server.url}/v1/leaderboard`)).json()) as { classes: { hardware_class: string; records: number; contributors: number }[] };
+    const api = (await (await fetch(`${server.url}/v1/leaderboard`)).json()) as {
+      classes: { hardware_class: string; records: number; contributors: number }[];
+    };
     for (const c of api.classes) {
       expect(rows[c.hardware_class].experiments).toMatch(new RegExp(`^${c.records}\\b`));
       expect(rows[c.hardware_class].contributors).toBe(String(c.contributors));
@@ -157,7 +159,9 @@ describe.skipIf(!available)('web site in Chromium', () => {
     // Per class: on H100 the GeLU idea failed twice (never kept there); on Apple M4 Max nothing did.
     await page.selectOption('select[name="class"]', 'H100 80GB');
     await expect.poll(() => page.url()).toContain('class=H100+80GB');
-    await expect.poll(() => page.locator('table.ideas tbody td.desc a').allTextContents()).toEqual(['switch activation from ReLU² to GeLU']);
+    await expect
+      .poll(() => page.locator('table.ideas tbody td.desc a').allTextContents())
+      .toEqual(['switch activation from ReLU² to GeLU']);
     await page.selectOption('select[name="class"]', 'Apple M4 Max');
     await expect.poll(() => page.url()).toContain('class=Apple+M4+Max');
     await expect.poll(() => page.locator('p.empty').textContent()).toContain('Nothing is known-bad on Apple M4 Max');
@@ -166,7 +170,11 @@ describe.skipIf(!available)('web site in Chromium', () => {
   });
 
   it('renders hostile descriptions and diffs as text and runs none of them', async () => {
-    for (const path of [`/records/${seeded.ids.hostile}`, `/ideas?q=${encodeURIComponent('pwned bold')}`, `/ideas/${seeded.ideas.hostile}`]) {
+    for (const path of [
+      `/records/${seeded.ids.hostile}`,
+      `/ideas?q=${encodeURIComponent('pwned bold')}`,
+      `/ideas/${seeded.ideas.hostile}`,
+    ]) {
       const page = await open(path);
       await page.getByText('<script>window.__pwned=1</script>', { exact: false }).first().waitFor({ timeout: 10_000 });
       await page.waitForTimeout(200);
@@ -261,14 +269,38 @@ describe.skipIf(!available)('web site in Chromium', () => {
     const dave = newSigner('dave@lab');
     const diff = diffOf(77, 'WEIGHT_DECAY = 0.2', 'WEIGHT_DECAY = 0.1');
     const records = Array.from({ length: 120 }, (_, i) =>
-      envelope(makePayload({ description: `halve weight decay, try ${i}`, diff, status: 'discard', harness: { id: seeded.otherHarness, name: 'other', time_budget_s: 300 }, metrics: { val_bpb: 1.01 + i / 10_000 } }), dave),
+      envelope(
+        makePayload({
+          description: `halve weight decay, try ${i}`,
+          diff,
+          status: 'discard',
+          harness: { id: seeded.otherHarness, name: 'other', time_budget_s: 300 },
+          metrics: { val_bpb: 1.01 + i / 10_000 },
+        }),
+        dave,
+      ),
     );
-    const res = await fetch(`${server.url}/v1/records/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) });
+    const res = await fetch(`${server.url}/v1/records/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ records }),
+    });
     expect(res.status).toBe(200);
     const first = ((await res.json()) as { results: { id: string }[] }).results[0].id;
     let ideaId: string | null = null;
-    await expect.poll(async () => (ideaId = ((await (await fetch(`${server.url}/v1/records/${first}`)).json()) as { idea_id: string | null }).idea_id), { timeout: 30_000 }).toBeTruthy();
-    await expect.poll(async () => ((await (await fetch(`${server.url}/v1/ideas/${ideaId}`)).json()) as { overall: { attempts: number } }).overall.attempts, { timeout: 30_000 }).toBe(120);
+    await expect
+      .poll(
+        async () => (ideaId = ((await (await fetch(`${server.url}/v1/records/${first}`)).json()) as { idea_id: string | null }).idea_id),
+        { timeout: 30_000 },
+      )
+      .toBeTruthy();
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${server.url}/v1/ideas/${ideaId}`)).json()) as { overall: { attempts: number } }).overall.attempts,
+        { timeout: 30_000 },
+      )
+      .toBe(120);
 
     const page = await open(`/ideas/${ideaId}`);
     const rows = page.locator('table.attempts tbody tr');
@@ -335,7 +367,10 @@ async function boardRows(page: Page) {
     Object.fromEntries(
       trs.map((tr) => {
         const cells = [...tr.children].map((c) => (c.textContent ?? '').trim());
-        return [tr.getAttribute('data-class'), { best: cells[1], record: cells[2], contributor: cells[3], experiments: cells.at(-2) ?? '', contributors: cells.at(-1) ?? '' }];
+        return [
+          tr.getAttribute('data-class'),
+          { best: cells[1], record: cells[2], contributor: cells[3], experiments: cells.at(-2) ?? '', contributors: cells.at(-1) ?? '' },
+        ];
       }),
     ),
   ) as Promise<Record<string, { best: string; record: string; contributor: string; experiments: string; contributors: string }>>;
@@ -346,7 +381,10 @@ async function throwawayDatabase(): Promise<{ env: Record<string, string>; drop:
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {
     const dir = mkdtempSync(join(tmpdir(), 'crossfork-web-'));
-    return { env: { DATABASE_URL: '', CROSSFORK_DATA_DIR: join(dir, 'data') }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      env: { DATABASE_URL: '', CROSSFORK_DATA_DIR: join(dir, 'data') },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `crossfork_web_${randomBytes(6).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });

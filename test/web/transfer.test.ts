@@ -28,8 +28,20 @@ describe.skipIf(!chromiumAvailable())('the What transfers page in Chromium', () 
     const keys = [newSigner('a'), newSigner('b'), newSigner('c')];
     let n = 0;
     const publish = async (description: string, hw: keyof typeof HW, status: 'keep' | 'discard') => {
-      const payload = makePayload({ description, diff: null, status, hardware: HW[hw] as any, metrics: { val_bpb: status === 'keep' ? 0.99 : 1.01 }, parent: { val_bpb: 1.0 }, fork: { id: `fork-${n}` } });
-      const res = await fetch(`${server.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope(payload, keys[n++ % 3])) });
+      const payload = makePayload({
+        description,
+        diff: null,
+        status,
+        hardware: HW[hw] as any,
+        metrics: { val_bpb: status === 'keep' ? 0.99 : 1.01 },
+        parent: { val_bpb: 1.0 },
+        fork: { id: `fork-${n}` },
+      });
+      const res = await fetch(`${server.url}/v1/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(envelope(payload, keys[n++ % 3])),
+      });
       expect(res.status).toBe(201);
     };
     // Kept on three families: transfers.
@@ -62,17 +74,33 @@ describe.skipIf(!chromiumAvailable())('the What transfers page in Chromium', () 
     await page.locator('table.transfer tbody tr').first().waitFor();
     expect(await page.title()).toBe('What transfers · crossfork');
     const families = await page.locator('table.transfer thead th.family').allTextContents();
-    expect(families.map((f) => f.replace(/\s+/g, ' ').trim())).toEqual(['NVIDIA consumer 20–24GB', 'NVIDIA datacenter 40–80GB', 'Apple M-series']);
+    expect(families.map((f) => f.replace(/\s+/g, ' ').trim())).toEqual([
+      'NVIDIA consumer 20–24GB',
+      'NVIDIA datacenter 40–80GB',
+      'Apple M-series',
+    ]);
     const rows = await page.locator('table.transfer tbody tr').evaluateAll((trs) =>
       trs.map((tr) => ({
         idea: tr.querySelector('th a')!.textContent!.trim(),
         kept: tr.querySelectorAll('td')[0].textContent!.trim(),
-        cells: Object.fromEntries([...tr.querySelectorAll('td.cell')].map((td) => [td.getAttribute('data-family'), td.classList.contains('untried') ? '' : (td.childNodes[0]?.textContent ?? '').trim()])),
+        cells: Object.fromEntries(
+          [...tr.querySelectorAll('td.cell')].map((td) => [
+            td.getAttribute('data-family'),
+            td.classList.contains('untried') ? '' : (td.childNodes[0]?.textContent ?? '').trim(),
+          ]),
+        ),
       })),
     );
-    expect(rows[0]).toEqual({ idea: 'rotary base 10000 -> 50000', kept: '3', cells: { 'NVIDIA consumer 20–24GB': '1/2', 'NVIDIA datacenter 40–80GB': '1/1', 'Apple M-series': '1/1' } });
+    expect(rows[0]).toEqual({
+      idea: 'rotary base 10000 -> 50000',
+      kept: '3',
+      cells: { 'NVIDIA consumer 20–24GB': '1/2', 'NVIDIA datacenter 40–80GB': '1/1', 'Apple M-series': '1/1' },
+    });
     const tie = rows.find((r) => r.idea.startsWith('tie the token'))!;
-    expect(tie).toMatchObject({ kept: '1', cells: { 'NVIDIA consumer 20–24GB': '', 'NVIDIA datacenter 40–80GB': '0/2', 'Apple M-series': '1/1' } });
+    expect(tie).toMatchObject({
+      kept: '1',
+      cells: { 'NVIDIA consumer 20–24GB': '', 'NVIDIA datacenter 40–80GB': '0/2', 'Apple M-series': '1/1' },
+    });
     expect(await page.locator('tr:has-text("tie the token") td.cell.failed').count()).toBe(1);
     expect(await page.locator('tr:has-text("tie the token") td.cell.untried').count()).toBe(1);
     expect(await page.locator('a[href="/transfer"][aria-current="page"]').count()).toBe(1);
@@ -83,7 +111,7 @@ describe.skipIf(!chromiumAvailable())('the What transfers page in Chromium', () 
     await page.locator('h1', { hasText: 'rotary base' }).waitFor();
   });
 
-  it('the harness filter is in the URL; an invalid one shows the server\'s problem', async () => {
+  it("the harness filter is in the URL; an invalid one shows the server's problem", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/transfer?harness=${HARNESS_ID}`);
     await page.locator('table.transfer tbody tr').first().waitFor();

@@ -28,24 +28,58 @@ describe.skipIf(!available)('trust on the web site', () => {
     server = await startServer({ DATABASE_URL: '', CROSSFORK_DATA_DIR: join(dir, 'data'), CROSSFORK_LEADERBOARD_CACHE_MS: '0' });
     const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => newSigner(`${n}@lab`));
     const post = async (payload: object, signer = alice) => {
-      const res = await fetch(`${server.url}/v1/records`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope(payload, signer)) });
+      const res = await fetch(`${server.url}/v1/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(envelope(payload, signer)),
+      });
       if (res.status !== 201) throw new Error(`seed refused (${res.status}): ${await res.text()}`);
       return ((await res.json()) as { id: string }).id;
     };
     // The H100's noise, from 30 train.py versions each run three times (σ ≈ 0.004).
     const batch = replicationEnvelopes({ hardware: H100, sigma: 0.004, groups: 30, runs: 3, seed: 5, signers: [alice, bob, carol] });
-    await fetch(`${server.url}/v1/records/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records: batch }) });
+    await fetch(`${server.url}/v1/records/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ records: batch }),
+    });
 
     // H100: a confirmed result, and a better first row nobody can confirm.
-    const lr = { description: 'raise MATRIX_LR from 0.04 to 0.05', diff: constantDiff('MATRIX_LR', '0.04', '0.05'), parent: { train_py_sha256: sha256('h100 parent'), commit: 'abc1234', val_bpb: 0.9979 }, hardware: H100 };
+    const lr = {
+      description: 'raise MATRIX_LR from 0.04 to 0.05',
+      diff: constantDiff('MATRIX_LR', '0.04', '0.05'),
+      parent: { train_py_sha256: sha256('h100 parent'), commit: 'abc1234', val_bpb: 0.9979 },
+      hardware: H100,
+    };
     ids.confirmed = await post(makePayload({ ...lr, metrics: { val_bpb: 0.9712 } }), alice);
     ids.replication = await post({ ...makePayload({ ...lr, metrics: { val_bpb: 0.9731 } }), replicates: ids.confirmed }, bob);
-    ids.firstRow = await post(makePayload({ description: 'my fork\'s first run', diff: null, parent: null, metrics: { val_bpb: 0.9655 }, hardware: H100 }), dave);
+    ids.firstRow = await post(
+      makePayload({ description: "my fork's first run", diff: null, parent: null, metrics: { val_bpb: 0.9655 }, hardware: H100 }),
+      dave,
+    );
     // A10G: one result, not replicated.
-    ids.lonely = await post(makePayload({ description: 'halve TOTAL_BATCH_SIZE on the A10G', diff: constantDiff('TOTAL_BATCH_SIZE', '2**19', '2**18'), parent: { train_py_sha256: sha256('a10g parent'), commit: 'abc1234', val_bpb: 1.12 }, metrics: { val_bpb: 1.101 }, hardware: A10G }), carol);
+    ids.lonely = await post(
+      makePayload({
+        description: 'halve TOTAL_BATCH_SIZE on the A10G',
+        diff: constantDiff('TOTAL_BATCH_SIZE', '2**19', '2**18'),
+        parent: { train_py_sha256: sha256('a10g parent'), commit: 'abc1234', val_bpb: 1.12 },
+        metrics: { val_bpb: 1.101 },
+        hardware: A10G,
+      }),
+      carol,
+    );
     // An idea whose effect on the H100 is smaller than its noise.
     for (const [i, delta] of [-0.002, -0.001, -0.0015].entries()) {
-      ids[`warmup${i}`] = await post(makePayload({ description: 'add a 2% LR warmup', diff: constantDiff('WARMUP_RATIO', '0.0', '0.02'), parent: { train_py_sha256: sha256(`warmup parent ${i}`), commit: 'abc1234', val_bpb: 1.0 + i / 100 }, metrics: { val_bpb: 1.0 + i / 100 + delta }, hardware: H100 }), [alice, bob, carol][i]);
+      ids[`warmup${i}`] = await post(
+        makePayload({
+          description: 'add a 2% LR warmup',
+          diff: constantDiff('WARMUP_RATIO', '0.0', '0.02'),
+          parent: { train_py_sha256: sha256(`warmup parent ${i}`), commit: 'abc1234', val_bpb: 1.0 + i / 100 },
+          metrics: { val_bpb: 1.0 + i / 100 + delta },
+          hardware: H100,
+        }),
+        [alice, bob, carol][i],
+      );
     }
     for (let i = 0; i < 200; i++) {
       const rec = (await (await fetch(`${server.url}/v1/records/${ids.warmup2}`)).json()) as { idea_id: string | null };
@@ -70,7 +104,7 @@ describe.skipIf(!available)('trust on the web site', () => {
     return page;
   };
 
-  it('marks the confirmed best, the better unconfirmed first row beside it, and each class\'s noise', async () => {
+  it("marks the confirmed best, the better unconfirmed first row beside it, and each class's noise", async () => {
     const page = await open('/');
     await page.locator('table.board tbody tr').first().waitFor();
     const h100 = page.locator('tr[data-class="H100 80GB"]');
@@ -87,13 +121,16 @@ describe.skipIf(!available)('trust on the web site', () => {
     expect(await a10g.locator('.best-standing').textContent()).toMatch(/unconfirmed\s*0 replications/);
     expect(await a10g.locator('th .noise').textContent()).toBe('noise σ 0.0020 · 0 replications');
     // Confirmed classes first.
-    expect(await page.locator('table.board tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-class')))).toEqual(['H100 80GB', 'A10G 24GB']);
+    expect(await page.locator('table.board tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-class')))).toEqual([
+      'H100 80GB',
+      'A10G 24GB',
+    ]);
     expect(browser.problems).toEqual([]);
     await screenshot(page, 'trust-leaderboard');
     await page.close();
   });
 
-  it('says an idea\'s effect is within noise, overall and per class', async () => {
+  it("says an idea's effect is within noise, overall and per class", async () => {
     expect(ideaId).not.toBe('');
     const page = await open(`/ideas/${ideaId}`);
     await page.locator('table.attempts').waitFor();

@@ -19,14 +19,17 @@ describe('web routes on the full app', () => {
   }, 60_000);
   afterAll(() => database?.close());
 
-  it.each(['/', '/ideas', '/ideas/0f3a', '/records/' + 'ab'.repeat(32), '/known-bad', '/known-bad?class=H100+80GB'])('answers the page for %s', async (path) => {
-    const res = await t.get(path, HTML);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(res.headers.get('cache-control')).toBe('no-cache');
-    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(await res.text()).toContain('<div id="app"></div>');
-  });
+  it.each(['/', '/ideas', '/ideas/0f3a', '/records/' + 'ab'.repeat(32), '/known-bad', '/known-bad?class=H100+80GB'])(
+    'answers the page for %s',
+    async (path) => {
+      const res = await t.get(path, HTML);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await res.text()).toContain('<div id="app"></div>');
+    },
+  );
 
   it('serves the hashed assets with a year-long immutable cache, and nothing outside them', async () => {
     const html = await (await t.get('/')).text();

@@ -20,8 +20,12 @@ export const forks = pgTable(
     defaultBranch: text('default_branch'),
     headOid: text('head_oid'),
     headCommittedAt: timestamp('head_committed_at', { withTimezone: true, mode: 'date' }),
-    discoveredAt: timestamp('discovered_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
-    seenAt: timestamp('seen_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    discoveredAt: timestamp('discovered_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now()`),
+    seenAt: timestamp('seen_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now()`),
     // The public log as of the last crawl: the commit read, the outcome, rows ingested, rows skipped (JSON).
     crawledOid: text('crawled_oid'),
     crawledAt: timestamp('crawled_at', { withTimezone: true, mode: 'date' }),
@@ -38,7 +42,9 @@ export const githubCursors = pgTable('github_cursors', {
   key: text('key').primaryKey(),
   cursor: text('cursor'),
   pages: integer('pages').notNull().default(0),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' })
+    .notNull()
+    .default(sql`now()`),
 });
 
 export type ForkRow = typeof forks.$inferSelect;

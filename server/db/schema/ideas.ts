@@ -12,12 +12,20 @@ export const ideas = pgTable(
     description: text('description').notNull(),
     paramKey: text('param_key'),
     foundingRecordId: text('founding_record_id').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now()`),
     // Retrieval documents, recomputed from the idea's visible records: the concepts its records
     // change, their distinct changes with counts, and a full-text document of descriptions plus
     // the catalogue's words for those concepts.
-    concepts: text('concepts').array().notNull().default(sql`'{}'::text[]`),
-    changes: jsonb('changes').$type<{ concept: string; action: string; from: string | null; to: string | null; records: number }[]>().notNull().default(sql`'[]'::jsonb`),
+    concepts: text('concepts')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    changes: jsonb('changes')
+      .$type<{ concept: string; action: string; from: string | null; to: string | null; records: number }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     search: tsvector('search'),
     attempts: integer('attempts').notNull().default(0),
     // How many distinct descriptions the document holds (assignment appends while below the cap).
@@ -72,7 +80,10 @@ export const ideaEvidence = pgTable(
     minDelta: doublePrecision('min_delta'),
     maxDelta: doublePrecision('max_delta'),
   },
-  (t) => [primaryKey({ columns: [t.ideaId, t.harnessId, t.hardwareClass] }), index('idea_evidence_scope_idx').on(t.harnessId, t.hardwareClass)],
+  (t) => [
+    primaryKey({ columns: [t.ideaId, t.harnessId, t.hardwareClass] }),
+    index('idea_evidence_scope_idx').on(t.harnessId, t.hardwareClass),
+  ],
 );
 
 export type IdeaRow = typeof ideas.$inferSelect;

@@ -10,13 +10,17 @@ export const jobs = pgTable(
     kind: text('kind').notNull(),
     /** What the job is about, e.g. a record id. */
     subject: text('subject').notNull(),
-    runAt: timestamp('run_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    runAt: timestamp('run_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now()`),
     lockedUntil: timestamp('locked_until', { withTimezone: true, mode: 'date' }),
     /** The lease holding it (`host:pid:random`): only that worker may extend, complete or reschedule it. */
     lease: text('lease'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now()`),
   },
   (t) => [index('jobs_due_idx').on(t.kind, t.runAt, t.id)],
 );

@@ -14,7 +14,9 @@ export const keyLinks = pgTable(
     payload: text('payload').notNull(),
     signature: text('signature').notNull(),
     linkedAt: timestamp('linked_at', { withTimezone: true, mode: 'date' }).notNull(),
-    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now()`),
     unlinkedAt: timestamp('unlinked_at', { withTimezone: true, mode: 'date' }),
     unlinkReason: text('unlink_reason'),
   },

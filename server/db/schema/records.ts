@@ -35,7 +35,9 @@ export const records = pgTable(
     deltaValBpb: doublePrecision('delta_val_bpb'),
     forkId: text('fork_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().default(sql`now()`),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' })
+      .notNull()
+      .default(sql`now()`),
     // Set by the idea-assignment job: the idea, and the keys it was matched by.
     ideaId: text('idea_id'),
     diffKey: text('diff_key'),
@@ -65,9 +67,23 @@ export const records = pgTable(
     index('records_seq_idx').on(t.seq),
     index('records_board_idx').on(t.harnessId, t.hardwareClass, t.status, t.valBpb),
     // The leaderboard by harness key: each class's best keep (one probe), and its history (index only).
-    index('records_rank_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.valBpb, t.createdAt, t.seq).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
+    index('records_rank_idx')
+      .on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.valBpb, t.createdAt, t.seq)
+      .where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
     // (harness_key and harness_id themselves too: without them the planner will not scan the index alone.)
-    index('records_history_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.createdAt, t.seq, t.valBpb, t.id, t.harnessKey, t.harnessId, t.replicates).where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
+    index('records_history_idx')
+      .on(
+        sql`coalesce(${t.harnessKey}, ${t.harnessId})`,
+        t.hardwareClass,
+        t.createdAt,
+        t.seq,
+        t.valBpb,
+        t.id,
+        t.harnessKey,
+        t.harnessId,
+        t.replicates,
+      )
+      .where(sql`${t.status} = 'keep' AND ${t.valBpb} IS NOT NULL AND NOT ${t.flagged} AND NOT ${t.hidden} AND ${t.signed}`),
     index('records_key_idx').on(t.keyFingerprint, t.seq),
     index('records_class_idx').on(t.hardwareClass, t.seq),
     // The ideas a fork already tried (suggestions leave them out).
@@ -75,15 +91,23 @@ export const records = pgTable(
     // Serves idea look-ups, an idea's records in order, and evidence recomputation.
     index('records_idea_idx').on(t.ideaId, t.seq),
     // Flagged records are rare: the replication queue lists them from here.
-    index('records_flagged_idx').on(t.ideaId).where(sql`${t.flagged}`),
+    index('records_flagged_idx')
+      .on(t.ideaId)
+      .where(sql`${t.flagged}`),
     index('records_diff_key_idx').on(t.diffKey),
     index('records_param_key_idx').on(t.paramKey),
     index('records_derived_idx').on(t.derivedVersion, t.seq),
     // The noise model and confirmations: a harness's replicated measurements, by group; a group's
     // measurements (a record's replications, flagged members); the replications of a record.
-    index('records_replication_idx').on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.replicationKey).where(sql`${t.replicated} AND ${t.valBpb} IS NOT NULL AND ${t.signed} AND NOT ${t.hidden}`),
-    index('records_replication_key_idx').on(t.replicationKey, t.hardwareClass).where(sql`${t.replicationKey} IS NOT NULL`),
-    index('records_replicates_idx').on(t.replicates).where(sql`${t.replicates} IS NOT NULL`),
+    index('records_replication_idx')
+      .on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.replicationKey)
+      .where(sql`${t.replicated} AND ${t.valBpb} IS NOT NULL AND ${t.signed} AND NOT ${t.hidden}`),
+    index('records_replication_key_idx')
+      .on(t.replicationKey, t.hardwareClass)
+      .where(sql`${t.replicationKey} IS NOT NULL`),
+    index('records_replicates_idx')
+      .on(t.replicates)
+      .where(sql`${t.replicates} IS NOT NULL`),
     check('records_signed_check', sql`${t.signed} = (${t.signature} IS NOT NULL AND ${t.publicKey} IS NOT NULL)`),
   ],
 );

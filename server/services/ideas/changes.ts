@@ -33,7 +33,11 @@ export function paramKey(changes: readonly ParamChange[], switchedOn: readonly s
   return [...items, ...switchedOn.map((f) => `+${f}`)].sort().join('|');
 }
 
-interface KeyItem { from: string | null; to: string | null; direction: 'up' | 'down' | null }
+interface KeyItem {
+  from: string | null;
+  to: string | null;
+  direction: 'up' | 'down' | null;
+}
 
 function parseKey(key: string): Map<string, KeyItem> {
   const items = new Map<string, KeyItem>();

@@ -14,9 +14,11 @@ export interface Described {
 }
 
 // Labels agents put before the change: "exp12:", "#3 -", "[radical]", "Hypothesis:".
-const LABELS = /^\s*(?:(?:exp(?:eriment)?\s*#?\d+|#\d+|run\s*\d+)\s*[:.)\-]\s*)?(?:\[[^\]]*\]\s*)*(?:(?:hypothesis|bottleneck|idea|change)\s*:\s*)?/i;
+const LABELS =
+  /^\s*(?:(?:exp(?:eriment)?\s*#?\d+|#\d+|run\s*\d+)\s*[:.)\-]\s*)?(?:\[[^\]]*\]\s*)*(?:(?:hypothesis|bottleneck|idea|change)\s*:\s*)?/i;
 // Where the change ends and its rationale or outcome begins.
-const RATIONALE = /\(\s*(?:hypothesis|evidence|because)|\b(?:hypothesis|evidence|result|because|since)\b\s*:?|:\s+(?=[a-z])|;|—|–|\s--?\s|\.\s+(?=[A-Z])/i;
+const RATIONALE =
+  /\(\s*(?:hypothesis|evidence|because)|\b(?:hypothesis|evidence|result|because|since)\b\s*:?|:\s+(?=[a-z])|;|—|–|\s--?\s|\.\s+(?=[A-Z])/i;
 
 /** A description split into the change it names (`head`) and what follows (`rest`). */
 export function splitDescription(description: string): { head: string; rest: string } {
@@ -28,12 +30,37 @@ export function splitDescription(description: string): { head: string; rest: str
 // Words that start a clause about the setting rather than the change ("at batch 2^13").
 const CONTEXT = new Set(['at', 'after', 'with', 'on', 'for', 'while', 'given', 'keeping', 'keeps']);
 // Words skipped between a verb, a name and its values.
-const FILLER = new Set(['the', 'a', 'an', 'further', 'slightly', 'again', 'small', 'bit', 'just', 'only', 'also', 'even', 'much', 'back', 'its', 'final']);
+const FILLER = new Set([
+  'the',
+  'a',
+  'an',
+  'further',
+  'slightly',
+  'again',
+  'small',
+  'bit',
+  'just',
+  'only',
+  'also',
+  'even',
+  'much',
+  'back',
+  'its',
+  'final',
+]);
 // Between two values of one choice: the first is the new one ("A instead of B") or the old one ("A -> B").
 const NEW_FIRST = new Set(['instead', 'replacing', 'replaces', 'over', 'vs', 'than', 'rather']);
 const OLD_FIRST = new Set(['->', 'to', 'with', 'into', 'by']);
 
-interface Draft { name: string; from: Value | null; to: Value | null; verb: Verb | null; factor: number | null; seg: number; adhoc: boolean }
+interface Draft {
+  name: string;
+  from: Value | null;
+  to: Value | null;
+  verb: Verb | null;
+  factor: number | null;
+  seg: number;
+  adhoc: boolean;
+}
 
 /** A word or punctuation token's text. */
 const text = (t: Token | undefined) => (t?.kind === 'word' ? t.word : t?.kind === 'punct' ? t.p : undefined);
@@ -53,7 +80,8 @@ function readAfter(ts: Token[], j: number): { from: Value | null; to: Value | nu
   for (; j < ts.length; j++) {
     const w = text(ts[j]);
     if (w === '=' || w === ':') assigned = true;
-    else if (w === ',') continue; // "higher Muon LR, 0.04 -> 0.06"
+    else if (w === ',')
+      continue; // "higher Muon LR, 0.04 -> 0.06"
     else if (w === 'from') sawFrom = true;
     else if (!(w === 'of' || w === 'at' || w === 'is' || (w && FILLER.has(w)))) break;
   }
@@ -97,7 +125,8 @@ function nameAt(ts: Token[], i: number): { name: string; adhoc: boolean } | null
   if (t.kind === 'param') return { name: t.name, adhoc: false };
   if (t.kind !== 'word' || !/^[a-z]{2,}$/.test(t.word) || FILLER.has(t.word) || CONTEXT.has(t.word) || NOT_PARAMS.has(t.word)) return null;
   const next = ts[i + 1];
-  const used = text(next) === '=' ? valueOf(ts[i + 2], true) !== null : next?.kind === 'num' && text(ts[i + 2]) === '->' && ts[i + 3]?.kind === 'num';
+  const used =
+    text(next) === '=' ? valueOf(ts[i + 2], true) !== null : next?.kind === 'num' && text(ts[i + 2]) === '->' && ts[i + 3]?.kind === 'num';
   return used ? { name: t.word.toUpperCase(), adhoc: true } : null;
 }
 
@@ -133,7 +162,8 @@ function describeClause(head: string): Described {
       const prev = ts[i - 1];
       if (prev?.kind === 'num' && !consumed.has(i - 1)) {
         const older = ts[i - 3];
-        if (text(ts[i - 2]) === '->' && older?.kind === 'num' && !consumed.has(i - 3)) Object.assign(draft, { from: older.value, to: prev.value });
+        if (text(ts[i - 2]) === '->' && older?.kind === 'num' && !consumed.has(i - 3))
+          Object.assign(draft, { from: older.value, to: prev.value });
         else if (prev.factor && !MULTIPLE_VALUED.has(name)) draft.factor = prev.value;
         else draft.to = prev.value;
         draft.verb = verbBefore(ts, i - (draft.from === null ? 2 : 4));
@@ -168,7 +198,8 @@ function choiceDrafts(ts: Token[], choices: { slot: string; value: string; i: nu
       else if (between.some((w) => w && OLD_FIRST.has(w)) || replaceFirst) [from, to] = [a.value, b.value];
     }
     // Not when switched off, nor when counted ("two full attention layers" is not all of them).
-    if (verbBefore(ts, a.i - 1) !== 'off' && ts[a.i - 1]?.kind !== 'num') drafts.push({ name: slot, from, to, verb: null, factor: null, seg: a.seg, adhoc: false });
+    if (verbBefore(ts, a.i - 1) !== 'off' && ts[a.i - 1]?.kind !== 'num')
+      drafts.push({ name: slot, from, to, verb: null, factor: null, seg: a.seg, adhoc: false });
   }
   return drafts;
 }
@@ -194,7 +225,13 @@ function finish(drafts: Draft[], switchedOn: { id: string; seg: number }[], name
   const merged = new Map<string, Draft>();
   for (const d of [...useful].sort((x, y) => x.seg - y.seg)) {
     const prior = merged.get(d.name);
-    if (prior) Object.assign(prior, { from: prior.from ?? d.from, to: prior.to ?? d.to, verb: prior.verb ?? d.verb, factor: prior.factor ?? d.factor });
+    if (prior)
+      Object.assign(prior, {
+        from: prior.from ?? d.from,
+        to: prior.to ?? d.to,
+        verb: prior.verb ?? d.verb,
+        factor: prior.factor ?? d.factor,
+      });
     else if (d.seg === primary || (d.from !== null && d.to !== null && !d.adhoc)) merged.set(d.name, { ...d }); // "DEPTH 12→14 (AR 64→54)"
   }
   const changes: ParamChange[] = [];

@@ -5,7 +5,10 @@ import { PARAMS, RESOLVE_BY_VALUE, TUPLES } from './lexicon.ts';
 import { canonicalParam } from './tokens.ts';
 import { parsePythonLiteral, type Value } from './values.ts';
 
-export interface DiffLine { sign: '+' | '-'; text: string }
+export interface DiffLine {
+  sign: '+' | '-';
+  text: string;
+}
 
 /** A code line without its trailing comment, whitespace collapsed and dropped beside punctuation. */
 function normaliseLine(line: string): string {
@@ -22,7 +25,11 @@ function normaliseLine(line: string): string {
       break;
     }
   }
-  return line.slice(0, end).replace(/\s+/g, ' ').trim().replace(/ ?([^\w\s]) ?/g, '$1');
+  return line
+    .slice(0, end)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/ ?([^\w\s]) ?/g, '$1');
 }
 
 /**

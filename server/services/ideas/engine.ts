@@ -16,7 +16,10 @@ const NEIGHBOURS = 30;
 const CONCEPT_CANDIDATES = 300;
 const LEXICAL_CANDIDATES = 40;
 
-export interface FindQuery { description: string; diff: string | null }
+export interface FindQuery {
+  description: string;
+  diff: string | null;
+}
 
 export interface Finding extends Scored {
   /** One line: the shared changes, or the words, or the meaning. */
@@ -48,7 +51,10 @@ export class FindingsEngine {
 
   private readonly options: Partial<RetrievalOptions>;
 
-  constructor(private readonly deps: EngineDeps, options: Partial<RetrievalOptions> = {}) {
+  constructor(
+    private readonly deps: EngineDeps,
+    options: Partial<RetrievalOptions> = {},
+  ) {
     this.space = { model: deps.embedder.model, dimensions: deps.embedder.dimensions };
     const cal = deps.embedder.calibration;
     this.options = { ...(cal ? { similarityFloor: cal.floor, similarityFull: cal.full } : {}), ...options };
@@ -58,7 +64,9 @@ export class FindingsEngine {
     const f = ideaFeatures(q);
     const u = understand(q);
     const { vector, degraded } = await this.embedQuery(f.text);
-    const concepts = [...new Set(u.concepts.flatMap((c) => [c, ...narrowerConcepts(c), ...(conceptInfo(c)?.broader ? [conceptInfo(c)!.broader!] : [])]))];
+    const concepts = [
+      ...new Set(u.concepts.flatMap((c) => [c, ...narrowerConcepts(c), ...(conceptInfo(c)?.broader ? [conceptInfo(c)!.broader!] : [])])),
+    ];
     const words = `${q.description}\n${expansionTerms(u.concepts).join(' ')}`;
     const [byDiff, byParams, near, byConcept, lexical] = await Promise.all([
       f.diffKey ? this.deps.ideas.ideaByDiffKey(f.diffKey) : null,
@@ -91,8 +99,14 @@ export class FindingsEngine {
     const scored = scoreCandidates({ changes: u.changes }, [...candidates.values()], broaderOf, this.options);
     const withText = (s: Scored): Finding => ({ ...s, why_text: whyText(s.why, conceptName) });
     return {
-      matches: scored.filter((s) => s.kind === 'match').slice(0, limit).map(withText),
-      related: scored.filter((s) => s.kind === 'related').slice(0, related).map(withText),
+      matches: scored
+        .filter((s) => s.kind === 'match')
+        .slice(0, limit)
+        .map(withText),
+      related: scored
+        .filter((s) => s.kind === 'related')
+        .slice(0, related)
+        .map(withText),
       changes: u.changes,
       exactIdeaId: byDiff ?? byParams ?? null,
       degraded,

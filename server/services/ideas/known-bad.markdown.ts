@@ -6,12 +6,19 @@ const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 200);
 
 export function knownBadMarkdown(r: { harness_id: string | null; hardware_class: string | null; ideas: IdeaSummary[] }): string {
   const scope = [r.hardware_class ?? 'all hardware', r.harness_id ? `harness ${r.harness_id.slice(0, 12)}` : 'all harnesses'].join(', ');
-  const lines = [`## Known-bad ideas (${scope})`, '', 'Tried repeatedly and never kept. Do not try these again unless you change something essential.', ''];
+  const lines = [
+    `## Known-bad ideas (${scope})`,
+    '',
+    'Tried repeatedly and never kept. Do not try these again unless you change something essential.',
+    '',
+  ];
   if (r.ideas.length === 0) lines.push('_Nothing known-bad yet._');
   for (const idea of r.ideas) {
     const byClass = idea.by_class.map((c) => `${c.hardware_class} ×${c.attempts}`).join(', ');
     const o = idea.overall;
-    lines.push(`- ${oneLine(idea.description)} — ${o.attempts} attempts (${byClass}); ${o.keeps} kept; median Δval_bpb ${fmtDelta(o.delta_val_bpb.median)}${o.crashes ? `; ${o.crashes} crashed` : ''}`);
+    lines.push(
+      `- ${oneLine(idea.description)} — ${o.attempts} attempts (${byClass}); ${o.keeps} kept; median Δval_bpb ${fmtDelta(o.delta_val_bpb.median)}${o.crashes ? `; ${o.crashes} crashed` : ''}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -19,13 +19,17 @@ export const RESOLVE_BY_VALUE: Readonly<Record<string, (v: number) => string>> =
 );
 
 /** Tuple-valued globals whose items are parameters of their own (`ADAM_BETAS = (0.8, 0.95)`). */
-export const TUPLES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(params.filter((c) => c.tuple_of).map((c) => [c.id, c.tuple_of!]));
+export const TUPLES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  params.filter((c) => c.tuple_of).map((c) => [c.id, c.tuple_of!]),
+);
 
 /**
  * Quantities train.py derives from others (model_dim = depth · aspect ratio, n_head = model_dim /
  * head_dim): mentioned beside one of their sources they are a consequence, not a second change.
  */
-export const DERIVED: Readonly<Record<string, readonly string[]>> = Object.fromEntries(params.filter((c) => c.derived_from).map((c) => [c.id, c.derived_from!]));
+export const DERIVED: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  params.filter((c) => c.derived_from).map((c) => [c.id, c.derived_from!]),
+);
 
 /** Parameters whose values are written as multiples ("3x MLP" sets 3; "2x LR" only says "up"). */
 export const MULTIPLE_VALUED: ReadonlySet<string> = new Set(params.filter((c) => c.multiple_valued).map((c) => c.id));
@@ -34,7 +38,14 @@ export const MULTIPLE_VALUED: ReadonlySet<string> = new Set(params.filter((c) =>
 export const CHOICES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = Object.fromEntries(
   params
     .filter((c) => c.choices)
-    .map((c) => [c.id, Object.fromEntries(Object.entries(c.choices!).map(([key, ch]) => [key, [...ch.aliases, ...ch.weak_aliases]]).filter(([, p]) => p.length))]),
+    .map((c) => [
+      c.id,
+      Object.fromEntries(
+        Object.entries(c.choices!)
+          .map(([key, ch]) => [key, [...ch.aliases, ...ch.weak_aliases]])
+          .filter(([, p]) => p.length),
+      ),
+    ]),
 );
 
 /** Techniques that are switched on or off rather than set: concept → phrases. */

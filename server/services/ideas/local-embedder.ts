@@ -10,7 +10,8 @@ import { formatValue } from './values.ts';
 export const LOCAL_EMBEDDER_VERSION = 'local-hash-v1';
 
 export function localEmbedder(dimensions = 256): Embedder {
-  if (!Number.isInteger(dimensions) || dimensions < 8) throw new Error(`localEmbedder: dimensions must be an integer ≥ 8, got ${dimensions}`);
+  if (!Number.isInteger(dimensions) || dimensions < 8)
+    throw new Error(`localEmbedder: dimensions must be an integer ≥ 8, got ${dimensions}`);
   return {
     model: `${LOCAL_EMBEDDER_VERSION}-${dimensions}`,
     dimensions,
@@ -107,12 +108,14 @@ function stem(w: string): string {
 
 // Function words, and words about outcomes rather than about what was changed.
 const STOPWORDS = new Set(
-  ('a an the and or but of in on at to from by for with as is are was were be been it its this that these those than then so ' +
+  (
+    'a an the and or but of in on at to from by for with as is are was were be been it its this that these those than then so ' +
     'via per into over under vs not only just also very more most much less same new instead ' +
     'worse better best slightly marginal marginally improvement improved improves gain gains hurt hurts helps help helped win ' +
     'big huge tiny small large massive much quality result results confirms confirmed keep kept discard discarded crash ' +
     'worked works noise level identical baseline exp experiment run retest re check val bpb loss step steps token tokens ' +
-    'param params mfu vram memory gb mb faster slower fast slow good bad great').split(' '),
+    'param params mfu vram memory gb mb faster slower fast slow good bad great'
+  ).split(' '),
 );
 
 /** FNV-1a of a string. */

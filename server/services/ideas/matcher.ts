@@ -2,7 +2,11 @@
 // else the nearest embedding close enough and not contradicted by its parameter changes.
 import { paramKeysConflict, type IdeaFeatures } from './features.ts';
 
-export interface Candidate { ideaId: string; similarity: number /* cosine */; paramKey: string | null }
+export interface Candidate {
+  ideaId: string;
+  similarity: number /* cosine */;
+  paramKey: string | null;
+}
 
 export interface IdeaIndex {
   /** Idea id of a record with that normalised diff. */
@@ -12,7 +16,11 @@ export interface IdeaIndex {
   nearest(vector: number[], k: number): Promise<Candidate[]>;
 }
 
-export interface IdeaMatch { ideaId: string | null; via: 'diff' | 'params' | 'embedding' | null; similarity: number | null }
+export interface IdeaMatch {
+  ideaId: string | null;
+  via: 'diff' | 'params' | 'embedding' | null;
+  similarity: number | null;
+}
 
 /**
  * Cosine similarity from which two records are one idea (rule 3). Tuned on the labelled set

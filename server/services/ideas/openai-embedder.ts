@@ -44,7 +44,12 @@ export function openAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   if (dimensions === undefined) {
     throw new Error(`openAIEmbedder: the vector size of model "${model}" is not known; pass dimensions`);
   }
-  const limits = [['dimensions', dimensions, 1], ['batchSize', batchSize, 1], ['timeoutMs', timeoutMs, 1], ['maxRetries', maxRetries, 0]] as const;
+  const limits = [
+    ['dimensions', dimensions, 1],
+    ['batchSize', batchSize, 1],
+    ['timeoutMs', timeoutMs, 1],
+    ['maxRetries', maxRetries, 0],
+  ] as const;
   for (const [name, value, min] of limits) {
     if (!Number.isInteger(value) || value < min) {
       throw new Error(`openAIEmbedder: ${name} must be an integer ≥ ${min}, got ${value}`);

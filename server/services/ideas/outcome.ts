@@ -17,7 +17,11 @@ export interface Outcome {
 }
 
 /** Sums evidence rows (one per harness × class); the median is the attempt-weighted median of medians. */
-export function summarise(rows: EvidenceRow[], distinctContributors?: number, sigmaOf: (row: EvidenceRow) => number = () => NOISE_PRIOR): Outcome {
+export function summarise(
+  rows: EvidenceRow[],
+  distinctContributors?: number,
+  sigmaOf: (row: EvidenceRow) => number = () => NOISE_PRIOR,
+): Outcome {
   const sum = (f: (r: EvidenceRow) => number) => rows.reduce((a, r) => a + f(r), 0);
   const deltas = rows.filter((r) => r.medianDelta !== null);
   const weighted = deltas.flatMap((r) => Array(Math.min(r.attempts, 1000)).fill(r.medianDelta as number)).sort((a, b) => a - b);
@@ -38,7 +42,13 @@ export function summarise(rows: EvidenceRow[], distinctContributors?: number, si
       min: mins.length ? Math.min(...mins) : null,
       max: maxs.length ? Math.max(...maxs) : null,
     },
-    effect: median === null ? null : effectOf(median, deltas.map((r) => ({ n: r.deltas, sigma: sigmaOf(r) }))),
+    effect:
+      median === null
+        ? null
+        : effectOf(
+            median,
+            deltas.map((r) => ({ n: r.deltas, sigma: sigmaOf(r) })),
+          ),
   };
 }
 

@@ -4,8 +4,15 @@
 // another way) and the rest. Every match says why it matched.
 
 export type Action = 'raise' | 'lower' | 'set' | 'enable' | 'disable' | 'replace' | 'mention';
-export interface Change { concept: string; action: Action | string; from: string | null; to: string | null }
-export interface CountedChange extends Change { records: number }
+export interface Change {
+  concept: string;
+  action: Action | string;
+  from: string | null;
+  to: string | null;
+}
+export interface CountedChange extends Change {
+  records: number;
+}
 
 /**
  * same: the same change (same target value or switch); compatible: the same concept moved the same
@@ -32,7 +39,13 @@ export interface QueryTerms {
   changes: Change[];
 }
 
-export interface WhyChange { concept: string; action: string; from: string | null; to: string | null; relation: Relation }
+export interface WhyChange {
+  concept: string;
+  action: string;
+  from: string | null;
+  to: string | null;
+  relation: Relation;
+}
 
 export interface Why {
   via: 'diff' | 'params' | 'changes' | 'words' | 'meaning';
@@ -41,7 +54,12 @@ export interface Why {
   similarity: number | null;
 }
 
-export interface Scored { ideaId: string; kind: 'match' | 'related'; score: number; why: Why }
+export interface Scored {
+  ideaId: string;
+  kind: 'match' | 'related';
+  score: number;
+  why: Why;
+}
 
 export interface RetrievalOptions {
   /** Cosine similarity from which an embedding alone counts, and where it counts fully. */
@@ -55,7 +73,15 @@ export interface RetrievalOptions {
 
 export const RETRIEVAL_DEFAULTS: RetrievalOptions = { similarityFloor: 0.55, similarityFull: 0.9, looseThreshold: 0.5, margin: 0.12 };
 
-const RELATION_SCORE: Record<Relation, number> = { same: 1, compatible: 0.85, unknown_direction: 0.45, broader: 0.4, other_value: 0, opposite: 0, none: 0 };
+const RELATION_SCORE: Record<Relation, number> = {
+  same: 1,
+  compatible: 0.85,
+  unknown_direction: 0.45,
+  broader: 0.4,
+  other_value: 0,
+  opposite: 0,
+  none: 0,
+};
 
 const isNumber = (v: string | null): v is string => v !== null && v.trim() !== '' && Number.isFinite(Number(v));
 const OFF = new Set(['0', 'off', 'false', 'none']);
@@ -73,7 +99,8 @@ export function relate(q: Change, r: Change, broader: (concept: string) => strin
 function direction(c: Change, reference: string | null): 'up' | 'down' | null {
   if (c.action === 'raise') return 'up';
   if (c.action === 'lower') return 'down';
-  if (c.action === 'set' && isNumber(c.to) && isNumber(reference) && Number(c.to) !== Number(reference)) return Number(c.to) > Number(reference) ? 'up' : 'down';
+  if (c.action === 'set' && isNumber(c.to) && isNumber(reference) && Number(c.to) !== Number(reference))
+    return Number(c.to) > Number(reference) ? 'up' : 'down';
   return null;
 }
 
@@ -90,7 +117,10 @@ function relateActions(query: Change, record: Change): Relation {
   if (r.action === 'mention') return q.action === 'mention' ? 'compatible' : 'none';
   if (q.action === 'mention') return 'compatible';
   const sameTo = q.to !== null && r.to !== null && (q.to === r.to || (isNumber(q.to) && isNumber(r.to) && Number(q.to) === Number(r.to)));
-  const off = (c: Change) => c.action === 'disable' || (c.action === 'set' && c.to !== null && OFF.has(c.to)) || (c.action === 'lower' && c.to !== null && OFF.has(c.to));
+  const off = (c: Change) =>
+    c.action === 'disable' ||
+    (c.action === 'set' && c.to !== null && OFF.has(c.to)) ||
+    (c.action === 'lower' && c.to !== null && OFF.has(c.to));
   const on = (c: Change) => c.action === 'enable';
   if ((on(q) && off(r)) || (off(q) && on(r))) return 'opposite';
   if (off(q) && off(r)) return 'same';
@@ -128,7 +158,12 @@ function meaningScore(similarity: number | null, o: RetrievalOptions): number {
  * concept another way is related. Ideas whose changes were not understood, and queries that name
  * none, match on words and meaning alone, above a threshold.
  */
-export function scoreCandidates(q: QueryTerms, candidates: readonly RetrievalCandidate[], broader: (concept: string) => string | null, options: Partial<RetrievalOptions> = {}): Scored[] {
+export function scoreCandidates(
+  q: QueryTerms,
+  candidates: readonly RetrievalCandidate[],
+  broader: (concept: string) => string | null,
+  options: Partial<RetrievalOptions> = {},
+): Scored[] {
   const o = { ...RETRIEVAL_DEFAULTS, ...options };
   const out: Scored[] = [];
   // A concept the query names only as the setting of a narrower one ("d_state in the Mamba
@@ -142,7 +177,12 @@ export function scoreCandidates(q: QueryTerms, candidates: readonly RetrievalCan
     // Either signal alone can carry a match; both together more so (a probabilistic OR).
     const loose = 1 - (1 - words.score) * (1 - meaning);
     if (c.exact) {
-      out.push({ ideaId: c.ideaId, kind: 'match', score: 1 + 0.01 * loose, why: { via: c.exact, changes: [], words: words.words, similarity: c.similarity } });
+      out.push({
+        ideaId: c.ideaId,
+        kind: 'match',
+        score: 1 + 0.01 * loose,
+        why: { via: c.exact, changes: [], words: words.words, similarity: c.similarity },
+      });
       continue;
     }
     const shared: WhyChange[] = [];
@@ -161,7 +201,8 @@ export function scoreCandidates(q: QueryTerms, candidates: readonly RetrievalCan
         const s = RELATION_SCORE[rel] * (0.5 + 0.5 * share);
         if (s > 0 && (!best || s > best.s)) best = { rel, s, r };
       }
-      if (best && best.s > 0) shared.push({ concept: best.r.concept, action: best.r.action, from: best.r.from, to: best.r.to, relation: best.rel });
+      if (best && best.s > 0)
+        shared.push({ concept: best.r.concept, action: best.r.action, from: best.r.from, to: best.r.to, relation: best.rel });
       else if (best) shared.push({ concept: best.r.concept, action: best.r.action, from: best.r.from, to: best.r.to, relation: best.rel });
       sum += best?.s ?? 0;
     }
@@ -169,20 +210,39 @@ export function scoreCandidates(q: QueryTerms, candidates: readonly RetrievalCan
     if (q.changes.length && matched.length) {
       // How much of the idea is about what the query asks (an idea doing three other things too ranks lower).
       const mass = c.changes.reduce((a, r) => a + r.records, 0);
-      const onTopic = c.changes.filter((r) => q.changes.some((qc) => RELATION_SCORE[relate(qc, r, broader)] > 0)).reduce((a, r) => a + r.records, 0);
+      const onTopic = c.changes
+        .filter((r) => q.changes.some((qc) => RELATION_SCORE[relate(qc, r, broader)] > 0))
+        .reduce((a, r) => a + r.records, 0);
       const ideaShare = mass ? onTopic / mass : 1;
       const changeScore = (sum / q.changes.length) * (0.6 + 0.4 * ideaShare);
-      out.push({ ideaId: c.ideaId, kind: 'match', score: 0.5 + 0.4 * changeScore + 0.1 * loose, why: { via: 'changes', changes: matched, words: words.words, similarity: c.similarity } });
+      out.push({
+        ideaId: c.ideaId,
+        kind: 'match',
+        score: 0.5 + 0.4 * changeScore + 0.1 * loose,
+        why: { via: 'changes', changes: matched, words: words.words, similarity: c.similarity },
+      });
     } else if (q.changes.length && opposed) {
-      out.push({ ideaId: c.ideaId, kind: 'related', score: 0.3 + 0.2 * loose, why: { via: 'changes', changes: shared, words: words.words, similarity: c.similarity } });
+      out.push({
+        ideaId: c.ideaId,
+        kind: 'related',
+        score: 0.3 + 0.2 * loose,
+        why: { via: 'changes', changes: shared, words: words.words, similarity: c.similarity },
+      });
     } else if (loose >= o.looseThreshold && (q.changes.length === 0 || c.changes.length === 0)) {
       // Words and meaning alone: when the query names no change, or the idea's changes were not understood.
-      out.push({ ideaId: c.ideaId, kind: 'match', score: 0.45 * loose, why: { via: meaning >= words.score ? 'meaning' : 'words', changes: [], words: words.words, similarity: c.similarity } });
+      out.push({
+        ideaId: c.ideaId,
+        kind: 'match',
+        score: 0.45 * loose,
+        why: { via: meaning >= words.score ? 'meaning' : 'words', changes: [], words: words.words, similarity: c.similarity },
+      });
     }
   }
   // A broader or narrower concept only stands in when nothing makes the change itself.
   const direct = out.some((s) => s.kind === 'match' && (s.why.via !== 'changes' || s.why.changes.some((c) => c.relation !== 'broader')));
-  if (direct) for (const s of out) if (s.kind === 'match' && s.why.via === 'changes' && s.why.changes.every((c) => c.relation === 'broader')) s.kind = 'related';
+  if (direct)
+    for (const s of out)
+      if (s.kind === 'match' && s.why.via === 'changes' && s.why.changes.every((c) => c.relation === 'broader')) s.kind = 'related';
   out.sort((a, b) => b.score - a.score || (a.ideaId < b.ideaId ? -1 : 1));
   const best = out.find((s) => s.kind === 'match')?.score ?? 0;
   return out.filter((s) => s.kind !== 'match' || s.score >= best - o.margin);
@@ -203,12 +263,28 @@ export function whyText(why: Why, name: (concept: string) => string): string {
     const parts = why.changes.map((c) => `${relationWord(c.relation)} ${describeChange(c, name)}`);
     return [...new Set(parts)].join('; ');
   }
-  if (why.via === 'words') return `shares the words ${why.words.slice(0, 6).map((w) => `"${w}"`).join(', ')}`;
+  if (why.via === 'words')
+    return `shares the words ${why.words
+      .slice(0, 6)
+      .map((w) => `"${w}"`)
+      .join(', ')}`;
   return `close in meaning (similarity ${why.similarity?.toFixed(2)})`;
 }
 
 function relationWord(r: Relation): string {
-  return r === 'same' ? 'same change:' : r === 'compatible' ? 'same kind of change:' : r === 'unknown_direction' ? 'same knob, direction unknown:' : r === 'broader' ? 'related concept:' : r === 'opposite' ? 'the other way:' : r === 'other_value' ? 'another value:' : '';
+  return r === 'same'
+    ? 'same change:'
+    : r === 'compatible'
+      ? 'same kind of change:'
+      : r === 'unknown_direction'
+        ? 'same knob, direction unknown:'
+        : r === 'broader'
+          ? 'related concept:'
+          : r === 'opposite'
+            ? 'the other way:'
+            : r === 'other_value'
+              ? 'another value:'
+              : '';
 }
 
 /** "raise matrix learning rate 0.04 → 0.06". */

@@ -12,7 +12,10 @@ export async function sigmasOf(rows: EvidenceRow[], lookup?: NoiseLookup): Promi
   const pairs = new Map(rows.map((r) => [key(r), r]));
   const values = new Map(
     await Promise.all(
-      [...pairs].map(async ([k, r]) => [k, await lookup({ harnessKey: r.harnessId, hardwareClass: r.hardwareClass, family: r.hardwareFamily || null })] as const),
+      [...pairs].map(
+        async ([k, r]) =>
+          [k, await lookup({ harnessKey: r.harnessId, hardwareClass: r.hardwareClass, family: r.hardwareFamily || null })] as const,
+      ),
     ),
   );
   return (r) => values.get(key(r)) ?? NOISE_PRIOR;

@@ -19,7 +19,12 @@ export type Token =
 type Entry = Token & { kind: 'param' | 'choice' | 'feature' | 'verb' };
 
 /** A phrase as matched: lower-case words separated by single spaces (`_`, `-` are spaces). */
-export const phraseKey = (s: string) => s.toLowerCase().replace(/\^2/g, '²').replace(/[_\-\s]+/g, ' ').trim();
+export const phraseKey = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/\^2/g, '²')
+    .replace(/[_\-\s]+/g, ' ')
+    .trim();
 
 const PHRASES = new Map<string, Entry>();
 function addPhrase(phrase: string, entry: Entry) {
@@ -28,7 +33,8 @@ function addPhrase(phrase: string, entry: Entry) {
   if (prior && JSON.stringify(prior) !== JSON.stringify(entry)) throw new Error(`lexicon: "${phrase}" is listed twice`);
   PHRASES.set(key, entry);
 }
-for (const [name, aliases] of Object.entries(PARAMS)) for (const a of [name, ...aliases]) addPhrase(a, { kind: 'param', name, ident: false });
+for (const [name, aliases] of Object.entries(PARAMS))
+  for (const a of [name, ...aliases]) addPhrase(a, { kind: 'param', name, ident: false });
 for (const [slot, values] of Object.entries(CHOICES))
   for (const [value, aliases] of Object.entries(values)) for (const a of aliases) addPhrase(a, { kind: 'choice', slot, value });
 for (const [id, aliases] of Object.entries(FEATURES)) for (const a of aliases) addPhrase(a, { kind: 'feature', id });
@@ -38,7 +44,18 @@ const MAX_PHRASE_WORDS = Math.max(...[...PHRASES.keys()].map((k) => k.split(' ')
 const TOKEN =
   /(->|=>|→|⇒|⟶)|((?:\d[\d_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?(?:\s*(?:\^|\*\*)\s*\d+)?(?:\/\d+(?:\.\d+)?)?(?:[km](?![a-z]))?(?:x(?![a-z0-9]))?(?:\s*(?:%|percent\b))?)|([a-z_][a-z0-9_]*(?:\^2|²)?)|(—|–|\.\s|[=:(),;+/|\[\]])/gi;
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, eight: 8, ten: 10, twelve: 12, sixteen: 16 };
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  eight: 8,
+  ten: 10,
+  twelve: 12,
+  sixteen: 16,
+};
 
 /** The tokens of one line of prose or code. */
 export function tokenize(text: string): Token[] {
@@ -51,7 +68,8 @@ export function tokenize(text: string): Token[] {
     else if (num) {
       const n = parseProseNumber(num);
       raw.push(n ? { kind: 'num', ...n, raw: num } : { kind: 'word', word: num.toLowerCase(), raw: num });
-    } else if (word && word.toLowerCase() in NUMBER_WORDS) raw.push({ kind: 'num', value: NUMBER_WORDS[word.toLowerCase()], factor: false, raw: word });
+    } else if (word && word.toLowerCase() in NUMBER_WORDS)
+      raw.push({ kind: 'num', value: NUMBER_WORDS[word.toLowerCase()], factor: false, raw: word });
     else if (word) raw.push({ kind: 'word', word: word.toLowerCase().replace(/\^2$/, '²'), raw: word });
     else raw.push({ kind: 'punct', p: /^[—–.]/.test(punct) ? '|' : punct === '[' ? '(' : punct === ']' ? ')' : punct });
   }
@@ -60,7 +78,7 @@ export function tokenize(text: string): Token[] {
 
 function resolvePhrases(raw: Token[]): Token[] {
   const out: Token[] = [];
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     const t = raw[i];
     if (t.kind !== 'word') {
       out.push(t);
@@ -70,7 +88,14 @@ function resolvePhrases(raw: Token[]): Token[] {
     let n = 0;
     while (n < MAX_PHRASE_WORDS && raw[i + n]?.kind === 'word') n++;
     for (; n > 0; n--) {
-      const entry = PHRASES.get(phraseKey(raw.slice(i, i + n).map((w) => (w as { word: string }).word).join(' ')));
+      const entry = PHRASES.get(
+        phraseKey(
+          raw
+            .slice(i, i + n)
+            .map((w) => (w as { word: string }).word)
+            .join(' '),
+        ),
+      );
       if (entry) {
         out.push(entry);
         break;

@@ -4,7 +4,15 @@
 import { PROXIMITY, proximityOf, type HardwareProximity, type Proximity } from '../../protocol/hardware-family.ts';
 
 export const VERDICTS = [
-  'novel', 'crashes_here', 'known_bad', 'failed_nearby', 'inconclusive', 'mixed', 'promising', 'kept_elsewhere', 'failed_elsewhere',
+  'novel',
+  'crashes_here',
+  'known_bad',
+  'failed_nearby',
+  'inconclusive',
+  'mixed',
+  'promising',
+  'kept_elsewhere',
+  'failed_elsewhere',
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
@@ -44,7 +52,13 @@ export interface VerdictCaller {
   hardware?: Pick<HardwareProximity, 'class' | 'family' | 'kind' | 'memory_gb'> | null;
 }
 
-export interface Counts { attempts: number; keeps: number; discards: number; crashes: number; oom_crashes: number }
+export interface Counts {
+  attempts: number;
+  keeps: number;
+  discards: number;
+  crashes: number;
+  oom_crashes: number;
+}
 
 export interface TierEvidence extends Counts {
   /** The hardware classes this tier's records ran on. */
@@ -74,7 +88,12 @@ export interface VerdictEvidence {
   effect: Effect | null;
 }
 
-export interface Decision { verdict: Verdict; warning: boolean; reason: string; evidence: VerdictEvidence }
+export interface Decision {
+  verdict: Verdict;
+  warning: boolean;
+  reason: string;
+  evidence: VerdictEvidence;
+}
 
 export interface VerdictOptions {
   /** Run-to-run spread σ of val_bpb on the caller's hardware (a prior until replications say more). */
@@ -108,7 +127,11 @@ export function matchStrength(m: { score: number }): number {
 export function listedAsKnownBad(d: Decision, withHardware: boolean): boolean {
   if (d.verdict === 'known_bad' || d.verdict === 'crashes_here') return true;
   const t = d.evidence.tiers;
-  return withHardware && d.verdict === 'failed_nearby' && t.class.discards + t.class.crashes + t.family.discards + t.family.crashes >= KNOWN_BAD_MIN_FAILURES;
+  return (
+    withHardware &&
+    d.verdict === 'failed_nearby' &&
+    t.class.discards + t.class.crashes + t.family.discards + t.family.crashes >= KNOWN_BAD_MIN_FAILURES
+  );
 }
 
 const empty = (): TierEvidence => ({ attempts: 0, keeps: 0, discards: 0, crashes: 0, oom_crashes: 0, classes: [] });
@@ -123,7 +146,10 @@ function add(t: TierEvidence, c: EvidenceCell) {
 }
 
 /** The cells that speak for the caller: its harness when any evidence is there, else all. */
-export function scopeCells<T extends { harnessKey: string }>(cells: T[], harnessKey?: string | null): { cells: T[]; harness: VerdictEvidence['harness'] } {
+export function scopeCells<T extends { harnessKey: string }>(
+  cells: T[],
+  harnessKey?: string | null,
+): { cells: T[]; harness: VerdictEvidence['harness'] } {
   if (!harnessKey) return { cells, harness: 'any' };
   const same = cells.filter((c) => c.harnessKey === harnessKey);
   return same.length ? { cells: same, harness: 'caller' } : { cells, harness: 'other' };
@@ -166,7 +192,8 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
       if (fails > 0) weight.strongestFailNear = Math.max(weight.strongestFailNear, c.strength);
       if (c.medianDelta !== null && c.deltas > 0) nearDeltas.push({ median: c.medianDelta, n: c.deltas });
     }
-    if (hw?.memory_gb != null && c.kind === hw.kind && c.maxOomMemoryGb !== null && c.maxOomMemoryGb >= hw.memory_gb) oom = Math.max(oom ?? 0, c.maxOomMemoryGb);
+    if (hw?.memory_gb != null && c.kind === hw.kind && c.maxOomMemoryGb !== null && c.maxOomMemoryGb >= hw.memory_gb)
+      oom = Math.max(oom ?? 0, c.maxOomMemoryGb);
   }
   const effect = effectOf(nearDeltas, opts.noise);
   const evidence: VerdictEvidence = {
@@ -182,7 +209,11 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
   return { verdict, warning, reason: reasonFor(verdict, evidence), evidence };
 }
 
-function rule(e: VerdictEvidence, w: { keepsClass: number; failsClass: number; keepsNear: number; failsNear: number; strongestFailNear: number }, opts: Required<VerdictOptions>): Verdict {
+function rule(
+  e: VerdictEvidence,
+  w: { keepsClass: number; failsClass: number; keepsNear: number; failsNear: number; strongestFailNear: number },
+  opts: Required<VerdictOptions>,
+): Verdict {
   const { class: here, family, kind, elsewhere } = e.tiers;
   const total = here.attempts + family.attempts + kind.attempts + elsewhere.attempts;
   if (total === 0) return 'novel';
@@ -234,8 +265,11 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
   const cls = e.hardware_class ?? 'any hardware';
   const near: Counts = sum([here, family]);
   const far: Counts = sum([kind, elsewhere]);
-  const nearWhere = e.hardware_class === null ? 'anywhere' : family.attempts ? `on hardware like yours (${e.hardware_family})` : `on ${cls}`;
-  const farNote = far.attempts ? `; on other hardware (${classList([...kind.classes, ...elsewhere.classes])}) kept ${far.keeps} of ${far.attempts}` : '';
+  const nearWhere =
+    e.hardware_class === null ? 'anywhere' : family.attempts ? `on hardware like yours (${e.hardware_family})` : `on ${cls}`;
+  const farNote = far.attempts
+    ? `; on other hardware (${classList([...kind.classes, ...elsewhere.classes])}) kept ${far.keeps} of ${far.attempts}`
+    : '';
   const harness = e.harness === 'other' ? ' (on other harnesses: val_bpb not comparable)' : '';
   const effect = e.effect ? `, median Δ ${signed(e.effect.median)} val_bpb over ${e.effect.n}` : '';
   switch (verdict) {
@@ -264,7 +298,13 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
 
 function sum(ts: Counts[]): Counts {
   return ts.reduce(
-    (a, t) => ({ attempts: a.attempts + t.attempts, keeps: a.keeps + t.keeps, discards: a.discards + t.discards, crashes: a.crashes + t.crashes, oom_crashes: a.oom_crashes + t.oom_crashes }),
+    (a, t) => ({
+      attempts: a.attempts + t.attempts,
+      keeps: a.keeps + t.keeps,
+      discards: a.discards + t.discards,
+      crashes: a.crashes + t.crashes,
+      oom_crashes: a.oom_crashes + t.oom_crashes,
+    }),
     { attempts: 0, keeps: 0, discards: 0, crashes: 0, oom_crashes: 0 },
   );
 }

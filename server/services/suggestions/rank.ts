@@ -6,7 +6,10 @@ import type { EffectView } from '../../protocol/trust.schema.ts';
 import type { EvidenceCell } from '../ideas/verdict.ts';
 
 /** One evidence cell (an idea's visible records on one harness key and hardware class), as the verdict reads it, plus its contributors. */
-export type SuggestionCell = Pick<EvidenceCell, 'harnessKey' | 'hardwareClass' | 'family' | 'kind' | 'attempts' | 'keeps' | 'discards' | 'crashes' | 'deltas'> & {
+export type SuggestionCell = Pick<
+  EvidenceCell,
+  'harnessKey' | 'hardwareClass' | 'family' | 'kind' | 'attempts' | 'keeps' | 'discards' | 'crashes' | 'deltas'
+> & {
   /** Distinct keys among the cell's records. */
   contributors: number;
 };
@@ -49,9 +52,22 @@ export const RANK_DEFAULTS: RankOptions = {
 
 export type Basis = 'kept_near' | 'untried_near' | 'kept_elsewhere';
 
-export interface TierCounts { attempts: number; keeps: number; discards: number; crashes: number; classes: string[] }
+export interface TierCounts {
+  attempts: number;
+  keeps: number;
+  discards: number;
+  crashes: number;
+  classes: string[];
+}
 
-export interface FamilyCounts { hardware_family: string; proximity: Proximity; attempts: number; keeps: number; discards: number; crashes: number }
+export interface FamilyCounts {
+  hardware_family: string;
+  proximity: Proximity;
+  attempts: number;
+  keeps: number;
+  discards: number;
+  crashes: number;
+}
 
 export interface Ranked {
   ideaId: string;
@@ -76,7 +92,11 @@ const emptyTier = (): TierCounts => ({ attempts: 0, keeps: 0, discards: 0, crash
  * Ranks candidates for the caller, best first. Left out: ideas without a keep, and ideas none of
  * whose records was measured against a parent (baselines: a first row changes nothing).
  */
-export function rankSuggestions(candidates: Candidate[], caller: { harnessKey: string | null; hardware: Pick<HardwareProximity, 'class' | 'family' | 'kind'> | null }, options: RankOptions = RANK_DEFAULTS): Ranked[] {
+export function rankSuggestions(
+  candidates: Candidate[],
+  caller: { harnessKey: string | null; hardware: Pick<HardwareProximity, 'class' | 'family' | 'kind'> | null },
+  options: RankOptions = RANK_DEFAULTS,
+): Ranked[] {
   const out: Ranked[] = [];
   for (const c of candidates) {
     if (!c.cells.some((cell) => cell.deltas > 0)) continue;
@@ -85,14 +105,23 @@ export function rankSuggestions(candidates: Candidate[], caller: { harnessKey: s
     let keeps = 0;
     let fails = 0;
     for (const cell of c.cells) {
-      const tier: Proximity = caller.hardware ? proximityOf(caller.hardware, { class: cell.hardwareClass, family: cell.family, kind: cell.kind }) : 'class';
+      const tier: Proximity = caller.hardware
+        ? proximityOf(caller.hardware, { class: cell.hardwareClass, family: cell.family, kind: cell.kind })
+        : 'class';
       const t = tiers[tier];
       t.attempts += cell.attempts;
       t.keeps += cell.keeps;
       t.discards += cell.discards;
       t.crashes += cell.crashes;
       if (!t.classes.includes(cell.hardwareClass)) t.classes.push(cell.hardwareClass);
-      const f = families.get(cell.family) ?? { hardware_family: cell.family, proximity: tier === 'class' ? 'family' : tier, attempts: 0, keeps: 0, discards: 0, crashes: 0 };
+      const f = families.get(cell.family) ?? {
+        hardware_family: cell.family,
+        proximity: tier === 'class' ? 'family' : tier,
+        attempts: 0,
+        keeps: 0,
+        discards: 0,
+        crashes: 0,
+      };
       if (tier === 'class') f.proximity = 'class';
       f.attempts += cell.attempts;
       f.keeps += cell.keeps;
@@ -121,7 +150,12 @@ export function rankSuggestions(candidates: Candidate[], caller: { harnessKey: s
       basis,
       transfers: keptFamilies >= 2,
       tiers,
-      families: [...families.values()].sort((a, b) => PROXIMITY.indexOf(a.proximity) - PROXIMITY.indexOf(b.proximity) || b.keeps - a.keeps || (a.hardware_family < b.hardware_family ? -1 : 1)),
+      families: [...families.values()].sort(
+        (a, b) =>
+          PROXIMITY.indexOf(a.proximity) - PROXIMITY.indexOf(b.proximity) ||
+          b.keeps - a.keeps ||
+          (a.hardware_family < b.hardware_family ? -1 : 1),
+      ),
       effect: c.effect,
       reason: '',
     };
@@ -134,7 +168,10 @@ export function rankSuggestions(candidates: Candidate[], caller: { harnessKey: s
 const signed = (x: number) => (x > 0 ? `+${x}` : `${x}`);
 
 /** One line citing the counts the score used (every number is in `tiers`, `families` or `effect`). */
-export function reasonOf(r: Pick<Ranked, 'basis' | 'tiers' | 'families' | 'effect'>, hw: Pick<HardwareProximity, 'class' | 'family'> | null): string {
+export function reasonOf(
+  r: Pick<Ranked, 'basis' | 'tiers' | 'families' | 'effect'>,
+  hw: Pick<HardwareProximity, 'class' | 'family'> | null,
+): string {
   const { class: here, family, kind, elsewhere } = r.tiers;
   const near = { keeps: here.keeps + family.keeps, attempts: here.attempts + family.attempts };
   const far = { keeps: kind.keeps + elsewhere.keeps, attempts: kind.attempts + elsewhere.attempts };
@@ -149,7 +186,10 @@ export function reasonOf(r: Pick<Ranked, 'basis' | 'tiers' | 'families' | 'effec
     parts.push(`kept ${far.keeps} of ${far.attempts} on other hardware${farFamilies.length ? ` (${list(farFamilies)})` : ''}`);
   }
   if (kept.length >= 2) parts.push(`kept on ${kept.length} hardware families`);
-  if (r.effect) parts.push(`median Δ ${signed(r.effect.median)} val_bpb over ${r.effect.n} (${r.effect.high < 0 ? 'better beyond noise' : r.effect.within_noise ? 'within noise' : 'worse beyond noise'})`);
+  if (r.effect)
+    parts.push(
+      `median Δ ${signed(r.effect.median)} val_bpb over ${r.effect.n} (${r.effect.high < 0 ? 'better beyond noise' : r.effect.within_noise ? 'within noise' : 'worse beyond noise'})`,
+    );
   return `${parts.join('; ')}.`;
 }
 

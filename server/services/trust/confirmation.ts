@@ -53,7 +53,8 @@ export function confirmationOf(
   groupSize = 0,
 ): Confirmation {
   // A copy of the record itself (the same row imported twice) is not a replication.
-  const copy = (m: GroupMember) => m.keyFingerprint === record.keyFingerprint && m.valBpb === record.valBpb && m.createdAt.getTime() === record.createdAt.getTime();
+  const copy = (m: GroupMember) =>
+    m.keyFingerprint === record.keyFingerprint && m.valBpb === record.valBpb && m.createdAt.getTime() === record.createdAt.getTime();
   const others = dedupe(members.filter((m) => m.id !== record.id && !m.flagged && Number.isFinite(m.valBpb) && !copy(m)));
   const band = confirmBand(sigma);
   const within = (xs: GroupMember[]) => xs.length > 0 && Math.abs(median(xs.map((m) => m.valBpb)) - record.valBpb) <= band + 1e-12;
@@ -66,5 +67,13 @@ export function confirmationOf(
   const mean = values.reduce((a, v) => a + v, 0) / values.length;
   const half = (2 * sigma) / Math.sqrt(values.length);
   const replications = groupSize > members.length ? Math.max(others.length, groupSize - 1) : others.length;
-  return { confirmed: by !== null, confirmed_by: by, replications, mean: round(mean), low: round(mean - half), high: round(mean + half), noise: round(sigma) };
+  return {
+    confirmed: by !== null,
+    confirmed_by: by,
+    replications,
+    mean: round(mean),
+    low: round(mean - half),
+    high: round(mean + half),
+    noise: round(sigma),
+  };
 }

@@ -42,7 +42,12 @@ export interface NoiseEstimate {
   sample_sigma: number | null;
 }
 
-interface Pool { ss: number; df: number; groups: number; records: number }
+interface Pool {
+  ss: number;
+  df: number;
+  groups: number;
+  records: number;
+}
 
 export interface NoiseTable {
   prior: number;

@@ -2,19 +2,40 @@
 // against the real logs (skipped with a message when ../shared/corpus is absent).
 import { describe, expect, it } from 'vitest';
 import {
-  checkEvalSet, contentWords, loadCorpusDescriptions, loadNovelQueries, loadParaphrases, sharesContentWord, stem,
+  checkEvalSet,
+  contentWords,
+  loadCorpusDescriptions,
+  loadNovelQueries,
+  loadParaphrases,
+  sharesContentWord,
+  stem,
 } from '../../../bench/findings/check-eval-set.ts';
 
 const corpus = new Map([
   ['a.tsv:2', 'increase matrix LR from 0.04 to 0.06'],
   ['a.tsv:3', 'weight tying (share wte and lm_head weights)'],
 ]);
-const good = (over: Record<string, unknown> = {}) => ({ id: 'q1', query: 'tie the input and output tables', relevant: ['a.tsv:3'], note: 'weight tying', ...over });
+const good = (over: Record<string, unknown> = {}) => ({
+  id: 'q1',
+  query: 'tie the input and output tables',
+  relevant: ['a.tsv:3'],
+  note: 'weight tying',
+  ...over,
+});
 const novel = Array.from({ length: 10 }, (_, i) => ({ id: `n${i}`, query: `an untried idea number ${i}`, note: 'none' }));
 
 describe('the content-word rule', () => {
   it('stems with the first suffix that leaves three letters', () => {
-    expect(['tying', 'tied', 'batches', 'layers', 'slowly', 'higher', 'use', 'gas'].map(stem)).toEqual(['tying', 'tied', 'batch', 'layer', 'slow', 'high', 'use', 'gas']);
+    expect(['tying', 'tied', 'batches', 'layers', 'slowly', 'higher', 'use', 'gas'].map(stem)).toEqual([
+      'tying',
+      'tied',
+      'batch',
+      'layer',
+      'slow',
+      'high',
+      'use',
+      'gas',
+    ]);
   });
   it('drops stopwords, keeps numbers and identifiers', () => {
     expect([...contentWords('Raise the MATRIX_LR to 0.06 for more steps')].sort()).toEqual(['0.06', 'lr', 'matrix', 'raise', 'step']);
@@ -47,7 +68,9 @@ describe('checkEvalSet', () => {
     expect(problems).toContain('q5: the query has exactly the content words of a log description');
   });
   it('counts hard queries and refuses a set where fewer than a third are hard', () => {
-    const items = Array.from({ length: 170 }, (_, i) => good({ id: `q${i}`, query: `${i < 50 ? 'tie the input and output tables' : 'share wte again'} ${i}` }));
+    const items = Array.from({ length: 170 }, (_, i) =>
+      good({ id: `q${i}`, query: `${i < 50 ? 'tie the input and output tables' : 'share wte again'} ${i}` }),
+    );
     const r = set(items);
     expect(r.hard).toBe(50);
     expect(r.problems).toContain('only 50 of 170 queries share no content word with their relevant rows (a third is 57)');

@@ -29,7 +29,11 @@ describe.each(drivers)('admin key revocation on $name', (driver) => {
   });
 
   const post = (path: string, body: unknown, auth?: string) =>
-    app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) } });
+    app.request(path, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+    });
   const json = async (path: string) => (await (await app.request(path)).json()) as any;
   const fingerprint = async (id: string) => (await json(`/v1/records/${id}`)).key_fingerprint as string;
 
@@ -48,8 +52,15 @@ describe.each(drivers)('admin key revocation on $name', (driver) => {
   });
 
   it('hides a revoked key everywhere, refuses its writes, and restores it', async () => {
-    const spam = (await (await post('/v1/records', envelope(makePayload({ description: 'totally real 0.5 bpb', metrics: { val_bpb: 0.95 }, parent: { val_bpb: 1.0 } }), spammer))).json()) as any;
-    const real = (await (await post('/v1/records', envelope(makePayload({ description: 'warmdown 0.5 -> 0.3', metrics: { val_bpb: 0.99 } }), honest))).json()) as any;
+    const spam = (await (
+      await post(
+        '/v1/records',
+        envelope(makePayload({ description: 'totally real 0.5 bpb', metrics: { val_bpb: 0.95 }, parent: { val_bpb: 1.0 } }), spammer),
+      )
+    ).json()) as any;
+    const real = (await (
+      await post('/v1/records', envelope(makePayload({ description: 'warmdown 0.5 -> 0.3', metrics: { val_bpb: 0.99 } }), honest))
+    ).json()) as any;
     await services.assignments.drain();
     const fp = await fingerprint(spam.id);
     expect((await json(`/v1/leaderboard?harness=${HARNESS_ID}`)).classes[0].best.id).toBe(spam.id);
@@ -68,11 +79,23 @@ describe.each(drivers)('admin key revocation on $name', (driver) => {
     const again = await post('/v1/records', envelope(makePayload({ description: 'more spam' }), spammer));
     expect(again.status).toBe(403);
     expect(((await again.json()) as any).detail).toMatch(/revoked/);
-    const batch = (await (await post('/v1/records/batch', { records: [envelope(makePayload({ description: 'spam 2' }), spammer), envelope(makePayload({ description: 'fine' }), honest)] })).json()) as any;
+    const batch = (await (
+      await post('/v1/records/batch', {
+        records: [envelope(makePayload({ description: 'spam 2' }), spammer), envelope(makePayload({ description: 'fine' }), honest)],
+      })
+    ).json()) as any;
     expect(batch.results.map((r: any) => r.status)).toEqual(['rejected', 'created']);
     expect(batch.results[0].error.status).toBe(403);
     expect(await services.repos.records.count()).toBe(3); // spam (hidden), real, fine
-    const claim = { schema: 'crossfork.claim/v1', created_at: new Date().toISOString(), description: 'more spam', diff: null, harness_id: HARNESS_ID, hardware: makePayload().hardware, ttl_s: 600 };
+    const claim = {
+      schema: 'crossfork.claim/v1',
+      created_at: new Date().toISOString(),
+      description: 'more spam',
+      diff: null,
+      harness_id: HARNESS_ID,
+      hardware: makePayload().hardware,
+      ttl_s: 600,
+    };
     expect((await post('/v1/claims', envelope(claim, spammer))).status).toBe(403);
     expect(await services.repos.claims.count()).toBe(0);
 

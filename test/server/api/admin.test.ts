@@ -21,7 +21,10 @@ describe.each(drivers)('admin GitHub sync on $name', (driver) => {
     gh.addRepo({ owner: 'someone', name: 'upstream' });
     gh.addRepo({ owner: 'a', name: 'upstream', parent: 'someone/upstream' });
     database = await driver.open();
-    services = createServices({ database, github: { token: gh.token, apiUrl: gh.url, upstream: 'someone/upstream', client: { sleep: async () => {} } } });
+    services = createServices({
+      database,
+      github: { token: gh.token, apiUrl: gh.url, upstream: 'someone/upstream', client: { sleep: async () => {} } },
+    });
   });
   afterAll(async () => {
     await services?.stop();
@@ -47,7 +50,11 @@ describe.each(drivers)('admin GitHub sync on $name', (driver) => {
     const app = createApp({ services, config: { ...TEST_LIMITS, adminToken: TOKEN } });
     const res = await sync(app, `Bearer ${TOKEN}`);
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ upstream: 'someone/upstream', queued: [`${JOB_GITHUB_DISCOVER}:someone/upstream@1`, `${JOB_GITHUB_RECHECK_KEYS}:due`], already_queued: [] });
+    expect(await res.json()).toEqual({
+      upstream: 'someone/upstream',
+      queued: [`${JOB_GITHUB_DISCOVER}:someone/upstream@1`, `${JOB_GITHUB_RECHECK_KEYS}:due`],
+      already_queued: [],
+    });
     const again = (await (await sync(app, `Bearer ${TOKEN}`)).json()) as any;
     expect(again.queued).toEqual([]);
     expect(again.already_queued).toHaveLength(2);

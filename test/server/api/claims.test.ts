@@ -6,7 +6,14 @@ import { testApp } from '../../helpers/app.ts';
 import { envelope, HARNESS_ID, newSigner } from '../../helpers/records.ts';
 import type { Database } from '../../../server/db/client.ts';
 
-const H100 = { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 1, memory_mb: 81559, driver: null, runtime: null } as const;
+const H100 = {
+  accelerator: 'cuda',
+  device_name: 'NVIDIA H100 80GB HBM3',
+  device_count: 1,
+  memory_mb: 81559,
+  driver: null,
+  runtime: null,
+} as const;
 
 describe.each(drivers)('claims on $name', (driver) => {
   let database: Database;
@@ -77,7 +84,10 @@ describe.each(drivers)('claims on $name', (driver) => {
       expect(((await res.json()) as any).detail).toMatch(detail);
     }
     // 4 minutes old with a 60 s TTL: already expired.
-    const expired = await t.post('/v1/claims', envelope(claim('y', { created_at: new Date(now.getTime() - 4 * 60_000).toISOString(), ttl_s: 60 }), alice));
+    const expired = await t.post(
+      '/v1/claims',
+      envelope(claim('y', { created_at: new Date(now.getTime() - 4 * 60_000).toISOString(), ttl_s: 60 }), alice),
+    );
     expect(expired.status).toBe(422);
     expect(((await expired.json()) as any).detail).toMatch(/expired/);
     expect(await claimsCount()).toBe(before);

@@ -37,7 +37,9 @@ describe.each(drivers)('embedding outage on $name', (driver) => {
 
   it('delays idea assignment during the outage and loses nothing', { timeout: OUTAGE_MS + 60_000 }, async () => {
     fake.mode = 'hang';
-    const records = Array.from({ length: 30 }, (_, i) => envelope(makePayload({ description: `outage experiment ${i % 10}: WARMDOWN_RATIO=0.${i % 10}`, diff: null }), alice));
+    const records = Array.from({ length: 30 }, (_, i) =>
+      envelope(makePayload({ description: `outage experiment ${i % 10}: WARMDOWN_RATIO=0.${i % 10}`, diff: null }), alice),
+    );
     const started = Date.now();
     const { results } = (await (await t.post('/v1/records/batch', { records })).json()) as any;
     expect(results.every((r: any) => r.status === 'created')).toBe(true);

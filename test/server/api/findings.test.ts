@@ -24,7 +24,14 @@ describe.each(drivers)('findings on $name', (driver) => {
   let n = 0;
 
   async function publish(description: string, hardware: object, status: 'keep' | 'discard' | 'crash', valBpb: number | null) {
-    const payload = makePayload({ description, diff: null, hardware: hardware as any, status, metrics: { val_bpb: valBpb }, parent: { val_bpb: 1.0 } });
+    const payload = makePayload({
+      description,
+      diff: null,
+      hardware: hardware as any,
+      status,
+      metrics: { val_bpb: valBpb },
+      parent: { val_bpb: 1.0 },
+    });
     const res = await t.post('/v1/records', envelope(payload, keys[n++ % keys.length]));
     expect(res.status).toBe(201);
   }
@@ -109,7 +116,9 @@ describe.each(drivers)('findings on $name', (driver) => {
     // The list is "never works here": GELU failed twice on the M1 Pro; SwiGLU once on Spark (a
     // warning in `check`, above, but not yet a known-bad entry).
     const knownBad = async (cls: string) =>
-      ((await (await t.get(`/v1/known-bad?harness=${HARNESS_ID}&hardware_class=${encodeURIComponent(cls)}`)).json()) as any).ideas.map((i: any) => i.description);
+      ((await (await t.get(`/v1/known-bad?harness=${HARNESS_ID}&hardware_class=${encodeURIComponent(cls)}`)).json()) as any).ideas.map(
+        (i: any) => i.description,
+      );
     const m1 = (await check('use GELU', M1PRO)).hardware_class as string;
     expect((await knownBad(m1)).some((d: string) => /GELU|GeLU/.test(d))).toBe(true);
     expect(await knownBad('DGX Spark GB10 128GB')).not.toContain('SwiGLU MLP replacing squared ReLU');
@@ -125,7 +134,15 @@ describe.each(drivers)('findings on $name', (driver) => {
       queryRows<{ id: string; attempts: number; described: number; concepts: string[]; changes: unknown; lexemes: string[] }>(
         database.db,
         sql`SELECT id, attempts, described, concepts, changes, tsvector_to_array(search) AS lexemes FROM ideas ORDER BY id`,
-      ).then((rows) => rows.map((r) => ({ ...r, attempts: Number(r.attempts), described: Number(r.described), concepts: [...r.concepts].sort(), lexemes: [...r.lexemes].sort() })));
+      ).then((rows) =>
+        rows.map((r) => ({
+          ...r,
+          attempts: Number(r.attempts),
+          described: Number(r.described),
+          concepts: [...r.concepts].sort(),
+          lexemes: [...r.lexemes].sort(),
+        })),
+      );
     const grown = await docs();
     expect(grown.some((d) => d.attempts >= 2)).toBe(true);
     await t.services.ideas.refreshIdeas(grown.map((d) => d.id));

@@ -34,14 +34,26 @@ describe.each(drivers)('fork discovery on $name', (driver) => {
     gh = await startFakeGithub();
     gh.addRepo({ owner: 'karpathy', name: 'autoresearch' });
     for (let i = 0; i < 260; i++) {
-      gh.addRepo({ owner: `user${String(i).padStart(3, '0')}`, name: i % 7 === 0 ? 'my-autoresearch' : 'autoresearch', parent: UPSTREAM, stars: i % 5, pushedAt: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z` });
+      gh.addRepo({
+        owner: `user${String(i).padStart(3, '0')}`,
+        name: i % 7 === 0 ? 'my-autoresearch' : 'autoresearch',
+        parent: UPSTREAM,
+        stars: i % 5,
+        pushedAt: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z`,
+      });
     }
     gh.addRepo({ owner: 'private-one', name: 'autoresearch', parent: UPSTREAM, isPrivate: true });
     gh.addRepo({ owner: 'deep', name: 'autoresearch', parent: 'user001/autoresearch' });
     database = await driver.open();
     t = testApp(database, {
       runner: { backoffBaseMs: 1 },
-      github: { token: gh.token, apiUrl: gh.url, upstream: UPSTREAM, forkDepth: 2, client: { sleep: async (ms) => void waits.push(ms), backoffMs: 1, retries: 2 } },
+      github: {
+        token: gh.token,
+        apiUrl: gh.url,
+        upstream: UPSTREAM,
+        forkDepth: 2,
+        client: { sleep: async (ms) => void waits.push(ms), backoffMs: 1, retries: 2 },
+      },
     });
   });
   afterAll(async () => {
@@ -54,7 +66,10 @@ describe.each(drivers)('fork discovery on $name', (driver) => {
     // The request for the second page is refused once with retry-after: 5.
     gh.faults.push({ op: 'ForksPage', skip: 1, kind: 'secondary-limit', retryAfterS: 5 });
     const answered = gh.requests.length;
-    expect(await t.services.githubSync.requestSync()).toMatchObject({ upstream: UPSTREAM, queued: [`${JOB_GITHUB_DISCOVER}:${UPSTREAM}@1`, 'github-recheck-keys:due'] });
+    expect(await t.services.githubSync.requestSync()).toMatchObject({
+      upstream: UPSTREAM,
+      queued: [`${JOB_GITHUB_DISCOVER}:${UPSTREAM}@1`, 'github-recheck-keys:due'],
+    });
     await runner(JOB_GITHUB_DISCOVER).drain();
     expect(gh.requests.length).toBeGreaterThan(answered);
     const pages = forksPages().filter((r) => r.variables.owner === 'karpathy');
@@ -70,7 +85,16 @@ describe.each(drivers)('fork discovery on $name', (driver) => {
     expect(forks).toHaveLength(261); // 260 direct forks and one fork of a fork; the private one is not listed
     expect(new Set(forks.map((f) => f.id)).size).toBe(261);
     const one = forks.find((f) => f.name_with_owner === 'user007/my-autoresearch');
-    expect(one).toMatchObject({ owner: 'user007', name: 'my-autoresearch', parent: UPSTREAM, depth: 1, stars: 2, default_branch: 'master', pushed_at: '2026-03-08T12:00:00.000Z', public_log: null });
+    expect(one).toMatchObject({
+      owner: 'user007',
+      name: 'my-autoresearch',
+      parent: UPSTREAM,
+      depth: 1,
+      stars: 2,
+      default_branch: 'master',
+      pushed_at: '2026-03-08T12:00:00.000Z',
+      public_log: null,
+    });
     expect(one.head_oid).toMatch(/^[0-9a-f]{40}$/);
     expect(forks.find((f) => f.name_with_owner === 'deep/autoresearch')).toMatchObject({ depth: 2, parent: 'user001/autoresearch' });
     expect(forks.some((f) => f.owner === 'private-one')).toBe(false);
@@ -84,7 +108,11 @@ describe.each(drivers)('fork discovery on $name', (driver) => {
     await t.services.githubSync.requestSync();
     const discover = runner(JOB_GITHUB_DISCOVER);
     // Page 1 answers; every try of page 2 fails (the client retries twice, then the job fails).
-    gh.faults.push({ op: 'ForksPage', skip: 1, kind: 'network' }, { op: 'ForksPage', kind: 'network' }, { op: 'ForksPage', kind: 'network' });
+    gh.faults.push(
+      { op: 'ForksPage', skip: 1, kind: 'network' },
+      { op: 'ForksPage', kind: 'network' },
+      { op: 'ForksPage', kind: 'network' },
+    );
     expect(await discover.drain()).toBe(0);
     const after = forksPages();
     expect(after.map((r) => r.status)).toEqual([200, 0, 0, 0]);

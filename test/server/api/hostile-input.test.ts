@@ -46,8 +46,12 @@ describe.each(drivers)('hostile input on $name', (driver) => {
   });
 
   for (const p of hostileProperties()) {
-    it(p.name, async () => {
-      await fc.assert(p.property(target), { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) });
-    }, 120_000);
+    it(
+      p.name,
+      async () => {
+        await fc.assert(p.property(target), { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31) });
+      },
+      120_000,
+    );
   }
 });

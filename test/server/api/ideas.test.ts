@@ -37,18 +37,83 @@ describe.each(drivers)('ideas on $name', (driver) => {
     t = testApp(database);
     await t.init();
     // One idea (matrix LR 0.04 → 0.06) in many phrasings, with and without diffs, on two classes.
-    await publish('lr_a', { description: 'increase matrix LR from 0.04 to 0.06', diff: diffOf('MATRIX_LR', '0.04', '0.06'), hardware: H100, status: 'keep', metrics: { val_bpb: 0.99 } });
-    await publish('lr_b', { description: 'MATRIX_LR 0.04->0.06', diff: diffOf('MATRIX_LR', '0.04', '0.06', 57), hardware: RTX4090, status: 'discard', metrics: { val_bpb: 1.2 } }, bob);
-    await publish('lr_c', { description: 'matrix LR 0.04→0.06 (Muon tolerates higher LR)', diff: null, hardware: RTX4090, status: 'discard', metrics: { val_bpb: 1.21 } }, bob);
+    await publish('lr_a', {
+      description: 'increase matrix LR from 0.04 to 0.06',
+      diff: diffOf('MATRIX_LR', '0.04', '0.06'),
+      hardware: H100,
+      status: 'keep',
+      metrics: { val_bpb: 0.99 },
+    });
+    await publish(
+      'lr_b',
+      {
+        description: 'MATRIX_LR 0.04->0.06',
+        diff: diffOf('MATRIX_LR', '0.04', '0.06', 57),
+        hardware: RTX4090,
+        status: 'discard',
+        metrics: { val_bpb: 1.2 },
+      },
+      bob,
+    );
+    await publish(
+      'lr_c',
+      {
+        description: 'matrix LR 0.04→0.06 (Muon tolerates higher LR)',
+        diff: null,
+        hardware: RTX4090,
+        status: 'discard',
+        metrics: { val_bpb: 1.21 },
+      },
+      bob,
+    );
     // A near-miss: another parameter value.
-    await publish('b1_a', { description: 'beta1 0.8 -> 0.9', diff: diffOf('ADAM_BETA1', '0.8', '0.9'), hardware: H100, status: 'discard', metrics: { val_bpb: 1.0 } });
-    await publish('b1_b', { description: 'beta1 0.9 -> 0.95', diff: diffOf('ADAM_BETA1', '0.9', '0.95'), hardware: H100, status: 'discard', metrics: { val_bpb: 1.0 } });
+    await publish('b1_a', {
+      description: 'beta1 0.8 -> 0.9',
+      diff: diffOf('ADAM_BETA1', '0.8', '0.9'),
+      hardware: H100,
+      status: 'discard',
+      metrics: { val_bpb: 1.0 },
+    });
+    await publish('b1_b', {
+      description: 'beta1 0.9 -> 0.95',
+      diff: diffOf('ADAM_BETA1', '0.9', '0.95'),
+      hardware: H100,
+      status: 'discard',
+      metrics: { val_bpb: 1.0 },
+    });
     // An idea that runs out of memory on a 24 GB card.
-    await publish('deep', { description: 'depth 8 -> 16', diff: diffOf('DEPTH', '8', '16'), hardware: RTX4090, status: 'crash', metrics: { val_bpb: null }, parent: { val_bpb: 1.0 } });
-    await publish('deep2', { description: 'DEPTH 8->16 (CUDA out of memory)', diff: diffOf('DEPTH', '8', '16', 12), hardware: RTX4090, status: 'crash', metrics: { val_bpb: null } }, bob);
+    await publish('deep', {
+      description: 'depth 8 -> 16',
+      diff: diffOf('DEPTH', '8', '16'),
+      hardware: RTX4090,
+      status: 'crash',
+      metrics: { val_bpb: null },
+      parent: { val_bpb: 1.0 },
+    });
+    await publish(
+      'deep2',
+      {
+        description: 'DEPTH 8->16 (CUDA out of memory)',
+        diff: diffOf('DEPTH', '8', '16', 12),
+        hardware: RTX4090,
+        status: 'crash',
+        metrics: { val_bpb: null },
+      },
+      bob,
+    );
     // Bad twice on the RTX 4090, never kept anywhere.
-    await publish('gelu1', { description: 'switch activation from relu squared to GeLU', diff: null, hardware: RTX4090, status: 'discard', metrics: { val_bpb: 1.03 } });
-    await publish('gelu2', { description: 'replace ReLU² with GELU activation', diff: null, hardware: RTX4090, status: 'discard', metrics: { val_bpb: 1.04 } }, bob);
+    await publish('gelu1', {
+      description: 'switch activation from relu squared to GeLU',
+      diff: null,
+      hardware: RTX4090,
+      status: 'discard',
+      metrics: { val_bpb: 1.03 },
+    });
+    await publish(
+      'gelu2',
+      { description: 'replace ReLU² with GELU activation', diff: null, hardware: RTX4090, status: 'discard', metrics: { val_bpb: 1.04 } },
+      bob,
+    );
     expect(await t.drain()).toBe(9);
   });
   afterAll(() => database?.close());
@@ -66,7 +131,11 @@ describe.each(drivers)('ideas on $name', (driver) => {
   });
 
   it('check: novel when nothing is similar', async () => {
-    const r = await check({ description: 'replace the tokenizer with a byte-level BPE of 65k merges', hardware: H100, harness_id: HARNESS_ID });
+    const r = await check({
+      description: 'replace the tokenizer with a byte-level BPE of 65k merges',
+      hardware: H100,
+      harness_id: HARNESS_ID,
+    });
     expect(r.verdict).toBe('novel');
     expect(r.matches.filter((m: any) => m.same_idea)).toHaveLength(0);
   });
@@ -83,10 +152,18 @@ describe.each(drivers)('ideas on $name', (driver) => {
   it('check: promising when kept on another class, known_bad where it failed twice', async () => {
     const onH100 = await check({ description: 'MATRIX_LR 0.04 -> 0.06', hardware: H100, harness_id: HARNESS_ID });
     expect(onH100.verdict).toBe('promising');
-    const onA100 = await check({ description: 'raise matrix lr to 0.06 from 0.04', hardware: { accelerator: 'cuda', device_name: 'NVIDIA A100-SXM4-80GB', memory_mb: 81920 } });
+    const onA100 = await check({
+      description: 'raise matrix lr to 0.06 from 0.04',
+      hardware: { accelerator: 'cuda', device_name: 'NVIDIA A100-SXM4-80GB', memory_mb: 81920 },
+    });
     expect(onA100.verdict).toBe('promising');
     expect(onA100.matches[0]).toMatchObject({ same_idea: true, overall: { attempts: 3, keeps: 1, discards: 2 } });
-    const on4090 = await check({ description: 'MATRIX_LR 0.04 -> 0.06', diff: diffOf('MATRIX_LR', '0.04', '0.06', 99), hardware: RTX4090, harness_id: HARNESS_ID });
+    const on4090 = await check({
+      description: 'MATRIX_LR 0.04 -> 0.06',
+      diff: diffOf('MATRIX_LR', '0.04', '0.06', 99),
+      hardware: RTX4090,
+      harness_id: HARNESS_ID,
+    });
     expect(on4090.verdict).toBe('known_bad');
     expect(on4090.matches[0].via).toBe('diff');
   });
@@ -99,10 +176,14 @@ describe.each(drivers)('ideas on $name', (driver) => {
   });
 
   it('known-bad: JSON and markdown ready for a prompt', async () => {
-    const json = (await (await t.get(`/v1/known-bad?harness=${HARNESS_ID}&hardware_class=${encodeURIComponent('RTX 4090 24GB')}`)).json()) as any;
+    const json = (await (
+      await t.get(`/v1/known-bad?harness=${HARNESS_ID}&hardware_class=${encodeURIComponent('RTX 4090 24GB')}`)
+    ).json()) as any;
     const descriptions = json.ideas.map((i: any) => i.description);
     // Each idea is named by its founding record; the matrix-LR idea was founded by lr_a.
-    expect(descriptions).toEqual(expect.arrayContaining(['switch activation from relu squared to GeLU', 'depth 8 -> 16', 'increase matrix LR from 0.04 to 0.06']));
+    expect(descriptions).toEqual(
+      expect.arrayContaining(['switch activation from relu squared to GeLU', 'depth 8 -> 16', 'increase matrix LR from 0.04 to 0.06']),
+    );
     expect(json.ideas.every((i: any) => i.by_class.every((c: any) => c.hardware_class !== 'RTX 4090 24GB' || c.keeps === 0))).toBe(true);
     const res = await t.get(`/v1/known-bad?harness=${HARNESS_ID}`, { accept: 'text/markdown' });
     expect(res.headers.get('content-type')).toMatch(/text\/markdown/);
@@ -148,7 +229,7 @@ describe.each(drivers)('ideas on $name', (driver) => {
   });
 
   it('rejects bad check input with a clear 4xx and stores nothing', async () => {
-    const before = { records: await t.count(), ideas: (await (await t.get('/v1/ideas?limit=100')).json() as any).ideas.length };
+    const before = { records: await t.count(), ideas: ((await (await t.get('/v1/ideas?limit=100')).json()) as any).ideas.length };
     const bad: [unknown, RegExp][] = [
       [{ description: '' }, /description: must not be empty/],
       [{}, /description: is required/],

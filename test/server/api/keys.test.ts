@@ -20,7 +20,12 @@ describe.each(drivers)('key linking on $name', (driver) => {
   const aliceOther = newSigner('alice@desktop');
   const mallory = newSigner('mallory');
 
-  const statement = (login: string, over: Record<string, unknown> = {}) => ({ schema: 'crossfork.key/v1', github_login: login, created_at: now.toISOString(), ...over });
+  const statement = (login: string, over: Record<string, unknown> = {}) => ({
+    schema: 'crossfork.key/v1',
+    github_login: login,
+    created_at: now.toISOString(),
+    ...over,
+  });
   const links = async () => ((await (await t.get('/v1/keys')).json()) as any).keys as any[];
 
   beforeAll(async () => {
@@ -28,7 +33,10 @@ describe.each(drivers)('key linking on $name', (driver) => {
     gh.users.set('alice', [githubKey(aliceOther.publicKey), githubKey(alice.publicKey)]);
     gh.users.set('bob', []);
     database = await driver.open();
-    t = testApp(database, { now: () => now, github: { token: gh.token, apiUrl: gh.url, client: { sleep: async () => {}, backoffMs: 1, retries: 2 } } });
+    t = testApp(database, {
+      now: () => now,
+      github: { token: gh.token, apiUrl: gh.url, client: { sleep: async () => {}, backoffMs: 1, retries: 2 } },
+    });
     await t.init();
   });
   afterAll(async () => {
@@ -61,7 +69,11 @@ describe.each(drivers)('key linking on $name', (driver) => {
       [envelope(statement('alice'), mallory), 403, /not among the public keys GitHub lists for alice/],
       [envelope(statement('bob'), mallory), 403, /not among/],
       [envelope(statement('ghost-user'), mallory), 422, /GitHub has no user "ghost-user"/],
-      [envelope(statement('alice', { created_at: new Date(now.getTime() - 6 * 60_000).toISOString() }), aliceOther), 422, /behind the server's clock/],
+      [
+        envelope(statement('alice', { created_at: new Date(now.getTime() - 6 * 60_000).toISOString() }), aliceOther),
+        422,
+        /behind the server's clock/,
+      ],
       [envelope(statement('-bad-'), aliceOther), 422, /github_login: must be a GitHub login/],
       [envelope(statement('alice', { extra: 1 }), aliceOther), 422, /extra/],
       [{ ...envelope(statement('alice'), aliceOther), public_key: alice.publicKey }, 401, /signature/],
@@ -95,7 +107,9 @@ describe.each(drivers)('key linking on $name', (driver) => {
     expect(await t.services.keys.recheck(3600_000)).toEqual({ checked: 2, unlinked: 1 });
     // One look-up per login, however many keys it has.
     expect(gh.requests.filter((r) => r.op === 'UserKeys').length - before).toBe(1);
-    expect((await links()).map((l) => l.key_fingerprint)).not.toContain((await t.services.records.list({ limit: 1 })).records[0].key_fingerprint);
+    expect((await links()).map((l) => l.key_fingerprint)).not.toContain(
+      (await t.services.records.list({ limit: 1 })).records[0].key_fingerprint,
+    );
     const rec = ((await (await t.get('/v1/records')).json()) as any).records[0];
     expect(rec.github_login).toBeNull();
     // Checked a moment ago: not checked again.
@@ -107,7 +121,10 @@ describe.each(drivers)('key linking on $name', (driver) => {
 
   it('answers 503 when the server has no GITHUB_TOKEN', async () => {
     const off = testApp(database, { now: () => now });
-    const res = await off.post('/v1/keys', envelope(statement('alice', { created_at: new Date(now.getTime() + 1000).toISOString() }), alice));
+    const res = await off.post(
+      '/v1/keys',
+      envelope(statement('alice', { created_at: new Date(now.getTime() + 1000).toISOString() }), alice),
+    );
     expect(res.status).toBe(503);
     expect(((await res.json()) as any).detail).toMatch(/GITHUB_TOKEN/);
   });

@@ -23,14 +23,23 @@ describe.each(drivers)('list and leaderboard on $name', (driver) => {
     t = testApp(database);
     const rows = {
       h1: [makePayload({ created_at: at(1), hardware: H100, status: 'keep', metrics: { val_bpb: 0.998 } }), alice],
-      h2: [makePayload({ created_at: at(2), hardware: H100, status: 'keep', metrics: { val_bpb: 0.990 } }), bob],
+      h2: [makePayload({ created_at: at(2), hardware: H100, status: 'keep', metrics: { val_bpb: 0.99 } }), bob],
       h3: [makePayload({ created_at: at(3), hardware: H100, status: 'keep', metrics: { val_bpb: 0.993 } }), alice],
       h4: [makePayload({ created_at: at(4), hardware: H100, status: 'discard', metrics: { val_bpb: 0.95 } }), alice],
       h5: [makePayload({ created_at: at(5), hardware: H100, status: 'keep', metrics: { val_bpb: 0.985 } }), alice],
       h6: [makePayload({ created_at: at(6), hardware: H100, status: 'crash', metrics: { val_bpb: null } }), bob],
-      r1: [makePayload({ created_at: at(1), hardware: RTX, status: 'keep', metrics: { val_bpb: 1.10 } }), bob],
+      r1: [makePayload({ created_at: at(1), hardware: RTX, status: 'keep', metrics: { val_bpb: 1.1 } }), bob],
       r2: [makePayload({ created_at: at(2), hardware: RTX, status: 'discard', metrics: { val_bpb: 1.2 } }), bob],
-      o1: [makePayload({ created_at: at(1), hardware: H100, status: 'keep', metrics: { val_bpb: 0.5 }, harness: { id: OTHER_HARNESS, name: 'other' } }), alice],
+      o1: [
+        makePayload({
+          created_at: at(1),
+          hardware: H100,
+          status: 'keep',
+          metrics: { val_bpb: 0.5 },
+          harness: { id: OTHER_HARNESS, name: 'other' },
+        }),
+        alice,
+      ],
     } as const;
     const list = Object.entries(rows);
     const { results } = (await (await t.post('/v1/records/batch', { records: list.map(([, [p, s]]) => envelope(p, s)) })).json()) as any;
@@ -85,7 +94,10 @@ describe.each(drivers)('list and leaderboard on $name', (driver) => {
     expect(h100.history.map((h: any) => h.id)).toEqual([ids.h1, ids.h2, ids.h5]);
     expect(rtx.best).toMatchObject({ id: ids.r1, val_bpb: 1.1 });
     expect(rtx).toMatchObject({ records: 2, contributors: 1 });
-    expect(board.harnesses.map((h: any) => [h.id, h.records])).toEqual([[HARNESS_ID, 8], [OTHER_HARNESS, 1]]);
+    expect(board.harnesses.map((h: any) => [h.id, h.records])).toEqual([
+      [HARNESS_ID, 8],
+      [OTHER_HARNESS, 1],
+    ]);
   });
 
   it('defaults to the busiest harness and 404s an unknown one', async () => {
@@ -102,10 +114,21 @@ describe.each(drivers)('list and leaderboard on $name', (driver) => {
     const doc = (await (await t.get('/openapi.json')).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     // Other features add their own paths; these must always be documented.
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining([
-      '/healthz', '/metrics', '/v1/claims', '/v1/ideas', '/v1/ideas/check', '/v1/ideas/{id}', '/v1/known-bad',
-      '/v1/leaderboard', '/v1/records', '/v1/records/batch', '/v1/records/{id}',
-    ]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/healthz',
+        '/metrics',
+        '/v1/claims',
+        '/v1/ideas',
+        '/v1/ideas/check',
+        '/v1/ideas/{id}',
+        '/v1/known-bad',
+        '/v1/leaderboard',
+        '/v1/records',
+        '/v1/records/batch',
+        '/v1/records/{id}',
+      ]),
+    );
     expect(doc.components.schemas.SignedRecord).toBeDefined();
     expect(JSON.stringify(doc.components.schemas.Record)).toContain('val_bpb');
     const docs = await t.get('/docs');

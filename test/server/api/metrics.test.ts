@@ -37,7 +37,11 @@ describe.each(drivers)('metrics and logs on $name', (driver) => {
   it('counts requests per route pattern, ingested records and waiting jobs', async () => {
     const secret = 'do-not-log-this-description-7f3a';
     const env = envelope(makePayload({ description: secret }), alice);
-    const created = await app.request('/v1/records', { method: 'POST', body: JSON.stringify(env), headers: { 'content-type': 'application/json', authorization: 'Bearer hunter2' } });
+    const created = await app.request('/v1/records', {
+      method: 'POST',
+      body: JSON.stringify(env),
+      headers: { 'content-type': 'application/json', authorization: 'Bearer hunter2' },
+    });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as any;
     expect((await app.request(`/v1/records/${id}`)).status).toBe(200);

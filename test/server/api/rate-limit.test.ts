@@ -28,11 +28,16 @@ describe.each(drivers)('write rate limits on $name', (driver) => {
   });
 
   const post = (path: string, body: unknown, ip: string) =>
-    app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'x-forwarded-for': `${ip}, 10.0.0.1` } });
+    app.request(path, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `${ip}, 10.0.0.1` },
+    });
 
   it('limits each key to N writes a minute, with Retry-After, storing nothing when refused', async () => {
     const alice = newSigner('alice');
-    for (let i = 0; i < 5; i++) expect((await post('/v1/records', envelope(makePayload({ description: `a${i}` }), alice), `198.51.100.${i}`)).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await post('/v1/records', envelope(makePayload({ description: `a${i}` }), alice), `198.51.100.${i}`)).status).toBe(201);
     const before = await services.repos.records.count();
     const refused = await post('/v1/records', envelope(makePayload({ description: 'a5' }), alice), '198.51.100.99');
     expect(refused.status).toBe(429);
@@ -42,7 +47,9 @@ describe.each(drivers)('write rate limits on $name', (driver) => {
     expect(await services.repos.records.count()).toBe(before);
     // Another key from another IP is unaffected; a batch by the limited key is refused too.
     expect((await post('/v1/records', envelope(makePayload({ description: 'b0' }), newSigner('bob')), '198.51.100.200')).status).toBe(201);
-    expect((await post('/v1/records/batch', { records: [envelope(makePayload({ description: 'a6' }), alice)] }, '198.51.100.201')).status).toBe(429);
+    expect(
+      (await post('/v1/records/batch', { records: [envelope(makePayload({ description: 'a6' }), alice)] }, '198.51.100.201')).status,
+    ).toBe(429);
     // Reads and checks are never limited.
     expect((await app.request('/v1/records?limit=1')).status).toBe(200);
     expect((await post('/v1/ideas/check', { description: 'a0' }, '198.51.100.0')).status).toBe(200);
@@ -53,7 +60,8 @@ describe.each(drivers)('write rate limits on $name', (driver) => {
 
   it('limits each client IP, whatever the keys', async () => {
     const ip = '203.0.113.7';
-    for (let i = 0; i < 5; i++) expect((await post('/v1/records', envelope(makePayload({ description: `ip${i}` }), newSigner(`k${i}`)), ip)).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await post('/v1/records', envelope(makePayload({ description: `ip${i}` }), newSigner(`k${i}`)), ip)).status).toBe(201);
     const res = await post('/v1/records', envelope(makePayload({ description: 'ip5' }), newSigner('k5')), ip);
     expect(res.status).toBe(429);
     expect(((await res.json()) as any).detail).toMatch(/from this ip/);
@@ -98,7 +106,7 @@ describe.each(drivers)('WriteRateLimiter on $name', (driver) => {
 
   it('takes bucket names as data, whatever characters they hold', async () => {
     const l = limiter(1, () => 0);
-    const odd = ['ip:"quoted", {braces}', 'key:back\\slash\'', 'ip:'];
+    const odd = ['ip:"quoted", {braces}', "key:back\\slash'", 'ip:'];
     await l.take(odd);
     await expect(l.take([odd[1]])).rejects.toThrow(/from this key/);
   });

@@ -58,7 +58,7 @@ describe.each(drivers)('records API on $name', (driver) => {
     const before = await t.count();
     const second = await t.post('/v1/records', env);
     expect(second.status).toBe(200);
-    expect(await second.json() as any).toMatchObject({ id: (await first.json() as any).id, duplicate: true });
+    expect((await second.json()) as any).toMatchObject({ id: ((await first.json()) as any).id, duplicate: true });
     expect(await t.count()).toBe(before);
   });
 
@@ -66,14 +66,17 @@ describe.each(drivers)('records API on $name', (driver) => {
     const payload = { ...makePayload(), hardware_class: 'H100 80GB' };
     await rejected(envelope(payload, alice), 422, /unknown field.*hardware_class/);
     await rejected({ ...envelope(makePayload(), alice), hardware_class: 'B200' }, 422, /unknown field.*hardware_class/);
-    const res = await t.post('/v1/records', envelope(makePayload({ hardware: { device_name: 'NVIDIA GeForce RTX 4090', memory_mb: 24564 } }), alice));
-    expect((await res.json() as any).record.hardware_class).toBe('RTX 4090 24GB');
+    const res = await t.post(
+      '/v1/records',
+      envelope(makePayload({ hardware: { device_name: 'NVIDIA GeForce RTX 4090', memory_mb: 24564 } }), alice),
+    );
+    expect(((await res.json()) as any).record.hardware_class).toBe('RTX 4090 24GB');
   });
 
   it('a crash may have null val_bpb and has no delta', async () => {
     const res = await t.post('/v1/records', envelope(makePayload({ status: 'crash', metrics: { val_bpb: null } }), alice));
     expect(res.status).toBe(201);
-    expect((await res.json() as any).record.delta_val_bpb).toBeNull();
+    expect(((await res.json()) as any).record.delta_val_bpb).toBeNull();
   });
 
   describe('rejects, with a problem document and nothing stored', () => {
@@ -102,7 +105,11 @@ describe.each(drivers)('records API on $name', (driver) => {
       const payload = makePayload();
       await rejected({ payload }, 422, /signature.*required|signature/);
       await rejected({ payload, signature: 'not a signature', public_key: alice.publicKey }, 401, /signature rejected/);
-      await rejected({ payload, signature: alice.sign(canonicalBytes(payload)), public_key: 'ssh-ed25519 AAAAnotakey' }, 401, /signature rejected/);
+      await rejected(
+        { payload, signature: alice.sign(canonicalBytes(payload)), public_key: 'ssh-ed25519 AAAAnotakey' },
+        401,
+        /signature rejected/,
+      );
     });
 
     it('a missing or mistyped field', async () => {
@@ -116,7 +123,11 @@ describe.each(drivers)('records API on $name', (driver) => {
 
     it('an unknown schema', async () => {
       await rejected(envelope({ ...makePayload(), schema: 'crossfork.record/v9' }, alice), 422, /unknown schema/);
-      await rejected(envelope({ ...makePayload(), schema: 'crossfork.claim/v1' }, alice), 422, /this endpoint takes "crossfork.record\/v1"/);
+      await rejected(
+        envelope({ ...makePayload(), schema: 'crossfork.claim/v1' }, alice),
+        422,
+        /this endpoint takes "crossfork.record\/v1"/,
+      );
     });
 
     it('a description over 2,000 characters and a diff over 256 KiB', async () => {

@@ -40,4 +40,3 @@ describe('records signed by ssh-keygen', () => {
     expect(((await res.json()) as any).detail).toMatch(/namespace/);
   });
 });
-

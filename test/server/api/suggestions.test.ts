@@ -22,7 +22,15 @@ describe.each(drivers)('suggestions on $name', (driver) => {
 
   async function publish(description: string, hardware: object, status: 'keep' | 'discard' | 'crash', fork = `fork-${n}`) {
     const valBpb = status === 'crash' ? null : status === 'keep' ? 0.99 : 1.01;
-    const payload = makePayload({ description, diff: null, hardware: hardware as any, status, metrics: { val_bpb: valBpb }, parent: { val_bpb: 1.0 }, fork: { id: fork } });
+    const payload = makePayload({
+      description,
+      diff: null,
+      hardware: hardware as any,
+      status,
+      metrics: { val_bpb: valBpb },
+      parent: { val_bpb: 1.0 },
+      fork: { id: fork },
+    });
     const res = await t.post('/v1/records', envelope(payload, keys[n++ % keys.length]));
     expect(res.status).toBe(201);
   }
@@ -60,7 +68,7 @@ describe.each(drivers)('suggestions on $name', (driver) => {
     expect(find(other, /QK norm/)).toMatchObject({ basis: 'kept_near' });
   });
 
-  it('a keep on the caller\'s family ranks above a keep on distant hardware', async () => {
+  it("a keep on the caller's family ranks above a keep on distant hardware", async () => {
     const r = await suggest(`${HW_QS}&fork=${MINE}`);
     expect(r.hardware_class).toBe('RTX 4090 24GB');
     expect(r.hardware_family).toBe('NVIDIA consumer 20–24GB');
@@ -83,7 +91,9 @@ describe.each(drivers)('suggestions on $name', (driver) => {
     const tie = find(r, /tie the token/);
     expect(tie.reason).toMatch(/^Kept 1 of 1 on hardware like yours \(NVIDIA consumer 20–24GB\)/);
     expect(tie.evidence.tiers.family).toMatchObject({ attempts: 1, keeps: 1, classes: ['RTX 3090 24GB'] });
-    expect(tie.evidence.families).toEqual([{ hardware_family: 'NVIDIA consumer 20–24GB', proximity: 'family', attempts: 1, keeps: 1, discards: 0, crashes: 0 }]);
+    expect(tie.evidence.families).toEqual([
+      { hardware_family: 'NVIDIA consumer 20–24GB', proximity: 'family', attempts: 1, keeps: 1, discards: 0, crashes: 0 },
+    ]);
     const rotary = find(r, /rotary base/);
     expect(rotary.reason).toMatch(/kept 2 of 2 on other hardware/);
     expect(rotary.reason).toMatch(/kept on 2 hardware families/);
@@ -93,7 +103,8 @@ describe.each(drivers)('suggestions on $name', (driver) => {
     // Every number in a reason is among the evidence's numbers.
     for (const s of r.suggestions) {
       const numbers = new Set(JSON.stringify(s.evidence).match(/-?\d+(\.\d+)?/g));
-      for (const x of s.reason.replace(/\([^)]*\)/g, '').match(/-?\d+(\.\d+)?/g) ?? []) expect(numbers.has(x) || numbers.has(String(Math.abs(Number(x)))), `${x} in "${s.reason}"`).toBe(true);
+      for (const x of s.reason.replace(/\([^)]*\)/g, '').match(/-?\d+(\.\d+)?/g) ?? [])
+        expect(numbers.has(x) || numbers.has(String(Math.abs(Number(x)))), `${x} in "${s.reason}"`).toBe(true);
     }
   });
 
@@ -104,7 +115,7 @@ describe.each(drivers)('suggestions on $name', (driver) => {
     expect(r.suggestions.some((s: any) => r.avoid.some((a: any) => a.idea_id === s.idea_id))).toBe(false);
   });
 
-  it('without hardware every class is the caller\'s; limit caps the list', async () => {
+  it("without hardware every class is the caller's; limit caps the list", async () => {
     const r = await suggest('limit=2');
     expect(r.hardware_class).toBeNull();
     expect(r.suggestions).toHaveLength(2);
@@ -138,6 +149,8 @@ describe.each(drivers)('suggestions on $name', (driver) => {
 
   it('is in the OpenAPI document', async () => {
     const doc = (await (await t.get('/openapi.json')).json()) as any;
-    expect(doc.paths['/v1/suggestions'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['harness', 'hardware_class', 'fork', 'limit']));
+    expect(doc.paths['/v1/suggestions'].get.parameters.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining(['harness', 'hardware_class', 'fork', 'limit']),
+    );
   });
 });

@@ -53,7 +53,11 @@ describe.each(drivers)('time_unknown on $name', (driver) => {
     const lb = (await (await t.get(`/v1/leaderboard?harness=${HARNESS}`)).json()) as any;
     const mac = lb.classes.find((c: any) => c.hardware_class === 'Apple M3 Pro');
     expect(mac.best).toMatchObject({ description: 'bare row 3', time_unknown: false });
-    expect(mac.history.map((h: any) => [h.val_bpb, h.time_unknown])).toEqual([[1.0, true], [0.99, true], [0.98, false]]);
+    expect(mac.history.map((h: any) => [h.val_bpb, h.time_unknown])).toEqual([
+      [1.0, true],
+      [0.99, true],
+      [0.98, false],
+    ]);
   });
 
   it('documents the field in /openapi.json', async () => {

@@ -5,7 +5,17 @@ import { CATALOGUE, CATALOGUE_VERSION, CONCEPTS, GROUPS, parseCatalogue, resolve
 import { contentTokens, glossTokens } from '../../../server/catalogue/gloss-words.ts';
 import { recognize } from '../../../server/catalogue/recognize.ts';
 import { phraseStems } from '../../../server/catalogue/words.ts';
-import { CHOICES, DERIVED, FEATURES, MULTIPLE_VALUED, NOT_PARAMS, PARAMS, RESOLVE_BY_VALUE, TUPLES, VERBS } from '../../../server/services/ideas/lexicon.ts';
+import {
+  CHOICES,
+  DERIVED,
+  FEATURES,
+  MULTIPLE_VALUED,
+  NOT_PARAMS,
+  PARAMS,
+  RESOLVE_BY_VALUE,
+  TUPLES,
+  VERBS,
+} from '../../../server/services/ideas/lexicon.ts';
 import { tokenize } from '../../../server/services/ideas/tokens.ts';
 
 const concepts = CATALOGUE.concepts;
@@ -25,14 +35,76 @@ describe('catalogue.json', () => {
   });
 
   it('keeps the canonical names stored parameter keys use', () => {
-    for (const id of ['MATRIX_LR', 'EMBEDDING_LR', 'UNEMBEDDING_LR', 'SCALAR_LR', 'LR', 'WEIGHT_DECAY', 'WARMDOWN_RATIO', 'WARMUP_RATIO', 'FINAL_LR_FRAC',
-      'DEPTH', 'ASPECT_RATIO', 'MODEL_DIM', 'HEAD_DIM', 'N_HEAD', 'N_KV_HEAD', 'WINDOW_PATTERN', 'SHORT_WINDOW', 'TOTAL_BATCH_SIZE', 'DEVICE_BATCH_SIZE',
-      'GRAD_ACCUM', 'ADAM_BETA1', 'ADAM_BETA2', 'MUON_BETA2', 'MUON_MOMENTUM', 'MUON_MOMENTUM_WARMUP', 'NS_STEPS', 'SOFTCAP', 'SEQ_LEN', 'MLP_RATIO',
-      'ROPE_BASE', 'GRAD_CLIP', 'X0_INIT', 'DROPOUT', 'LABEL_SMOOTHING', 'ACTIVATION', 'WARMDOWN_SHAPE', 'OPTIMIZER', 'VALUE_EMBEDS', 'TIED_EMBEDDINGS',
-      'QK_NORM', 'ROPE', 'PARTIAL_ROPE', 'GQA', 'MQA', 'EMA', 'SWA', 'Z_LOSS', 'MTP', 'PARALLEL_BLOCK', 'UNET_SKIP', 'X0_RESIDUAL', 'RESID_LAMBDAS',
-      'FP8', 'BF16', 'CURRICULUM', 'WINDOW_WARMUP', 'MOE', 'CONV', 'MULTI_VE', 'NORMUON_VARIANCE', 'CAUTIOUS_WD', 'DEEP_SUPERVISION', 'CHECKPOINTING', 'COMPILE'])
+    for (const id of [
+      'MATRIX_LR',
+      'EMBEDDING_LR',
+      'UNEMBEDDING_LR',
+      'SCALAR_LR',
+      'LR',
+      'WEIGHT_DECAY',
+      'WARMDOWN_RATIO',
+      'WARMUP_RATIO',
+      'FINAL_LR_FRAC',
+      'DEPTH',
+      'ASPECT_RATIO',
+      'MODEL_DIM',
+      'HEAD_DIM',
+      'N_HEAD',
+      'N_KV_HEAD',
+      'WINDOW_PATTERN',
+      'SHORT_WINDOW',
+      'TOTAL_BATCH_SIZE',
+      'DEVICE_BATCH_SIZE',
+      'GRAD_ACCUM',
+      'ADAM_BETA1',
+      'ADAM_BETA2',
+      'MUON_BETA2',
+      'MUON_MOMENTUM',
+      'MUON_MOMENTUM_WARMUP',
+      'NS_STEPS',
+      'SOFTCAP',
+      'SEQ_LEN',
+      'MLP_RATIO',
+      'ROPE_BASE',
+      'GRAD_CLIP',
+      'X0_INIT',
+      'DROPOUT',
+      'LABEL_SMOOTHING',
+      'ACTIVATION',
+      'WARMDOWN_SHAPE',
+      'OPTIMIZER',
+      'VALUE_EMBEDS',
+      'TIED_EMBEDDINGS',
+      'QK_NORM',
+      'ROPE',
+      'PARTIAL_ROPE',
+      'GQA',
+      'MQA',
+      'EMA',
+      'SWA',
+      'Z_LOSS',
+      'MTP',
+      'PARALLEL_BLOCK',
+      'UNET_SKIP',
+      'X0_RESIDUAL',
+      'RESID_LAMBDAS',
+      'FP8',
+      'BF16',
+      'CURRICULUM',
+      'WINDOW_WARMUP',
+      'MOE',
+      'CONV',
+      'MULTI_VE',
+      'NORMUON_VARIANCE',
+      'CAUTIOUS_WD',
+      'DEEP_SUPERVISION',
+      'CHECKPOINTING',
+      'COMPILE',
+    ])
       expect(CONCEPTS.has(id), id).toBe(true);
-    expect(Object.keys(CONCEPTS.get('ACTIVATION')!.choices!)).toEqual(expect.arrayContaining(['relu2', 'leaky_relu2', 'relu', 'gelu', 'silu', 'swiglu']));
+    expect(Object.keys(CONCEPTS.get('ACTIVATION')!.choices!)).toEqual(
+      expect.arrayContaining(['relu2', 'leaky_relu2', 'relu', 'gelu', 'silu', 'swiglu']),
+    );
   });
 
   it('refers only to concepts it defines', () => {
@@ -67,7 +139,8 @@ describe('catalogue.json', () => {
       if (!c.resolve_by_value) expect(c.examples.length, c.id).toBeGreaterThan(0);
       expect(c.aliases.length + c.identifiers.length, c.id).toBeGreaterThan(0);
       for (const p of [...c.patterns, ...Object.values(c.choices ?? {}).flatMap((ch) => ch.patterns)])
-        for (const group of p) for (const alt of group.split('|')) expect(phraseStems(alt).length, `${c.id}: "${group}"`).toBeGreaterThan(0);
+        for (const group of p)
+          for (const alt of group.split('|')) expect(phraseStems(alt).length, `${c.id}: "${group}"`).toBeGreaterThan(0);
     }
   });
 
@@ -120,14 +193,17 @@ describe('catalogue.json', () => {
 });
 
 describe('baseline markers and scope units in catalogue.json', () => {
-  it('lists lower-case baseline markers once each, none of them a concept\'s name', () => {
+  it("lists lower-case baseline markers once each, none of them a concept's name", () => {
     const markers = CATALOGUE.baseline_markers;
     expect(markers).toEqual(expect.arrayContaining(['baseline', 'smoke test']));
     expect(new Set(markers).size).toBe(markers.length);
     for (const m of markers) {
       expect(m, m).toBe(m.toLowerCase());
       expect(phraseStems(m).length, m).toBeGreaterThan(0);
-      expect(recognize(m).filter((x) => x.via !== 'identifier'), m).toEqual([]);
+      expect(
+        recognize(m).filter((x) => x.via !== 'identifier'),
+        m,
+      ).toEqual([]);
     }
   });
 
@@ -141,7 +217,10 @@ describe('baseline markers and scope units in catalogue.json', () => {
 describe('glosses in catalogue.json', () => {
   const live = (phrase: string) => contentTokens(glossTokens(phrase), () => true).length > 0;
 
-  const reading = (phrase: string) => contentTokens(glossTokens(phrase), () => true).map((t) => t.stem).join(' ');
+  const reading = (phrase: string) =>
+    contentTokens(glossTokens(phrase), () => true)
+      .map((t) => t.stem)
+      .join(' ');
 
   it('gives every concept a gloss of 15–60 lower-case entries, 15 distinct readings at least, each with a word that can match', () => {
     for (const c of concepts) {
@@ -156,7 +235,16 @@ describe('glosses in catalogue.json', () => {
   });
 
   it('glosses the choices people describe without naming them', () => {
-    for (const id of ['ACTIVATION', 'WINDOW_PATTERN', 'OPTIMIZER', 'NORM_TYPE', 'NORM_PLACEMENT', 'WARMDOWN_SHAPE', 'ATTN_KERNEL', 'ORTHOGONALIZATION'])
+    for (const id of [
+      'ACTIVATION',
+      'WINDOW_PATTERN',
+      'OPTIMIZER',
+      'NORM_TYPE',
+      'NORM_PLACEMENT',
+      'WARMDOWN_SHAPE',
+      'ATTN_KERNEL',
+      'ORTHOGONALIZATION',
+    ])
       for (const [key, ch] of Object.entries(CONCEPTS.get(id)!.choices!)) {
         expect(ch.gloss.length, `${id}.${key}`).toBeGreaterThanOrEqual(2);
         for (const g of ch.gloss) expect(live(g), `${id}.${key}: "${g}"`).toBe(true);
@@ -167,14 +255,31 @@ describe('glosses in catalogue.json', () => {
     for (const c of concepts) {
       if (c.kind === 'param') expect(c.enable_words.length + c.disable_words.length, c.id).toBe(0);
       else expect(c.raise_words.length + c.lower_words.length, c.id).toBe(0);
-      for (const [a, b] of [[c.raise_words, c.lower_words], [c.enable_words, c.disable_words]])
-        expect(a.filter((w) => b.includes(w)), c.id).toEqual([]);
+      for (const [a, b] of [
+        [c.raise_words, c.lower_words],
+        [c.enable_words, c.disable_words],
+      ])
+        expect(
+          a.filter((w) => b.includes(w)),
+          c.id,
+        ).toEqual([]);
     }
     const gv = CATALOGUE.gloss_verbs;
     expect(gv.raise.filter((w) => gv.lower.includes(w))).toEqual([]);
     expect(gv.enable.filter((w) => gv.disable.includes(w))).toEqual([]);
     // Direction words somewhere for the concepts changed most: "taller", "cheaper", "longer memory".
-    for (const id of ['DEPTH', 'MODEL_DIM', 'TOTAL_BATCH_SIZE', 'MATRIX_LR', 'WARMDOWN_RATIO', 'WEIGHT_DECAY', 'ADAM_BETA2', 'NS_STEPS', 'SEQ_LEN', 'SOFTCAP'])
+    for (const id of [
+      'DEPTH',
+      'MODEL_DIM',
+      'TOTAL_BATCH_SIZE',
+      'MATRIX_LR',
+      'WARMDOWN_RATIO',
+      'WEIGHT_DECAY',
+      'ADAM_BETA2',
+      'NS_STEPS',
+      'SEQ_LEN',
+      'SOFTCAP',
+    ])
       expect(CONCEPTS.get(id)!.raise_words.length * CONCEPTS.get(id)!.lower_words.length, id).toBeGreaterThan(0);
     expect(CONCEPTS.get('TIED_EMBEDDINGS')!.disable_words).toContain('untie');
   });

@@ -5,8 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { CONCEPTS } from '../../../server/catalogue/catalogue.ts';
 import { glossStem } from '../../../server/catalogue/gloss-words.ts';
 import {
-  GLOSS_MARGIN, GLOSS_MAX_MATCHES, GLOSS_MIN_SCORE, GLOSS_MIN_WORDS, GLOSS_NARROWER_GAIN, GLOSS_PHRASE_BONUS, GLOSS_PHRASE_GAP, GLOSS_UNKNOWN_WEIGHT,
-  glossDirection, matchGlosses, type GlossMatch,
+  GLOSS_MARGIN,
+  GLOSS_MAX_MATCHES,
+  GLOSS_MIN_SCORE,
+  GLOSS_MIN_WORDS,
+  GLOSS_NARROWER_GAIN,
+  GLOSS_PHRASE_BONUS,
+  GLOSS_PHRASE_GAP,
+  GLOSS_UNKNOWN_WEIGHT,
+  glossDirection,
+  matchGlosses,
+  type GlossMatch,
 } from '../../../server/catalogue/gloss.ts';
 import { recognize } from '../../../server/catalogue/recognize.ts';
 import { understand } from '../../../server/catalogue/understand.ts';
@@ -30,7 +39,7 @@ const PARAPHRASES: [string, string, Expected][] = [
   ['larger minibatch in tokens, fewer optimizer iterations in the budget', 'TOTAL_BATCH_SIZE', 'raise'],
   ['smaller token count per update so we get more updates in five minutes', 'TOTAL_BATCH_SIZE', 'lower'],
   // MATRIX_LR
-  ['larger update size for the hidden linear layers\' orthogonalized steps', 'MATRIX_LR', 'raise'],
+  ["larger update size for the hidden linear layers' orthogonalized steps", 'MATRIX_LR', 'raise'],
   ['scale down how far each polar-decomposed step moves the attention and MLP projection matrices', 'MATRIX_LR', 'lower'],
   ['a more aggressive learning rate on the 2D parameters inside the blocks', 'MATRIX_LR', 'raise'],
   ['the hidden weight matrices take bigger orthogonal steps', 'MATRIX_LR', 'raise'],
@@ -82,9 +91,9 @@ const PARAPHRASES: [string, string, Expected][] = [
   ['smaller per-head query/key size', 'HEAD_DIM', 'lower'],
   ['wider attention heads at the same model width', 'HEAD_DIM', 'raise'],
   // LR
-  ['scale every parameter group\'s step size down by half', 'LR', 'lower'],
+  ["scale every parameter group's step size down by half", 'LR', 'lower'],
   ['a higher peak rate for the whole optimizer', 'LR', 'raise'],
-  ['uniformly scale all of the optimizer\'s rates by 1.5', 'LR', 'raise'],
+  ["uniformly scale all of the optimizer's rates by 1.5", 'LR', 'raise'],
   // SOFTCAP
   ['pass the final vocabulary scores through a scaled hyperbolic tangent', 'SOFTCAP', null],
   ['loosen the tanh ceiling on the prediction logits', 'SOFTCAP', 'raise'],
@@ -93,7 +102,7 @@ const PARAPHRASES: [string, string, Expected][] = [
   // VALUE_EMBEDS
   ['per-token learned vectors added directly into the V projections of some layers', 'VALUE_EMBEDS', 'enable'],
   ['get rid of the lookup tables that feed the value vectors', 'VALUE_EMBEDS', 'disable'],
-  ['learned per-token vectors injected into attention\'s value path in alternating layers', 'VALUE_EMBEDS', 'enable'],
+  ["learned per-token vectors injected into attention's value path in alternating layers", 'VALUE_EMBEDS', 'enable'],
   // WARMUP_RATIO
   ['a gentler start: grow the learning rate linearly from nothing during the first few percent', 'WARMUP_RATIO', null],
   ['lengthen the initial ramp-up period of the learning rate', 'WARMUP_RATIO', 'raise'],
@@ -124,10 +133,10 @@ const PARAPHRASES: [string, string, Expected][] = [
   ['taper the rate over the final 800 updates', 'WARMDOWN_ITERS', null],
   // MUON_MOMENTUM
   ['heavier velocity averaging in the orthogonalizing optimizer', 'MUON_MOMENTUM', 'raise'],
-  ['less inertia in the matrix optimizer\'s momentum buffer', 'MUON_MOMENTUM', 'lower'],
+  ["less inertia in the matrix optimizer's momentum buffer", 'MUON_MOMENTUM', 'lower'],
   ['increase the heavy-ball coefficient for the hidden weights', 'MUON_MOMENTUM', 'raise'],
   // FINAL_LR_FRAC
-  ['don\'t let the rate hit zero at the end, stop the decay at a tenth of the peak', 'FINAL_LR_FRAC', null],
+  ["don't let the rate hit zero at the end, stop the decay at a tenth of the peak", 'FINAL_LR_FRAC', null],
   ['end the schedule at a higher floor', 'FINAL_LR_FRAC', 'raise'],
   ['a nonzero terminal rate, 5% of the maximum', 'FINAL_LR_FRAC', null],
   // FP8
@@ -158,21 +167,21 @@ const PARAPHRASES: [string, string, Expected][] = [
   ['let the banded layers look further back', 'SHORT_WINDOW', 'raise'],
   ['a narrower local receptive span in the sliding layers', 'SHORT_WINDOW', 'lower'],
   // ADAM_BETA1 / BETA2 / EPS / BETAS
-  ['more smoothing in Adam\'s running mean of gradients', 'ADAM_BETA1', 'raise'],
+  ["more smoothing in Adam's running mean of gradients", 'ADAM_BETA1', 'raise'],
   ['shorter memory in the squared-gradient running average', 'ADAM_BETA2', 'lower'],
   ['make the second-moment estimate of the embedding optimizer adapt more slowly', 'ADAM_BETA2', 'raise'],
-  ['a larger additive constant in the adaptive optimizer\'s denominator', 'ADAM_EPS', 'raise'],
+  ["a larger additive constant in the adaptive optimizer's denominator", 'ADAM_EPS', 'raise'],
   ['retune both exponential decay rates of the adaptive moment estimates', 'ADAM_BETAS', null],
   // GRAD_CLIP
   ['cap the total L2 magnitude of the gradient vector before each step', 'GRAD_CLIP', null],
-  ['rescale updates whenever the gradient\'s norm exceeds a threshold', 'GRAD_CLIP', null],
+  ["rescale updates whenever the gradient's norm exceeds a threshold", 'GRAD_CLIP', null],
   ['no more clamping of the global gradient magnitude', 'GRAD_CLIP', 'disable'],
   // KERNEL_SIZE, N_HEAD, PARTIAL_ROPE, X0_RESIDUAL, XSA
   ['widen the receptive field of the token-mixing filter to more taps', 'KERNEL_SIZE', 'raise'],
   ['split attention into more parallel subspaces', 'N_HEAD', 'raise'],
   ['rotate just a slice of the query/key dimensions by position, leave the rest unrotated', 'PARTIAL_ROPE', 'enable'],
-  ['feed the initial token representation back into every block\'s input', 'X0_RESIDUAL', 'enable'],
-  ['subtract out each token\'s own value vector from what attention returns', 'XSA', 'enable'],
+  ["feed the initial token representation back into every block's input", 'X0_RESIDUAL', 'enable'],
+  ["subtract out each token's own value vector from what attention returns", 'XSA', 'enable'],
   // AUTOTUNE, CURRICULUM, INIT_SCALE, N_KV_HEAD, QUANTIZATION
   ['stop probing for the largest batch that fits at startup', 'AUTOTUNE', 'disable'],
   ['start training on short snippets and lengthen them as the run goes on', 'CURRICULUM', 'enable'],
@@ -195,7 +204,7 @@ const PARAPHRASES: [string, string, Expected][] = [
   // losses
   ['penalize the squared log of the softmax partition function', 'Z_LOSS', 'enable'],
   ['train extra heads to forecast tokens two and three positions ahead', 'MTP', 'enable'],
-  ['add prediction losses on intermediate layers\' outputs', 'DEEP_SUPERVISION', 'enable'],
+  ["add prediction losses on intermediate layers' outputs", 'DEEP_SUPERVISION', 'enable'],
   ['mix a little uniform mass into the one-hot targets', 'LABEL_SMOOTHING', 'enable'],
   ['compute the final cross-entropy in full 32-bit floats', 'LOSS_PRECISION', null],
   // systems
@@ -214,8 +223,8 @@ const PARAPHRASES: [string, string, Expected][] = [
   ['all query heads read from one key and one value projection', 'MQA', 'enable'],
   ['use the fused hand-written attention kernel from the Hopper library', 'ATTN_KERNEL', null],
   ['change the temperature that divides the query-key dot products', 'ATTN_SCALE', null],
-  ['an elementwise sigmoid gate on each head\'s output before the output projection', 'ATTN_GATE', 'enable'],
-  ['blend a little of the previous position\'s representation into each token', 'SMEAR_GATE', 'enable'],
+  ["an elementwise sigmoid gate on each head's output before the output projection", 'ATTN_GATE', 'enable'],
+  ["blend a little of the previous position's representation into each token", 'SMEAR_GATE', 'enable'],
   ['subtract two softmax maps to cancel attention noise', 'DIFF_ATTENTION', 'enable'],
   ['kernelized attention with a recurrent state instead of the quadratic softmax', 'LINEAR_ATTENTION', 'enable'],
   ['start with short local attention spans and widen them as training goes', 'WINDOW_WARMUP', 'enable'],
@@ -226,16 +235,16 @@ const PARAPHRASES: [string, string, Expected][] = [
   ['apply L2 shrinkage to the token table and the output head too', 'EMBEDDING_WEIGHT_DECAY', null],
   ['decay only the weights whose sign agrees with the update direction', 'CAUTIOUS_WD', 'enable'],
   // optimizer misc
-  ['ramp the orthogonal optimizer\'s momentum to its target over fewer steps', 'MUON_MOMENTUM_WARMUP', 'lower'],
+  ["ramp the orthogonal optimizer's momentum to its target over fewer steps", 'MUON_MOMENTUM_WARMUP', 'lower'],
   ['faster variance tracking in the normalized orthogonal updates', 'MUON_BETA2', 'lower'],
-  ['normalize each neuron\'s orthogonalized update by a running second moment', 'NORMUON_VARIANCE', 'enable'],
+  ["normalize each neuron's orthogonalized update by a running second moment", 'NORMUON_VARIANCE', 'enable'],
   ['evaluate the gradient at the look-ahead position of the velocity', 'NESTEROV', 'enable'],
   ['scale learning rates inversely with the width so settings transfer across model sizes', 'LR_DIM_SCALE', 'enable'],
   ['different polynomial coefficients for the matrix sign iteration', 'ORTHOGONALIZATION', null],
   // normalization
   ['center and rescale activations with mean and variance instead of only the root mean square', 'NORM_TYPE', null],
   ['put the normalization after the residual addition', 'NORM_PLACEMENT', null],
-  ['damp each norm\'s output by one over the square root of the layer index', 'LN_SCALE', 'enable'],
+  ["damp each norm's output by one over the square root of the layer index", 'LN_SCALE', 'enable'],
   ['a bigger stabilizing constant inside the RMS normalizer', 'NORM_EPS', 'raise'],
   // model shape misc
   ['hourglass-style shortcuts connecting early blocks to their mirror blocks near the output', 'UNET_SKIP', 'enable'],
@@ -344,14 +353,20 @@ const NEGATIVES: [string, string | null][] = [
 ];
 
 /** A gloss reading names the concept, or an alias hub (WARMUP) that resolves to it by value. */
-const names = (ms: GlossMatch[], concept: string) => ms.some((m) => m.concept === concept || (CONCEPTS.get(m.concept)?.resolve_by_value ?? []).some((r) => r.id === concept));
+const names = (ms: GlossMatch[], concept: string) =>
+  ms.some((m) => m.concept === concept || (CONCEPTS.get(m.concept)?.resolve_by_value ?? []).some((r) => r.id === concept));
 
 /** True when no name, pattern or value reading in the change part: understand() falls back to the glosses. */
 function reachesFallback(text: string): boolean {
   const { head, rest } = splitDescription(text);
   const afterColon = rest.startsWith(':') ? splitDescription(rest.slice(1)).head : '';
   const described = describeChanges(text);
-  return recognize(head).length === 0 && (afterColon === '' || recognize(afterColon).length === 0) && described.changes.length === 0 && described.switchedOn.length === 0;
+  return (
+    recognize(head).length === 0 &&
+    (afterColon === '' || recognize(afterColon).length === 0) &&
+    described.changes.length === 0 &&
+    described.switchedOn.length === 0
+  );
 }
 
 const pct = (n: number, of: number) => `${n}/${of} (${((100 * n) / of).toFixed(1)} %)`;
@@ -370,7 +385,18 @@ describe('matchGlosses on the set', () => {
   it('names the concept of most paraphrases, and the misses are listed', () => {
     const misses = PARAPHRASES.filter(([text, concept]) => !names(matchGlosses(text), concept));
     const hits = PARAPHRASES.length - misses.length;
-    console.log(`[gloss] matchGlosses hit ${pct(hits, PARAPHRASES.length)}; misses:\n${misses.map(([t, c]) => `  ${c}: ${t} → ${matchGlosses(t).map((m) => `${m.concept} ${m.score}`).join(', ') || 'nothing'}`).join('\n')}`);
+    console.log(
+      `[gloss] matchGlosses hit ${pct(hits, PARAPHRASES.length)}; misses:\n${misses
+        .map(
+          ([t, c]) =>
+            `  ${c}: ${t} → ${
+              matchGlosses(t)
+                .map((m) => `${m.concept} ${m.score}`)
+                .join(', ') || 'nothing'
+            }`,
+        )
+        .join('\n')}`,
+    );
     expect(hits / PARAPHRASES.length).toBeGreaterThanOrEqual(0.8);
   });
 
@@ -379,7 +405,16 @@ describe('matchGlosses on the set', () => {
       const ms = matchGlosses(text);
       return concept === null ? ms.length > 0 : ms.some((m) => m.concept === concept);
     });
-    console.log(`[gloss] matchGlosses false ${pct(falses.length, NEGATIVES.length)}:\n${falses.map(([t, c]) => `  ${c ?? '(anything)'}: ${t} → ${matchGlosses(t).map((m) => `${m.concept} ${m.score}`).join(', ')}`).join('\n')}`);
+    console.log(
+      `[gloss] matchGlosses false ${pct(falses.length, NEGATIVES.length)}:\n${falses
+        .map(
+          ([t, c]) =>
+            `  ${c ?? '(anything)'}: ${t} → ${matchGlosses(t)
+              .map((m) => `${m.concept} ${m.score}`)
+              .join(', ')}`,
+        )
+        .join('\n')}`,
+    );
     expect(falses.length / NEGATIVES.length).toBeLessThanOrEqual(0.08);
   });
 });
@@ -397,7 +432,10 @@ describe('understand() with the gloss fallback', () => {
     const all = PARAPHRASES.filter(([text, concept]) => understand({ description: text, diff: null }).concepts.includes(concept)).length;
     console.log(
       `[gloss] understand: ${pct(all, PARAPHRASES.length)} of all paraphrases; of the ${routed.length} that reach the fallback ${pct(mapped, routed.length)} mapped, ` +
-        `direction ${pct(right, directed.length)}; wrong:\n${results.filter((r) => !r.mapped || (r.action !== null && r.got !== r.action)).map((r) => `  ${r.concept} ${r.action ?? ''} (got ${r.mapped ? r.got : 'no mapping'}): ${r.text}`).join('\n')}`,
+        `direction ${pct(right, directed.length)}; wrong:\n${results
+          .filter((r) => !r.mapped || (r.action !== null && r.got !== r.action))
+          .map((r) => `  ${r.concept} ${r.action ?? ''} (got ${r.mapped ? r.got : 'no mapping'}): ${r.text}`)
+          .join('\n')}`,
     );
     expect(routed.length).toBeGreaterThanOrEqual(60);
     expect(mapped / routed.length).toBeGreaterThanOrEqual(0.8);
@@ -406,22 +444,39 @@ describe('understand() with the gloss fallback', () => {
 
   it('reads the change part only, and nothing when a name, pattern or diff already mapped', () => {
     const tied = 'one matrix serves as both the token lookup and the vocabulary classifier';
-    expect(understand({ description: tied, diff: null }).changes).toEqual([{ concept: 'TIED_EMBEDDINGS', action: 'enable', from: null, to: null }]);
-    expect(understand({ description: `tweak: ${tied}`, diff: null }).changes).toEqual([{ concept: 'TIED_EMBEDDINGS', action: 'enable', from: null, to: null }]);
+    expect(understand({ description: tied, diff: null }).changes).toEqual([
+      { concept: 'TIED_EMBEDDINGS', action: 'enable', from: null, to: null },
+    ]);
+    expect(understand({ description: `tweak: ${tied}`, diff: null }).changes).toEqual([
+      { concept: 'TIED_EMBEDDINGS', action: 'enable', from: null, to: null },
+    ]);
     expect(understand({ description: `raise MATRIX_LR; ${tied}`, diff: null }).changes.map((c) => c.concept)).toEqual(['MATRIX_LR']);
     const diff = ['--- a/train.py', '+++ b/train.py', '@@ -1,2 +1,2 @@', ' # lr', '-MATRIX_LR = 0.04', '+MATRIX_LR = 0.05', ''].join('\n');
     expect(understand({ description: tied, diff }).changes.map((c) => c.concept)).toEqual(['MATRIX_LR']);
     // What follows the change part (after ";", "—", "because") is never read by the glosses.
-    expect(understand({ description: 'fix a typo in the README; one matrix serving as both lookup and classifier would help', diff: null }).changes).toEqual([]);
+    expect(
+      understand({ description: 'fix a typo in the README; one matrix serving as both lookup and classifier would help', diff: null })
+        .changes,
+    ).toEqual([]);
   });
 
   it('gives directions from own words, values, and verbs, and resolves alias hubs by value', () => {
     const change = (d: string) => understand({ description: d, diff: null }).changes;
-    expect(change('a taller network with more residual blocks stacked')).toEqual([{ concept: 'DEPTH', action: 'raise', from: null, to: null }]);
-    expect(change('fewer iterations of the polar-factor polynomial')).toEqual([{ concept: 'NS_STEPS', action: 'lower', from: null, to: null }]);
-    expect(change('the memory of the squared-gradient running average, longer')).toEqual([{ concept: 'ADAM_BETA2', action: 'raise', from: null, to: null }]);
-    expect(change('the output softmax projection gets its own separate weights')).toEqual([{ concept: 'TIED_EMBEDDINGS', action: 'disable', from: null, to: null }]);
-    expect(change('ramp the rate up from near zero over the opening iterations')).toEqual([{ concept: 'WARMUP_RATIO', action: 'mention', from: null, to: null }]);
+    expect(change('a taller network with more residual blocks stacked')).toEqual([
+      { concept: 'DEPTH', action: 'raise', from: null, to: null },
+    ]);
+    expect(change('fewer iterations of the polar-factor polynomial')).toEqual([
+      { concept: 'NS_STEPS', action: 'lower', from: null, to: null },
+    ]);
+    expect(change('the memory of the squared-gradient running average, longer')).toEqual([
+      { concept: 'ADAM_BETA2', action: 'raise', from: null, to: null },
+    ]);
+    expect(change('the output softmax projection gets its own separate weights')).toEqual([
+      { concept: 'TIED_EMBEDDINGS', action: 'disable', from: null, to: null },
+    ]);
+    expect(change('ramp the rate up from near zero over the opening iterations')).toEqual([
+      { concept: 'WARMUP_RATIO', action: 'mention', from: null, to: null },
+    ]);
     expect(change('take 300 updates to reach the peak rate').map((c) => c.concept)).toEqual(['WARMUP_ITERS']);
   });
 });
@@ -440,15 +495,33 @@ describe('matchGlosses', () => {
     expect(ms[1].words).toEqual(['tanh', 'bound']);
   });
 
-  it('reads a choice where its own gloss adds to the concept\'s', () => {
-    expect(matchGlosses('multiply each feed-forward hidden value by its normal cdf')[0]).toEqual(expect.objectContaining({ concept: 'ACTIVATION', choice: 'gelu' }));
-    expect(matchGlosses('every layer attends to the whole context, no banded layers')[0]).toEqual(expect.objectContaining({ concept: 'WINDOW_PATTERN', choice: 'l' }));
+  it("reads a choice where its own gloss adds to the concept's", () => {
+    expect(matchGlosses('multiply each feed-forward hidden value by its normal cdf')[0]).toEqual(
+      expect.objectContaining({ concept: 'ACTIVATION', choice: 'gelu' }),
+    );
+    expect(matchGlosses('every layer attends to the whole context, no banded layers')[0]).toEqual(
+      expect.objectContaining({ concept: 'WINDOW_PATTERN', choice: 'l' }),
+    );
     // Words the concept's gloss holds too name no choice.
-    expect(matchGlosses('a different nonlinearity in the feed-forward hidden layer')[0]).toEqual(expect.objectContaining({ concept: 'ACTIVATION', choice: null }));
+    expect(matchGlosses('a different nonlinearity in the feed-forward hidden layer')[0]).toEqual(
+      expect.objectContaining({ concept: 'ACTIVATION', choice: null }),
+    );
   });
 
   it('reads nothing for one word, unrelated text, and odd input', () => {
-    for (const t of ['', '   ', 'classifier', 'orthogonal', '((((', '→→→ 1.0 → 2.0', '0.04 0.05 1e-4', 'x'.repeat(5000), 'the weather is nice today and we went for a walk', '日本語のテキスト', 'refactor the logging helper to print structured output'])
+    for (const t of [
+      '',
+      '   ',
+      'classifier',
+      'orthogonal',
+      '((((',
+      '→→→ 1.0 → 2.0',
+      '0.04 0.05 1e-4',
+      'x'.repeat(5000),
+      'the weather is nice today and we went for a walk',
+      '日本語のテキスト',
+      'refactor the logging helper to print structured output',
+    ])
       expect(matchGlosses(t), t).toEqual([]);
   });
 
@@ -473,13 +546,15 @@ describe('matchGlosses', () => {
       return (performance.now() - t0) / texts.length;
     });
     const ms = Math.min(...rounds);
-    console.log(`[gloss] matchGlosses: ${(1000 * ms).toFixed(0)} µs per query (best of ${rounds.map((r) => (1000 * r).toFixed(0)).join(', ')})`);
+    console.log(
+      `[gloss] matchGlosses: ${(1000 * ms).toFixed(0)} µs per query (best of ${rounds.map((r) => (1000 * r).toFixed(0)).join(', ')})`,
+    );
     expect(ms).toBeLessThan(1);
   });
 });
 
 describe('glossDirection', () => {
-  it('reads a concept\'s own direction words, and nothing for other concepts or unknown ids', () => {
+  it("reads a concept's own direction words, and nothing for other concepts or unknown ids", () => {
     expect(glossDirection('a taller network', 'DEPTH')).toBe('raise');
     expect(glossDirection('cheaper orthogonalization', 'NS_STEPS')).toBe('lower');
     expect(glossDirection('untie the input and output tables', 'TIED_EMBEDDINGS')).toBe('disable');

@@ -7,7 +7,11 @@ import { isBaselineDescription, understand, type Change } from '../../../server/
 
 /** A change as the table writes it: `CONCEPT action [from>to]`, mentions left out. */
 const show = (c: Change) => `${c.concept} ${c.action}${c.from !== null || c.to !== null ? ` ${c.from ?? ''}>${c.to ?? ''}` : ''}`;
-const changesOf = (description: string) => understand({ description, diff: null }).changes.filter((c) => c.action !== 'mention').map(show).sort();
+const changesOf = (description: string) =>
+  understand({ description, diff: null })
+    .changes.filter((c) => c.action !== 'mention')
+    .map(show)
+    .sort();
 /** Every concept a reading changes or mentions. */
 const touched = (description: string) => understand({ description, diff: null }).changes.map((c) => c.concept);
 
@@ -72,7 +76,7 @@ const FAMILIES: Record<string, [string, string[]][]> = {
     ['n_layer 8 -> 12', ['DEPTH raise 8>12']],
     ['12 layers', ['DEPTH set >12']],
   ],
-  'quantities of the run, and a concept\'s own direction words': [
+  "quantities of the run, and a concept's own direction words": [
     ['devote a larger fraction of the steps to warmup', ['WARMUP_RATIO raise']],
     ['spend less of training in the cooldown', ['WARMDOWN_RATIO lower']],
     ['a smaller portion of the run for the lr warmdown', ['WARMDOWN_RATIO lower']],
@@ -101,7 +105,7 @@ const FAMILIES: Record<string, [string, string[]][]> = {
     ['SSSL → S', ['WINDOW_PATTERN replace sssl>s']],
     ['L → SSSL', ['WINDOW_PATTERN replace l>sssl']],
     // Unchanged: a letter that is no code, codes already read.
-    ['the pattern\'s effect on speed', []],
+    ["the pattern's effect on speed", []],
     ['window size 256', ['SHORT_WINDOW set >256']],
     ['WINDOW_PATTERN SSSL -> L', ['WINDOW_PATTERN replace sssl>l']],
     ['switch window pattern from SSSL to SSLL', ['WINDOW_PATTERN replace sssl>ssll']],
@@ -135,11 +139,11 @@ const FAMILIES: Record<string, [string, string[]][]> = {
     ['GQA with n_kv_head=2', ['GQA enable', 'N_KV_HEAD set >2']],
     ['add gradient clipping (max norm 1.0)', ['GRAD_CLIP set >1']],
   ],
-  'NorMuon\'s variance reduction and its β2': [
+  "NorMuon's variance reduction and its β2": [
     ['turn off the NorMuon variance normalization', ['NORMUON_VARIANCE disable']],
     ['NorMuon without variance reduction', ['NORMUON_VARIANCE disable']],
     ['no variance reduction in muon', ['NORMUON_VARIANCE disable']],
-    ['remove muon\'s second-moment normalization', ['NORMUON_VARIANCE disable']],
+    ["remove muon's second-moment normalization", ['NORMUON_VARIANCE disable']],
     ['faster variance adaptation in the orthogonalized optimizer', ['MUON_BETA2 lower']], // its own words: "faster adaptation"
     // Unchanged: the decay of the second moment stays MUON_BETA2.
     ['normuon beta2 0.95 -> 0.99', ['MUON_BETA2 raise 0.95>0.99']],
@@ -165,21 +169,41 @@ describe('understand on phrasing families', () => {
     });
 
   it('leaves no trace of a count that only says where, nor of settings that are not parameters', () => {
-    for (const d of ['add XSA to the last 3 layers', 'XSA on all 9 layers', 'value embeddings on 3 layers', '9/12 layers use sliding windows', 'add XSA to two more layers'])
+    for (const d of [
+      'add XSA to the last 3 layers',
+      'XSA on all 9 layers',
+      'value embeddings on 3 layers',
+      '9/12 layers use sliding windows',
+      'add XSA to two more layers',
+    ])
       expect(touched(d), d).not.toContain('DEPTH');
     expect(touched('embedding weight decay (wte=0.001 lm_head=0.01)')).toEqual(['EMBEDDING_WEIGHT_DECAY']);
     expect(touched('QK norm (eps=1e-6)')).not.toContain('ADAM_EPS');
     expect(touched('give more of the budget to warmup')).not.toContain('TIME_BUDGET');
     expect(touched('less time at peak LR')).toEqual(['WARMDOWN_RATIO']);
-    expect(touched('without NorMuon\'s per-neuron second-moment scaling')).toEqual(['NORMUON_VARIANCE']);
+    expect(touched("without NorMuon's per-neuron second-moment scaling")).toEqual(['NORMUON_VARIANCE']);
   });
 });
 
 describe('baselines', () => {
   const BASELINES = [
-    'baseline', 'Baseline run', 'baseline (no changes)', 'Baseline: depth 8, SwiGLU', 'baseline with depth 10', 'rerun of the baseline',
-    're-run baseline', 'reran the baseline', 'new baseline with FP8 and depth 10', 'new baseline: depth 10 SwiGLU', '2x budget baseline',
-    'apr20 baseline (this hardware)', 'smoke test: 50 steps', 'smoke-test', 'sanity check run', 'baseline re-run on H100', 'exp0: baseline',
+    'baseline',
+    'Baseline run',
+    'baseline (no changes)',
+    'Baseline: depth 8, SwiGLU',
+    'baseline with depth 10',
+    'rerun of the baseline',
+    're-run baseline',
+    'reran the baseline',
+    'new baseline with FP8 and depth 10',
+    'new baseline: depth 10 SwiGLU',
+    '2x budget baseline',
+    'apr20 baseline (this hardware)',
+    'smoke test: 50 steps',
+    'smoke-test',
+    'sanity check run',
+    'baseline re-run on H100',
+    'exp0: baseline',
   ];
   it.each(BASELINES)('%s changes nothing', (d) => {
     expect(isBaselineDescription(d)).toBe(true);
@@ -187,7 +211,9 @@ describe('baselines', () => {
   });
 
   it('still lists what a baseline names, for lexical search', () => {
-    expect(understand({ description: 'new baseline with FP8 and depth 10', diff: null }).concepts).toEqual(expect.arrayContaining(['FP8', 'DEPTH']));
+    expect(understand({ description: 'new baseline with FP8 and depth 10', diff: null }).concepts).toEqual(
+      expect.arrayContaining(['FP8', 'DEPTH']),
+    );
   });
 
   it('reads a change that only names the baseline, or follows it', () => {
@@ -203,12 +229,15 @@ describe('baselines', () => {
       expect(isBaselineDescription(d), d).toBe(false);
       expect(changesOf(d), d).toEqual(expected);
     }
-    for (const d of ['revert to baseline LR', 'same as baseline but with 10 layers', 'Add a one-line smoke-test comment to train.py.']) expect(isBaselineDescription(d), d).toBe(false);
+    for (const d of ['revert to baseline LR', 'same as baseline but with 10 layers', 'Add a one-line smoke-test comment to train.py.'])
+      expect(isBaselineDescription(d), d).toBe(false);
     expect(touched('revert to baseline LR')).toEqual(['LR']);
   });
 
-  it('keeps what a baseline run\'s diff changes', () => {
+  it("keeps what a baseline run's diff changes", () => {
     const diff = ['--- a/train.py', '+++ b/train.py', '@@ -1,2 +1,2 @@', ' # lr', '-MATRIX_LR = 0.04', '+MATRIX_LR = 0.05', ''].join('\n');
-    expect(understand({ description: 'baseline', diff }).changes).toEqual([{ concept: 'MATRIX_LR', action: 'raise', from: '0.04', to: '0.05' }]);
+    expect(understand({ description: 'baseline', diff }).changes).toEqual([
+      { concept: 'MATRIX_LR', action: 'raise', from: '0.04', to: '0.05' },
+    ]);
   });
 });

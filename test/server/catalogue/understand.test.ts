@@ -1,15 +1,32 @@
 // understand(): records and queries in varied wording (plain, paraphrased, questions, plans,
 // with diffs) → their changes (concept, action, from, to); rationale and outcomes change nothing.
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE_VERSION, conceptInfo, expansionTerms, narrowerConcepts, understand, type Change } from '../../../server/catalogue/understand.ts';
+import {
+  CATALOGUE_VERSION,
+  conceptInfo,
+  expansionTerms,
+  narrowerConcepts,
+  understand,
+  type Change,
+} from '../../../server/catalogue/understand.ts';
 
 const hunk = (removed: string[], added: string[]) =>
-  ['--- a/train.py', '+++ b/train.py', `@@ -10,${removed.length + 1} +10,${added.length + 1} @@`, ' # context', ...removed.map((l) => `-${l}`), ...added.map((l) => `+${l}`)].join('\n') + '\n';
+  [
+    '--- a/train.py',
+    '+++ b/train.py',
+    `@@ -10,${removed.length + 1} +10,${added.length + 1} @@`,
+    ' # context',
+    ...removed.map((l) => `-${l}`),
+    ...added.map((l) => `+${l}`),
+  ].join('\n') + '\n';
 
 /** A change as the table writes it: `CONCEPT action [from>to]`, mentions left out. */
 const show = (c: Change) => `${c.concept} ${c.action}${c.from !== null || c.to !== null ? ` ${c.from ?? ''}>${c.to ?? ''}` : ''}`;
 const changesOf = (description: string, diff: string | null = null) =>
-  understand({ description, diff }).changes.filter((c) => c.action !== 'mention').map(show).sort();
+  understand({ description, diff })
+    .changes.filter((c) => c.action !== 'mention')
+    .map(show)
+    .sort();
 
 const CASES: [string, string | null, string[]][] = [
   // Plain values and directions, as the logs write them.
@@ -47,7 +64,11 @@ const CASES: [string, string | null, string[]][] = [
   ['delay LR warmdown from 50% of run to final 20%', null, ['WARMDOWN_RATIO lower 0.5>0.2']],
   ['keep LR floor at 10% during final warmdown', null, ['FINAL_LR_FRAC set >0.1']],
   // Rationale and outcome never add changes.
-  ['MATRIX_LR 0.03→0.04 (hypothesis: higher Muon LR for faster convergence): val_bpb 1.283→1.269, loss 3.1→3.0', null, ['MATRIX_LR raise 0.03>0.04']],
+  [
+    'MATRIX_LR 0.03→0.04 (hypothesis: higher Muon LR for faster convergence): val_bpb 1.283→1.269, loss 3.1→3.0',
+    null,
+    ['MATRIX_LR raise 0.03>0.04'],
+  ],
   ['WEIGHT_DECAY 0.2→0.1 — val_bpb 1.28→1.27 WORSE, softcap 15 was fine', null, ['WEIGHT_DECAY lower 0.2>0.1']],
   ['z-loss regularization (hypothesis: PaLM uses it; it is redundant with softcap=30)', null, ['Z_LOSS enable']],
   // Choices: replace A with B, B instead of A, A → B, just B.
@@ -125,26 +146,56 @@ const CASES: [string, string | null, string[]][] = [
   ['what happens if we remove the value embeddings?', null, ['VALUE_EMBEDS disable']],
   ['planning to swap the activation', null, ['ACTIVATION replace']],
   // Diffs: assignments, code of choices and switches.
-  ['try a higher Muon LR', hunk(['MATRIX_LR = 0.04        # learning rate for matrix parameters (Muon)'], ['MATRIX_LR = 0.06']), ['MATRIX_LR raise 0.04>0.06']],
+  [
+    'try a higher Muon LR',
+    hunk(['MATRIX_LR = 0.04        # learning rate for matrix parameters (Muon)'], ['MATRIX_LR = 0.06']),
+    ['MATRIX_LR raise 0.04>0.06'],
+  ],
   ['', hunk(['ADAM_BETAS = (0.8, 0.95)'], ['ADAM_BETAS = (0.9, 0.95)']), ['ADAM_BETA1 raise 0.8>0.9']],
   ['', hunk(['TOTAL_BATCH_SIZE = 2**19'], ['TOTAL_BATCH_SIZE = 2**18']), ['TOTAL_BATCH_SIZE lower 524288>262144']],
   ['', hunk(['    n_layer: int = 12'], ['    n_layer: int = 16']), ['DEPTH raise 12>16']],
   ['', hunk(['WINDOW_PATTERN = "SSSL"'], ['WINDOW_PATTERN = "L"']), ['WINDOW_PATTERN replace sssl>l']],
   ['swap the activation', hunk(['        x = F.relu(x).square()'], ['        x = F.gelu(x)']), ['ACTIVATION replace relu2>gelu']],
-  ['', hunk(['        return self.c_proj(F.relu(self.c_fc(x)).square())'], ['        return self.c_proj(F.silu(self.c_gate(x)) * self.c_fc(x))']), ['ACTIVATION replace relu2>swiglu']],
+  [
+    '',
+    hunk(
+      ['        return self.c_proj(F.relu(self.c_fc(x)).square())'],
+      ['        return self.c_proj(F.silu(self.c_gate(x)) * self.c_fc(x))'],
+    ),
+    ['ACTIVATION replace relu2>swiglu'],
+  ],
   ['tie the embeddings', hunk([], ['        self.lm_head.weight = self.transformer.wte.weight']), ['TIED_EMBEDDINGS enable']],
   ['', hunk(['        self.lm_head.weight = self.wte.weight'], []), ['TIED_EMBEDDINGS disable']],
   ['clip gradients', hunk([], ['        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)']), ['GRAD_CLIP enable']],
   ['', hunk(['        q, k = norm(q), norm(k)'], []), ['QK_NORM disable']],
-  ['', hunk(['model = torch.compile(model, dynamic=False)'], ['model = torch.compile(model, dynamic=False, mode="reduce-overhead")']), ['CUDA_GRAPHS enable']],
-  ['cosine warmdown plus MATRIX_LR 0.05', hunk(['MATRIX_LR = 0.04', '    return cooldown'], ['MATRIX_LR = 0.05', '    return 0.5 * (1 - math.cos(math.pi * cooldown))']), ['MATRIX_LR raise 0.04>0.05', 'WARMDOWN_SHAPE set >cosine']],
+  [
+    '',
+    hunk(['model = torch.compile(model, dynamic=False)'], ['model = torch.compile(model, dynamic=False, mode="reduce-overhead")']),
+    ['CUDA_GRAPHS enable'],
+  ],
+  [
+    'cosine warmdown plus MATRIX_LR 0.05',
+    hunk(['MATRIX_LR = 0.04', '    return cooldown'], ['MATRIX_LR = 0.05', '    return 0.5 * (1 - math.cos(math.pi * cooldown))']),
+    ['MATRIX_LR raise 0.04>0.05', 'WARMDOWN_SHAPE set >cosine'],
+  ],
   ['', hunk(['    rope_base: float = 10000.0'], ['    rope_base: float = 50000.0']), ['ROPE_BASE raise 10000>50000']],
   ['fewer kv heads', hunk(['    n_kv_head: int = 6'], ['    n_kv_head: int = 2']), ['N_KV_HEAD lower 6>2']],
   ['', hunk(['        softcap = 15'], ['        softcap = 30']), ['SOFTCAP raise 15>30']],
-  ['drop VE', hunk(['        self.value_embeds = nn.ModuleDict({str(i): nn.Embedding(vocab, kv_dim) for i in range(n) if has_ve(i, n)})'], []), ['VALUE_EMBEDS disable']],
+  [
+    'drop VE',
+    hunk(['        self.value_embeds = nn.ModuleDict({str(i): nn.Embedding(vocab, kv_dim) for i in range(n) if has_ve(i, n)})'], []),
+    ['VALUE_EMBEDS disable'],
+  ],
   ['', hunk([], ['ema_model = copy.deepcopy(model)']), ['EMA enable']],
   ['', hunk([], ['        loss = loss + 1e-4 * torch.logsumexp(logits, dim=-1).pow(2).mean()']), ['Z_LOSS enable']],
-  ['', hunk(['        x = F.relu(x).square()', '        y = F.relu(y).square()'], ['        x = F.relu(x).square()  # same', '        y = F.relu(y).square() * 2']), []],
+  [
+    '',
+    hunk(
+      ['        x = F.relu(x).square()', '        y = F.relu(y).square()'],
+      ['        x = F.relu(x).square()  # same', '        y = F.relu(y).square() * 2'],
+    ),
+    [],
+  ],
 ];
 
 /** Rewordings that avoid the logs' words: [text, concept, action]. */
@@ -218,26 +269,41 @@ describe('understand', () => {
     expect(understand({ description: 'halve the batch size', diff: null }).concepts).toEqual(['TOTAL_BATCH_SIZE']);
     expect(understand({ description: 'use batch_size 16', diff: null }).concepts).toEqual(['DEVICE_BATCH_SIZE']);
     // The rationale of a description that changes nothing it can read still helps search.
-    const r = understand({ description: 'Bottleneck: instability at 42M tokens. Hypothesis: shuffling documents within shards fixes it.', diff: null });
+    const r = understand({
+      description: 'Bottleneck: instability at 42M tokens. Hypothesis: shuffling documents within shards fixes it.',
+      diff: null,
+    });
     expect(r.changes).toEqual([]);
     expect(r.concepts).toContain('DATA_SHUFFLE');
   });
 
   it('names nothing for text about other things, and survives empty or odd input', () => {
-    for (const d of ['', '   ', 'fix a typo in the README', 'Add a one-line smoke-test comment to train.py.', '((((', '→→→ 1.0 → 2.0', 'x'.repeat(5000)])
+    for (const d of [
+      '',
+      '   ',
+      'fix a typo in the README',
+      'Add a one-line smoke-test comment to train.py.',
+      '((((',
+      '→→→ 1.0 → 2.0',
+      'x'.repeat(5000),
+    ])
       expect(understand({ description: d, diff: null })).toEqual({ changes: [], concepts: [] });
     expect(understand({ description: 'x', diff: 'not a diff at all' }).changes).toEqual([]);
     expect(understand({ description: '', diff: hunk(['# a comment'], ['# another comment']) }).changes).toEqual([]);
   });
 
   it('keeps a mention for a parameter named without value or direction', () => {
-    expect(understand({ description: 'look at the warmdown ratio', diff: null }).changes).toEqual([{ concept: 'WARMDOWN_RATIO', action: 'mention', from: null, to: null }]);
+    expect(understand({ description: 'look at the warmdown ratio', diff: null }).changes).toEqual([
+      { concept: 'WARMDOWN_RATIO', action: 'mention', from: null, to: null },
+    ]);
   });
 });
 
 describe('conceptInfo, narrowerConcepts, expansionTerms, CATALOGUE_VERSION', () => {
   it('describes a concept, and nothing for an unknown id', () => {
-    expect(conceptInfo('MATRIX_LR')).toEqual(expect.objectContaining({ id: 'MATRIX_LR', group: 'optimizer', kind: 'param', broader: 'LR' }));
+    expect(conceptInfo('MATRIX_LR')).toEqual(
+      expect.objectContaining({ id: 'MATRIX_LR', group: 'optimizer', kind: 'param', broader: 'LR' }),
+    );
     expect(conceptInfo('MATRIX_LR')!.aliases).toContain('muon lr');
     expect(conceptInfo('TIED_EMBEDDINGS')).toEqual(expect.objectContaining({ kind: 'switch', broader: null }));
     expect(conceptInfo('NO_SUCH_THING')).toBeNull();

@@ -14,7 +14,13 @@ import type { Database } from '../../../server/db/client.ts';
 const MIGRATION = readFileSync(new URL('../../../migrations/0009_replication.sql', import.meta.url), 'utf8');
 /** The backfill statements of the migration (its UPDATEs), comments stripped. */
 const BACKFILL = MIGRATION.split('--> statement-breakpoint')
-  .map((s) => s.split('\n').filter((l) => !l.trim().startsWith('--')).join('\n').trim())
+  .map((s) =>
+    s
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('--'))
+      .join('\n')
+      .trim(),
+  )
   .filter((s) => s.startsWith('UPDATE'));
 
 describe.each(drivers)('replication backfill on $name', (driver) => {
@@ -34,16 +40,25 @@ describe.each(drivers)('replication backfill on $name', (driver) => {
   it('computes the same groups and marks as ingest does', async () => {
     expect(BACKFILL).toHaveLength(2);
     const [a, b] = [newSigner('a'), newSigner('b')];
-    const group = (g: number) => ({ diff: constantDiff('BACKFILL', '1', String(g + 2)), parent: { train_py_sha256: sha256(`backfill ${g}`), commit: 'abc1234', val_bpb: 1.0 } });
+    const group = (g: number) => ({
+      diff: constantDiff('BACKFILL', '1', String(g + 2)),
+      parent: { train_py_sha256: sha256(`backfill ${g}`), commit: 'abc1234', val_bpb: 1.0 },
+    });
     const records = [
       envelope(makePayload({ ...group(0), metrics: { val_bpb: 0.99 } }), a),
       envelope(makePayload({ ...group(0), metrics: { val_bpb: 0.991 } }), b),
       envelope(makePayload({ ...group(1), metrics: { val_bpb: 0.98 } }), a),
       envelope(makePayload({ ...group(2), parent: null, metrics: { val_bpb: 0.97 } }), a),
     ];
-    expect(((await (await t.post('/v1/records/batch', { records })).json()) as any).results.every((r: any) => r.status === 'created')).toBe(true);
+    expect(((await (await t.post('/v1/records/batch', { records })).json()) as any).results.every((r: any) => r.status === 'created')).toBe(
+      true,
+    );
     await t.drain();
-    const state = () => queryRows<{ id: string; replication_key: string | null; replicated: boolean }>(database.db, sql`SELECT id, replication_key, replicated FROM records ORDER BY id`);
+    const state = () =>
+      queryRows<{ id: string; replication_key: string | null; replicated: boolean }>(
+        database.db,
+        sql`SELECT id, replication_key, replicated FROM records ORDER BY id`,
+      );
     const atIngest = await state();
     expect(atIngest.filter((r) => r.replicated)).toHaveLength(2);
     expect(atIngest.filter((r) => r.replication_key === null)).toHaveLength(1);

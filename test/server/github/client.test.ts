@@ -25,7 +25,10 @@ describe('GitHub client', () => {
   });
 
   it('waits out a 403 secondary rate limit (retry-after) and retries the same request', async () => {
-    gh.faults.push({ op: 'UserKeys', kind: 'secondary-limit', retryAfterS: 7 }, { op: 'UserKeys', kind: 'secondary-limit', retryAfterS: 3, status: 429 });
+    gh.faults.push(
+      { op: 'UserKeys', kind: 'secondary-limit', retryAfterS: 7 },
+      { op: 'UserKeys', kind: 'secondary-limit', retryAfterS: 3, status: 429 },
+    );
     expect(await userPublicKeys(client(), 'alice')).toEqual(['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA==']);
     expect(waits).toEqual([7000, 3000]);
     expect(gh.requests.map((r) => r.status)).toEqual([403, 429, 200]);
@@ -88,7 +91,10 @@ describe('GitHub client', () => {
 
   it('answers null for a user GitHub does not know, and fails at once on a bad token', async () => {
     expect(await userPublicKeys(client(), 'nobody-here')).toBeNull();
-    const err = await userPublicKeys(new GithubClient({ token: 'wrong', baseUrl: gh.url, sleep: async (ms) => void waits.push(ms) }), 'alice').catch((e) => e);
+    const err = await userPublicKeys(
+      new GithubClient({ token: 'wrong', baseUrl: gh.url, sleep: async (ms) => void waits.push(ms) }),
+      'alice',
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(GithubRequestError);
     expect(err.status).toBe(401);
     expect(waits).toEqual([]);

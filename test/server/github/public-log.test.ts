@@ -4,7 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { harnessOf, publicLogRecords } from '../../../server/github/public-log.ts';
 
-const SRC = { nameWithOwner: 'lab/autoresearch', url: 'https://github.com/lab/autoresearch', branch: 'master', oid: 'ab'.repeat(20), committedAt: new Date('2026-03-10T08:00:00Z') };
+const SRC = {
+  nameWithOwner: 'lab/autoresearch',
+  url: 'https://github.com/lab/autoresearch',
+  branch: 'master',
+  oid: 'ab'.repeat(20),
+  committedAt: new Date('2026-03-10T08:00:00Z'),
+};
 const HEAD = 'commit\tval_bpb\tmemory_gb\tstatus\tdescription';
 
 describe('public log rows', () => {
@@ -16,7 +22,15 @@ describe('public log rows', () => {
     expect(new Set(a.rows.map((r) => r.id)).size).toBe(3);
     expect(b.rows.slice(0, 3).map((r) => r.id)).toEqual(a.rows.map((r) => r.id));
     expect(b.rows[3].parentValBpb).toBe(0.998);
-    expect(a.rows[1]).toMatchObject({ status: 'crash', valBpb: null, parentValBpb: 0.998, deltaValBpb: null, signed: false, signature: null, keyFingerprint: 'github:lab/autoresearch' });
+    expect(a.rows[1]).toMatchObject({
+      status: 'crash',
+      valBpb: null,
+      parentValBpb: 0.998,
+      deltaValBpb: null,
+      signed: false,
+      signature: null,
+      keyFingerprint: 'github:lab/autoresearch',
+    });
   });
 
   it('skips rows the record schema refuses, with the reason, and shortens long descriptions', () => {

@@ -12,17 +12,18 @@ import { JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_DISCOVER } from '../../../server/jobs
 
 const PREPARE = '"""Fixed data preparation and evaluation."""\nMAX_SEQ_LEN = 2048\nTIME_BUDGET = 300  # training time budget in seconds\n';
 const HARNESS = createHash('sha256').update(PREPARE).digest('hex');
-const RESULTS = [
-  'commit\tval_bpb\tmemory_gb\tstatus\tdescription',
-  'a1b2c3d\t0.997900\t44.0\tkeep\tbaseline',
-  'b2c3d4e\t0.993200\t44.2\tkeep\tincrease MATRIX_LR from 0.04 to 0.05',
-  'c3d4e5f\t1.005000\t44.0\tdiscard\tswitch to GeLU activation',
-  'd4e5f6a\t0.000000\t0.0\tcrash\tdouble model width (OOM)',
-  'e5f6a7b\tfast\t44.0\tkeep\tval_bpb is not a number',
-  'f6a7b8c\t0.990000\tkeep',
-  '0a1b2c3\t0.991000\t44.1\tmaybe\tunknown status word',
-  '1b2c3d4\t1.001000\t44.0\tdiscard\tswitch to GeLU activation',
-].join('\n') + '\n';
+const RESULTS =
+  [
+    'commit\tval_bpb\tmemory_gb\tstatus\tdescription',
+    'a1b2c3d\t0.997900\t44.0\tkeep\tbaseline',
+    'b2c3d4e\t0.993200\t44.2\tkeep\tincrease MATRIX_LR from 0.04 to 0.05',
+    'c3d4e5f\t1.005000\t44.0\tdiscard\tswitch to GeLU activation',
+    'd4e5f6a\t0.000000\t0.0\tcrash\tdouble model width (OOM)',
+    'e5f6a7b\tfast\t44.0\tkeep\tval_bpb is not a number',
+    'f6a7b8c\t0.990000\tkeep',
+    '0a1b2c3\t0.991000\t44.1\tmaybe\tunknown status word',
+    '1b2c3d4\t1.001000\t44.0\tdiscard\tswitch to GeLU activation',
+  ].join('\n') + '\n';
 
 describe.each(drivers)('public logs on $name', (driver) => {
   let database: Database;
@@ -43,11 +44,22 @@ describe.each(drivers)('public logs on $name', (driver) => {
   beforeAll(async () => {
     gh = await startFakeGithub();
     gh.addRepo({ owner: 'karpathy', name: 'autoresearch', files: { 'prepare.py': PREPARE } });
-    lab = gh.addRepo({ owner: 'alice-lab', name: 'autoresearch', parent: 'karpathy/autoresearch', branch: 'main', head: 'aa'.repeat(20), committedDate: '2026-03-10T08:00:00Z', files: { 'results.tsv': RESULTS, 'prepare.py': PREPARE } });
+    lab = gh.addRepo({
+      owner: 'alice-lab',
+      name: 'autoresearch',
+      parent: 'karpathy/autoresearch',
+      branch: 'main',
+      head: 'aa'.repeat(20),
+      committedDate: '2026-03-10T08:00:00Z',
+      files: { 'results.tsv': RESULTS, 'prepare.py': PREPARE },
+    });
     gh.addRepo({ owner: 'bob', name: 'autoresearch', parent: 'karpathy/autoresearch', files: { 'results.tsv': RESULTS } });
     gh.addRepo({ owner: 'carol', name: 'autoresearch', parent: 'karpathy/autoresearch' });
     database = await driver.open();
-    t = testApp(database, { runner: { backoffBaseMs: 1 }, github: { token: gh.token, apiUrl: gh.url, client: { sleep: async () => {}, backoffMs: 1, retries: 2 } } });
+    t = testApp(database, {
+      runner: { backoffBaseMs: 1 },
+      github: { token: gh.token, apiUrl: gh.url, client: { sleep: async () => {}, backoffMs: 1, retries: 2 } },
+    });
     await t.init();
   });
   afterAll(async () => {
@@ -62,13 +74,33 @@ describe.each(drivers)('public logs on $name', (driver) => {
     expect(list).toHaveLength(5);
     const head = 'aa'.repeat(20);
     for (const r of list) {
-      expect(r).toMatchObject({ signed: false, signature: null, public_key: null, key_fingerprint: null, provenance: `github:alice-lab/autoresearch@${head}`, github_login: 'alice-lab', hardware_class: 'unreported', harness_id: HARNESS });
+      expect(r).toMatchObject({
+        signed: false,
+        signature: null,
+        public_key: null,
+        key_fingerprint: null,
+        provenance: `github:alice-lab/autoresearch@${head}`,
+        github_login: 'alice-lab',
+        hardware_class: 'unreported',
+        harness_id: HARNESS,
+      });
       expect(r.idea_id).toBeTruthy();
     }
     const lr = list.find((r) => r.payload.description.startsWith('increase MATRIX_LR'));
-    expect(lr.payload).toMatchObject({ status: 'keep', commit: 'b2c3d4e', metrics: { val_bpb: 0.9932, peak_vram_mb: 44.2 * 1024 }, parent: { commit: 'a1b2c3d', val_bpb: 0.9979 }, fork: { id: 'github:alice-lab/autoresearch', branch: 'main', url: 'https://github.com/alice-lab/autoresearch' }, harness: { id: HARNESS, time_budget_s: 300 } });
+    expect(lr.payload).toMatchObject({
+      status: 'keep',
+      commit: 'b2c3d4e',
+      metrics: { val_bpb: 0.9932, peak_vram_mb: 44.2 * 1024 },
+      parent: { commit: 'a1b2c3d', val_bpb: 0.9979 },
+      fork: { id: 'github:alice-lab/autoresearch', branch: 'main', url: 'https://github.com/alice-lab/autoresearch' },
+      harness: { id: HARNESS, time_budget_s: 300 },
+    });
     expect(lr.delta_val_bpb).toBeCloseTo(-0.0047, 9);
-    expect(lr.id).toBe(createHash('sha256').update(`github:alice-lab/autoresearch\n0\n${RESULTS.split('\n')[2]}`).digest('hex'));
+    expect(lr.id).toBe(
+      createHash('sha256')
+        .update(`github:alice-lab/autoresearch\n0\n${RESULTS.split('\n')[2]}`)
+        .digest('hex'),
+    );
     expect(list.find((r) => r.payload.status === 'crash').payload.metrics.val_bpb).toBeNull();
     // Two rows with one description are two attempts (two records), not a duplicate.
     expect(list.filter((r) => r.payload.description === 'switch to GeLU activation')).toHaveLength(2);
@@ -85,7 +117,9 @@ describe.each(drivers)('public logs on $name', (driver) => {
   });
 
   it('counts them as evidence in ideas, but keeps them off the leaderboard', async () => {
-    const check = (await (await t.post('/v1/ideas/check', { description: 'switch to GeLU activation', harness_id: HARNESS })).json()) as any;
+    const check = (await (
+      await t.post('/v1/ideas/check', { description: 'switch to GeLU activation', harness_id: HARNESS })
+    ).json()) as any;
     expect(check.verdict).not.toBe('novel');
     expect(check.matches[0].overall).toMatchObject({ attempts: 2, discards: 2, contributors: 1 });
     const idea = (await (await t.get(`/v1/ideas/${check.matches[0].id}`)).json()) as any;

@@ -22,6 +22,10 @@ describe.skipIf(!present)('GraphQL documents against GitHub’s public schema', 
 
   it('catches a document GitHub would refuse (the check can fail)', () => {
     const bad = parse('query X($login: String!) { user(login: $login) { publicKeys(first: 1) { nodes { sshKey } } } }');
-    expect(validate(schema!, bad).map((e) => e.message).join('\n')).toMatch(/Cannot query field "sshKey" on type "PublicKey"/);
+    expect(
+      validate(schema!, bad)
+        .map((e) => e.message)
+        .join('\n'),
+    ).toMatch(/Cannot query field "sshKey" on type "PublicKey"/);
   });
 });

@@ -17,7 +17,10 @@ describe.each(drivers)('GitHub schedule on $name', (driver) => {
   });
   afterAll(() => database?.close());
 
-  const queued = async () => (await database.db.select().from(jobs)).map((j) => ({ kind: j.kind, subject: j.subject, runAt: j.runAt.toISOString() })).sort((a, b) => a.kind.localeCompare(b.kind));
+  const queued = async () =>
+    (await database.db.select().from(jobs))
+      .map((j) => ({ kind: j.kind, subject: j.subject, runAt: j.runAt.toISOString() }))
+      .sort((a, b) => a.kind.localeCompare(b.kind));
 
   it('queues a sync at start-up once, and each sync queues the next an interval later', async () => {
     const github = { token: 't', apiUrl: 'http://127.0.0.1:9', upstream: 'someone/upstream', syncIntervalMs: 3600_000 };
@@ -50,10 +53,31 @@ describe.each(drivers)('GitHub schedule on $name', (driver) => {
 
 describe('GitHub configuration', () => {
   it('has defaults and parses every variable', () => {
-    expect(githubConfig({})).toEqual({ token: undefined, apiUrl: 'https://api.github.com', upstream: 'karpathy/autoresearch', forkDepth: 1, syncIntervalMs: 21_600_000, keyRecheckMs: 86_400_000 });
+    expect(githubConfig({})).toEqual({
+      token: undefined,
+      apiUrl: 'https://api.github.com',
+      upstream: 'karpathy/autoresearch',
+      forkDepth: 1,
+      syncIntervalMs: 21_600_000,
+      keyRecheckMs: 86_400_000,
+    });
     expect(
-      githubConfig({ GITHUB_TOKEN: 'x', GITHUB_API_URL: 'http://127.0.0.1:1234', CROSSFORK_UPSTREAM: 'me/fork.x', CROSSFORK_FORK_DEPTH: '2', CROSSFORK_GITHUB_SYNC_INTERVAL_S: '600', CROSSFORK_KEY_RECHECK_S: '60' }),
-    ).toEqual({ token: 'x', apiUrl: 'http://127.0.0.1:1234', upstream: 'me/fork.x', forkDepth: 2, syncIntervalMs: 600_000, keyRecheckMs: 60_000 });
+      githubConfig({
+        GITHUB_TOKEN: 'x',
+        GITHUB_API_URL: 'http://127.0.0.1:1234',
+        CROSSFORK_UPSTREAM: 'me/fork.x',
+        CROSSFORK_FORK_DEPTH: '2',
+        CROSSFORK_GITHUB_SYNC_INTERVAL_S: '600',
+        CROSSFORK_KEY_RECHECK_S: '60',
+      }),
+    ).toEqual({
+      token: 'x',
+      apiUrl: 'http://127.0.0.1:1234',
+      upstream: 'me/fork.x',
+      forkDepth: 2,
+      syncIntervalMs: 600_000,
+      keyRecheckMs: 60_000,
+    });
   });
 
   it('refuses nonsense', () => {

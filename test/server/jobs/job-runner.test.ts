@@ -32,7 +32,11 @@ class FlakyJobs extends JobRepository {
 describe.each(drivers)('job runner on $name', (driver) => {
   let database: Database;
   let repo: FlakyJobs;
-  const rows = async () => queryRows<{ subject: string; locked: boolean; attempts: number }>(database.db, sql`SELECT subject, locked_until IS NOT NULL AS locked, attempts FROM jobs ORDER BY id`);
+  const rows = async () =>
+    queryRows<{ subject: string; locked: boolean; attempts: number }>(
+      database.db,
+      sql`SELECT subject, locked_until IS NOT NULL AS locked, attempts FROM jobs ORDER BY id`,
+    );
 
   beforeAll(async () => {
     database = await driver.open();
@@ -56,9 +60,18 @@ describe.each(drivers)('job runner on $name', (driver) => {
 
   it('a failed handler reschedules its batch with backoff and keeps the error', async () => {
     await repo.enqueue('t', ['a']);
-    const runner = new JobRunner(repo, { kind: 't', backoffBaseMs: 60_000, handle: async () => { throw new Error('embedding API down'); } });
+    const runner = new JobRunner(repo, {
+      kind: 't',
+      backoffBaseMs: 60_000,
+      handle: async () => {
+        throw new Error('embedding API down');
+      },
+    });
     expect(await runner.drain()).toBe(0);
-    const [job] = await queryRows<{ due: boolean; locked: boolean; last_error: string }>(database.db, sql`SELECT run_at <= now() AS due, locked_until IS NOT NULL AS locked, last_error FROM jobs`);
+    const [job] = await queryRows<{ due: boolean; locked: boolean; last_error: string }>(
+      database.db,
+      sql`SELECT run_at <= now() AS due, locked_until IS NOT NULL AS locked, last_error FROM jobs`,
+    );
     expect(job).toEqual({ due: false, locked: false, last_error: 'embedding API down' });
   });
 
@@ -86,7 +99,11 @@ describe.each(drivers)('job runner on $name', (driver) => {
   it('a handled batch whose completion failed is completed next time, not handled twice', async () => {
     await repo.enqueue('t', ['a', 'b']);
     const handled: string[] = [];
-    const runner = new JobRunner(repo, { kind: 't', leaseMs: 3_600_000, handle: async (jobs) => void handled.push(...jobs.map((j) => j.subject)) });
+    const runner = new JobRunner(repo, {
+      kind: 't',
+      leaseMs: 3_600_000,
+      handle: async (jobs) => void handled.push(...jobs.map((j) => j.subject)),
+    });
     repo.failures.complete = 1;
     await expect(runner.drain()).rejects.toThrow(/CONNECTION_CLOSED/);
     expect(await rows()).toHaveLength(2);
@@ -99,7 +116,15 @@ describe.each(drivers)('job runner on $name', (driver) => {
     await repo.enqueue('t', ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
     let busy = true;
     const sizes: number[] = [];
-    const runner = new JobRunner(repo, { kind: 't', batchSize: 4, busyBatchSize: 1, maxYieldMs: 800, pollMs: 50, yieldWhile: () => busy, handle: async (jobs) => void sizes.push(jobs.length) });
+    const runner = new JobRunner(repo, {
+      kind: 't',
+      batchSize: 4,
+      busyBatchSize: 1,
+      maxYieldMs: 800,
+      pollMs: 50,
+      yieldWhile: () => busy,
+      handle: async (jobs) => void sizes.push(jobs.length),
+    });
     runner.start();
     try {
       await expect.poll(() => sizes.length).toBe(1);
@@ -119,10 +144,18 @@ describe.each(drivers)('job runner on $name', (driver) => {
     const subjects = Array.from({ length: 300 }, (_, i) => `j${i}`);
     await repo.enqueue('t', subjects);
     const seen: string[] = [];
-    const runners = Array.from({ length: 4 }, () => new JobRunner(new JobRepository(database.db), { kind: 't', batchSize: 7, handle: async (jobs) => {
-      await new Promise((r) => setTimeout(r, 1));
-      seen.push(...jobs.map((j) => j.subject));
-    } }));
+    const runners = Array.from(
+      { length: 4 },
+      () =>
+        new JobRunner(new JobRepository(database.db), {
+          kind: 't',
+          batchSize: 7,
+          handle: async (jobs) => {
+            await new Promise((r) => setTimeout(r, 1));
+            seen.push(...jobs.map((j) => j.subject));
+          },
+        }),
+    );
     const counts = await Promise.all(runners.map((r) => r.drain()));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
     expect(seen.sort()).toEqual([...subjects].sort());
@@ -132,11 +165,19 @@ describe.each(drivers)('job runner on $name', (driver) => {
   it('a batch slower than its lease keeps it by heartbeat: no other runner takes it', async () => {
     await repo.enqueue('t', ['slow']);
     const runs: string[] = [];
-    const slow = new JobRunner(repo, { kind: 't', leaseMs: 300, handle: async (jobs) => {
-      runs.push(jobs[0].subject);
-      await new Promise((r) => setTimeout(r, 1000)); // more than three leases
-    } });
-    const other = new JobRunner(new JobRepository(database.db), { kind: 't', leaseMs: 300, handle: async (jobs) => void runs.push(...jobs.map((j) => `again:${j.subject}`)) });
+    const slow = new JobRunner(repo, {
+      kind: 't',
+      leaseMs: 300,
+      handle: async (jobs) => {
+        runs.push(jobs[0].subject);
+        await new Promise((r) => setTimeout(r, 1000)); // more than three leases
+      },
+    });
+    const other = new JobRunner(new JobRepository(database.db), {
+      kind: 't',
+      leaseMs: 300,
+      handle: async (jobs) => void runs.push(...jobs.map((j) => `again:${j.subject}`)),
+    });
     const first = slow.drain();
     const poller = (async () => {
       for (let i = 0; i < 12; i++) {
@@ -155,13 +196,30 @@ describe.each(drivers)('job runner on $name', (driver) => {
     const dead = await repo.lease('t', 10, 200, 'deadhost:1:dead');
     expect(dead).toHaveLength(2);
     const handled: string[] = [];
-    const runner = new JobRunner(new JobRepository(database.db), { kind: 't', handle: async (jobs) => {
-      // The dead worker's late writes change nothing now that the jobs are leased again.
-      await repo.complete(dead.map((j) => j.id), 'deadhost:1:dead');
-      await repo.reschedule(dead.map((j) => j.id), 'deadhost:1:dead', 'late', 60_000);
-      expect(await repo.extend(dead.map((j) => j.id), 'deadhost:1:dead', 60_000)).toBe(0);
-      handled.push(...jobs.map((j) => j.subject));
-    } });
+    const runner = new JobRunner(new JobRepository(database.db), {
+      kind: 't',
+      handle: async (jobs) => {
+        // The dead worker's late writes change nothing now that the jobs are leased again.
+        await repo.complete(
+          dead.map((j) => j.id),
+          'deadhost:1:dead',
+        );
+        await repo.reschedule(
+          dead.map((j) => j.id),
+          'deadhost:1:dead',
+          'late',
+          60_000,
+        );
+        expect(
+          await repo.extend(
+            dead.map((j) => j.id),
+            'deadhost:1:dead',
+            60_000,
+          ),
+        ).toBe(0);
+        handled.push(...jobs.map((j) => j.subject));
+      },
+    });
     expect(await runner.drain()).toBe(0); // still leased
     await new Promise((r) => setTimeout(r, 300));
     expect(await runner.drain()).toBe(2);

@@ -166,14 +166,16 @@ describe('hardwareClass', () => {
   });
 
   it('does not let a trailing variant word fall back to the base model', () => {
-    expect(hardwareClass({ accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 2080 SUPER with Max-Q Design', memory_mb: 8192 }))
-      .toBe('RTX 2080 SUPER with Max-Q Design 8GB');
+    expect(hardwareClass({ accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 2080 SUPER with Max-Q Design', memory_mb: 8192 })).toBe(
+      'RTX 2080 SUPER with Max-Q Design 8GB',
+    );
   });
 
   it('matches case-insensitively and ignores PCI ids', () => {
     expect(hardwareClass({ accelerator: 'cuda', device_name: 'nvidia geforce rtx 4090', memory_mb: 24564 })).toBe('RTX 4090 24GB');
-    expect(hardwareClass({ accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090 [10de:2684]', memory_mb: null }))
-      .toBe('RTX 4090 24GB');
+    expect(hardwareClass({ accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090 [10de:2684]', memory_mb: null })).toBe(
+      'RTX 4090 24GB',
+    );
   });
 
   it('prefers the size in the name, then memory_mb, and omits memory when neither tells', () => {
@@ -203,26 +205,46 @@ describe('device_count', () => {
 
 describe('describeHardware', () => {
   it.each([
-    [{ accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 8, memory_mb: 81559 },
-      { class: '8× H100 80GB', vendor: 'nvidia', family: 'H100', memory_gb: 80 }],
-    [{ accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090 Laptop GPU', memory_mb: 16376 },
-      { class: 'RTX 4090 Laptop 16GB', vendor: 'nvidia', family: 'RTX 4090 Laptop', memory_gb: 16 }],
-    [{ accelerator: 'cuda', device_name: 'AMD Instinct MI300X', memory_mb: 196592 },
-      { class: 'MI300X 192GB', vendor: 'amd', family: 'MI300X', memory_gb: 192 }],
-    [{ accelerator: 'other', device_name: 'Intel(R) Arc(TM) A770 Graphics', memory_mb: null },
-      { class: 'Arc A770', vendor: 'intel', family: 'Arc A770', memory_gb: null }],
-    [{ accelerator: 'mps', device_name: 'Apple M4 Max', memory_mb: 131072 },
-      { class: 'Apple M4 Max', vendor: 'apple', family: 'Apple M4 Max', memory_gb: 128 }],
-    [{ accelerator: 'mlx', device_name: 'Apple M3 Pro', memory_mb: 18432 },
-      { class: 'Apple M3 Pro', vendor: 'apple', family: 'Apple M3 Pro', memory_gb: 18 }],
-    [{ accelerator: 'cpu', device_name: 'AMD EPYC 7763 64-Core Processor', device_count: 2, memory_mb: 515072 },
-      { class: '2× CPU AMD EPYC 7763', vendor: 'cpu', family: 'CPU AMD EPYC 7763', memory_gb: 512 }],
-    [{ accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3 MIG 1g.10gb', memory_mb: 9856 },
-      { class: 'H100 MIG 1g.10gb', vendor: 'nvidia', family: 'H100 MIG 1g.10gb', memory_gb: 10 }],
-    [{ accelerator: 'rocm', device_name: 'Some New Board', memory_mb: 28000 },
-      { class: 'Some New Board 27GB', vendor: 'amd', family: 'Some New Board', memory_gb: 27 }],
-    [{ accelerator: 'other', device_name: 'Quantum Accelerator X9', memory_mb: 32768 },
-      { class: 'Quantum Accelerator X9 32GB', vendor: 'other', family: 'Quantum Accelerator X9', memory_gb: 32 }],
+    [
+      { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 8, memory_mb: 81559 },
+      { class: '8× H100 80GB', vendor: 'nvidia', family: 'H100', memory_gb: 80 },
+    ],
+    [
+      { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090 Laptop GPU', memory_mb: 16376 },
+      { class: 'RTX 4090 Laptop 16GB', vendor: 'nvidia', family: 'RTX 4090 Laptop', memory_gb: 16 },
+    ],
+    [
+      { accelerator: 'cuda', device_name: 'AMD Instinct MI300X', memory_mb: 196592 },
+      { class: 'MI300X 192GB', vendor: 'amd', family: 'MI300X', memory_gb: 192 },
+    ],
+    [
+      { accelerator: 'other', device_name: 'Intel(R) Arc(TM) A770 Graphics', memory_mb: null },
+      { class: 'Arc A770', vendor: 'intel', family: 'Arc A770', memory_gb: null },
+    ],
+    [
+      { accelerator: 'mps', device_name: 'Apple M4 Max', memory_mb: 131072 },
+      { class: 'Apple M4 Max', vendor: 'apple', family: 'Apple M4 Max', memory_gb: 128 },
+    ],
+    [
+      { accelerator: 'mlx', device_name: 'Apple M3 Pro', memory_mb: 18432 },
+      { class: 'Apple M3 Pro', vendor: 'apple', family: 'Apple M3 Pro', memory_gb: 18 },
+    ],
+    [
+      { accelerator: 'cpu', device_name: 'AMD EPYC 7763 64-Core Processor', device_count: 2, memory_mb: 515072 },
+      { class: '2× CPU AMD EPYC 7763', vendor: 'cpu', family: 'CPU AMD EPYC 7763', memory_gb: 512 },
+    ],
+    [
+      { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3 MIG 1g.10gb', memory_mb: 9856 },
+      { class: 'H100 MIG 1g.10gb', vendor: 'nvidia', family: 'H100 MIG 1g.10gb', memory_gb: 10 },
+    ],
+    [
+      { accelerator: 'rocm', device_name: 'Some New Board', memory_mb: 28000 },
+      { class: 'Some New Board 27GB', vendor: 'amd', family: 'Some New Board', memory_gb: 27 },
+    ],
+    [
+      { accelerator: 'other', device_name: 'Quantum Accelerator X9', memory_mb: 32768 },
+      { class: 'Quantum Accelerator X9 32GB', vendor: 'other', family: 'Quantum Accelerator X9', memory_gb: 32 },
+    ],
   ])('%j', (hw, expected) => {
     expect(describeHardware(hw)).toEqual(expected);
   });

@@ -1,7 +1,15 @@
 // The known-harness table as data (mime-db style): well-formed entries, one current upstream,
 // metric groups that map to one stable key, and name look-ups for `--harness`.
 import { describe, expect, it } from 'vitest';
-import { CURRENT_UPSTREAM, KNOWN_HARNESSES, equivalentHarnesses, harnessByName, harnessKeyOf, harnessNames, knownHarness } from '../../../server/protocol/harnesses.ts';
+import {
+  CURRENT_UPSTREAM,
+  KNOWN_HARNESSES,
+  equivalentHarnesses,
+  harnessByName,
+  harnessKeyOf,
+  harnessNames,
+  knownHarness,
+} from '../../../server/protocol/harnesses.ts';
 
 describe('the known-harness table', () => {
   it('holds well-formed, unique entries', () => {

@@ -10,7 +10,14 @@ describe('recordFacts', () => {
     const p = makePayload({ metrics: { val_bpb: 0.9971 }, parent: { val_bpb: 0.9979 } });
     const f = recordFacts(p);
     expect(f.deltaValBpb).toBe(-0.0008);
-    expect(f).toMatchObject({ valBpb: 0.9971, parentValBpb: 0.9979, flagged: false, status: p.status, forkId: p.fork.id, harnessId: p.harness.id });
+    expect(f).toMatchObject({
+      valBpb: 0.9971,
+      parentValBpb: 0.9979,
+      flagged: false,
+      status: p.status,
+      forkId: p.fork.id,
+      harnessId: p.harness.id,
+    });
     expect(f.harnessKey).toBe(harnessKeyOf(p.harness.id));
     expect(f.createdAt.toISOString()).toBe(p.created_at);
   });

@@ -19,7 +19,9 @@ const parts: RowPayloadParts = {
 };
 
 describe('rowPayload', () => {
-  const [row] = parseResultsTsv(`commit\tval_bpb\tmemory_gb\tstatus\tdescription\tmfu\na1b2c3d\t0.997900\t44.2\tkeep\t${'x'.repeat(LIMITS.descriptionChars + 10)}\t38.5\n`).rows;
+  const [row] = parseResultsTsv(
+    `commit\tval_bpb\tmemory_gb\tstatus\tdescription\tmfu\na1b2c3d\t0.997900\t44.2\tkeep\t${'x'.repeat(LIMITS.descriptionChars + 10)}\t38.5\n`,
+  ).rows;
 
   it('makes a valid payload from the row and the parts', () => {
     const p = rowPayload(row, parts);

@@ -11,7 +11,13 @@ const HEADER = 'commit\tval_bpb\tmemory_gb\tstatus\tdescription';
 describe('parseResultsTsv', () => {
   it('reads the standard header, maps statuses and nulls crash zeros', () => {
     const { columns, rows, problems } = parseResultsTsv(
-      [HEADER, 'a1b2c3d\t0.997900\t44.0\tkeep\tbaseline', 'b2c3d4e\t1.005000\t44.2\tdiscard\tswitch to GeLU', 'c3d4e5f\t0.000000\t0.0\tcrash\tdouble width (OOM)', ''].join('\n'),
+      [
+        HEADER,
+        'a1b2c3d\t0.997900\t44.0\tkeep\tbaseline',
+        'b2c3d4e\t1.005000\t44.2\tdiscard\tswitch to GeLU',
+        'c3d4e5f\t0.000000\t0.0\tcrash\tdouble width (OOM)',
+        '',
+      ].join('\n'),
     );
     expect(problems).toEqual([]);
     expect(columns).toEqual(['commit', 'val_bpb', 'memory_gb', 'status', 'description']);
@@ -28,12 +34,28 @@ describe('parseResultsTsv', () => {
     const text = [HEADER, ...statuses.map((s, i) => `abc${i}def\t1.0${i}\t1.0\t${s}\trow ${i}`)].join('\n');
     const { rows, problems } = parseResultsTsv(text);
     expect(problems).toEqual([]);
-    expect(rows.map((r) => r.status)).toEqual(['keep', 'keep', 'keep', 'keep', 'keep', 'discard', 'discard', 'discard', 'crash', 'crash', 'crash']);
+    expect(rows.map((r) => r.status)).toEqual([
+      'keep',
+      'keep',
+      'keep',
+      'keep',
+      'keep',
+      'discard',
+      'discard',
+      'discard',
+      'crash',
+      'crash',
+      'crash',
+    ]);
     expect(rows.map((r) => r.status_raw)).toEqual(statuses);
   });
 
   it('follows reordered, extra and missing columns (memory_mb, mfu, num_steps, no memory)', () => {
-    const text = ['status\tdescription\tval_bpb\tmfu\tnum_steps\tcommit\tmemory_mb', 'keep\tbaseline\t1.2\t39.5\t953\tABCDEF1\t2048', 'discard\tx\t1.3\t\t\tbcdef12\t'].join('\r\n');
+    const text = [
+      'status\tdescription\tval_bpb\tmfu\tnum_steps\tcommit\tmemory_mb',
+      'keep\tbaseline\t1.2\t39.5\t953\tABCDEF1\t2048',
+      'discard\tx\t1.3\t\t\tbcdef12\t',
+    ].join('\r\n');
     const { rows, problems } = parseResultsTsv(text);
     expect(problems).toEqual([]);
     expect(rows[0]).toMatchObject({ commit: 'abcdef1', val_bpb: 1.2, memory_gb: 2, status: 'keep', description: 'baseline' });
@@ -44,7 +66,14 @@ describe('parseResultsTsv', () => {
   });
 
   it('skips divider rows and repeated headers without calling them problems', () => {
-    const text = [HEADER, 'a1b2c3d\t1.0\t1\tkeep\tbase', '---\tMoE experiments (40min budget)\t---\t---', HEADER, '# phase two', 'b1b2c3d\t0.9\t1\tkeep\tmore'].join('\n');
+    const text = [
+      HEADER,
+      'a1b2c3d\t1.0\t1\tkeep\tbase',
+      '---\tMoE experiments (40min budget)\t---\t---',
+      HEADER,
+      '# phase two',
+      'b1b2c3d\t0.9\t1\tkeep\tmore',
+    ].join('\n');
     const { rows, problems } = parseResultsTsv(text);
     expect(problems).toEqual([]);
     expect(rows.map((r) => r.line)).toEqual([2, 6]);
@@ -87,7 +116,9 @@ describe('parseResultsTsv', () => {
   it('says once, for the file, when it is not tab-separated at all (comma, semicolon), or has no val_bpb column', () => {
     const csv = parseResultsTsv('commit,val_bpb,memory_gb,status,description\na1b2c3d,0.99,44.0,keep,baseline\n');
     expect(csv).toMatchObject({ rows: [], problems: [] });
-    expect(csv.fileProblem).toMatch(/^the file is comma-separated \(its first line has 5 comma-separated fields and no tab\); results\.tsv must be tab-separated/);
+    expect(csv.fileProblem).toMatch(
+      /^the file is comma-separated \(its first line has 5 comma-separated fields and no tab\); results\.tsv must be tab-separated/,
+    );
     expect(parseResultsTsv('a1b2c3d;0.99;44.0;keep;baseline\n').fileProblem).toMatch(/semicolon-separated/);
     expect(parseResultsTsv('just words\nmore words\n').fileProblem).toMatch(/no line of the file has a tab/);
     expect(parseResultsTsv('commit\tbpb_x\tstatus\ta1b2c3d\nabc1234\t1\tkeep\tx\n').fileProblem).toMatch(/has no val_bpb column/);
@@ -103,17 +134,31 @@ describe('parseResultsTsv', () => {
 describe.skipIf(!existsSync(CORPUS))('parseResultsTsv over the real corpus (../shared/corpus/results)', () => {
   const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv') : [];
   const manifest = existsSync(CORPUS) ? readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8') : '';
-  const expectedRows = new Map(manifest.split('\n').slice(1).filter(Boolean).map((l) => [l.split('\t')[0], Number(l.split('\t')[3])]));
+  const expectedRows = new Map(
+    manifest
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => [l.split('\t')[0], Number(l.split('\t')[3])]),
+  );
 
   it.each(files)('%s: every line is a row, a divider or a problem with a reason', (file) => {
     const text = readFileSync(join(CORPUS, file), 'utf8');
     const { rows, problems, columns } = parseResultsTsv(text);
     expect(columns).toContain('val_bpb');
     expect(columns).toContain('status');
-    const dataLines = text.split('\n').slice(1).filter((l) => l.trim() !== '' && !l.startsWith('---'));
+    const dataLines = text
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim() !== '' && !l.startsWith('---'));
     expect(rows.length + problems.length).toBe(dataLines.length);
     // MANIFEST's count includes divider rows.
-    expect(text.split('\n').slice(1).filter((l) => l.trim() !== '').length).toBe(expectedRows.get(file));
+    expect(
+      text
+        .split('\n')
+        .slice(1)
+        .filter((l) => l.trim() !== '').length,
+    ).toBe(expectedRows.get(file));
     for (const p of problems) expect(p.reason.length).toBeGreaterThan(5);
     for (const r of rows) {
       expect(r.description.length).toBeGreaterThan(0);
@@ -126,7 +171,11 @@ describe.skipIf(!existsSync(CORPUS))('parseResultsTsv over the real corpus (../s
     const read = (f: string) => parseResultsTsv(readFileSync(join(CORPUS, f), 'utf8'));
     expect(read('blueberry-llm__autoresearch-windows.tsv').problems).toEqual([]);
     expect(read('ReadbytheBeach__autoresearch-dgx.tsv').rows[0]).toMatchObject({ commit: null, status: 'keep' });
-    expect(read('Djordje-Stojanovic__TrainRTX5070.tsv').rows.filter((r) => r.status === 'crash').every((r) => r.val_bpb === null)).toBe(true);
+    expect(
+      read('Djordje-Stojanovic__TrainRTX5070.tsv')
+        .rows.filter((r) => r.status === 'crash')
+        .every((r) => r.val_bpb === null),
+    ).toBe(true);
     const folk = read('Abhaysharma53__test_autoresearch_folktales.tsv');
     expect(folk.problems.map((p) => p.reason)).toEqual(['status is discard but val_bpb is 0.000000: only crashes may lack a val_bpb']);
   });

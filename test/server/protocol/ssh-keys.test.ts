@@ -21,7 +21,19 @@ let n = 0;
 /** Runs `ssh-keygen -t type [-b bits] -N pass -f <new file>` and returns the private key path. */
 function keygen(type: string, bits?: number, extra: string[] = [], pass = ''): string {
   const path = join(dir, `key${n++}`);
-  execFileSync('ssh-keygen', ['-q', '-t', type, ...(bits ? ['-b', String(bits)] : []), '-N', pass, '-C', `${type}@test`, ...extra, '-f', path]);
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    type,
+    ...(bits ? ['-b', String(bits)] : []),
+    '-N',
+    pass,
+    '-C',
+    `${type}@test`,
+    ...extra,
+    '-f',
+    path,
+  ]);
   return path;
 }
 

@@ -29,7 +29,10 @@ function keygenAccepts(sig: string, msg: Uint8Array, publicKey: string): void {
   writeFileSync(sigFile, sig);
   writeFileSync(signers, `someone ${publicKey}\n`);
   execFileSync('ssh-keygen', ['-Y', 'check-novalidate', '-n', 'crossfork', '-s', sigFile], { input: msg, stdio: 'pipe' });
-  execFileSync('ssh-keygen', ['-Y', 'verify', '-f', signers, '-I', 'someone', '-n', 'crossfork', '-s', sigFile], { input: msg, stdio: 'pipe' });
+  execFileSync('ssh-keygen', ['-Y', 'verify', '-f', signers, '-I', 'someone', '-n', 'crossfork', '-s', sigFile], {
+    input: msg,
+    stdio: 'pipe',
+  });
 }
 
 interface Fields {
@@ -47,14 +50,30 @@ const testFail = (m: string) => new Error(m);
 
 function decode(armored: string): Fields {
   const r = new SshReader(dearmor(armored, 'SSH SIGNATURE', testFail), testFail);
-  const f = { magic: r.bytes(6, 'magic'), version: r.uint32('v'), publicKey: r.string('k'), namespace: r.text('ns'), reserved: r.string('r'), hash: r.text('h') };
+  const f = {
+    magic: r.bytes(6, 'magic'),
+    version: r.uint32('v'),
+    publicKey: r.string('k'),
+    namespace: r.text('ns'),
+    reserved: r.string('r'),
+    hash: r.text('h'),
+  };
   const s = new SshReader(r.string('sig'), testFail);
   return { ...f, sigAlg: s.text('alg'), sig: s.string('sig') };
 }
 
 function encode(f: Fields, trailing = Buffer.alloc(0)): string {
   const sigBlob = Buffer.concat([sshString(f.sigAlg), sshString(f.sig)]);
-  const parts = [f.magic, sshUint32(f.version), sshString(f.publicKey), sshString(f.namespace), sshString(f.reserved), sshString(f.hash), sshString(sigBlob), trailing];
+  const parts = [
+    f.magic,
+    sshUint32(f.version),
+    sshString(f.publicKey),
+    sshString(f.namespace),
+    sshString(f.reserved),
+    sshString(f.hash),
+    sshString(sigBlob),
+    trailing,
+  ];
   return armor('SSH SIGNATURE', Buffer.concat(parts));
 }
 
@@ -161,7 +180,10 @@ describe('verifySshsig rejects', () => {
   });
 
   it.each(['git', 'file'])('namespace %s', (ns) => {
-    rejects(() => verifySshsig(message, keys.ed25519.sign(message, ns), ed), new RegExp(`signature namespace is '${ns}', expected 'crossfork'`));
+    rejects(
+      () => verifySshsig(message, keys.ed25519.sign(message, ns), ed),
+      new RegExp(`signature namespace is '${ns}', expected 'crossfork'`),
+    );
   });
 
   it('a namespace that is only a prefix of crossfork', () => {
@@ -192,7 +214,10 @@ describe('verifySshsig rejects', () => {
 
   it('an unsupported hash algorithm or signature algorithm', () => {
     rejects(() => verifySshsig(message, encode({ ...decode(edSig), hash: 'md5' }), ed), /unsupported hash algorithm 'md5'/);
-    rejects(() => verifySshsig(message, encode({ ...decode(edSig), sigAlg: 'ssh-ed448' }), ed), /unsupported signature algorithm 'ssh-ed448'/);
+    rejects(
+      () => verifySshsig(message, encode({ ...decode(edSig), sigAlg: 'ssh-ed448' }), ed),
+      /unsupported signature algorithm 'ssh-ed448'/,
+    );
   });
 
   it('a legacy ssh-rsa (SHA-1) signature, while rsa-sha2-256 over the same key is accepted', () => {
@@ -225,7 +250,7 @@ describe('verifySshsig rejects', () => {
       for (let i = 0; i < 400; i++) {
         const bad = Buffer.from(bytes);
         const at = (i * 7919) % bad.length;
-        bad[at] ^= 1 << i % 8;
+        bad[at] ^= 1 << (i % 8);
         const cut = i % 5 === 0 ? bad.subarray(0, at) : bad;
         rejects(() => verifySshsig(message, armor('SSH SIGNATURE', cut), keys[type].publicKey), /./);
       }

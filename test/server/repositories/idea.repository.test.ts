@@ -23,15 +23,20 @@ describe.each(drivers)('idea repository on $name', (driver) => {
     await database?.close();
   });
 
-  const embeddings = async () =>
-    (await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM record_embeddings`))[0].n;
+  const embeddings = async () => (await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM record_embeddings`))[0].n;
 
   it('indexes identical vectors of one idea once, and keeps every record as evidence', async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await t.post('/v1/records', envelope(makePayload({ description: 'baseline', diff: null, created_at: `2026-11-0${i + 1}T00:00:00Z` }), alice));
+      const res = await t.post(
+        '/v1/records',
+        envelope(makePayload({ description: 'baseline', diff: null, created_at: `2026-11-0${i + 1}T00:00:00Z` }), alice),
+      );
       expect(res.status).toBe(201);
     }
-    const other = await t.post('/v1/records', envelope(makePayload({ description: 'switch activation from ReLU squared to GeLU', diff: null }), alice));
+    const other = await t.post(
+      '/v1/records',
+      envelope(makePayload({ description: 'switch activation from ReLU squared to GeLU', diff: null }), alice),
+    );
     expect(other.status).toBe(201);
     await t.drain();
     const page = (await (await t.get('/v1/records?limit=10')).json()) as any;
@@ -43,12 +48,28 @@ describe.each(drivers)('idea repository on $name', (driver) => {
     expect(idea.overall.attempts).toBe(3);
   });
 
-  it('counts an idea\'s distinct contributors across classes, not the largest class', async () => {
+  it("counts an idea's distinct contributors across classes, not the largest class", async () => {
     const [a, b, c] = [newSigner('a'), newSigner('b'), newSigner('c')];
     const A100 = { accelerator: 'cuda', device_name: 'NVIDIA A100-SXM4-80GB', device_count: 1, memory_mb: 81920 } as const;
-    const tries = [[a, undefined], [b, undefined], [b, A100], [c, A100]] as const;
+    const tries = [
+      [a, undefined],
+      [b, undefined],
+      [b, A100],
+      [c, A100],
+    ] as const;
     for (const [i, [signer, hardware]] of tries.entries()) {
-      const res = await t.post('/v1/records', envelope(makePayload({ description: 'use SwiGLU in the MLP', diff: null, created_at: `2026-11-1${i}T00:00:00Z`, ...(hardware ? { hardware } : {}) }), signer));
+      const res = await t.post(
+        '/v1/records',
+        envelope(
+          makePayload({
+            description: 'use SwiGLU in the MLP',
+            diff: null,
+            created_at: `2026-11-1${i}T00:00:00Z`,
+            ...(hardware ? { hardware } : {}),
+          }),
+          signer,
+        ),
+      );
       expect(res.status).toBe(201);
     }
     await t.drain();

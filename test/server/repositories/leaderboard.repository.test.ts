@@ -26,7 +26,10 @@ describe.each(drivers)('leaderboard counts on $name', (driver) => {
   });
 
   const kept = () =>
-    queryRows<Record<string, unknown>>(database.db, sql`SELECT harness_key, harness_id, hardware_class, key_fingerprint, records, keeps FROM board_counts ORDER BY 1, 2, 3, 4`);
+    queryRows<Record<string, unknown>>(
+      database.db,
+      sql`SELECT harness_key, harness_id, hardware_class, key_fingerprint, records, keeps FROM board_counts ORDER BY 1, 2, 3, 4`,
+    );
   const truth = () =>
     queryRows<Record<string, unknown>>(
       database.db,
@@ -43,7 +46,12 @@ describe.each(drivers)('leaderboard counts on $name', (driver) => {
   it('follow inserts, revocation, restore, moves and deletes', async () => {
     const batch = Array.from({ length: 60 }, (_, i) =>
       envelope(
-        makePayload({ description: `board ${i}`, status: (['keep', 'discard', 'crash'] as const)[i % 3], metrics: { val_bpb: i % 3 === 2 ? null : 0.99 - i / 1000 }, hardware: { device_name: devices[i % 3] } as never }),
+        makePayload({
+          description: `board ${i}`,
+          status: (['keep', 'discard', 'crash'] as const)[i % 3],
+          metrics: { val_bpb: i % 3 === 2 ? null : 0.99 - i / 1000 },
+          hardware: { device_name: devices[i % 3] } as never,
+        }),
         signers[i % 3],
       ),
     );
@@ -52,7 +60,8 @@ describe.each(drivers)('leaderboard counts on $name', (driver) => {
     expect((await agree()).length).toBeGreaterThan(0);
 
     // An unsigned public-log row never counts.
-    await database.db.execute(sql`INSERT INTO records (id, payload, key_fingerprint, signed, provenance, harness_id, harness_name, hardware_class, status, description, fork_id, created_at)
+    await database.db
+      .execute(sql`INSERT INTO records (id, payload, key_fingerprint, signed, provenance, harness_id, harness_name, hardware_class, status, description, fork_id, created_at)
                                   VALUES (${'f'.repeat(64)}, '{}', 'github:o/r', false, 'github:o/r@abc', 'h-unsigned', 'x', 'unreported', 'keep', 'd', 'fork', now())`);
     await agree();
 

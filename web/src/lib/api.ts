@@ -28,7 +28,10 @@ export type RecordView = z.infer<typeof recordViewSchema>;
 export type IdeaList = z.infer<typeof ideaListSchema>;
 export type IdeaListItem = IdeaList['ideas'][number];
 export type IdeaDetail = Omit<z.infer<typeof ideaDetailSchema>, 'records'> & { records: RecordView[] };
-export interface RecordPage { records: RecordView[]; next_cursor: string | null }
+export interface RecordPage {
+  records: RecordView[];
+  next_cursor: string | null;
+}
 export type KnownBad = z.infer<typeof knownBadSchema>;
 export type IdeaSummary = KnownBad['ideas'][number];
 export type ClassOutcome = IdeaSummary['by_class'][number];
@@ -102,5 +105,10 @@ export const api = {
   suggestions: (scope: { harness: string; hardware_class?: string; limit?: number }, signal?: AbortSignal): Promise<Suggestions> =>
     json(client.v1.suggestions.$get({ query: compactQuery(scope) }, as(JSON_, signal)), signal),
   knownBadMarkdown: async (scope: KnownBadScope, signal?: AbortSignal): Promise<string> =>
-    (await answer(client.v1['known-bad'].$get({ query: compactQuery({ ...scope, format: 'md' as const }) }, as('text/markdown', signal)), signal)).text(),
+    (
+      await answer(
+        client.v1['known-bad'].$get({ query: compactQuery({ ...scope, format: 'md' as const }) }, as('text/markdown', signal)),
+        signal,
+      )
+    ).text(),
 };

@@ -2,12 +2,37 @@
 // one series of improving val_bpb points per hardware class, like autoresearch's progress plot.
 // When any point's time is unknown, x is the order of the experiments, never a made-up timeline.
 /** `t`: created_at in ms (for points whose time is unknown, it still orders them); `unknown`: no real time. */
-export interface Point { t: number; v: number; id: string; unknown?: boolean; /** In order mode: the created_at that `t` replaced. */ at?: number }
-export interface Series { name: string; points: Point[] }
-export interface Box { width: number; height: number; left: number; right: number; top: number; bottom: number }
-export interface PlottedSeries { name: string; path: string; dots: { x: number; y: number; point: Point }[] }
+export interface Point {
+  t: number;
+  v: number;
+  id: string;
+  unknown?: boolean;
+  /** In order mode: the created_at that `t` replaced. */ at?: number;
+}
+export interface Series {
+  name: string;
+  points: Point[];
+}
+export interface Box {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+export interface PlottedSeries {
+  name: string;
+  path: string;
+  dots: { x: number; y: number; point: Point }[];
+}
 /** `axis`: time, or experiment order (1, 2, … by created_at) when some point's time is unknown. */
-export interface Plot { axis: 'time' | 'order'; series: PlottedSeries[]; xTicks: { x: number; t: number }[]; yTicks: { y: number; v: number }[] }
+export interface Plot {
+  axis: 'time' | 'order';
+  series: PlottedSeries[];
+  xTicks: { x: number; t: number }[];
+  yTicks: { y: number; v: number }[];
+}
 
 export const PALETTE = ['#1d4ed8', '#c2410c', '#15803d', '#7e22ce', '#b91c1c', '#0e7490', '#a16207', '#be185d', '#4d7c0f', '#475569'];
 
@@ -60,7 +85,7 @@ export function plot(input: Series[], box: Box, now = Date.now()): Plot {
 
   let t0 = Math.min(...all.map((p) => p.t));
   let t1 = Math.max(...all.map((p) => p.t), Math.min(now, Math.max(...all.map((p) => p.t)) + 86_400_000));
-  if (t1 - t0 < 3_600_000) (t0 -= 1_800_000), (t1 += 1_800_000);
+  if (t1 - t0 < 3_600_000) ((t0 -= 1_800_000), (t1 += 1_800_000));
   const x = (t: number) => box.left + ((t - t0) / (t1 - t0)) * width;
   const series = plotted(x, (s) => s.points, t1);
   const ts = timeStep(t1 - t0, Math.max(2, Math.floor(width / 140)));

@@ -18,7 +18,11 @@ export function fmtDateTime(iso: string): string {
 }
 
 export const fmtNum = (v: number | null | undefined, digits = 1) =>
-  v === null || v === undefined ? '—' : Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: digits });
+  v === null || v === undefined
+    ? '—'
+    : Number.isInteger(v)
+      ? v.toLocaleString('en-US')
+      : v.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 export function fmtMemory(mb: number | null | undefined): string {
   if (mb === null || mb === undefined) return '—';

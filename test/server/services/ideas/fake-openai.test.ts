@@ -12,8 +12,7 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const post = (path: string, body: unknown) =>
-  fetch(fake.url.replace(/\/v1$/, '') + path, { method: 'POST', body: JSON.stringify(body) });
+const post = (path: string, body: unknown) => fetch(fake.url.replace(/\/v1$/, '') + path, { method: 'POST', body: JSON.stringify(body) });
 const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 
 describe('fake OpenAI: embeddings', () => {

@@ -17,7 +17,13 @@ const keyOf = (description: string, diff: string | null = null) => ideaFeatures(
 
 describe('normaliseDiff', () => {
   it('keeps only the changed lines, so one edit is one string wherever it sits', () => {
-    const a = hunk(437, ['UNEMBEDDING_LR = 0.004  # lm_head'], ['MATRIX_LR = 0.04        # learning rate for matrix parameters (Muon)'], ['MATRIX_LR = 0.06        # learning rate for matrix parameters (Muon)'], ['SCALAR_LR = 0.5']);
+    const a = hunk(
+      437,
+      ['UNEMBEDDING_LR = 0.004  # lm_head'],
+      ['MATRIX_LR = 0.04        # learning rate for matrix parameters (Muon)'],
+      ['MATRIX_LR = 0.06        # learning rate for matrix parameters (Muon)'],
+      ['SCALAR_LR = 0.5'],
+    );
     const b = hunk(12, ['# hyperparameters'], ['MATRIX_LR=0.04'], ['MATRIX_LR  =  0.06   # tuned'], ['BATCH = 8', 'DEPTH = 4']);
     expect(normaliseDiff(a)).toBe('-MATRIX_LR=0.04\n+MATRIX_LR=0.06');
     expect(normaliseDiff(b)).toBe(normaliseDiff(a));
@@ -137,21 +143,32 @@ describe('parameter changes from a diff', () => {
 
   it('pairs removed and added assignments by name; the description-only phrasing meets it', () => {
     const diff = hunk(440, block, ['MATRIX_LR = 0.04        # learning rate for matrix parameters (Muon)'], ['MATRIX_LR = 0.060']);
-    expect(ideaFeatures({ description: 'try a higher Muon LR', diff }).changes).toEqual([{ name: 'MATRIX_LR', from: '0.04', to: '0.06', direction: 'up' }]);
+    expect(ideaFeatures({ description: 'try a higher Muon LR', diff }).changes).toEqual([
+      { name: 'MATRIX_LR', from: '0.04', to: '0.06', direction: 'up' },
+    ]);
     expect(keyOf('try a higher Muon LR', diff)).toBe(keyOf('increase matrix LR from 0.04 to 0.06'));
   });
 
   it('reads arithmetic, tuples item by item, and lower-case config fields', () => {
-    expect(keyOf('', hunk(1, [], ['TOTAL_BATCH_SIZE = 2**19 # ~524K tokens'], ['TOTAL_BATCH_SIZE = 2 ** 18']))).toBe('TOTAL_BATCH_SIZE:524288>262144');
+    expect(keyOf('', hunk(1, [], ['TOTAL_BATCH_SIZE = 2**19 # ~524K tokens'], ['TOTAL_BATCH_SIZE = 2 ** 18']))).toBe(
+      'TOTAL_BATCH_SIZE:524288>262144',
+    );
     expect(keyOf('', hunk(1, [], ['TOTAL_BATCH_SIZE = 7 * 2**15'], ['TOTAL_BATCH_SIZE = 2**18']))).toBe('TOTAL_BATCH_SIZE:229376>262144');
-    expect(keyOf('', hunk(1, [], ['ADAM_BETAS = (0.8, 0.95) # Adam beta1, beta2'], ['ADAM_BETAS = (0.9, 0.95)']))).toBe(keyOf('beta1 0.8 -> 0.9'));
+    expect(keyOf('', hunk(1, [], ['ADAM_BETAS = (0.8, 0.95) # Adam beta1, beta2'], ['ADAM_BETAS = (0.9, 0.95)']))).toBe(
+      keyOf('beta1 0.8 -> 0.9'),
+    );
     expect(keyOf('', hunk(1, [], ['    n_layer: int = 12'], ['    n_layer: int = 16']))).toBe('DEPTH:12>16');
     expect(keyOf('', hunk(1, [], ['WINDOW_PATTERN = "SSSL"'], ["WINDOW_PATTERN = 'L'"]))).toBe(keyOf('WINDOW_PATTERN SSSL -> L'));
     expect(keyOf('', hunk(1, [], ['WEIGHT_DECAY = 0.1'], ['WEIGHT_DECAY = 1e-1']))).toBeNull();
   });
 
   it('a diff that also edits code has no parameter key of its own: the description names the change', () => {
-    const mixed = hunk(1, [], ['MATRIX_LR = 0.04', '    return cooldown'], ['MATRIX_LR = 0.05', '    return 0.5 * (1 - math.cos(math.pi * cooldown))']);
+    const mixed = hunk(
+      1,
+      [],
+      ['MATRIX_LR = 0.04', '    return cooldown'],
+      ['MATRIX_LR = 0.05', '    return 0.5 * (1 - math.cos(math.pi * cooldown))'],
+    );
     const f = ideaFeatures({ description: 'cosine warmdown plus MATRIX_LR 0.05', diff: mixed });
     expect(f.changes).toEqual([{ name: 'MATRIX_LR', from: '0.04', to: '0.05', direction: 'up' }]);
     expect(f.paramKey).toBe('MATRIX_LR:?>0.05|WARMDOWN_SHAPE:?>cosine');
@@ -159,7 +176,12 @@ describe('parameter changes from a diff', () => {
   });
 
   it('bounds the text to embed: the description first, then the changed lines', () => {
-    const long = hunk(1, [], Array.from({ length: 300 }, (_, i) => `X${i} = ${i}`), Array.from({ length: 300 }, (_, i) => `X${i} = ${i + 1}`));
+    const long = hunk(
+      1,
+      [],
+      Array.from({ length: 300 }, (_, i) => `X${i} = ${i}`),
+      Array.from({ length: 300 }, (_, i) => `X${i} = ${i + 1}`),
+    );
     const { text } = ideaFeatures({ description: `raise everything ${'very '.repeat(400)}`, diff: long });
     expect(text.length).toBeLessThanOrEqual(2000);
     expect(text.split('\n')[0]).toMatch(/^raise everything very/);

@@ -13,7 +13,10 @@ describe('idea matching on the labelled set', () => {
     const rows = loadLabelled();
     expect(rows.length).toBeGreaterThan(300);
     const { ideas } = await assignIdeas(rows, embedder);
-    const s = pairScores(ideas, rows.map((r) => r.label));
+    const s = pairScores(
+      ideas,
+      rows.map((r) => r.label),
+    );
     const errors = pairErrors(rows, ideas);
     // On failure, show what went wrong rather than two numbers.
     expect({ precision: s.precision >= 0.95, merged: errors.merged.slice(0, 10) }).toMatchObject({ precision: true });
@@ -21,7 +24,10 @@ describe('idea matching on the labelled set', () => {
   });
 
   const sameIdea = async (descriptions: string[]) => {
-    const { ideas } = await assignIdeas(descriptions.map((description) => ({ description, diff: null })), embedder);
+    const { ideas } = await assignIdeas(
+      descriptions.map((description) => ({ description, diff: null })),
+      embedder,
+    );
     return ideas;
   };
 

@@ -36,7 +36,14 @@ describe('openAIEmbedder', () => {
 
   it('orders vectors by their index, not their position in the answer', async () => {
     const [a, b] = [fakeEmbedding('alpha', 32), fakeEmbedding('beta', 32)];
-    fake.replyNext({ object: 'list', data: [{ index: 1, embedding: b }, { index: 0, embedding: a }], model: 'm' });
+    fake.replyNext({
+      object: 'list',
+      data: [
+        { index: 1, embedding: b },
+        { index: 0, embedding: a },
+      ],
+      model: 'm',
+    });
     const vectors = await embedder().embed(['alpha', 'beta']);
     expectClose(vectors[0], a);
     expectClose(vectors[1], b);
@@ -52,8 +59,11 @@ describe('openAIEmbedder', () => {
     expect(Math.hypot(...v)).toBeCloseTo(1, 10);
   });
 
-  it('knows the sizes of OpenAI models, and declares but does not send other models\' sizes', async () => {
-    expect(openAIEmbedder({ model: 'text-embedding-3-large' })).toMatchObject({ model: 'openai:text-embedding-3-large:3072', dimensions: 3072 });
+  it("knows the sizes of OpenAI models, and declares but does not send other models' sizes", async () => {
+    expect(openAIEmbedder({ model: 'text-embedding-3-large' })).toMatchObject({
+      model: 'openai:text-embedding-3-large:3072',
+      dimensions: 3072,
+    });
     expect(openAIEmbedder({ model: 'text-embedding-ada-002' }).dimensions).toBe(1536);
     expect(() => openAIEmbedder({ model: 'nomic-embed-text' })).toThrow(/nomic-embed-text.*pass dimensions/);
     await embedder({ model: 'nomic-embed-text', dimensions: 64 }).embed(['local model']);

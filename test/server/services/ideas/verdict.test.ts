@@ -29,12 +29,29 @@ describe('verdict invariants over 10,000 random evidence sets', () => {
 
   it('adding a keep on the caller’s class never makes it a warning', () => {
     fc.assert(
-      fc.property(matchesArb, callerArb.filter((c) => c.hardware != null), (matches, caller) => {
-        const hw = caller.hardware!;
-        const keep: EvidenceCell = { harnessKey: caller.harnessKey ?? 'h1', hardwareClass: hw.class, family: hw.family, kind: hw.kind, attempts: 3, keeps: 3, discards: 0, crashes: 0, oomCrashes: 0, maxOomMemoryGb: null, deltas: 3, medianDelta: -0.02 };
-        const d = decide([...matches, { ideaId: 'kept-here', strength: 1, cells: [keep] }], caller);
-        expect(['known_bad', 'failed_nearby']).not.toContain(d.verdict);
-      }),
+      fc.property(
+        matchesArb,
+        callerArb.filter((c) => c.hardware != null),
+        (matches, caller) => {
+          const hw = caller.hardware!;
+          const keep: EvidenceCell = {
+            harnessKey: caller.harnessKey ?? 'h1',
+            hardwareClass: hw.class,
+            family: hw.family,
+            kind: hw.kind,
+            attempts: 3,
+            keeps: 3,
+            discards: 0,
+            crashes: 0,
+            oomCrashes: 0,
+            maxOomMemoryGb: null,
+            deltas: 3,
+            medianDelta: -0.02,
+          };
+          const d = decide([...matches, { ideaId: 'kept-here', strength: 1, cells: [keep] }], caller);
+          expect(['known_bad', 'failed_nearby']).not.toContain(d.verdict);
+        },
+      ),
       { numRuns: 2000, seed: 7 },
     );
   });
@@ -45,10 +62,27 @@ const cell = (cls: string, o: Partial<EvidenceCell>): EvidenceCell => {
   const keeps = o.keeps ?? 0;
   const discards = o.discards ?? 0;
   const crashes = o.crashes ?? 0;
-  return { harnessKey: 'h1', hardwareClass: cls, family: p.family, kind: p.kind, attempts: keeps + discards + crashes, keeps, discards, crashes, oomCrashes: 0, maxOomMemoryGb: null, deltas: keeps + discards, medianDelta: o.medianDelta ?? 0.01, ...o };
+  return {
+    harnessKey: 'h1',
+    hardwareClass: cls,
+    family: p.family,
+    kind: p.kind,
+    attempts: keeps + discards + crashes,
+    keeps,
+    discards,
+    crashes,
+    oomCrashes: 0,
+    maxOomMemoryGb: null,
+    deltas: keeps + discards,
+    medianDelta: o.medianDelta ?? 0.01,
+    ...o,
+  };
 };
 const spark = { harnessKey: 'h1', hardware: hardwareProximity({ accelerator: 'cuda', device_name: 'NVIDIA GB10', memory_mb: 122880 }) };
-const rtx4090 = { harnessKey: 'h1', hardware: hardwareProximity({ accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', memory_mb: 24564 }) };
+const rtx4090 = {
+  harnessKey: 'h1',
+  hardware: hardwareProximity({ accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', memory_mb: 24564 }),
+};
 
 describe('verdict regressions (issue 11)', () => {
   it('a discard on the caller’s own class is never novel', () => {
@@ -65,7 +99,16 @@ describe('verdict regressions (issue 11)', () => {
   });
 
   it('one MLX keep does not make an idea discarded on Spark promising', () => {
-    const d = decide([{ ideaId: 'x', strength: 1, cells: [cell('DGX Spark GB10 128GB', { discards: 1 }), cell('Apple M4 Max', { keeps: 1, medianDelta: -0.02 })] }], spark);
+    const d = decide(
+      [
+        {
+          ideaId: 'x',
+          strength: 1,
+          cells: [cell('DGX Spark GB10 128GB', { discards: 1 }), cell('Apple M4 Max', { keeps: 1, medianDelta: -0.02 })],
+        },
+      ],
+      spark,
+    );
     expect(d.verdict).toBe('failed_nearby');
     expect(d.reason).toContain('on other hardware (Apple M4 Max) kept 1 of 1');
   });
@@ -80,20 +123,32 @@ describe('verdict regressions (issue 11)', () => {
   });
 
   it('an MLP-width change that crashed on 24 GB cards crashes here', () => {
-    const d = decide([{ ideaId: 'x', strength: 0.8, cells: [cell('RTX 4090 24GB', { crashes: 2, oomCrashes: 2, maxOomMemoryGb: 24 })] }], rtx4090);
+    const d = decide(
+      [{ ideaId: 'x', strength: 0.8, cells: [cell('RTX 4090 24GB', { crashes: 2, oomCrashes: 2, maxOomMemoryGb: 24 })] }],
+      rtx4090,
+    );
     expect(d.verdict).toBe('crashes_here');
   });
 
   it('an out-of-memory crash on a bigger card of the same kind crashes here', () => {
-    const d = decide([{ ideaId: 'x', strength: 1, cells: [cell('A100 40GB', { crashes: 1, oomCrashes: 1, maxOomMemoryGb: 40 })] }], rtx4090);
+    const d = decide(
+      [{ ideaId: 'x', strength: 1, cells: [cell('A100 40GB', { crashes: 1, oomCrashes: 1, maxOomMemoryGb: 40 })] }],
+      rtx4090,
+    );
     expect(d.verdict).toBe('crashes_here');
     expect(d.reason).toContain('40GB');
   });
 
   it('a keep within noise is inconclusive; a clear keep is promising; a keep on a different family is kept_elsewhere', () => {
-    expect(decide([{ ideaId: 'x', strength: 1, cells: [cell('RTX 4090 24GB', { keeps: 1, medianDelta: -0.0005 })] }], rtx4090).verdict).toBe('inconclusive');
-    expect(decide([{ ideaId: 'x', strength: 1, cells: [cell('RTX 4090 24GB', { keeps: 2, medianDelta: -0.02 })] }], rtx4090).verdict).toBe('promising');
-    expect(decide([{ ideaId: 'x', strength: 1, cells: [cell('H100 80GB', { keeps: 2, medianDelta: -0.02 })] }], rtx4090).verdict).toBe('kept_elsewhere');
+    expect(
+      decide([{ ideaId: 'x', strength: 1, cells: [cell('RTX 4090 24GB', { keeps: 1, medianDelta: -0.0005 })] }], rtx4090).verdict,
+    ).toBe('inconclusive');
+    expect(decide([{ ideaId: 'x', strength: 1, cells: [cell('RTX 4090 24GB', { keeps: 2, medianDelta: -0.02 })] }], rtx4090).verdict).toBe(
+      'promising',
+    );
+    expect(decide([{ ideaId: 'x', strength: 1, cells: [cell('H100 80GB', { keeps: 2, medianDelta: -0.02 })] }], rtx4090).verdict).toBe(
+      'kept_elsewhere',
+    );
   });
 
   it('evidence on the caller’s harness speaks first; other harnesses only when it has none', () => {

@@ -2,7 +2,13 @@
 // with; a class with few replications leans on its family, a family with few on the prior.
 import { describe, expect, it } from 'vitest';
 import { normal } from '../../../helpers/replications.ts';
-import { estimateNoise, NOISE_PRIOR, NOISE_PSEUDO_REPLICATIONS, sigmaOf, type Measurement } from '../../../../server/services/trust/noise-model.ts';
+import {
+  estimateNoise,
+  NOISE_PRIOR,
+  NOISE_PSEUDO_REPLICATIONS,
+  sigmaOf,
+  type Measurement,
+} from '../../../../server/services/trust/noise-model.ts';
 
 let seq = 0;
 function groups(opts: { cls: string; family: string; sigma: number; groups: number; runs: number; seed: number }): Measurement[] {
@@ -11,7 +17,16 @@ function groups(opts: { cls: string; family: string; sigma: number; groups: numb
   for (let g = 0; g < opts.groups; g++) {
     const truth = 0.95 + 0.05 * (g % 7); // groups differ in their true val_bpb; only the spread within counts
     for (let r = 0; r < opts.runs; r++) {
-      out.push({ id: `m${seq++}`, hardwareClass: opts.cls, family: opts.family, group: `${opts.cls}-g${g}`, keyFingerprint: `k${r}`, valBpb: truth + opts.sigma * z(), createdAt: new Date(1_700_000_000_000 + seq), flagged: false });
+      out.push({
+        id: `m${seq++}`,
+        hardwareClass: opts.cls,
+        family: opts.family,
+        group: `${opts.cls}-g${g}`,
+        keyFingerprint: `k${r}`,
+        valBpb: truth + opts.sigma * z(),
+        createdAt: new Date(1_700_000_000_000 + seq),
+        flagged: false,
+      });
     }
   }
   return out;
@@ -30,7 +45,9 @@ describe('noise model', () => {
     }
     expect(errors[2]).toBeLessThan(0.06);
     expect(errors[2]).toBeLessThan(errors[0]);
-    const big = estimateNoise(groups({ cls: 'H100 80GB', family: 'dc', sigma: 0.0007, groups: 400, runs: 2, seed: 7 })).classes.get('H100 80GB')!;
+    const big = estimateNoise(groups({ cls: 'H100 80GB', family: 'dc', sigma: 0.0007, groups: 400, runs: 2, seed: 7 })).classes.get(
+      'H100 80GB',
+    )!;
     expect(big.source).toBe('class');
     expect(Math.abs(big.sigma - 0.0007) / 0.0007).toBeLessThan(0.1);
     expect(Math.abs(big.sample_sigma! - 0.0007) / 0.0007).toBeLessThan(0.1);
@@ -64,7 +81,17 @@ describe('noise model', () => {
 
   it('ignores flagged results, singletons and the same result stored twice', () => {
     const at = new Date(1_700_000_000_000);
-    const m = (id: string, group: string, key: string, v: number, extra: Partial<Measurement> = {}): Measurement => ({ id, hardwareClass: 'c', family: 'f', group, keyFingerprint: key, valBpb: v, createdAt: at, flagged: false, ...extra });
+    const m = (id: string, group: string, key: string, v: number, extra: Partial<Measurement> = {}): Measurement => ({
+      id,
+      hardwareClass: 'c',
+      family: 'f',
+      group,
+      keyFingerprint: key,
+      valBpb: v,
+      createdAt: at,
+      flagged: false,
+      ...extra,
+    });
     const table = estimateNoise([
       m('a', 'g1', 'k1', 1.0),
       m('b', 'g1', 'k1', 1.0), // the same row imported twice (same key, value and time): one measurement

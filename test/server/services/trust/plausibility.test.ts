@@ -18,7 +18,7 @@ describe('plausibility', () => {
     expect(plausibilityMargin(2.0, 0.002)).toBeCloseTo(0.02, 12);
   });
 
-  it('flags a result far beyond the confirmed best only when the fork\'s own history does not lead there', () => {
+  it("flags a result far beyond the confirmed best only when the fork's own history does not lead there", () => {
     // 0.85 against a confirmed 0.981 (margin 0.02): a first row, or a leap from the fork's 0.99.
     expect(implausible(0.85, 0.981, null, 0.002)).toBe(true);
     expect(implausible(0.85, 0.981, 0.99, 0.002)).toBe(true);

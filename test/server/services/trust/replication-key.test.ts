@@ -21,7 +21,12 @@ describe('replication key', () => {
     expect(sameTrainPyKey({ parent: null, diff: DIFF })).toBeNull();
     expect(sameTrainPyKey({ parent: { train_py_sha256: null, commit: 'abc1234', val_bpb: 1 }, diff: DIFF })).toBeNull();
     expect(sameTrainPyKey({ parent: { train_py_sha256: SHA, commit: null, val_bpb: 1 }, diff: null })).toBeNull();
-    expect(sameTrainPyKey({ parent: { train_py_sha256: SHA, commit: null, val_bpb: 1 }, diff: '--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-# a\n+# b\n' })).toBeNull();
+    expect(
+      sameTrainPyKey({
+        parent: { train_py_sha256: SHA, commit: null, val_bpb: 1 },
+        diff: '--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-# a\n+# b\n',
+      }),
+    ).toBeNull();
     expect(recordGroupKey('abc')).toBe('r:abc');
   });
 });
