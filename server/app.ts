@@ -19,7 +19,7 @@ import { requestMetrics } from './observability/request-metrics.ts';
 import { accessLog } from './observability/access-log.ts';
 import { limitWritesByIp } from './http/rate-limit.ts';
 import { requireAdmin } from './http/admin-auth.ts';
-import { validationHook } from './http/request.ts';
+import { firstQueryValues, validationHook } from './http/request.ts';
 import { adminKeysRoutes } from './routes/admin-keys.routes.ts';
 import { webRoutes } from './routes/web.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
@@ -42,6 +42,7 @@ export function createApp({ services, config, logger }: AppDeps) {
   // Every route's validation failures become problem documents the same way (server/http/request.ts).
   const app = new OpenAPIHono({ defaultHook: validationHook });
   app.use('*', requestMetrics(services.metrics));
+  app.use('*', firstQueryValues);
   if (logger) app.use('*', accessLog(logger));
   // Signed writes; `/v1/ideas/check` is a POST but reads.
   const byIp = limitWritesByIp(services.writeLimiter, { trustProxy: config.trustProxy ?? false });

@@ -79,3 +79,19 @@ export const validationHook: Hook<unknown, any, string, undefined> = (result) =>
   const issues = fieldIssues(result.error, result.target);
   throw badRequest(`invalid ${result.target}: ${describeIssues(issues)}`, issues);
 };
+
+/**
+ * A query key given twice (`?limit=200&limit=50`) counts once, with its first value, as it always
+ * has: route validators would otherwise see an array and refuse the request.
+ */
+export const firstQueryValues: MiddlewareHandler = async (c, next) => {
+  const url = new URL(c.req.url);
+  const keys = [...url.searchParams.keys()];
+  if (new Set(keys).size !== keys.length && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
+    const first = new URLSearchParams();
+    for (const [k, v] of url.searchParams) if (!first.has(k)) first.append(k, v);
+    url.search = first.toString();
+    c.req.raw = new Request(url, { method: c.req.method, headers: c.req.raw.headers });
+  }
+  await next();
+};

@@ -13,6 +13,12 @@ export interface IdeaChange {
   records: number;
 }
 
+/** The order of an idea's changes: most records first, then by the change itself (a total order, so grown and recomputed documents agree). */
+export function byRecordsThenChange(a: IdeaChange, b: IdeaChange): number {
+  const key = (c: IdeaChange) => JSON.stringify([c.concept, c.action, c.from, c.to]);
+  return b.records - a.records || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
 export interface ConceptCandidate {
   ideaId: string;
   changes: IdeaChange[];
@@ -210,7 +216,7 @@ export class IdeaSearchRepository {
         if (prior) prior.records += x.records;
         else merged.set(key, { ...x });
       }
-      const changes = [...merged.values()].sort((x, y) => y.records - x.records || (x.concept < y.concept ? -1 : 1));
+      const changes = [...merged.values()].sort(byRecordsThenChange);
       const concepts = [...new Set(changes.map((x) => x.concept))];
       const room = Math.max(0, cap - Number(c.described));
       const fresh = a.descriptions.slice(0, room);

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import type { RecordRow } from '../db/schema/records.ts';
 import type { IdeaRepository, VectorSpace } from '../repositories/idea.repository.ts';
 import type { IdeaSearchRepository, IdeaChange } from '../repositories/idea-search.repository.ts';
-import { DOCUMENT_DESCRIPTIONS } from '../repositories/idea-search.repository.ts';
+import { byRecordsThenChange, DOCUMENT_DESCRIPTIONS } from '../repositories/idea-search.repository.ts';
 import type { EvidenceRepository, EvidenceRow } from '../repositories/evidence.repository.ts';
 import type { RecordRepository } from '../repositories/record.repository.ts';
 import type { CheckRequest } from '../protocol/claim.schema.ts';
@@ -221,7 +221,7 @@ export class IdeasService {
       const changes: IdeaChange[] = src.changes
         .filter((c) => c.idea_id === id)
         .map(({ concept, action, from, to, records }) => ({ concept, action, from, to, records }));
-      changes.sort((a, b) => b.records - a.records || (a.concept < b.concept ? -1 : 1));
+      changes.sort(byRecordsThenChange);
       const concepts = [...new Set(changes.map((c) => c.concept))];
       const descriptions = src.descriptions.filter((d) => d.idea_id === id).map((d) => d.description);
       return {

@@ -213,7 +213,7 @@ describe('a new user, from inside their own fork, with the installed package', (
     try {
       expect(client.getServerVersion()).toMatchObject({ name: 'crossfork' });
       const tools = (await client.listTools()).tools.map((t) => t.name).sort();
-      expect(tools).toEqual(['check_idea', 'known_bad', 'leaderboard', 'publish_result']);
+      expect(tools).toEqual(['check_idea', 'known_bad', 'leaderboard', 'publish_result', 'suggest']);
       const res: any = await client.callTool({ name: 'check_idea', arguments: { idea: 'increase MATRIX_LR from 0.05 to 0.08' } });
       expect(res.isError).toBeFalsy();
       expect(res.structuredContent.hardware_class).toBe('RTX 4090 24GB');

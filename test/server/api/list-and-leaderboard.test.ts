@@ -66,6 +66,12 @@ describe.each(drivers)('list and leaderboard on $name', (driver) => {
     expect(seen[0]).toBe(ids.o1);
   });
 
+  it('takes the first value of a query key given twice', async () => {
+    const res = await t.get('/v1/records?limit=2&limit=50');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).records).toHaveLength(2);
+  });
+
   it('filters by harness, hardware class, status and key', async () => {
     const q = async (qs: string) => ((await (await t.get(`/v1/records?${qs}`)).json()) as any).records.map((r: any) => r.id).sort();
     expect(await q(`hardware_class=${encodeURIComponent('RTX 4090 24GB')}`)).toEqual([ids.r1, ids.r2].sort());
