@@ -1,7 +1,6 @@
 // `crossfork run` with suggestions: every proposal's prompt carries what others kept on this
 // hardware (asked afresh per proposal) beside the known-bad list, and the run records which
 // experiments came from a suggestion (the check's same idea was among those suggested).
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { crossfork, newHome } from '../helpers/cli.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
-import { fakeTrainer, makeLoopRepo, PREPARE_PY, setConstant } from '../helpers/loop-fixtures.ts';
-import { envelope, makePayload, newSigner } from '../helpers/records.ts';
+import {
+  fakeTrainer,
+  LOOP_HARDWARE,
+  LOOP_HARNESS,
+  LOOP_HW_FLAGS,
+  makeLoopRepo,
+  seedOthers,
+  setConstant,
+} from '../helpers/loop-fixtures.ts';
+import { makePayload, newSigner } from '../helpers/records.ts';
 
-const HW = ['--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'];
-const HARDWARE = { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1, memory_mb: 24564 } as const;
+const HW = LOOP_HW_FLAGS;
+const HARDWARE = LOOP_HARDWARE;
 const DEEPER = 'deeper: DEPTH 10';
 
 describe('crossfork run with suggestions', () => {
@@ -25,28 +32,22 @@ describe('crossfork run with suggestions', () => {
     server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
     model = await startFakeOpenAI();
     // Another fork kept the deeper model on this class.
-    const harness = createHash('sha256').update(PREPARE_PY).digest('hex');
-    const payload = makePayload({
-      description: DEEPER,
-      diff: null,
-      status: 'keep',
-      metrics: { val_bpb: 0.99 },
-      parent: { val_bpb: 1.0 },
-      hardware: HARDWARE,
-      harness: { id: harness, name: 'autoresearch', time_budget_s: 300 },
-      fork: { id: 'someone-else' },
-    });
-    const res = await fetch(`${server.url}/v1/records`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(envelope(payload, newSigner('other'))),
-    });
-    expect(res.status).toBe(201);
-    for (let i = 0; i < 100; i++) {
-      const page = (await (await fetch(`${server.url}/v1/records`)).json()) as any;
-      if (page.records.every((r: any) => r.idea_id)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await seedOthers(
+      server.url,
+      [
+        makePayload({
+          description: DEEPER,
+          diff: null,
+          status: 'keep',
+          metrics: { val_bpb: 0.99 },
+          parent: { val_bpb: 1.0 },
+          hardware: HARDWARE,
+          harness: LOOP_HARNESS,
+          fork: { id: 'someone-else' },
+        }),
+      ],
+      newSigner('other'),
+    );
   }, 60_000);
   afterAll(async () => {
     await server?.stop();

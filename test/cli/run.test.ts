@@ -1,7 +1,6 @@
 // `crossfork run` end to end: a real server, a fake OpenAI-compatible model with scripted
 // proposals (better, worse, a crash, bad answers, a known-bad idea), the stand-in trainer.
 // git history, results.tsv and the server's records must agree.
-import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,12 +9,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { BIN, crossfork, newHome } from '../helpers/cli.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
-import { fakeTrainer, makeLoopRepo, PREPARE_PY, setConstant } from '../helpers/loop-fixtures.ts';
-import { envelope, makePayload, newSigner } from '../helpers/records.ts';
+import {
+  fakeTrainer,
+  LOOP_HARDWARE,
+  LOOP_HARNESS,
+  LOOP_HW_FLAGS,
+  makeLoopRepo,
+  PREPARE_PY,
+  seedOthers,
+  setConstant,
+} from '../helpers/loop-fixtures.ts';
+import { makePayload, newSigner } from '../helpers/records.ts';
 import { parseResultsTsv } from '../../server/protocol/results-tsv.ts';
 
-const HW = ['--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'];
-const HARDWARE = { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1, memory_mb: 24564 } as const;
+const HW = LOOP_HW_FLAGS;
+const HARDWARE = LOOP_HARDWARE;
 const GELU = 'switch activation from relu squared to GeLU';
 
 describe('crossfork run', () => {
@@ -27,33 +35,20 @@ describe('crossfork run', () => {
     server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
     model = await startFakeOpenAI();
     // Someone else failed GeLU twice on this class: the server calls it known_bad here.
-    const harness = createHash('sha256').update(PREPARE_PY).digest('hex');
-    const other = newSigner('other');
-    for (const v of [1.05, 1.06]) {
-      const res = await fetch(`${server.url}/v1/records`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(
-          envelope(
-            makePayload({
-              description: GELU,
-              diff: null,
-              status: 'discard',
-              metrics: { val_bpb: v },
-              hardware: HARDWARE,
-              harness: { id: harness, name: 'autoresearch', time_budget_s: 300 },
-            }),
-            other,
-          ),
-        ),
-      });
-      expect(res.status).toBe(201);
-    }
-    for (let i = 0; i < 100; i++) {
-      const page = (await (await fetch(`${server.url}/v1/records`)).json()) as any;
-      if (page.records.every((r: any) => r.idea_id)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await seedOthers(
+      server.url,
+      [1.05, 1.06].map((v) =>
+        makePayload({
+          description: GELU,
+          diff: null,
+          status: 'discard',
+          metrics: { val_bpb: v },
+          hardware: HARDWARE,
+          harness: LOOP_HARNESS,
+        }),
+      ),
+      newSigner('other'),
+    );
   }, 60_000);
   afterAll(async () => {
     await server?.stop();

@@ -2,9 +2,11 @@
 // train.py's constants and prints autoresearch's summary (val_bpb from LR and DEPTH), or
 // crashes out of memory when CRASH = True. Shared by the run test and the loop bench.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { envelope, type TestSigner } from './records.ts';
 
 export const TRAIN_PY = `# train.py (stand-in)
 LR = 0.04
@@ -66,4 +68,27 @@ export function setConstant(name: string, value: string, description: string) {
     const line = new RegExp(`^${name} = .*$`, 'm').exec(text)![0];
     return JSON.stringify({ description, edits: [{ search: line, replace: `${name} = ${value}` }] });
   };
+}
+
+/** The hardware the loop tests run "on", as CLI flags and as a record's `hardware`. */
+export const LOOP_HW_FLAGS = ['--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'];
+export const LOOP_HARDWARE = { accelerator: 'cuda', device_name: 'NVIDIA GeForce RTX 4090', device_count: 1, memory_mb: 24564 } as const;
+/** The harness of a repository made by makeLoopRepo (its prepare.py's hash). */
+export const LOOP_HARNESS = { id: createHash('sha256').update(PREPARE_PY).digest('hex'), name: 'autoresearch', time_budget_s: 300 };
+
+/** Publishes signed records to a running server as another fork would, then waits until every record has its idea. */
+export async function seedOthers(url: string, payloads: object[], signer: TestSigner): Promise<void> {
+  for (const payload of payloads) {
+    const res = await fetch(`${url}/v1/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(envelope(payload, signer)),
+    });
+    if (res.status !== 201) throw new Error(`seeding a record: ${res.status} ${await res.text()}`);
+  }
+  for (let i = 0; i < 100; i++) {
+    const page = (await (await fetch(`${url}/v1/records`)).json()) as { records: { idea_id: string | null }[] };
+    if (page.records.every((r) => r.idea_id)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
