@@ -14,13 +14,13 @@ import { ideas, recordEmbeddings } from '../server/db/schema/ideas.ts';
 import { records } from '../server/db/schema/records.ts';
 import { ideaFeatures } from '../server/services/ideas/features.ts';
 import { localEmbedder } from '../server/services/ideas/local-embedder.ts';
-import { describeHardware } from '../server/protocol/hardware-class.ts';
 import { IdeaRepository, vectorKey } from '../server/repositories/idea.repository.ts';
 import { hardwareProximity } from '../server/protocol/hardware-family.ts';
 import { understand } from '../server/catalogue/understand.ts';
 import { DERIVATION_VERSION } from '../server/services/ideas/derive.ts';
 import { benchDatabaseUrl } from './databases.ts';
 import { syntheticExperiment } from './synthetic.ts';
+import { seedRow } from './seed-row.ts';
 
 export async function run(argv: string[]) {
   const { values } = parseArgs({
@@ -159,25 +159,16 @@ async function seed(
         ideaOf.set(e.ideaLabel, ideaId);
         newIdeas.push({ id: ideaId, description: e.description, paramKey: feats[i].paramKey, foundingRecordId: id });
       }
-      const hw = describeHardware(e.hardware);
       const proximity = hardwareProximity(e.hardware);
       return {
-        id,
-        payload: JSON.stringify({ description: e.description, diff: null }),
-        signature: 'bench',
-        publicKey: 'bench',
-        keyFingerprint: `SHA256:bench${(start + i) % 97}`,
-        harnessId: e.harnessId,
-        harnessName: 'bench',
-        hardwareClass: hw.class,
-        memoryGb: hw.memory_gb,
-        status: e.status,
-        description: e.description,
-        valBpb: e.valBpb,
-        parentValBpb: 1.0,
-        deltaValBpb: e.valBpb === null ? null : e.valBpb - 1.0,
-        forkId: 'bench',
-        createdAt: new Date(Date.UTC(2026, 0, 1) + (start + i) * 1000),
+        ...seedRow(e, {
+          id,
+          payload: JSON.stringify({ description: e.description, diff: null }),
+          key: start + i,
+          harnessId: e.harnessId,
+          forkId: 'bench',
+          createdAt: new Date(Date.UTC(2026, 0, 1) + (start + i) * 1000),
+        }),
         ideaId,
         paramKey: feats[i].paramKey,
         diffKey: null,

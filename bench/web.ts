@@ -6,12 +6,12 @@ import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../server/db/client.ts';
 import { records } from '../server/db/schema/records.ts';
-import { describeHardware } from '../server/protocol/hardware-class.ts';
 import { buildWeb } from '../scripts/build-web.mjs';
 import { startServer } from '../test/helpers/server-process.ts';
 import { chromiumAvailable, launchBrowser } from '../test/helpers/browser.ts';
 import { benchDatabaseUrl } from './databases.ts';
 import { syntheticExperiment, BENCH_HARNESS } from './synthetic.ts';
+import { seedRow } from './seed-row.ts';
 
 const BOARD = 'table.board tbody tr';
 
@@ -143,25 +143,14 @@ async function seed(url: string, n: number) {
           agent: { model: null, tool: null },
           fork: { id: `bench-${i % 50}`, branch: null, url: null },
         };
-        const hw = describeHardware(e.hardware);
-        return {
+        return seedRow(e, {
           id: createHash('sha256').update(`web-bench-${i}`).digest('hex'),
           payload: JSON.stringify(payload),
-          signature: 'bench',
-          publicKey: 'bench',
-          keyFingerprint: `SHA256:bench${i % 97}`,
+          key: i,
           harnessId: BENCH_HARNESS,
-          harnessName: 'bench',
-          hardwareClass: hw.class,
-          memoryGb: hw.memory_gb,
-          status: e.status,
-          description: e.description,
-          valBpb: e.valBpb,
-          parentValBpb: 1.0,
-          deltaValBpb: e.valBpb === null ? null : e.valBpb - 1.0,
           forkId: `bench-${i % 50}`,
           createdAt,
-        };
+        });
       });
       await database.db.insert(records).values(rows);
     }

@@ -16,6 +16,7 @@ import {
   makeLoopRepo,
   seedOthers,
   setConstant,
+  loopRun,
 } from '../helpers/loop-fixtures.ts';
 import { makePayload, newSigner } from '../helpers/records.ts';
 
@@ -63,13 +64,7 @@ describe('crossfork run with suggestions', () => {
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05')); // the model's own
     const run = await crossfork(
       [
-        'run',
-        '--repo',
-        repo,
-        '--model',
-        'fake-model',
-        '--base-url',
-        model.url,
+        ...loopRun(repo, model.url),
         '--max-experiments',
         '2',
         '--no-pipeline',

@@ -18,6 +18,7 @@ import {
   PREPARE_PY,
   seedOthers,
   setConstant,
+  loopRun,
 } from '../helpers/loop-fixtures.ts';
 import { makePayload, newSigner } from '../helpers/records.ts';
 import { parseResultsTsv } from '../../server/protocol/results-tsv.ts';
@@ -80,13 +81,7 @@ describe('crossfork run', () => {
 
     const run = await crossfork(
       [
-        'run',
-        '--repo',
-        repo,
-        '--model',
-        'fake-model',
-        '--base-url',
-        model.url,
+        ...loopRun(repo, model.url),
         '--max-experiments',
         '4',
         '--train-cmd',
@@ -167,42 +162,14 @@ describe('crossfork run', () => {
     });
 
     // Running again resumes: nothing recorded twice, nothing new without more experiments.
-    const again = await crossfork(
-      [
-        'run',
-        '--repo',
-        repo,
-        '--model',
-        'fake-model',
-        '--base-url',
-        model.url,
-        '--max-experiments',
-        '0',
-        '--train-cmd',
-        fakeTrainer(0),
-        '--json',
-        ...HW,
-      ],
-      { home, server: server.url },
-    );
+    const again = await crossfork([...loopRun(repo, model.url), '--max-experiments', '0', '--train-cmd', fakeTrainer(0), '--json', ...HW], {
+      home,
+      server: server.url,
+    });
     expect(again.code).toBe(2); // --max-experiments must be positive
     model.chat.push(setConstant('LR', '0.06', 'LR 0.06'));
     const resumed = await crossfork(
-      [
-        'run',
-        '--repo',
-        repo,
-        '--model',
-        'fake-model',
-        '--base-url',
-        model.url,
-        '--max-experiments',
-        '1',
-        '--train-cmd',
-        fakeTrainer(0),
-        '--json',
-        ...HW,
-      ],
+      [...loopRun(repo, model.url), '--max-experiments', '1', '--train-cmd', fakeTrainer(0), '--json', ...HW],
       { home, server: server.url, timeoutMs: 60_000 },
     );
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -219,23 +186,7 @@ describe('crossfork run', () => {
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05'));
     const child = spawn(
       process.execPath,
-      [
-        BIN,
-        'run',
-        '--repo',
-        repo,
-        '--model',
-        'fake-model',
-        '--base-url',
-        model.url,
-        '--max-experiments',
-        '1',
-        '--no-pipeline',
-        '--train-cmd',
-        fakeTrainer(2),
-        '--json',
-        ...HW,
-      ],
+      [BIN, ...loopRun(repo, model.url), '--max-experiments', '1', '--no-pipeline', '--train-cmd', fakeTrainer(2), '--json', ...HW],
       {
         env: { ...process.env, CROSSFORK_HOME: home, CROSSFORK_SERVER: server.url },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -258,21 +209,7 @@ describe('crossfork run', () => {
 
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05'));
     const resumed = await crossfork(
-      [
-        'run',
-        '--repo',
-        repo,
-        '--model',
-        'fake-model',
-        '--base-url',
-        model.url,
-        '--max-experiments',
-        '1',
-        '--train-cmd',
-        fakeTrainer(0),
-        '--json',
-        ...HW,
-      ],
+      [...loopRun(repo, model.url), '--max-experiments', '1', '--train-cmd', fakeTrainer(0), '--json', ...HW],
       { home, server: server.url, timeoutMs: 60_000 },
     );
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -290,20 +227,7 @@ describe('crossfork run', () => {
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05 (short)'));
     // A 15-second run under a 300 s harness: what CROSSFORK_SMOKE / CROSSFORK_TIME_BUDGET produce.
     const run = await crossfork(
-      [
-        'run',
-        '--repo',
-        repo,
-        '--model',
-        'fake-model',
-        '--base-url',
-        model.url,
-        '--max-experiments',
-        '1',
-        '--no-pipeline',
-        '--train-cmd',
-        fakeTrainer(0, 15),
-      ],
+      [...loopRun(repo, model.url), '--max-experiments', '1', '--no-pipeline', '--train-cmd', fakeTrainer(0, 15)],
       { home, server: server.url, timeoutMs: 60_000 },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -326,13 +250,7 @@ describe('crossfork run', () => {
     model.chat.push(setConstant('LR', '0.05', 'raise LR to 0.05 (short, asked)'));
     const asked = await crossfork(
       [
-        'run',
-        '--repo',
-        other,
-        '--model',
-        'fake-model',
-        '--base-url',
-        model.url,
+        ...loopRun(other, model.url),
         '--max-experiments',
         '1',
         '--no-pipeline',

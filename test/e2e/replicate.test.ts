@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { crossfork, newHome } from '../helpers/cli.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
-import { fakeTrainer, makeLoopRepo, PREPARE_PY, setConstant, TRAIN_PY } from '../helpers/loop-fixtures.ts';
+import { fakeTrainer, makeLoopRepo, PREPARE_PY, setConstant, TRAIN_PY, loopRun } from '../helpers/loop-fixtures.ts';
 import { parseResultsTsv } from '../../server/protocol/results-tsv.ts';
 
 const HW = ['--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'];
@@ -42,13 +42,7 @@ describe('crossfork replicate', () => {
   const runLoop = (u: { home: string; repo: string }, extra: string[] = []) =>
     crossfork(
       [
-        'run',
-        '--repo',
-        u.repo,
-        '--model',
-        'fake-model',
-        '--base-url',
-        model.url,
+        ...loopRun(u.repo, model.url),
         '--max-experiments',
         '1',
         '--no-pipeline',

@@ -92,3 +92,8 @@ export async function seedOthers(url: string, payloads: object[], signer: TestSi
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The start of a `crossfork run` command line against the fake model: add the run's own flags after it. */
+export function loopRun(repo: string, modelUrl: string): string[] {
+  return ['run', '--repo', repo, '--model', 'fake-model', '--base-url', modelUrl];
+}
