@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   findings: () => import('./findings.ts'),
   freshness: () => import('./freshness.ts'),
   catalogue: () => import('./catalogue.ts'),
+  exclusion: () => import('./exclusion.ts'),
   trust: () => import('./trust.ts'),
   suggest: () => import('./suggest.ts'),
 };

@@ -23,10 +23,12 @@ import { RANK_DEFAULTS, type RankOptions } from '../server/services/suggestions/
 const SWEEP: Record<string, Partial<RankOptions>> = {
   'first-choice': { weights: { class: 1, family: 0.6, kind: 0.3, elsewhere: 0.15 }, failure: 1 },
   flat: { weights: { class: 1, family: 1, kind: 1, elsewhere: 1 } },
-  fail0: { failure: 0 },
+  'fail0.5-effect0.125': { failure: 0.5, effect: 0.125 },
   fail1: { failure: 1 },
   transfer0: { transfer: 0 },
   perContributor: { perContributor: true },
+  effect0: { effect: 0 },
+  'effect0.5': { effect: 0.5 },
 };
 
 const K = 10;

@@ -150,6 +150,7 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
       .option('--run-log <file>', 'the run.log that train.py printed: val_bpb and the other metrics are read from it')
       .option('--commit <hash>', 'the experiment commit (default: HEAD)')
       .option('--parent-val-bpb <x>', "the parent's val_bpb (default: the best keep in results.tsv)")
+      .option('--publish-short-runs', "also publish a --run-log shorter than the harness's time budget (a smoke run)")
       .with(hardware, agent('the model that ran the experiment'), forkHarness, fork())
       .addHelpText(
         'after',
@@ -215,6 +216,19 @@ export function parse(argv: string[], io: { out: (s: string) => void; err: (s: s
       .with(repo('the fork checkout (for the harness id)'), harness('harness id (default: the harness with the most records)'))
       .addHelpText('after', examples(['crossfork leaderboard', 'crossfork leaderboard --harness upstream --json'])),
     () => import('./commands/leaderboard.ts'),
+  );
+  on(
+    program
+      .command('export')
+      .description('write every visible record (signed envelopes as published, plus what the server derived) to an NDJSON file')
+      .option('-o, --output <file>', 'the file to write', 'crossfork-export.ndjson')
+      .option('--resume', 'continue an interrupted export of the same file after its last complete line')
+      .with(hardwareClass)
+      .option('--since <time>', 'only records received at or after this time (RFC 3339)')
+      .option('--until <time>', 'only records received before this time')
+      .with(harness('only this harness id (its equivalent upstream versions included)'))
+      .addHelpText('after', examples(['crossfork export', 'crossfork export -o h100.ndjson --hardware-class "H100 80GB" --json'])),
+    () => import('./commands/export.ts'),
   );
   on(
     program

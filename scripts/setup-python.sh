@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 log() { echo "[setup-python] $*" >&2; }
 
 # One requirements file per part of the project that needs Python; add yours here.
-REQUIREMENTS=(embeddings/requirements.txt training/requirements-ci.txt)
+REQUIREMENTS=(embeddings/requirements.txt training/requirements-ci.txt scripts/requirements-data.txt)
 TORCH_VERSION=2.13.0
 VENV=${CROSSFORK_VENV:-.venv}
 

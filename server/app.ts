@@ -28,6 +28,7 @@ import { hardwareRoutes } from './routes/hardware.routes.ts';
 import { trustRoutes } from './routes/trust.routes.ts';
 import { suggestionsRoutes } from './routes/suggestions.routes.ts';
 import { docsPageRoutes } from './routes/docs-page.routes.ts';
+import { datasetRoutes } from './routes/dataset.routes.ts';
 
 export interface AppDeps {
   services: Services;
@@ -57,14 +58,15 @@ export function createApp({ services, config, logger }: AppDeps) {
     .route('/', metricsRoutes(services.metrics))
     .route('/', recordsRoutes(services.records, config, services.writeLimiter))
     .route('/', leaderboardRoutes(services.leaderboard))
-    .route('/', ideasRoutes(services.ideasRead, services.records, config.maxBodyBytes))
+    .route('/', ideasRoutes(services.ideasRead, services.records, config.maxBodyBytes, services.gpuTime))
     .route('/', claimsRoutes(services.claims, config.maxBodyBytes, services.writeLimiter))
     .route('/', adminKeysRoutes(services.revocation, config.maxBodyBytes))
     .route('/', keysRoutes(services.keys, config.maxBodyBytes, services.writeLimiter))
     .route('/', forksRoutes(services.forks, services.githubSync))
     .route('/', hardwareRoutes(config.maxBodyBytes))
     .route('/', trustRoutes(services.replication))
-    .route('/', suggestionsRoutes(services.suggestions));
+    .route('/', suggestionsRoutes(services.suggestions))
+    .route('/', datasetRoutes(services.exporter, services.snapshots, services.gpuTime));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -8,6 +8,7 @@ import type { HarnessFlags } from '../lib/harness.ts';
 import { readArgFile } from '../lib/read-file.ts';
 import { renderCheck } from '../lib/render.ts';
 import { result } from '../lib/result.ts';
+import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
 
 interface Opts extends HardwareFlags, HarnessFlags {
   diff?: string;
@@ -20,7 +21,9 @@ export default async function check(ctx: Context, [idea]: [string], opts: Opts) 
   const { hardware, harness } = await askingContext(ctx, opts);
   await ctx.flushOutbox().catch(() => null);
   try {
-    const r = await ctx.client.check({ description: ideaText(ctx, idea), ...(diff ? { diff } : {}), harness_id: harness.id, hardware });
+    // The key's fingerprint lets the server count, later, whether a warning saved this run (never required).
+    const key = ctx.config.key ? { key_fingerprint: parsePublicKey(ctx.config.key.public_key).fingerprint } : {};
+    const r = await ctx.client.check({ description: ideaText(ctx, idea), ...(diff ? { diff } : {}), harness_id: harness.id, hardware, ...key });
     return result(r, renderCheck(r));
   } catch (err) {
     throw toCliError(err);

@@ -1,4 +1,4 @@
-// `crossfork leaderboard`: best val_bpb per hardware class on a harness.
+// `crossfork leaderboard`: per hardware class on a harness, the best confirmed val_bpb and the claims awaiting replication.
 import type { Context } from '../lib/context.ts';
 import { toCliError } from '../lib/api-errors.ts';
 import { explicitHarness, type HarnessFlags } from '../lib/harness.ts';

@@ -12,9 +12,11 @@ import { buildRecords } from '../lib/records.ts';
 import { readArgFile } from '../lib/read-file.ts';
 import { result } from '../lib/result.ts';
 import { parseRunLog } from '../lib/run-log.ts';
+import { shortRun } from '../run/short-run.ts';
 import { loadSigner } from '../lib/signer.ts';
 
 interface Opts extends ImportOptions {
+  publishShortRuns?: boolean;
   description?: string;
   status?: 'keep' | 'discard' | 'crash';
   valBpb?: string;
@@ -73,6 +75,9 @@ export default async function publish(ctx: Context, _args: unknown[], opts: Opts
   for (const n of notes) ctx.log(n);
   const payload = records[0].payload;
   if (log) payload.metrics = { ...payload.metrics, peak_vram_mb: log.peak_vram_mb, total_seconds: log.total_seconds };
+  // The same guard as `crossfork run`: a run shorter than its harness's budget does not compare with full runs.
+  const short = log && !opts.publishShortRuns ? shortRun(log, payload.harness.time_budget_s, {}) : null;
+  if (short) throw new CliError(`not published: ${short}; pass --publish-short-runs to publish it anyway`);
 
   const [signed] = await signAll([payload], signer);
   ctx.outbox.add([signed.envelope]);

@@ -93,6 +93,17 @@ export class ApiClient {
   claim(env: Envelope) {
     return this.ok(this.api.v1.claims.$post({ json: env as JsonOf<Api['v1']['claims']['$post']> }));
   }
+  /** `GET /v1/export` as a stream (no timeout: an export of every record takes as long as it takes). */
+  async exportStream(query: QueryOf<Api['v1']['export']['$get']>): Promise<Response> {
+    let res: Response;
+    try {
+      res = await createApi(this.baseUrl).v1.export.$get({ query: compactQuery(query) });
+    } catch (err) {
+      throw new UnreachableError(this.baseUrl, err);
+    }
+    if (!res.ok) throw new ApiError(res.status, problemDetail(await res.text(), res.statusText));
+    return res;
+  }
   health() {
     return this.ok(this.api.healthz.$get());
   }

@@ -1,9 +1,17 @@
 // Which harness a fork's results are on: --harness-id, or --harness NAME (known harnesses, e.g.
-// `upstream`), else the SHA-256 of the fork's prepare.py, else the current upstream version, said so.
+// `upstream`), else the SHA-256 of the fork's prepare.py, else (importing) an unknown harness of the
+// fork itself, or (asking) the current upstream version; either said in one line.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CURRENT_UPSTREAM, harnessByName, harnessNames, knownHarness, type KnownHarness } from '../../server/protocol/harnesses.ts';
+import {
+  CURRENT_UPSTREAM,
+  harnessByName,
+  harnessNames,
+  knownHarness,
+  unknownHarnessId,
+  type KnownHarness,
+} from '../../server/protocol/harnesses.ts';
 import { usageError } from './errors.ts';
 
 export interface HarnessFlags {
@@ -14,8 +22,8 @@ export interface HarnessFlags {
 export interface HarnessChoice {
   /** The harness id to use when a row has no prepare.py of its own in git. */
   id: string;
-  /** flag: --harness-id; name: --harness; prepare.py: the working tree's; assumed: no prepare.py, current upstream. */
-  source: 'flag' | 'name' | 'prepare.py' | 'assumed';
+  /** flag: --harness-id; name: --harness; prepare.py: the working tree's; assumed: no prepare.py, current upstream; unknown: no prepare.py, the fork's own. */
+  source: 'flag' | 'name' | 'prepare.py' | 'assumed' | 'unknown';
   known: KnownHarness | null;
   /** A line for stderr when the id was assumed (never silently). */
   note: string | null;
@@ -50,13 +58,22 @@ export function prepareHash(repo: string): string | null {
   }
 }
 
-/** The harness of a checkout (see the header). Never undefined: a bare results.tsv is on current upstream. */
-export function resolveHarness(repo: string, flags: HarnessFlags = {}): HarnessChoice {
+/**
+ * The harness of a checkout (see the header). With `forkId` (import, watch, publish), results with no
+ * prepare.py at hand go on that fork's unknown harness; without it (asking), current upstream is assumed.
+ */
+export function resolveHarness(repo: string, flags: HarnessFlags = {}, forkId?: string): HarnessChoice {
   const explicit = explicitHarness(flags);
   if (explicit) return { ...explicit, note: null };
   const own = prepareHash(repo);
   if (own) return { id: own, source: 'prepare.py', known: knownHarness(own), note: null };
+  if (forkId !== undefined) return { id: unknownHarnessId(forkId), source: 'unknown', known: null, note: unknownNote(repo) };
   return { id: CURRENT_UPSTREAM.id, source: 'assumed', known: CURRENT_UPSTREAM, note: assumedNote(repo) };
+}
+
+/** The one line said when results are filed under the fork's unknown harness, with the fix. */
+export function unknownNote(repo: string): string {
+  return `no prepare.py in ${resolve(repo)}: results go on an unknown harness of this fork (they inform ideas by their deltas, never a leaderboard); if it ran upstream autoresearch's prepare.py, pass --harness upstream (or --harness-id ID)`;
 }
 
 export function assumedNote(repo: string): string {

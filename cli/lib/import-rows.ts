@@ -37,13 +37,14 @@ export interface Prepared {
 
 export async function prepareImport(ctx: Context, opts: ImportOptions): Promise<Prepared> {
   const repo = resolve(opts.repo);
-  const harness = resolveHarness(repo, opts);
   const budget = opts.timeBudget === undefined ? undefined : Number(opts.timeBudget);
   if (budget !== undefined && !(budget > 0)) throw usageError('--time-budget must be a positive number of seconds');
   if (opts.memoryUnit !== undefined && !(MEMORY_UNITS as readonly string[]).includes(opts.memoryUnit))
     throw usageError(`--memory-unit must be one of ${MEMORY_UNITS.join(', ')}`);
   const gitAvailable = await isGitRepo(repo);
   const fork = await describeFork(repo, { forkId: opts.forkId, forkUrl: opts.forkUrl });
+  // Without prepare.py (and no --harness), the fork's own unknown harness: never assumed upstream.
+  const harness = resolveHarness(repo, opts, fork.id);
   const machine = await machineHardware(ctx.config, opts);
   const unsaved = unsavedNote(machine);
   if (unsaved) ctx.log(unsaved);
@@ -61,7 +62,7 @@ export async function prepareImport(ctx: Context, opts: ImportOptions): Promise<
       agent: { model: opts.agentModel ?? null, tool: opts.agentTool ?? null },
       harness: {
         id: harness.source === 'flag' || harness.source === 'name' ? harness.id : undefined,
-        assumed: harness.source === 'assumed' ? harness.id : undefined,
+        assumed: harness.source === 'assumed' || harness.source === 'unknown' ? harness.id : undefined,
         name: opts.harnessName ?? 'autoresearch',
         timeBudgetS: budget,
       },
@@ -80,7 +81,7 @@ export interface QueuedRows {
   notes: string[];
   /** The whole file was refused (comma-separated, impossible memory unit): nothing was queued. */
   fileProblem: string | null;
-  /** Rows on the assumed (current upstream) harness. */
+  /** Rows on the assumed harness (the fork's unknown one: no prepare.py at hand). */
   assumedHarness: number;
   /** Rows kept off the server earlier (`crossfork run`'s short runs; listed in skipped with why). */
   withheld: number;

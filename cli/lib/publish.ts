@@ -7,6 +7,7 @@ import type { Envelope } from './api-client.ts';
 import type { Context } from './context.ts';
 import type { DeliveryReport } from './outbox.ts';
 import type { KeySigner } from './signer.ts';
+import { DATASET_LICENCE } from '../../server/protocol/dataset.schema.ts';
 
 export interface Signed {
   id: string;
@@ -40,6 +41,8 @@ export async function deliverWithProgress(ctx: Context, label = 'publishing'): P
         cliProgress.Presets.shades_classic,
       )
     : null;
+  // Said at publish time: the terms every record goes out under (docs/dataset.md).
+  if (total > 0) ctx.log(DATASET_LICENCE.line);
   bar?.start(total, 0);
   let sent = 0;
   const report = await ctx.outbox.deliver(ctx.client, (n) => {

@@ -20,7 +20,7 @@ export interface BuildContext {
   hardware: Hardware;
   fork: RecordPayload['fork'];
   agent: RecordPayload['agent'];
-  /** `id`: chosen by flag (wins over prepare.py); `assumed`: used when no prepare.py is at hand (current upstream). */
+  /** `id`: chosen by flag (wins over prepare.py); `assumed`: used when no prepare.py is at hand (the fork's unknown harness). */
   harness: { id?: string; assumed?: string; name: string; timeBudgetS?: number };
   /** The clock: rows whose time is unknown are placed just before it, in file order. */
   now: () => string;
@@ -56,7 +56,7 @@ export interface Built {
   notes: string[];
   /** Why none of the file can be published (e.g. a memory column in no plausible unit); records is then empty. */
   fileProblem: string | null;
-  /** Rows that took the assumed (current upstream) harness id. */
+  /** Rows that took the assumed harness id (no prepare.py at hand). */
   assumedHarness: number;
 }
 

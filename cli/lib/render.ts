@@ -27,35 +27,35 @@ export function renderCheck(r: CheckResponse): string {
 }
 
 export function renderLeaderboard(lb: Leaderboard): string {
-  const lines = [lb.harness ? `harness ${lb.harness.name} ${lb.harness.id.slice(0, 12)}` : 'no records yet'];
+  const lines = [lb.harness ? `harness ${lb.harness.name}` : 'no records yet'];
+  if (lb.harness?.ranked === false) lines.push('an unknown harness (no prepare.py): its records inform ideas by their deltas, never a ranking');
+  // Only a confirmed result is a class's number; a better one is a claim, with the command that would confirm it.
   const standing = (b: Leaderboard['classes'][number]['best']) =>
-    !b
-      ? ''
-      : b.confirmed
-        ? `yes${b.confirmed_by === 'same_key' ? ' (same key)' : ''}, ${b.replications} repl.`
-        : `no${b.replications ? `, ${b.replications} repl.` : ''}`;
+    !b ? '' : `${b.confirmed_by === 'same_key' ? 'same key' : 'other key'}, ${b.replications} repl.`;
   const rows = lb.classes.map((c) => [
     c.hardware_class,
-    fmt(c.best?.val_bpb ?? null, 6),
+    c.best ? fmt(c.best.val_bpb, 6) : 'none confirmed',
     standing(c.best),
-    c.unconfirmed_best ? `${fmt(c.unconfirmed_best.val_bpb, 6)} (unconfirmed)` : '',
+    c.best_claim ? `${fmt(c.best_claim.val_bpb, 6)} (claim: crossfork replicate ${c.best_claim.id})` : '',
+    c.flagged.length ? String(c.flagged.length) : '',
     `±${fmt(c.noise.sigma, 4)}`,
     String(c.keeps),
     String(c.records),
     String(c.contributors),
-    c.best?.description.slice(0, 60) ?? '',
+    (c.best ?? c.best_claim)?.description.slice(0, 60) ?? '',
   ]);
   if (rows.length) {
     const head = [
       'hardware class',
-      'best val_bpb',
-      'confirmed',
-      'better, unconfirmed',
+      'confirmed best',
+      'confirmed by',
+      'better claim, awaiting replication',
+      'flagged',
       'noise σ',
       'keeps',
       'records',
       'contributors',
-      'best experiment',
+      'experiment',
     ];
     const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     for (const r of [head, ...rows])
@@ -66,5 +66,7 @@ export function renderLeaderboard(lb: Leaderboard): string {
           .trimEnd(),
       );
   }
+  const flagged = lb.classes.flatMap((c) => c.flagged.map((f) => `- ${c.hardware_class}: ${fmt(f.val_bpb, 6)} ${f.id.slice(0, 12)} flagged: ${f.reason ?? 'implausible'}`));
+  if (flagged.length) lines.push('', 'flagged (they lead only once another key reproduces them):', ...flagged);
   return lines.join('\n');
 }

@@ -46,7 +46,16 @@ export function renderSuggestions(r: Suggestions): string {
   return lines.join('\n');
 }
 
-/** Suggestions as numbered prompt lines: the idea, and the evidence behind it. */
+/** Worse beyond noise where it was measured nearest the caller: its whole interval above 0. */
+export const worseBeyondNoise = (s: Suggestions['suggestions'][number]) => s.evidence.effect !== null && s.evidence.effect.low > 0;
+
+/**
+ * Suggestions as numbered prompt lines: the idea, and the evidence behind it. An idea worse beyond
+ * noise is never listed as one to try, whatever a server answers (the server leaves them out).
+ */
 export function suggestionLines(r: Suggestions): string {
-  return r.suggestions.map((s, i) => `${i + 1}. "${s.description.slice(0, 200)}": ${s.reason}`).join('\n');
+  return r.suggestions
+    .filter((s) => !worseBeyondNoise(s))
+    .map((s, i) => `${i + 1}. "${s.description.slice(0, 200)}": ${s.reason}`)
+    .join('\n');
 }

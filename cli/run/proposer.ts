@@ -16,7 +16,7 @@ export interface ProposalContext {
   /** results.tsv so far (the agent's own history). */
   results: string;
   knownBad: string | null;
-  /** What the shared evidence suggests trying next here (GET /v1/suggestions), as numbered lines. */
+  /** What the shared evidence suggests trying next here (GET /v1/suggestions), as numbered lines (none worse beyond noise). */
   suggestions?: string | null;
   best: string | null;
   /** Reasons earlier answers were refused (parse errors, checks that said known_bad), newest last. */
@@ -47,7 +47,7 @@ export class Proposer {
       `results.tsv so far:\n${ctx.results.trim() || '(none)'}`,
       ctx.best ? `Best result on this hardware class (all participants): ${ctx.best}` : '',
       ctx.suggestions
-        ? `Kept by others on hardware like this and not yet tried in this fork (worth considering; adapt to train.py as it is now):\n${ctx.suggestions}`
+        ? `Kept by others and not yet tried in this fork (none worse beyond noise on hardware like this, none this fork failed at a nearby value; each line says where it was kept and its effect; adapt to train.py as it is now):\n${ctx.suggestions}`
         : '',
       ctx.knownBad ? `Known not to work here (do not propose these):\n${ctx.knownBad}` : '',
       ctx.refusals.length

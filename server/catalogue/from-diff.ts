@@ -9,11 +9,19 @@ import { recognizeIdentifiers } from './recognize.ts';
 export function fromDiff(diff: string, set: ChangeSet) {
   const lines = changedLines(diff);
   for (const pc of diffChanges(lines).changes) set.offer(fromParamChange(pc, false));
-  const seen = new Map<string, { plus: Set<string>; minus: Set<string>; plusCode: boolean; minusCode: boolean; order: string[] }>();
+  const seen = new Map<
+    string,
+    { plus: Set<string>; minus: Set<string>; plusCode: boolean; minusCode: boolean; order: string[]; snippets: Record<'+' | '-', string[]> }
+  >();
   for (const line of lines) {
     for (const m of recognizeIdentifiers(line.text)) {
       let s = seen.get(m.concept);
-      if (!s) seen.set(m.concept, (s = { plus: new Set(), minus: new Set(), plusCode: false, minusCode: false, order: [] }));
+      if (!s)
+        seen.set(
+          m.concept,
+          (s = { plus: new Set(), minus: new Set(), plusCode: false, minusCode: false, order: [], snippets: { '+': [], '-': [] } }),
+        );
+      s.snippets[line.sign].push(snippetAt(line.text, m.start));
       const code = !/^[A-Z][A-Z0-9_]*$/.test(line.text.slice(m.start, m.end)); // a construct, not a config name
       if (m.choice) {
         (line.sign === '+' ? s.plus : s.minus).add(m.choice);
@@ -26,6 +34,9 @@ export function fromDiff(diff: string, set: ChangeSet) {
   }
   for (const [concept, s] of seen) {
     if (set.has(concept)) continue;
+    // Only tokens that changed make a change: an identifier that reads the same on the removed and
+    // the added line (`weight_decay=weight_decay` on a line whose beta2 changed) is context.
+    if (sameMultiset(s.snippets['+'], s.snippets['-'])) continue;
     const choices = (side: Set<string>, other: Set<string>) =>
       subsume(
         concept,
@@ -45,4 +56,24 @@ export function fromDiff(diff: string, set: ChangeSet) {
 function subsume(concept: string, keys: string[]): string[] {
   const choices = CONCEPTS.get(concept)?.choices ?? {};
   return keys.filter((k) => !keys.some((other) => other !== k && choices[other]?.subsumes.includes(k)));
+}
+
+/** The identifier at `start` with what it is given, up to the next top-level `,` or `)` (`weight_decay=weight_decay`). */
+function snippetAt(text: string, start: number): string {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return text.slice(start, i);
+      depth--;
+    } else if (c === ',' && depth === 0) return text.slice(start, i);
+  }
+  return text.slice(start);
+}
+
+function sameMultiset(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const sorted = (x: readonly string[]) => [...x].sort().join('\u0000');
+  return sorted(a) === sorted(b);
 }

@@ -80,8 +80,9 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
       (x) =>
         x.concept !== m.concept &&
         CONCEPTS.get(x.concept)?.group === 'optimizer' &&
-        x.start > m.end &&
-        /^[\s'’s]{0,3}$/.test(clause.slice(m.end, x.start)),
+        ((x.start > m.end && /^[\s'’s]{0,3}$/.test(clause.slice(m.end, x.start))) ||
+          // "warm Muon's momentum up": the optimizer named inside the other setting's phrase.
+          (x.start <= m.start && x.end >= m.end)),
     );
   for (const [i, raw] of proseChanges.entries()) {
     const concept = adhocConcept(raw.concept, mentions);

@@ -20,6 +20,7 @@ const PROBLEMS: Record<DomainErrorCode | EnvelopeErrorCode, readonly [status: nu
   'github-disabled': [503, 'GitHub not configured'],
   'github-unavailable': [503, 'GitHub unavailable'],
   'rate-limited': [429, 'Too many requests'],
+  'snapshots-disabled': [503, 'Snapshots not configured'],
   'invalid-envelope': [422, 'Invalid envelope'],
   'unknown-schema': [422, 'Unknown payload schema'],
   'invalid-payload': [422, 'Invalid payload'],

@@ -11,3 +11,5 @@ export const JOB_GITHUB_DISCOVER = 'github-discover';
 export const JOB_GITHUB_CRAWL_FORK = 'github-crawl-fork';
 /** Subject: `due`. Re-checks key links against GitHub's public keys. */
 export const JOB_GITHUB_RECHECK_KEYS = 'github-recheck-keys';
+/** Subject: `schedule`. Writes a dataset snapshot (Parquet), then queues the next one an interval later. */
+export const JOB_DATASET_SNAPSHOT = 'dataset-snapshot';

@@ -34,7 +34,15 @@ export const recordViewSchema = z
     flagged: z
       .boolean()
       .describe(
-        "implausible (far beyond its class's best confirmed result and its own fork's history), not yet replicated by another key: kept off the leaderboard",
+        "implausible (against its class's results on its harness, its own fork's history or its own evidence: see flag_reason), not yet replicated by another key: it never leads, not even as a claim",
+      ),
+    flag_reason: z.string().nullable().optional().describe('why it was flagged (null when it is not)'),
+    evidence_excluded: z
+      .enum(['invalid', 'baseline', 'no_parent'])
+      .nullable()
+      .optional()
+      .describe(
+        'why it is shown but not counted as evidence: its log marks it invalid, a baseline, or no parent val_bpb to compare with (null: counted)',
       ),
     replicates: z
       .string()
@@ -93,8 +101,12 @@ export const leaderboardSchema = z
   .object({
     harness: z
       .object({
-        id: z.string().describe('the harness key: equivalent upstream prepare.py versions rank as one'),
-        name: z.string(),
+        id: z.string().describe('the harness key: equivalent upstream prepare.py versions rank as one; `<key>@<s>s` for another time budget'),
+        name: z.string().describe('its display name, the same everywhere (harnessDisplayName)'),
+        ranked: z
+          .boolean()
+          .optional()
+          .describe('false for an unknown harness (a results.tsv imported without prepare.py): its records inform ideas, never a ranking'),
         versions: z.array(z.string()).describe('prepare.py ids seen under this key'),
       })
       .nullable(),
@@ -104,10 +116,28 @@ export const leaderboardSchema = z
     classes: z.array(
       z.object({
         hardware_class: z.string(),
-        best: bestSchema.nullable().describe('the best confirmed result when the class has one, else its best result (confirmed: false)'),
-        unconfirmed_best: bestSchema
+        best: bestSchema
           .nullable()
-          .describe('a better result than `best` that is not confirmed yet (shown marked; null when none)'),
+          .describe("the class's headline: its best confirmed result (null while nothing is confirmed: see best_claim)"),
+        confirmed: z.boolean().describe('the class has a confirmed result (best is not null)'),
+        best_claim: bestSchema
+          .nullable()
+          .describe(
+            'a better result than `best` (or, with nothing confirmed, the best result) awaiting replication: a claim, never the class number (`crossfork replicate <id>`); flagged results are never claims',
+          ),
+        unconfirmed_best: bestSchema.nullable().describe('the same as best_claim (kept for older clients)'),
+        flagged: z
+          .array(
+            z.object({
+              id: z.string(),
+              val_bpb: z.number(),
+              description: z.string(),
+              reason: z.string().nullable(),
+              key_fingerprint: z.string(),
+              created_at: z.string(),
+            }),
+          )
+          .describe('implausible keeps of the class (best first, at most 3), with why: they lead only once another key replicates them'),
         noise: noiseEstimateSchema.describe("the class's run-to-run noise (GET /v1/noise)"),
         records: z.number(),
         keeps: z.number(),
@@ -153,7 +183,7 @@ export const recordListQuerySchema = z.strictObject({
 export const leaderboardQuerySchema = z.strictObject({
   harness: z
     .string()
-    .regex(/^[0-9a-f]{64}$/, 'must be a harness id (lowercase hex SHA-256)')
+    .regex(/^[0-9a-f]{64}(@\d+(\.\d+)?s)?$/, 'must be a harness id (lowercase hex SHA-256), or a harness key ID@SECONDSs')
     .optional(),
 });
 
@@ -163,6 +193,9 @@ const outcomeSchema = z.object({
   discards: z.number(),
   crashes: z.number(),
   oom_crashes: z.number(),
+  excluded: z
+    .number()
+    .describe('records shown but not counted above: marked invalid by their log, baselines, or no parent val_bpb to compare with'),
   contributors: z.number(),
   delta_val_bpb: z.object({ median: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable() }),
   effect: effectSchema.nullable().describe('the median delta with its interval from the noise model (null without deltas)'),
@@ -237,11 +270,23 @@ export const verdictEvidenceSchema = z
       .object({ n: z.number(), median: z.number(), noise: z.number(), low: z.number(), high: z.number() })
       .nullable()
       .describe('delta val_bpb on hardware like yours: attempt-weighted median, and median ± 2σ/√n with σ the run-to-run noise'),
+    decided_by: z
+      .enum(['exact', 'all'])
+      .describe('exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; all: every match, weighted'),
+    other_values: countsSchema
+      .nullable()
+      .describe('with decided_by exact: attempts near you that moved the same knob from another state or to another value (shown apart, not counted)'),
+    not_counted: z
+      .number()
+      .describe('records of the deciding evidence shown but not counted: marked invalid by their log, baselines, or without a comparable parent'),
   })
   .meta({ id: 'VerdictEvidence' });
 
 export const checkMatchSchema = ideaSummarySchema.extend({
-  same_idea: z.boolean().describe('the idea this description would join (same diff or parameter key), or the best match'),
+  same_idea: z
+    .boolean()
+    .describe('the idea this description would join (same diff or change key), or one that makes its exact change; never merely the closest'),
+  exact: z.boolean().describe('this idea makes the exact change asked about (same concept, action, from and to)'),
   via: z.enum(['diff', 'params', 'changes', 'words', 'meaning']),
   similarity: z.number().nullable(),
   score: z.number().describe('fused match score (higher is closer)'),
@@ -413,7 +458,12 @@ export const suggestionsQuerySchema = z
     device_name: z.string().min(1).max(200).optional(),
     memory_mb: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(16_777_216, 'must be ≤ 16777216').optional(),
     device_count: z.coerce.number().int('must be an integer').min(1, 'must be ≥ 1').max(4096, 'must be ≤ 4096').optional(),
-    fork: z.string().min(1).max(200).optional().describe("the caller's fork id (payload.fork.id): ideas its records tried are left out"),
+    fork: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("the caller's fork id (payload.fork.id): ideas its records tried, and changes it failed with at the same or a nearby value, are left out"),
     limit: limit(50, 10),
   })
   .superRefine((q, ctx) => {
@@ -446,7 +496,7 @@ export const suggestionSchema = z
     score: z
       .number()
       .describe(
-        'ranking score (higher first): smoothed keep rate × log(1 + proximity-weighted keeps), more for ideas kept on several families and for effects beyond noise',
+        'ranking score (higher first): smoothed keep rate × log(1 + proximity-weighted keeps), more for ideas kept on several families, moved by the effect on the nearest hardware (up when better beyond noise)',
       ),
     basis: z
       .enum(['kept_near', 'untried_near', 'kept_elsewhere'])
@@ -475,7 +525,13 @@ export const suggestionSchema = z
         .describe('keeps and tries per hardware family, nearest first'),
       effect: effectSchema
         .nullable()
-        .describe('median Δval_bpb ± 2σ/√n (σ from the noise model) on your harness when it was tried there, else on all'),
+        .describe(
+          'median Δval_bpb ± 2σ/√n (σ from the noise model) on the hardware nearest yours with deltas (`effect_proximity`), on your harness when it was tried there, else on all; an idea worse beyond noise there is never suggested',
+        ),
+      effect_proximity: z
+        .enum(['class', 'family', 'kind', 'elsewhere'])
+        .nullable()
+        .describe("the farthest hardware the effect's records are from: class (your class only), family (your class and family), kind, elsewhere (all)"),
     }),
   })
   .meta({ id: 'Suggestion' });

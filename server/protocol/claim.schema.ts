@@ -32,6 +32,11 @@ export const checkRequestSchema = z
     harness_id: sha256Hex.optional(),
     hardware: callerHardwareSchema.optional(),
     limit: z.number().int().min(1).max(20).optional(),
+    key_fingerprint: z
+      .string()
+      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be a key fingerprint as ssh-keygen -lf prints it (SHA256:…)')
+      .optional()
+      .describe("the caller's signing key: a warning is then followed up (did this key run the change anyway?) for the GPU time saved"),
   })
   .meta({ id: 'CheckRequest' });
 

@@ -1,6 +1,8 @@
 // Known harnesses, as data: upstream autoresearch's prepare.py versions (SHA-256 = harness id),
 // the commit and date of each, and which of them compute the same val_bpb (one metric group).
-// The CLI assumes the current upstream version for a bare results.tsv; the server ranks a group as one.
+// The server ranks a group as one; a bare results.tsv is on an unknown harness of its own fork;
+// a time budget other than a known version's is another key; one display name per key.
+import { createHash } from 'node:crypto';
 
 export interface KnownHarness {
   /** SHA-256 of that prepare.py: the record's `harness.id`. */
@@ -122,4 +124,46 @@ export function equivalentHarnesses(id: string): string[] {
   const h = BY_ID.get(id);
   if (!h) return [id];
   return KNOWN_HARNESSES.filter((o) => o.name === h.name && o.metric === h.metric).map((o) => o.id);
+}
+
+/**
+ * An unknown harness (a results.tsv imported with no prepare.py at hand) is its fork's own: its id
+ * is these 16 zeros then 48 hex digits of SHA-256 over the fork id. A prepare.py's SHA-256 starts
+ * so with probability 2⁻⁶⁴, so the id says what it is wherever it is read.
+ */
+export const UNKNOWN_HARNESS_PREFIX = '0'.repeat(16);
+
+export function unknownHarnessId(forkId: string): string {
+  return UNKNOWN_HARNESS_PREFIX + createHash('sha256').update(`crossfork unknown harness\n${forkId}`).digest('hex').slice(0, 48);
+}
+
+/** Whether a harness id (or key) is an unknown harness: its records inform ideas by delta, never a ranking. */
+export function isUnknownHarness(idOrKey: string): boolean {
+  return idOrKey.startsWith(UNKNOWN_HARNESS_PREFIX);
+}
+
+/** `<key>@<seconds>s`: a known harness run under another time budget (a key of its own). */
+const BUDGET_KEY = /^([0-9a-f]{64})@(\d+(?:\.\d+)?)s$/;
+
+/**
+ * The key a record ranks under: harnessKeyOf(id), or `<that>@<budget>s` when the record ran a
+ * known upstream version under another time budget (a 20-minute fork does not rank with 5-minute ones).
+ */
+export function harnessKeyFor(h: { id: string; time_budget_s: number }): string {
+  const base = harnessKeyOf(h.id);
+  const k = BY_ID.get(h.id);
+  return k && h.time_budget_s !== k.time_budget_s ? `${base}@${Number(h.time_budget_s.toFixed(3))}s` : base;
+}
+
+/** The one name a harness key (or id) is shown by: leaderboard, known-bad, pages and CLI alike. */
+export function harnessDisplayName(idOrKey: string): string {
+  const budget = BUDGET_KEY.exec(idOrKey);
+  if (budget) return `${harnessDisplayName(budget[1])}, ${budget[2]} s budget`;
+  if (isUnknownHarness(idOrKey)) return `unknown harness (fork ${idOrKey.slice(16, 24)})`;
+  const key = harnessKeyOf(idOrKey);
+  const k = BY_ID.get(key);
+  if (!k) return `prepare.py ${key.slice(0, 12)}`;
+  const group = KNOWN_HARNESSES.filter((o) => o.name === k.name && o.metric === k.metric);
+  const last = group[group.length - 1];
+  return group.length === 1 ? `${k.name} ${k.commit}` : `${k.name} ${k.commit}…${last.commit}`;
 }

@@ -1,6 +1,6 @@
 // What the server derives from a record's payload rather than trusting it (delta val_bpb above
 // all), for signed records and for those read from public logs alike. Pure.
-import { harnessKeyOf } from './harnesses.ts';
+import { harnessKeyFor } from './harnesses.ts';
 import type { RecordPayload } from './record.schema.ts';
 
 export interface RecordFacts {
@@ -15,6 +15,7 @@ export interface RecordFacts {
   deltaValBpb: number | null;
   /** Always false here: ReplicationService.admit flags implausible signed keeps; unsigned rows never rank. */
   flagged: false;
+  flagReason: null;
   forkId: string;
   createdAt: Date;
 }
@@ -25,13 +26,14 @@ export function recordFacts(p: RecordPayload): RecordFacts {
   return {
     harnessId: p.harness.id,
     harnessName: p.harness.name,
-    harnessKey: harnessKeyOf(p.harness.id),
+    harnessKey: harnessKeyFor(p.harness),
     status: p.status,
     description: p.description,
     valBpb: bpb,
     parentValBpb: parentBpb,
     deltaValBpb: bpb !== null && parentBpb !== null ? round(bpb - parentBpb) : null,
     flagged: false,
+    flagReason: null,
     forkId: p.fork.id,
     createdAt: new Date(p.created_at),
   };

@@ -26,6 +26,8 @@ export interface EvidenceRow {
   medianDelta: number | null;
   minDelta: number | null;
   maxDelta: number | null;
+  /** Visible records shown but not counted above: marked invalid, baselines, keeps and discards with no parent val_bpb. */
+  excluded: number;
 }
 
 /** harness_id and hardware_class of an idea's all-records row in idea_evidence. */
@@ -53,17 +55,22 @@ export class EvidenceRepository {
     const ids = [...new Set(ideaIds)];
     if (ids.length === 0) return;
     await tx.delete(ideaEvidence).where(inArray(ideaEvidence.ideaId, ids));
+    // Rows marked invalid, baselines and rows without a parent (records.evidence_excluded) are
+    // shown but not counted: every count below is over counted rows; `excluded` counts the others.
+    const counted = sql.raw('evidence_excluded IS NULL');
     await tx.execute(sql`
       INSERT INTO idea_evidence (idea_id, harness_id, hardware_class, hardware_family, accelerator_kind, attempts, keeps, discards,
-                                 crashes, oom_crashes, max_oom_memory_gb, contributors, deltas, median_delta, min_delta, max_delta)
+                                 crashes, oom_crashes, max_oom_memory_gb, contributors, deltas, median_delta, min_delta, max_delta, excluded)
       SELECT idea_id, coalesce(coalesce(harness_key, harness_id), ''), coalesce(hardware_class, ''),
-             coalesce(max(hardware_family), ''), coalesce(max(accelerator_kind), ''), count(*)::int,
-             (count(*) FILTER (WHERE status = 'keep'))::int, (count(*) FILTER (WHERE status = 'discard'))::int,
-             (count(*) FILTER (WHERE status = 'crash'))::int,
-             (count(*) FILTER (WHERE status = 'crash' AND description ~* ${OOM_PATTERN}))::int,
-             max(memory_gb) FILTER (WHERE status = 'crash' AND description ~* ${OOM_PATTERN}),
-             count(DISTINCT key_fingerprint)::int, count(delta_val_bpb)::int,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY delta_val_bpb), min(delta_val_bpb), max(delta_val_bpb)
+             coalesce(max(hardware_family), ''), coalesce(max(accelerator_kind), ''), (count(*) FILTER (WHERE ${counted}))::int,
+             (count(*) FILTER (WHERE ${counted} AND status = 'keep'))::int, (count(*) FILTER (WHERE ${counted} AND status = 'discard'))::int,
+             (count(*) FILTER (WHERE ${counted} AND status = 'crash'))::int,
+             (count(*) FILTER (WHERE ${counted} AND status = 'crash' AND description ~* ${OOM_PATTERN}))::int,
+             max(memory_gb) FILTER (WHERE ${counted} AND status = 'crash' AND description ~* ${OOM_PATTERN}),
+             (count(DISTINCT key_fingerprint) FILTER (WHERE ${counted}))::int, (count(delta_val_bpb) FILTER (WHERE ${counted}))::int,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY delta_val_bpb) FILTER (WHERE ${counted}),
+             min(delta_val_bpb) FILTER (WHERE ${counted}), max(delta_val_bpb) FILTER (WHERE ${counted}),
+             (count(*) FILTER (WHERE NOT (${counted})))::int
       FROM records WHERE idea_id IN ${sql`(${sql.join(
         ids.map((id) => sql`${id}`),
         sql`, `,

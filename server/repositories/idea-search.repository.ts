@@ -119,7 +119,7 @@ export class IdeaSearchRepository {
     }));
   }
 
-  /** Each idea's distinct descriptions (earliest first, at most `perIdea`) and its records' changes, counted. */
+  /** Each idea's distinct descriptions (earliest first, at most `perIdea`), its records' changes, counted, and its attempts (records that count as evidence). */
   async documentSources(ideaIds: readonly string[], perIdea: number, tx: Db = this.db) {
     const descriptions = await queryRows<{ idea_id: string; description: string }>(
       tx,
@@ -146,7 +146,8 @@ export class IdeaSearchRepository {
     );
     const attempts = await queryRows<{ idea_id: string; n: number }>(
       tx,
-      sql`SELECT idea_id, count(*)::int AS n FROM records WHERE idea_id IN (SELECT unnest(${textArray(ideaIds)})) AND NOT hidden GROUP BY idea_id`,
+      sql`SELECT idea_id, count(*)::int AS n FROM records WHERE idea_id IN (SELECT unnest(${textArray(ideaIds)})) AND NOT hidden
+          AND evidence_excluded IS NULL GROUP BY idea_id`,
     );
     return {
       descriptions,
@@ -242,18 +243,26 @@ export class IdeaSearchRepository {
       WHERE ideas.id = d.id`);
   }
 
-  /** Stores what was derived for records (changes, hardware family and kind, harness key) and the derivation's version. */
+  /** Stores what was derived for records (changes, hardware family and kind, harness key, evidence exclusion) and the derivation's version. */
   async writeDerived(
-    rows: readonly { id: string; changes: unknown[]; hardwareFamily: string | null; acceleratorKind: string | null; harnessKey: string }[],
+    rows: readonly {
+      id: string;
+      changes: unknown[];
+      hardwareFamily: string | null;
+      acceleratorKind: string | null;
+      harnessKey: string;
+      evidenceExcluded: string | null;
+    }[],
     version: string,
     tx: Db = this.db,
   ): Promise<void> {
     if (rows.length === 0) return;
     await tx.execute(sql`
       UPDATE records SET changes = d.changes, hardware_family = coalesce(d.family, records.hardware_family),
-                         accelerator_kind = coalesce(d.kind, records.accelerator_kind), harness_key = d.harness_key, derived_version = ${version}
-      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, changes: r.changes, family: r.hardwareFamily, kind: r.acceleratorKind, harness_key: r.harnessKey })))}::jsonb)
-            AS x(id text, changes jsonb, family text, kind text, harness_key text)) d
+                         accelerator_kind = coalesce(d.kind, records.accelerator_kind), harness_key = d.harness_key,
+                         evidence_excluded = d.excluded, derived_version = ${version}
+      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, changes: r.changes, family: r.hardwareFamily, kind: r.acceleratorKind, harness_key: r.harnessKey, excluded: r.evidenceExcluded })))}::jsonb)
+            AS x(id text, changes jsonb, family text, kind text, harness_key text, excluded text)) d
       WHERE records.id = d.id`);
   }
 

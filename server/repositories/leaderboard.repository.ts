@@ -1,7 +1,8 @@
 // SQL for the leaderboard: harnesses and per-class counts (from board_counts, which triggers keep
 // current), best keeps, and the best-so-far history (each keep that beat every earlier keep of
 // its class). Only signed records rank: unsigned public-log records count as evidence in ideas;
-// replications (payload `replicates`) confirm their original and never rank themselves.
+// replications (payload `replicates`) confirm their original and never rank themselves; flagged keeps
+// are listed apart with their reason.
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type RecordRow } from '../db/schema/records.ts';
@@ -21,6 +22,15 @@ export interface ClassCounts {
   records: number;
   contributors: number;
   keeps: number;
+}
+export interface FlaggedKeep {
+  id: string;
+  hardwareClass: string;
+  valBpb: number;
+  description: string;
+  flagReason: string | null;
+  keyFingerprint: string;
+  createdAt: Date;
 }
 export interface HistoryPoint {
   hardwareClass: string;
@@ -109,6 +119,38 @@ export class LeaderboardRepository {
         ),
       )
       .orderBy(asc(records.hardwareClass));
+  }
+
+  /**
+   * Flagged keeps of a harness key, best first, at most `perClass` per class: claims shown with the
+   * reason they cannot lead (flagged records are rare; records_flagged_idx lists them).
+   */
+  async flaggedKeeps(harnessKey: string, perClass = 3): Promise<FlaggedKeep[]> {
+    const rows = await queryRows<{
+      id: string;
+      hardware_class: string;
+      val_bpb: number;
+      description: string;
+      flag_reason: string | null;
+      key_fingerprint: string;
+      created_at: string | Date;
+    }>(
+      this.db,
+      sql`SELECT id, hardware_class, val_bpb, description, flag_reason, key_fingerprint, created_at FROM (
+            SELECT *, row_number() OVER (PARTITION BY hardware_class ORDER BY val_bpb, created_at, seq) AS rn FROM records
+            WHERE flagged AND coalesce(harness_key, harness_id) = ${harnessKey} AND status = 'keep' AND val_bpb IS NOT NULL
+              AND signed AND NOT hidden AND replicates IS NULL) f
+          WHERE rn <= ${perClass} ORDER BY hardware_class, val_bpb`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      hardwareClass: r.hardware_class,
+      valBpb: Number(r.val_bpb),
+      description: r.description,
+      flagReason: r.flag_reason,
+      keyFingerprint: r.key_fingerprint,
+      createdAt: new Date(r.created_at),
+    }));
   }
 
   /** Records by id (a class's best confirmed result, found by the noise model's groups). */

@@ -1,5 +1,5 @@
 // SQL for replication: the records a new one says it replicates, a fork's own best earlier result,
-// the members of replication groups, flags cleared by a replication, and replication candidates.
+// a class's results for plausibility, the members of replication groups, flags cleared by a replication, and replication candidates.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { queryRows } from '../db/rows.ts';
@@ -17,6 +17,24 @@ export interface ReplicationTarget {
 export interface ScopedGroupRow extends GroupRow {
   harnessKey: string;
 }
+
+/** A class's result as plausibility reads it. */
+export interface PeerResult {
+  forkId: string;
+  keyFingerprint: string;
+  valBpb: number;
+  tokensM: number | null;
+  steps: number | null;
+}
+interface PeerRow {
+  fork_id: string;
+  key_fingerprint: string;
+  val_bpb: number;
+  tokens: string | number | null;
+  steps: string | number | null;
+}
+const num = (v: string | number | null) => (v === null || v === undefined || v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : null);
+const peer = (r: PeerRow): PeerResult => ({ forkId: r.fork_id, keyFingerprint: r.key_fingerprint, valBpb: Number(r.val_bpb), tokensM: num(r.tokens), steps: num(r.steps) });
 
 const list = (xs: string[]) =>
   sql`(${sql.join(
@@ -73,6 +91,40 @@ export class ReplicationRepository {
             AND hardware_class = ${scope.hardwareClass} AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden`,
     );
     return row?.best === null || row?.best === undefined ? null : Number(row.best);
+  }
+
+  /**
+   * What a class on a harness key holds, for plausibility: its best `top` unflagged keeps (one probe
+   * of records_rank_idx) and its `recent` latest results of any status, with their fork and metrics.
+   */
+  async classResults(
+    scope: { harnessKey: string; hardwareClass: string },
+    top = 50,
+    recent = 500,
+    tx: Db = this.db,
+  ): Promise<{ best: PeerResult[]; recent: PeerResult[] }> {
+    const cols = sql.raw(
+      `fork_id, key_fingerprint, val_bpb, (payload::jsonb -> 'metrics' ->> 'total_tokens_m') AS tokens, (payload::jsonb -> 'metrics' ->> 'num_steps') AS steps`,
+    );
+    const where = sql`coalesce(harness_key, harness_id) = ${scope.harnessKey} AND hardware_class = ${scope.hardwareClass}
+      AND val_bpb IS NOT NULL AND NOT flagged AND NOT hidden`;
+    const [best, latest] = await Promise.all([
+      queryRows<PeerRow>(
+        tx,
+        sql`SELECT ${cols} FROM records WHERE ${where} AND status = 'keep' AND signed AND replicates IS NULL ORDER BY val_bpb, created_at, seq LIMIT ${top}`,
+      ),
+      queryRows<PeerRow>(tx, sql`SELECT ${cols} FROM records WHERE ${where} ORDER BY seq DESC LIMIT ${recent}`),
+    ]);
+    return { best: best.map(peer), recent: latest.map(peer) };
+  }
+
+  /** Whether a key has published anything (visible) before. */
+  async keyHasHistory(keyFingerprint: string, tx: Db = this.db): Promise<boolean> {
+    const rows = await queryRows<{ one: number }>(
+      tx,
+      sql`SELECT 1 AS one FROM records WHERE key_fingerprint = ${keyFingerprint} AND NOT hidden LIMIT 1`,
+    );
+    return rows.length > 0;
   }
 
   /**
@@ -143,12 +195,12 @@ export class ReplicationRepository {
     return rows.length > 0;
   }
 
-  /** Clears the flag of these records; returns those cleared. */
+  /** Clears the flag (and its reason) of these records; returns those cleared. */
   async unflag(ids: string[], tx: Db): Promise<string[]> {
     if (ids.length === 0) return [];
     const rows = await queryRows<{ id: string }>(
       tx,
-      sql`UPDATE records SET flagged = false WHERE id IN ${list(ids)} AND flagged RETURNING id`,
+      sql`UPDATE records SET flagged = false, flag_reason = NULL WHERE id IN ${list(ids)} AND flagged RETURNING id`,
     );
     return rows.map((r) => r.id);
   }

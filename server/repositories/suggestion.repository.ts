@@ -1,8 +1,24 @@
 // SQL for suggestions: the ideas kept somewhere that a fork has not tried (candidates, those kept
-// on the caller's class or family first), and how many ideas a fork has tried.
+// on the caller's class or family first), how many ideas a fork has tried, what its failures
+// changed, and the changes candidate ideas make.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { queryRows } from '../db/rows.ts';
+
+/** A change as the catalogue reads it (records.changes, ideas.changes). */
+export interface StoredChange {
+  concept: string;
+  action: string;
+  from: string | null;
+  to: string | null;
+}
+
+const textArray = (xs: readonly string[]) =>
+  sql`ARRAY[${sql.join(
+    xs.map((x) => sql`${x}`),
+    sql`, `,
+  )}]::text[]`;
+const parsed = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
 export class SuggestionRepository {
   constructor(private readonly db: Db) {}
@@ -41,5 +57,26 @@ export class SuggestionRepository {
       sql`SELECT count(DISTINCT idea_id) AS n FROM records WHERE fork_id = ${forkId} AND idea_id IS NOT NULL`,
     );
     return Number(row?.n ?? 0);
+  }
+
+  /** The fork's discarded and crashed records that the catalogue read changes from, oldest first. */
+  async failures(forkId: string): Promise<{ status: 'discard' | 'crash'; description: string; changes: StoredChange[] }[]> {
+    const rows = await queryRows<{ status: 'discard' | 'crash'; description: string; changes: StoredChange[] | string }>(
+      this.db,
+      sql`SELECT status, description, changes FROM records
+          WHERE fork_id = ${forkId} AND status IN ('discard', 'crash') AND changes IS NOT NULL AND jsonb_array_length(changes) > 0
+          ORDER BY seq`,
+    );
+    return rows.map((r) => ({ status: r.status, description: r.description, changes: parsed(r.changes) }));
+  }
+
+  /** Each idea's distinct changes with how many of its records make each (ideas.changes). */
+  async ideaChanges(ideaIds: readonly string[]): Promise<Map<string, (StoredChange & { records: number })[]>> {
+    if (ideaIds.length === 0) return new Map();
+    const rows = await queryRows<{ id: string; changes: (StoredChange & { records: number })[] | string | null }>(
+      this.db,
+      sql`SELECT id, changes FROM ideas WHERE id IN (SELECT unnest(${textArray(ideaIds)}))`,
+    );
+    return new Map(rows.map((r) => [r.id, r.changes ? parsed(r.changes) : []]));
   }
 }

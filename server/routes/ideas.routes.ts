@@ -3,6 +3,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { IdeasService } from '../services/ideas.service.ts';
 import type { RecordsService } from '../services/records.service.ts';
+import type { GpuTimeService } from '../services/gpu-time.service.ts';
 import { checkRequestSchema } from '../protocol/claim.schema.ts';
 import { clipDescriptionField } from '../protocol/description.ts';
 import {
@@ -18,7 +19,7 @@ import { knownBadMarkdown } from '../services/ideas/known-bad.markdown.ts';
 import { jsonBody } from '../http/request.ts';
 import { json, problems } from '../http/docs.ts';
 
-export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBodyBytes: number) {
+export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBodyBytes: number, gpuTime?: GpuTimeService) {
   return new OpenAPIHono()
     .openapi(
       createRoute({
@@ -31,7 +32,13 @@ export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBod
         request: { body: json(checkRequestSchema) },
         responses: { 200: { description: 'verdict and evidence', ...json(checkResponseSchema) }, ...problems(400, 413, 415, 422) },
       }),
-      async (c) => c.json(await ideas.check(c.req.valid('json')), 200),
+      async (c) => {
+        const body = c.req.valid('json');
+        const answer = await ideas.check(body);
+        // A warning is kept to count, later, whether it saved a run (gpu-time.service.ts); never fails the check.
+        await gpuTime?.recordCheck(body, answer).catch(() => false);
+        return c.json(answer, 200);
+      },
     )
     .openapi(
       createRoute({

@@ -40,6 +40,13 @@ import { ForksService, parseDiscoverSubject } from './forks.service.ts';
 import { PublicLogsService } from './public-logs.service.ts';
 import { GithubSyncService } from './github-sync.service.ts';
 import { JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_DISCOVER, JOB_GITHUB_RECHECK_KEYS, JOB_GITHUB_SYNC } from '../jobs/kinds.ts';
+import { ExportRepository } from '../repositories/export.repository.ts';
+import { CheckEventRepository } from '../repositories/check-event.repository.ts';
+import { ExportService } from './export.service.ts';
+import { SnapshotService } from './dataset/snapshot.service.ts';
+import { GpuTimeService } from './gpu-time.service.ts';
+import { scheduleSnapshots } from './dataset/snapshot-schedule.ts';
+import { registerSavedTimeMetrics } from '../observability/saved-time-metrics.ts';
 
 export interface ServiceOptions {
   database: Database;
@@ -57,6 +64,11 @@ export interface ServiceOptions {
   leaderboardCacheMs?: number;
   /** GitHub access (key linking, fork discovery, public logs); without a token it is off. */
   github?: Partial<GithubConfig> & { pageSize?: number; client?: Partial<GithubClientOptions> };
+  /** Where dataset snapshots are written (unset: none), and how often (default daily). */
+  snapshotDir?: string;
+  snapshotIntervalMs?: number;
+  /** How long after a warning a publication of the same change counts as running it anyway (seconds). */
+  savedTimeWindowS?: number;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -252,9 +264,21 @@ export function createServices(o: ServiceOptions) {
     each(JOB_GITHUB_CRAWL_FORK, (id) => publicLogs.crawl(id));
     each(JOB_GITHUB_RECHECK_KEYS, () => keys.recheck(gh.keyRecheckMs ?? 24 * 3600_000));
   }
+  // The open dataset: the export and snapshots read the read handle; warned checks go to the primary.
+  const exporter = new ExportService({ exports: new ExportRepository(read), noise });
+  const snapshots = new SnapshotService({ dir: o.snapshotDir ?? null, exporter, exports: new ExportRepository(read), now: o.now });
+  const gpuTime = new GpuTimeService({ checks: new CheckEventRepository(db), windowS: o.savedTimeWindowS, now: o.now });
+  registerSavedTimeMetrics(metrics.registry, gpuTime);
+  const snapshotRunner = o.snapshotDir
+    ? scheduleSnapshots({ jobs: repos.jobs, snapshots, intervalMs: o.snapshotIntervalMs, logger: o.logger, runner: o.runner })
+    : null;
   return {
     database: o.database,
     repos,
+    exporter,
+    snapshots,
+    gpuTime,
+    snapshotRunner,
     /** Repositories over `database.read` (a replica when configured): for read-only queries only. */
     readRepos,
     embedder,
@@ -310,10 +334,16 @@ export function createServices(o: ServiceOptions) {
       rederivation.start();
       await githubSync.start();
       githubRunners.forEach((r) => r.start());
+      await snapshotRunner?.start();
     },
     async stop() {
       unsubscribe();
-      await Promise.all([assignments.stop(), rederivation.stop(), ...[...githubRunners.values()].map((r) => r.stop())]);
+      await Promise.all([
+        assignments.stop(),
+        rederivation.stop(),
+        ...[...githubRunners.values()].map((r) => r.stop()),
+        ...(snapshotRunner ? [snapshotRunner.stop()] : []),
+      ]);
     },
   };
 }

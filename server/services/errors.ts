@@ -18,7 +18,8 @@ export type DomainErrorCode =
   | 'key-not-on-github'
   | 'github-disabled'
   | 'github-unavailable'
-  | 'rate-limited';
+  | 'rate-limited'
+  | 'snapshots-disabled';
 
 /** What a service may fail with, short of a bug: its own errors, or a refused envelope. */
 export type ExpectedError = DomainError | EnvelopeError;
@@ -144,5 +145,13 @@ export class RateLimitedError extends DomainError {
   readonly code = 'rate-limited';
   constructor(detail: string, retryAfterS: number) {
     super(detail, { retryAfterS });
+  }
+}
+
+/** The server keeps no dataset snapshots (no snapshot folder configured). */
+export class SnapshotsDisabledError extends DomainError {
+  readonly code = 'snapshots-disabled';
+  constructor() {
+    super('this server writes no dataset snapshots (set CROSSFORK_SNAPSHOT_DIR); GET /v1/export streams every record instead');
   }
 }

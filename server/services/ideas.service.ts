@@ -15,8 +15,9 @@ import type { CheckResponse, IdeaSummary } from '../protocol/api.schema.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import { hardwareProximity, proximityOfClass, type HardwareProximity } from '../protocol/hardware-family.ts';
 import { harnessKeyOf } from '../protocol/harnesses.ts';
-import { expansionTerms } from '../catalogue/understand.ts';
+import { expansionTerms, type Understanding } from '../catalogue/understand.ts';
 import type { Change } from '../catalogue/change-set.ts';
+import { definite, type Change as StoredChange } from '../catalogue/relate.ts';
 import { NotFoundError } from './errors.ts';
 import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
 import { cosine, matchIdea, MATCH_NEIGHBOURS, type IdeaIndex } from './ideas/matcher.ts';
@@ -26,6 +27,7 @@ import {
   decide,
   listedAsKnownBad,
   matchStrength,
+  scopeCells,
   NOISE_PRIOR,
   type EvidenceCell,
   type MatchedEvidence,
@@ -88,8 +90,8 @@ export class IdeasService {
   async assign(recordIds: string[]): Promise<void> {
     const rows = (await this.deps.records.findByIds(recordIds)).filter((r) => r.ideaId === null).sort((a, b) => a.seq - b.seq);
     if (rows.length === 0) return;
-    const features = rows.map(featuresOf);
     const derived = rows.map((r) => ({ id: r.id, ...deriveRecord(r) }));
+    const features = rows.map((r, i) => featuresOf(r, derived[i].understood));
     const vectors = await this.deps.embedder.embed(features.map((f) => f.text));
     await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
@@ -105,6 +107,10 @@ export class IdeasService {
         tx,
       );
       const near = await this.deps.ideas.nearestMany(this.space, vectors, MATCH_NEIGHBOURS, tx, ASSIGN_EF_SEARCH);
+      // Each candidate idea's distinct changes, grown as the batch assigns records to it.
+      const ideaChanges = new Map<string, StoredChange[]>(
+        (await this.deps.search.changesOf([...new Set(near.flat().map((n) => n.ideaId))], tx)).map((c) => [c.ideaId, c.changes]),
+      );
       // What this batch assigned so far, so later records of the batch can join its ideas.
       const local: { vector: number[]; ideaId: string; paramKey: string | null }[] = [];
       const newIdeas: { id: string; description: string; paramKey: string | null; foundingRecordId: string }[] = [];
@@ -119,6 +125,7 @@ export class IdeasService {
             [...near[i], ...local.map((l) => ({ ideaId: l.ideaId, paramKey: l.paramKey, similarity: cosine(v, l.vector) }))]
               .sort((a, b) => b.similarity - a.similarity)
               .slice(0, k),
+          changesOf: async (id) => ideaChanges.get(id) ?? [],
         };
         const match = await matchIdea(f, vectors[i], index);
         let ideaId = match.ideaId;
@@ -126,6 +133,7 @@ export class IdeasService {
           ideaId = randomUUID();
           newIdeas.push({ id: ideaId, description: row.description, paramKey: f.paramKey, foundingRecordId: row.id });
         }
+        ideaChanges.set(ideaId, [...(ideaChanges.get(ideaId) ?? []), ...f.changes]);
         if (f.diffKey && !byDiff.has(f.diffKey)) byDiff.set(f.diffKey, ideaId);
         if (f.paramKey && !byParam.has(f.paramKey)) byParam.set(f.paramKey, ideaId);
         // A vector all but equal to one already indexed for this idea (same parameter key) adds
@@ -169,7 +177,7 @@ export class IdeasService {
    */
   private async growIdeas(
     rows: { id: string; description: string; hidden: boolean }[],
-    derived: { changes: Change[] }[],
+    derived: { changes: Change[]; evidenceExcluded: string | null }[],
     assigned: { recordId: string; ideaId: string }[],
     founded: Set<string>,
     tx: Db,
@@ -183,7 +191,8 @@ export class IdeasService {
       if (!ideaId || row.hidden) continue;
       let a = added.get(ideaId);
       if (!a) added.set(ideaId, (a = { ideaId, records: 0, changes: new Map(), descriptions: [] }));
-      a.records += 1;
+      // Attempts are the records that count as evidence; excluded ones still bring their words.
+      if (derived[i].evidenceExcluded === null) a.records += 1;
       if (!a.descriptions.includes(row.description)) a.descriptions.push(row.description);
       for (const c of derived[i].changes) {
         const key = JSON.stringify([c.concept, c.action, c.from, c.to]);
@@ -241,28 +250,30 @@ export class IdeasService {
     const hw = req.hardware ? hardwareProximity(req.hardware) : null;
     const caller: VerdictCaller = { harnessKey: req.harness_id ? harnessKeyOf(req.harness_id) : null, hardware: hw };
     const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
-    const loaded = new Map((await this.load([...found.matches, ...found.related].map((m) => m.ideaId))).map((l) => [l.summary.id, l]));
+    const loaded = new Map(
+      (await this.load([...found.matches, ...found.related, ...found.evidence].map((m) => m.ideaId))).map((l) => [l.summary.id, l]),
+    );
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
-    const evidence: MatchedEvidence[] = matches.map((m) => ({
-      ideaId: m.ideaId,
-      strength: matchStrength(m),
-      cells: loaded.get(m.ideaId)!.cells,
-    }));
-    return { found, loaded, caller, hw, matches, evidence };
+    const valued = definite(found.changes).length > 0;
+    const evidence: MatchedEvidence[] = found.evidence
+      .filter((m) => loaded.has(m.ideaId))
+      .map((m) => ({ ideaId: m.ideaId, strength: evidenceStrength(m, valued), exact: m.exact, cells: loaded.get(m.ideaId)!.cells }));
+    return { found, loaded, caller, hw, matches, evidence, valued };
   }
 
   async check(req: CheckRequest): Promise<CheckResponse> {
-    const { found, loaded, caller, hw, matches, evidence } = await this.gather(req);
+    const { found, loaded, caller, hw, matches, evidence, valued } = await this.gather(req);
     const options = await this.verdictOptions(caller);
     const view = (m: Finding, same: boolean) => {
       const l = loaded.get(m.ideaId)!;
-      const mine = decide([{ ideaId: m.ideaId, strength: matchStrength(m), cells: l.cells }], caller, options);
+      const mine = decide([{ ideaId: m.ideaId, strength: evidenceStrength(m, valued), exact: m.exact, cells: l.cells }], caller, options);
       const here = hw
         ? l.rows.filter((r) => r.hardwareClass === hw.class && (mine.evidence.harness !== 'caller' || r.harnessId === caller.harnessKey))
         : null;
       return {
         ...l.summary,
         same_idea: same,
+        exact: m.exact,
         via: m.why.via,
         similarity: m.why.similarity,
         score: round(m.score),
@@ -271,7 +282,8 @@ export class IdeasService {
         here: here ? summarise(here, undefined, () => options.noise ?? NOISE_PRIOR) : null,
       };
     };
-    const sameId = found.exactIdeaId ?? matches[0]?.ideaId ?? null;
+    // "The same idea": the query's own identity, else an idea that makes its exact change; never merely the top match.
+    const sameId = found.exactIdeaId ?? matches.find((m) => m.exact)?.ideaId ?? null;
     const decision = decide(evidence, caller, options);
     return {
       verdict: decision.verdict,
@@ -305,9 +317,13 @@ export class IdeasService {
     );
     const loaded = await this.load(candidates);
     const options = await this.verdictOptions({ harnessKey, hardware: hw });
-    const bad = loaded.filter((l) =>
-      listedAsKnownBad(decide([{ ideaId: l.summary.id, strength: 1, cells: l.cells }], { harnessKey, hardware: hw }, options), hw !== null),
-    );
+    const bad = loaded.filter((l) => {
+      const d = decide([{ ideaId: l.summary.id, strength: 1, exact: true, cells: l.cells }], { harnessKey, hardware: hw }, options);
+      // Never an idea kept in the list's scope (its harness, every class), but for a crash here: what
+      // fits in more memory elsewhere still crashes on this class.
+      const keptInScope = scopeCells(l.cells, harnessKey).cells.some((c) => c.keeps > 0);
+      return listedAsKnownBad(d, hw !== null) && (!keptInScope || d.verdict === 'crashes_here');
+    });
     return {
       harness_id: scope.harnessId ?? null,
       hardware_class: scope.hardwareClass ?? null,
@@ -400,14 +416,24 @@ function cellOf(r: EvidenceRow): EvidenceCell {
     maxOomMemoryGb: r.maxOomMemoryGb,
     deltas: r.deltas,
     medianDelta: r.medianDelta,
+    excluded: r.excluded,
   };
 }
 
-function featuresOf(row: RecordRow): IdeaFeatures {
+function featuresOf(row: RecordRow, understood: Understanding): IdeaFeatures {
   const payload = JSON.parse(row.payload) as RecordPayload;
-  return ideaFeatures({ description: row.description, diff: payload.diff });
+  return ideaFeatures({ description: row.description, diff: payload.diff }, understood);
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * A match's weight in the verdict: its value-aware evidence weight when its changes could be
+ * compared with the query's; else its retrieval strength, capped below the warning weight when
+ * the query named a definite change the idea does not make (words or meaning alone never stop a run).
+ */
+const LOOSE_CAP = 0.5;
+const evidenceStrength = (m: Finding, valued: boolean) =>
+  m.weight !== null ? Math.max(0.05, m.weight) : valued ? Math.min(LOOSE_CAP, matchStrength(m)) : matchStrength(m);
 
 export type { HardwareProximity };

@@ -1,10 +1,11 @@
-// The leaderboard: per harness, per hardware class, the best kept val_bpb (the best confirmed
-// one when the class has one, a better unconfirmed one marked beside it) and how it got there.
+// The leaderboard: per harness, per hardware class, the headline (its best confirmed result), the
+// best claim awaiting replication, the flagged claims with their reasons, and how it got there.
+// Unknown harnesses (no prepare.py) never rank.
 import type { Leaderboard } from '../protocol/api.schema.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import type { LeaderboardRepository } from '../repositories/leaderboard.repository.ts';
 import { NotFoundError } from './errors.ts';
-import { harnessKeyOf } from '../protocol/harnesses.ts';
+import { harnessDisplayName, harnessKeyOf, isUnknownHarness } from '../protocol/harnesses.ts';
 import { NOISE_PRIOR } from './trust/noise-model.ts';
 import type { LoginLookup } from './login-lookup.ts';
 import type { RecordRow } from '../db/schema/records.ts';
@@ -55,22 +56,27 @@ export class LeaderboardService {
   private async compute(harnessId?: string): Promise<Leaderboard> {
     const repo = this.deps.leaderboard;
     const harnesses = await repo.harnesses();
-    const harness = harnessId ? harnesses.find((h) => h.harnessId === harnessId) : harnesses[0];
+    // An unknown harness's records inform ideas by their deltas, never a ranking by val_bpb.
+    const ranked = harnesses.filter((h) => !isUnknownHarness(h.harnessId));
+    const harness = harnessId ? harnesses.find((h) => h.harnessId === harnessId) : ranked[0];
     if (harnessId && !harness) throw new NotFoundError(`harness ${harnessId.slice(0, 80)}`);
-    const list = harnesses.map((h) => ({
+    const list = ranked.map((h) => ({
       id: h.harnessId,
-      name: h.name,
+      name: harnessDisplayName(h.harnessId),
       records: h.records,
       contributors: h.contributors,
       versions: h.versions,
     }));
     if (!harness) return { harness: null, harnesses: list, classes: [] };
+    const head = { id: harness.harnessId, name: harnessDisplayName(harness.harnessId), versions: harness.versions };
+    if (isUnknownHarness(harness.harnessId)) return { harness: { ...head, ranked: false }, harnesses: list, classes: [] };
 
-    const [counts, bests, history, snapshot] = await Promise.all([
+    const [counts, bests, history, snapshot, flagged] = await Promise.all([
       repo.classCounts(harness.harnessId),
       repo.bestKeeps(harness.harnessId),
       repo.history(harness.harnessId),
       this.deps.trust?.snapshot(harness.harnessId),
+      repo.flaggedKeeps(harness.harnessId),
     ]);
     // A class's best is its best confirmed result when it has one; a better unconfirmed one is shown beside it.
     const confirmed = snapshot?.confirmedBest() ?? new Map();
@@ -103,10 +109,11 @@ export class LeaderboardService {
       };
     };
     const classes = counts.map((c) => {
+      // Only a confirmed result is the class's number; a better (or, with none confirmed, any) keep is a claim.
       const top = bestByClass.get(c.hardwareClass);
       const conf = confirmed.get(c.hardwareClass);
-      const best = conf ? byId.get(conf.id) : top;
-      const better = conf && top && top.id !== conf.id && (top.valBpb as number) < conf.valBpb ? top : undefined;
+      const best = conf ? byId.get(conf.id) : undefined;
+      const claim = top && (!conf || (top.id !== conf.id && (top.valBpb as number) < conf.valBpb)) ? top : undefined;
       const n = snapshot?.sigma(c.hardwareClass);
       const noise = n
         ? {
@@ -121,7 +128,19 @@ export class LeaderboardService {
       return {
         hardware_class: c.hardwareClass,
         best: best ? view(best) : null,
-        unconfirmed_best: better ? view(better) : null,
+        confirmed: best !== undefined,
+        best_claim: claim ? view(claim) : null,
+        unconfirmed_best: claim ? view(claim) : null,
+        flagged: flagged
+          .filter((f) => f.hardwareClass === c.hardwareClass)
+          .map((f) => ({
+            id: f.id,
+            val_bpb: f.valBpb,
+            description: f.description,
+            reason: f.flagReason,
+            key_fingerprint: f.keyFingerprint,
+            created_at: f.createdAt.toISOString(),
+          })),
         noise,
         records: c.records,
         keeps: c.keeps,
@@ -137,10 +156,11 @@ export class LeaderboardService {
           })),
       };
     });
-    // Classes with a confirmed best first, then by best val_bpb; classes without a keep last.
-    const rank = (c: (typeof classes)[number]) => (c.best ? (c.best.confirmed ? 0 : 1) : 2);
-    classes.sort((a, b) => rank(a) - rank(b) || (a.best?.val_bpb ?? Infinity) - (b.best?.val_bpb ?? Infinity) || b.records - a.records);
-    return { harness: { id: harness.harnessId, name: harness.name, versions: harness.versions }, harnesses: list, classes };
+    // Classes with a confirmed result first (by it), then those with only claims (by the claim), then the rest.
+    const rank = (c: (typeof classes)[number]) => (c.best ? 0 : c.best_claim ? 1 : 2);
+    const number = (c: (typeof classes)[number]) => c.best?.val_bpb ?? c.best_claim?.val_bpb ?? Infinity;
+    classes.sort((a, b) => rank(a) - rank(b) || number(a) - number(b) || b.records - a.records);
+    return { harness: { ...head, ranked: true }, harnesses: list, classes };
   }
 }
 

@@ -58,6 +58,8 @@ export function recordView(
     received_at: row.receivedAt.toISOString(),
     idea_id: row.ideaId,
     flagged: row.flagged,
+    flag_reason: row.flagReason ?? null,
+    evidence_excluded: row.evidenceExcluded ?? null,
     replicates: row.replicates,
     replication: replication?.get(row.id) ?? null,
   };

@@ -1,5 +1,5 @@
 // Replication: links a record to the one it replicates (same harness key, or refused), flags
-// implausible results as they arrive (PLAUSIBILITY), clears a flag once another key replicates the
+// implausible results as they arrive, with the reason (PLAUSIBILITY), clears a flag once another key replicates the
 // result within the noise, says how each record stands, and lists the results worth replicating.
 import type { Db } from '../db/client.ts';
 import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
@@ -9,7 +9,9 @@ import { proximityOfClass } from '../protocol/hardware-family.ts';
 import type { NoiseService } from './noise.service.ts';
 import { confirmBand, confirmationOf, type Confirmation } from './trust/confirmation.ts';
 import { NOISE_PSEUDO_REPLICATIONS } from './trust/noise-model.ts';
-import { implausible } from './trust/plausibility.ts';
+import { implausibility, robust, type ClassPeers, type PlausibilityCase } from './trust/plausibility.ts';
+import type { PeerResult } from '../repositories/replication.repository.ts';
+import type { RecordPayload } from '../protocol/record.schema.ts';
 import { recordGroupKey } from './trust/replication-key.ts';
 import { harnessKeyOf } from '../protocol/harnesses.ts';
 import type { NoiseReport } from '../protocol/trust.schema.ts';
@@ -57,10 +59,12 @@ export class ReplicationService {
     const inBatch = new Map<string, NewRecordRow>();
     const stored = await repo.targets([...new Set(rows.flatMap((r) => (r.replicates ? [r.replicates] : [])))]);
     const own = new Map<string, number | null>();
+    const peersAt = new Map<string, Promise<{ best: PeerResult[]; recent: PeerResult[] }>>();
     const frontier = new Map<string, Promise<number | null>>();
+    const keysSeen = new Set<string>();
     const out: (NewRecordRow | InvalidReplicationError)[] = [];
     for (const input of rows) {
-      const row: NewRecordRow = { ...input, flagged: false };
+      const row: NewRecordRow = { ...input, flagged: false, flagReason: null };
       if (row.replicates) {
         const earlier = inBatch.get(row.replicates);
         const t =
@@ -91,8 +95,11 @@ export class ReplicationService {
         row.replicationKey = t.replicationKey ?? recordGroupKey(root);
         if (earlier && !earlier.replicationKey) earlier.replicationKey = row.replicationKey;
       }
-      if (row.signed !== false && row.status === 'keep' && row.valBpb !== null && row.valBpb !== undefined)
-        row.flagged = await this.implausible(row, own, frontier);
+      if (row.signed !== false && row.status === 'keep' && row.valBpb !== null && row.valBpb !== undefined) {
+        row.flagReason = await this.implausible(row, own, peersAt, frontier, keysSeen);
+        row.flagged = row.flagReason !== null;
+      }
+      keysSeen.add(row.keyFingerprint);
       const scope = ownScope(row);
       if (!row.flagged && row.valBpb !== null && row.valBpb !== undefined) own.set(scope, Math.min(own.get(scope) ?? Infinity, row.valBpb));
       inBatch.set(row.id!, row);
@@ -238,15 +245,21 @@ export class ReplicationService {
     };
   }
 
+  /**
+   * Why a signed keep is implausible (plausibility.ts), or null. The class's results are read once
+   * per batch; the fork's stored history and the key's only when a rule needs them.
+   */
   private async implausible(
     row: NewRecordRow,
     own: Map<string, number | null>,
+    peersAt: Map<string, Promise<{ best: PeerResult[]; recent: PeerResult[] }>>,
     frontier: Map<string, Promise<number | null>>,
-  ): Promise<boolean> {
+    keysSeen: Set<string>,
+  ): Promise<string | null> {
     const harnessKey = harnessKeyOfRow(row);
     const at = `${harnessKey}\u0000${row.hardwareClass}`;
+    if (!peersAt.has(at)) peersAt.set(at, this.deps.replication.classResults({ harnessKey, hardwareClass: row.hardwareClass }));
     if (!frontier.has(at)) frontier.set(at, this.confirmedBest(harnessKey, row.hardwareClass));
-    const best = await frontier.get(at)!;
     const sigma = (
       await this.deps.noise.sigmaFor({
         harnessKey,
@@ -254,18 +267,38 @@ export class ReplicationService {
         family: row.hardwareFamily ?? proximityOfClass(row.hardwareClass).family,
       })
     ).sigma;
-    // Cheap first: without a confirmed best, or within its margin, the fork's history is not needed.
-    if (!implausible(row.valBpb!, best, null, sigma)) return false;
-    const scope = ownScope(row);
-    const earlier = own.get(scope) ?? null;
+    const p = JSON.parse(row.payload) as RecordPayload;
+    const m = p.metrics;
+    const base: PlausibilityCase = {
+      valBpb: row.valBpb!,
+      parentValBpb: row.parentValBpb ?? null,
+      hasDiff: !!p.diff,
+      hasMetrics: [m.peak_vram_mb, m.training_seconds, m.total_seconds, m.mfu_percent, m.total_tokens_m, m.num_steps, m.num_params_m].some(
+        (x) => x !== null && x !== undefined,
+      ),
+      trainingSeconds: m.training_seconds ?? null,
+      totalTokensM: m.total_tokens_m ?? null,
+      numSteps: m.num_steps ?? null,
+      timeBudgetS: p.harness.time_budget_s,
+      ownBest: own.get(ownScope(row)) ?? null,
+      keyHasHistory: true,
+      confirmedBest: await frontier.get(at)!,
+      sigma,
+      peers: classPeers(await peersAt.get(at)!, row.forkId!, row.keyFingerprint),
+    };
+    const cheap = implausibility(base);
+    // Cheap first: the stored history can only change the answer for a flagged or parentless keep.
+    if (cheap === null && base.parentValBpb !== null) return null;
     const stored = await this.deps.replication.ownBest({
       keyFingerprint: row.keyFingerprint,
-      forkId: row.forkId,
+      forkId: row.forkId!,
       harnessKey,
       hardwareClass: row.hardwareClass,
     });
+    const earlier = base.ownBest;
     const ownBest = earlier === null ? stored : stored === null ? earlier : Math.min(earlier, stored);
-    return implausible(row.valBpb!, best, ownBest, sigma);
+    const keyHasHistory = keysSeen.has(row.keyFingerprint) || (await this.deps.replication.keyHasHistory(row.keyFingerprint));
+    return implausibility({ ...base, ownBest, keyHasHistory });
   }
 
   /**
@@ -287,6 +320,25 @@ export class ReplicationService {
     }
     return null;
   }
+}
+
+/** Robust statistics of a class from the results of other forks than the record's (its key's fork) (null: none). */
+function classPeers(r: { best: PeerResult[]; recent: PeerResult[] }, forkId: string, key: string): ClassPeers | null {
+  const other = (x: PeerResult) => x.forkId !== forkId || x.keyFingerprint !== key;
+  const others = r.recent.filter(other);
+  const best = r.best.find(other)?.valBpb ?? null;
+  if (others.length === 0 && best === null) return null;
+  const { median, spread } = robust(others.map((x) => x.valBpb));
+  const med = (xs: number[]) => (xs.length >= 5 ? robust(xs).median : null);
+  return {
+    results: others.length,
+    forks: new Set(others.map((x) => `${x.keyFingerprint} ${x.forkId}`)).size,
+    best,
+    median: Number.isFinite(median) ? median : (best ?? NaN),
+    spread: Number.isFinite(spread) ? spread : 0,
+    medianTokensM: med(others.flatMap((x) => (x.tokensM !== null ? [x.tokensM] : []))),
+    medianSteps: med(others.flatMap((x) => (x.steps !== null ? [x.steps] : []))),
+  };
 }
 
 const ownScope = (r: NewRecordRow) => `${r.keyFingerprint}\u0000${r.forkId}\u0000${harnessKeyOfRow(r)}\u0000${r.hardwareClass}`;

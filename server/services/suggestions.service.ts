@@ -1,6 +1,6 @@
 // What to try next: ideas kept on hardware like the caller's (or elsewhere, never tried on its
-// family) that its fork has not tried, ranked by proximity-weighted keeps, transfer across
-// families and effects beyond noise, each with its evidence, plus the known-bad ideas to avoid.
+// family) that its fork has not tried, nor failed at the same or a nearby value, ranked by
+// proximity-weighted keeps, transfer and effect on the nearest hardware, plus the known-bad ideas.
 import type { EvidenceRepository, EvidenceRow } from '../repositories/evidence.repository.ts';
 import type { IdeaRepository } from '../repositories/idea.repository.ts';
 import type { SuggestionRepository } from '../repositories/suggestion.repository.ts';
@@ -9,8 +9,9 @@ import { hardwareProximity, proximityOfClass, type HardwareProximity } from '../
 import { harnessKeyOf } from '../protocol/harnesses.ts';
 import type { IdeasService } from './ideas.service.ts';
 import type { NoiseLookup } from './ideas/sigmas.ts';
-import { summarise } from './ideas/outcome.ts';
+import type { Change } from './ideas/retrieval.ts';
 import { rankSuggestions, RANK_DEFAULTS, type Candidate, type RankOptions } from './suggestions/rank.ts';
+import { mainChanges, repeatedFailure, type ForkFailure } from './suggestions/history.ts';
 import { sigmasOf } from './ideas/sigmas.ts';
 
 /** Candidate ideas read per request (kept ones, nearest keeps first), before ranking. */
@@ -50,13 +51,17 @@ export class SuggestionsService {
     const hw = callerHardware(q);
     const harnessKey = harnessKeyOf(q.harness);
     const fork = q.fork ?? null;
-    const [ids, tried, bad] = await Promise.all([
+    const [ids, tried, bad, failures] = await Promise.all([
       this.deps.suggestions.candidates({ hardwareClass: hw?.class ?? null, hardwareFamily: hw?.family ?? null, forkId: fork }, CANDIDATES),
       fork ? this.deps.suggestions.triedCount(fork) : Promise.resolve(0),
       this.deps.ideasService.knownBad({ harnessId: q.harness, hardwareClass: hw?.class, limit: AVOID }),
+      fork ? this.deps.suggestions.failures(fork) : Promise.resolve([]),
     ]);
     const avoid = new Set(bad.ideas.map((i) => i.id));
-    const open = ids.filter((id) => !avoid.has(id));
+    const open = await this.notFailedByFork(
+      ids.filter((id) => !avoid.has(id)),
+      failures as ForkFailure[],
+    );
     const [ideas, evidence] = await Promise.all([this.deps.ideas.findIdeas(open), this.deps.evidence.byIdeas(open)]);
     const byIdea = new Map<string, EvidenceRow[]>();
     for (const r of evidence.rows) byIdea.set(r.ideaId, [...(byIdea.get(r.ideaId) ?? []), r]);
@@ -64,7 +69,6 @@ export class SuggestionsService {
     const candidates: Candidate[] = ideas.flatMap((idea) => {
       const rows = byIdea.get(idea.id) ?? [];
       if (rows.length === 0) return [];
-      const same = rows.filter((r) => r.harnessId === harnessKey);
       return [
         {
           ideaId: idea.id,
@@ -82,9 +86,10 @@ export class SuggestionsService {
               crashes: r.crashes,
               deltas: r.deltas,
               contributors: r.contributors,
+              medianDelta: r.medianDelta,
+              sigma: sigma(r),
             };
           }),
-          effect: summarise(same.length ? same : rows, undefined, sigma).effect,
         },
       ];
     });
@@ -107,7 +112,7 @@ export class SuggestionsService {
         basis: r.basis,
         transfers: r.transfers,
         reason: r.reason,
-        evidence: { tiers: r.tiers, families: r.families, effect: r.effect },
+        evidence: { tiers: r.tiers, families: r.families, effect: r.effect, effect_proximity: r.effectProximity },
       })),
       avoid: bad.ideas.map((i) => ({
         idea_id: i.id,
@@ -118,5 +123,15 @@ export class SuggestionsService {
         crashes: i.overall.crashes,
       })),
     };
+  }
+
+  /**
+   * The candidates whose change the fork did not already fail with, at the same or a nearby value
+   * (history.ts): "0.4→0.1" is not suggested to a fork that discarded "0.4→0.3".
+   */
+  private async notFailedByFork(ids: string[], failures: ForkFailure[]): Promise<string[]> {
+    if (failures.length === 0 || ids.length === 0) return ids;
+    const changes = await this.deps.suggestions.ideaChanges(ids);
+    return ids.filter((id) => repeatedFailure(mainChanges((changes.get(id) ?? []) as (Change & { records: number })[]), failures) === null);
   }
 }

@@ -1,6 +1,6 @@
 // `crossfork run` with suggestions: every proposal's prompt carries what others kept on this
-// hardware (asked afresh per proposal) beside the known-bad list, and the run records which
-// experiments came from a suggestion (the check's same idea was among those suggested).
+// hardware (asked afresh per proposal) beside the known-bad list, never an idea worse beyond noise
+// here under "Kept by others", and the run records which experiments came from a suggestion.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { makePayload, newSigner } from '../helpers/records.ts';
 const HW = LOOP_HW_FLAGS;
 const HARDWARE = LOOP_HARDWARE;
 const DEEPER = 'deeper: DEPTH 10';
+const WORSE = 'DEPTH=6 (shallower, more steps)';
 
 describe('crossfork run with suggestions', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-run-suggest-'));
@@ -46,6 +47,19 @@ describe('crossfork run with suggestions', () => {
           harness: LOOP_HARNESS,
           fork: { id: 'someone-else' },
         }),
+        // Kept three times on this class, yet worse beyond noise here (issue 20, repro 6).
+        ...['third', 'fourth', 'fifth'].map((fork) =>
+          makePayload({
+            description: WORSE,
+            diff: null,
+            status: 'keep',
+            metrics: { val_bpb: 1.01239 },
+            parent: { val_bpb: 1.0 },
+            hardware: HARDWARE,
+            harness: LOOP_HARNESS,
+            fork: { id: fork },
+          }),
+        ),
       ],
       newSigner('other'),
     );
@@ -86,8 +100,11 @@ describe('crossfork run with suggestions', () => {
     expect(run.stderr).toContain(`experiment 1: ${DEEPER} (a suggestion: idea ${deeper.suggestion})`);
     const prompts = model.chat.requests().map((r) => String(r.messages[1].content));
     expect(prompts).toHaveLength(2);
-    expect(prompts[0]).toMatch(
-      /Kept by others on hardware like this and not yet tried in this fork[^\n]*\n1\. "deeper: DEPTH 10": Kept 1 of 1 on RTX 4090 24GB/,
-    );
+    expect(prompts[0]).toMatch(/Kept by others and not yet tried in this fork[^\n]*\n1\. "deeper: DEPTH 10": Kept 1 of 1 on RTX 4090 24GB/);
+    // Kept by others, but median Δ +0.01239 here: worse beyond noise, never under "Kept by others".
+    for (const p of prompts) {
+      expect(p).not.toContain('DEPTH=6');
+      expect(p).not.toMatch(/worse beyond noise\)/);
+    }
   }, 120_000);
 });

@@ -1,15 +1,16 @@
 // A contributor's first hour, as a new user: the CLI packed (`npm pack`) and installed into an
 // empty prefix, a fork outside the checkout, and from there `init` (hardware found by nvidia-smi,
-// saved), `import` of a fork with git history and of a bare results.tsv, `check`, `watch`, `whoami`
-// and `mcp` (initialize, tools/list, a tool call): all with the saved profile and no flags.
+// saved), `import` of a fork with git history and of a bare results.tsv (an unknown harness, or
+// upstream when said), `publish` withholding a short run, `check`, `watch`, `whoami` and `mcp`
+// (initialize, tools/list, a tool call): all with the saved profile and no flags.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CURRENT_UPSTREAM } from '../../server/protocol/harnesses.ts';
+import { CURRENT_UPSTREAM, harnessDisplayName, isUnknownHarness } from '../../server/protocol/harnesses.ts';
 import { installCli, type InstalledCli } from '../helpers/installed-cli.ts';
 import { makeFork, NIGHT, HEADER } from '../helpers/fork-repo.ts';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
@@ -131,36 +132,70 @@ describe('a new user, from inside their own fork, with the installed package', (
     expect(got.filter((r) => r.payload.diff).length).toBe(5);
   });
 
-  it('import of a bare results.tsv (no git, no prepare.py): current upstream assumed and said, time unknown, row order kept', async () => {
+  it('import of a bare results.tsv (no git, no prepare.py): an unknown harness of its own fork, said in one line, on no leaderboard', async () => {
     const bare = mkdtempSync(join(tmpdir(), 'bare-results-'));
+    writeFileSync(
+      join(bare, 'results.tsv'),
+      `${HEADER}a1b2c3d\t0.660000\t11.0\tkeep\tTinyStories baseline\nb2c3d4e\t0.640000\t11.2\tkeep\tincrease MATRIX_LR to 0.05\n`,
+    );
+    const imp = await user(['import', '--json'], { cwd: bare });
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(imp.json).toMatchObject({ rows: 2, published: { created: 2 }, harness: { source: 'unknown', rows_assumed: 2 } });
+    const id = imp.json.harness.id as string;
+    expect(isUnknownHarness(id)).toBe(true);
+    // Exactly one line says so, with the fix.
+    const said = imp.stderr.split('\n').filter((l) => /prepare\.py/.test(l));
+    expect(said, imp.stderr).toEqual([
+      `no prepare.py in ${realpathSync(bare)}: results go on an unknown harness of this fork (they inform ideas by their deltas, never a leaderboard); if it ran upstream autoresearch's prepare.py, pass --harness upstream (or --harness-id ID)`,
+    ]);
+    expect((await records(`harness=${id}`)).map((r) => r.payload.description).sort()).toEqual(['TinyStories baseline', 'increase MATRIX_LR to 0.05']);
+    // It ranks nowhere: not among the leaderboard's harnesses, and asked for, a board without classes.
+    const all = (await (await fetch(`${server.url}/v1/leaderboard`)).json()) as any;
+    expect(all.harnesses.map((h: any) => h.id)).not.toContain(id);
+    const own = (await (await fetch(`${server.url}/v1/leaderboard?harness=${id}`)).json()) as any;
+    expect(own).toMatchObject({ harness: { id, ranked: false, name: expect.stringMatching(/^unknown harness \(fork [0-9a-f]{8}\)$/) }, classes: [] });
+    rmSync(bare, { recursive: true, force: true });
+  });
+
+  it('import of a bare results.tsv with --harness upstream: filed upstream, time unknown, row order kept; only a claim until replicated', async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'bare-upstream-'));
     writeFileSync(
       join(bare, 'results.tsv'),
       `${HEADER}a1b2c3d\t0.997900\t44.0\tkeep\tbaseline\nb2c3d4e\t0.993200\t44.2\tkeep\tincrease MATRIX_LR to 0.05\nc3d4e5f\t1.005100\t44.0\tdiscard\tincrease MATRIX_LR to 0.08\n`,
     );
-    const imp = await user(['import', '--json'], { cwd: bare });
+    const imp = await user(['import', '--harness', 'upstream', '--json'], { cwd: bare });
     expect(imp.code, imp.stderr).toBe(0);
-    expect(imp.json).toMatchObject({
-      rows: 3,
-      published: { created: 3 },
-      harness: { id: CURRENT_UPSTREAM.id, source: 'assumed', rows_assumed: 3 },
-    });
-    expect(imp.stderr).toContain(`assuming the current upstream harness (karpathy/autoresearch ${CURRENT_UPSTREAM.commit}`);
+    expect(imp.json).toMatchObject({ rows: 3, published: { created: 3 }, harness: { id: CURRENT_UPSTREAM.id, source: 'name' } });
+    expect(imp.stderr).not.toMatch(/unknown harness/);
     const got = (await records(`harness=${CURRENT_UPSTREAM.id}`)).reverse();
     expect(got.map((r) => r.payload.description)).toEqual(['baseline', 'increase MATRIX_LR to 0.05', 'increase MATRIX_LR to 0.08']);
     expect(got.every((r) => r.payload.time_unknown === true && r.payload.harness.time_budget_s === 300)).toBe(true);
     const times = got.map((r) => Date.parse(r.payload.created_at));
     expect(times[0]).toBeLessThan(times[1]);
     expect(times[1]).toBeLessThan(times[2]);
-    // The leaderboard says so, and its chart data carries it (the web plots such points by order).
-    const all = (await (await fetch(`${server.url}/v1/leaderboard`)).json()) as any;
-    const upstream = all.harnesses.find((h: any) => h.id === CURRENT_UPSTREAM.id || h.versions?.includes(CURRENT_UPSTREAM.id));
-    expect(upstream, JSON.stringify(all.harnesses)).toBeTruthy();
-    const lb = (await (await fetch(`${server.url}/v1/leaderboard?harness=${upstream.id}`)).json()) as any;
-    expect(lb.classes, JSON.stringify(lb)).toBeDefined();
+    // The leaderboard lists it under upstream's one name; nothing is confirmed, so the best keep is a claim, not the class's number.
+    const lb = (await (await fetch(`${server.url}/v1/leaderboard?harness=${CURRENT_UPSTREAM.id}`)).json()) as any;
+    expect(lb.harness.name).toBe(harnessDisplayName(CURRENT_UPSTREAM.id));
     const cls = lb.classes.find((c: any) => c.hardware_class === 'RTX 4090 24GB');
-    expect(cls.best).toMatchObject({ description: 'increase MATRIX_LR to 0.05', time_unknown: true });
+    expect(cls).toMatchObject({ best: null, confirmed: false, best_claim: { description: 'increase MATRIX_LR to 0.05', time_unknown: true } });
     expect(cls.history.map((h: any) => h.time_unknown)).toEqual([true, true]);
+    const board = await user(['leaderboard', '--harness', 'upstream']);
+    expect(board.code, board.stderr).toBe(0);
+    expect(board.stdout).toContain(`harness ${harnessDisplayName(CURRENT_UPSTREAM.id)}`);
+    expect(board.stdout).toMatch(/RTX 4090 24GB +none confirmed +0\.993200 \(claim: crossfork replicate [0-9a-f]{64}\)/);
     rmSync(bare, { recursive: true, force: true });
+  });
+
+  it('publish --run-log withholds a run shorter than the harness budget, with the reason, unless asked', async () => {
+    const log = join(fork.dir, 'run-smoke.log');
+    writeFileSync(log, 'step 00010 | loss 4.2\n---\nval_bpb:          1.412000\ntraining_seconds: 15.2\ntotal_seconds:    21.0\npeak_vram_mb:     1024.0\n');
+    const pub = await user(['publish', '--run-log', log, '--status', 'keep', '-d', 'smoke run on the CPU']);
+    expect(pub.code).toBe(1);
+    expect(pub.stderr.trim()).toBe(
+      "crossfork: not published: a 15.2-second run, shorter than the harness's 300 s time budget; pass --publish-short-runs to publish it anyway",
+    );
+    expect((await records('limit=200')).some((r) => r.payload.description === 'smoke run on the CPU')).toBe(false);
+    rmSync(log);
   });
 
   it('check answers for the saved hardware; program prints commands that work on this PATH', async () => {

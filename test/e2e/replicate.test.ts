@@ -68,9 +68,10 @@ describe('crossfork replicate', () => {
     expect(ran.json).toMatchObject({ kept: 1, best_val_bpb: 1.0 });
     const original = await keepOf(alice.fp);
     expect(original.replication).toMatchObject({ confirmed: false, replications: 0 });
-    expect((await api('/v1/leaderboard')).classes.find((c: any) => c.hardware_class === CLASS).best).toMatchObject({
-      id: original.id,
-      confirmed: false,
+    // Not replicated yet: no headline, a claim.
+    expect((await api('/v1/leaderboard')).classes.find((c: any) => c.hardware_class === CLASS)).toMatchObject({
+      best: null,
+      best_claim: { id: original.id, confirmed: false },
     });
     expect((await api(`/v1/replication-queue?hardware_class=${encodeURIComponent(CLASS)}`)).items.map((i: any) => i.id)).toEqual([
       original.id,

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Embedder } from '../../server/services/ideas/embedder.ts';
 import { ideaFeatures } from '../../server/services/ideas/features.ts';
+import type { Change } from '../../server/catalogue/relate.ts';
 import { cosine, matchIdea, type Candidate, type IdeaIndex, type IdeaMatch } from '../../server/services/ideas/matcher.ts';
 
 export interface LabelledRow {
@@ -33,8 +34,10 @@ export class MemoryIdeaIndex implements IdeaIndex {
   private readonly diffKeys = new Map<string, string>();
   private readonly paramKeys = new Map<string, string>();
   private readonly vectors: { vector: number[]; ideaId: string; paramKey: string | null }[] = [];
+  private readonly changes = new Map<string, Change[]>();
 
-  add(r: { ideaId: string; diffKey: string | null; paramKey: string | null; vector: number[] }): void {
+  add(r: { ideaId: string; diffKey: string | null; paramKey: string | null; vector: number[]; changes?: readonly Change[] }): void {
+    this.changes.set(r.ideaId, [...(this.changes.get(r.ideaId) ?? []), ...(r.changes ?? [])]);
     if (r.diffKey && !this.diffKeys.has(r.diffKey)) this.diffKeys.set(r.diffKey, r.ideaId);
     if (r.paramKey && !this.paramKeys.has(r.paramKey)) this.paramKeys.set(r.paramKey, r.ideaId);
     this.vectors.push({ vector: r.vector, ideaId: r.ideaId, paramKey: r.paramKey });
@@ -54,6 +57,10 @@ export class MemoryIdeaIndex implements IdeaIndex {
       .sort((a, b) => b.similarity - a.similarity)
       .slice(0, k);
   }
+
+  async changesOf(ideaId: string): Promise<readonly Change[]> {
+    return this.changes.get(ideaId) ?? [];
+  }
 }
 
 /** Each row's idea (in order; a new idea when nothing matches) and how it was matched. */
@@ -70,7 +77,7 @@ export async function assignIdeas(
   for (const [i, f] of features.entries()) {
     const match = await matchIdea(f, vectors[i], index, threshold === undefined ? {} : { threshold });
     const ideaId = match.ideaId ?? `idea-${i}`;
-    index.add({ ideaId, diffKey: f.diffKey, paramKey: f.paramKey, vector: vectors[i] });
+    index.add({ ideaId, diffKey: f.diffKey, paramKey: f.paramKey, vector: vectors[i], changes: f.changes });
     ideas.push(ideaId);
     matches.push(match);
   }

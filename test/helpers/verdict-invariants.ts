@@ -75,6 +75,7 @@ export const matchesArb: fc.Arbitrary<MatchedEvidence[]> = fc.array(
   fc.record({
     ideaId: fc.uuid(),
     strength: fc.double({ min: 0.2, max: 1, noNaN: true }),
+    exact: fc.boolean(),
     cells: fc.array(cellArb, { minLength: 1, maxLength: 4 }),
   }),
   { maxLength: 4 },
@@ -159,6 +160,8 @@ export function assertInvariants(matches: MatchedEvidence[], caller: VerdictCall
     kind.crashes + elsewhere.crashes,
     ...(d.evidence.effect ? [d.evidence.effect.n, d.evidence.effect.median, d.evidence.effect.high - d.evidence.effect.median] : []),
     ...(d.evidence.oom_at_least_yours_gb !== null ? [d.evidence.oom_at_least_yours_gb] : []),
+    ...(d.evidence.other_values ? [d.evidence.other_values.keeps, d.evidence.other_values.attempts] : []),
+    d.evidence.not_counted,
     ...[...CLASSES, d.evidence.hardware_family ?? ''].flatMap(numbersIn),
     ...[...here.classes, ...family.classes, ...kind.classes, ...elsewhere.classes].flatMap(numbersIn),
     // "A, B and N more" (class lists are cut at two).

@@ -79,6 +79,8 @@ export const ideaEvidence = pgTable(
     medianDelta: doublePrecision('median_delta'),
     minDelta: doublePrecision('min_delta'),
     maxDelta: doublePrecision('max_delta'),
+    // Visible records of the cell that are shown but not counted above (invalid, baseline, no parent).
+    excluded: integer('excluded').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.ideaId, t.harnessId, t.hardwareClass] }),

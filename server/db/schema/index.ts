@@ -8,3 +8,4 @@ export * from './keys.ts';
 export * from './forks.ts';
 export * from './rate-limits.ts';
 export * from './board-counts.ts';
+export * from './check-events.ts';

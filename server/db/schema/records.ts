@@ -46,11 +46,16 @@ export const records = pgTable(
     // and the derivation it was computed with (re-derived in the background when that changes).
     changes: jsonb('changes').$type<{ concept: string; action: string; from: string | null; to: string | null }[]>(),
     derivedVersion: text('derived_version'),
+    // Why it does not count as evidence (catalogue/evidence-exclusion.ts): 'invalid' | 'baseline' | 'no_parent';
+    // null when it counts. Derived with the changes; the record is still shown.
+    evidenceExcluded: text('evidence_excluded').$type<'invalid' | 'baseline' | 'no_parent'>(),
     // Derived from payload.hardware: compares memory sizes across classes (OOM evidence).
     memoryGb: doublePrecision('memory_gb'),
     // Implausible (PLAUSIBILITY: far beyond its class's best confirmed result and its own fork's
     // history). Stored, shown, but off the leaderboard until another key replicates it within the noise band.
     flagged: boolean('flagged').notNull().default(false),
+    // Why it was flagged (plausibility.ts): the rule and the numbers it was judged by; null when not flagged.
+    flagReason: text('flag_reason'),
     // Its key was revoked: hidden from every list, aggregate and look-up.
     hidden: boolean('hidden').notNull().default(false),
     // The record this one replicates (payload `replicates`, resolved to the original when that

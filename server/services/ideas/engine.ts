@@ -8,6 +8,7 @@ import type { IdeaSearchRepository } from '../../repositories/idea-search.reposi
 import { understand, expansionTerms, conceptInfo, narrowerConcepts } from '../../catalogue/understand.ts';
 import { ideaFeatures } from './features.ts';
 import { EmbedderError, type Embedder } from './embedder.ts';
+import { weighEvidence } from '../../catalogue/relate.ts';
 import { scoreCandidates, whyText, type Change, type RetrievalCandidate, type RetrievalOptions, type Scored } from './retrieval.ts';
 
 /** Nearest records read per query (the vector source). */
@@ -24,6 +25,10 @@ export interface FindQuery {
 export interface Finding extends Scored {
   /** One line: the shared changes, or the words, or the meaning. */
   why_text: string;
+  /** The idea makes the query's exact change (same diff or change key, or the same concept, action, from and to). */
+  exact: boolean;
+  /** How strongly its changes speak for the query's (relate.ts weighEvidence); null when values could not be compared. */
+  weight: number | null;
 }
 
 export interface FindResult {
@@ -31,6 +36,11 @@ export interface FindResult {
   matches: Finding[];
   /** Ideas that moved the same concept another way (the other direction, another value). */
   related: Finding[];
+  /**
+   * The evidence a verdict weighs: every idea that makes the exact change (however many, shown or
+   * not), then the shown matches that make it from another state or to another value, or looser.
+   */
+  evidence: Finding[];
   /** What the query changes, as the catalogue reads it. */
   changes: Change[];
   /** The idea the query itself would be assigned to by exact identity (same diff or parameter key). */
@@ -97,16 +107,37 @@ export class FindingsEngine {
     for (const [id, c] of candidates) if (c.attempts === 0) candidates.delete(id);
 
     const scored = scoreCandidates({ changes: u.changes }, [...candidates.values()], broaderOf, this.options);
-    const withText = (s: Scored): Finding => ({ ...s, why_text: whyText(s.why, conceptName) });
+    const weights = new Map(
+      [...candidates.values()].map((c) => [c.ideaId, c.exact ? { exact: true, weight: 1 } : weighEvidence(u.changes, c.changes)] as const),
+    );
+    const withText = (s: Scored): Finding => ({
+      ...s,
+      why_text: whyText(s.why, conceptName),
+      exact: weights.get(s.ideaId)?.exact ?? false,
+      weight: weights.get(s.ideaId)?.weight ?? null,
+    });
+    const matches = scored
+      .filter((s) => s.kind === 'match')
+      .slice(0, limit)
+      .map(withText);
+    const shown = new Set(matches.map((m) => m.ideaId));
+    const exactElsewhere = [...candidates.values()]
+      .filter((c) => !shown.has(c.ideaId) && weights.get(c.ideaId)?.exact)
+      .map((c) =>
+        withText({
+          ideaId: c.ideaId,
+          kind: 'match',
+          score: 0.9,
+          why: { via: 'changes', changes: u.changes.map((x) => ({ ...x, relation: 'same' as const })), words: [], similarity: c.similarity },
+        }),
+      );
     return {
-      matches: scored
-        .filter((s) => s.kind === 'match')
-        .slice(0, limit)
-        .map(withText),
+      matches,
       related: scored
         .filter((s) => s.kind === 'related')
         .slice(0, related)
         .map(withText),
+      evidence: [...matches, ...exactElsewhere],
       changes: u.changes,
       exactIdeaId: byDiff ?? byParams ?? null,
       degraded,

@@ -1,11 +1,12 @@
 // Renders the known-bad list as markdown, one line per idea, ready to paste into a prompt.
 import type { IdeaSummary } from '../../protocol/api.schema.ts';
+import { harnessDisplayName } from '../../protocol/harnesses.ts';
 
 const fmtDelta = (d: number | null) => (d === null ? 'n/a' : `${d > 0 ? '+' : ''}${d.toFixed(4)}`);
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 200);
 
 export function knownBadMarkdown(r: { harness_id: string | null; hardware_class: string | null; ideas: IdeaSummary[] }): string {
-  const scope = [r.hardware_class ?? 'all hardware', r.harness_id ? `harness ${r.harness_id.slice(0, 12)}` : 'all harnesses'].join(', ');
+  const scope = [r.hardware_class ?? 'all hardware', r.harness_id ? `harness ${harnessDisplayName(r.harness_id)}` : 'all harnesses'].join(', ');
   const lines = [
     `## Known-bad ideas (${scope})`,
     '',

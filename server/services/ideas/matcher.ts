@@ -1,6 +1,7 @@
-// Which idea a record belongs to: the same normalised diff, else the same parameter changes,
-// else the nearest embedding close enough and not contradicted by its parameter changes.
-import { paramKeysConflict, type IdeaFeatures } from './features.ts';
+// Which idea a record belongs to: the same normalised diff, else the same change key, else the
+// nearest embedding close enough whose idea holds no change conflicting with the record's.
+import { changesConflict, type Change } from '../../catalogue/relate.ts';
+import type { IdeaFeatures } from './features.ts';
 
 export interface Candidate {
   ideaId: string;
@@ -14,6 +15,8 @@ export interface IdeaIndex {
   byParamKey(paramKey: string): Promise<string | null>;
   /** Nearest records' ideas, best first. */
   nearest(vector: number[], k: number): Promise<Candidate[]>;
+  /** The distinct changes an idea's records make (empty when none was understood). */
+  changesOf(ideaId: string): Promise<readonly Change[]>;
 }
 
 export interface IdeaMatch {
@@ -29,19 +32,20 @@ export interface IdeaMatch {
  */
 export const SIMILARITY_THRESHOLD = 0.7;
 
-/** How many nearest records rule 3 weighs: candidates, and witnesses against their ideas. */
+/** How many nearest records rule 3 weighs. */
 export const MATCH_NEIGHBOURS = 10;
 
 /**
  * The rules, in order; the first that holds decides:
  * 1. `diff`: a record with the same normalised diff (same +/- lines, anywhere in the file);
- * 2. `params`: a record with the same parameter key (its diff, or without one its description,
- *    changes the same parameters the same way);
- * 3. `embedding`: the nearest record whose cosine similarity is at least the threshold
- *    (SIMILARITY_THRESHOLD unless an evaluation sweeps it), skipping every idea that one of the
- *    MATCH_NEIGHBOURS nearest records contradicts: both parameter keys set and not compatible (see
- *    paramKeysConflict). So beta1 0.8→0.9 never joins beta1 0.9→0.95 however alike the words,
- *    and a vague record in an idea ("raise matrix LR") does not bridge it to a contradicting one;
+ * 2. `params`: a record with the same change key (the catalogue reads the same changes, values
+ *    and all, in its diff or description);
+ * 3. `embedding`: the nearest record whose cosine similarity is at least the threshold, in an
+ *    idea none of whose changes conflicts with the record's (changesConflict: other concepts,
+ *    the other direction, another target value or starting state, a removal against an
+ *    addition; a record the catalogue understood never joins one it did not, nor the reverse).
+ *    So beta1 0.8→0.9 never joins beta1 0.9→0.95 however alike the words, and a vague record in
+ *    an idea ("raise matrix LR") does not bridge it to a contradicting one;
  * otherwise the record starts a new idea (ideaId null).
  */
 export async function matchIdea(
@@ -58,12 +62,11 @@ export async function matchIdea(
     const ideaId = await index.byParamKey(f.paramKey);
     if (ideaId) return { ideaId, via: 'params', similarity: null };
   }
-  const candidates = await index.nearest(vector, MATCH_NEIGHBOURS);
-  const contradicted = new Set(
-    candidates.filter((c) => f.paramKey && c.paramKey && paramKeysConflict(f.paramKey, c.paramKey)).map((c) => c.ideaId),
-  );
-  const best = candidates.find((c) => c.similarity >= threshold && !contradicted.has(c.ideaId));
-  return best ? { ideaId: best.ideaId, via: 'embedding', similarity: best.similarity } : { ideaId: null, via: null, similarity: null };
+  for (const c of await index.nearest(vector, MATCH_NEIGHBOURS)) {
+    if (c.similarity < threshold) break;
+    if (!changesConflict(f.changes, await index.changesOf(c.ideaId))) return { ideaId: c.ideaId, via: 'embedding', similarity: c.similarity };
+  }
+  return { ideaId: null, via: null, similarity: null };
 }
 
 /** Cosine similarity of two vectors of one length (0 when either is all zeros). */

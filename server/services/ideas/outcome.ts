@@ -10,6 +10,8 @@ export interface Outcome {
   discards: number;
   crashes: number;
   oom_crashes: number;
+  /** Records shown but not counted (marked invalid, baselines, no parent to compare with). */
+  excluded: number;
   contributors: number;
   delta_val_bpb: { median: number | null; min: number | null; max: number | null };
   /** The median delta ± 2σ/√n, σ the noise model's for each row's harness and class (pooled over rows). */
@@ -34,6 +36,7 @@ export function summarise(
     discards: sum((r) => r.discards),
     crashes: sum((r) => r.crashes),
     oom_crashes: sum((r) => r.oomCrashes),
+    excluded: sum((r) => r.excluded ?? 0),
     // Keys repeat across rows: the caller passes the distinct count when it has it; else the
     // largest per-row count (exact for one row, a lower bound otherwise).
     contributors: distinctContributors ?? (rows.length ? Math.max(...rows.map((r) => r.contributors)) : 0),
@@ -53,7 +56,7 @@ export function summarise(
 }
 
 /** median ± 2σ/√n over n deltas; σ² pooled over rows by their number of deltas. */
-function effectOf(median: number, parts: { n: number; sigma: number }[]): EffectView | null {
+export function effectOf(median: number, parts: { n: number; sigma: number }[]): EffectView | null {
   const n = parts.reduce((a, p) => a + p.n, 0);
   if (n === 0) return null;
   const sigma = Math.sqrt(parts.reduce((a, p) => a + p.n * p.sigma ** 2, 0) / n);

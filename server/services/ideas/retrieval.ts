@@ -2,25 +2,15 @@
 // it shares with an idea's document (IDF-weighted) and its embedding's nearness into one ranking,
 // and sorts candidates into matches (the same change), related ideas (the same concept moved
 // another way) and the rest. Every match says why it matched.
+import { relate, type Relation } from '../../catalogue/relate.ts';
+import type { Change } from '../../catalogue/relate.ts';
 
-export type Action = 'raise' | 'lower' | 'set' | 'enable' | 'disable' | 'replace' | 'mention';
-export interface Change {
-  concept: string;
-  action: Action | string;
-  from: string | null;
-  to: string | null;
-}
+export type { Action } from '../../catalogue/change-set.ts';
+export type { Change, Relation } from '../../catalogue/relate.ts';
+export { relate } from '../../catalogue/relate.ts';
 export interface CountedChange extends Change {
   records: number;
 }
-
-/**
- * same: the same change (same target value or switch); compatible: the same concept moved the same
- * way; unknown_direction: the same concept set to a value whose direction cannot be told (no
- * starting value on either side); broader: a broader or narrower concept moved compatibly;
- * other_value / opposite: the same concept set elsewhere or moved the other way (related ideas).
- */
-export type Relation = 'same' | 'compatible' | 'unknown_direction' | 'broader' | 'other_value' | 'opposite' | 'none';
 
 export interface RetrievalCandidate {
   ideaId: string;
@@ -82,68 +72,6 @@ const RELATION_SCORE: Record<Relation, number> = {
   opposite: 0,
   none: 0,
 };
-
-const isNumber = (v: string | null): v is string => v !== null && v.trim() !== '' && Number.isFinite(Number(v));
-const OFF = new Set(['0', 'off', 'false', 'none']);
-
-/** How a change an idea makes stands to the change a query asks about. */
-export function relate(q: Change, r: Change, broader: (concept: string) => string | null): Relation {
-  if (q.concept !== r.concept) {
-    const linked = broader(r.concept) === q.concept || broader(q.concept) === r.concept;
-    if (!linked) return 'none';
-    return relateActions(q, r) === 'opposite' ? 'none' : 'broader';
-  }
-  return relateActions(q, r);
-}
-
-function direction(c: Change, reference: string | null): 'up' | 'down' | null {
-  if (c.action === 'raise') return 'up';
-  if (c.action === 'lower') return 'down';
-  if (c.action === 'set' && isNumber(c.to) && isNumber(reference) && Number(c.to) !== Number(reference))
-    return Number(c.to) > Number(reference) ? 'up' : 'down';
-  return null;
-}
-
-/** A parameter switched off is a parameter set to 0 ("remove warmup": WARMUP_RATIO → 0). */
-function normalise(c: Change): Change {
-  return c.action === 'disable' && c.to === null ? { ...c, to: '0' } : c;
-}
-
-function relateActions(query: Change, record: Change): Relation {
-  const q = normalise(query);
-  const r = normalise(record);
-  // A record that only names the concept (context, not its change) is no evidence for a
-  // definite change; a vague query ("does X matter?") is compatible with any definite one.
-  if (r.action === 'mention') return q.action === 'mention' ? 'compatible' : 'none';
-  if (q.action === 'mention') return 'compatible';
-  const sameTo = q.to !== null && r.to !== null && (q.to === r.to || (isNumber(q.to) && isNumber(r.to) && Number(q.to) === Number(r.to)));
-  const off = (c: Change) =>
-    c.action === 'disable' ||
-    (c.action === 'set' && c.to !== null && OFF.has(c.to)) ||
-    (c.action === 'lower' && c.to !== null && OFF.has(c.to));
-  const on = (c: Change) => c.action === 'enable';
-  if ((on(q) && off(r)) || (off(q) && on(r))) return 'opposite';
-  if (off(q) && off(r)) return 'same';
-  if (on(q) && on(r)) return sameTo || q.to === null || r.to === null ? 'same' : 'compatible';
-  const dq = direction(q, r.from ?? q.from);
-  const dr = direction(r, q.from ?? r.from);
-  if (dq && dr) {
-    if (dq !== dr) return 'opposite';
-    return sameTo ? 'same' : 'compatible';
-  }
-  if (sameTo) {
-    // The same target reached from the other side ("A → B" against "B → A") is the opposite change.
-    return q.from !== null && r.from !== null && q.from !== r.from && q.from === r.to ? 'opposite' : 'same';
-  }
-  if (q.to !== null && r.to !== null && (q.action === 'set' || q.action === 'replace' || r.action === 'set' || r.action === 'replace')) {
-    // "replace A with B" against "replace B with A".
-    if (q.from !== null && r.from !== null && q.from === r.to && r.from === q.to) return 'opposite';
-    if (!isNumber(q.to) || !isNumber(r.to) || (!dq && !dr)) return 'other_value';
-  }
-  // One side moves the knob a known way, the other only sets a value from an unknown start.
-  if ((dq && !dr && r.action === 'set') || (dr && !dq && q.action === 'set')) return 'unknown_direction';
-  return 'compatible';
-}
 
 /** An embedding similarity on a 0–1 scale: 0 below the floor, 1 from `full`. */
 function meaningScore(similarity: number | null, o: RetrievalOptions): number {

@@ -38,12 +38,20 @@ export interface EvidenceCell {
   /** Records with a delta against their parent, and the median of those deltas. */
   deltas: number;
   medianDelta: number | null;
+  /** Records shown but not counted above (marked invalid, baselines, no parent to compare with). */
+  excluded?: number;
 }
 
 export interface MatchedEvidence {
   ideaId: string;
   /** How well the idea matched the query, in (0, 1]. */
   strength: number;
+  /**
+   * The idea makes the query's exact change (same diff, or the same concept, action, from and
+   * to): such evidence decides first. Absent or false: the same direction from another state or to
+   * another value, or a looser match.
+   */
+  exact?: boolean;
   cells: EvidenceCell[];
 }
 
@@ -86,6 +94,15 @@ export interface VerdictEvidence {
   /** The largest memory (GB) of a device of the caller's kind, with at least the caller's memory, where it ran out of memory; null when none. */
   oom_at_least_yours_gb: number | null;
   effect: Effect | null;
+  /**
+   * `exact`: the caller's exact change was tried near (its class or family), so only that evidence
+   * decided, and `other_values` counts (near) what moved the same knob from another state or to
+   * another value, shown apart. `all`: no exact evidence near; every match decided, weighted.
+   */
+  decided_by: 'exact' | 'all';
+  other_values: Counts | null;
+  /** Records of the deciding evidence that are shown but not counted (the log marks them invalid, baselines, no comparable parent). */
+  not_counted: number;
 }
 
 export interface Decision {
@@ -172,8 +189,16 @@ export function scopeCells<T extends { harnessKey: string }>(
 export function decide(matches: readonly MatchedEvidence[], caller: VerdictCaller, options: VerdictOptions = {}): Decision {
   const opts = { ...DEFAULTS, ...options };
   const hw = caller.hardware ?? null;
-  const all = matches.flatMap((m) => m.cells.map((c) => ({ ...c, strength: m.strength })));
-  const { cells, harness } = scopeCells(all, caller.harnessKey);
+  const all = matches.flatMap((m) => m.cells.map((c) => ({ ...c, strength: m.strength, exact: m.exact === true })));
+  const scoped = scopeCells(all, caller.harnessKey);
+  const { harness } = scoped;
+  // The exact change tried near the caller decides alone; other values of it are shown apart.
+  const near = (c: { hardwareClass: string; family: string; kind: string }) =>
+    !hw || ['class', 'family'].includes(proximityOf(hw, { class: c.hardwareClass, family: c.family, kind: c.kind }));
+  const exactNear = scoped.cells.some((c) => c.exact && near(c) && c.attempts > 0);
+  const cells = exactNear ? scoped.cells.filter((c) => c.exact) : scoped.cells;
+  const others = exactNear ? scoped.cells.filter((c) => !c.exact && near(c)) : [];
+  const otherValues = others.length ? sum(others.map((c) => ({ ...c, oom_crashes: c.oomCrashes }))) : null;
   const tiers = Object.fromEntries(PROXIMITY.map((p) => [p, empty()])) as Record<Proximity, TierEvidence>;
   const weight = { keepsClass: 0, failsClass: 0, keepsNear: 0, failsNear: 0, strongestFailNear: 0 };
   let oom: number | null = null;
@@ -203,6 +228,9 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     tiers,
     oom_at_least_yours_gb: oom,
     effect,
+    decided_by: exactNear ? 'exact' : 'all',
+    other_values: otherValues,
+    not_counted: cells.reduce((a, c) => a + (c.excluded ?? 0), 0),
   };
   const verdict = rule(evidence, weight, opts);
   const warning = verdict === 'failed_nearby' ? weight.strongestFailNear >= opts.warnWeight : WARNING_VERDICTS.has(verdict);
@@ -272,6 +300,32 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
     : '';
   const harness = e.harness === 'other' ? ' (on other harnesses: val_bpb not comparable)' : '';
   const effect = e.effect ? `, median Δ ${signed(e.effect.median)} val_bpb over ${e.effect.n}` : '';
+  const line = reasonLine(verdict, e, { here, family, kind, elsewhere, cls, near, far, nearWhere, farNote, harness, effect });
+  const uncounted = e.not_counted ? ` (${e.not_counted} more shown but not counted: invalid, baseline or no parent)` : '';
+  if (e.decided_by !== 'exact' || verdict === 'novel') return e.not_counted ? `${line.slice(0, -1)}${uncounted}.` : line;
+  const o = e.other_values;
+  const apart = o ? `; other values of this change ${nearWhere}: kept ${o.keeps} of ${o.attempts}` : '';
+  return `Your exact change: ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${apart}${uncounted}.`;
+}
+
+function reasonLine(
+  verdict: Verdict,
+  e: VerdictEvidence,
+  x: {
+    here: TierEvidence;
+    family: TierEvidence;
+    kind: TierEvidence;
+    elsewhere: TierEvidence;
+    cls: string;
+    near: Counts;
+    far: Counts;
+    nearWhere: string;
+    farNote: string;
+    harness: string;
+    effect: string;
+  },
+): string {
+  const { here, kind, elsewhere, cls, near, far, nearWhere, farNote, harness, effect } = x;
   switch (verdict) {
     case 'novel':
       return 'Nothing similar has been tried.';

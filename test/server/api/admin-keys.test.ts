@@ -63,7 +63,7 @@ describe.each(drivers)('admin key revocation on $name', (driver) => {
     ).json()) as any;
     await services.assignments.drain();
     const fp = await fingerprint(spam.id);
-    expect((await json(`/v1/leaderboard?harness=${HARNESS_ID}`)).classes[0].best.id).toBe(spam.id);
+    expect((await json(`/v1/leaderboard?harness=${HARNESS_ID}`)).classes[0].best_claim.id).toBe(spam.id);
 
     const revoked = await post('/v1/admin/keys/revoke', { key_fingerprint: fp, reason: 'spam' }, `Bearer ${TOKEN}`);
     expect(revoked.status).toBe(200);
@@ -72,7 +72,7 @@ describe.each(drivers)('admin key revocation on $name', (driver) => {
     expect((await app.request(`/v1/records/${spam.id}`)).status).toBe(404);
     expect((await json('/v1/records')).records.map((r: any) => r.id)).toEqual([real.id]);
     const board = await json(`/v1/leaderboard?harness=${HARNESS_ID}`);
-    expect(board.classes[0].best.id).toBe(real.id);
+    expect(board.classes[0].best_claim.id).toBe(real.id);
     expect(board.classes[0].contributors).toBe(1);
     expect((await json('/v1/ideas')).ideas.flatMap((i: any) => i.examples)).not.toContain('totally real 0.5 bpb');
 

@@ -57,7 +57,7 @@ describe.each(drivers)('key linking on $name', (driver) => {
     expect(((await (await t.get(`/v1/records/${rec.id}`)).json()) as any).github_login).toBe('alice');
     expect(((await (await t.get('/v1/records')).json()) as any).records[0].github_login).toBe('alice');
     const board = (await (await t.get(`/v1/leaderboard?harness=${HARNESS_ID}`)).json()) as any;
-    expect(board.classes[0].best).toMatchObject({ id: rec.id, github_login: 'alice' });
+    expect(board.classes[0].best_claim).toMatchObject({ id: rec.id, github_login: 'alice' });
     await t.drain();
     const idea = (await (await t.get(`/v1/ideas/${((await (await t.get(`/v1/records/${rec.id}`)).json()) as any).idea_id}`)).json()) as any;
     expect(idea.records[0].github_login).toBe('alice');

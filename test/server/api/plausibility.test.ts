@@ -142,8 +142,9 @@ describe.each(drivers)('plausibility on $name', (driver) => {
     expect(mlx[4].delta_val_bpb).toBeCloseTo(-0.725826, 6);
     for (const r of [...mlx, ...m1, ...spark]) expect(r.flagged, r.payload.description).toBe(false);
     await t.drain();
-    expect((await board('Apple M2 Max')).best).toMatchObject({ val_bpb: 1.59584, confirmed: false });
-    expect((await board('Apple M1 Pro')).best).toMatchObject({ val_bpb: 1.63, confirmed: false });
+    // Nothing confirmed: no headline, the best result is a claim awaiting replication.
+    expect(await board('Apple M2 Max')).toMatchObject({ best: null, confirmed: false, best_claim: { val_bpb: 1.59584, confirmed: false } });
+    expect(await board('Apple M1 Pro')).toMatchObject({ best: null, confirmed: false, best_claim: { val_bpb: 1.63, confirmed: false } });
     // A class with a confirmed result: a new fork whose own rows stay above it is not judged either.
     await confirmed('spark-lab', dave, erin, SPARK, 1.05, 1.07);
     const late = await fork('spark2', frank, SPARK, [
@@ -164,7 +165,7 @@ describe.each(drivers)('plausibility on $name', (driver) => {
     };
     const first = await post(makePayload({ ...junk, metrics: { val_bpb: 0.99 } }), alice);
     expect(first.flagged).toBe(false); // nothing is confirmed on the class yet: nothing to judge it by
-    expect((await board('A10G 24GB')).best).toMatchObject({ id: first.id, confirmed: false, parent_val_bpb: null });
+    expect((await board('A10G 24GB')).best_claim).toMatchObject({ id: first.id, confirmed: false, parent_val_bpb: null });
     // Someone else replicates it: still not confirmed (a first row has no parent).
     await post({ ...makePayload({ ...junk, status: 'discard', metrics: { val_bpb: 0.9901 } }), replicates: first.id }, bob);
     expect((await record(first.id)).replication).toMatchObject({ confirmed: false, replications: 1 });
@@ -174,9 +175,9 @@ describe.each(drivers)('plausibility on $name', (driver) => {
     const cls = await board('A10G 24GB');
     expect(cls.best).toMatchObject({ id: real.id, confirmed: true });
     expect(cls.unconfirmed_best).toMatchObject({ id: first.id, confirmed: false });
-    // A new parentless row far beyond the confirmed 1.10 (margin max(10σ, 1%) ≈ 0.02) is flagged and off the board.
+    // A new parentless row far beyond every other fork (best 0.99, margin the class's spread ≈ 0.08) is flagged and off the board.
     const second = await post(
-      makePayload({ ...junk, metrics: { val_bpb: 0.95 }, fork: { id: 'fork-junk-2', branch: null, url: null } }),
+      makePayload({ ...junk, metrics: { val_bpb: 0.85 }, fork: { id: 'fork-junk-2', branch: null, url: null } }),
       erin,
     );
     expect(second.flagged).toBe(true);

@@ -27,7 +27,7 @@ describe('verdict invariants over 10,000 random evidence sets', () => {
     expect(() => assertInvariants(matches, caller, { ...d, verdict: 'promising' })).toThrow();
   });
 
-  it('adding a keep on the caller’s class never makes it a warning', () => {
+  it('adding a keep of the exact change on the caller’s class never makes it a warning', () => {
     fc.assert(
       fc.property(
         matchesArb,
@@ -48,7 +48,7 @@ describe('verdict invariants over 10,000 random evidence sets', () => {
             deltas: 3,
             medianDelta: -0.02,
           };
-          const d = decide([...matches, { ideaId: 'kept-here', strength: 1, cells: [keep] }], caller);
+          const d = decide([...matches, { ideaId: 'kept-here', strength: 1, exact: true, cells: [keep] }], caller);
           expect(['known_bad', 'failed_nearby']).not.toContain(d.verdict);
         },
       ),
@@ -177,5 +177,40 @@ describe('the known-bad list and match weights', () => {
 
   it('weighs a match by its score, clamped to [0.2, 1]', () => {
     expect([matchStrength({ score: 0.05 }), matchStrength({ score: 0.6 }), matchStrength({ score: 3 })]).toEqual([0.2, 0.6, 1]);
+  });
+});
+
+describe('the exact change decides first', () => {
+  const spark = { ...proximityOfClass('DGX Spark GB10 128GB'), memory_gb: 128 };
+  it('halving from the caller’s own state, discarded on its class, outweighs halvings kept from other states', () => {
+    // Repro: kept 2^19→2^18, 2^18→2^17 … on the Spark; 2^14→2^13 (the caller's state) discarded there.
+    const d = decide(
+      [
+        { ideaId: 'from-2^19', strength: 0.1, exact: false, cells: [cell('DGX Spark GB10 128GB', { keeps: 2, medianDelta: -0.01 })] },
+        { ideaId: 'from-2^18', strength: 0.1, exact: false, cells: [cell('DGX Spark GB10 128GB', { keeps: 2, medianDelta: -0.01 })] },
+        { ideaId: 'from-2^14', strength: 1, exact: true, cells: [cell('DGX Spark GB10 128GB', { discards: 1, medianDelta: 0.004 })] },
+      ],
+      { harnessKey: 'h1', hardware: spark },
+    );
+    expect(d.verdict).toBe('failed_nearby');
+    expect(d.warning).toBe(true);
+    expect(d.evidence.decided_by).toBe('exact');
+    expect(d.evidence.other_values).toMatchObject({ attempts: 4, keeps: 4 });
+    expect(d.reason).toMatch(/^Your exact change: never kept on DGX Spark/);
+    expect(d.reason).toMatch(/other values of this change on DGX Spark GB10 128GB: kept 4 of 4/);
+    assertInvariants([], { harnessKey: 'h1', hardware: spark }, decide([], { harnessKey: 'h1', hardware: spark }));
+  });
+
+  it('without the exact change near, other values decide, too weakly to warn', () => {
+    const d = decide(
+      [
+        { ideaId: 'from-2^19', strength: 0.1, exact: false, cells: [cell('DGX Spark GB10 128GB', { discards: 2 })] },
+        { ideaId: 'exact-far', strength: 1, exact: true, cells: [cell('H100 80GB', { keeps: 2, medianDelta: -0.01 })] },
+      ],
+      { harnessKey: 'h1', hardware: spark },
+    );
+    expect(d.evidence.decided_by).toBe('all');
+    expect(d.verdict).toBe('failed_nearby');
+    expect(d.warning).toBe(false);
   });
 });

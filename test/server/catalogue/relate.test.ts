@@ -1,0 +1,77 @@
+// How two changes stand to each other (the catalogue's relate.ts): idea identity never joins
+// conflicting changes, and evidence is weighed by how exactly it made the change asked about.
+import { describe, expect, it } from 'vitest';
+import { changeKey, changesConflict, evidenceWeight, relate, sameValue, weighEvidence } from '../../../server/catalogue/relate.ts';
+import { understand } from '../../../server/catalogue/understand.ts';
+import type { Change } from '../../../server/catalogue/relate.ts';
+
+const read = (description: string) => understand({ description, diff: null }).changes;
+const none = () => null;
+
+describe('changesConflict: one idea is one change', () => {
+  it.each([
+    ['MATRIX_LR 0.04 -> 0.06', 'increase matrix LR from 0.04 to 0.06', false],
+    ['MATRIX_LR = 0.06', 'MATRIX_LR 0.04 -> 0.06', false],
+    ['increase matrix LR', 'MATRIX_LR 0.04 -> 0.06', false],
+    ['MATRIX_LR 0.04 -> 0.05', 'MATRIX_LR 0.04 -> 0.06', true],
+    ['beta1 0.8→0.9', 'adam beta1 0.9 -> 0.95', true],
+    ['embed lr 0.6 -> 0.8', 'lm head lr 0.6 -> 0.8', true],
+    ['warmdown ratio 0.3 -> 0.4', 'warmdown ratio 0.4 -> 0.3', true],
+    ['decrease matrix LR', 'MATRIX_LR 0.04 -> 0.06', true],
+    ['depth 8 -> 4', 'depth 8 -> 4 and matrix lr 0.03', true],
+    ['WARMDOWN_RATIO 0.4→0.0', 'warmdown ratio 0 -> 0.4', true],
+    ['cut TOTAL_BATCH_SIZE from 2**14 to 2**13', 'TOTAL_BATCH_SIZE 2**19 -> 2**18', true],
+    ['cut TOTAL_BATCH_SIZE from 2**14 to 2**13', 'batch 16K->8K', false],
+    ['SwiGLU instead of ReLU²', 'replace SwiGLU with squared ReLU', true],
+    ['remove value embeddings', 'add value embeddings', true],
+    ['a byte-level BPE tokenizer', 'some words the catalogue does not know', true],
+    ['some words the catalogue does not know', 'other unknown words', false],
+  ])('%s | %s → %s', (a, b, conflict) => {
+    expect(changesConflict(read(a), read(b))).toBe(conflict);
+    expect(changesConflict(read(b), read(a))).toBe(conflict);
+  });
+
+  it('checks a record against every change its idea holds, so a vague record bridges nothing', () => {
+    const idea = [...read('increase matrix LR'), ...read('MATRIX_LR 0.04 -> 0.06')];
+    expect(changesConflict(read('MATRIX_LR 0.04 -> 0.08'), idea)).toBe(true);
+    expect(changesConflict(read('matrix lr 0.04→0.06 (Muon tolerates higher LR)'), idea)).toBe(false);
+  });
+});
+
+describe('relate', () => {
+  const c = (concept: string, action: string, from: string | null, to: string | null): Change => ({ concept, action, from, to });
+  it('raising a knob is the opposite of switching it off', () => {
+    expect(relate(c('WARMUP', 'raise', null, null), c('WARMUP', 'disable', null, null), none)).toBe('opposite');
+    expect(relate(c('WARMUP', 'disable', null, null), c('WARMUP', 'raise', '300', '600'), none)).toBe('opposite');
+    expect(relate(c('WARMUP', 'lower', null, null), c('WARMUP', 'disable', null, null), none)).toBe('compatible');
+  });
+  it('values within the tolerance are one value; 2**14 and 16384 give one key', () => {
+    expect(sameValue('0.06', '0.0600')).toBe(true);
+    expect(sameValue('0.06', '0.061')).toBe(false);
+    expect(changeKey(read('TOTAL_BATCH_SIZE 2**14 -> 2**13'))).toBe(changeKey(read('batch 16384 -> 8192')));
+  });
+});
+
+describe('evidence weights: the exact change first', () => {
+  const q = read('cut TOTAL_BATCH_SIZE from 2**14 to 2**13')[0];
+  it('the same change from the same state is exact; from another state it is weak', () => {
+    expect(evidenceWeight(q, read('batch 16K->8K')[0])).toEqual({ exact: true, weight: 1 });
+    const far = evidenceWeight(q, read('TOTAL_BATCH_SIZE 2**19 -> 2**18')[0]);
+    expect(far.exact).toBe(false);
+    expect(far.weight).toBeLessThan(0.2);
+    const near = evidenceWeight(q, read('TOTAL_BATCH_SIZE 2**15 -> 2**14')[0]);
+    expect(near.exact).toBe(false);
+    expect(near.weight).toBeGreaterThan(far.weight);
+    expect(evidenceWeight(q, read('double the batch size')[0]).weight).toBe(0);
+  });
+  it('a query without values asks about every change of its kind', () => {
+    const halve = read('halve the batch size')[0];
+    expect(evidenceWeight(halve, read('TOTAL_BATCH_SIZE 2**19 -> 2**18')[0]).exact).toBe(true);
+    expect(evidenceWeight(halve, read('batch 16K->8K')[0]).exact).toBe(true);
+  });
+  it('an idea that also changes other things is not the exact change', () => {
+    expect(weighEvidence(read('depth 8 -> 4'), read('depth 8 -> 4 and matrix lr 0.04 -> 0.03'))).toEqual({ exact: false, weight: 0.5 });
+    expect(weighEvidence(read('depth 8 -> 4'), read('reduce depth from 8 to 4'))).toEqual({ exact: true, weight: 1 });
+    expect(weighEvidence(read('depth 8 -> 4'), read('matrix lr 0.04 -> 0.03'))).toBeNull();
+  });
+});
