@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   exclusion: () => import('./exclusion.ts'),
   trust: () => import('./trust.ts'),
   suggest: () => import('./suggest.ts'),
+  export: () => import('./export.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

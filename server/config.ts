@@ -1,6 +1,6 @@
 // Server configuration from the environment, with the defaults DESIGN.md promises.
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface ServerConfig {
   port: number;
@@ -29,6 +29,10 @@ export interface ServerConfig {
   /** Bearer token of `/v1/admin/*`; unset disables those endpoints. */
   adminToken?: string;
   github: GithubConfig;
+  /** Where dataset snapshots (Parquet) are written, and how often; how long a warning is followed up. */
+  snapshotDir: string;
+  snapshotIntervalMs: number;
+  savedTimeWindowS: number;
 }
 
 export interface GithubConfig {
@@ -72,6 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     trustProxy: /^(1|true|yes)$/i.test(env.CROSSFORK_TRUST_PROXY ?? ''),
     adminToken: env.CROSSFORK_ADMIN_TOKEN || undefined,
     github: githubConfig(env),
+    snapshotDir: resolve(env.CROSSFORK_SNAPSHOT_DIR || join(env.CROSSFORK_DATA_DIR || './data', 'snapshots')),
+    snapshotIntervalMs: Math.max(60, int(env, 'CROSSFORK_SNAPSHOT_INTERVAL_S', 24 * 3600)) * 1000,
+    savedTimeWindowS: Math.max(1, int(env, 'CROSSFORK_SAVED_TIME_WINDOW_S', 24 * 3600)),
   };
 }
 

@@ -48,6 +48,9 @@ const services = createServices({
   leaderboardCacheMs: config.leaderboardCacheMs,
   github: config.github,
   runner: { leaseMs: config.jobLeaseMs },
+  snapshotDir: config.snapshotDir,
+  snapshotIntervalMs: config.snapshotIntervalMs,
+  savedTimeWindowS: config.savedTimeWindowS,
 });
 await services.start();
 logger.info(

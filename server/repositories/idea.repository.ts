@@ -209,6 +209,60 @@ export class IdeaRepository {
       .onConflictDoNothing();
   }
 
+  /** Each idea's founding record (its description and payload), for re-deriving identity. */
+  async foundingRecords(ideaIds: readonly string[], tx: Db = this.db): Promise<{ ideaId: string; description: string; payload: string }[]> {
+    if (ideaIds.length === 0) return [];
+    return queryRows<{ ideaId: string; description: string; payload: string }>(
+      tx,
+      sql`SELECT i.id AS "ideaId", r.description, r.payload FROM ideas i JOIN records r ON r.id = i.founding_record_id
+          WHERE i.id IN (SELECT unnest(${sql.raw(`ARRAY[${ideaIds.map(literal).join(',')}]::text[]`)}))`,
+    );
+  }
+
+  /**
+   * Re-derived keys for records that stay in their idea, and their vectors under the current
+   * model (a vector already indexed for the idea with the same key is not indexed again).
+   */
+  async rekey(
+    rows: readonly { recordId: string; ideaId: string; diffKey: string | null; paramKey: string | null; embedding: number[] }[],
+    space: VectorSpace,
+    tx: Db,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await tx.execute(sql`
+      UPDATE records SET diff_key = d.diff_key, param_key = d.param_key
+      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.recordId, diff_key: r.diffKey, param_key: r.paramKey })))}::jsonb)
+            AS x(id text, diff_key text, param_key text)) d
+      WHERE records.id = d.id`);
+    await tx.execute(sql`
+      UPDATE record_embeddings SET param_key = d.param_key
+      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.recordId, param_key: r.paramKey })))}::jsonb)
+            AS x(id text, param_key text)) d
+      WHERE record_embeddings.record_id = d.id AND record_embeddings.model = ${space.model}`);
+    const values = rows.map((r) => {
+      const embedding = r.embedding.map((x) => (Number.isFinite(x) ? x : 0));
+      return {
+        recordId: r.recordId,
+        model: space.model,
+        ideaId: r.ideaId,
+        paramKey: r.paramKey,
+        embedding,
+        vectorKey: vectorKey(embedding, r.paramKey),
+      };
+    });
+    await tx.insert(recordEmbeddings).values(values).onConflictDoNothing();
+  }
+
+  /** Takes records out of their idea (to be assigned again): no idea, no vectors. */
+  async detach(recordIds: readonly string[], tx: Db): Promise<void> {
+    if (recordIds.length === 0) return;
+    await tx.delete(recordEmbeddings).where(inArray(recordEmbeddings.recordId, [...recordIds]));
+    await tx
+      .update(records)
+      .set({ ideaId: null })
+      .where(inArray(records.id, [...recordIds]));
+  }
+
   async findIdea(id: string): Promise<IdeaRow | undefined> {
     const [row] = await this.db.select().from(ideas).where(eq(ideas.id, id)).limit(1);
     return row;

@@ -141,6 +141,7 @@ export function createServices(o: ServiceOptions) {
     search: repos.ideaSearch,
     evidence: repos.evidence,
     records: repos.records,
+    jobs: repos.jobs,
     embedder,
     logger: o.logger,
     noise: async (s: Parameters<NoiseService['sigmaFor']>[0]) => (await noise.sigmaFor(s)).sigma,

@@ -17,7 +17,9 @@ import { hardwareProximity, proximityOfClass, type HardwareProximity } from '../
 import { harnessKeyOf } from '../protocol/harnesses.ts';
 import { expansionTerms, type Understanding } from '../catalogue/understand.ts';
 import type { Change } from '../catalogue/change-set.ts';
-import { definite, type Change as StoredChange } from '../catalogue/relate.ts';
+import { changesConflict, definite, type Change as StoredChange } from '../catalogue/relate.ts';
+import type { JobRepository } from '../repositories/job.repository.ts';
+import { JOB_ASSIGN_IDEA } from '../jobs/kinds.ts';
 import { NotFoundError } from './errors.ts';
 import { ideaFeatures, type IdeaFeatures } from './ideas/features.ts';
 import { cosine, matchIdea, MATCH_NEIGHBOURS, type IdeaIndex } from './ideas/matcher.ts';
@@ -52,6 +54,8 @@ export interface IdeasDeps {
   search: IdeaSearchRepository;
   evidence: EvidenceRepository;
   records: RecordRepository;
+  /** Where re-derivation queues records whose idea no longer holds them (absent: read-only copies). */
+  jobs?: Pick<JobRepository, 'enqueue'>;
   embedder: Embedder;
   logger?: Logger;
   verdict?: VerdictOptions;
@@ -162,9 +166,45 @@ export class IdeasService {
     const stale = await this.deps.search.staleRecords(DERIVATION_VERSION, afterSeq, REDERIVE_BATCH);
     if (stale.length === 0) return null;
     const derived = stale.map((r) => ({ id: r.id, ...deriveRecord(r) }));
+    const features = stale.map((r, i) => ideaFeatures({ description: r.description, diff: diffOf(r.payload) }, derived[i].understood));
+    // Identity is derived too: a record whose new reading conflicts with its idea's founding record
+    // (read the new way as well) leaves the idea and is assigned again; the rest take their new keys.
+    const founders = await this.deps.ideas.foundingRecords([...new Set(stale.flatMap((r) => (r.ideaId ? [r.ideaId] : [])))]);
+    const founding = new Map(
+      founders.map((f) => [f.ideaId, ideaFeatures({ description: f.description, diff: diffOf(f.payload) }).changes] as const),
+    );
+    const detached = stale.filter(
+      (r, i) => r.ideaId && founding.has(r.ideaId) && changesConflict(features[i].changes, founding.get(r.ideaId)!),
+    );
+    const gone = new Set(detached.map((r) => r.id));
+    // Vectors under the current model (a catalogue edit is a new local model): identical ones dedupe on insert.
+    const kept = stale.flatMap((r, i) => (r.ideaId && !gone.has(r.id) ? [{ r, f: features[i] }] : []));
+    const vectors = kept.length ? await this.deps.embedder.embed(kept.map((k) => k.f.text)) : [];
     await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
+      await this.deps.ideas.rekey(
+        kept.map((k, i) => ({
+          recordId: k.r.id,
+          ideaId: k.r.ideaId!,
+          diffKey: k.f.diffKey,
+          paramKey: k.f.paramKey,
+          embedding: vectors[i],
+        })),
+        this.space,
+        tx,
+      );
+      if (detached.length) {
+        await this.deps.ideas.detach(
+          detached.map((r) => r.id),
+          tx,
+        );
+        await this.deps.jobs?.enqueue(
+          JOB_ASSIGN_IDEA,
+          detached.map((r) => r.id),
+          tx,
+        );
+      }
       await this.refreshIdeas([...new Set(stale.flatMap((r) => (r.ideaId ? [r.ideaId] : [])))], tx);
     });
     return stale[stale.length - 1].seq;
@@ -319,9 +359,11 @@ export class IdeasService {
     const options = await this.verdictOptions({ harnessKey, hardware: hw });
     const bad = loaded.filter((l) => {
       const d = decide([{ ideaId: l.summary.id, strength: 1, exact: true, cells: l.cells }], { harnessKey, hardware: hw }, options);
-      // Never an idea kept in the list's scope (its harness, every class), but for a crash here: what
-      // fits in more memory elsewhere still crashes on this class.
-      const keptInScope = scopeCells(l.cells, harnessKey).cells.some((c) => c.keeps > 0);
+      // Never an idea kept in the list's scope (its harness; its class and family, or any class
+      // without one), but for a crash here: what fits in more memory next door still crashes on this class.
+      const keptInScope = scopeCells(l.cells, harnessKey).cells.some(
+        (c) => c.keeps > 0 && (!hw || c.hardwareClass === hw.class || c.family === hw.family),
+      );
       return listedAsKnownBad(d, hw !== null) && (!keptInScope || d.verdict === 'crashes_here');
     });
     return {
@@ -419,6 +461,8 @@ function cellOf(r: EvidenceRow): EvidenceCell {
     excluded: r.excluded,
   };
 }
+
+const diffOf = (payload: string) => (JSON.parse(payload) as RecordPayload).diff ?? null;
 
 function featuresOf(row: RecordRow, understood: Understanding): IdeaFeatures {
   const payload = JSON.parse(row.payload) as RecordPayload;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { clipDescription, clipDescriptionField } from '../../server/protocol/description.ts';
-import { CURRENT_UPSTREAM } from '../../server/protocol/harnesses.ts';
+import { CURRENT_UPSTREAM, unknownHarnessId } from '../../server/protocol/harnesses.ts';
 import { LIMITS } from '../../server/protocol/limits.ts';
 import { recordPayloadSchema } from '../../server/protocol/record.schema.ts';
 import { contentId } from '../../server/protocol/canonical.ts';
@@ -39,6 +39,16 @@ describe('the harness of a results.tsv', () => {
     expect(h).toMatchObject({ id: CURRENT_UPSTREAM.id, source: 'assumed', known: { commit: 'c2450ad' } });
     expect(h.note).toContain(`no prepare.py in ${dir}: assuming the current upstream harness (karpathy/autoresearch c2450ad, 2026-03-10`);
     expect(h.note).toContain('--harness NAME or --harness-id ID');
+  });
+
+  it("importing (a fork id at hand), no prepare.py: the fork's own unknown harness, said in one line with the fix", () => {
+    const dir = bare();
+    const h = resolveHarness(dir, {}, 'fork-1');
+    expect(h).toMatchObject({ id: unknownHarnessId('fork-1'), source: 'unknown', known: null });
+    expect(h.note).toBe(
+      `no prepare.py in ${dir}: results go on an unknown harness of this fork (they inform ideas by their deltas, never a leaderboard); if it ran upstream autoresearch's prepare.py, pass --harness upstream (or --harness-id ID)`,
+    );
+    expect(resolveHarness(dir, { harness: 'upstream' }, 'fork-1')).toMatchObject({ id: CURRENT_UPSTREAM.id, source: 'name', note: null });
   });
 
   it('--harness NAME and --harness-id override it; prepare.py wins over the assumption; bad values are usage errors', () => {

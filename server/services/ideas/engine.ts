@@ -71,8 +71,8 @@ export class FindingsEngine {
   }
 
   async find(q: FindQuery, { limit = 5, related = 3 }: { limit?: number; related?: number } = {}): Promise<FindResult> {
-    const f = ideaFeatures(q);
-    const u = understand(q);
+    const u = understand(q); // read once: identity features, retrieval and evidence use this reading
+    const f = ideaFeatures(q, u);
     const { vector, degraded } = await this.embedQuery(f.text);
     const concepts = [
       ...new Set(u.concepts.flatMap((c) => [c, ...narrowerConcepts(c), ...(conceptInfo(c)?.broader ? [conceptInfo(c)!.broader!] : [])])),

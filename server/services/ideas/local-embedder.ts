@@ -1,13 +1,19 @@
 // The default embedder: deterministic feature hashing, no network. Words, numbers, lexicon
 // concepts, parameter changes and diff tokens, weighted and signed-hashed into a unit vector.
+import { CATALOGUE_VERSION, understand } from '../../catalogue/understand.ts';
 import type { Embedder } from './embedder.ts';
-import { describeChanges, splitDescription } from './describe.ts';
-import { diffChanges, type DiffLine } from './diff.ts';
+import { splitDescription } from './describe.ts';
+import type { DiffLine } from './diff.ts';
 import { RESOLVE_BY_VALUE } from './lexicon.ts';
 import { tokenize, type Token } from './tokens.ts';
 import { formatValue } from './values.ts';
 
-export const LOCAL_EMBEDDER_VERSION = 'local-hash-v1';
+/**
+ * The feature rules' version, with the catalogue's: the vectors depend on both (the changes a text
+ * makes are the catalogue's reading), so a catalogue edit is a new model whose vectors the
+ * background re-derivation computes, and vectors of different readings never meet.
+ */
+export const LOCAL_EMBEDDER_VERSION = `local-hash-v2+${CATALOGUE_VERSION}`;
 
 export function localEmbedder(dimensions = 256): Embedder {
   if (!Number.isInteger(dimensions) || dimensions < 8)
@@ -35,12 +41,14 @@ export function embedText(text: string, dimensions: number): number[] {
   addTokens(tokenize(head), 1, true, add);
   addTokens(tokenize(rest), WEIGHT.rationale, false, add);
   for (const line of diff) addTokens(tokenize(line.text), WEIGHT.diff, false, (k, w) => (add(line.sign + k, w), add(k, w / 2)));
-  const changes = [...describeChanges(prose).changes, ...(diff.length ? diffChanges(diff).changes : [])];
+  // What the text changes, as the catalogue reads it (the one reader of experiment prose and diffs).
+  const { changes } = understand({ description: prose, diff: diff.length ? diff.map((l) => l.sign + l.text).join('\n') : null });
   for (const c of changes) {
-    add(`c:${c.name}`, CHANGE_WEIGHT.name);
-    add(`c:${c.name}:${c.direction}`, CHANGE_WEIGHT.direction);
-    if (c.to !== null) add(`c:${c.name}>${c.to}`, CHANGE_WEIGHT.to);
-    if (c.from !== null) add(`c:${c.name}<${c.from}`, CHANGE_WEIGHT.from);
+    if (c.action === 'mention') continue;
+    add(`c:${c.concept}`, CHANGE_WEIGHT.name);
+    add(`c:${c.concept}:${DIRECTION[c.action] ?? c.action}`, CHANGE_WEIGHT.direction);
+    if (c.to !== null) add(`c:${c.concept}>${c.to}`, CHANGE_WEIGHT.to);
+    if (c.from !== null) add(`c:${c.concept}<${c.from}`, CHANGE_WEIGHT.from);
   }
   if (bag.size === 0) add('(empty)', 1);
   return hashVector(bag, dimensions);
@@ -64,6 +72,9 @@ function addTokens(tokens: Token[], scale: number, bigrams: boolean, add: (key: 
     prev = f.key;
   }
 }
+
+/** A change's direction feature: a value set or a choice made counts as one kind, like a switch turned on. */
+const DIRECTION: Readonly<Record<string, string>> = { raise: 'up', lower: 'down', disable: 'off', enable: 'on', set: 'set', replace: 'set' };
 
 const VERB_KEYS: Readonly<Record<string, string>> = { up: 'up', double: 'up', down: 'down', halve: 'down', off: 'off', on: 'on' };
 

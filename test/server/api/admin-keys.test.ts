@@ -63,7 +63,7 @@ describe.each(drivers)('admin key revocation on $name', (driver) => {
     ).json()) as any;
     await services.assignments.drain();
     const fp = await fingerprint(spam.id);
-    expect((await json(`/v1/leaderboard?harness=${HARNESS_ID}`)).classes[0].best_claim.id).toBe(spam.id);
+    expect((await json(`/v1/leaderboard?harness=${HARNESS_ID}`)).classes[0].best.id).toBe(spam.id);
 
     const revoked = await post('/v1/admin/keys/revoke', { key_fingerprint: fp, reason: 'spam' }, `Bearer ${TOKEN}`);
     expect(revoked.status).toBe(200);

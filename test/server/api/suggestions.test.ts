@@ -98,11 +98,16 @@ describe.each(drivers)('suggestions on $name', (driver) => {
     expect(rotary.reason).toMatch(/kept 2 of 2 on other hardware/);
     expect(rotary.reason).toMatch(/kept on 2 hardware families/);
     expect(rotary.evidence.tiers.kind.keeps + rotary.evidence.tiers.elsewhere.keeps).toBe(2);
-    expect(rotary.evidence.effect).toMatchObject({ n: 2, median: -0.01 });
-    expect(rotary.reason).toContain('median Δ -0.01 val_bpb over 2');
+    // The effect on the nearest hardware with deltas: the H100's (the caller's accelerator kind), not the Mac's.
+    expect(rotary.evidence).toMatchObject({ effect: { n: 1, median: -0.01 }, effect_proximity: 'kind' });
+    expect(rotary.reason).toContain('median Δ -0.01 val_bpb over 1 on other hardware');
     // Every number in a reason is among the evidence's numbers.
     for (const s of r.suggestions) {
-      const numbers = new Set(JSON.stringify(s.evidence).match(/-?\d+(\.\d+)?/g));
+      // (…and the number of families it was kept on, the kept entries of `families`.)
+      const numbers = new Set([
+        ...(JSON.stringify(s.evidence).match(/-?\d+(\.\d+)?/g) ?? []),
+        String(s.evidence.families.filter((f: any) => f.keeps > 0).length),
+      ]);
       for (const x of s.reason.replace(/\([^)]*\)/g, '').match(/-?\d+(\.\d+)?/g) ?? [])
         expect(numbers.has(x) || numbers.has(String(Math.abs(Number(x)))), `${x} in "${s.reason}"`).toBe(true);
     }

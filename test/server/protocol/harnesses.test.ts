@@ -9,6 +9,10 @@ import {
   harnessKeyOf,
   harnessNames,
   knownHarness,
+  harnessKeyFor,
+  harnessDisplayName,
+  isUnknownHarness,
+  unknownHarnessId,
 } from '../../../server/protocol/harnesses.ts';
 
 describe('the known-harness table', () => {
@@ -62,5 +66,30 @@ describe('the known-harness table', () => {
     expect(harnessByName('upstream@8a')).toBeNull();
     expect(harnessByName('upstream@ffffff')).toBeNull();
     expect(harnessByName('nanochat')).toBeNull();
+  });
+
+  it("an unknown harness is its fork's own, recognisable from its id alone, and never a prepare.py of the table", () => {
+    const id = unknownHarnessId('fork-abc');
+    expect(id).toMatch(/^0{16}[0-9a-f]{48}$/);
+    expect(unknownHarnessId('fork-abc')).toBe(id);
+    expect(unknownHarnessId('fork-abd')).not.toBe(id);
+    expect(isUnknownHarness(id)).toBe(true);
+    expect(KNOWN_HARNESSES.some((h) => isUnknownHarness(h.id))).toBe(false);
+    expect(harnessKeyOf(id)).toBe(id);
+    expect(harnessDisplayName(id)).toBe(`unknown harness (fork ${id.slice(16, 24)})`);
+  });
+
+  it('another time budget is another key; every version of a metric group has one display name', () => {
+    const [a, ...b] = KNOWN_HARNESSES;
+    expect(harnessKeyFor({ id: CURRENT_UPSTREAM.id, time_budget_s: 300 })).toBe(harnessKeyOf(CURRENT_UPSTREAM.id));
+    expect(harnessKeyFor({ id: CURRENT_UPSTREAM.id, time_budget_s: 1200 })).toBe(`${harnessKeyOf(CURRENT_UPSTREAM.id)}@1200s`);
+    // A fork's own prepare.py sets its own budget: its id is its key.
+    expect(harnessKeyFor({ id: 'f'.repeat(64), time_budget_s: 1200 })).toBe('f'.repeat(64));
+    const names = new Set(b.map((h) => harnessDisplayName(h.id)));
+    expect([...names]).toEqual(['upstream 032d203…c2450ad']);
+    expect(harnessDisplayName(harnessKeyOf(CURRENT_UPSTREAM.id))).toBe('upstream 032d203…c2450ad');
+    expect(harnessDisplayName(a.id)).toBe('upstream b11d6f2');
+    expect(harnessDisplayName(`${harnessKeyOf(CURRENT_UPSTREAM.id)}@1200s`)).toBe('upstream 032d203…c2450ad, 1200 s budget');
+    expect(harnessDisplayName('f'.repeat(64))).toBe(`prepare.py ${'f'.repeat(12)}`);
   });
 });

@@ -104,6 +104,8 @@ export const api = {
   /** Ideas kept somewhere, with their keeps and tries per hardware family (GET /v1/suggestions). */
   suggestions: (scope: { harness: string; hardware_class?: string; limit?: number }, signal?: AbortSignal): Promise<Suggestions> =>
     json(client.v1.suggestions.$get({ query: compactQuery(scope) }, as(JSON_, signal)), signal),
+  /** The GPU time warnings saved, per harness (GET /v1/saved-time). */
+  savedTime: (signal?: AbortSignal) => json(client.v1['saved-time'].$get({}, as(JSON_, signal)), signal),
   knownBadMarkdown: async (scope: KnownBadScope, signal?: AbortSignal): Promise<string> =>
     (
       await answer(

@@ -26,7 +26,7 @@ export interface PlottedSeries {
   path: string;
   dots: { x: number; y: number; point: Point }[];
 }
-/** `axis`: time, or experiment order (1, 2, … by created_at) when some point's time is unknown. */
+/** `axis`: time, or experiment order (1, 2, … by created_at within each class) when some point's time is unknown. */
 export interface Plot {
   axis: 'time' | 'order';
   series: PlottedSeries[];
@@ -70,12 +70,13 @@ export function plot(input: Series[], box: Box, now = Date.now()): Plot {
   const width = box.width - box.left - box.right;
 
   if (all.some((p) => p.unknown)) {
-    // Experiment order: the n-th point (by created_at, which keeps each fork's row order) at x = n.
-    const ordered = [...all].sort((a, b) => a.t - b.t || a.id.localeCompare(b.id));
-    const rank = new Map(ordered.map((p, i) => [p.id, i + 1]));
-    const n = ordered.length;
+    // Experiment order, each class its own: the n-th point of a class (by created_at, which keeps each
+    // fork's row order) at x = n, never the global order in which records were imported.
+    const rank = new Map<string, number>();
+    for (const s of input) [...s.points].sort((a, b) => a.t - b.t || a.id.localeCompare(b.id)).forEach((p, i) => rank.set(`${s.name}\u0000${p.id}`, i + 1));
+    const n = Math.max(...input.map((s) => s.points.length));
     const x = (r: number) => box.left + ((r - 0.5) / n) * width;
-    const series = plotted(x, (s) => s.points.map((p) => ({ ...p, at: p.t, t: rank.get(p.id)! })), n + 0.5);
+    const series = plotted(x, (s) => s.points.map((p) => ({ ...p, at: p.t, t: rank.get(`${s.name}\u0000${p.id}`)! })), n + 0.5);
     const step = Math.max(1, Math.round(niceStep(n, Math.max(2, Math.floor(width / 80)))));
     const xTicks: Plot['xTicks'] = [];
     for (let r = step === 1 ? 1 : step; r <= n; r += step) xTicks.push({ x: x(r), t: r });
