@@ -289,11 +289,13 @@ async function replayPart(o: Options, embedder: Embedder) {
           if (baseDecision.warning) {
             warnedDefault++;
             if (fails) warnedDefaultFailed++;
+            else if (process.env.REPLAY_DEBUG)
+              console.log(`false alarm [${fork.file}] "${r.payload.description.slice(0, 90)}" → ${base}: ${baseDecision.reason}`);
           }
           defaults[base] = (defaults[base] ?? 0) + 1;
           failedBy[base] = (failedBy[base] ?? 0) + +fails;
           SETTINGS.forEach((s, i) => {
-            const ev = g.evidence.filter((_, j) => g.matches[j].score >= s.minScore);
+            const ev = g.evidence.filter((_, j) => g.evidenceFound[j].score >= s.minScore);
             const d = decide(ev, g.caller);
             const v: Verdict = d.verdict;
             const t = d.evidence.tiers;

@@ -16,6 +16,8 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   trust: () => import('./trust.ts'),
   suggest: () => import('./suggest.ts'),
   export: () => import('./export.ts'),
+  purity: () => import('./purity.ts'),
+  'self-consistency': () => import('./self-consistency.ts'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -47,7 +47,9 @@ export const harness =
       .option('--harness <name>', 'a known harness by name: upstream (its current version) or upstream@COMMIT');
 
 /** The harness of a fork's own rows: prepare.py in git wins; the id is for forks without one. */
-export const forkHarness = harness("harness id, when prepare.py is not in the fork (default: an unknown harness of the fork's own, which ranks nowhere)");
+export const forkHarness = harness(
+  "harness id, when prepare.py is not in the fork (default: an unknown harness of the fork's own, which ranks nowhere)",
+);
 
 /** The agent named on published records. */
 export const agent =

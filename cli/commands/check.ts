@@ -23,7 +23,13 @@ export default async function check(ctx: Context, [idea]: [string], opts: Opts) 
   try {
     // The key's fingerprint lets the server count, later, whether a warning saved this run (never required).
     const key = ctx.config.key ? { key_fingerprint: parsePublicKey(ctx.config.key.public_key).fingerprint } : {};
-    const r = await ctx.client.check({ description: ideaText(ctx, idea), ...(diff ? { diff } : {}), harness_id: harness.id, hardware, ...key });
+    const r = await ctx.client.check({
+      description: ideaText(ctx, idea),
+      ...(diff ? { diff } : {}),
+      harness_id: harness.id,
+      hardware,
+      ...key,
+    });
     return result(r, renderCheck(r));
   } catch (err) {
     throw toCliError(err);

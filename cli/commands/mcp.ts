@@ -89,11 +89,17 @@ export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = {
         return ok(renderSuggestions(r), r);
       }),
   );
-  server.registerTool('leaderboard', { description: 'Per hardware class: the best confirmed val_bpb, a better claim awaiting replication, flagged results and why.', inputSchema: {} }, () =>
-    guarded(async () => {
-      const lb = await ctx.client.leaderboard({});
-      return ok(renderLeaderboard(lb), lb);
-    }),
+  server.registerTool(
+    'leaderboard',
+    {
+      description: 'Per hardware class: the best confirmed val_bpb, a better claim awaiting replication, flagged results and why.',
+      inputSchema: {},
+    },
+    () =>
+      guarded(async () => {
+        const lb = await ctx.client.leaderboard({});
+        return ok(renderLeaderboard(lb), lb);
+      }),
   );
   server.registerTool(
     'publish_result',

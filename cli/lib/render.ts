@@ -20,7 +20,7 @@ export function renderCheck(r: CheckResponse): string {
       `median Δval_bpb ${signed(o.delta_val_bpb.median)}${here}\n    why: ${m.why.text}`
     );
   };
-  for (const m of r.matches.slice(0, 5)) lines.push(line(m, m.same_idea ? 'same idea' : 'match'));
+  for (const m of r.matches.slice(0, 5)) lines.push(line(m, m.same_idea ? 'same idea' : m.exact ? 'exact change' : 'match'));
   if (r.matches.length === 0) lines.push('nobody has published anything like it yet');
   for (const m of r.related.slice(0, 3)) lines.push(line(m, 'related'));
   return lines.join('\n');
@@ -28,7 +28,8 @@ export function renderCheck(r: CheckResponse): string {
 
 export function renderLeaderboard(lb: Leaderboard): string {
   const lines = [lb.harness ? `harness ${lb.harness.name}` : 'no records yet'];
-  if (lb.harness?.ranked === false) lines.push('an unknown harness (no prepare.py): its records inform ideas by their deltas, never a ranking');
+  if (lb.harness?.ranked === false)
+    lines.push('an unknown harness (no prepare.py): its records inform ideas by their deltas, never a ranking');
   // Only a confirmed result is a class's number; a better one is a claim, with the command that would confirm it.
   const standing = (b: Leaderboard['classes'][number]['best']) =>
     !b ? '' : `${b.confirmed_by === 'same_key' ? 'same key' : 'other key'}, ${b.replications} repl.`;
@@ -66,7 +67,9 @@ export function renderLeaderboard(lb: Leaderboard): string {
           .trimEnd(),
       );
   }
-  const flagged = lb.classes.flatMap((c) => c.flagged.map((f) => `- ${c.hardware_class}: ${fmt(f.val_bpb, 6)} ${f.id.slice(0, 12)} flagged: ${f.reason ?? 'implausible'}`));
+  const flagged = lb.classes.flatMap((c) =>
+    c.flagged.map((f) => `- ${c.hardware_class}: ${fmt(f.val_bpb, 6)} ${f.id.slice(0, 12)} flagged: ${f.reason ?? 'implausible'}`),
+  );
   if (flagged.length) lines.push('', 'flagged (they lead only once another key reproduces them):', ...flagged);
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@
 // the current experiment trains, so the accelerator does not wait for the model.
 import { readFileSync, writeFileSync, existsSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Leaderboard } from '../../server/protocol/api.schema.ts';
 import { CLAIM_SCHEMA } from '../../server/protocol/claim.schema.ts';
 import { sealEnvelope } from '../../server/protocol/envelope.ts';
 import type { Hardware } from '../../server/protocol/record.schema.ts';
@@ -374,9 +375,14 @@ async function shortHead(repo: string): Promise<string> {
   return ((await git(repo, ['rev-parse', '--short=7', 'HEAD'])) ?? '').trim();
 }
 
-function bestLine(l: { classes: { hardware_class: string; best: { val_bpb: number; description?: string } | null }[] }): string | null {
-  const rows = l.classes
-    .filter((c) => c.best)
-    .map((c) => `${c.hardware_class}: val_bpb ${c.best!.val_bpb}${c.best!.description ? ` (${c.best!.description})` : ''}`);
+function bestLine(l: Pick<Leaderboard, 'classes'>): string | null {
+  // The confirmed number of each class, else its best claim, said to be one.
+  const rows = l.classes.flatMap((c) => {
+    const b = c.best ?? c.best_claim;
+    if (!b) return [];
+    return [
+      `${c.hardware_class}: val_bpb ${b.val_bpb}${c.best ? '' : ' (a claim, not yet replicated)'}${b.description ? ` (${b.description})` : ''}`,
+    ];
+  });
   return rows.length ? rows.join('; ') : null;
 }

@@ -2,6 +2,7 @@
 // ("baseline", "baseline (…)", "smoke test") or whose first clause ends in one ("1.5x budget
 // baseline", "re-run of baseline") names the setting a run used, not something it changed.
 import { CATALOGUE } from './catalogue.ts';
+import { alternation, LANGUAGE } from './language.ts';
 import { VERB_OF } from './prose-verbs.ts';
 import { phraseStems, words, type Word } from './words.ts';
 
@@ -13,7 +14,7 @@ const MARKERS = CATALOGUE.baseline_markers
 /** Words after which a change follows the baseline ("baseline + FP8", "baseline but 10 layers"). */
 const THEN_A_CHANGE = /(?:^|[\s,;])(?:\+|but|except|plus|then|minus|and\s+then)(?=\s|$)/i;
 /** An explicit change of a value ("baseline LR 0.04 -> 0.05"). */
-const VALUE_CHANGE = /->|=>|→|⇒|⟶|\bfrom\s+\S+\s+to\s/i;
+const VALUE_CHANGE = new RegExp(String.raw`${alternation(LANGUAGE.arrows)}|\bfrom\s+\S+\s+to\s`, 'i');
 /** Words that may follow a marker that ends its clause: the setting, not a name it qualifies ("baseline with final eval batch 64"). */
 const SETTING = new Set([
   'with',

@@ -1,8 +1,10 @@
 // The catalogue of the autoresearch training stack (catalogue.json), validated with zod and
-// cross-checked at load time, then indexed: concepts by id, and the version stored records carry.
+// cross-checked at load time, then indexed: concepts by id, and the version stored records carry
+// (of catalogue.json and language.json together).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { LANGUAGE_SOURCE } from './language.ts';
 
 export const GROUPS = [
   'optimizer',
@@ -137,8 +139,8 @@ const SOURCE = readFileSync(FILE, 'utf8');
 
 export const CATALOGUE: Catalogue = parseCatalogue(JSON.parse(SOURCE));
 
-/** `${version}-${sha256 prefix}`: changes whenever catalogue.json's content changes. */
-export const CATALOGUE_VERSION = `${CATALOGUE.version}-${createHash('sha256').update(SOURCE).digest('hex').slice(0, 12)}`;
+/** `${version}-${sha256 prefix}`: changes whenever catalogue.json's or language.json's content changes. */
+export const CATALOGUE_VERSION = `${CATALOGUE.version}-${createHash('sha256').update(SOURCE).update(LANGUAGE_SOURCE).digest('hex').slice(0, 12)}`;
 
 export const CONCEPTS: ReadonlyMap<string, Concept> = new Map(CATALOGUE.concepts.map((c) => [c.id, c]));
 

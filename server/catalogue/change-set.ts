@@ -1,6 +1,6 @@
 // One change per concept, as understand() collects them: the types of the interface, the
 // set that settles several readings of one concept, and describe.ts / diff.ts changes mapped in.
-import type { ParamChange } from '../services/ideas/changes.ts';
+import type { ParamChange } from './param-change.ts';
 import { CATALOGUE, CONCEPTS } from './catalogue.ts';
 
 export type Action = 'raise' | 'lower' | 'set' | 'enable' | 'disable' | 'replace' | 'mention';

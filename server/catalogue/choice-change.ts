@@ -2,15 +2,16 @@
 // "B"), and choices written as bare codes beside their slot ("window pattern S", "SSSL → S").
 import { CONCEPTS } from './catalogue.ts';
 import type { Change } from './change-set.ts';
+import { alternation, LANGUAGE } from './language.ts';
 import { VERB_OF } from './prose-verbs.ts';
 import type { Mention } from './recognize.ts';
 import type { Word } from './words.ts';
 
-const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'eight', 'ten', 'twelve', 'sixteen']);
+const NUMBER_WORDS: ReadonlySet<string> = new Set(LANGUAGE.token_numbers);
 const isNumberWord = (w: Word | undefined) => w !== undefined && (/^\d/.test(w.text) || NUMBER_WORDS.has(w.text));
 
-const NEW_FIRST = /\b(?:instead|replacing|replaces|over|vs|versus|than|rather)\b/i;
-const OLD_FIRST = /->|→|=>|⟶|\b(?:to|with|into)\b/i;
+const NEW_FIRST = new RegExp(String.raw`\b(?:${alternation([...LANGUAGE.new_first, ...LANGUAGE.mention_new_first])})\b`, 'i');
+const OLD_FIRST = new RegExp(String.raw`->|→|=>|⟶|\b(?:${alternation(LANGUAGE.old_first)})\b`, 'i'); // every arrow but ⇒
 
 /**
  * Choices written as their code beside a mention of their slot or of another of its choices, in

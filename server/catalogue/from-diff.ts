@@ -1,6 +1,6 @@
 // The changes a unified diff of train.py makes, as the catalogue reads them: `NAME = value`
 // assignments (diff.ts), then code identifiers of switches and choices on the +/- lines.
-import { changedLines, diffChanges } from '../services/ideas/diff.ts';
+import { changedLines, diffChanges } from './diff.ts';
 import { CONCEPTS } from './catalogue.ts';
 import { fromParamChange, type ChangeSet } from './change-set.ts';
 import { recognizeIdentifiers } from './recognize.ts';

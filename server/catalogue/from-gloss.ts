@@ -1,7 +1,7 @@
 // The fallback reading of a description's change part: when no identifier, alias or pattern named a
 // concept, the gloss matches (gloss.ts, at most two) become changes, their direction from an explicit
 // value pair, the concept's own words, "scaled by N", the gloss verbs or the catalogue's verbs.
-import { formatValue, parseProseNumber } from '../services/ideas/values.ts';
+import { formatValue, parseProseNumber } from './values.ts';
 import { CATALOGUE, CONCEPTS, resolveByValue } from './catalogue.ts';
 import type { Action, ChangeSet } from './change-set.ts';
 import { glossDirection, matchGlosses, type GlossMatch } from './gloss.ts';

@@ -1,19 +1,20 @@
 // The changes a description names, as the catalogue reads them: describe.ts's values and verbs,
 // checked and completed by the recognised mentions (their verbs, values, choices and asides).
-import { describeChanges, splitDescription } from '../services/ideas/describe.ts';
+import { describeChanges, splitDescription } from './describe.ts';
 import { isBaselineHead } from './baseline.ts';
 import { broaderChain, CONCEPTS, narrowerConcepts, resolveByValue } from './catalogue.ts';
 import { conceptOf, fromParamChange, type Action, type Change, type ChangeSet } from './change-set.ts';
 import { choiceChange, codeMentions } from './choice-change.ts';
 import { fromGloss } from './from-gloss.ts';
+import { LANGUAGE } from './language.ts';
 import { replacedValue, valuesAfter, valuesWithin } from './prose-values.ts';
 import { VERB_OF, verbNear } from './prose-verbs.ts';
 import { recognize, recognizeWithShadows, type Mention } from './recognize.ts';
 import { choiceWordsAt, nameEndWithin, partitiveWhole, scopedCount, settingsAfter, weakAliasAt } from './scope.ts';
 import { words, type Word } from './words.ts';
 
-// Words that start a clause about the setting rather than the change ("depth 6 with GQA").
-const CONTEXT = new Set(['at', 'after', 'with', 'on', 'for', 'while', 'given', 'keeping', 'keeps', 'using']);
+// Words that start a clause about the setting rather than the change ("depth 6 with GQA", "… using GQA").
+const CONTEXT: ReadonlySet<string> = new Set([...LANGUAGE.context, ...LANGUAGE.mention_context]);
 
 /** Offers a description's changes; adds to `mentioned` what it names (its rationale only when nothing else). */
 export function fromProse(description: string, set: ChangeSet, mentioned: string[]) {

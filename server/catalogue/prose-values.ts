@@ -1,16 +1,16 @@
 // Values prose writes for a mentioned parameter: after it ("from 0.04 to 0.06", "0.04 → 0.06",
 // "to zero", "= 3"), inside a paraphrase's words ("route each token to 3 experts"), and the value a
 // new one replaces ("16 layers instead of 12", "a head dim of 128 rather than 64").
-import { formatValue, parseProseNumber } from '../services/ideas/values.ts';
+import { alternation, LANGUAGE } from './language.ts';
+import { formatValue, NUMBER as NUM, parseProseNumber } from './values.ts';
 
 export interface Values {
   from: string | null;
   to: string | null;
 }
 
-const NUM = String.raw`(?:\d[\d_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?(?:\s*(?:\^|\*\*)\s*\d+)?(?:\/\d+(?:\.\d+)?)?(?:[km](?![a-z]))?(?:x(?![a-z0-9]))?(?:\s*(?:%|percent\b))?`;
 const END = String.raw`(?![\w.])`;
-const ARROW = String.raw`(?:->|=>|→|⇒|⟶|\bto\b)`;
+const ARROW = String.raw`(?:${alternation(LANGUAGE.arrows)}|\bto\b)`;
 const FROM_TO = new RegExp(String.raw`(?:^|[\s(=:,])(?:from\s+)?(${NUM})\s*${ARROW}\s*(${NUM})${END}`, 'i');
 const FROM_LOOSE = new RegExp(String.raw`\bfrom\s+(${NUM})${END}.{0,30}?\bto\s+(?:[a-z]+\s+){0,2}(${NUM})${END}`, 'i');
 const TO_LOOSE = new RegExp(String.raw`^\s*(?:[a-z][\w'-]*\s+){0,4}?to\s+(?:[a-z]+\s+){0,2}(${NUM})${END}`, 'i');
@@ -19,25 +19,7 @@ const ASSIGN = new RegExp(
   'i',
 );
 
-const NUMBER_WORDS: Readonly<Record<string, string>> = {
-  zero: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-  ten: '10',
-  eleven: '11',
-  twelve: '12',
-  sixteen: '16',
-  twenty: '20',
-  'thirty-two': '32',
-  'sixty-four': '64',
-};
+const NUMBER_WORDS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(LANGUAGE.numbers).map(([w, n]) => [w, String(n)]));
 const SPELLED = new RegExp(
   String.raw`(\bto|\bfrom|\bof|\binstead of|\brather than|=|:|->|→)(\s*)(?:(the|a)\s+)?(${Object.keys(NUMBER_WORDS).join('|')})\b`,
   'gi',

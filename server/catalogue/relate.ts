@@ -64,7 +64,9 @@ function normalise(c: Change): Change {
 }
 
 const isOff = (c: Change) =>
-  c.action === 'disable' || (c.action === 'set' && c.to !== null && OFF.has(c.to)) || (c.action === 'lower' && c.to !== null && OFF.has(c.to));
+  c.action === 'disable' ||
+  (c.action === 'set' && c.to !== null && OFF.has(c.to)) ||
+  (c.action === 'lower' && c.to !== null && OFF.has(c.to));
 
 function relateActions(query: Change, record: Change): Relation {
   const q = normalise(query);

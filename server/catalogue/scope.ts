@@ -3,6 +3,7 @@
 // windows"), the whole a share is taken from ("more of the budget to warmup"), and the settings
 // written in parentheses after a name ("embedding weight decay (wte=0.001 lm_head=0.01)").
 import { CONCEPTS } from './catalogue.ts';
+import { LANGUAGE } from './language.ts';
 import type { Mention } from './recognize.ts';
 import { phraseStems, type Word } from './words.ts';
 
@@ -41,21 +42,7 @@ const SCOPE_PREPOSITIONS = new Set(['to', 'on', 'in', 'into', 'at', 'across', 'f
 const ARTICLES = new Set(['the', 'a', 'its', 'their', 'our']);
 const SPENT = new Set(['spent', 'spend', 'used', 'devoted', 'given', 'put', 'going']);
 const MORE = new Set(['more', 'extra', 'additional', 'further', 'other']);
-const NUMBER_WORDS = new Set([
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-  'ten',
-  'eleven',
-  'twelve',
-  'sixteen',
-]);
+const NUMBER_WORDS: ReadonlySet<string> = new Set(LANGUAGE.count_numbers);
 const isCount = (w: Word | undefined) => w !== undefined && (/^\d+$/.test(w.text) || NUMBER_WORDS.has(w.text));
 
 /**

@@ -1,7 +1,7 @@
 // What an experiment (or a query) changes, as the catalogue reads it: a list of
 // (concept, action, from, to) from the diff's assignments and code identifiers and from the
 // description's values, verbs and recognised mentions, never from its rationale or outcome.
-import { splitDescription } from '../services/ideas/describe.ts';
+import { splitDescription } from './describe.ts';
 import { isBaselineHead } from './baseline.ts';
 import { CATALOGUE_VERSION, CONCEPTS, narrowerConcepts, resolveByValue } from './catalogue.ts';
 import { ChangeSet, type Change } from './change-set.ts';

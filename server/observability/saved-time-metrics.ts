@@ -24,8 +24,16 @@ export function registerSavedTimeMetrics(registry: Registry, gpuTime: Pick<GpuTi
     });
   gauge('crossfork_check_warnings', 'Checks that warned (crashes_here, known_bad, failed_nearby), by harness key.', (h) => h.warned);
   gauge('crossfork_warnings_skipped', 'Warned runs the caller did not make within the window: avoided runs.', (h) => h.skipped);
-  gauge('crossfork_saved_gpu_seconds', "Avoided runs × the harness's time budget (seconds of GPU time saved).", (h) => h.avoided_gpu_seconds);
+  gauge(
+    'crossfork_saved_gpu_seconds',
+    "Avoided runs × the harness's time budget (seconds of GPU time saved).",
+    (h) => h.avoided_gpu_seconds,
+  );
   gauge('crossfork_warnings_ran_anyway', 'Warned changes the same key published within the window.', (h) => h.ran_anyway);
   gauge('crossfork_warnings_ran_failed', 'Of those, the ones not kept (discard or crash).', (h) => h.ran_failed);
-  gauge('crossfork_warning_precision', 'Observed precision of warnings: ran_failed / ran_anyway (absent before any ran).', (h) => h.precision);
+  gauge(
+    'crossfork_warning_precision',
+    'Observed precision of warnings: ran_failed / ran_anyway (absent before any ran).',
+    (h) => h.precision,
+  );
 }

@@ -101,7 +101,9 @@ export const leaderboardSchema = z
   .object({
     harness: z
       .object({
-        id: z.string().describe('the harness key: equivalent upstream prepare.py versions rank as one; `<key>@<s>s` for another time budget'),
+        id: z
+          .string()
+          .describe('the harness key: equivalent upstream prepare.py versions rank as one; `<key>@<s>s` for another time budget'),
         name: z.string().describe('its display name, the same everywhere (harnessDisplayName)'),
         ranked: z
           .boolean()
@@ -271,21 +273,29 @@ export const verdictEvidenceSchema = z
       .nullable()
       .describe('delta val_bpb on hardware like yours: attempt-weighted median, and median ± 2σ/√n with σ the run-to-run noise'),
     decided_by: z
-      .enum(['exact', 'all'])
-      .describe('exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; all: every match, weighted'),
+      .enum(['exact', 'others', 'all'])
+      .describe(
+        'exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; others: near you only other values or starting states of it were tried; all: every match, weighted',
+      ),
     other_values: countsSchema
       .nullable()
-      .describe('with decided_by exact: attempts near you that moved the same knob from another state or to another value (shown apart, not counted)'),
+      .describe(
+        'with decided_by exact: attempts near you that moved the same knob from another state or to another value (shown apart, not counted)',
+      ),
     not_counted: z
       .number()
-      .describe('records of the deciding evidence shown but not counted: marked invalid by their log, baselines, or without a comparable parent'),
+      .describe(
+        'records of the deciding evidence shown but not counted: marked invalid by their log, baselines, or without a comparable parent',
+      ),
   })
   .meta({ id: 'VerdictEvidence' });
 
 export const checkMatchSchema = ideaSummarySchema.extend({
   same_idea: z
     .boolean()
-    .describe('the idea this description would join (same diff or change key), or one that makes its exact change; never merely the closest'),
+    .describe(
+      'the idea this description would join (same diff or change key), or one that makes its exact change; never merely the closest',
+    ),
   exact: z.boolean().describe('this idea makes the exact change asked about (same concept, action, from and to)'),
   via: z.enum(['diff', 'params', 'changes', 'words', 'meaning']),
   similarity: z.number().nullable(),
@@ -463,7 +473,9 @@ export const suggestionsQuerySchema = z
       .min(1)
       .max(200)
       .optional()
-      .describe("the caller's fork id (payload.fork.id): ideas its records tried, and changes it failed with at the same or a nearby value, are left out"),
+      .describe(
+        "the caller's fork id (payload.fork.id): ideas its records tried, and changes it failed with at the same or a nearby value, are left out",
+      ),
     limit: limit(50, 10),
   })
   .superRefine((q, ctx) => {
@@ -531,7 +543,9 @@ export const suggestionSchema = z
       effect_proximity: z
         .enum(['class', 'family', 'kind', 'elsewhere'])
         .nullable()
-        .describe("the farthest hardware the effect's records are from: class (your class only), family (your class and family), kind, elsewhere (all)"),
+        .describe(
+          "the farthest hardware the effect's records are from: class (your class only), family (your class and family), kind, elsewhere (all)",
+        ),
     }),
   })
   .meta({ id: 'Suggestion' });

@@ -75,12 +75,7 @@ export class ExportRepository {
 
   /** Up to `limit` visible records after `afterSeq`, oldest first (keyset pages: each costs the same however far in). */
   async page(f: ExportFilter, afterSeq: number, limit: number): Promise<ExportRow[]> {
-    const rows = await this.db
-      .select(exportColumns)
-      .from(records)
-      .where(this.where(f, afterSeq))
-      .orderBy(asc(records.seq))
-      .limit(limit);
+    const rows = await this.db.select(exportColumns).from(records).where(this.where(f, afterSeq)).orderBy(asc(records.seq)).limit(limit);
     return rows as ExportRow[];
   }
 

@@ -33,8 +33,15 @@ interface PeerRow {
   tokens: string | number | null;
   steps: string | number | null;
 }
-const num = (v: string | number | null) => (v === null || v === undefined || v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : null);
-const peer = (r: PeerRow): PeerResult => ({ forkId: r.fork_id, keyFingerprint: r.key_fingerprint, valBpb: Number(r.val_bpb), tokensM: num(r.tokens), steps: num(r.steps) });
+const num = (v: string | number | null) =>
+  v === null || v === undefined || v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : null;
+const peer = (r: PeerRow): PeerResult => ({
+  forkId: r.fork_id,
+  keyFingerprint: r.key_fingerprint,
+  valBpb: Number(r.val_bpb),
+  tokensM: num(r.tokens),
+  steps: num(r.steps),
+});
 
 const list = (xs: string[]) =>
   sql`(${sql.join(

@@ -85,7 +85,11 @@ export function datasetRoutes(exporter: ExportService, snapshots: SnapshotServic
         const { id, file } = c.req.valid('param');
         const path = snapshots.file(id, file);
         if (!path) throw new NotFoundError(`snapshot file ${id}/${file}`);
-        const type = file.endsWith('.json') ? 'application/json' : file.endsWith('.parquet') ? 'application/vnd.apache.parquet' : 'text/plain';
+        const type = file.endsWith('.json')
+          ? 'application/json'
+          : file.endsWith('.parquet')
+            ? 'application/vnd.apache.parquet'
+            : 'text/plain';
         c.header('Content-Type', type);
         c.header('Cache-Control', id === 'latest' ? 'no-cache' : 'public, max-age=31536000, immutable');
         return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200);

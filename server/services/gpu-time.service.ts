@@ -56,8 +56,7 @@ export class GpuTimeService {
     const counts = await this.deps.checks.outcomes(this.windowS, this.deps.now?.() ?? new Date());
     const unknown = counts.flatMap((c) => (c.harnessKey && !knownHarness(c.harnessKey) ? [c.harnessKey] : []));
     const declared = await this.deps.checks.timeBudgets(unknown);
-    const budgetOf = (key: string | null) =>
-      (key && (knownHarness(key)?.time_budget_s ?? declared.get(key))) || DEFAULT_TIME_BUDGET_S;
+    const budgetOf = (key: string | null) => (key && (knownHarness(key)?.time_budget_s ?? declared.get(key))) || DEFAULT_TIME_BUDGET_S;
     const harnesses = counts.map((c) => ({
       harness_key: c.harnessKey,
       harness_name: c.harnessKey ? (knownHarness(c.harnessKey)?.name ?? null) : null,

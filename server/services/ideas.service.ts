@@ -27,6 +27,7 @@ import type { Embedder } from './ideas/embedder.ts';
 import { FindingsEngine, type Finding } from './ideas/engine.ts';
 import {
   decide,
+  DEFAULTS,
   listedAsKnownBad,
   matchStrength,
   scopeCells,
@@ -295,10 +296,16 @@ export class IdeasService {
     );
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
     const valued = definite(found.changes).length > 0;
-    const evidence: MatchedEvidence[] = found.evidence
-      .filter((m) => loaded.has(m.ideaId))
-      .map((m) => ({ ideaId: m.ideaId, strength: evidenceStrength(m, valued), exact: m.exact, cells: loaded.get(m.ideaId)!.cells }));
-    return { found, loaded, caller, hw, matches, evidence, valued };
+    /** The findings behind `evidence`, in its order. */
+    const evidenceFound = found.evidence.filter((m) => loaded.has(m.ideaId));
+    const evidence: MatchedEvidence[] = evidenceFound.map((m) => ({
+      ideaId: m.ideaId,
+      strength: evidenceStrength(m, valued),
+      // undefined: its changes could not be compared with the query's value by value.
+      exact: m.weight === null && !m.exact ? undefined : m.exact,
+      cells: loaded.get(m.ideaId)!.cells,
+    }));
+    return { found, loaded, caller, hw, matches, evidence, evidenceFound, valued };
   }
 
   async check(req: CheckRequest): Promise<CheckResponse> {
@@ -306,7 +313,8 @@ export class IdeasService {
     const options = await this.verdictOptions(caller);
     const view = (m: Finding, same: boolean) => {
       const l = loaded.get(m.ideaId)!;
-      const mine = decide([{ ideaId: m.ideaId, strength: evidenceStrength(m, valued), exact: m.exact, cells: l.cells }], caller, options);
+      const exact = m.weight === null && !m.exact ? undefined : m.exact;
+      const mine = decide([{ ideaId: m.ideaId, strength: evidenceStrength(m, valued), exact, cells: l.cells }], caller, options);
       const here = hw
         ? l.rows.filter((r) => r.hardwareClass === hw.class && (mine.evidence.harness !== 'caller' || r.harnessId === caller.harnessKey))
         : null;
@@ -476,7 +484,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
  * compared with the query's; else its retrieval strength, capped below the warning weight when
  * the query named a definite change the idea does not make (words or meaning alone never stop a run).
  */
-const LOOSE_CAP = 0.5;
+const LOOSE_CAP = DEFAULTS.looseWeight;
 const evidenceStrength = (m: Finding, valued: boolean) =>
   m.weight !== null ? Math.max(0.05, m.weight) : valued ? Math.min(LOOSE_CAP, matchStrength(m)) : matchStrength(m);
 

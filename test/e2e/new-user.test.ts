@@ -148,12 +148,18 @@ describe('a new user, from inside their own fork, with the installed package', (
     expect(said, imp.stderr).toEqual([
       `no prepare.py in ${realpathSync(bare)}: results go on an unknown harness of this fork (they inform ideas by their deltas, never a leaderboard); if it ran upstream autoresearch's prepare.py, pass --harness upstream (or --harness-id ID)`,
     ]);
-    expect((await records(`harness=${id}`)).map((r) => r.payload.description).sort()).toEqual(['TinyStories baseline', 'increase MATRIX_LR to 0.05']);
+    expect((await records(`harness=${id}`)).map((r) => r.payload.description).sort()).toEqual([
+      'TinyStories baseline',
+      'increase MATRIX_LR to 0.05',
+    ]);
     // It ranks nowhere: not among the leaderboard's harnesses, and asked for, a board without classes.
     const all = (await (await fetch(`${server.url}/v1/leaderboard`)).json()) as any;
     expect(all.harnesses.map((h: any) => h.id)).not.toContain(id);
     const own = (await (await fetch(`${server.url}/v1/leaderboard?harness=${id}`)).json()) as any;
-    expect(own).toMatchObject({ harness: { id, ranked: false, name: expect.stringMatching(/^unknown harness \(fork [0-9a-f]{8}\)$/) }, classes: [] });
+    expect(own).toMatchObject({
+      harness: { id, ranked: false, name: expect.stringMatching(/^unknown harness \(fork [0-9a-f]{8}\)$/) },
+      classes: [],
+    });
     rmSync(bare, { recursive: true, force: true });
   });
 
@@ -177,7 +183,11 @@ describe('a new user, from inside their own fork, with the installed package', (
     const lb = (await (await fetch(`${server.url}/v1/leaderboard?harness=${CURRENT_UPSTREAM.id}`)).json()) as any;
     expect(lb.harness.name).toBe(harnessDisplayName(CURRENT_UPSTREAM.id));
     const cls = lb.classes.find((c: any) => c.hardware_class === 'RTX 4090 24GB');
-    expect(cls).toMatchObject({ best: null, confirmed: false, best_claim: { description: 'increase MATRIX_LR to 0.05', time_unknown: true } });
+    expect(cls).toMatchObject({
+      best: null,
+      confirmed: false,
+      best_claim: { description: 'increase MATRIX_LR to 0.05', time_unknown: true },
+    });
     expect(cls.history.map((h: any) => h.time_unknown)).toEqual([true, true]);
     const board = await user(['leaderboard', '--harness', 'upstream']);
     expect(board.code, board.stderr).toBe(0);
@@ -188,13 +198,34 @@ describe('a new user, from inside their own fork, with the installed package', (
 
   it('publish --run-log withholds a run shorter than the harness budget, with the reason, unless asked', async () => {
     const log = join(fork.dir, 'run-smoke.log');
-    writeFileSync(log, 'step 00010 | loss 4.2\n---\nval_bpb:          1.412000\ntraining_seconds: 15.2\ntotal_seconds:    21.0\npeak_vram_mb:     1024.0\n');
+    writeFileSync(
+      log,
+      'step 00010 | loss 4.2\n---\nval_bpb:          1.412000\ntraining_seconds: 15.2\ntotal_seconds:    21.0\npeak_vram_mb:     1024.0\n',
+    );
     const pub = await user(['publish', '--run-log', log, '--status', 'keep', '-d', 'smoke run on the CPU']);
     expect(pub.code).toBe(1);
     expect(pub.stderr.trim()).toBe(
       "crossfork: not published: a 15.2-second run, shorter than the harness's 300 s time budget; pass --publish-short-runs to publish it anyway",
     );
     expect((await records('limit=200')).some((r) => r.payload.description === 'smoke run on the CPU')).toBe(false);
+    // Asked for, it is published, and the server flags it: a run that short does not compare.
+    const forced = await user([
+      'publish',
+      '--run-log',
+      log,
+      '--status',
+      'keep',
+      '-d',
+      'smoke run on the CPU',
+      '--publish-short-runs',
+      '--json',
+    ]);
+    expect(forced.code, forced.stderr).toBe(0);
+    const stored = (await records('limit=200')).find((r) => r.payload.description === 'smoke run on the CPU');
+    expect(stored).toMatchObject({
+      flagged: true,
+      flag_reason: "trained 15.2 s of the harness's 300 s budget: not comparable with full runs",
+    });
     rmSync(log);
   });
 

@@ -103,5 +103,10 @@ export async function seedDataset(t: ReturnType<typeof testApp>, extra: { payloa
   const stored = await t.services.repos.records.insertMany(log.rows);
   await t.services.repos.jobs.enqueue('assign-idea', [...stored]);
   await t.drain();
-  return { signers, ids: [...results.map((r) => r.id), repId, ...stored], confirmedId: original, unsigned: stored.size } satisfies SeededDataset;
+  return {
+    signers,
+    ids: [...results.map((r) => r.id), repId, ...stored],
+    confirmedId: original,
+    unsigned: stored.size,
+  } satisfies SeededDataset;
 }

@@ -62,7 +62,16 @@ describe.skipIf(!chromiumAvailable())('leaderboard claims and /transfer in Chrom
       description: 'secret sauce',
       diff: null,
       parent: null,
-      metrics: { val_bpb: 0.31, peak_vram_mb: null, training_seconds: null, total_seconds: null, mfu_percent: null, total_tokens_m: null, num_steps: null, num_params_m: null },
+      metrics: {
+        val_bpb: 0.31,
+        peak_vram_mb: null,
+        training_seconds: null,
+        total_seconds: null,
+        mfu_percent: null,
+        total_tokens_m: null,
+        num_steps: null,
+        num_params_m: null,
+      },
       hardware: SPARK as any,
       fork: { id: 'fork-bare', branch: null, url: null },
     });
@@ -70,15 +79,27 @@ describe.skipIf(!chromiumAvailable())('leaderboard claims and /transfer in Chrom
     // H100: a confirmed 0.9810 (rerun by another key) and a better claim from another fork.
     const confirmed = keep('warmdown', H100, 0.981, 0.9932, 'lower WARMDOWN_RATIO from 0.5 to 0.3');
     ids.h100 = (await post(confirmed, newSigner('bob'))).id;
-    await post({ ...keep('warmdown', H100, 0.9812, 0.9932, 'lower WARMDOWN_RATIO from 0.5 to 0.3 (rerun)', { status: 'discard' }), replicates: ids.h100 }, newSigner('alice'));
-    ids.h100Claim = (await post(keep('muon', H100, 0.9761, 0.9815, 'Muon momentum 0.95 -> 0.98 with a longer warmup of the momentum'), newSigner('carol'))).id;
+    await post(
+      {
+        ...keep('warmdown', H100, 0.9812, 0.9932, 'lower WARMDOWN_RATIO from 0.5 to 0.3 (rerun)', { status: 'discard' }),
+        replicates: ids.h100,
+      },
+      newSigner('alice'),
+    );
+    ids.h100Claim = (
+      await post(keep('muon', H100, 0.9761, 0.9815, 'Muon momentum 0.95 -> 0.98 with a longer warmup of the momentum'), newSigner('carol'))
+    ).id;
     // /transfer: the corpus's longest descriptions, each kept on two families so they transfer.
     if (!corpusMissing) {
       const rows = parseResultsTsv(readFileSync(new URL('Djordje-Stojanovic__TrainRTX5070.tsv', CORPUS), 'utf8')).rows;
-      longest.push(...rows.map((r) => r.description).sort((a, b) => b.length - a.length).slice(0, 3));
+      longest.push(
+        ...rows
+          .map((r) => r.description)
+          .sort((a, b) => b.length - a.length)
+          .slice(0, 3),
+      );
       let n = 0;
-      for (const d of longest)
-        for (const hw of [H100, M4]) await post(keep(`long-${n++}`, hw, 0.99, 1.0, d), newSigner(`long ${n}`));
+      for (const d of longest) for (const hw of [H100, M4]) await post(keep(`long-${n++}`, hw, 0.99, 1.0, d), newSigner(`long ${n}`));
       for (let i = 0; i < 100; i++) {
         const page = (await (await fetch(`${server.url}/v1/records?limit=200`)).json()) as any;
         if (page.records.every((r: any) => r.idea_id)) break;
@@ -102,7 +123,9 @@ describe.skipIf(!chromiumAvailable())('leaderboard claims and /transfer in Chrom
     expect(await row.locator('td[data-label="Best val_bpb"]').innerText()).toBe('none confirmed');
     expect(await row.locator('.claim-only').innerText()).toBe('Nothing on this class is confirmed yet.');
     const claim = row.locator(`[data-unconfirmed="${ids.sparkClaim}"]`);
-    expect(await claim.innerText()).toMatch(/claim best claim, awaiting replication: 1\.0960 depth 8 -> 4 for more steps\s+crossfork replicate [0-9a-f]{12}…/);
+    expect(await claim.innerText()).toMatch(
+      /claim best claim, awaiting replication: 1\.0960 depth 8 -> 4 for more steps\s+crossfork replicate [0-9a-f]{12}…/,
+    );
     await row.locator('details.flagged summary').click();
     const flagged = row.locator(`li[data-flagged="${ids.sauce}"]`);
     expect(await flagged.innerText()).toMatch(/^0\.3100 secret sauce: 0\.31 beats the class's best 1\.096/);
@@ -126,26 +149,31 @@ describe.skipIf(!chromiumAvailable())('leaderboard claims and /transfer in Chrom
     await screenshot(page, 'board-confirmed-and-claim');
   });
 
-  it.skipIf(corpusMissing)("/transfer clamps the corpus's longest descriptions: the numbers of each row stay clear of the text", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/transfer?harness=${HARNESS_ID}`);
-    await page.locator('table.transfer tbody tr').first().waitFor();
-    const rows = page.locator('table.transfer tbody tr');
-    expect(await rows.count()).toBeGreaterThanOrEqual(3);
-    for (let i = 0; i < (await rows.count()); i++) {
-      const r = rows.nth(i);
-      const text = await r.locator('th.desc a').boundingBox();
-      const nums = await r.locator('td.num').first().boundingBox();
-      const th = await r.locator('th.desc').boundingBox();
-      // The text stays inside its own cell (at most three lines), left of the numbers.
-      expect(text!.x + text!.width).toBeLessThanOrEqual(nums!.x + 1);
-      expect(text!.y + text!.height).toBeLessThanOrEqual(th!.y + th!.height + 1);
-      const lineHeight = await r.locator('th.desc a').evaluate((a) => parseFloat(getComputedStyle(a).lineHeight) || 20);
-      expect(text!.height).toBeLessThanOrEqual(3 * lineHeight + 2);
-    }
-    // The whole description is still there, in the title.
-    const title = await page.locator('table.transfer th.desc a').first().getAttribute('title');
-    expect(longest.some((d) => title!.startsWith(d))).toBe(true);
-    await screenshot(page, 'board-transfer-longest');
-  });
+  it.skipIf(corpusMissing)(
+    "/transfer clamps the corpus's longest descriptions: the numbers of each row stay clear of the text",
+    async () => {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/transfer?harness=${HARNESS_ID}`);
+      await page.locator('table.transfer tbody tr').first().waitFor();
+      const rows = page.locator('table.transfer tbody tr');
+      expect(await rows.count()).toBeGreaterThanOrEqual(3);
+      for (let i = 0; i < (await rows.count()); i++) {
+        const r = rows.nth(i);
+        const text = await r.locator('th.desc a').boundingBox();
+        const nums = await r.locator('td.num').first().boundingBox();
+        const th = await r.locator('th.desc').boundingBox();
+        // The text stays inside its own cell (at most three lines), left of the numbers.
+        expect(text!.x + text!.width).toBeLessThanOrEqual(nums!.x + 1);
+        expect(text!.y + text!.height).toBeLessThanOrEqual(th!.y + th!.height + 1);
+        const lineHeight = await r
+          .locator('th.desc a')
+          .evaluate((a) => parseFloat((globalThis as any).getComputedStyle(a).lineHeight) || 20);
+        expect(text!.height).toBeLessThanOrEqual(3 * lineHeight + 2);
+      }
+      // The whole description is still there, in the title.
+      const title = await page.locator('table.transfer th.desc a').first().getAttribute('title');
+      expect(longest.some((d) => title!.startsWith(d))).toBe(true);
+      await screenshot(page, 'board-transfer-longest');
+    },
+  );
 });

@@ -64,7 +64,7 @@ describe('best-so-far chart', () => {
     expect(Number.isFinite(one.series[0].dots[0].x) && Number.isFinite(one.series[0].dots[0].y)).toBe(true);
   });
 
-  it('plots by experiment order, evenly spaced, when some times are unknown (no made-up timeline)', () => {
+  it('plots by experiment order, evenly spaced, each class its own, when some times are unknown (no made-up timeline)', () => {
     // A bare results.tsv imported at once: every row 1 ms apart, all "time unknown".
     const now = day(9);
     const points = [1.0, 0.99, 0.985, 0.97].map((v, i) => ({ t: now - 4 + i, v, id: `p${i}`, unknown: true }));
@@ -82,9 +82,9 @@ describe('best-so-far chart', () => {
     // Equal steps, not four dots on one vertical line.
     expect(Math.min(...gaps)).toBeGreaterThan(50);
     expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThan(1e-6);
-    // The known-time point keeps its place in the order (it came first), and its real time.
+    // Each class in its own order (not the order records were imported in), keeping its real time.
     expect(p.series[1].dots[0].point).toMatchObject({ t: 1, at: day(2) });
-    expect(p.series[0].dots.map((d) => d.point.t)).toEqual([2, 3, 4, 5]);
+    expect(p.series[0].dots.map((d) => d.point.t)).toEqual([1, 2, 3, 4]);
     expect(p.xTicks[0]).toMatchObject({ t: 1 });
     expect(plot([{ name: 'x', points: [{ t: day(1), v: 1, id: 'a' }] }], box, day(1)).axis).toBe('time');
   });

@@ -114,11 +114,13 @@ describe.skipIf(!available)('trust on the web site', () => {
     expect(standing).toMatch(/1 replication · mean 0\.972[12] ± 0\.00\d\d/);
     const better = h100.locator('.unconfirmed-best');
     expect(await better.getAttribute('data-unconfirmed')).toBe(ids.firstRow);
-    expect(await better.textContent()).toMatch(/unconfirmed\s+better: 0\.9655 .*a first row: never confirmed/s);
+    expect(await better.textContent()).toMatch(/claim\s+better claim, awaiting replication: 0\.9655 .*a first row: never confirmed/s);
     // σ of the H100 from 61 replications (30 versions run three times, and the confirmed pair); the prior elsewhere.
     expect(await h100.locator('th .noise').textContent()).toMatch(/^noise σ 0\.00[3-4]\d · 61 replications$/);
     const a10g = page.locator('tr[data-class="A10G 24GB"]');
-    expect(await a10g.locator('.best-standing').textContent()).toMatch(/unconfirmed\s*0 replications/);
+    // Nothing confirmed on the A10G: no number, its best result a claim awaiting replication.
+    expect(await a10g.locator('td[data-label="Best val_bpb"]').textContent()).toBe('none confirmed');
+    expect(await a10g.locator('.claim').textContent()).toMatch(/best claim, awaiting replication/);
     expect(await a10g.locator('th .noise').textContent()).toBe('noise σ 0.0020 · 0 replications');
     // Confirmed classes first.
     expect(await page.locator('table.board tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-class')))).toEqual([

@@ -63,7 +63,10 @@ export class SnapshotService {
 
   private async write(): Promise<SnapshotManifest> {
     const now = this.deps.now?.() ?? new Date();
-    const id = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const id = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     const partial = join(this.dir, `.${id}.partial`);
     rmSync(partial, { recursive: true, force: true });
     mkdirSync(partial, { recursive: true });
@@ -72,14 +75,14 @@ export class SnapshotService {
       const records = new ParquetTable(join(partial, 'records.parquet'), RECORD_COLUMNS, meta);
       for await (const page of this.deps.exporter.rows({}, PAGE)) for (const r of page) records.add(r);
       const ideas = new ParquetTable(join(partial, 'ideas.parquet'), IDEA_COLUMNS, meta);
-      for (let after = ''; ; ) {
+      for (let after = ''; ;) {
         const page = await this.deps.exports.ideasPage(after, PAGE);
         for (const r of page) ideas.add(r);
         if (page.length < PAGE) break;
         after = page[page.length - 1].id;
       }
       const evidence = new ParquetTable(join(partial, 'evidence.parquet'), EVIDENCE_COLUMNS, meta);
-      for (let after = { ideaId: '', harnessId: '', hardwareClass: '' }; ; ) {
+      for (let after = { ideaId: '', harnessId: '', hardwareClass: '' }; ;) {
         const page = await this.deps.exports.evidencePage(after, PAGE);
         for (const r of page) evidence.add(r);
         if (page.length < PAGE) break;

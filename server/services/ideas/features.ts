@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { conceptOf } from '../../catalogue/change-set.ts';
 import { changeKey, type Change } from '../../catalogue/relate.ts';
 import { understand, type Understanding } from '../../catalogue/understand.ts';
-import { changedLines, diffChanges, renderLines, type DiffLine } from './diff.ts';
+import { changedLines, diffChanges, renderLines, type DiffLine } from '../../catalogue/diff.ts';
 
-export { normaliseDiff } from './diff.ts';
+export { normaliseDiff } from '../../catalogue/diff.ts';
 
 export interface IdeaFeatures {
   /** Hex SHA-256 of the normalised diff; null without a diff or without +/- lines. */

@@ -6,7 +6,9 @@ const fmtDelta = (d: number | null) => (d === null ? 'n/a' : `${d > 0 ? '+' : ''
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim().slice(0, 200);
 
 export function knownBadMarkdown(r: { harness_id: string | null; hardware_class: string | null; ideas: IdeaSummary[] }): string {
-  const scope = [r.hardware_class ?? 'all hardware', r.harness_id ? `harness ${harnessDisplayName(r.harness_id)}` : 'all harnesses'].join(', ');
+  const scope = [r.hardware_class ?? 'all hardware', r.harness_id ? `harness ${harnessDisplayName(r.harness_id)}` : 'all harnesses'].join(
+    ', ',
+  );
   const lines = [
     `## Known-bad ideas (${scope})`,
     '',

@@ -2,11 +2,12 @@
 // concepts, parameter changes and diff tokens, weighted and signed-hashed into a unit vector.
 import { CATALOGUE_VERSION, understand } from '../../catalogue/understand.ts';
 import type { Embedder } from './embedder.ts';
-import { splitDescription } from './describe.ts';
-import type { DiffLine } from './diff.ts';
-import { RESOLVE_BY_VALUE } from './lexicon.ts';
-import { tokenize, type Token } from './tokens.ts';
-import { formatValue } from './values.ts';
+import { splitDescription } from '../../catalogue/describe.ts';
+import { LANGUAGE } from '../../catalogue/language.ts';
+import type { DiffLine } from '../../catalogue/diff.ts';
+import { RESOLVE_BY_VALUE } from '../../catalogue/lexicon.ts';
+import { tokenize, type Token } from '../../catalogue/tokens.ts';
+import { formatValue } from '../../catalogue/values.ts';
 
 /**
  * The feature rules' version, with the catalogue's: the vectors depend on both (the changes a text
@@ -74,7 +75,14 @@ function addTokens(tokens: Token[], scale: number, bigrams: boolean, add: (key: 
 }
 
 /** A change's direction feature: a value set or a choice made counts as one kind, like a switch turned on. */
-const DIRECTION: Readonly<Record<string, string>> = { raise: 'up', lower: 'down', disable: 'off', enable: 'on', set: 'set', replace: 'set' };
+const DIRECTION: Readonly<Record<string, string>> = {
+  raise: 'up',
+  lower: 'down',
+  disable: 'off',
+  enable: 'on',
+  set: 'set',
+  replace: 'set',
+};
 
 const VERB_KEYS: Readonly<Record<string, string>> = { up: 'up', double: 'up', down: 'down', halve: 'down', off: 'off', on: 'on' };
 
@@ -117,17 +125,8 @@ function stem(w: string): string {
   return w;
 }
 
-// Function words, and words about outcomes rather than about what was changed.
-const STOPWORDS = new Set(
-  (
-    'a an the and or but of in on at to from by for with as is are was were be been it its this that these those than then so ' +
-    'via per into over under vs not only just also very more most much less same new instead ' +
-    'worse better best slightly marginal marginally improvement improved improves gain gains hurt hurts helps help helped win ' +
-    'big huge tiny small large massive much quality result results confirms confirmed keep kept discard discarded crash ' +
-    'worked works noise level identical baseline exp experiment run retest re check val bpb loss step steps token tokens ' +
-    'param params mfu vram memory gb mb faster slower fast slow good bad great'
-  ).split(' '),
-);
+// Function words, and words about outcomes rather than about what was changed (language.json).
+const STOPWORDS: ReadonlySet<string> = new Set(LANGUAGE.stopwords);
 
 /** FNV-1a of a string. */
 function fnv1a(key: string): number {

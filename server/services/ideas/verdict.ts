@@ -99,7 +99,7 @@ export interface VerdictEvidence {
    * decided, and `other_values` counts (near) what moved the same knob from another state or to
    * another value, shown apart. `all`: no exact evidence near; every match decided, weighted.
    */
-  decided_by: 'exact' | 'all';
+  decided_by: 'exact' | 'others' | 'all';
   other_values: Counts | null;
   /** Records of the deciding evidence that are shown but not counted (the log marks them invalid, baselines, no comparable parent). */
   not_counted: number;
@@ -123,13 +123,15 @@ export interface VerdictOptions {
    * evidence matched too loosely to stop a run).
    */
   warnWeight?: number;
+  /** The weight of a loose match (words or meaning alone, or another change): at or below it, no crashes_here or known_bad. */
+  looseWeight?: number;
 }
 
 /** σ of val_bpb between reruns of one train.py, when nothing better is known (seed spread of 5-minute runs). */
 export const NOISE_PRIOR = 0.002;
 /** Failures on the caller's class, never kept there, that make an idea known-bad. */
 export const KNOWN_BAD_MIN_FAILURES = 2;
-export const DEFAULTS: Required<VerdictOptions> = { noise: NOISE_PRIOR, knownBadWeight: 1.5, warnWeight: 0.8 };
+export const DEFAULTS: Required<VerdictOptions> = { noise: NOISE_PRIOR, knownBadWeight: 1.5, warnWeight: 0.8, looseWeight: 0.5 };
 
 /** A match's weight in the verdict: exact and shared-change matches count fully, looser ones less. */
 export function matchStrength(m: { score: number }): number {
@@ -189,7 +191,9 @@ export function scopeCells<T extends { harnessKey: string }>(
 export function decide(matches: readonly MatchedEvidence[], caller: VerdictCaller, options: VerdictOptions = {}): Decision {
   const opts = { ...DEFAULTS, ...options };
   const hw = caller.hardware ?? null;
-  const all = matches.flatMap((m) => m.cells.map((c) => ({ ...c, strength: m.strength, exact: m.exact === true })));
+  const all = matches.flatMap((m) =>
+    m.cells.map((c) => ({ ...c, strength: m.strength, exact: m.exact === true, comparable: m.exact !== undefined })),
+  );
   const scoped = scopeCells(all, caller.harnessKey);
   const { harness } = scoped;
   // The exact change tried near the caller decides alone; other values of it are shown apart.
@@ -200,16 +204,29 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
   const others = exactNear ? scoped.cells.filter((c) => !c.exact && near(c)) : [];
   const otherValues = others.length ? sum(others.map((c) => ({ ...c, oom_crashes: c.oomCrashes }))) : null;
   const tiers = Object.fromEntries(PROXIMITY.map((p) => [p, empty()])) as Record<Proximity, TierEvidence>;
-  const weight = { keepsClass: 0, failsClass: 0, keepsNear: 0, failsNear: 0, strongestFailNear: 0 };
+  const weight = {
+    keepsClass: 0,
+    failsClass: 0,
+    keepsNear: 0,
+    failsNear: 0,
+    strongestFailNear: 0,
+    strongestFailClass: 0,
+    strongCrashesClass: 0,
+  };
   let oom: number | null = null;
   const nearDeltas: { median: number; n: number }[] = [];
   for (const c of cells) {
     const tier: Proximity = hw ? proximityOf(hw, { class: c.hardwareClass, family: c.family, kind: c.kind }) : 'class';
     add(tiers[tier], c);
     const fails = c.discards + c.crashes;
+    // Only evidence that is more than a loose match (words or meaning alone, capped at 0.5) can make
+    // crashes_here or known_bad, which always warn.
+    const strong = c.strength > opts.looseWeight;
     if (tier === 'class') {
       weight.keepsClass += c.keeps * c.strength;
       weight.failsClass += fails * c.strength;
+      if (fails > 0) weight.strongestFailClass = Math.max(weight.strongestFailClass, c.strength);
+      if (strong) weight.strongCrashesClass += c.crashes;
     }
     if (tier === 'class' || tier === 'family') {
       weight.keepsNear += c.keeps * c.strength;
@@ -217,7 +234,7 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
       if (fails > 0) weight.strongestFailNear = Math.max(weight.strongestFailNear, c.strength);
       if (c.medianDelta !== null && c.deltas > 0) nearDeltas.push({ median: c.medianDelta, n: c.deltas });
     }
-    if (hw?.memory_gb != null && c.kind === hw.kind && c.maxOomMemoryGb !== null && c.maxOomMemoryGb >= hw.memory_gb)
+    if (strong && hw?.memory_gb != null && c.kind === hw.kind && c.maxOomMemoryGb !== null && c.maxOomMemoryGb >= hw.memory_gb)
       oom = Math.max(oom ?? 0, c.maxOomMemoryGb);
   }
   const effect = effectOf(nearDeltas, opts.noise);
@@ -228,7 +245,12 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     tiers,
     oom_at_least_yours_gb: oom,
     effect,
-    decided_by: exactNear ? 'exact' : 'all',
+    // Near evidence that was compared value by value and is not the exact change: the reason says so.
+    decided_by: exactNear
+      ? 'exact'
+      : cells.some((c) => near(c) && c.attempts > 0) && cells.every((c) => !near(c) || c.comparable)
+        ? 'others'
+        : 'all',
     other_values: otherValues,
     not_counted: cells.reduce((a, c) => a + (c.excluded ?? 0), 0),
   };
@@ -239,7 +261,15 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
 
 function rule(
   e: VerdictEvidence,
-  w: { keepsClass: number; failsClass: number; keepsNear: number; failsNear: number; strongestFailNear: number },
+  w: {
+    keepsClass: number;
+    failsClass: number;
+    keepsNear: number;
+    failsNear: number;
+    strongestFailNear: number;
+    strongestFailClass: number;
+    strongCrashesClass: number;
+  },
   opts: Required<VerdictOptions>,
 ): Verdict {
   const { class: here, family, kind, elsewhere } = e.tiers;
@@ -247,9 +277,15 @@ function rule(
   if (total === 0) return 'novel';
   const nearKeeps = here.keeps + family.keeps;
   const nearFails = here.discards + here.crashes + family.discards + family.crashes;
-  if (here.keeps === 0 && (here.crashes > 0 || e.oom_at_least_yours_gb !== null)) return 'crashes_here';
+  if (here.keeps === 0 && (w.strongCrashesClass > 0 || e.oom_at_least_yours_gb !== null)) return 'crashes_here';
   if (nearKeeps > 0 && e.effect && e.effect.low <= 0 && e.effect.high >= 0) return 'inconclusive';
-  if (here.keeps === 0 && here.discards + here.crashes >= KNOWN_BAD_MIN_FAILURES && w.failsClass >= opts.knownBadWeight) return 'known_bad';
+  if (
+    here.keeps === 0 &&
+    here.discards + here.crashes >= KNOWN_BAD_MIN_FAILURES &&
+    w.failsClass >= opts.knownBadWeight &&
+    w.strongestFailClass > opts.looseWeight
+  )
+    return 'known_bad';
   if (nearKeeps === 0 && nearFails > 0) return 'failed_nearby';
   if (nearKeeps > 0) return w.keepsNear > w.failsNear ? 'promising' : 'mixed';
   return kind.keeps + elsewhere.keeps > 0 ? 'kept_elsewhere' : 'failed_elsewhere';
@@ -302,6 +338,8 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
   const effect = e.effect ? `, median Δ ${signed(e.effect.median)} val_bpb over ${e.effect.n}` : '';
   const line = reasonLine(verdict, e, { here, family, kind, elsewhere, cls, near, far, nearWhere, farNote, harness, effect });
   const uncounted = e.not_counted ? ` (${e.not_counted} more shown but not counted: invalid, baseline or no parent)` : '';
+  if (e.decided_by === 'others' && verdict !== 'novel')
+    return `Not your exact change (other values or starting states): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${uncounted}.`;
   if (e.decided_by !== 'exact' || verdict === 'novel') return e.not_counted ? `${line.slice(0, -1)}${uncounted}.` : line;
   const o = e.other_values;
   const apart = o ? `; other values of this change ${nearWhere}: kept ${o.keeps} of ${o.attempts}` : '';

@@ -77,7 +77,8 @@ export function implausibility(c: PlausibilityCase): string | null {
   if (c.parentValBpb === null && !c.hasDiff && !c.hasMetrics && !c.keyHasHistory)
     return `${f(c.valBpb)} would lead the class (best ${f(peers.best)}) from a key with no history, with neither parent, diff nor run metrics`;
   // 6. It would lead the class with a run unlike the class's (tokens or steps far from its norms).
-  const odd = (x: number | null, norm: number | null) => x !== null && norm !== null && norm > 0 && (x > P.metricRatio * norm || x < norm / P.metricRatio);
+  const odd = (x: number | null, norm: number | null) =>
+    x !== null && norm !== null && norm > 0 && (x > P.metricRatio * norm || x < norm / P.metricRatio);
   if (odd(c.totalTokensM, peers.medianTokensM))
     return `${f(c.valBpb)} would lead the class on ${f(c.totalTokensM!)} M tokens where its results train on ${f(peers.medianTokensM!)} M`;
   if (odd(c.numSteps, peers.medianSteps))

@@ -3,7 +3,7 @@
 // record and those that say they replicate it.
 import { createHash } from 'node:crypto';
 import type { RecordPayload } from '../../protocol/record.schema.ts';
-import { changedLines, renderLines } from '../ideas/diff.ts';
+import { changedLines, renderLines } from '../../catalogue/diff.ts';
 
 /** `s:<parent train.py sha256>:<diff key>`, or null when the payload cannot say what it ran. */
 export function sameTrainPyKey(p: Pick<RecordPayload, 'parent' | 'diff'>): string | null {

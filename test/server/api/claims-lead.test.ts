@@ -55,7 +55,13 @@ describe.each(drivers)('who leads a class on $name', (driver) => {
     return lb.classes.find((c: any) => c.hardware_class === cls);
   };
   /** A fork's rows as `crossfork import` builds them: the parent is the best keep before, the first row has none. */
-  const fork = async (name: string, signer: TestSigner, hardware: RecordPayload['hardware'], rows: [string, number, boolean][], budget = 300) => {
+  const fork = async (
+    name: string,
+    signer: TestSigner,
+    hardware: RecordPayload['hardware'],
+    rows: [string, number, boolean][],
+    budget = 300,
+  ) => {
     let best: { val: number; i: number } | null = null;
     const out = [];
     for (const [i, [desc, val, kept]] of rows.entries()) {
@@ -173,7 +179,11 @@ describe.each(drivers)('who leads a class on $name', (driver) => {
     ]);
     expect(claim.flagged).toBe(false);
     const cls = await board('L40S 48GB');
-    expect(cls).toMatchObject({ confirmed: true, best: { id: headline.id, confirmed: true }, best_claim: { id: claim.id, confirmed: false } });
+    expect(cls).toMatchObject({
+      confirmed: true,
+      best: { id: headline.id, confirmed: true },
+      best_claim: { id: claim.id, confirmed: false },
+    });
     expect(cls.unconfirmed_best.id).toBe(claim.id);
     const q = (await (await t.get(`/v1/replication-queue?harness=${HARNESS_ID}&hardware_class=L40S%2048GB`)).json()) as any;
     expect(q.items[0]).toMatchObject({ id: claim.id, reason: 'unconfirmed_best', class_confirmed_best: 1.01 });

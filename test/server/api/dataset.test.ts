@@ -219,5 +219,11 @@ print(json.dumps({"records": [{k: v for k, v in x.items() if k in ("id", "val_bp
     const stored = await database.db.select().from(ideaEvidence);
     expect(back.evidence).toBeGreaterThan(0);
     expect(back.evidence).toBe(stored.reduce((a, r) => a + r.attempts, 0));
+    // The example analysis (scripts/analysis/transfer_matrix.py) runs offline on the snapshot.
+    const analysis = execFileSync(PYTHON, [join(ROOT, 'scripts/analysis/transfer_matrix.py'), join(dir, 'snapshots', manifest.id)], {
+      encoding: 'utf8',
+    });
+    expect(analysis).toMatch(/NVIDIA datacenter 40–80GB -> NVIDIA consumer 20–24GB\s+2\s+0\.50/);
+    expect(analysis).toMatch(/H100 80GB\s+4\s+0\.000\d\d/);
   }, 60_000);
 });

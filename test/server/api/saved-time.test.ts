@@ -89,9 +89,7 @@ describe.each(drivers)('GPU time saved by warnings ($name)', (driver) => {
       avoided_gpu_seconds: 300,
       precision: 0.5,
     });
-    expect(closed.harnesses).toEqual([
-      { harness_key: HARNESS_ID, harness_name: null, time_budget_s: 300, ...closed.totals },
-    ]);
+    expect(closed.harnesses).toEqual([{ harness_key: HARNESS_ID, harness_name: null, time_budget_s: 300, ...closed.totals }]);
     expect(closed.rule).toMatch(/window/);
 
     const metrics = await (await t.get('/metrics')).text();

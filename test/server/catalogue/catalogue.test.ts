@@ -15,8 +15,8 @@ import {
   RESOLVE_BY_VALUE,
   TUPLES,
   VERBS,
-} from '../../../server/services/ideas/lexicon.ts';
-import { tokenize } from '../../../server/services/ideas/tokens.ts';
+} from '../../../server/catalogue/lexicon.ts';
+import { tokenize } from '../../../server/catalogue/tokens.ts';
 
 const concepts = CATALOGUE.concepts;
 

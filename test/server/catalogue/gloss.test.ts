@@ -19,7 +19,7 @@ import {
 } from '../../../server/catalogue/gloss.ts';
 import { recognize } from '../../../server/catalogue/recognize.ts';
 import { understand } from '../../../server/catalogue/understand.ts';
-import { describeChanges, splitDescription } from '../../../server/services/ideas/describe.ts';
+import { describeChanges, splitDescription } from '../../../server/catalogue/describe.ts';
 
 type Expected = 'raise' | 'lower' | 'enable' | 'disable' | 'set' | 'replace' | null;
 

@@ -73,7 +73,8 @@ export function plot(input: Series[], box: Box, now = Date.now()): Plot {
     // Experiment order, each class its own: the n-th point of a class (by created_at, which keeps each
     // fork's row order) at x = n, never the global order in which records were imported.
     const rank = new Map<string, number>();
-    for (const s of input) [...s.points].sort((a, b) => a.t - b.t || a.id.localeCompare(b.id)).forEach((p, i) => rank.set(`${s.name}\u0000${p.id}`, i + 1));
+    for (const s of input)
+      [...s.points].sort((a, b) => a.t - b.t || a.id.localeCompare(b.id)).forEach((p, i) => rank.set(`${s.name}\u0000${p.id}`, i + 1));
     const n = Math.max(...input.map((s) => s.points.length));
     const x = (r: number) => box.left + ((r - 0.5) / n) * width;
     const series = plotted(x, (s) => s.points.map((p) => ({ ...p, at: p.t, t: rank.get(`${s.name}\u0000${p.id}`)! })), n + 0.5);

@@ -209,7 +209,20 @@ describe('the exact change decides first', () => {
       ],
       { harnessKey: 'h1', hardware: spark },
     );
-    expect(d.evidence.decided_by).toBe('all');
+    expect(d.evidence.decided_by).toBe('others');
+    expect(d.verdict).toBe('failed_nearby');
+    expect(d.warning).toBe(false);
+    expect(d.reason).toMatch(/^Not your exact change \(other values or starting states\): never kept on DGX Spark/);
+  });
+
+  it('loose matches that crashed on the class never make crashes_here or known_bad (words alone never stop a run)', () => {
+    const d = decide(
+      [
+        { ideaId: 'loose-1', strength: 0.5, cells: [cell('DGX Spark GB10 128GB', { crashes: 1 })] },
+        { ideaId: 'loose-2', strength: 0.5, cells: [cell('DGX Spark GB10 128GB', { discards: 3 })] },
+      ],
+      { harnessKey: 'h1', hardware: spark },
+    );
     expect(d.verdict).toBe('failed_nearby');
     expect(d.warning).toBe(false);
   });

@@ -1,7 +1,13 @@
 // The plausibility rules, pure: a keep is judged against the other forks of its class (confirmed
 // or not), its own fork's history and its own evidence; each flag says which rule and its numbers.
 import { describe, expect, it } from 'vitest';
-import { implausibility, plausibilityMargin, robust, type ClassPeers, type PlausibilityCase } from '../../../../server/services/trust/plausibility.ts';
+import {
+  implausibility,
+  plausibilityMargin,
+  robust,
+  type ClassPeers,
+  type PlausibilityCase,
+} from '../../../../server/services/trust/plausibility.ts';
 import { PLAUSIBILITY } from '../../../../server/protocol/limits.ts';
 
 const keep = (o: Partial<PlausibilityCase>): PlausibilityCase => ({
@@ -70,7 +76,14 @@ describe('plausibility', () => {
   });
 
   it('flags a keep that would lead with nothing behind it: no parent, diff nor metrics, from a key never seen', () => {
-    const bare = keep({ valBpb: 1.09, hasDiff: false, hasMetrics: false, trainingSeconds: null, keyHasHistory: false, peers: peers(1.096) });
+    const bare = keep({
+      valBpb: 1.09,
+      hasDiff: false,
+      hasMetrics: false,
+      trainingSeconds: null,
+      keyHasHistory: false,
+      peers: peers(1.096),
+    });
     expect(implausibility(bare)).toMatch(/no history, with neither parent, diff nor run metrics/);
     // The same number behind the class's best, or from a key with a history, is fine.
     expect(implausibility({ ...bare, valBpb: 1.2 })).toBeNull();

@@ -1,7 +1,8 @@
 // Tokens of experiment prose: numbers, arrows, punctuation, and words with the lexicon's
 // phrases (longest first) resolved to parameters, choices, features and direction verbs.
+import { alternation, LANGUAGE } from './language.ts';
 import { CHOICES, FEATURES, NOT_PARAMS, PARAMS, VERBS } from './lexicon.ts';
-import { parseProseNumber } from './values.ts';
+import { NUMBER, parseProseNumber } from './values.ts';
 
 export type Verb = keyof typeof VERBS;
 export type Token =
@@ -41,21 +42,13 @@ for (const [id, aliases] of Object.entries(FEATURES)) for (const a of aliases) a
 for (const [verb, words] of Object.entries(VERBS)) for (const w of words) addPhrase(w, { kind: 'verb', verb: verb as Verb, word: w });
 const MAX_PHRASE_WORDS = Math.max(...[...PHRASES.keys()].map((k) => k.split(' ').length));
 
-const TOKEN =
-  /(->|=>|→|⇒|⟶)|((?:\d[\d_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?(?:\s*(?:\^|\*\*)\s*\d+)?(?:\/\d+(?:\.\d+)?)?(?:[km](?![a-z]))?(?:x(?![a-z0-9]))?(?:\s*(?:%|percent\b))?)|([a-z_][a-z0-9_]*(?:\^2|²)?)|(—|–|\.\s|[=:(),;+/|\[\]])/gi;
+const TOKEN = new RegExp(
+  String.raw`(${alternation(LANGUAGE.arrows)})|(${NUMBER})|([a-z_][a-z0-9_]*(?:\^2|²)?)|(—|–|\.\s|[=:(),;+/|\[\]])`,
+  'gi',
+);
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  eight: 8,
-  ten: 10,
-  twelve: 12,
-  sixteen: 16,
-};
+/** Number words read as numbers ("two layers"). */
+const NUMBER_WORDS: ReadonlyMap<string, number> = new Map(LANGUAGE.token_numbers.map((w) => [w, LANGUAGE.numbers[w]]));
 
 /** The tokens of one line of prose or code. */
 export function tokenize(text: string): Token[] {
@@ -68,8 +61,8 @@ export function tokenize(text: string): Token[] {
     else if (num) {
       const n = parseProseNumber(num);
       raw.push(n ? { kind: 'num', ...n, raw: num } : { kind: 'word', word: num.toLowerCase(), raw: num });
-    } else if (word && word.toLowerCase() in NUMBER_WORDS)
-      raw.push({ kind: 'num', value: NUMBER_WORDS[word.toLowerCase()], factor: false, raw: word });
+    } else if (word && NUMBER_WORDS.has(word.toLowerCase()))
+      raw.push({ kind: 'num', value: NUMBER_WORDS.get(word.toLowerCase())!, factor: false, raw: word });
     else if (word) raw.push({ kind: 'word', word: word.toLowerCase().replace(/\^2$/, '²'), raw: word });
     else raw.push({ kind: 'punct', p: /^[—–.]/.test(punct) ? '|' : punct === '[' ? '(' : punct === ']' ? ')' : punct });
   }

@@ -1,6 +1,7 @@
 // What a description says was changed: "MATRIX_LR 0.04 -> 0.06", "increase X from A to B",
 // "X=0.06", "halve X", "2x LR", "SwiGLU instead of ReLU²", "remove value embeddings".
-import { makeChange, type ParamChange } from './changes.ts';
+import { LANGUAGE } from './language.ts';
+import { makeChange, type ParamChange } from './param-change.ts';
 import { DERIVED, MULTIPLE_VALUED, NOT_PARAMS, RESOLVE_BY_VALUE } from './lexicon.ts';
 import { tokenize, type Token, type Verb } from './tokens.ts';
 import type { Value } from './values.ts';
@@ -27,30 +28,12 @@ export function splitDescription(description: string): { head: string; rest: str
   return m ? { head: text.slice(0, m.index).trim(), rest: text.slice(m.index).trim() } : { head: text, rest: '' };
 }
 
-// Words that start a clause about the setting rather than the change ("at batch 2^13").
-const CONTEXT = new Set(['at', 'after', 'with', 'on', 'for', 'while', 'given', 'keeping', 'keeps']);
-// Words skipped between a verb, a name and its values.
-const FILLER = new Set([
-  'the',
-  'a',
-  'an',
-  'further',
-  'slightly',
-  'again',
-  'small',
-  'bit',
-  'just',
-  'only',
-  'also',
-  'even',
-  'much',
-  'back',
-  'its',
-  'final',
-]);
-// Between two values of one choice: the first is the new one ("A instead of B") or the old one ("A -> B").
-const NEW_FIRST = new Set(['instead', 'replacing', 'replaces', 'over', 'vs', 'than', 'rather']);
-const OLD_FIRST = new Set(['->', 'to', 'with', 'into', 'by']);
+// Word lists from language.json: setting clauses ("at batch 2^13"), filler between a verb, a name
+// and its values, and the words that say which of two values of one choice is the new one.
+const CONTEXT: ReadonlySet<string> = new Set(LANGUAGE.context);
+const FILLER: ReadonlySet<string> = new Set(LANGUAGE.filler);
+const NEW_FIRST: ReadonlySet<string> = new Set(LANGUAGE.new_first); // "A instead of B"
+const OLD_FIRST: ReadonlySet<string> = new Set(['->', ...LANGUAGE.old_first, ...LANGUAGE.token_old_first]); // "A -> B" (every arrow is a `->` token)
 
 interface Draft {
   name: string;

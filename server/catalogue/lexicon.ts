@@ -1,7 +1,7 @@
 // The domain lexicon tokens.ts / describe.ts / diff.ts read, derived from the catalogue
-// (server/catalogue/catalogue.json): phrases are matched on whole words, case-insensitively,
+// (catalogue.json): phrases are matched on whole words, case-insensitively,
 // with `_` and `-` read as spaces. Edit the catalogue, not this file.
-import { CATALOGUE, resolveByValue, type Concept } from '../../catalogue/catalogue.ts';
+import { CATALOGUE, resolveByValue, type Concept } from './catalogue.ts';
 
 /** Code identifiers that read as phrases (`matrix_lr`, `n_kv_head`): not calls, not bare UPPER words. */
 const wordIdentifiers = (ids: readonly string[]) => ids.filter((id) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(id) && /[a-z_]/.test(id));

@@ -1,6 +1,6 @@
 // Unified diffs of train.py: the changed lines alone, normalised so one edit is one string
 // wherever it sits, and the `NAME = value` assignments it changes.
-import { makeChange, type ParamChange } from './changes.ts';
+import { makeChange, type ParamChange } from './param-change.ts';
 import { PARAMS, RESOLVE_BY_VALUE, TUPLES } from './lexicon.ts';
 import { canonicalParam } from './tokens.ts';
 import { parsePythonLiteral, type Value } from './values.ts';

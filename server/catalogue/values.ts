@@ -8,6 +8,12 @@ export function formatValue(v: Value): string {
   return typeof v === 'number' ? String(Number(v.toPrecision(12))) : v.toLowerCase();
 }
 
+/**
+ * A number as prose writes it, to find inside text (tokens.ts, prose-values.ts): 0.04, .5, 1e-3,
+ * 2^16, 2**16, 8/3, 16K, 4x, 30%, 30 percent. PROSE_NUMBER below parses the same notation.
+ */
+export const NUMBER = String.raw`(?:\d[\d_]*(?:\.\d+)?|\.\d+)(?:e[-+]?\d+)?(?:\s*(?:\^|\*\*)\s*\d+)?(?:\/\d+(?:\.\d+)?)?(?:[km](?![a-z]))?(?:x(?![a-z0-9]))?(?:\s*(?:%|percent\b))?`;
+
 const PROSE_NUMBER = /^(\d[\d_]*(?:\.\d+)?|\.\d+)(e[-+]?\d+)?(?:\s*(?:\^|\*\*)\s*(\d+))?(?:\/(\d+(?:\.\d+)?))?([km])?(x)?\s*(%|percent)?$/i;
 
 /**
