@@ -128,7 +128,12 @@ export class FindingsEngine {
           ideaId: c.ideaId,
           kind: 'match',
           score: 0.9,
-          why: { via: 'changes', changes: u.changes.map((x) => ({ ...x, relation: 'same' as const })), words: [], similarity: c.similarity },
+          why: {
+            via: 'changes',
+            changes: u.changes.map((x) => ({ ...x, relation: 'same' as const })),
+            words: [],
+            similarity: c.similarity,
+          },
         }),
       );
     return {

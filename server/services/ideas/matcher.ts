@@ -64,7 +64,8 @@ export async function matchIdea(
   }
   for (const c of await index.nearest(vector, MATCH_NEIGHBOURS)) {
     if (c.similarity < threshold) break;
-    if (!changesConflict(f.changes, await index.changesOf(c.ideaId))) return { ideaId: c.ideaId, via: 'embedding', similarity: c.similarity };
+    if (!changesConflict(f.changes, await index.changesOf(c.ideaId)))
+      return { ideaId: c.ideaId, via: 'embedding', similarity: c.similarity };
   }
   return { ideaId: null, via: null, similarity: null };
 }

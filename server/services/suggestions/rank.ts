@@ -132,8 +132,9 @@ const emptyTier = (): TierCounts => ({ attempts: 0, keeps: 0, discards: 0, crash
 
 /**
  * Ranks candidates for the caller, best first. Left out: ideas without a keep, ideas none of
- * whose records was measured against a parent (baselines: a first row changes nothing), and ideas
- * whose effect on the nearest hardware with deltas is worse beyond noise (a keep is not a gain).
+ * whose records was measured against a parent (baselines: a first row changes nothing), and, for a
+ * caller with hardware, ideas whose effect on the nearest hardware with deltas is worse beyond noise
+ * (a keep is not a gain).
  */
 export function rankSuggestions(
   candidates: Candidate[],
@@ -154,7 +155,9 @@ export function rankSuggestions(
         : 'class') as Proximity,
     }));
     const near = nearestEffect(placed, caller.harnessKey);
-    if (near && worseBeyondNoise(near.effect)) continue;
+    // Only with the caller's hardware is there "hardware like yours" to be worse on; without it (the
+    // transfer grid) an idea kept on one family and worse on another is exactly what to show.
+    if (caller.hardware && near && worseBeyondNoise(near.effect)) continue;
     for (const { cell, tier } of placed) {
       const t = tiers[tier];
       t.attempts += cell.attempts;

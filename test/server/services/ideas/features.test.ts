@@ -152,7 +152,9 @@ describe('parameter changes from a diff', () => {
     expect(keyOf('', hunk(1, [], ['TOTAL_BATCH_SIZE = 2**19 # ~524K tokens'], ['TOTAL_BATCH_SIZE = 2 ** 18']))).toBe(
       'TOTAL_BATCH_SIZE:lower:524288>262144',
     );
-    expect(keyOf('', hunk(1, [], ['TOTAL_BATCH_SIZE = 7 * 2**15'], ['TOTAL_BATCH_SIZE = 2**18']))).toBe('TOTAL_BATCH_SIZE:raise:229376>262144');
+    expect(keyOf('', hunk(1, [], ['TOTAL_BATCH_SIZE = 7 * 2**15'], ['TOTAL_BATCH_SIZE = 2**18']))).toBe(
+      'TOTAL_BATCH_SIZE:raise:229376>262144',
+    );
     expect(keyOf('', hunk(1, [], ['ADAM_BETAS = (0.8, 0.95) # Adam beta1, beta2'], ['ADAM_BETAS = (0.9, 0.95)']))).toBe(
       keyOf('beta1 0.8 -> 0.9'),
     );
