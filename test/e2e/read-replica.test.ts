@@ -153,7 +153,9 @@ describe.skipIf(!canReplicate)('reads from a streaming replica of the test clust
   const listed = async (url: string) =>
     ((await (await fetch(`${url}/v1/records?limit=200`)).json()) as any).records.map((r: any) => r.id) as string[];
   const best = async (url: string) =>
-    ((await (await fetch(`${url}/v1/leaderboard?harness=${HARNESS_ID}`)).json()) as any).classes?.[0]?.best?.id ?? null;
+    ((c) => (c?.best ?? c?.best_claim)?.id ?? null)(
+      ((await (await fetch(`${url}/v1/leaderboard?harness=${HARNESS_ID}`)).json()) as any).classes?.[0],
+    );
 
   it('serves lists and the leaderboard from the replica, fetches a just-written record from the primary, and catches up when replay resumes', async () => {
     const tag = randomBytes(3).toString('hex');

@@ -25,7 +25,7 @@ describe.each(drivers)('idea repository on $name', (driver) => {
 
   const embeddings = async () => (await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM record_embeddings`))[0].n;
 
-  it('indexes identical vectors of one idea once, and keeps every record as evidence', async () => {
+  it('indexes identical vectors of one idea once, and keeps every record (baselines shown, not counted)', async () => {
     for (let i = 0; i < 3; i++) {
       const res = await t.post(
         '/v1/records',
@@ -44,8 +44,10 @@ describe.each(drivers)('idea repository on $name', (driver) => {
     expect(baseline).toHaveLength(3);
     expect(new Set(baseline.map((r: any) => r.idea_id)).size).toBe(1);
     expect(await embeddings()).toBe(2);
+    // Every record is kept and shown; baselines change nothing, so none is counted as an attempt.
     const idea = (await (await t.get(`/v1/ideas/${baseline[0].idea_id}`)).json()) as any;
-    expect(idea.overall.attempts).toBe(3);
+    expect(idea.overall.attempts).toBe(0);
+    expect(idea.overall.excluded).toBe(3);
   });
 
   it("counts an idea's distinct contributors across classes, not the largest class", async () => {
