@@ -22,7 +22,10 @@ import { NotFoundError } from '../services/errors.ts';
 export function datasetRoutes(exporter: ExportService, snapshots: SnapshotService, gpuTime: GpuTimeService) {
   const app = new OpenAPIHono();
   // Each NDJSON line is an ExportLine (documented as a component; the body itself is a byte stream).
-  app.openAPIRegistry.register('ExportLine', exportLineSchema);
+  // A clone, made now that @hono/zod-openapi has extended zod: the protocol's instance may have been
+  // built before (zod 4 gives methods per instance), and registering it would then fail at start-up
+  // in any process that loads the services before the routes.
+  app.openAPIRegistry.register('ExportLine', exportLineSchema.clone());
   const ndjsonLine = { $ref: '#/components/schemas/ExportLine' } as unknown as z.ZodString;
   return app
     .openapi(

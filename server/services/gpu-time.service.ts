@@ -6,7 +6,7 @@ import type { CheckEventRepository, OutcomeCounts } from '../repositories/check-
 import type { CheckRequest } from '../protocol/claim.schema.ts';
 import type { CheckResponse } from '../protocol/api.schema.ts';
 import type { SavedTime } from '../protocol/dataset.schema.ts';
-import { harnessKeyOf, knownHarness } from '../protocol/harnesses.ts';
+import { harnessDisplayName, harnessKeyOf, knownHarness } from '../protocol/harnesses.ts';
 import { ideaFeatures } from './ideas/features.ts';
 
 /** How long after a warning a record of the same change by the same key counts as "ran anyway". */
@@ -59,7 +59,7 @@ export class GpuTimeService {
     const budgetOf = (key: string | null) => (key && (knownHarness(key)?.time_budget_s ?? declared.get(key))) || DEFAULT_TIME_BUDGET_S;
     const harnesses = counts.map((c) => ({
       harness_key: c.harnessKey,
-      harness_name: c.harnessKey ? (knownHarness(c.harnessKey)?.name ?? null) : null,
+      harness_name: c.harnessKey ? harnessDisplayName(c.harnessKey) : null,
       time_budget_s: budgetOf(c.harnessKey),
       ...totals(c, budgetOf(c.harnessKey)),
     }));

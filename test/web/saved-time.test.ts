@@ -10,6 +10,7 @@ import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../helpers/records.ts';
 import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
+import { harnessDisplayName } from '../../server/protocol/harnesses.ts';
 
 const diff = (name: string, from: string, to: string) =>
   `--- a/train.py\n+++ b/train.py\n@@ -10,1 +10,1 @@\n-${name} = ${from}\n+${name} = ${to}\n`;
@@ -76,7 +77,7 @@ describe.skipIf(!chromiumAvailable())('the front page shows the GPU time warning
     expect(text).toMatch(/Warnings ignored: 1, of which 1 then failed \(observed precision 100%\)/);
     expect(text).toMatch(/CC BY 4\.0/);
     expect(await box.locator(`tr[data-harness="${HARNESS_ID}"] td`).allInnerTexts()).toEqual([
-      HARNESS_ID.slice(0, 12),
+      harnessDisplayName(HARNESS_ID),
       '4', // the probe's keyless warning counts as warned, never as followed up
       '2',
       '10 GPU-minutes',

@@ -6,6 +6,7 @@ import { drivers } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../../helpers/records.ts';
 import { parsePublicKey } from '../../../server/protocol/ssh-keys.ts';
+import { harnessDisplayName } from '../../../server/protocol/harnesses.ts';
 import type { Database } from '../../../server/db/client.ts';
 import type { SavedTime } from '../../../server/protocol/dataset.schema.ts';
 
@@ -89,7 +90,9 @@ describe.each(drivers)('GPU time saved by warnings ($name)', (driver) => {
       avoided_gpu_seconds: 300,
       precision: 0.5,
     });
-    expect(closed.harnesses).toEqual([{ harness_key: HARNESS_ID, harness_name: null, time_budget_s: 300, ...closed.totals }]);
+    expect(closed.harnesses).toEqual([
+      { harness_key: HARNESS_ID, harness_name: harnessDisplayName(HARNESS_ID), time_budget_s: 300, ...closed.totals },
+    ]);
     expect(closed.rule).toMatch(/window/);
 
     const metrics = await (await t.get('/metrics')).text();
