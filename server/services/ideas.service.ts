@@ -291,19 +291,22 @@ export class IdeasService {
     const hw = req.hardware ? hardwareProximity(req.hardware) : null;
     const caller: VerdictCaller = { harnessKey: req.harness_id ? harnessKeyOf(req.harness_id) : null, hardware: hw };
     const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
-    const loaded = new Map(
-      (await this.load([...found.matches, ...found.related, ...found.evidence].map((m) => m.ideaId))).map((l) => [l.summary.id, l]),
-    );
+    // Summaries for what is shown; for evidence that is only counted (every other exact-change idea), its cells alone.
+    const shown = [...found.matches, ...found.related].map((m) => m.ideaId);
+    const counted = found.evidence.map((m) => m.ideaId).filter((id) => !shown.includes(id));
+    const [summaries, cellsOnly] = await Promise.all([this.load(shown), this.cellsOf(counted)]);
+    const loaded = new Map(summaries.map((l) => [l.summary.id, l]));
+    const cellsOf = (id: string) => loaded.get(id)?.cells ?? cellsOnly.get(id);
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
     const valued = definite(found.changes).length > 0;
     /** The findings behind `evidence`, in its order. */
-    const evidenceFound = found.evidence.filter((m) => loaded.has(m.ideaId));
+    const evidenceFound = found.evidence.filter((m) => cellsOf(m.ideaId)?.length);
     const evidence: MatchedEvidence[] = evidenceFound.map((m) => ({
       ideaId: m.ideaId,
       strength: evidenceStrength(m, valued),
       // undefined: its changes could not be compared with the query's value by value.
       exact: m.weight === null && !m.exact ? undefined : m.exact,
-      cells: loaded.get(m.ideaId)!.cells,
+      cells: cellsOf(m.ideaId)!,
     }));
     return { found, loaded, caller, hw, matches, evidence, evidenceFound, valued };
   }
@@ -411,6 +414,18 @@ export class IdeasService {
           why: { ...m.why, text: m.why_text },
         })),
     };
+  }
+
+  /** The evidence cells of ideas that are counted but not shown (no summary, examples or σ needed). */
+  private async cellsOf(ids: string[]): Promise<Map<string, EvidenceCell[]>> {
+    const out = new Map<string, EvidenceCell[]>();
+    if (ids.length === 0) return out;
+    for (const r of (await this.deps.evidence.byIdeas([...new Set(ids)])).rows) {
+      const cells = out.get(r.ideaId) ?? [];
+      cells.push(cellOf(r));
+      out.set(r.ideaId, cells);
+    }
+    return out;
   }
 
   /** Idea summaries in the order of `ids`, with the evidence rows (per harness and class) behind them. */
