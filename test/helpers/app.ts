@@ -25,5 +25,9 @@ export function testApp(database: Database, opts: Omit<ServiceOptions, 'database
     init: () => services.ideas.init(),
     /** Runs idea assignment until no job is due. */
     drain: () => services.assignments.drain(),
+    /** Runs the background re-derivation to its end (what the rederive job does, batch after batch). */
+    rederiveAll: async () => {
+      for (let after: number | null = 0; after !== null;) after = await services.ideas.rederive(after);
+    },
   };
 }

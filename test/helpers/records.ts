@@ -21,6 +21,17 @@ export function newSigner(comment = 'test@crossfork'): TestSigner {
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object | null ? DeepPartial<NonNullable<T[K]>> | T[K] : T[K] };
 
+/** A record's run metrics when nothing but val_bpb is known (a bare results.tsv row or a hand-published claim). */
+export const NO_METRICS = {
+  peak_vram_mb: null,
+  training_seconds: null,
+  total_seconds: null,
+  mfu_percent: null,
+  total_tokens_m: null,
+  num_steps: null,
+  num_params_m: null,
+} as const;
+
 let counter = 0;
 
 export function makePayload(overrides: DeepPartial<RecordPayload> = {}): RecordPayload {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.mjs';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
-import { envelope, HARNESS_ID, makePayload, newSigner, type TestSigner } from '../helpers/records.ts';
+import { envelope, HARNESS_ID, makePayload, newSigner, NO_METRICS, type TestSigner } from '../helpers/records.ts';
 import { constantDiff, sha256 } from '../helpers/replications.ts';
 import { parseResultsTsv } from '../../server/protocol/results-tsv.ts';
 
@@ -63,14 +63,8 @@ describe.skipIf(!chromiumAvailable())('leaderboard claims and /transfer in Chrom
       diff: null,
       parent: null,
       metrics: {
+        ...NO_METRICS,
         val_bpb: 0.31,
-        peak_vram_mb: null,
-        training_seconds: null,
-        total_seconds: null,
-        mfu_percent: null,
-        total_tokens_m: null,
-        num_steps: null,
-        num_params_m: null,
       },
       hardware: SPARK as any,
       fork: { id: 'fork-bare', branch: null, url: null },

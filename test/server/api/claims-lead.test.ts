@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
-import { envelope, HARNESS_ID, makePayload, newSigner, type TestSigner } from '../../helpers/records.ts';
+import { envelope, HARNESS_ID, makePayload, newSigner, NO_METRICS, type TestSigner } from '../../helpers/records.ts';
 import { constantDiff, sha256 } from '../../helpers/replications.ts';
 import { parseResultsTsv } from '../../../server/protocol/results-tsv.ts';
 import type { RecordPayload } from '../../../server/protocol/record.schema.ts';
@@ -20,15 +20,6 @@ if (corpusMissing) console.warn(`skipping the real-log tests: ${CORPUS.pathname}
 const hw = (accelerator: string, device_name: string, memory_mb: number) =>
   ({ accelerator, device_name, device_count: 1, memory_mb, driver: null, runtime: null }) as RecordPayload['hardware'];
 const SPARK = hw('cuda', 'NVIDIA GB10', 122000);
-const NO_METRICS = {
-  peak_vram_mb: null,
-  training_seconds: null,
-  total_seconds: null,
-  mfu_percent: null,
-  total_tokens_m: null,
-  num_steps: null,
-  num_params_m: null,
-};
 
 describe.each(drivers)('who leads a class on $name', (driver) => {
   let database: Database;

@@ -153,12 +153,7 @@ describe.each(drivers)('findings on $name', (driver) => {
     await database.db.execute(sql`UPDATE records SET derived_version = 'old', changes = NULL`);
     await database.db.execute(sql`UPDATE ideas SET concepts = '{}', changes = '[]'::jsonb`);
     expect(await t.services.ideas.needsRederive()).toBe(true);
-    let after = 0;
-    for (let i = 0; i < 10; i++) {
-      const next = await t.services.ideas.rederive(after);
-      if (next === null) break;
-      after = next;
-    }
+    await t.rederiveAll();
     expect(await t.services.ideas.needsRederive()).toBe(false);
     const rows = await queryRows<{ v: string }>(database.db, sql`SELECT DISTINCT derived_version AS v FROM records`);
     expect(rows.map((r) => r.v)).toEqual([DERIVATION_VERSION]);

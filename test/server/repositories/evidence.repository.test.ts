@@ -147,12 +147,7 @@ describe.each(drivers)('evidence that is evidence on $name', (driver) => {
     await database.db.execute(sql`UPDATE records SET derived_version = 'old', evidence_excluded = NULL`);
     await database.db.execute(sql`UPDATE idea_evidence SET excluded = 0`);
     expect(await t.services.ideas.needsRederive()).toBe(true);
-    let after = 0;
-    for (let i = 0; i < 10; i++) {
-      const next = await t.services.ideas.rederive(after);
-      if (next === null) break;
-      after = next;
-    }
+    await t.rederiveAll();
     expect(await t.services.ideas.needsRederive()).toBe(false);
     expect((await excludedOf()).tainted).toBe('invalid');
     expect((await excludedOf()).orphan).toBe('no_parent');
