@@ -3,7 +3,10 @@
 // talks to server i mod N). For each N: throughput, p50 / p99 per endpoint, errors (target 0),
 // each server's peak RSS and where the CPU went (servers, PostgreSQL, this client), beside a
 // baseline measured in the same run: the same clients on GET /healthz alone.
-//   npm run bench -- load [--seconds 60] [--concurrency 16] [--seed-records 5000] [--processes 2]
+//   npm run bench -- load [--seconds 60] [--concurrency 16] [--seed-records 5000] [--processes 2] [--sql-profile]
+// --sql-profile prints PostgreSQL's top statements over the mixed window (pg_stat_statements);
+// BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" writes the servers' V8 profiles
+// (read them with `npx tsx bench/profile/cpu-top.ts DIR --last <seconds>`).
 // `--processes 2` runs N = 1, then N = 2 (a list such as `1,2,4` runs exactly those).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,6 +16,7 @@ import { envelope, HARNESS_ID, makePayload, newSigner } from '../test/helpers/re
 import { syntheticExperiment } from './synthetic.ts';
 import { waitForIdeas } from './idea-queue.ts';
 import { measureCpu, type CpuSplit } from './cpu-split.ts';
+import { sqlProfile } from './profile/sql-top.ts';
 
 interface Op {
   name: string;
@@ -44,6 +48,7 @@ export async function run(argv: string[]) {
       concurrency: { type: 'string', default: '16' },
       'seed-records': { type: 'string', default: '5000' },
       processes: { type: 'string', default: '1' },
+      'sql-profile': { type: 'boolean', default: false },
     },
   });
   const seconds = Number(values.seconds);
@@ -73,7 +78,8 @@ export async function run(argv: string[]) {
       return out.length === k ? out : Array.from({ length: k }, record);
     };
     // Each N on a fresh database with the same seed, so the runs compare.
-    const env = { DATABASE_URL: await benchDatabaseUrl('crossfork_bench_load'), LOG_LEVEL: 'warn', CROSSFORK_RATE_LIMIT_WRITES: '0' };
+    const databaseUrl = await benchDatabaseUrl('crossfork_bench_load');
+    const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', CROSSFORK_RATE_LIMIT_WRITES: '0' };
     const servers: ServerProcess[] = [await startServer(env, 60_000)];
     servers.push(...(await Promise.all(Array.from({ length: n - 1 }, () => startServer(env, 60_000)))));
     try {
@@ -119,6 +125,7 @@ export async function run(argv: string[]) {
         Math.min(10, seconds),
         concurrency,
       );
+      const sqlTop = values['sql-profile'] ? await sqlProfile(databaseUrl) : null;
       const cpu = measureCpu(servers.map((s) => s.child.pid!));
       const mixed = await drive(urls, ops, seconds, concurrency);
       const cpuS = cpu();
@@ -140,6 +147,7 @@ export async function run(argv: string[]) {
         console.log(
           `  ${o.name.padEnd(32)} ${String(o.count).padStart(6)}  ${String(o.p50).padStart(7)}  ${String(o.p99).padStart(7)}  ${String(o.errors).padStart(6)}`,
         );
+      await sqlTop?.print();
       let ingested = 0;
       for (const u of urls)
         ingested += Number(((await (await fetch(`${u}/metrics`)).text()).match(/^crossfork_records_ingested_total (\S+)/m) ?? [])[1] ?? 0);

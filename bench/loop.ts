@@ -11,6 +11,9 @@ import { crossfork, newHome } from '../test/helpers/cli.ts';
 import { startFakeOpenAI } from '../test/helpers/fake-openai.ts';
 import { fakeTrainer, makeLoopRepo, setConstant } from '../test/helpers/loop-fixtures.ts';
 
+type Server = Awaited<ReturnType<typeof startServer>>;
+type Model = Awaited<ReturnType<typeof startFakeOpenAI>>;
+
 export async function run(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -29,50 +32,7 @@ export async function run(argv: string[]) {
   console.log(`loop: ${n} experiments, training ${T} s each, model latency ${L} s`);
   const results: Record<string, any> = {};
   try {
-    for (const mode of ['sequential', 'pipelined'] as const) {
-      const repo = makeLoopRepo();
-      const home = newHome();
-      await crossfork(['init', '--yes'], { home, server: server.url });
-      // Alternate a better depth and a worse learning rate, so half the experiments are kept.
-      for (let i = 0; i < 2 * n + 2; i++) {
-        const answer =
-          i % 2 === 0
-            ? setConstant('DEPTH', String(9 + i), `DEPTH ${9 + i}`)
-            : setConstant('LR', String(0.06 + i / 100), `LR ${0.06 + i / 100}`);
-        model.chat.push(answer, { latencyMs: L * 1000 });
-      }
-      const args = [
-        'run',
-        '--repo',
-        repo,
-        '--model',
-        'bench',
-        '--base-url',
-        model.url,
-        '--max-experiments',
-        String(n),
-        '--train-cmd',
-        fakeTrainer(T),
-        '--json',
-        '--device',
-        'NVIDIA H100 80GB HBM3',
-        '--memory-mb',
-        '81559',
-        '--accelerator',
-        'cuda',
-      ];
-      const out = await crossfork(mode === 'sequential' ? [...args, '--no-pipeline'] : args, {
-        home,
-        server: server.url,
-        timeoutMs: 600_000,
-      });
-      if (out.code !== 0) throw new Error(`${mode}: crossfork run exited ${out.code}: ${out.stderr}`);
-      results[mode] = out.json;
-      model.chat.clear();
-      console.log(
-        `  ${mode.padEnd(10)} wall ${out.json.wall_seconds.toFixed(1)} s, training ${out.json.training_seconds.toFixed(1)} s, duty cycle ${(100 * out.json.duty_cycle).toFixed(1)}%`,
-      );
-    }
+    for (const mode of ['sequential', 'pipelined'] as const) results[mode] = await runMode(mode, server, model, { T, L, n });
     const s = results.sequential;
     const p = results.pipelined;
     console.log(
@@ -93,4 +53,50 @@ export async function run(argv: string[]) {
     await model.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** One `crossfork run` of `n` experiments in a fresh repo and home; returns its --json summary. */
+async function runMode(mode: 'sequential' | 'pipelined', server: Server, model: Model, { T, L, n }: { T: number; L: number; n: number }) {
+  const repo = makeLoopRepo();
+  const home = newHome();
+  await crossfork(['init', '--yes'], { home, server: server.url });
+  // Alternate a better depth and a worse learning rate, so half the experiments are kept.
+  for (let i = 0; i < 2 * n + 2; i++) {
+    const answer =
+      i % 2 === 0
+        ? setConstant('DEPTH', String(9 + i), `DEPTH ${9 + i}`)
+        : setConstant('LR', String(0.06 + i / 100), `LR ${0.06 + i / 100}`);
+    model.chat.push(answer, { latencyMs: L * 1000 });
+  }
+  const args = [
+    'run',
+    '--repo',
+    repo,
+    '--model',
+    'bench',
+    '--base-url',
+    model.url,
+    '--max-experiments',
+    String(n),
+    '--train-cmd',
+    fakeTrainer(T),
+    '--json',
+    '--device',
+    'NVIDIA H100 80GB HBM3',
+    '--memory-mb',
+    '81559',
+    '--accelerator',
+    'cuda',
+  ];
+  const out = await crossfork(mode === 'sequential' ? [...args, '--no-pipeline'] : args, {
+    home,
+    server: server.url,
+    timeoutMs: 600_000,
+  });
+  if (out.code !== 0) throw new Error(`${mode}: crossfork run exited ${out.code}: ${out.stderr}`);
+  model.chat.clear();
+  console.log(
+    `  ${mode.padEnd(10)} wall ${out.json.wall_seconds.toFixed(1)} s, training ${out.json.training_seconds.toFixed(1)} s, duty cycle ${(100 * out.json.duty_cycle).toFixed(1)}%`,
+  );
+  return out.json;
 }

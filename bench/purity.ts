@@ -13,7 +13,7 @@ import { createServices } from '../server/services/container.ts';
 import { changesConflict, definite, type Change } from '../server/catalogue/relate.ts';
 import { envelope, newSigner } from '../test/helpers/records.ts';
 import { benchDatabaseUrl } from './databases.ts';
-import { corpusPresent, CORPUS_DIR, loadCorpus } from './findings/corpus.ts';
+import { corpusPresent, CORPUS_DIR, loadCorpus, type CorpusFork } from './findings/corpus.ts';
 
 interface Row {
   id: string;
@@ -47,6 +47,8 @@ const median = (xs: number[]) => {
 };
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+type Conflict = { idea: string; records: Row[]; pairs: { a: string; b: string; why: string }[] };
+
 export async function run(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -59,8 +61,46 @@ export async function run(argv: string[]) {
   const forks = loadCorpus();
   const total = forks.reduce((a, f) => a + f.rows.length, 0);
   console.log(`purity bench: ${total} rows of ${forks.length} forks (${CORPUS_DIR}), driver ${values.driver}`);
+  const { rows, rejected, seconds } = await publishAndRead(values.driver!, forks);
+  const { understood, unassigned, byIdea, sizes, mean } = summarise(rows, rejected, seconds);
+  const top = printBiggest(byIdea, Number(values.top));
+  const conflicts = findConflicts(byIdea);
+  printConflicts(conflicts);
+
+  if (values.json)
+    writeFileSync(
+      values.json,
+      JSON.stringify(
+        {
+          bench: 'purity',
+          driver: values.driver,
+          records: rows.length,
+          rejected,
+          unassigned,
+          understood,
+          ideas: byIdea.size,
+          records_per_idea: { mean, median: median(sizes), max: Math.max(0, ...sizes) },
+          biggest: top.map(([id, rs]) => ({
+            id,
+            records: rs.map((r) => ({ description: r.description, status: r.status, fork: r.forkId, changes: r.changes.map(showChange) })),
+          })),
+          conflicts: conflicts.map((c) => ({
+            idea: c.idea,
+            records: c.records.map((r) => ({ description: r.description, status: r.status, fork: r.forkId, changes: r.changes })),
+            pairs: c.pairs,
+          })),
+          seconds,
+        },
+        null,
+        2,
+      ),
+    );
+}
+
+/** Every fork published into a fresh server, assignment drained, and the records read back in order. */
+async function publishAndRead(driver: string, forks: CorpusFork[]): Promise<{ rows: Row[]; rejected: number; seconds: number }> {
   const database: Database =
-    values.driver === 'postgres'
+    driver === 'postgres'
       ? await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_purity'), maxConnections: 4 })
       : await openDatabase({ dataDir: 'memory://' });
   const services = createServices({ database, rateLimitWrites: 0 });
@@ -104,8 +144,11 @@ export async function run(argv: string[]) {
     await services.stop();
     await database.close();
   }
-  const seconds = (performance.now() - t0) / 1000;
+  return { rows, rejected, seconds: (performance.now() - t0) / 1000 };
+}
 
+/** The records grouped by idea, with the counts printed first. */
+function summarise(rows: Row[], rejected: number, seconds: number) {
   const understood = rows.filter((r) => r.changes.length > 0).length;
   const unassigned = rows.filter((r) => r.ideaId === null).length;
   const byIdea = new Map<string, Row[]>();
@@ -118,8 +161,12 @@ export async function run(argv: string[]) {
   console.log(
     `ideas ${byIdea.size}; records per idea: mean ${mean.toFixed(2)}, median ${median(sizes)}, max ${Math.max(0, ...sizes)}; ideas with ≥ 2 records ${sizes.filter((n) => n >= 2).length}`,
   );
+  return { understood, unassigned, byIdea, sizes, mean };
+}
 
-  const top = [...byIdea].sort((a, b) => b[1].length - a[1].length).slice(0, Number(values.top));
+/** The `count` biggest ideas, printed with their forks, statuses, change sets and a few descriptions. */
+function printBiggest(byIdea: Map<string, Row[]>, count: number): [string, Row[]][] {
+  const top = [...byIdea].sort((a, b) => b[1].length - a[1].length).slice(0, count);
   console.log(`\n${top.length} biggest ideas:`);
   for (const [id, rs] of top) {
     const forksOf = new Set(rs.map((r) => r.forkId)).size;
@@ -134,14 +181,17 @@ export async function run(argv: string[]) {
     console.log(`  ${id.slice(0, 12)}: ${rs.length} records, ${forksOf} forks (${statuses}); change sets: ${keys}`);
     for (const d of [...new Set(rs.map((r) => r.description))].slice(0, 4)) console.log(`      "${clip(d, 110)}"`);
   }
+  return top;
+}
 
-  // Conflicts: within an idea, each pair of its distinct stored change sets.
-  const conflicts: { idea: string; records: Row[]; pairs: { a: string; b: string; why: string }[] }[] = [];
+/** Conflicts: within an idea, each pair of its distinct stored change sets. */
+function findConflicts(byIdea: Map<string, Row[]>): Conflict[] {
+  const conflicts: Conflict[] = [];
   for (const [id, rs] of byIdea) {
     const sets = new Map<string, Change[]>();
     for (const r of rs) sets.set(setKey(r.changes), r.changes);
     const list = [...sets.values()];
-    const pairs: { a: string; b: string; why: string }[] = [];
+    const pairs: Conflict['pairs'] = [];
     for (let i = 0; i < list.length; i++)
       for (let j = i + 1; j < list.length; j++) {
         const why = conflictWhy(list[i], list[j]);
@@ -149,6 +199,10 @@ export async function run(argv: string[]) {
       }
     if (pairs.length) conflicts.push({ idea: id, records: rs, pairs });
   }
+  return conflicts;
+}
+
+function printConflicts(conflicts: Conflict[]) {
   const reasons = conflicts
     .flatMap((c) => c.pairs.map((p) => p.why.replace(/ \(.*/, '')))
     .reduce<Record<string, number>>((m, w) => ({ ...m, [w]: (m[w] ?? 0) + 1 }), {});
@@ -163,33 +217,4 @@ export async function run(argv: string[]) {
       );
     for (const p of c.pairs) console.log(`    ✗ ${p.why}: {${p.a}} vs {${p.b}}`);
   }
-
-  if (values.json)
-    writeFileSync(
-      values.json,
-      JSON.stringify(
-        {
-          bench: 'purity',
-          driver: values.driver,
-          records: rows.length,
-          rejected,
-          unassigned,
-          understood,
-          ideas: byIdea.size,
-          records_per_idea: { mean, median: median(sizes), max: Math.max(0, ...sizes) },
-          biggest: top.map(([id, rs]) => ({
-            id,
-            records: rs.map((r) => ({ description: r.description, status: r.status, fork: r.forkId, changes: r.changes.map(showChange) })),
-          })),
-          conflicts: conflicts.map((c) => ({
-            idea: c.idea,
-            records: c.records.map((r) => ({ description: r.description, status: r.status, fork: r.forkId, changes: r.changes })),
-            pairs: c.pairs,
-          })),
-          seconds,
-        },
-        null,
-        2,
-      ),
-    );
 }

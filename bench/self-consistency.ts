@@ -21,7 +21,7 @@ import { openDatabase, type Database } from '../server/db/client.ts';
 import { records } from '../server/db/schema/records.ts';
 import { parseResultsTsv } from '../server/protocol/results-tsv.ts';
 import type { Hardware } from '../server/protocol/record.schema.ts';
-import { createServices } from '../server/services/container.ts';
+import { createServices, type Services } from '../server/services/container.ts';
 import { ideaFeatures } from '../server/services/ideas/features.ts';
 import { envelope, newSigner } from '../test/helpers/records.ts';
 import { benchDatabaseUrl } from './databases.ts';
@@ -67,16 +67,47 @@ interface Replayed {
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)} %` : 'n/a');
 
+type Keys = { diffKey: string | null; paramKey: string | null };
+type Seen = Keys & { earlier: Earlier };
+
 export async function run(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: { driver: { type: 'string', default: 'pglite' }, json: { type: 'string' } } });
   if (!corpusPresent() || !existsSync(BUNDLE)) {
     console.log(`self-consistency bench: ${CORPUS_DIR} or ${BUNDLE} is absent; skipped`);
     return;
   }
+  const built = await buildForkRecords(values.driver!);
+  const { replayed, hardwareClass } = await replayFork(values.driver!, built);
+  const repeats = reportRepeats(replayed, hardwareClass);
+  const everyRow = reportEveryRow(replayed);
+  if (values.json)
+    writeFileSync(
+      values.json,
+      JSON.stringify(
+        {
+          bench: 'self-consistency',
+          fork: FORK,
+          driver: values.driver,
+          hardware_class: hardwareClass,
+          rows: replayed.length,
+          ...repeats,
+          base_failure_rate: everyRow.failed / Math.max(1, replayed.length),
+          verdicts: everyRow.verdicts,
+          engine: everyRow.engine,
+          rule: everyRow.rule,
+          replayed,
+        },
+        null,
+        2,
+      ),
+    );
+}
+
+/** The fork's results.tsv rows as `crossfork import` builds them, from a clone of its bundle. */
+async function buildForkRecords(driver: string): Promise<BuiltRecord[]> {
   const dir = mkdtempSync(join(tmpdir(), 'crossfork-self-consistency-'));
   const repo = join(dir, 'TrainRTX5070');
   execFileSync('git', ['clone', '-q', '-b', 'main', BUNDLE, repo]);
-  let built: BuiltRecord[];
   try {
     // As `crossfork import` builds them (cli/lib/import-rows.ts prepareImport + buildRecords).
     const harness = resolveHarness(repo, {}, FORK);
@@ -93,16 +124,20 @@ export async function run(argv: string[]) {
       },
       now: () => new Date().toISOString(),
     });
-    built = out.records;
+    const built = out.records;
     console.log(
-      `self-consistency bench: ${FORK} (${HARDWARE.device_name}), ${built.length} rows built (${out.skipped.length} skipped), ${built.filter((b) => b.git.commit).length} with their commit in git, ${built.filter((b) => b.git.diff).length} with a train.py diff; driver ${values.driver}`,
+      `self-consistency bench: ${FORK} (${HARDWARE.device_name}), ${built.length} rows built (${out.skipped.length} skipped), ${built.filter((b) => b.git.commit).length} with their commit in git, ${built.filter((b) => b.git.diff).length} with a train.py diff; driver ${driver}`,
     );
+    return built;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
 
+/** The other forks published first, then the fork's rows in order, each checked before it publishes. */
+async function replayFork(driver: string, built: BuiltRecord[]): Promise<{ replayed: Replayed[]; hardwareClass: string }> {
   const database: Database =
-    values.driver === 'postgres'
+    driver === 'postgres'
       ? await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_self_consistency'), maxConnections: 4 })
       : await openDatabase({ dataDir: 'memory://' });
   const services = createServices({ database, rateLimitWrites: 0 });
@@ -110,105 +145,136 @@ export async function run(argv: string[]) {
   let hardwareClass = '';
   try {
     await services.ideas.init();
-    const others = loadCorpus().filter((f) => f.file !== `${FORK}.tsv` && f.rows.length > 0);
-    for (const fork of others) {
-      const signer = newSigner(fork.file);
-      const items = await services.records.submitBatch({ records: fork.rows.map((r) => envelope(r.payload, signer)) });
-      const bad = items.filter((it) => it.status === 'rejected');
-      if (bad.length) throw new Error(`${fork.file}: ${bad.length} rejected: ${JSON.stringify(bad[0])}`);
-    }
-    await services.assignments.drain();
-    console.log(`other forks: ${others.length} published ${others.reduce((a, f) => a + f.rows.length, 0)} rows first`);
-
+    await publishOtherForks(services);
     const signer = newSigner(FORK);
-    const history: { diffKey: string | null; paramKey: string | null; earlier: Earlier }[] = [];
-    const viaOf = (f: { diffKey: string | null; paramKey: string | null }, h: (typeof history)[number]) =>
-      f.diffKey && h.diffKey
-        ? h.diffKey === f.diffKey
-          ? ('diff' as const)
-          : f.paramKey !== null && h.paramKey === f.paramKey
-            ? ('key, diffs differ' as const)
-            : null
-        : f.paramKey !== null && h.paramKey === f.paramKey
-          ? ('key' as const)
-          : null;
+    const history: Seen[] = [];
     for (const b of built) {
-      const p = b.payload;
-      const f = ideaFeatures({ description: p.description, diff: p.diff ?? null });
-      // Strict (the same diff, or the same key where a side has no diff) first; else the same key though the diffs differ.
-      const vias = history.map((h) => viaOf(f, h));
-      const strict = history.filter((_, i) => vias[i] === 'diff' || vias[i] === 'key');
-      const loose = history.filter((_, i) => vias[i] === 'key, diffs differ');
-      const earlier = (strict.length ? strict : loose).map((h) => h.earlier);
-      const via = strict.length ? (vias.find((v) => v === 'diff') ?? 'key') : loose.length ? ('key, diffs differ' as const) : null;
-      const res = await services.ideas.check({
-        description: p.description,
-        diff: p.diff ?? null,
-        harness_id: p.harness.id,
-        hardware: HARDWARE,
-      });
-      hardwareClass = res.hardware_class ?? '';
-      // The baseline rule: this change key was published failing on this class before (any fork).
-      const baseline =
-        f.paramKey !== null &&
-        (
-          await database.db
-            .select({ id: records.id })
-            .from(records)
-            .where(and(eq(records.hardwareClass, hardwareClass), eq(records.paramKey, f.paramKey), inArray(records.status, [...FAILED])))
-            .limit(1)
-        ).length > 0;
-      const [item] = await services.records.submitBatch({ records: [envelope(p, signer)] });
-      if (item.status === 'rejected') throw new Error(`line ${b.row.line} rejected: ${JSON.stringify(item.error)}`);
-      await services.assignments.drain();
-      const [stored] = await services.repos.records.findByIds([item.id!]);
-      history.push({
-        diffKey: stored.diffKey ?? f.diffKey,
-        paramKey: stored.paramKey ?? f.paramKey,
-        earlier: { line: b.row.line, status: p.status, excluded: stored.evidenceExcluded ?? null },
-      });
-      replayed.push({
-        line: b.row.line,
-        status: p.status,
-        description: p.description,
-        diff: p.diff != null,
-        paramKey: f.paramKey,
-        changes: res.changes.map((c) => `${c.concept} ${c.action} ${c.from ?? '?'}→${c.to ?? '?'}`).join(', ') || '(none)',
-        earlier,
-        verdict: res.verdict,
-        warning: res.warning,
-        decided_by: res.evidence.decided_by,
-        reason: res.reason,
-        baseline,
-        excluded: stored.evidenceExcluded ?? null,
-        via,
-        cited: res.matches
-          .slice(0, 3)
-          .map(
-            (m) =>
-              `${m.exact ? 'exact' : 'near'} via ${m.via}${m.here ? ` (here: kept ${m.here.keeps} of ${m.here.attempts})` : ''}: "${clip(m.description, 70)}"`,
-          ),
-      });
+      const r = await replayRow(services, database, b, signer, history);
+      hardwareClass = r.hardwareClass;
+      replayed.push(r.replayed);
     }
   } finally {
     await services.stop();
     await database.close();
   }
+  return { replayed, hardwareClass };
+}
 
+/** Every other corpus fork's rows, published and assigned to ideas. */
+async function publishOtherForks(services: Services) {
+  const others = loadCorpus().filter((f) => f.file !== `${FORK}.tsv` && f.rows.length > 0);
+  for (const fork of others) {
+    const signer = newSigner(fork.file);
+    const items = await services.records.submitBatch({ records: fork.rows.map((r) => envelope(r.payload, signer)) });
+    const bad = items.filter((it) => it.status === 'rejected');
+    if (bad.length) throw new Error(`${fork.file}: ${bad.length} rejected: ${JSON.stringify(bad[0])}`);
+  }
+  await services.assignments.drain();
+  console.log(`other forks: ${others.length} published ${others.reduce((a, f) => a + f.rows.length, 0)} rows first`);
+}
+
+/** How a row matches an earlier one: the same diff, the same key (a side has no diff), the same key though the diffs differ, or not. */
+const viaOf = (f: Keys, h: Keys) =>
+  f.diffKey && h.diffKey
+    ? h.diffKey === f.diffKey
+      ? ('diff' as const)
+      : f.paramKey !== null && h.paramKey === f.paramKey
+        ? ('key, diffs differ' as const)
+        : null
+    : f.paramKey !== null && h.paramKey === f.paramKey
+      ? ('key' as const)
+      : null;
+
+/** The earlier rows a row repeats, and how it matched them. */
+function earlierMatches(f: Keys, history: Seen[]): { earlier: Earlier[]; via: Replayed['via'] } {
+  // Strict (the same diff, or the same key where a side has no diff) first; else the same key though the diffs differ.
+  const vias = history.map((h) => viaOf(f, h));
+  const strict = history.filter((_, i) => vias[i] === 'diff' || vias[i] === 'key');
+  const loose = history.filter((_, i) => vias[i] === 'key, diffs differ');
+  const earlier = (strict.length ? strict : loose).map((h) => h.earlier);
+  const via = strict.length ? (vias.find((v) => v === 'diff') ?? 'key') : loose.length ? ('key, diffs differ' as const) : null;
+  return { earlier, via };
+}
+
+/** One row of the fork: checked as the agent would have, then published (and added to `history`). */
+async function replayRow(
+  services: Services,
+  database: Database,
+  b: BuiltRecord,
+  signer: ReturnType<typeof newSigner>,
+  history: Seen[],
+): Promise<{ replayed: Replayed; hardwareClass: string }> {
+  const p = b.payload;
+  const f = ideaFeatures({ description: p.description, diff: p.diff ?? null });
+  const { earlier, via } = earlierMatches(f, history);
+  const res = await services.ideas.check({
+    description: p.description,
+    diff: p.diff ?? null,
+    harness_id: p.harness.id,
+    hardware: HARDWARE,
+  });
+  const hardwareClass = res.hardware_class ?? '';
+  // The baseline rule: this change key was published failing on this class before (any fork).
+  const baseline =
+    f.paramKey !== null &&
+    (
+      await database.db
+        .select({ id: records.id })
+        .from(records)
+        .where(and(eq(records.hardwareClass, hardwareClass), eq(records.paramKey, f.paramKey), inArray(records.status, [...FAILED])))
+        .limit(1)
+    ).length > 0;
+  const [item] = await services.records.submitBatch({ records: [envelope(p, signer)] });
+  if (item.status === 'rejected') throw new Error(`line ${b.row.line} rejected: ${JSON.stringify(item.error)}`);
+  await services.assignments.drain();
+  const [stored] = await services.repos.records.findByIds([item.id!]);
+  history.push({
+    diffKey: stored.diffKey ?? f.diffKey,
+    paramKey: stored.paramKey ?? f.paramKey,
+    earlier: { line: b.row.line, status: p.status, excluded: stored.evidenceExcluded ?? null },
+  });
+  const replayed: Replayed = {
+    line: b.row.line,
+    status: p.status,
+    description: p.description,
+    diff: p.diff != null,
+    paramKey: f.paramKey,
+    changes: res.changes.map((c) => `${c.concept} ${c.action} ${c.from ?? '?'}→${c.to ?? '?'}`).join(', ') || '(none)',
+    earlier,
+    verdict: res.verdict,
+    warning: res.warning,
+    decided_by: res.evidence.decided_by,
+    reason: res.reason,
+    baseline,
+    excluded: stored.evidenceExcluded ?? null,
+    via,
+    cited: res.matches
+      .slice(0, 3)
+      .map(
+        (m) =>
+          `${m.exact ? 'exact' : 'near'} via ${m.via}${m.here ? ` (here: kept ${m.here.keeps} of ${m.here.attempts})` : ''}: "${clip(m.description, 70)}"`,
+      ),
+  };
+  return { replayed, hardwareClass };
+}
+
+const earlierText = (r: Replayed) =>
+  r.earlier.map((e) => `line ${e.line} ${e.status}${e.excluded ? ` (not counted: ${e.excluded})` : ''}`).join(', ');
+const show = (r: Replayed) =>
+  `    line ${r.line} [${r.status}] "${clip(r.description, 110)}"\n` +
+  `        ${r.via ? `same ${r.via}; ` : ''}diff ${r.diff ? 'yes' : 'no'}; key ${r.paramKey ?? 'null'}; earlier: ${earlierText(r)}\n` +
+  `        verdict ${r.verdict}, warning ${r.warning}, decided_by ${r.decided_by}: ${clip(r.reason, 220)}\n` +
+  `        read: ${r.changes}` +
+  r.cited.map((c) => `\n        cites ${c}`).join('');
+
+/** The judged part, printed: exact repeats of an earlier failure must warn, of an earlier keep must not. */
+function reportRepeats(replayed: Replayed[], hardwareClass: string) {
   const all = replayed.filter((r) => r.earlier.length > 0);
   const loose = all.filter((r) => r.via === 'key, diffs differ');
   const repeats = all.filter((r) => r.via !== 'key, diffs differ');
   const ofFailure = repeats.filter((r) => r.earlier.every((e) => FAILED.has(e.status)));
   const ofKeep = repeats.filter((r) => r.earlier.every((e) => e.status === 'keep'));
   const mixed = repeats.filter((r) => !ofFailure.includes(r) && !ofKeep.includes(r));
-  const earlierText = (r: Replayed) =>
-    r.earlier.map((e) => `line ${e.line} ${e.status}${e.excluded ? ` (not counted: ${e.excluded})` : ''}`).join(', ');
-  const show = (r: Replayed) =>
-    `    line ${r.line} [${r.status}] "${clip(r.description, 110)}"\n` +
-    `        ${r.via ? `same ${r.via}; ` : ''}diff ${r.diff ? 'yes' : 'no'}; key ${r.paramKey ?? 'null'}; earlier: ${earlierText(r)}\n` +
-    `        verdict ${r.verdict}, warning ${r.warning}, decided_by ${r.decided_by}: ${clip(r.reason, 220)}\n` +
-    `        read: ${r.changes}` +
-    r.cited.map((c) => `\n        cites ${c}`).join('');
   console.log(
     `\nhardware class ${hardwareClass}; ${replayed.length} rows replayed, ${repeats.length} exact repeats of an earlier row of this fork`,
   );
@@ -233,8 +299,16 @@ export async function run(argv: string[]) {
     console.log(
       `  ${r.earlier.every((e) => FAILED.has(e.status)) ? 'repeat of a failure' : r.earlier.every((e) => e.status === 'keep') ? 'repeat of a keep' : 'mixed'}, warned ${r.warning}\n${show(r)}`,
     );
+  return {
+    repeats_of_failure: { total: ofFailure.length, warned: warnedF.length },
+    repeats_of_keep: { total: ofKeep.length, warned: warnedK.length },
+    repeats_mixed: { total: mixed.length, warned: mixed.filter((r) => r.warning).length },
+    same_key_diffs_differ: { total: loose.length, warned: loose.filter((r) => r.warning).length },
+  };
+}
 
-  // Broader: every row, judged by what it then did.
+/** The broader part, printed: every row judged by what it then did, check's warning beside the rule. */
+function reportEveryRow(replayed: Replayed[]) {
   const failed = replayed.filter((r) => FAILED.has(r.status));
   const keeps = replayed.filter((r) => r.status === 'keep');
   const verdicts = replayed.reduce<Record<string, number>>((m, r) => ({ ...m, [r.verdict]: (m[r.verdict] ?? 0) + 1 }), {});
@@ -273,29 +347,5 @@ export async function run(argv: string[]) {
         `    line ${r.line} [${r.status}] check ${r.warning ? 'WARN' : 'no'} (${r.verdict}), rule ${r.baseline ? 'WARN' : 'no'}: "${clip(r.description, 90)}"\n        read: ${r.changes}; reason: ${clip(r.reason, 180)}`,
       );
   }
-
-  if (values.json)
-    writeFileSync(
-      values.json,
-      JSON.stringify(
-        {
-          bench: 'self-consistency',
-          fork: FORK,
-          driver: values.driver,
-          hardware_class: hardwareClass,
-          rows: replayed.length,
-          repeats_of_failure: { total: ofFailure.length, warned: warnedF.length },
-          repeats_of_keep: { total: ofKeep.length, warned: warnedK.length },
-          repeats_mixed: { total: mixed.length, warned: mixed.filter((r) => r.warning).length },
-          same_key_diffs_differ: { total: loose.length, warned: loose.filter((r) => r.warning).length },
-          base_failure_rate: failed.length / Math.max(1, replayed.length),
-          verdicts,
-          engine,
-          rule,
-          replayed,
-        },
-        null,
-        2,
-      ),
-    );
+  return { failed: failed.length, verdicts, engine, rule };
 }

@@ -5,7 +5,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.ts';
-import { ProblemError } from './errors.ts';
+import { ProblemError } from './http/problem.ts';
 import { problemOf } from './http/problem-map.ts';
 import { recordsRoutes } from './routes/records.routes.ts';
 import { leaderboardRoutes } from './routes/leaderboard.routes.ts';

@@ -22,8 +22,13 @@ export interface ServerConfig {
   efSearch: number;
   /** Write requests a minute per client IP and per signing key; 0 = unlimited. */
   rateLimitWrites: number;
-  /** How long a computed leaderboard is reused, in ms; 0 = never. */
-  leaderboardCacheMs: number;
+  /**
+   * The staleness bound of shared read state (leaderboard, noise model, record standings,
+   * plausibility peers), in ms: a change shows in their answers within it; 0 = at the next read.
+   */
+  stalenessMs: number;
+  /** Which background work this process runs: all of it (`all`), none (`api`), or only it (`worker`, no HTTP but /healthz and /metrics). */
+  role: ServerRole;
   /** Take the client IP from X-Forwarded-For (set only behind a proxy that writes it). */
   trustProxy: boolean;
   /** Bearer token of `/v1/admin/*`; unset disables those endpoints. */
@@ -33,6 +38,14 @@ export interface ServerConfig {
   snapshotDir: string;
   snapshotIntervalMs: number;
   savedTimeWindowS: number;
+}
+
+export type ServerRole = 'all' | 'api' | 'worker';
+
+function serverRole(raw: string | undefined): ServerRole {
+  const role = raw?.trim() || 'all';
+  if (role !== 'all' && role !== 'api' && role !== 'worker') throw new Error(`CROSSFORK_ROLE must be all, api or worker, got "${raw}"`);
+  return role;
 }
 
 export interface GithubConfig {
@@ -72,7 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     verifyThreads: int(env, 'CROSSFORK_VERIFY_THREADS', Math.min(availableParallelism(), 8)),
     efSearch: int(env, 'CROSSFORK_HNSW_EF_SEARCH', 100),
     rateLimitWrites: int(env, 'CROSSFORK_RATE_LIMIT_WRITES', 600),
-    leaderboardCacheMs: int(env, 'CROSSFORK_LEADERBOARD_CACHE_MS', 1000),
+    // CROSSFORK_LEADERBOARD_CACHE_MS is its name before 0.2.
+    stalenessMs: int(env, 'CROSSFORK_STALENESS_MS', int(env, 'CROSSFORK_LEADERBOARD_CACHE_MS', 1000)),
+    role: serverRole(env.CROSSFORK_ROLE),
     trustProxy: /^(1|true|yes)$/i.test(env.CROSSFORK_TRUST_PROXY ?? ''),
     adminToken: env.CROSSFORK_ADMIN_TOKEN || undefined,
     github: githubConfig(env),

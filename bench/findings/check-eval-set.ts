@@ -84,11 +84,6 @@ export function nearSharedWords(query: string, descriptions: readonly string[]):
   return [...pairs].sort();
 }
 
-export interface CorpusLine {
-  ref: string;
-  description: string;
-}
-
 /** Every data row of the corpus logs by `<file>:<line>` (line 1 is the header), or null when absent. */
 export function loadCorpusDescriptions(dir = EVAL_CORPUS_DIR): Map<string, string> | null {
   if (!existsSync(dir)) return null;
@@ -136,19 +131,34 @@ export interface EvalSetReport {
 
 const isText = (x: unknown): x is string => typeof x === 'string' && x.trim() !== '';
 
+/** What the checks share while they run: the findings so far, the ids seen, and the corpus tests. */
+interface Checking {
+  problems: string[];
+  warnings: string[];
+  perQuery: EvalSetReport['perQuery'];
+  ids: Set<string>;
+  corpus: Map<string, string> | null;
+  /** The query occurs in a log description. */
+  verbatim: (query: string) => boolean;
+  /** The query has exactly the content words of a log description. */
+  reordered: (query: string) => boolean;
+}
+
 /** Every check on the two files; `corpus` null skips the ones that need the logs. */
 export function checkEvalSet(paraphrases: unknown, novel: unknown, corpus: Map<string, string> | null): EvalSetReport {
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  const perQuery: EvalSetReport['perQuery'] = [];
   const descriptions = corpus ? [...corpus.values()].map((d) => d.toLowerCase()) : [];
-  const verbatim = (query: string) => descriptions.some((d) => d.includes(query.trim().toLowerCase()));
   // A description with its words reordered is a copy too: the same set of content words.
   const wordSets = new Set(descriptions.map((d) => [...contentWords(d)].sort().join(' ')));
-  const reordered = (query: string) => wordSets.has([...contentWords(query)].sort().join(' '));
-  const ids = new Set<string>();
-  const queries = new Set<string>();
-  let relevantTotal = 0;
+  const c: Checking = {
+    problems: [],
+    warnings: [],
+    perQuery: [],
+    ids: new Set<string>(),
+    corpus,
+    verbatim: (query) => descriptions.some((d) => d.includes(query.trim().toLowerCase())),
+    reordered: (query) => wordSets.has([...contentWords(query)].sort().join(' ')),
+  };
+  const { problems, warnings, perQuery } = c;
 
   if (!Array.isArray(paraphrases))
     return {
@@ -161,6 +171,30 @@ export function checkEvalSet(paraphrases: unknown, novel: unknown, corpus: Map<s
       corpusChecked: !!corpus,
       perQuery,
     };
+  const relevantTotal = checkParaphrases(c, paraphrases);
+  const novelCount = checkNovel(c, novel);
+
+  const total = paraphrases.length;
+  const hard = perQuery.filter((q) => q.hard).length;
+  if (corpus && hard * 3 < total)
+    problems.push(`only ${hard} of ${total} queries share no content word with their relevant rows (a third is ${Math.ceil(total / 3)})`);
+  return {
+    problems,
+    warnings,
+    total,
+    hard,
+    meanRelevant: total ? relevantTotal / total : 0,
+    novel: novelCount,
+    corpusChecked: !!corpus,
+    perQuery,
+  };
+}
+
+/** Checks each paraphrase query; returns how many relevant rows they list in all. */
+function checkParaphrases(c: Checking, paraphrases: unknown[]): number {
+  const { problems, ids } = c;
+  const queries = new Set<string>();
+  let relevantTotal = 0;
   if (paraphrases.length < MIN_QUERIES) problems.push(`paraphrases.json has ${paraphrases.length} queries, fewer than ${MIN_QUERIES}`);
   for (const [i, item] of (paraphrases as Partial<Paraphrase>[]).entries()) {
     const id = isText(item?.id) ? item.id : `#${i}`;
@@ -181,54 +215,48 @@ export function checkEvalSet(paraphrases: unknown, novel: unknown, corpus: Map<s
     }
     if (new Set(item.relevant).size !== item.relevant.length) problems.push(`${id}: a relevant row is listed twice`);
     relevantTotal += item.relevant.length;
-    if (!corpus) continue;
-    const texts: string[] = [];
-    for (const ref of item.relevant) {
-      const text = typeof ref === 'string' ? corpus.get(ref) : undefined;
-      if (text === undefined) problems.push(`${id}: ${String(ref)} is not a data row of the corpus`);
-      else texts.push(text);
-    }
-    if (verbatim(item.query)) problems.push(`${id}: the query occurs verbatim in a log description`);
-    else if (reordered(item.query)) problems.push(`${id}: the query has exactly the content words of a log description`);
-    const shared = sharedContentWords(item.query, texts);
-    const near = shared.length === 0 ? nearSharedWords(item.query, texts) : [];
-    if (near.length > 0) warnings.push(`${id}: hard by the rule, but near-shares ${near.join(', ')}`);
-    perQuery.push({ id, hard: shared.length === 0, shared, near });
+    if (c.corpus) checkAgainstCorpus(c, c.corpus, id, item.query, item.relevant);
   }
+  return relevantTotal;
+}
 
-  let novelCount = 0;
-  if (!Array.isArray(novel)) problems.push('novel-queries.json is not an array');
-  else {
-    novelCount = novel.length;
-    if (novel.length < MIN_NOVEL) problems.push(`novel-queries.json has ${novel.length} queries, fewer than ${MIN_NOVEL}`);
-    for (const [i, item] of (novel as Partial<NovelQuery>[]).entries()) {
-      const id = isText(item?.id) ? item.id : `novel #${i}`;
-      if (!isText(item?.id)) problems.push(`${id}: no id`);
-      else if (ids.has(item.id)) problems.push(`${id}: duplicate id`);
-      ids.add(id);
-      if (!isText(item?.query)) {
-        problems.push(`${id}: no query`);
-        continue;
-      }
-      if (!isText(item?.note)) problems.push(`${id}: no note`);
-      if (corpus && verbatim(item.query)) problems.push(`${id}: the query occurs verbatim in a log description`);
-    }
+/** The corpus checks of one paraphrase: its rows exist, it copies no description, and whether it is hard. */
+function checkAgainstCorpus(c: Checking, corpus: Map<string, string>, id: string, query: string, relevant: unknown[]) {
+  const texts: string[] = [];
+  for (const ref of relevant) {
+    const text = typeof ref === 'string' ? corpus.get(ref) : undefined;
+    if (text === undefined) c.problems.push(`${id}: ${String(ref)} is not a data row of the corpus`);
+    else texts.push(text);
   }
+  if (c.verbatim(query)) c.problems.push(`${id}: the query occurs verbatim in a log description`);
+  else if (c.reordered(query)) c.problems.push(`${id}: the query has exactly the content words of a log description`);
+  const shared = sharedContentWords(query, texts);
+  const near = shared.length === 0 ? nearSharedWords(query, texts) : [];
+  if (near.length > 0) c.warnings.push(`${id}: hard by the rule, but near-shares ${near.join(', ')}`);
+  c.perQuery.push({ id, hard: shared.length === 0, shared, near });
+}
 
-  const total = paraphrases.length;
-  const hard = perQuery.filter((q) => q.hard).length;
-  if (corpus && hard * 3 < total)
-    problems.push(`only ${hard} of ${total} queries share no content word with their relevant rows (a third is ${Math.ceil(total / 3)})`);
-  return {
-    problems,
-    warnings,
-    total,
-    hard,
-    meanRelevant: total ? relevantTotal / total : 0,
-    novel: novelCount,
-    corpusChecked: !!corpus,
-    perQuery,
-  };
+/** Checks the novel queries; returns how many there are (0 when the file is not an array). */
+function checkNovel(c: Checking, novel: unknown): number {
+  const { problems, ids } = c;
+  if (!Array.isArray(novel)) {
+    problems.push('novel-queries.json is not an array');
+    return 0;
+  }
+  if (novel.length < MIN_NOVEL) problems.push(`novel-queries.json has ${novel.length} queries, fewer than ${MIN_NOVEL}`);
+  for (const [i, item] of (novel as Partial<NovelQuery>[]).entries()) {
+    const id = isText(item?.id) ? item.id : `novel #${i}`;
+    if (!isText(item?.id)) problems.push(`${id}: no id`);
+    else if (ids.has(item.id)) problems.push(`${id}: duplicate id`);
+    ids.add(id);
+    if (!isText(item?.query)) {
+      problems.push(`${id}: no query`);
+      continue;
+    }
+    if (!isText(item?.note)) problems.push(`${id}: no note`);
+    if (c.corpus && c.verbatim(item.query)) problems.push(`${id}: the query occurs verbatim in a log description`);
+  }
+  return novel.length;
 }
 
 function main(argv: string[]): number {

@@ -1,5 +1,6 @@
 // `crossfork mcp`: an MCP server over stdio with check_idea, suggest, known_bad, leaderboard and
-// publish_result, for Claude Code, Codex and any MCP client. Runs until stdin closes.
+// publish_result, for Claude Code, Codex and any MCP client. Every tool names the idea `description`.
+// Runs until stdin closes.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { resolve } from 'node:path';
@@ -7,7 +8,7 @@ import { z } from 'zod';
 import { hardwareClass } from '../../server/protocol/hardware-class.ts';
 import type { Context } from '../lib/context.ts';
 import { CliError } from '../lib/errors.ts';
-import { askingContext, ideaText } from '../lib/asking.ts';
+import { askingContext, ideaText, type Asking } from '../lib/asking.ts';
 import type { HardwareFlags } from '../lib/hardware.ts';
 import type { HarnessFlags } from '../lib/harness.ts';
 import { VERSION } from '../lib/version.ts';
@@ -36,25 +37,52 @@ interface Opts extends HardwareFlags, HarnessFlags {
   repo: string;
 }
 
+/** What every tool asks and publishes with. */
+interface Tools {
+  ctx: Context;
+  asking: Asking;
+  opts: Opts;
+  repo: string;
+}
+
+/** The idea, in every tool: `description` (as in the records and the API); check_idea's old `idea` still works. */
+const DESCRIPTION = 'the change, in one line (e.g. increase MATRIX_LR from 0.04 to 0.05)';
+
 export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = { repo: '.' }) {
   const repo = resolve(opts.repo ?? '.');
   // The saved machine profile (or the flags) and the fork's harness, said once on stderr, never on stdout (MCP's channel).
   const asking = await askingContext(ctx, { ...opts, repo });
   const server = new McpServer({ name: 'crossfork', version: VERSION });
+  const tools: Tools = { ctx, asking, opts, repo };
+  registerCheck(server, tools);
+  registerLookups(server, tools);
+  registerPublish(server, tools);
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((r) => (transport.onclose = r));
+  await server.connect(transport);
+  process.stdin.once('end', () => void server.close());
+  await closed;
+  return result({ stopped: true }, '');
+}
+
+function registerCheck(server: McpServer, { ctx, asking }: Tools) {
   server.registerTool(
     'check_idea',
     {
       description:
         'Before an experiment: was this idea tried, on hardware like mine, and how did it go? Returns a verdict (novel, promising, inconclusive, mixed, failed_nearby, known_bad, crashes_here, kept_elsewhere, failed_elsewhere; warning: true means do not spend the run), the reason with its counts, and the matching ideas with why each matched.',
       inputSchema: {
-        idea: z.string().min(1).describe('the change, in one line'),
+        description: z.string().min(1).optional().describe(`${DESCRIPTION} (required)`),
+        idea: z.string().min(1).optional().describe('deprecated: the old name of description'),
         diff: z.string().optional().describe('unified diff of train.py'),
       },
     },
-    ({ idea, diff }) =>
+    ({ description, idea, diff }) =>
       guarded(async () => {
+        const text = description ?? idea;
+        if (!text) throw new CliError('description is required: the change, in one line');
         const r = await ctx.client.check({
-          description: ideaText(ctx, idea),
+          description: ideaText(ctx, text),
           ...(diff ? { diff } : {}),
           harness_id: asking.harness.id,
           hardware: asking.hardware,
@@ -62,6 +90,10 @@ export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = {
         return ok(renderCheck(r), r);
       }),
   );
+}
+
+/** known_bad, suggest and leaderboard: what others found, for this machine and fork. */
+function registerLookups(server: McpServer, { ctx, asking, repo }: Tools) {
   server.registerTool(
     'known_bad',
     {
@@ -101,12 +133,15 @@ export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = {
         return ok(renderLeaderboard(lb), lb);
       }),
   );
+}
+
+function registerPublish(server: McpServer, { ctx, opts, repo }: Tools) {
   server.registerTool(
     'publish_result',
     {
       description: 'After an experiment: publish it (queued on disk when the server is unreachable).',
       inputSchema: {
-        description: z.string().min(1),
+        description: z.string().min(1).describe(`${DESCRIPTION}: the same words check_idea was asked with`),
         status: z.enum(['keep', 'discard', 'crash']),
         val_bpb: z.number().positive().optional(),
         run_log: z.string().optional().describe('path of run.log to read metrics from'),
@@ -126,10 +161,4 @@ export default async function mcp(ctx: Context, _args: unknown[], opts: Opts = {
         return ok(res.text, res.data);
       }),
   );
-  const transport = new StdioServerTransport();
-  const closed = new Promise<void>((r) => (transport.onclose = r));
-  await server.connect(transport);
-  process.stdin.once('end', () => void server.close());
-  await closed;
-  return result({ stopped: true }, '');
 }

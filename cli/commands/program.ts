@@ -1,13 +1,16 @@
 // `crossfork program`: a program.md section that makes any agent consult crossfork before each
 // experiment and publish after it.
 import type { Context } from '../lib/context.ts';
+import { INSTALL_COMMAND } from '../lib/install.ts';
 import { result } from '../lib/result.ts';
 
 export const PROGRAM_SECTION = `## Shared notebook (crossfork)
 
 Other people run this same loop on their own hardware and publish every experiment to
 crossfork. Use it so you do not repeat their dead ends. (The \`crossfork\` command is installed
-with \`npm install -g crossfork\`; \`crossfork init --yes\` has saved this machine's hardware.)
+on this machine and \`crossfork init --yes\` has saved its hardware. Where it is missing, it is
+not on the npm registry: install it from a checkout of the crossfork repository with
+\`${INSTALL_COMMAND}\`.)
 
 **Before each experiment**, once you know what you will change, ask whether it was tried:
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { promisify } from 'node:util';
 import { ACCELERATORS, type Hardware } from '../../server/protocol/record.schema.ts';
+import { readMemoryMb } from './device-memory.ts';
 import { usageError } from './errors.ts';
 
 const run = promisify(execFile);
@@ -60,8 +61,9 @@ export function checkFlags(flags: HardwareFlags) {
   if (accelerator !== undefined && !(ACCELERATORS as readonly string[]).includes(accelerator)) {
     throw usageError(`--accelerator must be one of ${ACCELERATORS.join(', ')}, not ${JSON.stringify(accelerator)}`);
   }
-  const memoryMb = flags.memoryMb === undefined ? undefined : Number(flags.memoryMb);
-  if (memoryMb !== undefined && !(Number.isFinite(memoryMb) && memoryMb > 0)) throw usageError('--memory-mb must be a positive number');
+  const memory = flags.memoryMb === undefined ? undefined : readMemoryMb(String(flags.memoryMb));
+  if (memory && 'problem' in memory) throw usageError(`--memory-mb: ${memory.problem}`);
+  const memoryMb = memory?.mb;
   const count = flags.deviceCount === undefined ? undefined : Number(flags.deviceCount);
   if (count !== undefined && !(Number.isInteger(count) && count >= 1)) throw usageError('--device-count must be a positive integer');
   if (flags.device !== undefined && flags.device.trim() === '') throw usageError('--device must not be empty');

@@ -11,7 +11,7 @@ import { describeIssues, fieldIssues } from '../../server/protocol/issues.ts';
 import { recordPayloadSchema, type Hardware, type RecordPayload } from '../../server/protocol/record.schema.ts';
 import { rowPayload } from '../../server/protocol/results-payload.ts';
 import type { ResultsRow } from '../../server/protocol/results-tsv.ts';
-import { catFiles, diffsAgainstParent, resolveCommits } from './git.ts';
+import { catFiles, diffsAgainstParent, resolveCommits, type CommitInfo } from './git.ts';
 import { memoryUnit, type MemoryUnit } from './memory-unit.ts';
 
 export interface BuildContext {
@@ -73,7 +73,62 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
   const unit = memoryUnit(rows, ctx.hardware, ctx.memoryUnit);
   if (unit.problem) return { records: [], skipped: [], notes: [], fileProblem: unit.problem, assumedHarness: 0 };
   const notes = unit.note ? [unit.note] : [];
-  const infos = ctx.gitAvailable
+  const objects = await gitObjects(rows, ctx);
+  const records: BuiltRecord[] = [];
+  const skipped: Skipped[] = [];
+  const times: { at: string | null; payload: { created_at: string; time_unknown?: true } }[] = [];
+  let assumed = 0;
+  const clipped: number[] = [];
+  // The parent of each row: the best kept result before it.
+  const best = { val_bpb: ctx.initialBest?.val_bpb ?? null, commit: ctx.initialBest?.commit ?? null };
+  for (const row of rows) {
+    const r = rowRecord(row, ctx, objects, unit.unit, best);
+    if (row.status === 'keep' && row.val_bpb !== null) {
+      best.val_bpb = best.val_bpb === null ? row.val_bpb : Math.min(best.val_bpb, row.val_bpb);
+      best.commit = row.commit;
+    }
+    if (!r.harnessId) {
+      skipped.push({
+        line: row.line,
+        description: row.description,
+        reason: 'no prepare.py in git or in the working tree, so the harness id is unknown (pass --harness NAME or --harness-id)',
+      });
+      continue;
+    }
+    const valid = recordPayloadSchema.safeParse(r.payload);
+    if (!valid.success) {
+      skipped.push({ line: row.line, description: row.description, reason: describeIssues(fieldIssues(valid.error, 'payload')) });
+      continue;
+    }
+    if (!ctx.harness.id && !r.ownId) assumed++;
+    if (r.clipped) clipped.push(row.line);
+    times.push({ at: r.time, payload: valid.data });
+    records.push({
+      row,
+      payload: valid.data,
+      git: { commit: r.info !== null, diff: r.diff !== null },
+      train_py_sha256: r.ownTrain ? (objects.blobHash.get(r.ownTrain) ?? null) : null,
+    });
+  }
+  placeUnknownTimes(times, ctx.now());
+  if (clipped.length) notes.push(clippedNote(clipped));
+  return { records, skipped, notes, fileProblem: null, assumedHarness: assumed };
+}
+
+/** What git holds for the rows: each commit, its prepare.py and train.py and its parent's (each blob read once), its diff. */
+interface GitObjects {
+  infos: Map<string, CommitInfo | null>;
+  /** `<commit>:<file>` → blob id. */
+  blobOf: Map<string, string | null | undefined>;
+  blobs: Map<string, Buffer>;
+  blobHash: Map<string, string>;
+  diffs: Map<string, string>;
+  /** prepare.py in the working tree, for rows git knows nothing of. */
+  worktreePrepare: string | null;
+}
+
+async function gitObjects(rows: ResultsRow[], ctx: BuildContext): Promise<GitObjects> {
+  const infos: Map<string, CommitInfo | null> = ctx.gitAvailable
     ? await resolveCommits(
         ctx.repo,
         rows.flatMap((r) => (r.commit ? [r.commit] : [])),
@@ -89,97 +144,69 @@ export async function buildRecords(rows: ResultsRow[], ctx: BuildContext): Promi
   const blobs = new Map((await catFiles(ctx.repo, blobIds)).map((b) => [b.oid!, b.content!]));
   const blobHash = new Map([...blobs].map(([k, v]) => [k, sha256(v)]));
   const diffs = ctx.gitAvailable ? await diffsAgainstParent(ctx.repo, oids, 'train.py') : new Map<string, string>();
-
   let worktreePrepare: string | null = null;
   try {
     worktreePrepare = readFileSync(join(ctx.repo, 'prepare.py'), 'utf8');
   } catch {
     /* not in a fork checkout */
   }
+  return { infos, blobOf, blobs, blobHash, diffs, worktreePrepare };
+}
 
-  const records: BuiltRecord[] = [];
-  const skipped: Skipped[] = [];
-  const times: { at: string | null; payload: { created_at: string; time_unknown?: true } }[] = [];
-  let assumed = 0;
-  const clipped: number[] = [];
-  let bestKept: number | null = ctx.initialBest?.val_bpb ?? null;
-  let lastKeptCommit: string | null = ctx.initialBest?.commit ?? null;
-  for (const row of rows) {
-    const info = row.commit ? (infos.get(row.commit) ?? null) : null;
-    const prepareBlob = info ? blobOf.get(`${info.oid}:prepare.py`) : null;
-    const prepare = prepareBlob ? (blobs.get(prepareBlob)?.toString('utf8') ?? null) : worktreePrepare;
-    const ownId = prepareBlob ? blobHash.get(prepareBlob) : worktreePrepare !== null ? sha256(worktreePrepare) : undefined;
-    const harnessId = ctx.harness.id ?? ownId ?? ctx.harness.assumed;
-    const known = harnessId ? knownHarness(harnessId) : null;
-    const parentTrain = info?.parent ? blobOf.get(`${info.parent}:train.py`) : null;
-    const ownTrain = info ? blobOf.get(`${info.oid}:train.py`) : null;
-    let diff = info ? (diffs.get(info.oid) ?? null) : null;
-    // A diff over the limit is sent as null rather than losing the row.
-    if (diff !== null && Buffer.byteLength(diff) > LIMITS.diffBytes) diff = null;
-    const time = info?.committedAt ?? timestampColumn(row) ?? (ctx.timeIsNow ? ctx.now() : null);
-    const description = clipDescription(row.description);
-    const extra = ctx.extraMetrics?.(row) ?? null;
-    // A memory of 0 is not a reading: no peak_vram_mb then.
-    const memoryGb = unit.unit === 'none' || !row.memory_gb ? null : unit.unit === 'mb' ? row.memory_gb / 1024 : row.memory_gb;
-    const payload = rowPayload(row, {
-      created_at: time ?? ctx.now(),
-      diff,
-      parent:
-        info?.parent || bestKept !== null || lastKeptCommit
-          ? {
-              train_py_sha256: parentTrain ? (blobHash.get(parentTrain) ?? null) : null,
-              commit: info?.parent ?? lastKeptCommit,
-              val_bpb: bestKept,
-            }
-          : null,
-      commit: info?.oid ?? row.commit,
-      memoryGb,
-      extraMetrics: definedOnly(extra),
-      harness: {
-        id: harnessId ?? '',
-        name: ctx.harness.name,
-        time_budget_s: ctx.harness.timeBudgetS ?? timeBudget(prepare) ?? known?.time_budget_s ?? 300,
-      },
-      hardware: ctx.hardware,
-      agent: ctx.agent,
-      fork: ctx.fork,
-    });
-    if (row.status === 'keep' && row.val_bpb !== null) {
-      bestKept = bestKept === null ? row.val_bpb : Math.min(bestKept, row.val_bpb);
-      lastKeptCommit = row.commit;
-    }
-    if (!harnessId) {
-      skipped.push({
-        line: row.line,
-        description: row.description,
-        reason: 'no prepare.py in git or in the working tree, so the harness id is unknown (pass --harness NAME or --harness-id)',
-      });
-      continue;
-    }
-    const valid = recordPayloadSchema.safeParse(payload);
-    if (!valid.success) {
-      skipped.push({ line: row.line, description: row.description, reason: describeIssues(fieldIssues(valid.error, 'payload')) });
-      continue;
-    }
-    if (!ctx.harness.id && !ownId) assumed++;
-    if (description.clipped) clipped.push(row.line);
-    times.push({ at: time, payload: valid.data });
-    records.push({
-      row,
-      payload: valid.data,
-      git: { commit: info !== null, diff: diff !== null },
-      train_py_sha256: ownTrain ? (blobHash.get(ownTrain) ?? null) : null,
-    });
-  }
-  placeUnknownTimes(times, ctx.now());
-  if (clipped.length) {
-    const at = clipped.filter((l) => l > 0);
-    const where = at.length ? ` (line${at.length === 1 ? '' : 's'} ${at.slice(0, 10).join(', ')}${at.length > 10 ? ', …' : ''})` : '';
-    notes.push(
-      `${clipped.length === 1 ? 'a description' : `${clipped.length} descriptions`} longer than ${LIMITS.descriptionChars} characters${where}: published cut to ${LIMITS.descriptionChars}, ending in "…"`,
-    );
-  }
-  return { records, skipped, notes, fileProblem: null, assumedHarness: assumed };
+/** One row's payload (not yet checked), with what went into it. */
+function rowRecord(
+  row: ResultsRow,
+  ctx: BuildContext,
+  g: GitObjects,
+  unit: MemoryUnit,
+  best: { val_bpb: number | null; commit: string | null },
+) {
+  const info = row.commit ? (g.infos.get(row.commit) ?? null) : null;
+  const prepareBlob = info ? g.blobOf.get(`${info.oid}:prepare.py`) : null;
+  const prepare = prepareBlob ? (g.blobs.get(prepareBlob)?.toString('utf8') ?? null) : g.worktreePrepare;
+  const ownId = prepareBlob ? g.blobHash.get(prepareBlob) : g.worktreePrepare !== null ? sha256(g.worktreePrepare) : undefined;
+  const harnessId = ctx.harness.id ?? ownId ?? ctx.harness.assumed;
+  const known = harnessId ? knownHarness(harnessId) : null;
+  const parentTrain = info?.parent ? g.blobOf.get(`${info.parent}:train.py`) : null;
+  const ownTrain = info ? g.blobOf.get(`${info.oid}:train.py`) : null;
+  let diff = info ? (g.diffs.get(info.oid) ?? null) : null;
+  // A diff over the limit is sent as null rather than losing the row.
+  if (diff !== null && Buffer.byteLength(diff) > LIMITS.diffBytes) diff = null;
+  const time = info?.committedAt ?? timestampColumn(row) ?? (ctx.timeIsNow ? ctx.now() : null);
+  const extra = ctx.extraMetrics?.(row) ?? null;
+  // A memory of 0 is not a reading: no peak_vram_mb then.
+  const memoryGb = unit === 'none' || !row.memory_gb ? null : unit === 'mb' ? row.memory_gb / 1024 : row.memory_gb;
+  const payload = rowPayload(row, {
+    created_at: time ?? ctx.now(),
+    diff,
+    parent:
+      info?.parent || best.val_bpb !== null || best.commit
+        ? {
+            train_py_sha256: parentTrain ? (g.blobHash.get(parentTrain) ?? null) : null,
+            commit: info?.parent ?? best.commit,
+            val_bpb: best.val_bpb,
+          }
+        : null,
+    commit: info?.oid ?? row.commit,
+    memoryGb,
+    extraMetrics: definedOnly(extra),
+    harness: {
+      id: harnessId ?? '',
+      name: ctx.harness.name,
+      time_budget_s: ctx.harness.timeBudgetS ?? timeBudget(prepare) ?? known?.time_budget_s ?? 300,
+    },
+    hardware: ctx.hardware,
+    agent: ctx.agent,
+    fork: ctx.fork,
+  });
+  return { payload, info, harnessId, ownId, ownTrain, diff, time, clipped: clipDescription(row.description).clipped };
+}
+
+/** The note on descriptions cut to the limit, with their lines. */
+function clippedNote(clipped: number[]): string {
+  const at = clipped.filter((l) => l > 0);
+  const where = at.length ? ` (line${at.length === 1 ? '' : 's'} ${at.slice(0, 10).join(', ')}${at.length > 10 ? ', …' : ''})` : '';
+  return `${clipped.length === 1 ? 'a description' : `${clipped.length} descriptions`} longer than ${LIMITS.descriptionChars} characters${where}: published cut to ${LIMITS.descriptionChars}, ending in "…"`;
 }
 
 /**

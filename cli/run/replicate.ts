@@ -23,7 +23,7 @@ import { signAll } from '../lib/publish.ts';
 import { timeBudget } from '../lib/records.ts';
 import { loadSigner } from '../lib/signer.ts';
 import { shortRun } from './short-run.ts';
-import { train } from './trainer.ts';
+import { train, type TrainResult } from './trainer.ts';
 
 const exec = promisify(execFile);
 const sha256 = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
@@ -160,43 +160,9 @@ export async function replicate(ctx: Context, o: ReplicateOptions, signal?: Abor
   await assertOwnFork(o.repo, 'crossfork replicate');
   const rec: RecordView = await ctx.client.record(o.id);
   const p = rec.payload;
-  const notes: string[] = [];
-  const harness = resolveHarness(o.repo, o.harnessFlags);
-  if (harnessKeyOf(harness.id) !== harnessKeyOf(p.harness.id)) {
-    throw new CliError(
-      `record ${rec.id.slice(0, 12)} was measured on harness ${harnessLabel(p.harness.id)}; this fork's is ${harnessLabel(harness.id)}: val_bpb does not compare, so it cannot be replicated here`,
-    );
-  }
-  const hardwareClass = describeHardware(o.hardware).class;
-  if (hardwareClass !== rec.hardware_class)
-    notes.push(
-      `it ran on ${rec.hardware_class}, this machine is ${hardwareClass}: the replication counts as evidence, but only a run on ${rec.hardware_class} can confirm it`,
-    );
+  const { harness, hardwareClass, notes } = comparable(rec, o);
   const rebuilt = await rebuildTrainPy(o.repo, p);
-
-  const trainPath = join(o.repo, 'train.py');
-  const before = readFileSync(trainPath, 'utf8');
-  let committed = false;
-  if (rebuilt.text !== before) {
-    writeFileSync(trainPath, rebuilt.text);
-    if (
-      (await git(o.repo, ['commit', '-q', '-m', `replicate ${rec.id.slice(0, 12)}: ${p.description.slice(0, 200)}`, '--', 'train.py'])) ===
-      null
-    ) {
-      await git(o.repo, ['checkout', '--', 'train.py']);
-      throw new CliError('git commit failed');
-    }
-    committed = true;
-  }
-  const commit = ((await git(o.repo, ['rev-parse', 'HEAD'])) ?? '').trim();
-  if (committed) writeFileSync(join(o.repo, STATE), JSON.stringify({ pending_commit: commit, replicates: rec.id }));
-  let t;
-  try {
-    t = await train(o.repo, o.trainCmd, o.timeoutS, signal);
-  } finally {
-    if (committed) await git(o.repo, ['reset', '-q', '--hard', 'HEAD~1']);
-    rmSync(join(o.repo, STATE), { force: true });
-  }
+  const { commit, t } = await trainRebuilt(o, rec, rebuilt.text, signal);
   const base: Replication = {
     id: null,
     replicates: rec.id,
@@ -222,34 +188,7 @@ export async function replicate(ctx: Context, o: ReplicateOptions, signal?: Abor
   const status: Replication['status'] = val === null ? 'crash' : parentVal === null || val < parentVal ? 'keep' : 'discard';
   const prepare = existsSync(join(o.repo, 'prepare.py')) ? readFileSync(join(o.repo, 'prepare.py'), 'utf8') : null;
   const budgetS = timeBudget(prepare) ?? knownHarness(harness.id)?.time_budget_s ?? 300;
-  const fork = await describeFork(o.repo, { forkId: o.forkFlags?.forkId, forkUrl: o.forkFlags?.forkUrl });
-  const description = clipDescription(t.crash ? `${p.description} [crash: ${t.crash}]` : p.description).text;
-  const payload = {
-    schema: RECORD_SCHEMA,
-    created_at: new Date().toISOString(),
-    replicates: rec.id,
-    description,
-    status,
-    diff: p.diff,
-    parent: p.parent,
-    commit,
-    metrics: {
-      val_bpb: val,
-      peak_vram_mb: t.log.peak_vram_mb,
-      training_seconds: t.log.training_seconds,
-      total_seconds: t.log.total_seconds,
-      mfu_percent: t.log.mfu_percent,
-      total_tokens_m: t.log.total_tokens_m,
-      num_steps: t.log.num_steps,
-      num_params_m: t.log.num_params_m,
-    },
-    harness: { id: harness.id, name: p.harness.name, time_budget_s: budgetS },
-    hardware: o.hardware,
-    agent: { model: o.agentModel ?? null, tool: 'crossfork replicate' },
-    fork,
-  };
-  const valid = recordPayloadSchema.safeParse(payload);
-  if (!valid.success) throw new CliError(`the replication's record is invalid: ${describeIssues(fieldIssues(valid.error, 'payload'))}`);
+  const payload = await replicationPayload(o, rec, { commit, t, status, harnessId: harness.id, budgetS });
   const result: Replication = {
     ...base,
     status,
@@ -258,13 +197,97 @@ export async function replicate(ctx: Context, o: ReplicateOptions, signal?: Abor
   };
   const short = o.publishShortRuns ? null : shortRun(t.log, budgetS, process.env);
   if (short) return { ...result, withheld: short };
+  return { ...result, ...(await publishReplication(ctx, payload)) };
+}
 
-  const [signed] = await signAll([valid.data], loadSigner(ctx.config));
+/** Refuses a record measured on another harness; notes when this machine's class cannot confirm it. */
+function comparable(rec: RecordView, o: ReplicateOptions) {
+  const p = rec.payload;
+  const notes: string[] = [];
+  const harness = resolveHarness(o.repo, o.harnessFlags);
+  if (harnessKeyOf(harness.id) !== harnessKeyOf(p.harness.id)) {
+    throw new CliError(
+      `record ${rec.id.slice(0, 12)} was measured on harness ${harnessLabel(p.harness.id)}; this fork's is ${harnessLabel(harness.id)}: val_bpb does not compare, so it cannot be replicated here`,
+    );
+  }
+  const hardwareClass = describeHardware(o.hardware).class;
+  if (hardwareClass !== rec.hardware_class)
+    notes.push(
+      `it ran on ${rec.hardware_class}, this machine is ${hardwareClass}: the replication counts as evidence, but only a run on ${rec.hardware_class} can confirm it`,
+    );
+  return { harness, hardwareClass, notes };
+}
+
+/** Commits the rebuilt train.py (when it differs), trains it, and resets the fork back whatever happens. */
+async function trainRebuilt(o: ReplicateOptions, rec: RecordView, text: string, signal?: AbortSignal) {
+  const trainPath = join(o.repo, 'train.py');
+  const before = readFileSync(trainPath, 'utf8');
+  let committed = false;
+  if (text !== before) {
+    writeFileSync(trainPath, text);
+    const message = `replicate ${rec.id.slice(0, 12)}: ${rec.payload.description.slice(0, 200)}`;
+    if ((await git(o.repo, ['commit', '-q', '-m', message, '--', 'train.py'])) === null) {
+      await git(o.repo, ['checkout', '--', 'train.py']);
+      throw new CliError('git commit failed');
+    }
+    committed = true;
+  }
+  const commit = ((await git(o.repo, ['rev-parse', 'HEAD'])) ?? '').trim();
+  if (committed) writeFileSync(join(o.repo, STATE), JSON.stringify({ pending_commit: commit, replicates: rec.id }));
+  try {
+    return { commit, t: await train(o.repo, o.trainCmd, o.timeoutS, signal) };
+  } finally {
+    if (committed) await git(o.repo, ['reset', '-q', '--hard', 'HEAD~1']);
+    rmSync(join(o.repo, STATE), { force: true });
+  }
+}
+
+/** The replication's record: the original's idea, diff and parent, this run's metrics, machine and fork; checked. */
+async function replicationPayload(
+  o: ReplicateOptions,
+  rec: RecordView,
+  run: { commit: string; t: TrainResult; status: Replication['status']; harnessId: string; budgetS: number },
+): Promise<RecordPayload> {
+  const p = rec.payload;
+  const { t } = run;
+  const fork = await describeFork(o.repo, { forkId: o.forkFlags?.forkId, forkUrl: o.forkFlags?.forkUrl });
+  const description = clipDescription(t.crash ? `${p.description} [crash: ${t.crash}]` : p.description).text;
+  const payload = {
+    schema: RECORD_SCHEMA,
+    created_at: new Date().toISOString(),
+    replicates: rec.id,
+    description,
+    status: run.status,
+    diff: p.diff,
+    parent: p.parent,
+    commit: run.commit,
+    metrics: {
+      val_bpb: t.crash ? null : t.log.val_bpb,
+      peak_vram_mb: t.log.peak_vram_mb,
+      training_seconds: t.log.training_seconds,
+      total_seconds: t.log.total_seconds,
+      mfu_percent: t.log.mfu_percent,
+      total_tokens_m: t.log.total_tokens_m,
+      num_steps: t.log.num_steps,
+      num_params_m: t.log.num_params_m,
+    },
+    harness: { id: run.harnessId, name: p.harness.name, time_budget_s: run.budgetS },
+    hardware: o.hardware,
+    agent: { model: o.agentModel ?? null, tool: 'crossfork replicate' },
+    fork,
+  };
+  const valid = recordPayloadSchema.safeParse(payload);
+  if (!valid.success) throw new CliError(`the replication's record is invalid: ${describeIssues(fieldIssues(valid.error, 'payload'))}`);
+  return valid.data;
+}
+
+/** Signs, queues and delivers the record; published only when the server took it. */
+async function publishReplication(ctx: Context, payload: RecordPayload) {
+  const [signed] = await signAll([payload], loadSigner(ctx.config));
   ctx.outbox.add([signed.envelope]);
   const report = await ctx.outbox.deliver(ctx.client).catch(() => null);
   const rejected = report?.rejected.find((r) => r.id === signed.id)?.reason ?? null;
   return {
-    ...result,
     id: signed.id,
     published: Boolean(report) && !rejected && report!.queued === 0,
     queued: ctx.outbox.pending(),

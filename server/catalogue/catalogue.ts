@@ -68,7 +68,7 @@ const conceptSchema = z.strictObject({
   /** A param's own direction words ("taller" raises DEPTH, "cheaper" lowers NS_STEPS). */
   raise_words: phrases,
   lower_words: phrases,
-  /** A switch's own on / off words ("untie" turns weight tying off). */
+  /** A switch's own on / off words ("untie" turns weight tying off); a param's off words set it to zero ("constant momentum" is no warm-up). */
   enable_words: phrases,
   disable_words: phrases,
 });
@@ -88,7 +88,6 @@ const catalogueSchema = z.strictObject({
 
 export type Catalogue = z.infer<typeof catalogueSchema>;
 export type Concept = z.infer<typeof conceptSchema>;
-export type Choice = z.infer<typeof choiceSchema>;
 export type VerbKind = keyof Catalogue['verbs'];
 
 /** A parsed catalogue, or an error naming every problem: schema, duplicate ids, dangling references. */
@@ -110,8 +109,8 @@ export function parseCatalogue(raw: unknown): Catalogue {
     for (const ref of refs) if (ref !== undefined && !ids.has(ref)) problems.push(`${c.id}: refers to unknown concept ${ref}`);
     if (c.choices && c.kind !== 'param') problems.push(`${c.id}: only a param takes choices`);
     if (c.scope_unit && c.kind !== 'param') problems.push(`${c.id}: only a param is a scope unit`);
-    if (c.kind === 'param' && (c.enable_words.length || c.disable_words.length))
-      problems.push(`${c.id}: a param has raise_words / lower_words, not enable_words / disable_words`);
+    if (c.kind === 'param' && c.enable_words.length)
+      problems.push(`${c.id}: a param has raise_words / lower_words (and disable_words for zero), not enable_words`);
     if (c.kind === 'switch' && (c.raise_words.length || c.lower_words.length))
       problems.push(`${c.id}: a switch has enable_words / disable_words, not raise_words / lower_words`);
     for (const [key, choice] of Object.entries(c.choices ?? {}))

@@ -65,13 +65,16 @@ for (const c of CATALOGUE.concepts)
 export function fromParamChange(pc: ParamChange, removed: boolean): Change {
   const concept = conceptOf(pc.name);
   const c = CONCEPTS.get(concept);
-  if (c?.kind === 'switch') return { concept, action: pc.to === 'off' || removed ? 'disable' : 'enable', from: null, to: null };
+  const off = pc.to === 'off' || pc.to === 'false' || pc.to === 'none'; // "USE_FP8 = False"
+  if (c?.kind === 'switch') return { concept, action: off || removed ? 'disable' : 'enable', from: null, to: null };
   if (removed) return { concept, action: 'disable', from: null, to: null };
   if (c?.choices && pc.to !== null && Number.isNaN(Number(pc.to)))
     return { concept, action: pc.from === null ? 'set' : 'replace', from: pc.from, to: pc.to };
   if (c?.choices && (pc.to !== null || pc.from !== null)) return { concept, action: 'mention', from: null, to: null }; // "optimizer 0.95 to 0.9": no choice
   // A word where a number belongs ("SSSL sliding window") is no value of a numeric parameter.
-  const word = (v: string | null) => v !== null && Number.isNaN(Number(v)) && !['true', 'false', 'none', 'off'].includes(v);
+  // A tuple ("(0.9,0.95)") is the value of a tuple-valued parameter.
+  const word = (v: string | null) =>
+    v !== null && Number.isNaN(Number(v)) && !['true', 'false', 'none', 'off'].includes(v) && !(c?.tuple_of && /^\(.*\)$/.test(v));
   if (c && !c.choices && (word(pc.from) || word(pc.to))) return { concept, action: 'mention', from: null, to: null };
   const action: Action = pc.direction === 'up' ? 'raise' : pc.direction === 'down' ? 'lower' : 'set';
   return { concept, action, from: pc.from, to: pc.to };

@@ -2,9 +2,9 @@
 // "X=0.06", "halve X", "2x LR", "SwiGLU instead of ReLU²", "remove value embeddings".
 import { LANGUAGE } from './language.ts';
 import { makeChange, type ParamChange } from './param-change.ts';
-import { DERIVED, MULTIPLE_VALUED, NOT_PARAMS, RESOLVE_BY_VALUE } from './lexicon.ts';
+import { DERIVED, MULTIPLE_VALUED, NOT_PARAMS, RESOLVE_BY_VALUE, TUPLES } from './lexicon.ts';
 import { tokenize, type Token, type Verb } from './tokens.ts';
-import type { Value } from './values.ts';
+import { formatValue, parsePythonLiteral, type Value } from './values.ts';
 
 export interface Described {
   changes: ParamChange[];
@@ -55,7 +55,33 @@ function valueOf(t: Token | undefined, allowString: boolean): Value | null {
   return null;
 }
 
-/** Values after a name: "= V", "V -> W", "from V to W", "to W (from V)", "W instead of V". */
+/** A tuple of `size` numbers at token j, "(0.9, 0.95)" or "0.9,0.95", as diff.ts writes one ("(0.9,0.95)"), with the index after it. */
+function tupleAt(ts: Token[], j: number, size: number): { value: string; next: number } | null {
+  const open = text(ts[j]) === '(';
+  const items: number[] = [];
+  let k = open ? j + 1 : j;
+  for (;;) {
+    const t = ts[k];
+    if (t?.kind !== 'num' || t.factor) return null;
+    items.push(t.value);
+    if (text(ts[k + 1]) !== ',' || ts[k + 2]?.kind !== 'num') break;
+    k += 2;
+  }
+  k++;
+  if (items.length !== size || (open && text(ts[k++]) !== ')')) return null;
+  return { value: `(${items.map(formatValue).join(',')})`, next: k };
+}
+
+/** A tuple-valued name's values: "ADAM_BETAS (0.8, 0.95) -> (0.9, 0.95)", "adam betas 0.9,0.95". */
+function readTupleAfter(ts: Token[], j: number, size: number): { from: Value | null; to: Value | null; end: number } | null {
+  while (text(ts[j]) === '=' || text(ts[j]) === ':' || FILLER.has(text(ts[j]) ?? '')) j++;
+  const first = tupleAt(ts, j, size);
+  if (!first) return null;
+  const second = isArrowOrTo(ts[first.next]) ? tupleAt(ts, first.next + 1, size) : null;
+  return second ? { from: first.value, to: second.value, end: second.next } : { from: null, to: first.value, end: first.next };
+}
+
+/** Values after a name: "= V", "V -> W", "from V to W", "to W (from V)", "W instead of V", "(V -> W)". */
 function readAfter(ts: Token[], j: number): { from: Value | null; to: Value | null; end: number } {
   const start = j;
   let assigned = false;
@@ -67,6 +93,11 @@ function readAfter(ts: Token[], j: number): { from: Value | null; to: Value | nu
       continue; // "higher Muon LR, 0.04 -> 0.06"
     else if (w === 'from') sawFrom = true;
     else if (!(w === 'of' || w === 'at' || w === 'is' || (w && FILLER.has(w)))) break;
+  }
+  if (text(ts[j]) === '(' && !assigned) {
+    // "smaller batch (2^18→2^16)": a parenthesis that holds only the name's values.
+    const inside = readAfter(ts, j + 1);
+    if ((inside.from !== null || inside.to !== null) && text(ts[inside.end]) === ')') return { ...inside, end: inside.end + 1 };
   }
   const first = valueOf(ts[j], assigned || isArrowOrTo(ts[j + 1]));
   if (first !== null) {
@@ -153,10 +184,11 @@ function describeClause(head: string): Described {
       } else if (prev?.kind === 'word' && valueOf(prev, true) !== null) draft.to = valueOf(prev, true); // "SSLL window pattern"
       let j = i + 1;
       if (draft.verb === null && ts[j]?.kind === 'verb') draft.verb = (ts[j++] as { verb: Verb }).verb; // "LR increase"
-      const after = readAfter(ts, j);
+      const after = (TUPLES[name] && readTupleAfter(ts, j, TUPLES[name].length)) || readAfter(ts, j);
       if (after.to !== null || after.from !== null) {
         Object.assign(draft, { from: after.from ?? draft.from, to: after.to ?? draft.to });
         for (let k = i + 1; k < after.end; k++) consumed.add(k);
+        if (text(ts[after.end - 1]) === ')') seg++; // what follows "batch (2^18→2^16)" is a clause of its own
         i = after.end - 1;
       }
       drafts.push(draft);
@@ -223,6 +255,11 @@ function finish(drafts: Draft[], switchedOn: { id: string; seg: number }[], name
     if ((DERIVED[d.name] ?? []).some((source) => merged.has(source))) continue;
     const hint = d.factor !== null ? (d.factor > 1 ? 'up' : 'down') : d.verb ? HINTS[d.verb] : null;
     const to = d.to ?? (d.verb === 'off' ? 0 : null); // "remove warmup": WARMUP_RATIO → 0
+    const items = tupleItems(d.name, d.from, to);
+    if (items) {
+      changes.push(...items); // "ADAM_BETAS (0.8, 0.95) -> (0.9, 0.95)" is β1 0.8 → 0.9, as in a diff
+      continue;
+    }
     const c = makeChange(d.name, d.from, to, hint);
     if (c) changes.push(c);
     if (c && (d.to === 'off' || (d.verb === 'off' && (d.to === null || d.to === 0)))) removed.push(c.name);
@@ -230,4 +267,12 @@ function finish(drafts: Draft[], switchedOn: { id: string; seg: number }[], name
   changes.sort((x, y) => (x.name < y.name ? -1 : 1));
   const on = changes.length ? [...new Set(switchedOn.filter((f) => f.seg <= primary).map((f) => f.id))].sort() : [];
   return { changes, switchedOn: on, removed };
+}
+
+/** A tuple's change item by item (its items are parameters of their own), when both ends are tuples of its size. */
+function tupleItems(name: string, from: Value | null, to: Value | null): ParamChange[] | null {
+  const names = TUPLES[name];
+  const [f, t] = [from, to].map((v) => (typeof v === 'string' ? parsePythonLiteral(v) : null));
+  if (!names || !Array.isArray(f) || !Array.isArray(t) || f.length !== names.length || t.length !== names.length) return null;
+  return names.flatMap((item, k) => makeChange(item, f[k], t[k], null) ?? []);
 }

@@ -8,7 +8,6 @@ import { isBaselineDescription } from './understand.ts';
 import { phraseStems, words, type Word } from './words.ts';
 
 export type EvidenceExclusion = 'invalid' | 'baseline' | 'no_parent';
-export const EVIDENCE_EXCLUSIONS: readonly EvidenceExclusion[] = ['invalid', 'baseline', 'no_parent'];
 
 const phrase = z.string().regex(/^[a-z0-9][a-z0-9 '-]*$/, 'lower-case words');
 const phrases = z.array(phrase).min(1);

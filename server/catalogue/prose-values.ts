@@ -1,6 +1,6 @@
 // Values prose writes for a mentioned parameter: after it ("from 0.04 to 0.06", "0.04 → 0.06",
 // "to zero", "= 3"), inside a paraphrase's words ("route each token to 3 experts"), and the value a
-// new one replaces ("16 layers instead of 12", "a head dim of 128 rather than 64").
+// new one replaces ("16 layers instead of 12", "a head dim of 128 rather than 64") or leaves ("stop decaying to zero").
 import { alternation, LANGUAGE } from './language.ts';
 import { formatValue, NUMBER as NUM, parseProseNumber } from './values.ts';
 
@@ -63,18 +63,31 @@ export function valuesAfter(text: string, end: number): Values | null {
   return null;
 }
 
-// Inside a paraphrase's words: "to N" ("route each token to 3 experts"), or N right before its last
-// word ("each token gets 2 experts", "top-2 routing"); never a number a word goes on from ("2-D", "1-sqrt"), nor
-// "to zero", which paraphrases use for a direction ("annealing the rate to zero"), not a value.
+// Inside a paraphrase's words: "to N" ("route each token to 3 experts"), N right before its last
+// word ("each token gets 2 experts", "top-2 routing"), or a percentage; never a number a word goes
+// on from ("2-D", "1-sqrt"), nor "to zero", which paraphrases use for a direction, not a value.
 const WITHIN_TO = new RegExp(String.raw`\bto\s+(?:the\s+|a\s+)?(${NUM})(?![\w.-])`, 'i');
 const BEFORE_LAST = new RegExp(String.raw`(?<![\w.])(${NUM})\s+[\p{L}-]+$`, 'iu');
+// A share among them ("end at 10 % of peak"): a percentage is a value wherever it stands.
+const SHARE = /(?<![\w.])(\d+(?:\.\d+)?\s*(?:%|percent\b))/i;
 
 /** A value written among a paraphrase's own words (between `start` and `end`). */
 export function valuesWithin(text: string, start: number, end: number): Values | null {
   const span = spellNumbers(text.slice(start, end).replace(/\bzero\b/gi, 'nil'));
-  const m = WITHIN_TO.exec(span) ?? BEFORE_LAST.exec(span);
+  const m = WITHIN_TO.exec(span) ?? BEFORE_LAST.exec(span) ?? SHARE.exec(span);
   const to = m ? canonical(m[1]) : null;
   return to === null ? null : { from: null, to };
+}
+
+const CEASED = new RegExp(
+  String.raw`(?<![\w'])(?:${alternation(LANGUAGE.ceasing)})\s+(?:[a-z][\w'-]*\s+){0,6}?to\s+(?:the\s+)?(${NUM})${END}`,
+  'i',
+);
+
+/** The value a change leaves behind ("stop decaying the LR to zero" → 0): where it went before, so its starting value. */
+export function leftValue(text: string): string | null {
+  const m = CEASED.exec(spellNumbers(text));
+  return m ? canonical(m[1]) : null;
 }
 
 const REPLACED = new RegExp(

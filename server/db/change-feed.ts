@@ -22,6 +22,8 @@ export const CHANGES_CHANNEL = 'crossfork_changes';
 
 /** Records were stored, hidden, shown, assigned or unflagged: rankings, lists and ideas changed. */
 export const TOPIC_RECORDS = 'records';
+/** Jobs were queued (records to assign): whichever process runs background work starts a pass. */
+export const TOPIC_JOBS = 'jobs';
 
 class Subscribers {
   private readonly byTopic = new Map<string, Set<() => void>>();

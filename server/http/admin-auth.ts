@@ -2,7 +2,7 @@
 // time. Without a configured token every admin request is refused.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { ProblemError } from '../errors.ts';
+import { ProblemError } from './problem.ts';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 

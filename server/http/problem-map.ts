@@ -1,6 +1,6 @@
 // The one map from expected failures (services' domain errors, refused envelopes) to
 // problem+json: each code's HTTP status, title and headers.
-import { ProblemError } from '../errors.ts';
+import { ProblemError } from './problem.ts';
 import { DomainError, type DomainErrorCode, type ExpectedError } from '../services/errors.ts';
 import { EnvelopeError, type EnvelopeErrorCode } from '../protocol/envelope.ts';
 

@@ -2,7 +2,7 @@
 // the validation hook that turns a route's zod failures into problem documents.
 import type { Hook } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ProblemError, badRequest } from '../errors.ts';
+import { ProblemError, badRequest } from './problem.ts';
 import { describeIssues, fieldIssues } from '../protocol/issues.ts';
 
 /** Reads the body as JSON, refusing other media types and bodies over `maxBytes`. */

@@ -3,8 +3,6 @@
 // payload cannot be changed, so the server refuses a signed one that is longer.
 import { LIMITS } from './limits.ts';
 
-export const DESCRIPTION_RULE = `descriptions hold at most ${LIMITS.descriptionChars} characters: the CLI cuts longer ones before signing; the server cannot change a signed payload`;
-
 /** The description cut to the limit (never splitting a surrogate pair), and whether it was cut. */
 export function clipDescription(text: string, max: number = LIMITS.descriptionChars): { text: string; clipped: boolean } {
   if (text.length <= max) return { text, clipped: false };

@@ -92,7 +92,6 @@ const ALIASES: Record<string, string> = {
   training_time: 'training_seconds',
   training_s: 'training_seconds',
 };
-const KNOWN = new Set(['commit', 'val_bpb', 'memory_gb', 'memory_mb', 'status', 'description']);
 const DIVIDER = /^\s*(?:-{2,}|={2,}|#|\/\/)/;
 const HEX = /^[0-9a-f]{4,64}$/;
 const EMPTY = new Set(['', '-', 'n/a', 'na', 'none', 'null', '—']);
@@ -232,9 +231,4 @@ function number(cell: string | undefined): number | null | undefined {
 function positive(cell: string | undefined): number | null {
   const n = number(cell);
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
-}
-
-/** True for column names this parser understands (the rest stay in `raw`). */
-export function isKnownResultsColumn(name: string): boolean {
-  return KNOWN.has(name) || Object.values(ALIASES).includes(name);
 }

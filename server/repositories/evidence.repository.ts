@@ -1,23 +1,29 @@
 // The evidence behind verdicts, known-bad lists and idea pages (attempts, outcomes,
 // contributors, delta val_bpb distribution): kept in idea_evidence, recomputed from records.
-import { and, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records } from '../db/schema/records.ts';
 import { ideaEvidence } from '../db/schema/ideas.ts';
 import { queryRows } from '../db/rows.ts';
+import { proximityOfClass } from '../protocol/hardware-family.ts';
 
+/**
+ * One evidence row: an idea's visible records on one harness key and hardware class. The verdict,
+ * outcomes and suggestions read it as it is (verdict.ts's EvidenceCell is a subset of it).
+ */
 export interface EvidenceRow {
   ideaId: string;
   /** The harness key (equivalent upstream prepare.py versions share one). */
-  harnessId: string;
+  harnessKey: string;
   hardwareClass: string;
-  hardwareFamily: string;
-  acceleratorKind: string;
+  /** The class's hardware family and accelerator kind (from the class when the row predates them). */
+  family: string;
+  kind: string;
   attempts: number;
   keeps: number;
   discards: number;
   crashes: number;
-  /** Crashes whose description reports running out of memory, and the largest memory it happened on. */
+  /** Crashes whose description reports running out of memory, and the largest memory (GB) it happened on. */
   oomCrashes: number;
   maxOomMemoryGb: number | null;
   contributors: number;
@@ -35,12 +41,19 @@ const TOTAL = '';
 
 export const OOM_PATTERN = '(\\moom\\M|out of memory|outofmemory|cuda error: out of memory|memory exhausted)';
 
-const TEXT_FIELDS = new Set(['ideaId', 'harnessId', 'hardwareClass', 'hardwareFamily', 'acceleratorKind']);
+const TEXT_FIELDS = new Set(['ideaId', 'harnessKey', 'hardwareClass', 'family', 'kind']);
 
 function numbers<T extends Record<string, unknown>>(row: T): T {
   const out: Record<string, unknown> = { ...row };
   for (const [k, v] of Object.entries(out)) if (typeof v === 'string' && !TEXT_FIELDS.has(k)) out[k] = Number(v);
   return out as T;
+}
+
+/** A row written before family and kind were stored gets them from its class. */
+function withProximity(r: EvidenceRow): EvidenceRow {
+  if (r.family && r.kind) return r;
+  const p = proximityOfClass(r.hardwareClass);
+  return { ...r, family: r.family || p.family, kind: r.kind || p.kind };
 }
 
 export class EvidenceRepository {
@@ -93,9 +106,15 @@ export class EvidenceRepository {
    */
   async byIdeas(ideaIds: string[]): Promise<{ rows: EvidenceRow[]; contributors: Map<string, number> }> {
     if (ideaIds.length === 0) return { rows: [], contributors: new Map() };
-    const all = (await this.db.select().from(ideaEvidence).where(inArray(ideaEvidence.ideaId, ideaIds))).map(numbers);
+    const { harnessId, hardwareFamily, acceleratorKind, ...same } = getTableColumns(ideaEvidence);
+    const all = (
+      await this.db
+        .select({ ...same, harnessKey: harnessId, family: hardwareFamily, kind: acceleratorKind })
+        .from(ideaEvidence)
+        .where(inArray(ideaEvidence.ideaId, ideaIds))
+    ).map(numbers);
     return {
-      rows: all.filter((r) => r.hardwareClass !== TOTAL),
+      rows: all.filter((r) => r.hardwareClass !== TOTAL).map(withProximity),
       contributors: new Map(all.filter((r) => r.hardwareClass === TOTAL).map((r) => [r.ideaId, r.contributors])),
     };
   }

@@ -50,6 +50,14 @@ export function groupRow(r: Record<string, unknown>): GroupRow {
   };
 }
 
+/**
+ * `coalesce(r.harness_key, r.harness_id) = key`, written so that a group's scan walks
+ * records_group_members_idx in seq order (the planner otherwise prefers the harness expression index
+ * and sorts the whole group).
+ */
+export const onHarness = (harnessKey: string) =>
+  sql`(r.harness_key = ${harnessKey} OR (r.harness_key IS NULL AND r.harness_id = ${harnessKey}))`;
+
 export const GROUP_COLUMNS = sql.raw(
   'id, hardware_class, hardware_family, replication_key, key_fingerprint, val_bpb, parent_val_bpb, status, flagged, replicates, replicated, created_at',
 );
@@ -63,15 +71,19 @@ export class NoiseRepository {
    * records_replication_idx) are read, never the singletons most records are.
    */
   async groupMembers(harnessKey: string): Promise<GroupRow[]> {
+    // Groups and their sizes from the index alone, then each group's earliest rows
+    // (records_group_members_idx): a group measured thousands of times is counted, not sorted.
     const rows = await queryRows<Record<string, unknown>>(
       this.db,
-      sql`SELECT * FROM (
-            SELECT ${GROUP_COLUMNS},
-                   row_number() OVER (PARTITION BY hardware_class, replication_key ORDER BY seq) AS rn,
-                   count(*) OVER (PARTITION BY hardware_class, replication_key) AS group_size
-            FROM records
-            WHERE replicated AND coalesce(harness_key, harness_id) = ${harnessKey} AND val_bpb IS NOT NULL AND signed AND NOT hidden) m
-          WHERE rn <= ${GROUP_SAMPLE}`,
+      sql`SELECT m.*, g.group_size FROM (
+            SELECT hardware_class, replication_key, count(*) AS group_size FROM records
+            WHERE replicated AND coalesce(harness_key, harness_id) = ${harnessKey} AND val_bpb IS NOT NULL AND signed AND NOT hidden
+            GROUP BY 1, 2) g
+          CROSS JOIN LATERAL (
+            SELECT ${GROUP_COLUMNS} FROM records r
+            WHERE r.replication_key = g.replication_key AND r.hardware_class = g.hardware_class AND r.replicated
+              AND ${onHarness(harnessKey)} AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden
+            ORDER BY r.seq LIMIT ${GROUP_SAMPLE}) m`,
     );
     return rows.map(groupRow);
   }

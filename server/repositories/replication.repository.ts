@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { queryRows } from '../db/rows.ts';
-import { GROUP_COLUMNS, GROUP_SAMPLE, groupRow, type GroupRow } from './noise.repository.ts';
+import { GROUP_COLUMNS, GROUP_SAMPLE, groupRow, onHarness, type GroupRow } from './noise.repository.ts';
 
 /** What a replication needs of the record it names. */
 export interface ReplicationTarget {
@@ -110,6 +110,7 @@ export class ReplicationRepository {
     recent = 500,
     tx: Db = this.db,
   ): Promise<{ best: PeerResult[]; recent: PeerResult[] }> {
+    // The metrics are read from the payload of the rows kept only (after the sort and limit).
     const cols = sql.raw(
       `fork_id, key_fingerprint, val_bpb, (payload::jsonb -> 'metrics' ->> 'total_tokens_m') AS tokens, (payload::jsonb -> 'metrics' ->> 'num_steps') AS steps`,
     );
@@ -118,9 +119,13 @@ export class ReplicationRepository {
     const [best, latest] = await Promise.all([
       queryRows<PeerRow>(
         tx,
-        sql`SELECT ${cols} FROM records WHERE ${where} AND status = 'keep' AND signed AND replicates IS NULL ORDER BY val_bpb, created_at, seq LIMIT ${top}`,
+        sql`SELECT ${cols} FROM (SELECT fork_id, key_fingerprint, val_bpb, payload FROM records
+              WHERE ${where} AND status = 'keep' AND signed AND replicates IS NULL ORDER BY val_bpb, created_at, seq LIMIT ${top}) r`,
       ),
-      queryRows<PeerRow>(tx, sql`SELECT ${cols} FROM records WHERE ${where} ORDER BY seq DESC LIMIT ${recent}`),
+      queryRows<PeerRow>(
+        tx,
+        sql`SELECT ${cols} FROM (SELECT fork_id, key_fingerprint, val_bpb, payload FROM records WHERE ${where} ORDER BY seq DESC LIMIT ${recent}) r`,
+      ),
     ]);
     return { best: best.map(peer), recent: latest.map(peer) };
   }
@@ -150,33 +155,40 @@ export class ReplicationRepository {
   }
 
   /**
-   * Measurements (signed, visible, with a val_bpb) in these replication groups, on any harness and
-   * class: the earliest GROUP_SAMPLE of each (harness key, class, group), with the group's size.
+   * The earliest GROUP_SAMPLE measurements of each of these groups on one harness key and class,
+   * without their sizes (records_group_members_idx: no count of a popular group's thousands).
    */
-  async members(keys: string[], tx: Db = this.db): Promise<ScopedGroupRow[]> {
+  async samples(harnessKey: string, hardwareClass: string, keys: string[], tx: Db = this.db): Promise<ScopedGroupRow[]> {
     if (keys.length === 0) return [];
+    const wanted = sql.join(
+      [...new Set(keys)].map((k) => sql`(${k})`),
+      sql`, `,
+    );
     const rows = await queryRows<Record<string, unknown>>(
       tx,
-      sql`SELECT * FROM (
-            SELECT ${GROUP_COLUMNS}, coalesce(harness_key, harness_id) AS harness_key,
-                   row_number() OVER (PARTITION BY coalesce(harness_key, harness_id), hardware_class, replication_key ORDER BY seq) AS rn,
-                   count(*) OVER (PARTITION BY coalesce(harness_key, harness_id), hardware_class, replication_key) AS group_size
-            FROM records WHERE replication_key IN ${list([...new Set(keys)])} AND val_bpb IS NOT NULL AND signed AND NOT hidden) m
-          WHERE rn <= ${GROUP_SAMPLE}`,
+      sql`SELECT m.* FROM (VALUES ${wanted}) AS g(replication_key)
+          CROSS JOIN LATERAL (
+            SELECT ${GROUP_COLUMNS} FROM records r
+            WHERE r.replication_key = g.replication_key AND r.hardware_class = ${hardwareClass}
+              AND ${onHarness(harnessKey)} AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden
+            ORDER BY r.seq LIMIT ${GROUP_SAMPLE}) m`,
     );
-    return rows.map((r) => ({ ...groupRow(r), harnessKey: String(r.harness_key) }));
+    return rows.map((r) => ({ ...groupRow(r), harnessKey }));
   }
 
   /** Marks the measurements of these groups that now have two or more (per harness key and class) as `replicated`. */
   async markGroups(keys: string[], tx: Db): Promise<void> {
     if (keys.length === 0) return;
+    // Only the members not yet marked are visited (a popular group's marked thousands are not).
     await tx.execute(sql`
       UPDATE records r SET replicated = true
-      FROM (SELECT coalesce(harness_key, harness_id) AS k, hardware_class, replication_key FROM records
-            WHERE replication_key IN ${list([...new Set(keys)])} AND val_bpb IS NOT NULL AND signed AND NOT hidden
-            GROUP BY 1, 2, 3 HAVING count(*) > 1) g
-      WHERE r.replication_key = g.replication_key AND r.hardware_class = g.hardware_class AND coalesce(r.harness_key, r.harness_id) = g.k
-        AND NOT r.replicated AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden`);
+      WHERE r.replication_key IN ${list([...new Set(keys)])} AND NOT r.replicated AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden
+        -- A probe per row (LIMIT keeps the planner from hashing the whole group for a semi-join).
+        AND (SELECT 1 FROM records o
+             WHERE o.replication_key = r.replication_key AND o.hardware_class = r.hardware_class
+               AND coalesce(o.harness_key, o.harness_id) = coalesce(r.harness_key, r.harness_id) AND o.id <> r.id
+               AND o.val_bpb IS NOT NULL AND o.signed AND NOT o.hidden
+             LIMIT 1) IS NOT NULL`);
   }
 
   /** Flagged measurements in these groups. */

@@ -3,7 +3,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { ForksService } from '../services/forks.service.ts';
 import type { GithubSyncService } from '../services/github-sync.service.ts';
 import { forkListQuerySchema, forkPageSchema, githubSyncSchema } from '../protocol/api.schema.ts';
-import { json, problems } from '../http/docs.ts';
+import { json, problems } from '../http/openapi.ts';
 
 export function forksRoutes(forks: ForksService, sync: GithubSyncService) {
   return new OpenAPIHono()

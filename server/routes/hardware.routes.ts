@@ -3,7 +3,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { describeHardware } from '../protocol/hardware-class.ts';
 import { hardwareClassRequestSchema, hardwareClassResponseSchema } from '../protocol/hardware-class.schema.ts';
-import { json, problems } from '../http/docs.ts';
+import { json, problems } from '../http/openapi.ts';
 import { jsonBody } from '../http/request.ts';
 
 export function hardwareRoutes(maxBodyBytes: number) {

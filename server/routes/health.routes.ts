@@ -2,7 +2,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
-import { json } from '../http/docs.ts';
+import { json } from '../http/openapi.ts';
 
 const healthSchema = z.object({ status: z.string(), database: z.string(), version: z.string() });
 

@@ -17,7 +17,7 @@ import {
 } from '../protocol/api.schema.ts';
 import { knownBadMarkdown } from '../services/ideas/known-bad.markdown.ts';
 import { jsonBody } from '../http/request.ts';
-import { json, problems } from '../http/docs.ts';
+import { json, problems } from '../http/openapi.ts';
 
 export function ideasRoutes(ideas: IdeasService, records: RecordsService, maxBodyBytes: number, gpuTime?: GpuTimeService) {
   return new OpenAPIHono()

@@ -6,7 +6,7 @@ import { keyPayloadSchema } from '../protocol/key.schema.ts';
 import { envelopeSchema } from '../protocol/envelope.schema.ts';
 import { keyLinkSchema, keyListQuerySchema } from '../protocol/api.schema.ts';
 import { readJson } from '../http/request.ts';
-import { json, problems, signedBody } from '../http/docs.ts';
+import { json, problems, signedBody } from '../http/openapi.ts';
 import { limitWritesByKey } from '../http/rate-limit.ts';
 import type { WriteRateLimiter } from '../services/rate-limiter.ts';
 

@@ -2,7 +2,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { LeaderboardService } from '../services/leaderboard.service.ts';
 import { leaderboardQuerySchema, leaderboardSchema } from '../protocol/api.schema.ts';
-import { json, problems } from '../http/docs.ts';
+import { json, problems } from '../http/openapi.ts';
 
 export function leaderboardRoutes(leaderboard: LeaderboardService) {
   return new OpenAPIHono().openapi(

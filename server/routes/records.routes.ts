@@ -6,7 +6,7 @@ import { batchResultSchema, createdSchema, recordListQuerySchema, recordPageSche
 import { recordPayloadSchema } from '../protocol/record.schema.ts';
 import { envelopeSchema } from '../protocol/envelope.schema.ts';
 import { readJson } from '../http/request.ts';
-import { json, problems, signedBody } from '../http/docs.ts';
+import { json, problems, signedBody } from '../http/openapi.ts';
 import { limitWritesByKey } from '../http/rate-limit.ts';
 import { toProblem } from '../http/problem-map.ts';
 import type { WriteRateLimiter } from '../services/rate-limiter.ts';

@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { SuggestionsService } from '../services/suggestions.service.ts';
 import { suggestionsQuerySchema, suggestionsSchema } from '../protocol/api.schema.ts';
-import { json, problems } from '../http/docs.ts';
+import { json, problems } from '../http/openapi.ts';
 
 export function suggestionsRoutes(suggestions: SuggestionsService) {
   return new OpenAPIHono().openapi(

@@ -3,7 +3,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { ReplicationService } from '../services/replication.service.ts';
 import { noiseQuerySchema, noiseSchema, replicationQueueQuerySchema, replicationQueueSchema } from '../protocol/trust.schema.ts';
-import { json, problems } from '../http/docs.ts';
+import { json, problems } from '../http/openapi.ts';
 
 export function trustRoutes(replication: ReplicationService) {
   return new OpenAPIHono()

@@ -32,7 +32,6 @@ import {
   matchStrength,
   scopeCells,
   NOISE_PRIOR,
-  type EvidenceCell,
   type MatchedEvidence,
   type VerdictCaller,
   type VerdictOptions,
@@ -296,7 +295,7 @@ export class IdeasService {
     const counted = found.evidence.map((m) => m.ideaId).filter((id) => !shown.includes(id));
     const [summaries, cellsOnly] = await Promise.all([this.load(shown), this.cellsOf(counted)]);
     const loaded = new Map(summaries.map((l) => [l.summary.id, l]));
-    const cellsOf = (id: string) => loaded.get(id)?.cells ?? cellsOnly.get(id);
+    const cellsOf = (id: string) => loaded.get(id)?.rows ?? cellsOnly.get(id);
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
     const valued = definite(found.changes).length > 0;
     /** The findings behind `evidence`, in its order. */
@@ -317,9 +316,9 @@ export class IdeasService {
     const view = (m: Finding, same: boolean) => {
       const l = loaded.get(m.ideaId)!;
       const exact = m.weight === null && !m.exact ? undefined : m.exact;
-      const mine = decide([{ ideaId: m.ideaId, strength: evidenceStrength(m, valued), exact, cells: l.cells }], caller, options);
+      const mine = decide([{ ideaId: m.ideaId, strength: evidenceStrength(m, valued), exact, cells: l.rows }], caller, options);
       const here = hw
-        ? l.rows.filter((r) => r.hardwareClass === hw.class && (mine.evidence.harness !== 'caller' || r.harnessId === caller.harnessKey))
+        ? l.rows.filter((r) => r.hardwareClass === hw.class && (mine.evidence.harness !== 'caller' || r.harnessKey === caller.harnessKey))
         : null;
       return {
         ...l.summary,
@@ -369,10 +368,10 @@ export class IdeasService {
     const loaded = await this.load(candidates);
     const options = await this.verdictOptions({ harnessKey, hardware: hw });
     const bad = loaded.filter((l) => {
-      const d = decide([{ ideaId: l.summary.id, strength: 1, exact: true, cells: l.cells }], { harnessKey, hardware: hw }, options);
+      const d = decide([{ ideaId: l.summary.id, strength: 1, exact: true, cells: l.rows }], { harnessKey, hardware: hw }, options);
       // Never an idea kept in the list's scope (its harness; its class and family, or any class
       // without one), but for a crash here: what fits in more memory next door still crashes on this class.
-      const keptInScope = scopeCells(l.cells, harnessKey).cells.some(
+      const keptInScope = scopeCells(l.rows, harnessKey).cells.some(
         (c) => c.keeps > 0 && (!hw || c.hardwareClass === hw.class || c.family === hw.family),
       );
       return listedAsKnownBad(d, hw !== null) && (!keptInScope || d.verdict === 'crashes_here');
@@ -417,19 +416,19 @@ export class IdeasService {
   }
 
   /** The evidence cells of ideas that are counted but not shown (no summary, examples or σ needed). */
-  private async cellsOf(ids: string[]): Promise<Map<string, EvidenceCell[]>> {
-    const out = new Map<string, EvidenceCell[]>();
+  private async cellsOf(ids: string[]): Promise<Map<string, EvidenceRow[]>> {
+    const out = new Map<string, EvidenceRow[]>();
     if (ids.length === 0) return out;
     for (const r of (await this.deps.evidence.byIdeas([...new Set(ids)])).rows) {
       const cells = out.get(r.ideaId) ?? [];
-      cells.push(cellOf(r));
+      cells.push(r);
       out.set(r.ideaId, cells);
     }
     return out;
   }
 
   /** Idea summaries in the order of `ids`, with the evidence rows (per harness and class) behind them. */
-  private async load(ids: string[]): Promise<{ summary: IdeaSummary; rows: EvidenceRow[]; cells: EvidenceCell[] }[]> {
+  private async load(ids: string[]): Promise<{ summary: IdeaSummary; rows: EvidenceRow[] }[]> {
     const unique = [...new Set(ids)];
     const [ideas, evidence, examples] = await Promise.all([
       this.deps.ideas.findIdeas(unique),
@@ -449,9 +448,9 @@ export class IdeasService {
         param_key: idea.paramKey,
         examples: examples.get(id) ?? [],
         overall: summarise(rows, evidence.contributors.get(id), sigma),
-        by_class: rows.map((r) => ({ harness_id: r.harnessId, hardware_class: r.hardwareClass, ...summarise([r], undefined, sigma) })),
+        by_class: rows.map((r) => ({ harness_id: r.harnessKey, hardware_class: r.hardwareClass, ...summarise([r], undefined, sigma) })),
       };
-      return [{ summary, rows, cells: rows.map(cellOf) }];
+      return [{ summary, rows }];
     });
   }
 
@@ -465,24 +464,6 @@ export class IdeasService {
     });
     return { ...this.deps.verdict, noise: Number(noise.toPrecision(4)) };
   }
-}
-
-function cellOf(r: EvidenceRow): EvidenceCell {
-  return {
-    harnessKey: r.harnessId,
-    hardwareClass: r.hardwareClass,
-    family: r.hardwareFamily || proximityOfClass(r.hardwareClass).family,
-    kind: r.acceleratorKind || proximityOfClass(r.hardwareClass).kind,
-    attempts: r.attempts,
-    keeps: r.keeps,
-    discards: r.discards,
-    crashes: r.crashes,
-    oomCrashes: r.oomCrashes,
-    maxOomMemoryGb: r.maxOomMemoryGb,
-    deltas: r.deltas,
-    medianDelta: r.medianDelta,
-    excluded: r.excluded,
-  };
 }
 
 const diffOf = (payload: string) => (JSON.parse(payload) as RecordPayload).diff ?? null;

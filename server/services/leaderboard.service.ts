@@ -11,46 +11,45 @@ import type { LoginLookup } from './login-lookup.ts';
 import type { RecordRow } from '../db/schema/records.ts';
 import type { NoiseService, ReplicationSnapshot } from './noise.service.ts';
 import type { Confirmation } from './trust/confirmation.ts';
+import { FreshCache } from './fresh-cache.ts';
 
 export class LeaderboardService {
-  /** Boards computed in the last `cacheMs`, by harness ('' = the default one), shared by concurrent readers. */
-  private readonly cache = new Map<string, { at: number; board: Promise<Leaderboard> }>();
+  /** Boards by harness ('' = the default one), shared by concurrent readers, refreshed after records change. */
+  private readonly boards: FreshCache<Leaderboard>;
 
   constructor(
     private readonly deps: {
       leaderboard: LeaderboardRepository;
       logins?: LoginLookup;
-      cacheMs?: number;
+      /** How long after records changed a board may still leave the change out (0: recomputed at the next read). */
+      staleMs?: number;
       now?: () => number;
       /** The noise model and replication groups: which results are confirmed (without it, none is). */
       trust?: Pick<NoiseService, 'snapshot'>;
+      onError?: (err: unknown) => void;
     },
-  ) {}
+  ) {
+    this.boards = new FreshCache({
+      compute: (key) => this.compute(key || undefined),
+      staleMs: deps.staleMs ?? 0,
+      now: deps.now,
+      onError: deps.onError,
+    });
+  }
 
   /**
    * Without a harness, the harness with the most records is shown (val_bpb only compares within
-   * one). The aggregates scan a harness's records, and the board is the most-read page, so a
-   * board is reused for `cacheMs` (default 1 s) and dropped sooner when this process stores or
-   * hides records (`invalidate`); other server copies see changes within `cacheMs`.
+   * one). The board is the most-read page and its aggregates scan a harness's records, so it is
+   * computed once and kept until records change; a change shows within `staleMs`.
    */
   async get(harnessId?: string): Promise<Leaderboard> {
     // Any version of a known harness shows its metric group's board.
-    if (harnessId) harnessId = harnessKeyOf(harnessId);
-    const ttl = this.deps.cacheMs ?? 1000;
-    if (ttl <= 0) return this.compute(harnessId);
-    const now = (this.deps.now ?? Date.now)();
-    const key = harnessId ?? '';
-    const hit = this.cache.get(key);
-    if (hit && now - hit.at < ttl) return hit.board;
-    const board = this.compute(harnessId);
-    this.cache.set(key, { at: now, board });
-    board.catch(() => this.cache.get(key)?.board === board && this.cache.delete(key));
-    return board;
+    return this.boards.get(harnessId ? harnessKeyOf(harnessId) : '');
   }
 
-  /** Forgets cached boards (records were stored, hidden, or unflagged). */
+  /** Records were stored, hidden, or unflagged: boards are recomputed within `staleMs`. */
   invalidate(): void {
-    this.cache.clear();
+    this.boards.invalidate();
   }
 
   private async compute(harnessId?: string): Promise<Leaderboard> {

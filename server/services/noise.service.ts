@@ -1,10 +1,11 @@
 // The noise model per (harness key, hardware class), and the replication groups it comes from:
 // one snapshot per harness (σ per class and family, every group of two or more measurements,
-// each class's best confirmed result), recomputed only after records changed.
+// each class's best confirmed result), recomputed only after records changed, within a staleness bound.
 import type { NoiseRepository, GroupRow } from '../repositories/noise.repository.ts';
 import { proximityOfClass } from '../protocol/hardware-family.ts';
 import { estimateNoise, sigmaOf, type Measurement, type NoiseEstimate, type NoiseTable } from './trust/noise-model.ts';
-import { confirmationOf, type Confirmation } from './trust/confirmation.ts';
+import { confirmationOf, countable, type Confirmation } from './trust/confirmation.ts';
+import { FreshCache } from './fresh-cache.ts';
 
 export interface ConfirmedResult {
   id: string;
@@ -18,6 +19,8 @@ export class ReplicationSnapshot {
   private readonly groups = new Map<string, GroupRow[]>();
   private readonly byId = new Map<string, GroupRow>();
   private confirmed: Map<string, ConfirmedResult> | null = null;
+  private readonly standing = new Map<string, Confirmation>();
+  private readonly prepared = new Map<string, { members: GroupRow[]; sampledSize: number }>();
 
   constructor(
     readonly harnessKey: string,
@@ -26,13 +29,34 @@ export class ReplicationSnapshot {
   ) {
     for (const r of rows) {
       const k = groupOf(r.hardwareClass, r.replicationKey);
-      this.groups.set(k, [...(this.groups.get(k) ?? []), r]);
+      const list = this.groups.get(k);
+      if (list) list.push(r);
+      else this.groups.set(k, [r]);
       this.byId.set(r.id, r);
     }
   }
 
   sigma(hardwareClass: string, family?: string | null): NoiseEstimate {
     return sigmaOf(this.noise, hardwareClass, family ?? proximityOfClass(hardwareClass).family);
+  }
+
+  /** The measurements of a replication group on a class (none when it is no group of two or more). */
+  members(hardwareClass: string, replicationKey: string | null): readonly GroupRow[] {
+    return replicationKey ? (this.groups.get(groupOf(hardwareClass, replicationKey)) ?? []) : [];
+  }
+
+  /** Calls `fn` with a group's countable members (prepared once per snapshot) and its size when they are a sample of it (else 0). */
+  private withGroup<T>(hardwareClass: string, replicationKey: string | null, fn: (members: GroupRow[], sampledSize: number) => T): T {
+    if (!replicationKey) return fn([], 0);
+    const k = groupOf(hardwareClass, replicationKey);
+    let prepared = this.prepared.get(k);
+    if (!prepared) {
+      const raw = this.groups.get(k) ?? [];
+      const size = raw[0]?.groupSize ?? 0;
+      prepared = { members: countable(raw), sampledSize: size > raw.length ? size : 0 };
+      this.prepared.set(k, prepared);
+    }
+    return fn(prepared.members, prepared.sampledSize);
   }
 
   /** The confirmation of a record of this harness (unreplicated when it is in no group of two). */
@@ -46,8 +70,15 @@ export class ReplicationSnapshot {
     createdAt: Date;
     hardwareFamily?: string | null;
   }): Confirmation {
-    const members = r.replicationKey ? (this.groups.get(groupOf(r.hardwareClass, r.replicationKey)) ?? []) : [];
-    return confirmationOf(r, members, this.sigma(r.hardwareClass, r.hardwareFamily).sigma, members[0]?.groupSize ?? 0);
+    // A member's standing is computed once per snapshot (a popular group's is asked of every member).
+    const member = this.byId.has(r.id);
+    const known = member ? this.standing.get(r.id) : undefined;
+    if (known) return known;
+    const c = this.withGroup(r.hardwareClass, r.replicationKey, (members, sampledSize) =>
+      confirmationOf(r, members, this.sigma(r.hardwareClass, r.hardwareFamily).sigma, sampledSize, true),
+    );
+    if (member) this.standing.set(r.id, c);
+    return c;
   }
 
   /** Whether a record (by id) is confirmed: false when it is in no group of two or more. */
@@ -79,42 +110,33 @@ export class ReplicationSnapshot {
 const groupOf = (hardwareClass: string, key: string) => `${hardwareClass}\u0000${key}`;
 
 export class NoiseService {
-  private readonly cache = new Map<string, { at: number; dirty: boolean; snapshot: Promise<ReplicationSnapshot> }>();
-  /** The last snapshot computed per harness, for look-ups that must not query (inside a write transaction). */
-  private readonly last = new Map<string, ReplicationSnapshot>();
+  private readonly snapshots: FreshCache<ReplicationSnapshot>;
 
   constructor(
     private readonly deps: {
       noise: NoiseRepository;
-      /** How long a snapshot may be used after records changed (0: recomputed at the next read). */
+      /** How long after records changed a snapshot may still leave the change out (0: recomputed at the next read). */
       staleMs?: number;
       now?: () => number;
+      onError?: (err: unknown) => void;
     },
-  ) {}
-
-  /** Records changed somewhere: snapshots are recomputed (at most every `staleMs`). */
-  invalidate(): void {
-    for (const e of this.cache.values()) e.dirty = true;
+  ) {
+    this.snapshots = new FreshCache({
+      compute: (harnessKey) => this.compute(harnessKey),
+      staleMs: deps.staleMs ?? 0,
+      now: deps.now,
+      onError: deps.onError,
+    });
   }
 
+  /** Records changed somewhere: snapshots are recomputed within `staleMs`. */
+  invalidate(): void {
+    this.snapshots.invalidate();
+  }
+
+  /** A harness's replication state, at most `staleMs` behind the last announced change; concurrent readers share one computation. */
   snapshot(harnessKey: string): Promise<ReplicationSnapshot> {
-    const now = (this.deps.now ?? Date.now)();
-    const hit = this.cache.get(harnessKey);
-    if (hit && (!hit.dirty || now - hit.at < (this.deps.staleMs ?? 0))) return hit.snapshot;
-    // One computation at a time per harness: concurrent readers share it.
-    const snapshot = this.compute(harnessKey);
-    this.cache.set(harnessKey, { at: now, dirty: false, snapshot });
-    snapshot.then(
-      (s) => this.last.set(harnessKey, s),
-      () => {},
-    );
-    snapshot.catch(() => this.cache.get(harnessKey)?.snapshot === snapshot && this.cache.delete(harnessKey));
-    if (this.cache.size > 256) {
-      const oldest = this.cache.keys().next().value!;
-      this.cache.delete(oldest);
-      this.last.delete(oldest);
-    }
-    return snapshot;
+    return this.snapshots.get(harnessKey);
   }
 
   /** σ of val_bpb for a caller's harness key and hardware class (its family's, or the prior, while it has too few replications). */
@@ -131,7 +153,7 @@ export class NoiseService {
 
   /** σ from the last snapshot of that harness (stale, never a query), else the prior: for use inside a write transaction. */
   cachedSigma(scope: { harnessKey: string; hardwareClass: string; family?: string | null }): number {
-    const snap = this.last.get(scope.harnessKey);
+    const snap = this.snapshots.peek(scope.harnessKey);
     return snap ? snap.sigma(scope.hardwareClass, scope.family).sigma : sigmaOf(estimateNoise([]), null, null).sigma;
   }
 

@@ -6,7 +6,7 @@ import type { NewRecordRow, RecordRow } from '../db/schema/records.ts';
 import type { ReplicationRepository } from '../repositories/replication.repository.ts';
 import { InvalidReplicationError } from './errors.ts';
 import { proximityOfClass } from '../protocol/hardware-family.ts';
-import type { NoiseService } from './noise.service.ts';
+import type { NoiseService, ReplicationSnapshot } from './noise.service.ts';
 import { confirmBand, confirmationOf, type Confirmation } from './trust/confirmation.ts';
 import { NOISE_PSEUDO_REPLICATIONS } from './trust/noise-model.ts';
 import { implausibility, robust, type ClassPeers, type PlausibilityCase } from './trust/plausibility.ts';
@@ -15,6 +15,7 @@ import type { RecordPayload } from '../protocol/record.schema.ts';
 import { recordGroupKey } from './trust/replication-key.ts';
 import { harnessKeyOf } from '../protocol/harnesses.ts';
 import type { NoiseReport } from '../protocol/trust.schema.ts';
+import { FreshCache } from './fresh-cache.ts';
 
 /** What a record view says of its replications (null for crashes and unsigned records). */
 export type ReplicationView = Confirmation | null;
@@ -35,9 +36,17 @@ export interface QueueItem {
   class_confirmed_best: number | null;
 }
 
+/** How long a class's results for plausibility may trail its latest records (with a non-zero staleness bound). */
+export const PEERS_STALE_MS = 5000;
+
 const harnessKeyOfRow = (r: Pick<NewRecordRow, 'harnessKey' | 'harnessId'>) => r.harnessKey ?? r.harnessId;
 
 export class ReplicationService {
+  /** Class statistics per fork and key, for each read of a class's results (dropped with it). */
+  private readonly peerStats = new WeakMap<object, Map<string, ClassPeers | null>>();
+  /** Each class's results for plausibility, by harness key and class, refreshed after records change. */
+  private readonly peers: FreshCache<{ best: PeerResult[]; recent: PeerResult[] }>;
+
   constructor(
     private readonly deps: {
       replication: ReplicationRepository;
@@ -46,8 +55,26 @@ export class ReplicationService {
       noise: NoiseService;
       /** The harness shown without one (the busiest). */
       defaultHarness?: () => Promise<string | null>;
+      /** How long after records changed a class's results for plausibility may leave the change out (0: read at every batch). */
+      staleMs?: number;
     },
-  ) {}
+  ) {
+    this.peers = new FreshCache({
+      compute: (at) => {
+        const [harnessKey, hardwareClass] = at.split('\u0000');
+        return this.deps.replication.classResults({ harnessKey, hardwareClass });
+      },
+      // A class's recent results are a statistical baseline: read again at most every PEERS_STALE_MS
+      // (or at every batch with bound 0, as in tests).
+      staleMs: deps.staleMs ? Math.max(deps.staleMs, PEERS_STALE_MS) : 0,
+      maxKeys: 4096,
+    });
+  }
+
+  /** Records changed: the classes' results for plausibility are read again within the bound. */
+  invalidate(): void {
+    this.peers.invalidate();
+  }
 
   /**
    * Before verified rows are stored, in order: resolves `replicates` to the original (refusing an
@@ -137,28 +164,23 @@ export class ReplicationService {
     return repo.unflag(clear, tx);
   }
 
-  /** How each record stands: its replications on its harness and class, confirmed or not, and the interval. */
+  /**
+   * How each record stands: its replications on its harness and class, confirmed or not, and the
+   * interval; read from the harness's replication snapshot (within the staleness bound), never a
+   * query per page of records.
+   */
   async annotate(rows: RecordRow[]): Promise<Map<string, ReplicationView>> {
-    const repo = this.deps.reads ?? this.deps.replication;
-    const measured = rows.filter((r) => r.signed && r.valBpb !== null);
-    const members = await repo.members(measured.flatMap((r) => (r.replicationKey ? [r.replicationKey] : [])));
     const out = new Map<string, ReplicationView>();
-    for (const r of rows) out.set(r.id, null);
-    for (const r of measured) {
+    const snapshots = new Map<string, Promise<ReplicationSnapshot>>();
+    for (const r of rows) {
+      out.set(r.id, null);
       const harnessKey = r.harnessKey ?? r.harnessId;
-      const group = members.filter(
-        (m) => m.replicationKey === r.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === r.hardwareClass,
-      );
-      const { sigma } = await this.deps.noise.sigmaFor({ harnessKey, hardwareClass: r.hardwareClass, family: r.hardwareFamily });
-      out.set(
-        r.id,
-        confirmationOf(
-          { id: r.id, keyFingerprint: r.keyFingerprint, valBpb: r.valBpb!, parentValBpb: r.parentValBpb, createdAt: r.createdAt },
-          group,
-          sigma,
-          group[0]?.groupSize ?? 0,
-        ),
-      );
+      if (r.signed && r.valBpb !== null && !snapshots.has(harnessKey)) snapshots.set(harnessKey, this.deps.noise.snapshot(harnessKey));
+    }
+    for (const r of rows) {
+      if (!r.signed || r.valBpb === null) continue;
+      const snapshot = await snapshots.get(r.harnessKey ?? r.harnessId)!;
+      out.set(r.id, snapshot.confirmationOf({ ...r, valBpb: r.valBpb }));
     }
     return out;
   }
@@ -179,19 +201,14 @@ export class ReplicationService {
     if (!harnessKey) return { harness_id: null, hardware_class: q.hardwareClass ?? null, items: [] };
     const repo = this.deps.reads ?? this.deps.replication;
     const candidates = await repo.candidates(harnessKey, q.hardwareClass, Math.min(100, q.limit * 2 + 10));
-    const members = await repo.members(candidates.flatMap((c) => (c.replicationKey ? [c.replicationKey] : [])));
     const snapshot = await this.deps.noise.snapshot(harnessKey);
     const confirmedBest = snapshot.confirmedBest();
     const ranked: (QueueItem & { tier: number; rank: number })[] = [];
     const rankIn = new Map<string, number>();
     for (const c of candidates.sort((a, b) => a.valBpb - b.valBpb || a.createdAt.getTime() - b.createdAt.getTime())) {
-      const group = members.filter(
-        (m) =>
-          c.replicationKey && m.replicationKey === c.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === c.hardwareClass,
-      );
+      const group = snapshot.members(c.hardwareClass, c.replicationKey);
       if (q.key && (c.keyFingerprint === q.key || group.some((m) => m.keyFingerprint === q.key))) continue;
-      const sigma = snapshot.sigma(c.hardwareClass, c.hardwareFamily).sigma;
-      const conf = confirmationOf(c, group, sigma, group[0]?.groupSize ?? 0);
+      const conf = snapshot.confirmationOf(c);
       if (conf.confirmed_by === 'other_key') continue;
       const best = confirmedBest.get(c.hardwareClass)?.valBpb ?? null;
       const rank = (rankIn.get(c.hardwareClass) ?? 0) + 1;
@@ -258,7 +275,7 @@ export class ReplicationService {
   ): Promise<string | null> {
     const harnessKey = harnessKeyOfRow(row);
     const at = `${harnessKey}\u0000${row.hardwareClass}`;
-    if (!peersAt.has(at)) peersAt.set(at, this.deps.replication.classResults({ harnessKey, hardwareClass: row.hardwareClass }));
+    if (!peersAt.has(at)) peersAt.set(at, this.peers.get(at));
     if (!frontier.has(at)) frontier.set(at, this.confirmedBest(harnessKey, row.hardwareClass));
     const sigma = (
       await this.deps.noise.sigmaFor({
@@ -284,7 +301,7 @@ export class ReplicationService {
       keyHasHistory: true,
       confirmedBest: await frontier.get(at)!,
       sigma,
-      peers: classPeers(await peersAt.get(at)!, row.forkId!, row.keyFingerprint),
+      peers: await this.peersOf(peersAt.get(at)!, row.forkId!, row.keyFingerprint),
     };
     const cheap = implausibility(base);
     // Cheap first: the stored history can only change the answer for a flagged or parentless keep.
@@ -301,6 +318,20 @@ export class ReplicationService {
     return implausibility({ ...base, ownBest, keyHasHistory });
   }
 
+  /** A class's statistics without one fork's results, computed once per fork and key for a given read of the class. */
+  private async peersOf(
+    results: Promise<{ best: PeerResult[]; recent: PeerResult[] }>,
+    forkId: string,
+    key: string,
+  ): Promise<ClassPeers | null> {
+    const r = await results;
+    let byFork = this.peerStats.get(r);
+    if (!byFork) this.peerStats.set(r, (byFork = new Map()));
+    const k = `${forkId}\u0000${key}`;
+    if (!byFork.has(k)) byFork.set(k, classPeers(r, forkId, key));
+    return byFork.get(k)!;
+  }
+
   /**
    * A class's best confirmed val_bpb, read fresh from the primary (the snapshot may trail by the
    * cache period, and a flag decided on a stale frontier would stay): the first of its best
@@ -310,13 +341,22 @@ export class ReplicationService {
     const repo = this.deps.replication;
     const candidates = await repo.confirmableKeeps(harnessKey, hardwareClass, 20);
     if (candidates.length === 0) return null;
-    const members = await repo.members(candidates.map((c) => c.replicationKey));
+    const members = await repo.samples(
+      harnessKey,
+      hardwareClass,
+      candidates.map((c) => c.replicationKey),
+    );
     const { sigma } = await this.deps.noise.sigmaFor({ harnessKey, hardwareClass, family: candidates[0].hardwareFamily });
     for (const c of candidates) {
-      const group = members.filter(
-        (m) => m.replicationKey === c.replicationKey && m.harnessKey === harnessKey && m.hardwareClass === hardwareClass,
-      );
-      if (confirmationOf(c, group, sigma, group[0]?.groupSize ?? 0).confirmed) return c.valBpb;
+      // Whether it is confirmed does not depend on the group's size, only on its sample.
+      if (
+        confirmationOf(
+          c,
+          members.filter((m) => m.replicationKey === c.replicationKey),
+          sigma,
+        ).confirmed
+      )
+        return c.valBpb;
     }
     return null;
   }

@@ -73,23 +73,7 @@ export class SuggestionsService {
         {
           ideaId: idea.id,
           description: idea.description,
-          cells: rows.map((r) => {
-            const p = r.hardwareFamily && r.acceleratorKind ? null : proximityOfClass(r.hardwareClass);
-            return {
-              harnessKey: r.harnessId,
-              hardwareClass: r.hardwareClass,
-              family: r.hardwareFamily || p!.family,
-              kind: r.acceleratorKind || p!.kind,
-              attempts: r.attempts,
-              keeps: r.keeps,
-              discards: r.discards,
-              crashes: r.crashes,
-              deltas: r.deltas,
-              contributors: r.contributors,
-              medianDelta: r.medianDelta,
-              sigma: sigma(r),
-            };
-          }),
+          cells: rows.map((r) => ({ ...r, sigma: sigma(r) })),
         },
       ];
     });

@@ -1,9 +1,7 @@
 // Signature verification for batches, spread over worker threads (Ed25519/RSA verification is
 // CPU-bound and dominates ingest); inline when configured with zero threads.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { tsWorker } from '../threads/ts-worker.ts';
 import { EnvelopeError, verifyEnvelope, type ParsedEnvelope, type SigningKey } from '../protocol/envelope.ts';
 
 export type VerifyJob = Pick<ParsedEnvelope<unknown>, 'canonical' | 'signature' | 'publicKey'>;
@@ -31,11 +29,7 @@ export function inlineVerifier(): Verifier {
 
 /** Below this many signatures a batch is verified inline: the hand-off would cost more. */
 const MIN_PARALLEL = 16;
-// Worker threads do not inherit tsx's module hooks: a small bootstrap registers them, then
-// loads the TypeScript worker body.
-const TSX_API = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-const WORKER_BODY = new URL('./verify.worker.ts', import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_BODY)}); });`;
+const WORKER_BODY = new URL('./verify.worker.ts', import.meta.url);
 
 interface Pending {
   resolve(o: VerifyOutcome[]): void;
@@ -53,7 +47,7 @@ class WorkerSlot {
   }
 
   private spawn() {
-    this.worker = new Worker(BOOTSTRAP, { eval: true });
+    this.worker = tsWorker(WORKER_BODY);
     this.worker.unref();
     this.worker.on('message', ({ id, outcomes }: { id: number; outcomes: VerifyOutcome[] }) => {
       this.pending.get(id)?.resolve(outcomes);

@@ -1,5 +1,6 @@
 // `crossfork import --dry-run` over every real results.tsv in ../shared/corpus/results: each file
-// imports, each malformed line is reported with its reason, nothing is signed or sent.
+// imports (one with no rows fails, saying so), each malformed line is reported with its reason,
+// nothing is signed or sent.
 import { existsSync, readdirSync, readFileSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,11 @@ describe.skipIf(files.length === 0)('import --dry-run over the real corpus', () 
   it.each(files)('%s', async (file) => {
     const dir = mkdtempSync(join(tmpdir(), 'crossfork-corpus-'));
     copyFileSync(join(CORPUS, file), join(dir, 'results.tsv'));
-    const res = await importCommand(ctx, [], {
+    const lines = readFileSync(join(CORPUS, file), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((l) => l.trim() && !l.startsWith('---'));
+    const run = importCommand(ctx, [], {
       repo: dir,
       dryRun: true,
       harnessId: HARNESS,
@@ -31,11 +36,10 @@ describe.skipIf(files.length === 0)('import --dry-run over the real corpus', () 
       memoryMb: '24576',
       accelerator: 'cuda',
     });
+    // A log with its header and no row yet: nothing to publish, said as a failure.
+    if (lines.length === 0) return void (await expect(run).rejects.toThrow(/it has no experiment rows, only a header/));
+    const res = await run;
     const data = res.data as any;
-    const lines = readFileSync(join(CORPUS, file), 'utf8')
-      .split('\n')
-      .slice(1)
-      .filter((l) => l.trim() && !l.startsWith('---'));
     expect(data.dry_run).toBe(true);
     expect(data.would_publish + data.problems.length + data.skipped.length).toBe(lines.length);
     for (const p of [...data.problems, ...data.skipped]) {

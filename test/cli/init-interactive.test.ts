@@ -1,5 +1,6 @@
 // `crossfork init` on a terminal (a real pseudo-terminal from util-linux `script`): it asks which key,
-// shows the hardware it found, and lets the user correct it field by field before saving.
+// shows the hardware it found, and lets the user correct it field by field before saving; memory
+// nobody reported is asked for, and an impossible amount is asked again.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,10 +51,12 @@ describe.skipIf(!hasScript)('crossfork init on a terminal', () => {
         [/one of cuda, rocm, mps, mlx, cpu, other\s+.*accelerator \[cpu\]: $/ms, 'cuda'],
         [/device name \[[^\]]*\]: $/m, 'NVIDIA GeForce RTX 5070'],
         [/number of devices \[1\]: $/m, ''],
-        [/memory of one device in MiB \[\d+\]: $/m, '12227'],
+        [/memory of one device in MiB \[\d+\]: $/m, '1 MiB'], // impossible: asked again
+        [/cannot be the memory of one device.*memory of one device in MiB \[\d+\]: $/ms, '12227'],
       ],
     );
     expect(code, out).toBe(0);
+    expect(out).toContain('1 MiB cannot be the memory of one device: it is between 256 MiB and 16 TiB');
     expect(out).toMatch(/This machine \(found by \/proc\/cpuinfo\):\s+accelerator\s+cpu/);
     expect(out).toContain('hardware class RTX 5070 12GB');
     const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
@@ -67,5 +70,24 @@ describe.skipIf(!hasScript)('crossfork init on a terminal', () => {
     });
     expect(config.machine.detected.accelerator).toBe('cpu');
     expect(config.key.signer).toBe('inprocess');
+  }, 40_000);
+
+  it('asks for the memory nobody reported (a device it does not know), takes a unit, refuses no answer', async () => {
+    const home = newHome();
+    const { code, out } = await onTerminal(
+      [process.execPath, BIN, 'init', '--device', 'Quantum Accelerator X9', '--accelerator', 'other'],
+      { CROSSFORK_HOME: home, HOME: home, CROSSFORK_SERVER: 'http://127.0.0.1:9', PATH: '/usr/bin:/bin' },
+      [
+        [/> $/m, '0'],
+        [/Is this right\? \[Y\/n\] $/m, ''],
+        [/memory of one device in MiB \[unknown\]: $/m, ''], // no answer: asked again
+        [/needed: crossfork ranks results by it\s+memory of one device in MiB \[unknown\]: $/ms, '32 GiB'],
+      ],
+    );
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/memory\s+unknown \(of one device\)/);
+    expect(out).toContain('hardware class Quantum Accelerator X9 32GB');
+    const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
+    expect(config.machine.hardware).toMatchObject({ device_name: 'Quantum Accelerator X9', memory_mb: 32768 });
   }, 40_000);
 });

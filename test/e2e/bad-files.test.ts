@@ -1,6 +1,6 @@
 // Bad files get a clear message and a non-zero exit, and publish nothing: a comma-separated
-// results.tsv, a memory column in MB (read as MB on a 36 GB device) or in no plausible unit, rows
-// that all fail; and one rule for over-long descriptions in the CLI (cut, said) and the API
+// results.tsv, one with no rows, a memory column in MB (read as MB on a 36 GB device) or in no
+// plausible unit, rows that all fail; and one rule for over-long descriptions in the CLI (cut, said) and the API
 // (check cuts; a signed record over the limit is refused with the rule).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +54,29 @@ describe('bad files and long descriptions', () => {
     const watch = await crossfork(['watch', '--repo', dir, '--interval', '100'], { home, server: server.url, timeoutMs: 20_000 });
     expect(watch.code).toBe(1);
     expect(watch.stderr).toMatch(/comma-separated.*stopped watching/);
+    expect((await stored()).length).toBe(before);
+  });
+
+  it('a results.tsv with no rows (empty, or a header only): exit 1, said, nothing published (with --dry-run too)', async () => {
+    const before = (await stored()).length;
+    for (const [text, why] of [
+      ['', 'the file is empty'],
+      [HEADER, 'it has no experiment rows, only a header (or dividers)'],
+      [`${HEADER}---\t---\t---\t---\t---\n`, 'it has no experiment rows, only a header (or dividers)'],
+    ]) {
+      const dir = bareDir(text);
+      for (const extra of [[], ['--dry-run']]) {
+        const imp = await importIn(dir, extra);
+        expect(imp.code, imp.stderr).toBe(1);
+        expect(imp.stdout).toBe('');
+        expect(imp.stderr.trim()).toBe(
+          `crossfork: ${join(dir, 'results.tsv')}: ${why}: there is nothing to publish until the loop logs a row per experiment (commit, val_bpb, memory_gb, status, description); nothing was published`,
+        );
+      }
+      const json = await importIn(dir, ['--json']);
+      expect(json.json).toMatchObject({ exit_code: 1, error: expect.stringContaining(why) });
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect((await stored()).length).toBe(before);
   });
 

@@ -141,7 +141,7 @@ describe('crossfork commands against a real server', () => {
     expect(claim.json).toMatchObject({ hardware_class: 'RTX 4090 24GB' });
   });
 
-  it('mcp: an MCP client over stdio lists the tools and calls check_idea', async () => {
+  it('mcp: an MCP client over stdio lists the tools and calls check_idea; every tool names the idea `description`', async () => {
     const home = newHome();
     await crossfork(['init', '--yes'], { home, server: server.url });
     const fork = makeFork(NIGHT.slice(0, 1));
@@ -155,12 +155,24 @@ describe('crossfork commands against a real server', () => {
     const client = new Client({ name: 'test', version: '1.0.0' });
     await client.connect(transport);
     try {
-      const tools = (await client.listTools()).tools.map((t) => t.name).sort();
+      const listed = (await client.listTools()).tools;
+      const tools = listed.map((t) => t.name).sort();
       expect(tools).toEqual(['check_idea', 'known_bad', 'leaderboard', 'publish_result', 'suggest']);
-      const res: any = await client.callTool({ name: 'check_idea', arguments: { idea: 'increase MATRIX_LR from 0.04 to 0.05' } });
+      const schema = (name: string) => listed.find((t) => t.name === name)!.inputSchema as any;
+      expect(Object.keys(schema('check_idea').properties)).toContain('description');
+      expect(schema('check_idea').properties.idea.description).toMatch(/^deprecated/);
+      expect(schema('publish_result').required).toContain('description');
+      const res: any = await client.callTool({ name: 'check_idea', arguments: { description: 'increase MATRIX_LR from 0.04 to 0.05' } });
       expect(res.isError).toBeFalsy();
       expect(res.content[0].text).toMatch(/^verdict: /);
       expect(res.structuredContent.verdict).toBeTypeOf('string');
+      // The old name still works, and gets the same answer.
+      const old: any = await client.callTool({ name: 'check_idea', arguments: { idea: 'increase MATRIX_LR from 0.04 to 0.05' } });
+      expect(old.isError).toBeFalsy();
+      expect(old.structuredContent.verdict).toBe(res.structuredContent.verdict);
+      const none: any = await client.callTool({ name: 'check_idea', arguments: {} });
+      expect(none.isError).toBe(true);
+      expect(none.content[0].text).toBe('description is required: the change, in one line');
       const bad: any = await client.callTool({ name: 'publish_result', arguments: { description: 'x', status: 'keep' } });
       expect(bad.isError).toBe(true);
       expect(bad.content[0].text).toMatch(/needs a val_bpb/);

@@ -168,11 +168,14 @@ describe('crossfork import / watch against a real server', () => {
       fork.append({ description: 'warmdown 0.5 -> 0.3', status: 'discard', val_bpb: 0.9991, lr: 0.07 });
       await until(3);
       expect(Date.now() - t0).toBeLessThan(5_000);
-      // A half-written line is not published until it is complete.
+      // A half-written line is not published until it is complete: said to be waiting, never skipped.
       appendFileSync(join(fork.dir, 'results.tsv'), 'abcdef0\t0.99');
-      await new Promise((r) => setTimeout(r, 600));
+      for (let i = 0; i < 50 && !err.includes('line 5: waiting'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(err).toContain('line 5: waiting for the rest of it (no end of line yet); it is published once complete');
+      expect(await records(server.url, fp)).toHaveLength(3);
       appendFileSync(join(fork.dir, 'results.tsv'), '50000\t44.0\tdiscard\tno such commit, logged anyway\n');
       await until(4);
+      expect(err).not.toMatch(/skipped|Warning/);
       const recs = await records(server.url, fp);
       expect(recs.find((r) => r.payload.description === 'no such commit, logged anyway').payload.metrics.val_bpb).toBe(0.995);
       expect(recs.find((r) => r.payload.description === 'warmdown 0.5 -> 0.3').payload.diff).toContain('+MATRIX_LR = 0.07');

@@ -2,20 +2,25 @@
 // empty prefix, a fork outside the checkout, and from there `init` (hardware found by nvidia-smi,
 // saved), `import` of a fork with git history and of a bare results.tsv (an unknown harness, or
 // upstream when said), `publish` withholding a short run, `check`, `watch`, `whoami` and `mcp`
-// (initialize, tools/list, a tool call): all with the saved profile and no flags.
+// (initialize, tools/list, a tool call): all with the saved profile and no flags, and no warning on
+// stderr from any of them. The install command the CLI prints is the one this test installs with.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURRENT_UPSTREAM, harnessDisplayName, isUnknownHarness } from '../../server/protocol/harnesses.ts';
+import { INSTALL_COMMAND } from '../../cli/lib/install.ts';
 import { installCli, type InstalledCli } from '../helpers/installed-cli.ts';
 import { makeFork, NIGHT, HEADER } from '../helpers/fork-repo.ts';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+/** What Node, npm or a dependency prints when something is off: none of it may reach a new user's terminal. */
+const WARNING = /\(node:\d+\)|\w*Warning\b|npm warn|deprecated/i;
+
 const RTX = {
   accelerator: 'cuda',
   device_name: 'NVIDIA GeForce RTX 4090',
@@ -33,6 +38,8 @@ describe('a new user, from inside their own fork, with the installed package', (
   let fork: ReturnType<typeof makeFork>;
   // nvidia-smi of an RTX 4090 machine: on PATH for `init` only, so later commands must use the saved profile.
   const gpuTools = join(dataDir, 'gpu-tools');
+  /** Every command's stderr, for the check that none of it is a warning. */
+  const stderrs: { command: string; stderr: string }[] = [];
 
   beforeAll(async () => {
     [server, cli] = await Promise.all([
@@ -61,6 +68,7 @@ describe('a new user, from inside their own fork, with the installed package', (
       child.stderr.on('data', (d) => (stderr += d));
       child.on('error', reject);
       child.on('close', (code) => {
+        stderrs.push({ command: args.join(' '), stderr });
         let json: any = null;
         try {
           json = JSON.parse(stdout);
@@ -237,11 +245,18 @@ describe('a new user, from inside their own fork, with the installed package', (
     const program = await user(['program']);
     expect(program.stdout).toContain('crossfork check "');
     expect(program.stdout).toContain('crossfork publish --run-log run.log');
+    // The install it tells agents about works today: the tarball `npm run pack:cli` makes, as this test installed it.
+    expect(program.stdout.replace(/\s+/g, ' ')).toContain(`\`${INSTALL_COMMAND}\``);
+    expect(INSTALL_COMMAND).toBe(`npm ci && npm run pack:cli && npm install -g ./${basename(cli.tarball)}`);
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['pack:cli']).toContain('npm pack ./cli/dist');
+    const readme = readFileSync(join(cli.prefix, 'lib/node_modules/crossfork/README.md'), 'utf8');
+    expect(readme).toContain(INSTALL_COMMAND);
+    expect(`${program.stdout}\n${readme}`).not.toMatch(/npm install -g crossfork|npx crossfork/);
     const mcpHelp = await user(['mcp', '--help']);
     expect(mcpHelp.stdout).toContain('claude mcp add crossfork -- crossfork mcp');
   });
 
-  it('watch publishes a row appended by the agent, with the saved hardware', async () => {
+  it('watch publishes a row appended by the agent, with the saved hardware; a half-written last line waits for the rest', async () => {
     const child = spawn('crossfork', ['watch', '--interval', '200'], {
       cwd: fork.dir,
       env: { PATH: cli.path, HOME: home },
@@ -259,10 +274,24 @@ describe('a new user, from inside their own fork, with the installed package', (
       }
       expect(found, err).toHaveLength(1);
       expect(found[0].hardware_class).toBe('RTX 4090 24GB');
+      // The agent's next row, written in two parts with a pause longer than several looks.
+      const results = join(fork.dir, 'results.tsv');
+      const line = readFileSync(results, 'utf8').split('\n').length;
+      appendFileSync(results, 'abcdef0\t0.99');
+      for (let i = 0; i < 50 && !err.includes(`line ${line}: waiting`); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(err).toContain(`line ${line}: waiting for the rest of it (no end of line yet); it is published once complete`);
+      appendFileSync(results, '10000\t44.0\tdiscard\thalf-written, then completed\n');
+      for (let i = 0; i < 100 && found.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        found = (await records('limit=50')).filter((r) => /MATRIX_LR 0.06 -> 0.065|half-written/.test(r.payload.description));
+      }
+      expect(found.map((r) => r.payload.metrics.val_bpb).sort(), err).toEqual([0.9895, 0.991]);
+      expect(err).not.toMatch(/skipped/);
     } finally {
       child.kill('SIGINT');
     }
     const code = await new Promise((r) => child.once('close', r));
+    stderrs.push({ command: 'watch', stderr: err });
     expect(code, err).toBe(0);
   });
 
@@ -274,13 +303,15 @@ describe('a new user, from inside their own fork, with the installed package', (
       env: { PATH: cli.path, HOME: home },
       stderr: 'pipe',
     });
+    let err = '';
+    transport.stderr?.on('data', (d) => (err += d));
     const client = new Client({ name: 'new-user-test', version: '1.0.0' });
     await client.connect(transport);
     try {
       expect(client.getServerVersion()).toMatchObject({ name: 'crossfork' });
       const tools = (await client.listTools()).tools.map((t) => t.name).sort();
       expect(tools).toEqual(['check_idea', 'known_bad', 'leaderboard', 'publish_result', 'suggest']);
-      const res: any = await client.callTool({ name: 'check_idea', arguments: { idea: 'increase MATRIX_LR from 0.05 to 0.08' } });
+      const res: any = await client.callTool({ name: 'check_idea', arguments: { description: 'increase MATRIX_LR from 0.05 to 0.08' } });
       expect(res.isError).toBeFalsy();
       expect(res.structuredContent.hardware_class).toBe('RTX 4090 24GB');
       const kb: any = await client.callTool({ name: 'known_bad', arguments: {} });
@@ -288,5 +319,12 @@ describe('a new user, from inside their own fork, with the installed package', (
     } finally {
       await client.close();
     }
+    stderrs.push({ command: 'mcp', stderr: err });
+  });
+
+  it('no command above printed a warning on stderr (Node, npm or a dependency)', () => {
+    const commands = stderrs.map((s) => s.command.split(' ')[0]);
+    for (const c of ['init', 'import', 'check', 'watch', 'mcp']) expect(commands).toContain(c);
+    expect(stderrs.filter((s) => WARNING.test(s.stderr))).toEqual([]);
   });
 });

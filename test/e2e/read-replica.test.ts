@@ -124,7 +124,7 @@ describe.skipIf(!canReplicate)('reads from a streaming replica of the test clust
       DATABASE_URL: db.url,
       DATABASE_READ_URL: replicaDbUrl,
       CROSSFORK_RATE_LIMIT_WRITES: '0',
-      CROSSFORK_LEADERBOARD_CACHE_MS: '600000',
+      CROSSFORK_STALENESS_MS: '500',
       CROSSFORK_VERIFY_THREADS: '1',
     };
     patient = await startServer({ ...env, CROSSFORK_READ_MAX_LAG_MS: '600000' }, 90_000);

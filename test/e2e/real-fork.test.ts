@@ -1,25 +1,22 @@
 // A real autoresearch fork's past, imported the way its owner would: clone it, `crossfork init`
 // with the owner's GPU, `crossfork import` in it (the built CLI, a real server). The fork is a git
-// bundle in ../shared/corpus/forks/ (not part of this repository): skipped with a message when absent.
+// bundle in ../shared/corpus/forks/ (not part of this repository): skipped with a message when absent, except in CI.
 // Rows, diffs recovered and the time taken are printed and written to test-results/real-fork.json.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownHarness } from '../../server/protocol/harnesses.ts';
 import { crossfork, newHome } from '../helpers/cli.ts';
 import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { sharedPresent } from '../helpers/shared.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = resolve(ROOT, '../shared/corpus/forks/Djordje-Stojanovic__TrainRTX5070.bundle');
 const BUILT = join(ROOT, 'cli/dist/bin/crossfork.js');
-const present = existsSync(BUNDLE);
-if (!present)
-  console.warn(
-    `[test] real-fork import skipped: ${BUNDLE} is absent (a git bundle of a real autoresearch fork; see ../shared/corpus/README.md)`,
-  );
+const present = sharedPresent(BUNDLE, 'the real-fork import (a git bundle of a real autoresearch fork; see ../shared/corpus/README.md)');
 
 describe.skipIf(!present)('importing a real fork (Djordje-Stojanovic/TrainRTX5070: RTX 5070 12 GB, Windows)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'crossfork-real-fork-'));

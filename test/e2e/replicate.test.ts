@@ -23,7 +23,7 @@ describe('crossfork replicate', () => {
 
   beforeAll(async () => {
     // No leaderboard or noise caching: every read sees the last write.
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '', CROSSFORK_LEADERBOARD_CACHE_MS: '0' });
+    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '', CROSSFORK_STALENESS_MS: '0' });
     model = await startFakeOpenAI();
   }, 60_000);
   afterAll(async () => {

@@ -3,7 +3,7 @@
 // class with a confirmed best shows a better claim apart, with `crossfork replicate`; flagged results
 // are listed with why; /transfer clamps the corpus's longest descriptions so the numbers stay
 // readable. Screenshots: test-results/screenshots/board-*.png.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,11 +13,9 @@ import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '
 import { envelope, HARNESS_ID, makePayload, newSigner, NO_METRICS, type TestSigner } from '../helpers/records.ts';
 import { constantDiff, sha256 } from '../helpers/replications.ts';
 import { parseResultsTsv } from '../../server/protocol/results-tsv.ts';
+import { CORPUS_RESULTS as CORPUS, sharedPresent } from '../helpers/shared.ts';
 
-const CORPUS = new URL('../../../shared/corpus/results/', import.meta.url);
-const corpusMissing = !existsSync(CORPUS);
-if (corpusMissing && process.env.CI) throw new Error(`CI needs ../shared/corpus (${CORPUS.pathname}) for the /transfer clamp test`);
-if (corpusMissing) console.warn(`skipping the /transfer clamp test: ${CORPUS.pathname} is absent`);
+const corpusMissing = !sharedPresent(CORPUS, 'the /transfer clamp test');
 
 const SPARK = { accelerator: 'cuda', device_name: 'NVIDIA GB10', device_count: 1, memory_mb: 122000 } as const;
 const H100 = { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 1, memory_mb: 81559 } as const;

@@ -25,7 +25,7 @@ describe.skipIf(!available)('trust on the web site', () => {
 
   beforeAll(async () => {
     await buildWeb({ quiet: true });
-    server = await startServer({ DATABASE_URL: '', CROSSFORK_DATA_DIR: join(dir, 'data'), CROSSFORK_LEADERBOARD_CACHE_MS: '0' });
+    server = await startServer({ DATABASE_URL: '', CROSSFORK_DATA_DIR: join(dir, 'data'), CROSSFORK_STALENESS_MS: '0' });
     const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => newSigner(`${n}@lab`));
     const post = async (payload: object, signer = alice) => {
       const res = await fetch(`${server.url}/v1/records`, {

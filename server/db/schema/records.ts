@@ -110,6 +110,16 @@ export const records = pgTable(
     index('records_replication_key_idx')
       .on(t.replicationKey, t.hardwareClass)
       .where(sql`${t.replicationKey} IS NOT NULL`),
+    // A group's earliest measurements (its sample), those not yet marked replicated, its flagged ones.
+    index('records_group_members_idx')
+      .on(t.replicationKey, t.hardwareClass, t.seq)
+      .where(sql`${t.replicationKey} IS NOT NULL AND ${t.valBpb} IS NOT NULL AND ${t.signed} AND NOT ${t.hidden}`),
+    index('records_unreplicated_idx')
+      .on(t.replicationKey)
+      .where(sql`${t.replicationKey} IS NOT NULL AND NOT ${t.replicated}`),
+    index('records_flagged_group_idx')
+      .on(t.replicationKey)
+      .where(sql`${t.replicationKey} IS NOT NULL AND ${t.flagged}`),
     index('records_replicates_idx')
       .on(t.replicates)
       .where(sql`${t.replicates} IS NOT NULL`),

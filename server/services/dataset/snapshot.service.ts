@@ -10,7 +10,6 @@ import { ParquetTable } from './parquet-table.ts';
 import { EVIDENCE_COLUMNS, IDEA_COLUMNS, RECORD_COLUMNS } from './snapshot-columns.ts';
 import { SnapshotsDisabledError } from '../errors.ts';
 
-export const SNAPSHOT_FILES = ['records.parquet', 'ideas.parquet', 'evidence.parquet'] as const;
 /** Snapshots kept on disk; older ones are removed after a new one is written. */
 export const SNAPSHOTS_KEPT = 8;
 const PAGE = 1000;

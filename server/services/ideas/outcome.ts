@@ -26,10 +26,9 @@ export function summarise(
 ): Outcome {
   const sum = (f: (r: EvidenceRow) => number) => rows.reduce((a, r) => a + f(r), 0);
   const deltas = rows.filter((r) => r.medianDelta !== null);
-  const weighted = deltas.flatMap((r) => Array(Math.min(r.attempts, 1000)).fill(r.medianDelta as number)).sort((a, b) => a - b);
   const mins = deltas.map((r) => r.minDelta as number);
   const maxs = deltas.map((r) => r.maxDelta as number);
-  const median = weighted.length ? weighted[Math.floor((weighted.length - 1) / 2)] : null;
+  const median = weightedMedian(deltas.map((r) => ({ value: r.medianDelta as number, weight: Math.min(r.attempts, 1000) })));
   return {
     attempts: sum((r) => r.attempts),
     keeps: sum((r) => r.keeps),
@@ -53,6 +52,23 @@ export function summarise(
             deltas.map((r) => ({ n: r.deltas, sigma: sigmaOf(r) })),
           ),
   };
+}
+
+/**
+ * The lower median of values each repeated `weight` times (each row's median delta counted once
+ * per attempt), without expanding them: sorted, then walked to the middle weight.
+ */
+export function weightedMedian(parts: { value: number; weight: number }[]): number | null {
+  const sorted = parts.filter((p) => p.weight > 0).sort((a, b) => a.value - b.value);
+  const total = sorted.reduce((a, p) => a + p.weight, 0);
+  if (total === 0) return null;
+  const middle = Math.floor((total - 1) / 2);
+  let seen = 0;
+  for (const p of sorted) {
+    seen += p.weight;
+    if (seen > middle) return p.value;
+  }
+  return sorted[sorted.length - 1].value;
 }
 
 /** median ± 2σ/√n over n deltas; σ² pooled over rows by their number of deltas. */

@@ -93,79 +93,12 @@ export function scoreCandidates(
   options: Partial<RetrievalOptions> = {},
 ): Scored[] {
   const o = { ...RETRIEVAL_DEFAULTS, ...options };
-  const out: Scored[] = [];
   // A concept the query names only as the setting of a narrower one ("d_state in the Mamba
   // blocks": SSM beside SSM_STATE_DIM) is context, not a second change to match.
   const ancestors = new Set(q.changes.flatMap((c) => chain(c.concept, broader)));
   const changes = q.changes.filter((c) => !ancestors.has(c.concept));
   q = { ...q, changes };
-  for (const c of candidates) {
-    const words = { score: c.words?.score ?? 0, words: c.words?.held ?? [] };
-    const meaning = meaningScore(c.similarity, o);
-    // Either signal alone can carry a match; both together more so (a probabilistic OR).
-    const loose = 1 - (1 - words.score) * (1 - meaning);
-    if (c.exact) {
-      out.push({
-        ideaId: c.ideaId,
-        kind: 'match',
-        score: 1 + 0.01 * loose,
-        why: { via: c.exact, changes: [], words: words.words, similarity: c.similarity },
-      });
-      continue;
-    }
-    const shared: WhyChange[] = [];
-    let opposed = false;
-    let sum = 0;
-    for (const qc of q.changes) {
-      let best: { rel: Relation; s: number; r: CountedChange } | null = null;
-      for (const r of c.changes) {
-        const rel = relate(qc, r, broader);
-        if (rel === 'opposite' || rel === 'other_value') {
-          opposed = true;
-          if (!best) best = { rel, s: 0, r };
-          continue;
-        }
-        const share = c.attempts > 0 ? Math.min(1, r.records / c.attempts) : 1;
-        const s = RELATION_SCORE[rel] * (0.5 + 0.5 * share);
-        if (s > 0 && (!best || s > best.s)) best = { rel, s, r };
-      }
-      if (best && best.s > 0)
-        shared.push({ concept: best.r.concept, action: best.r.action, from: best.r.from, to: best.r.to, relation: best.rel });
-      else if (best) shared.push({ concept: best.r.concept, action: best.r.action, from: best.r.from, to: best.r.to, relation: best.rel });
-      sum += best?.s ?? 0;
-    }
-    const matched = shared.filter((s) => RELATION_SCORE[s.relation] > 0);
-    if (q.changes.length && matched.length) {
-      // How much of the idea is about what the query asks (an idea doing three other things too ranks lower).
-      const mass = c.changes.reduce((a, r) => a + r.records, 0);
-      const onTopic = c.changes
-        .filter((r) => q.changes.some((qc) => RELATION_SCORE[relate(qc, r, broader)] > 0))
-        .reduce((a, r) => a + r.records, 0);
-      const ideaShare = mass ? onTopic / mass : 1;
-      const changeScore = (sum / q.changes.length) * (0.6 + 0.4 * ideaShare);
-      out.push({
-        ideaId: c.ideaId,
-        kind: 'match',
-        score: 0.5 + 0.4 * changeScore + 0.1 * loose,
-        why: { via: 'changes', changes: matched, words: words.words, similarity: c.similarity },
-      });
-    } else if (q.changes.length && opposed) {
-      out.push({
-        ideaId: c.ideaId,
-        kind: 'related',
-        score: 0.3 + 0.2 * loose,
-        why: { via: 'changes', changes: shared, words: words.words, similarity: c.similarity },
-      });
-    } else if (loose >= o.looseThreshold && (q.changes.length === 0 || c.changes.length === 0)) {
-      // Words and meaning alone: when the query names no change, or the idea's changes were not understood.
-      out.push({
-        ideaId: c.ideaId,
-        kind: 'match',
-        score: 0.45 * loose,
-        why: { via: meaning >= words.score ? 'meaning' : 'words', changes: [], words: words.words, similarity: c.similarity },
-      });
-    }
-  }
+  const out = candidates.map((c) => scoreCandidate(q, c, broader, o)).filter((s): s is Scored => s !== null);
   // A broader or narrower concept only stands in when nothing makes the change itself.
   const direct = out.some((s) => s.kind === 'match' && (s.why.via !== 'changes' || s.why.changes.some((c) => c.relation !== 'broader')));
   if (direct)
@@ -174,6 +107,90 @@ export function scoreCandidates(
   out.sort((a, b) => b.score - a.score || (a.ideaId < b.ideaId ? -1 : 1));
   const best = out.find((s) => s.kind === 'match')?.score ?? 0;
   return out.filter((s) => s.kind !== 'match' || s.score >= best - o.margin);
+}
+
+/** One candidate scored: an exact identity, shared changes, an opposed change, words and meaning, or null (no match). */
+function scoreCandidate(
+  q: QueryTerms,
+  c: RetrievalCandidate,
+  broader: (concept: string) => string | null,
+  o: RetrievalOptions,
+): Scored | null {
+  const words = { score: c.words?.score ?? 0, words: c.words?.held ?? [] };
+  const meaning = meaningScore(c.similarity, o);
+  // Either signal alone can carry a match; both together more so (a probabilistic OR).
+  const loose = 1 - (1 - words.score) * (1 - meaning);
+  if (c.exact)
+    return {
+      ideaId: c.ideaId,
+      kind: 'match',
+      score: 1 + 0.01 * loose,
+      why: { via: c.exact, changes: [], words: words.words, similarity: c.similarity },
+    };
+  const { shared, opposed, sum } = shareChanges(q, c, broader);
+  const matched = shared.filter((s) => RELATION_SCORE[s.relation] > 0);
+  if (q.changes.length && matched.length) {
+    // How much of the idea is about what the query asks (an idea doing three other things too ranks lower).
+    const mass = c.changes.reduce((a, r) => a + r.records, 0);
+    const onTopic = c.changes
+      .filter((r) => q.changes.some((qc) => RELATION_SCORE[relate(qc, r, broader)] > 0))
+      .reduce((a, r) => a + r.records, 0);
+    const ideaShare = mass ? onTopic / mass : 1;
+    const changeScore = (sum / q.changes.length) * (0.6 + 0.4 * ideaShare);
+    return {
+      ideaId: c.ideaId,
+      kind: 'match',
+      score: 0.5 + 0.4 * changeScore + 0.1 * loose,
+      why: { via: 'changes', changes: matched, words: words.words, similarity: c.similarity },
+    };
+  }
+  if (q.changes.length && opposed)
+    return {
+      ideaId: c.ideaId,
+      kind: 'related',
+      score: 0.3 + 0.2 * loose,
+      why: { via: 'changes', changes: shared, words: words.words, similarity: c.similarity },
+    };
+  if (loose >= o.looseThreshold && (q.changes.length === 0 || c.changes.length === 0))
+    // Words and meaning alone: when the query names no change, or the idea's changes were not understood.
+    return {
+      ideaId: c.ideaId,
+      kind: 'match',
+      score: 0.45 * loose,
+      why: { via: meaning >= words.score ? 'meaning' : 'words', changes: [], words: words.words, similarity: c.similarity },
+    };
+  return null;
+}
+
+/**
+ * Each query change against the candidate's: the candidate change relating best to it (an opposed
+ * one only when nothing relates better), whether any change is opposed, and the summed scores.
+ */
+function shareChanges(
+  q: QueryTerms,
+  c: RetrievalCandidate,
+  broader: (concept: string) => string | null,
+): { shared: WhyChange[]; opposed: boolean; sum: number } {
+  const shared: WhyChange[] = [];
+  let opposed = false;
+  let sum = 0;
+  for (const qc of q.changes) {
+    let best: { rel: Relation; s: number; r: CountedChange } | null = null;
+    for (const r of c.changes) {
+      const rel = relate(qc, r, broader);
+      if (rel === 'opposite' || rel === 'other_value') {
+        opposed = true;
+        if (!best) best = { rel, s: 0, r };
+        continue;
+      }
+      const share = c.attempts > 0 ? Math.min(1, r.records / c.attempts) : 1;
+      const s = RELATION_SCORE[rel] * (0.5 + 0.5 * share);
+      if (s > 0 && (!best || s > best.s)) best = { rel, s, r };
+    }
+    if (best) shared.push({ concept: best.r.concept, action: best.r.action, from: best.r.from, to: best.r.to, relation: best.rel });
+    sum += best?.s ?? 0;
+  }
+  return { shared, opposed, sum };
 }
 
 /** Every concept above `concept` in the catalogue, nearest first. */

@@ -8,13 +8,13 @@ export type NoiseLookup = (scope: { harnessKey: string | null; hardwareClass: st
 
 export async function sigmasOf(rows: EvidenceRow[], lookup?: NoiseLookup): Promise<(r: EvidenceRow) => number> {
   if (!lookup) return () => NOISE_PRIOR;
-  const key = (r: EvidenceRow) => `${r.harnessId}\u0000${r.hardwareClass}`;
+  const key = (r: EvidenceRow) => `${r.harnessKey}\u0000${r.hardwareClass}`;
   const pairs = new Map(rows.map((r) => [key(r), r]));
   const values = new Map(
     await Promise.all(
       [...pairs].map(
         async ([k, r]) =>
-          [k, await lookup({ harnessKey: r.harnessId, hardwareClass: r.hardwareClass, family: r.hardwareFamily || null })] as const,
+          [k, await lookup({ harnessKey: r.harnessKey, hardwareClass: r.hardwareClass, family: r.family || null })] as const,
       ),
     ),
   );

@@ -2,6 +2,7 @@
 // well each matched and grouped by how close its hardware is to the caller's (same class, same
 // family, same accelerator kind, elsewhere). Its reason is written from the counts it returns.
 import { PROXIMITY, proximityOf, type HardwareProximity, type Proximity } from '../../protocol/hardware-family.ts';
+import type { EvidenceRow } from '../../repositories/evidence.repository.ts';
 
 export const VERDICTS = [
   'novel',
@@ -22,25 +23,23 @@ export type Verdict = (typeof VERDICTS)[number];
  */
 export const WARNING_VERDICTS: ReadonlySet<Verdict> = new Set(['crashes_here', 'known_bad', 'failed_nearby']);
 
-/** One evidence row: an idea's visible records on one harness and hardware class. */
-export interface EvidenceCell {
-  harnessKey: string;
-  hardwareClass: string;
-  family: string;
-  kind: string;
-  attempts: number;
-  keeps: number;
-  discards: number;
-  crashes: number;
-  oomCrashes: number;
-  /** The largest memory (GB) a crash reporting out-of-memory happened on. */
-  maxOomMemoryGb: number | null;
-  /** Records with a delta against their parent, and the median of those deltas. */
-  deltas: number;
-  medianDelta: number | null;
-  /** Records shown but not counted above (marked invalid, baselines, no parent to compare with). */
-  excluded?: number;
-}
+/** What the verdict reads of an evidence row (an idea's visible records on one harness and hardware class). */
+export type EvidenceCell = Pick<
+  EvidenceRow,
+  | 'harnessKey'
+  | 'hardwareClass'
+  | 'family'
+  | 'kind'
+  | 'attempts'
+  | 'keeps'
+  | 'discards'
+  | 'crashes'
+  | 'oomCrashes'
+  | 'maxOomMemoryGb'
+  | 'deltas'
+  | 'medianDelta'
+> &
+  Partial<Pick<EvidenceRow, 'excluded'>>;
 
 export interface MatchedEvidence {
   ideaId: string;

@@ -136,87 +136,94 @@ const emptyTier = (): TierCounts => ({ attempts: 0, keeps: 0, discards: 0, crash
  * caller with hardware, ideas whose effect on the nearest hardware with deltas is worse beyond noise
  * (a keep is not a gain).
  */
-export function rankSuggestions(
-  candidates: Candidate[],
-  caller: { harnessKey: string | null; hardware: Pick<HardwareProximity, 'class' | 'family' | 'kind'> | null },
-  options: RankOptions = RANK_DEFAULTS,
-): Ranked[] {
-  const out: Ranked[] = [];
-  for (const c of candidates) {
-    if (!c.cells.some((cell) => cell.deltas > 0)) continue;
-    const tiers = Object.fromEntries(PROXIMITY.map((p) => [p, emptyTier()])) as Record<Proximity, TierCounts>;
-    const families = new Map<string, FamilyCounts>();
-    let keeps = 0;
-    let fails = 0;
-    const placed = c.cells.map((cell) => ({
-      cell,
-      tier: (caller.hardware
-        ? proximityOf(caller.hardware, { class: cell.hardwareClass, family: cell.family, kind: cell.kind })
-        : 'class') as Proximity,
-    }));
-    const near = nearestEffect(placed, caller.harnessKey);
-    // Only with the caller's hardware is there "hardware like yours" to be worse on; without it (the
-    // transfer grid) an idea kept on one family and worse on another is exactly what to show.
-    if (caller.hardware && near && worseBeyondNoise(near.effect)) continue;
-    for (const { cell, tier } of placed) {
-      const t = tiers[tier];
-      t.attempts += cell.attempts;
-      t.keeps += cell.keeps;
-      t.discards += cell.discards;
-      t.crashes += cell.crashes;
-      if (!t.classes.includes(cell.hardwareClass)) t.classes.push(cell.hardwareClass);
-      const f = families.get(cell.family) ?? {
-        hardware_family: cell.family,
-        proximity: tier === 'class' ? 'family' : tier,
-        attempts: 0,
-        keeps: 0,
-        discards: 0,
-        crashes: 0,
-      };
-      if (tier === 'class') f.proximity = 'class';
-      f.attempts += cell.attempts;
-      f.keeps += cell.keeps;
-      f.discards += cell.discards;
-      f.crashes += cell.crashes;
-      families.set(cell.family, f);
-      const w = options.weights[tier] * (caller.harnessKey && cell.harnessKey !== caller.harnessKey ? options.otherHarness : 1);
-      const k = options.perContributor ? Math.min(cell.keeps, cell.contributors) : cell.keeps;
-      const f2 = options.perContributor ? Math.min(cell.discards + cell.crashes, cell.contributors) : cell.discards + cell.crashes;
-      keeps += w * k;
-      fails += w * f2;
-    }
-    if (keeps <= 0) continue;
-    const keptFamilies = [...families.values()].filter((f) => f.keeps > 0).length;
-    // Expected keeps near, discounted by the smoothed keep rate (Beta(1, 1) prior).
-    const rate = (keeps + 1) / (keeps + options.failure * fails + 2);
-    const effect = near?.effect ?? null;
-    const z = effect ? Math.max(-1, Math.min(2, -effect.median / Math.max(1e-9, (effect.high - effect.low) / 2))) : 0;
-    const byEffect = near ? 1 + options.effect * options.weights[near.proximity] * z : 1;
-    const score = rate * Math.log1p(keeps) * (1 + options.transfer * Math.max(0, keptFamilies - 1)) * byEffect;
-    const keptNear = tiers.class.keeps + tiers.family.keeps;
-    const triedNear = tiers.class.attempts + tiers.family.attempts;
-    const basis: Basis = keptNear > 0 ? 'kept_near' : triedNear === 0 ? 'untried_near' : 'kept_elsewhere';
-    const ranked: Ranked = {
-      ideaId: c.ideaId,
-      description: c.description,
-      score: Number(score.toPrecision(4)),
-      basis,
-      transfers: keptFamilies >= 2,
-      tiers,
-      families: [...families.values()].sort(
-        (a, b) =>
-          PROXIMITY.indexOf(a.proximity) - PROXIMITY.indexOf(b.proximity) ||
-          b.keeps - a.keeps ||
-          (a.hardware_family < b.hardware_family ? -1 : 1),
-      ),
-      effect,
-      effectProximity: near?.proximity ?? null,
-      reason: '',
-    };
-    ranked.reason = reasonOf(ranked, caller.hardware);
-    out.push(ranked);
-  }
+export function rankSuggestions(candidates: Candidate[], caller: Caller, options: RankOptions = RANK_DEFAULTS): Ranked[] {
+  const out = candidates.map((c) => rankCandidate(c, caller, options)).filter((r): r is Ranked => r !== null);
   return out.sort((a, b) => b.score - a.score || (a.ideaId < b.ideaId ? -1 : 1));
+}
+
+type Caller = { harnessKey: string | null; hardware: Pick<HardwareProximity, 'class' | 'family' | 'kind'> | null };
+type Placed = { cell: SuggestionCell; tier: Proximity };
+
+/** One candidate ranked for the caller, or null when it is left out (see rankSuggestions). */
+function rankCandidate(c: Candidate, caller: Caller, options: RankOptions): Ranked | null {
+  if (!c.cells.some((cell) => cell.deltas > 0)) return null;
+  const placed: Placed[] = c.cells.map((cell) => ({
+    cell,
+    tier: (caller.hardware
+      ? proximityOf(caller.hardware, { class: cell.hardwareClass, family: cell.family, kind: cell.kind })
+      : 'class') as Proximity,
+  }));
+  const near = nearestEffect(placed, caller.harnessKey);
+  // Only with the caller's hardware is there "hardware like yours" to be worse on; without it (the
+  // transfer grid) an idea kept on one family and worse on another is exactly what to show.
+  if (caller.hardware && near && worseBeyondNoise(near.effect)) return null;
+  const { tiers, families, keeps, fails } = countPlaced(placed, caller, options);
+  if (keeps <= 0) return null;
+  const keptFamilies = [...families.values()].filter((f) => f.keeps > 0).length;
+  // Expected keeps near, discounted by the smoothed keep rate (Beta(1, 1) prior).
+  const rate = (keeps + 1) / (keeps + options.failure * fails + 2);
+  const effect = near?.effect ?? null;
+  const z = effect ? Math.max(-1, Math.min(2, -effect.median / Math.max(1e-9, (effect.high - effect.low) / 2))) : 0;
+  const byEffect = near ? 1 + options.effect * options.weights[near.proximity] * z : 1;
+  const score = rate * Math.log1p(keeps) * (1 + options.transfer * Math.max(0, keptFamilies - 1)) * byEffect;
+  const keptNear = tiers.class.keeps + tiers.family.keeps;
+  const triedNear = tiers.class.attempts + tiers.family.attempts;
+  const basis: Basis = keptNear > 0 ? 'kept_near' : triedNear === 0 ? 'untried_near' : 'kept_elsewhere';
+  const ranked: Ranked = {
+    ideaId: c.ideaId,
+    description: c.description,
+    score: Number(score.toPrecision(4)),
+    basis,
+    transfers: keptFamilies >= 2,
+    tiers,
+    families: [...families.values()].sort(
+      (a, b) =>
+        PROXIMITY.indexOf(a.proximity) - PROXIMITY.indexOf(b.proximity) ||
+        b.keeps - a.keeps ||
+        (a.hardware_family < b.hardware_family ? -1 : 1),
+    ),
+    effect,
+    effectProximity: near?.proximity ?? null,
+    reason: '',
+  };
+  ranked.reason = reasonOf(ranked, caller.hardware);
+  return ranked;
+}
+
+/** The cells' counts by proximity tier and by hardware family, and the weighted keeps and failures the score uses. */
+function countPlaced(placed: Placed[], caller: Caller, options: RankOptions) {
+  const tiers = Object.fromEntries(PROXIMITY.map((p) => [p, emptyTier()])) as Record<Proximity, TierCounts>;
+  const families = new Map<string, FamilyCounts>();
+  let keeps = 0;
+  let fails = 0;
+  for (const { cell, tier } of placed) {
+    const t = tiers[tier];
+    t.attempts += cell.attempts;
+    t.keeps += cell.keeps;
+    t.discards += cell.discards;
+    t.crashes += cell.crashes;
+    if (!t.classes.includes(cell.hardwareClass)) t.classes.push(cell.hardwareClass);
+    const f = families.get(cell.family) ?? {
+      hardware_family: cell.family,
+      proximity: tier === 'class' ? 'family' : tier,
+      attempts: 0,
+      keeps: 0,
+      discards: 0,
+      crashes: 0,
+    };
+    if (tier === 'class') f.proximity = 'class';
+    f.attempts += cell.attempts;
+    f.keeps += cell.keeps;
+    f.discards += cell.discards;
+    f.crashes += cell.crashes;
+    families.set(cell.family, f);
+    const w = options.weights[tier] * (caller.harnessKey && cell.harnessKey !== caller.harnessKey ? options.otherHarness : 1);
+    const k = options.perContributor ? Math.min(cell.keeps, cell.contributors) : cell.keeps;
+    const f2 = options.perContributor ? Math.min(cell.discards + cell.crashes, cell.contributors) : cell.discards + cell.crashes;
+    keeps += w * k;
+    fails += w * f2;
+  }
+  return { tiers, families, keeps, fails };
 }
 
 const signed = (x: number) => (x > 0 ? `+${x}` : `${x}`);

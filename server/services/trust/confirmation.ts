@@ -39,6 +39,11 @@ function median(xs: number[]): number {
 
 const round = (x: number) => Number(x.toPrecision(6));
 
+/** The members that can count as replications: not flagged, with a finite val_bpb, each stored result once. */
+export function countable<T extends GroupMember>(members: readonly T[]): T[] {
+  return dedupe(members.filter((m) => !m.flagged && Number.isFinite(m.valBpb)));
+}
+
 /**
  * Confirmed when the median of another key's replications lies within CONFIRM_Z·√2·σ of the
  * record's val_bpb (`other_key`); else when the median of the same key's other runs does
@@ -51,11 +56,13 @@ export function confirmationOf(
   sigma: number,
   /** Measurements in the group when `members` is a sample of it (the count then comes from here). */
   groupSize = 0,
+  /** `members` is already `countable(group)`: a group asked about many records prepares it once. */
+  prepared = false,
 ): Confirmation {
   // A copy of the record itself (the same row imported twice) is not a replication.
-  const copy = (m: GroupMember) =>
-    m.keyFingerprint === record.keyFingerprint && m.valBpb === record.valBpb && m.createdAt.getTime() === record.createdAt.getTime();
-  const others = dedupe(members.filter((m) => m.id !== record.id && !m.flagged && Number.isFinite(m.valBpb) && !copy(m)));
+  const at = record.createdAt.getTime();
+  const copy = (m: GroupMember) => m.keyFingerprint === record.keyFingerprint && m.valBpb === record.valBpb && m.createdAt.getTime() === at;
+  const others = (prepared ? members : countable(members)).filter((m) => m.id !== record.id && !copy(m));
   const band = confirmBand(sigma);
   const within = (xs: GroupMember[]) => xs.length > 0 && Math.abs(median(xs.map((m) => m.valBpb)) - record.valBpb) <= band + 1e-12;
   let by: ConfirmedBy | null = null;

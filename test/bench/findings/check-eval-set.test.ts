@@ -1,5 +1,5 @@
 // The findings eval-set checker: its word rule, its refusals of bad sets, and the shipped set itself
-// against the real logs (skipped with a message when ../shared/corpus is absent).
+// against the real logs (skipped with a message when ../shared/corpus is absent, except in CI).
 import { describe, expect, it } from 'vitest';
 import {
   checkEvalSet,
@@ -10,6 +10,7 @@ import {
   sharesContentWord,
   stem,
 } from '../../../bench/findings/check-eval-set.ts';
+import { CORPUS_RESULTS, sharedPresent } from '../../helpers/shared.ts';
 
 const corpus = new Map([
   ['a.tsv:2', 'increase matrix LR from 0.04 to 0.06'],
@@ -81,8 +82,7 @@ describe('checkEvalSet', () => {
   });
 });
 
-const real = loadCorpusDescriptions();
-if (!real) console.warn('eval-set corpus checks skipped: ../shared/corpus/results is absent');
+const real = sharedPresent(CORPUS_RESULTS, 'the eval-set corpus checks') ? loadCorpusDescriptions() : null;
 describe.skipIf(!real)('the shipped eval set over the real logs', () => {
   it('passes every check, with at least a third hard', () => {
     const r = checkEvalSet(loadParaphrases(), loadNovelQueries(), real);

@@ -2,7 +2,7 @@
 // claim awaiting replication, and an implausible one (judged against the whole class, its fork and
 // its own evidence) is flagged with its reason and leads only once another key reproduces it.
 // Real forks' early gains (the corpus's MLX, Spark and RTX logs) stay unflagged and, confirmed, rank.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
@@ -11,11 +11,9 @@ import { constantDiff, sha256 } from '../../helpers/replications.ts';
 import { parseResultsTsv } from '../../../server/protocol/results-tsv.ts';
 import type { RecordPayload } from '../../../server/protocol/record.schema.ts';
 import type { Database } from '../../../server/db/client.ts';
+import { CORPUS_RESULTS as CORPUS, sharedPresent } from '../../helpers/shared.ts';
 
-const CORPUS = new URL('../../../../shared/corpus/results/', import.meta.url);
-const corpusMissing = !existsSync(CORPUS);
-if (corpusMissing && process.env.CI) throw new Error(`CI needs ../shared/corpus (${CORPUS.pathname}) for the real-log plausibility tests`);
-if (corpusMissing) console.warn(`skipping the real-log tests: ${CORPUS.pathname} is absent`);
+const corpusMissing = !sharedPresent(CORPUS, 'the real-log plausibility tests');
 
 const hw = (accelerator: string, device_name: string, memory_mb: number) =>
   ({ accelerator, device_name, device_count: 1, memory_mb, driver: null, runtime: null }) as RecordPayload['hardware'];

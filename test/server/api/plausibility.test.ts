@@ -2,17 +2,18 @@
 // best confirmed result (and beyond its own fork's history) is flagged, off the leaderboard until
 // another key replicates it within the noise. Real early gains on small hardware are not flagged,
 // and a first row without a parent is never a confirmed best.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner, type TestSigner } from '../../helpers/records.ts';
 import { constantDiff, sha256 } from '../../helpers/replications.ts';
+import { CORPUS_RESULTS as CORPUS, sharedPresent } from '../../helpers/shared.ts';
 import { parseResultsTsv } from '../../../server/protocol/results-tsv.ts';
 import type { RecordPayload } from '../../../server/protocol/record.schema.ts';
 import type { Database } from '../../../server/db/client.ts';
 
-const CORPUS = new URL('../../../../shared/corpus/results/', import.meta.url);
+const corpusPresent = sharedPresent(CORPUS, 'the real MLX and macOS log test');
 const hw = (accelerator: string, device_name: string, memory_mb: number) =>
   ({ accelerator, device_name, device_count: 1, memory_mb }) as RecordPayload['hardware'];
 const MLX = hw('mlx', 'Apple M2 Max', 32768);
@@ -236,7 +237,7 @@ describe.each(drivers)('plausibility on $name', (driver) => {
   });
 
   it('judges a leap against the confirmed best as it is now, however long the board and noise model are cached', async () => {
-    const cached = testApp(database, { leaderboardCacheMs: 60_000 });
+    const cached = testApp(database, { stalenessMs: 60_000 });
     const RTX = hw('cuda', 'NVIDIA GeForce RTX 4090', 24564);
     const via = async (payload: object, signer: TestSigner) =>
       ((await (await cached.post('/v1/records', envelope(payload, signer))).json()) as any).record;
@@ -268,7 +269,7 @@ describe.each(drivers)('plausibility on $name', (driver) => {
     await cached.services.stop();
   });
 
-  it.skipIf(!existsSync(CORPUS))(
+  it.skipIf(!corpusPresent)(
     'does not flag any row of the real MLX and macOS logs, each imported as a new fork on its own class',
     async () => {
       const files = [

@@ -89,6 +89,9 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     ids.wdOff = await publish('WARMDOWN_RATIO 0.4→0.0', SPARK, 'discard', 0.02);
     ids.wdOn = await publish('WARMDOWN_RATIO 0.0→0.4 (restore warmdown)', SPARK, 'keep', -0.02);
     ids.floor = await publish('FINAL_LR_FRAC 0.0->0.1', SPARK, 'keep', -0.008);
+    // Adam betas set whole: another tuple is another value; another part's betas another setting.
+    ids.betas = await publish('ADAM_BETAS (0.95,0.999)', SPARK, 'discard', 0.004);
+    ids.x0betas = await publish('x0_lambdas betas (0.9,0.95)', SPARK, 'discard', 0.003);
     await t.drain();
   });
   afterAll(() => database?.close());
@@ -156,10 +159,44 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
   });
 
   it('5. "end the schedule at 10 % of peak LR instead of zero" finds FINAL_LR_FRAC 0.0 -> 0.1', async () => {
-    // (The repro's own wording, "Stop decaying the LR to zero; end at 10 % of peak", still reads as a warmdown removal: left open.)
     const r = await check('end the schedule at 10% of peak LR instead of zero', SPARK);
     expect(r.matches.map((m: any) => m.id)).toContain(await ideaOf(ids.floor));
     expect(r.verdict).toBe('promising');
+    // The repro's own wording is the same change, exactly.
+    const own = await check('Stop decaying the LR to zero; end at 10 % of peak', SPARK);
+    expect(own.matches.find((m: any) => m.same_idea)?.id).toBe(await ideaOf(ids.floor));
+    expect(own.evidence.decided_by).toBe('exact');
+    expect(own.verdict).toBe('promising');
+    expect(own.warning).toBe(false);
+  });
+
+  it('6. "smaller batch (2^18→2^16)" is a batch decrease with its values: the other decreases decide, no warning', async () => {
+    const r = await check('smaller batch (2^18→2^16)', SPARK);
+    // No record made exactly this change: the other decreases on this class decide (the nearest were kept).
+    expect(r.evidence.decided_by).toBe('others');
+    expect(r.evidence.tiers.class.keeps).toBeGreaterThanOrEqual(4);
+    expect(r.evidence.tiers.class.keeps).toBeGreaterThan(r.evidence.tiers.class.discards);
+    expect(r.verdict).toBe('promising');
+    expect(r.warning).toBe(false);
+  });
+
+  it('7. Adam betas are read with their tuple: (0.9,0.95) is not the discarded (0.95,0.999), nor x0_lambdas betas', async () => {
+    const r = await check('ADAM_BETAS (0.9,0.95)', SPARK);
+    const same = r.matches.filter((m: any) => m.same_idea).map((m: any) => m.id);
+    expect(same).not.toContain(await ideaOf(ids.betas));
+    expect(same).not.toContain(await ideaOf(ids.x0betas));
+    expect(r.warning).toBe(false);
+    expect(await ideaOf(ids.betas)).not.toBe(await ideaOf(ids.x0betas));
+    // The same tuple reworded is the same idea.
+    const again = await check('adam betas 0.95, 0.999', SPARK);
+    expect(again.matches.find((m: any) => m.same_idea)?.id).toBe(await ideaOf(ids.betas));
+  });
+
+  it('8. "constant Muon momentum" is the discarded no-warm-up idea, never counted with the kept slower warm-ups', async () => {
+    const r = await check('constant Muon momentum', SPARK);
+    expect(r.evidence.tiers.class.keeps).toBe(0);
+    expect(r.evidence.tiers.class.discards).toBe(1);
+    expect(r.warning).toBe(true);
   });
 
   it('gold: "warm Muon’s momentum up more slowly" matches the kept slower warm-ups, not the opposite', async () => {

@@ -1,11 +1,9 @@
 // The catalogue against real fork logs: at least 90 % of non-baseline rows must name a concept.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { census, CORPUS_RESULTS, loadCorpusRows } from '../../helpers/catalogue-census.ts';
+import { sharedPresent } from '../../helpers/shared.ts';
 
-const present = existsSync(CORPUS_RESULTS);
-if (!present) console.warn(`[census.test] ${fileURLToPath(CORPUS_RESULTS)} is absent: the corpus census is skipped`);
+const present = sharedPresent(CORPUS_RESULTS, 'the corpus census');
 
 describe.skipIf(!present)('catalogue census over ../shared/corpus/results', () => {
   it('maps at least 90 % of non-baseline rows to a concept', () => {

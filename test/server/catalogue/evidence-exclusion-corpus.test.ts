@@ -1,18 +1,11 @@
 // Evidence exclusion over the real fork logs (../shared/corpus/results): how many rows each reason
 // leaves out, with examples, and that most rows still count. Skipped with a message when the corpus
 // is absent locally; CI must have it.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_RESULTS } from '../../helpers/catalogue-census.ts';
+import { CORPUS_RESULTS, sharedPresent } from '../../helpers/shared.ts';
 import { byReason, exclusionCensus } from '../../helpers/evidence-exclusion-census.ts';
 
-const present = existsSync(CORPUS_RESULTS);
-if (!present) {
-  const why = `${fileURLToPath(CORPUS_RESULTS)} is absent: the evidence-exclusion census is skipped`;
-  if (process.env.CI) throw new Error(`${why} (CI must run it)`);
-  console.warn(`[evidence-exclusion-corpus.test] ${why}`);
-}
+const present = sharedPresent(CORPUS_RESULTS, 'the evidence-exclusion census');
 
 describe.skipIf(!present)('evidence exclusion over ../shared/corpus/results', () => {
   it('leaves out the TAINTED rows and the baselines, and counts at least 90 % of rows', () => {

@@ -3,7 +3,6 @@
 // reported and held above floors, not at 100 %: the misses are listed on every run.
 import { describe, expect, it } from 'vitest';
 import { CONCEPTS } from '../../../server/catalogue/catalogue.ts';
-import { glossStem } from '../../../server/catalogue/gloss-words.ts';
 import {
   GLOSS_MARGIN,
   GLOSS_MAX_MATCHES,
@@ -564,18 +563,5 @@ describe('glossDirection', () => {
     expect(glossDirection('a taller network', 'EMA')).toBeNull();
     expect(glossDirection('a taller network', 'NO_SUCH_THING')).toBeNull();
     expect(glossDirection('', 'DEPTH')).toBeNull();
-  });
-});
-
-describe('glossStem', () => {
-  it('folds spelling and derivation, and keeps distinct words apart', () => {
-    expect(new Set(['normalisation', 'normalization', 'normalized', 'normalising', 'normalizer'].map(glossStem)).size).toBe(1);
-    expect(glossStem('matrices')).toBe(glossStem('matrix'));
-    expect(glossStem('orthogonalised')).toBe(glossStem('orthogonalized'));
-    expect(glossStem('rotation')).toBe(glossStem('rotate'));
-    expect(glossStem('globally')).toBe(glossStem('global'));
-    expect(glossStem('tokenizer')).not.toBe(glossStem('tokens'));
-    expect(glossStem('precise')).not.toBe(glossStem('precize'));
-    expect(glossStem('supervised')).toBe('supervis');
   });
 });

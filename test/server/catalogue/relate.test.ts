@@ -26,6 +26,15 @@ describe('changesConflict: one idea is one change', () => {
     ['remove value embeddings', 'add value embeddings', true],
     ['a byte-level BPE tokenizer', 'some words the catalogue does not know', true],
     ['some words the catalogue does not know', 'other unknown words', false],
+    // Issue 20: tuple values, another part's betas, constant momentum against a slower warm-up.
+    ['ADAM_BETAS (0.9,0.95)', 'ADAM_BETAS (0.95,0.999)', true],
+    ['ADAM_BETAS (0.9,0.95)', 'adam betas 0.9, 0.95', false],
+    ['x0_lambdas betas (0.9,0.95)', 'ADAM_BETAS (0.9,0.95)', true],
+    ['constant Muon momentum', "warm Muon's momentum up more slowly", true],
+    ["warm Muon's momentum up more slowly", 'longer muon momentum warmup 300 -> 500 steps', false],
+    ['slower Muon momentum warmup', 'slower momentum ramp: muon momentum warmup 300 -> 600', false],
+    ['Stop decaying the LR to zero; end at 10 % of peak', 'FINAL_LR_FRAC 0.0->0.1', false],
+    ['smaller batch (2^18→2^16)', 'TOTAL_BATCH_SIZE 2**18 -> 2**16', false],
   ])('%s | %s → %s', (a, b, conflict) => {
     expect(changesConflict(read(a), read(b))).toBe(conflict);
     expect(changesConflict(read(b), read(a))).toBe(conflict);
@@ -40,6 +49,15 @@ describe('changesConflict: one idea is one change', () => {
 
 describe('relate', () => {
   const c = (concept: string, action: string, from: string | null, to: string | null): Change => ({ concept, action, from, to });
+  const first = (description: string) => read(description).find((x) => x.action !== 'mention')!;
+  it('reads issue 20 wordings into the relations they stand in', () => {
+    const slower = first("warm Muon's momentum up more slowly");
+    expect(relate(slower, first('constant Muon momentum'), none)).toBe('opposite');
+    expect(relate(slower, first('longer muon momentum warmup 300 -> 500 steps'), none)).toBe('compatible');
+    expect(relate(first('ADAM_BETAS (0.9,0.95)'), first('ADAM_BETAS (0.95,0.999)'), none)).toBe('other_value');
+    expect(relate(first('ADAM_BETAS (0.9,0.95)'), first('ADAM_BETAS = (0.9, 0.95)'), none)).toBe('same');
+    expect(relate(first('Stop decaying the LR to zero; end at 10 % of peak'), first('FINAL_LR_FRAC 0.0->0.1'), none)).toBe('same');
+  });
   it('raising a knob is the opposite of switching it off', () => {
     expect(relate(c('WARMUP', 'raise', null, null), c('WARMUP', 'disable', null, null), none)).toBe('opposite');
     expect(relate(c('WARMUP', 'disable', null, null), c('WARMUP', 'raise', '300', '600'), none)).toBe('opposite');

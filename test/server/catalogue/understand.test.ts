@@ -320,3 +320,57 @@ describe('conceptInfo, narrowerConcepts, expansionTerms, CATALOGUE_VERSION', () 
     expect(CATALOGUE_VERSION).toMatch(/^\d+-[0-9a-f]{12}$/);
   });
 });
+
+// Issue 20's misreadings: each wording as it must read (the lead's repros, then nearby wordings).
+describe('understand: issue 20 readings', () => {
+  it.each([
+    // A floor for the LR: the decay no longer reaches zero; the next clause says where it ends.
+    ['Stop decaying the LR to zero; end at 10 % of peak', ['FINAL_LR_FRAC raise 0>0.1']],
+    ["don't decay the lr to zero; end at 5% of peak", ['FINAL_LR_FRAC raise 0>0.05']],
+    ['Stop decaying the LR to zero', ['FINAL_LR_FRAC raise']],
+    ["don't decay the LR all the way to zero, keep a 10% floor", ['FINAL_LR_FRAC raise']],
+    ['end at 10 % of peak', ['FINAL_LR_FRAC set >0.1']],
+    ['no lr decay', ['WARMDOWN_RATIO disable']],
+    // Values in a parenthesis right after the name.
+    ['smaller batch (2^18→2^16)', ['TOTAL_BATCH_SIZE lower 262144>65536']],
+    ['halve the batch (2^17 → 2^16)', ['TOTAL_BATCH_SIZE lower 131072>65536']],
+    ['MATRIX_LR (0.04 -> 0.06)', ['MATRIX_LR raise 0.04>0.06']],
+    ['fewer newton-schulz iterations (5 -> 4) to save compute', ['NS_STEPS lower 5>4']],
+    ['add gradient clipping (max norm 1.0)', ['GRAD_CLIP set >1']],
+    // FP8 recipes are FP8.
+    ['FP8 matmuls via torchao', ['FP8 enable']],
+    ['use fp8 for the lm_head', ['FP8 enable']],
+    ['FP8 tensorwise recipe via Float8LinearConfig', ['FP8 enable']],
+    ['MXFP8 via torchao MXLinearConfig mxfp8_cublas', ['FP8 enable']],
+    // Adam betas with their tuple; a change of the tuple is a change of its items, as in a diff.
+    ['ADAM_BETAS (0.9,0.95)', ['ADAM_BETAS set >(0.9,0.95)']],
+    ['adam betas 0.8,0.95', ['ADAM_BETAS set >(0.8,0.95)']],
+    ['ADAM_BETAS = (0.95, 0.999)', ['ADAM_BETAS set >(0.95,0.999)']],
+    ['ADAM_BETAS (0.8, 0.95) -> (0.9, 0.95)', ['ADAM_BETA1 raise 0.8>0.9']],
+    // Another part's betas are that part's own setting.
+    ['x0_lambdas betas (0.9,0.95)', ['X0_LAMBDAS_ADAM_BETAS set >(0.9,0.95)']],
+    // Constant momentum is no warm-up; slower warm-ups raise it.
+    ['constant Muon momentum', ['MUON_MOMENTUM_WARMUP disable']],
+    ['constant Muon momentum 0.95 - worse than warmup', ['MUON_MOMENTUM_WARMUP disable']],
+    ["keep Muon's momentum constant from the first step", ['MUON_MOMENTUM_WARMUP disable']],
+    ["warm Muon's momentum up more slowly", ['MUON_MOMENTUM_WARMUP raise']],
+    ['slower Muon momentum warmup', ['MUON_MOMENTUM_WARMUP raise']],
+    ['a slower momentum warm-up for Muon', ['MUON_MOMENTUM_WARMUP raise']],
+    ['shorter momentum warmup', ['MUON_MOMENTUM_WARMUP lower']],
+  ])('%s', (description, expected) => {
+    expect(changesOf(description)).toEqual(expected);
+  });
+
+  it('reads the same from a diff: a switch set False is off, a tuple assigned whole is the tuple', () => {
+    expect(changesOf('FP8 matmuls', hunk(['USE_FP8 = False'], ['USE_FP8 = True']))).toEqual(['FP8 enable']);
+    expect(changesOf('', hunk(['USE_FP8 = True'], ['USE_FP8 = False']))).toEqual(['FP8 disable']);
+    expect(changesOf('', hunk([], ['ADAM_BETAS = (0.9, 0.95)']))).toEqual(['ADAM_BETAS set >(0.9,0.95)']);
+  });
+
+  it('reads no tuple where the items do not fit, and no value a parenthesis does not hold alone', () => {
+    expect(changesOf('ADAM_BETAS (0.9, 0.95, 0.99)')).toEqual([]);
+    expect(changesOf('adam betas 0.9')).toEqual(['ADAM_BETAS set >0.9']);
+    expect(changesOf('smaller batch (2 GPUs)')).toEqual(['TOTAL_BATCH_SIZE lower']);
+    expect(changesOf('Stop decaying the LR to zero; worse by 0.01')).toEqual(['FINAL_LR_FRAC raise']);
+  });
+});

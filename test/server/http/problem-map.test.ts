@@ -2,7 +2,7 @@
 // keeps the status, type, title, detail and headers the API has always answered with.
 import { describe, expect, it } from 'vitest';
 import { problemOf, toProblem } from '../../../server/http/problem-map.ts';
-import { ProblemError } from '../../../server/errors.ts';
+import { ProblemError } from '../../../server/http/problem.ts';
 import { EnvelopeError } from '../../../server/protocol/envelope.ts';
 import {
   ClaimExpiredError,

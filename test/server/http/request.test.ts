@@ -3,7 +3,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ProblemError } from '../../../server/errors.ts';
+import { ProblemError } from '../../../server/http/problem.ts';
 import { jsonBody, validationHook } from '../../../server/http/request.ts';
 
 const bodySchema = z.strictObject({ name: z.string().max(5) });

@@ -1,11 +1,13 @@
 // parseResultsTsv: the variants real forks write, malformed lines as problems, and every corpus file.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseResultsTsv } from '../../../server/protocol/results-tsv.ts';
+import { CORPUS_RESULTS, sharedPresent } from '../../helpers/shared.ts';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/results', import.meta.url));
+const CORPUS = fileURLToPath(CORPUS_RESULTS);
+const present = sharedPresent(CORPUS_RESULTS, 'the results-tsv corpus tests');
 const HEADER = 'commit\tval_bpb\tmemory_gb\tstatus\tdescription';
 
 describe('parseResultsTsv', () => {
@@ -131,9 +133,9 @@ describe('parseResultsTsv', () => {
   });
 });
 
-describe.skipIf(!existsSync(CORPUS))('parseResultsTsv over the real corpus (../shared/corpus/results)', () => {
-  const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv') : [];
-  const manifest = existsSync(CORPUS) ? readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8') : '';
+describe.skipIf(!present)('parseResultsTsv over the real corpus (../shared/corpus/results)', () => {
+  const files = present ? readdirSync(CORPUS).filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv') : [];
+  const manifest = present ? readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8') : '';
   const expectedRows = new Map(
     manifest
       .split('\n')
@@ -180,5 +182,3 @@ describe.skipIf(!existsSync(CORPUS))('parseResultsTsv over the real corpus (../s
     expect(folk.problems.map((p) => p.reason)).toEqual(['status is discard but val_bpb is 0.000000: only crashes may lack a val_bpb']);
   });
 });
-
-if (!existsSync(CORPUS)) console.warn(`results-tsv corpus tests skipped: ${CORPUS} is absent`);

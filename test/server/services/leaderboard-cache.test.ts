@@ -1,5 +1,5 @@
-// The leaderboard cache: concurrent readers share one computation, a board lives `cacheMs`,
-// and storing or hiding records in this process shows on the next read, not `cacheMs` later.
+// The leaderboard's read state: concurrent readers share one computation, a board is kept until
+// records change and then refreshed within the staleness bound (at the next read with bound 0).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivers } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
@@ -32,23 +32,35 @@ describe.each(drivers)('leaderboard cache on $name', (driver) => {
     await database?.close();
   });
 
-  it('shares one computation between concurrent readers and reuses it for cacheMs', async () => {
+  it('shares one computation between readers, keeps it until records change, and refreshes within the bound', async () => {
     const repo = new CountingRepository(database.db);
     let now = 0;
-    const board = new LeaderboardService({ leaderboard: repo, cacheMs: 1000, now: () => now });
+    const board = new LeaderboardService({ leaderboard: repo, staleMs: 1000, now: () => now });
     await Promise.all([board.get(), board.get(), board.get()]);
     expect(repo.computed).toBe(1);
-    now = 999;
+    // No change: kept however long.
+    now = 60_000;
     await board.get();
     expect(repo.computed).toBe(1);
-    now = 1000;
+    // A change: the next read answers at once from the last board and refreshes it in the background…
+    board.invalidate();
+    await Promise.all([board.get(), board.get()]);
+    expect(repo.computed).toBe(2);
+    // …and a burst of changes inside half the bound costs no further computation.
+    board.invalidate();
+    now += 100;
     await board.get();
     expect(repo.computed).toBe(2);
-    board.invalidate();
+    // Past the bound, a read waits for a board that has the change.
+    now += 1000;
     await board.get();
     expect(repo.computed).toBe(3);
-    const off = new LeaderboardService({ leaderboard: repo, cacheMs: 0 });
+    // Bound 0: every change is recomputed at the next read.
+    const off = new LeaderboardService({ leaderboard: repo, staleMs: 0 });
     await off.get();
+    await off.get();
+    expect(repo.computed).toBe(4);
+    off.invalidate();
     await off.get();
     expect(repo.computed).toBe(5);
   });

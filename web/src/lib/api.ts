@@ -26,7 +26,6 @@ export type LeaderboardClass = Omit<ClassWire, 'best'> & { best: LeaderboardBest
 export type Leaderboard = Omit<LeaderboardWire, 'classes'> & { classes: LeaderboardClass[] };
 export type RecordView = z.infer<typeof recordViewSchema>;
 export type IdeaList = z.infer<typeof ideaListSchema>;
-export type IdeaListItem = IdeaList['ideas'][number];
 export type IdeaDetail = Omit<z.infer<typeof ideaDetailSchema>, 'records'> & { records: RecordView[] };
 export interface RecordPage {
   records: RecordView[];

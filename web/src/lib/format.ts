@@ -50,5 +50,3 @@ export function safeHttpUrl(u: string | null | undefined): string | null {
     return null;
   }
 }
-
-export const shortId = (id: string) => id.slice(0, 12);

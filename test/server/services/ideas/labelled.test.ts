@@ -1,10 +1,10 @@
 // Idea-matching quality on the labelled set (many phrasings of one change must meet; near-misses
 // must stay apart), through the real pipeline: features → local embedding → matchIdea.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { localEmbedder } from '../../../../server/services/ideas/local-embedder.ts';
 import { assignIdeas, loadLabelled, pairErrors, pairScores } from '../../../helpers/idea-eval.ts';
+import { CORPUS_RESULTS as CORPUS, sharedPresent } from '../../../helpers/shared.ts';
 
 const embedder = localEmbedder(256);
 
@@ -48,9 +48,7 @@ describe('idea matching on the labelled set', () => {
   });
 });
 
-const CORPUS = new URL('../../../../../shared/corpus/results/', import.meta.url);
-
-describe.skipIf(!existsSync(CORPUS))('idea matching on the real corpus (../shared/corpus)', () => {
+describe.skipIf(!sharedPresent(CORPUS, 'the labelled corpus test'))('idea matching on the real corpus (../shared/corpus)', () => {
   it('collapses repeated descriptions across forks into shared ideas, never all into one', async () => {
     const rows: { description: string; diff: null }[] = [];
     for (const file of readdirSync(CORPUS).filter((f) => f.endsWith('.tsv') && f !== 'MANIFEST.tsv')) {
@@ -76,5 +74,3 @@ describe.skipIf(!existsSync(CORPUS))('idea matching on the real corpus (../share
     expect(n).toBeGreaterThan(rows.length / 4);
   });
 });
-
-if (!existsSync(CORPUS)) console.warn(`[labelled.test] ${fileURLToPath(CORPUS)} is absent: the corpus test is skipped`);

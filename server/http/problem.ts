@@ -1,6 +1,6 @@
 // The HTTP layer's problem documents (RFC 9457 problem+json), as routes and middleware throw them.
-// Services throw domain errors instead (services/errors.ts); http/problem-map.ts maps those here.
-import type { FieldIssue } from './protocol/issues.ts';
+// Services throw domain errors instead (services/errors.ts); problem-map.ts maps those here.
+import type { FieldIssue } from '../protocol/issues.ts';
 
 export class ProblemError extends Error {
   constructor(

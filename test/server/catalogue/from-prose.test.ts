@@ -1,9 +1,10 @@
-// understand() on phrasing families it once misread: values after "to N" and among a paraphrase's
-// words, off/on particles, "A instead of B", quantities of the run, choices written as codes,
-// baselines, layer counts that say where, settings in parentheses, NorMuon's variance reduction and
-// settings that qualify their schedule. Each family lists readings that must stay as they were, too.
+// fromProse, through understand(), on phrasing families it once misread: values after "to N" and
+// among a paraphrase's words, off/on particles, "A instead of B", quantities of the run, choices
+// written as codes, layer counts that say where, settings in parentheses, NorMuon's variance
+// reduction and settings that qualify their schedule. Each family lists readings that must stay as
+// they were, too. Baselines: baseline.test.ts.
 import { describe, expect, it } from 'vitest';
-import { isBaselineDescription, understand, type Change } from '../../../server/catalogue/understand.ts';
+import { understand, type Change } from '../../../server/catalogue/understand.ts';
 
 /** A change as the table writes it: `CONCEPT action [from>to]`, mentions left out. */
 const show = (c: Change) => `${c.concept} ${c.action}${c.from !== null || c.to !== null ? ` ${c.from ?? ''}>${c.to ?? ''}` : ''}`;
@@ -182,62 +183,5 @@ describe('understand on phrasing families', () => {
     expect(touched('give more of the budget to warmup')).not.toContain('TIME_BUDGET');
     expect(touched('less time at peak LR')).toEqual(['WARMDOWN_RATIO']);
     expect(touched("without NorMuon's per-neuron second-moment scaling")).toEqual(['NORMUON_VARIANCE']);
-  });
-});
-
-describe('baselines', () => {
-  const BASELINES = [
-    'baseline',
-    'Baseline run',
-    'baseline (no changes)',
-    'Baseline: depth 8, SwiGLU',
-    'baseline with depth 10',
-    'rerun of the baseline',
-    're-run baseline',
-    'reran the baseline',
-    'new baseline with FP8 and depth 10',
-    'new baseline: depth 10 SwiGLU',
-    '2x budget baseline',
-    'apr20 baseline (this hardware)',
-    'smoke test: 50 steps',
-    'smoke-test',
-    'sanity check run',
-    'baseline re-run on H100',
-    'exp0: baseline',
-  ];
-  it.each(BASELINES)('%s changes nothing', (d) => {
-    expect(isBaselineDescription(d)).toBe(true);
-    expect(understand({ description: d, diff: null }).changes).toEqual([]);
-  });
-
-  it('still lists what a baseline names, for lexical search', () => {
-    expect(understand({ description: 'new baseline with FP8 and depth 10', diff: null }).concepts).toEqual(
-      expect.arrayContaining(['FP8', 'DEPTH']),
-    );
-  });
-
-  it('reads a change that only names the baseline, or follows it', () => {
-    const changes: [string, string[]][] = [
-      ['baseline LR 0.04 -> 0.05', ['LR raise 0.04>0.05']],
-      ['baseline, depth 8 -> 10', ['DEPTH raise 8>10']],
-      ['baseline + FP8', ['FP8 enable']],
-      ['compare SwiGLU against the baseline', ['ACTIVATION set >swiglu']],
-      ['depth 10 vs baseline depth 8', ['DEPTH set >10']],
-      ['5 layers too slow (500+ tokens/sec vs 2000+ for baseline)', ['DEPTH set >5']],
-    ];
-    for (const [d, expected] of changes) {
-      expect(isBaselineDescription(d), d).toBe(false);
-      expect(changesOf(d), d).toEqual(expected);
-    }
-    for (const d of ['revert to baseline LR', 'same as baseline but with 10 layers', 'Add a one-line smoke-test comment to train.py.'])
-      expect(isBaselineDescription(d), d).toBe(false);
-    expect(touched('revert to baseline LR')).toEqual(['LR']);
-  });
-
-  it("keeps what a baseline run's diff changes", () => {
-    const diff = ['--- a/train.py', '+++ b/train.py', '@@ -1,2 +1,2 @@', ' # lr', '-MATRIX_LR = 0.04', '+MATRIX_LR = 0.05', ''].join('\n');
-    expect(understand({ description: 'baseline', diff }).changes).toEqual([
-      { concept: 'MATRIX_LR', action: 'raise', from: '0.04', to: '0.05' },
-    ]);
   });
 });
