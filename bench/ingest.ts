@@ -1,7 +1,8 @@
 // Ingest benchmark: N pre-signed records POSTed in batches over HTTP to a real server process,
 // on native PostgreSQL and on PGlite, against node:crypto's single-core Ed25519 verify rate
 // measured in the same run.
-//   npm run bench -- ingest [--records 20000] [--batch 500] [--concurrency 4] [--drivers postgres,pglite,postgres-inline]
+//   npm run bench -- ingest [--records 20000] [--batch 500] [--concurrency 4] [--drivers postgres,pglite,postgres-inline] [--sql-profile]
+// --sql-profile prints PostgreSQL's top statements over ingest and assignment (pg_stat_statements).
 // `postgres-inline` is the native run with batch verification on the main thread (no workers).
 import { generateKeyPairSync, sign as edSign, verify as edVerify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDatabaseUrl } from './databases.ts';
 import { waitForIdeas } from './idea-queue.ts';
+import { sqlProfile } from './profile/sql-top.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { envelope, makePayload, newSigner } from '../test/helpers/records.ts';
 import { canonicalBytes } from '../server/protocol/canonical.ts';
@@ -23,6 +25,7 @@ export async function run(argv: string[]) {
       batch: { type: 'string', default: '500' },
       concurrency: { type: 'string', default: '4' },
       drivers: { type: 'string', default: 'postgres,pglite,postgres-inline' },
+      'sql-profile': { type: 'boolean', default: false },
     },
   });
   const n = Number(values.records);
@@ -60,6 +63,7 @@ export async function run(argv: string[]) {
       for (let i = 0; i < n; i += batch) chunks.push(JSON.stringify({ records: envelopes.slice(i, i + batch) }));
       // Warm-up: one small batch (JIT, connection pool), not counted and not part of the N.
       await postBatch(server.url, JSON.stringify({ records: [envelope(makePayload(), signers[0])] }));
+      const sqlTop = values['sql-profile'] && env.DATABASE_URL ? await sqlProfile(env.DATABASE_URL) : null;
       const t0 = performance.now();
       let created = 0;
       let next = 0;
@@ -89,6 +93,7 @@ export async function run(argv: string[]) {
       console.log(
         `${''.padEnd(16)} every record had its idea ${caughtUp === null ? 'not within 600 s' : `${caughtUp.toFixed(1)} s after the last acknowledgement${drain}`}`,
       );
+      await sqlTop?.print();
     } finally {
       await server.stop();
       if (env.CROSSFORK_DATA_DIR) rmSync(env.CROSSFORK_DATA_DIR, { recursive: true, force: true });

@@ -89,34 +89,7 @@ export async function run(argv: string[]) {
       const someId = ((await (await fetch(`${first}/v1/records?limit=1`)).json()) as any).records[0].id as string;
       const ideaId = ((await (await fetch(`${first}/v1/ideas?limit=1`)).json()) as any).ideas[0]?.id as string;
       const web = (await fetch(`${first}/`)).headers.get('content-type')?.includes('text/html') ?? false;
-      let q = 0;
-      const ops: Op[] = [
-        { name: 'POST /v1/records/batch (10)', weight: 10, run: (u) => post(u, '/v1/records/batch', { records: take(10) }) },
-        { name: 'POST /v1/records', weight: 10, run: (u) => post(u, '/v1/records', take(1)[0]) },
-        {
-          name: 'POST /v1/ideas/check',
-          weight: 30,
-          run: (u) => {
-            const e = syntheticExperiment(5_000_000 + q++);
-            return post(u, '/v1/ideas/check', { description: e.description, hardware: e.hardware, harness_id: HARNESS_ID });
-          },
-        },
-        { name: 'GET /v1/leaderboard', weight: 15, run: (u) => fetch(`${u}/v1/leaderboard?harness=${HARNESS_ID}`) },
-        { name: 'GET /v1/records', weight: 10, run: (u) => fetch(`${u}/v1/records?limit=50`) },
-        { name: 'GET /v1/records/{id}', weight: 5, run: (u) => fetch(`${u}/v1/records/${someId}`) },
-        {
-          name: 'GET /v1/ideas?q=',
-          weight: 5,
-          run: (u) => fetch(`${u}/v1/ideas?q=${encodeURIComponent('raise the matrix learning rate')}`),
-        },
-        { name: 'GET /v1/ideas/{id}', weight: 5, run: (u) => fetch(`${u}/v1/ideas/${ideaId}`) },
-        {
-          name: 'GET /v1/known-bad (md)',
-          weight: 5,
-          run: (u) => fetch(`${u}/v1/known-bad?harness=${HARNESS_ID}`, { headers: { accept: 'text/markdown' } }),
-        },
-        ...(web ? [{ name: 'GET / (page)', weight: 5, run: (u: string) => fetch(`${u}/`) }] : []),
-      ];
+      const ops = mixedOps(take, someId, ideaId, web);
 
       const urls = servers.map((s) => s.url);
       const baseline = await drive(
@@ -131,22 +104,7 @@ export async function run(argv: string[]) {
       const cpuS = cpu();
       const rss = servers.map(peakRssMb);
 
-      console.log(`\n== ${n} server process${n > 1 ? 'es' : ''} ==`);
-      console.log(
-        `baseline GET /healthz: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.byOp[0].p50} ms, p99 ${baseline.byOp[0].p99} ms`,
-      );
-      console.log(
-        `mixed: ${mixed.total} requests in ${seconds} s = ${mixed.rps.toFixed(0)} req/s (${(mixed.rps / baseline.rps).toFixed(2)}× the healthz baseline), errors ${mixed.errors}, peak RSS ${rss.map((r) => r ?? '?').join(' + ')} MB`,
-      );
-      if (cpuS)
-        console.log(
-          `CPU over the mixed run (${seconds} s wall): servers ${cpuS.servers} s, PostgreSQL ${cpuS.postgres} s, bench client ${cpuS.bench} s`,
-        );
-      console.log('  endpoint                          count    p50 ms   p99 ms  errors');
-      for (const o of mixed.byOp)
-        console.log(
-          `  ${o.name.padEnd(32)} ${String(o.count).padStart(6)}  ${String(o.p50).padStart(7)}  ${String(o.p99).padStart(7)}  ${String(o.errors).padStart(6)}`,
-        );
+      printRun(n, seconds, baseline, mixed, cpuS, rss);
       await sqlTop?.print();
       let ingested = 0;
       for (const u of urls)
@@ -175,6 +133,63 @@ export async function run(argv: string[]) {
   }
   console.log(JSON.stringify({ bench: 'load', seconds, concurrency, runs: results }));
   if (results.some((r) => r.errors)) process.exitCode = 1;
+}
+
+/** The mixed traffic: writes (single and batched), checks, boards, lists, idea pages and the web page, by weight. */
+function mixedOps(take: (k: number) => unknown[], someId: string, ideaId: string, web: boolean): Op[] {
+  let q = 0;
+  return [
+    { name: 'POST /v1/records/batch (10)', weight: 10, run: (u) => post(u, '/v1/records/batch', { records: take(10) }) },
+    { name: 'POST /v1/records', weight: 10, run: (u) => post(u, '/v1/records', take(1)[0]) },
+    {
+      name: 'POST /v1/ideas/check',
+      weight: 30,
+      run: (u) => {
+        const e = syntheticExperiment(5_000_000 + q++);
+        return post(u, '/v1/ideas/check', { description: e.description, hardware: e.hardware, harness_id: HARNESS_ID });
+      },
+    },
+    { name: 'GET /v1/leaderboard', weight: 15, run: (u) => fetch(`${u}/v1/leaderboard?harness=${HARNESS_ID}`) },
+    { name: 'GET /v1/records', weight: 10, run: (u) => fetch(`${u}/v1/records?limit=50`) },
+    { name: 'GET /v1/records/{id}', weight: 5, run: (u) => fetch(`${u}/v1/records/${someId}`) },
+    {
+      name: 'GET /v1/ideas?q=',
+      weight: 5,
+      run: (u) => fetch(`${u}/v1/ideas?q=${encodeURIComponent('raise the matrix learning rate')}`),
+    },
+    { name: 'GET /v1/ideas/{id}', weight: 5, run: (u) => fetch(`${u}/v1/ideas/${ideaId}`) },
+    {
+      name: 'GET /v1/known-bad (md)',
+      weight: 5,
+      run: (u) => fetch(`${u}/v1/known-bad?harness=${HARNESS_ID}`, { headers: { accept: 'text/markdown' } }),
+    },
+    ...(web ? [{ name: 'GET / (page)', weight: 5, run: (u: string) => fetch(`${u}/`) }] : []),
+  ];
+}
+
+/** One process count's figures: the baseline, the mix, where the CPU went and each endpoint. */
+function printRun(
+  n: number,
+  seconds: number,
+  baseline: Awaited<ReturnType<typeof drive>>,
+  mixed: Awaited<ReturnType<typeof drive>>,
+  cpuS: CpuSplit | null,
+  rss: (number | null)[],
+) {
+  console.log(`\n== ${n} server process${n > 1 ? 'es' : ''} ==`);
+  console.log(`baseline GET /healthz: ${baseline.rps.toFixed(0)} req/s, p50 ${baseline.byOp[0].p50} ms, p99 ${baseline.byOp[0].p99} ms`);
+  console.log(
+    `mixed: ${mixed.total} requests in ${seconds} s = ${mixed.rps.toFixed(0)} req/s (${(mixed.rps / baseline.rps).toFixed(2)}× the healthz baseline), errors ${mixed.errors}, peak RSS ${rss.map((r) => r ?? '?').join(' + ')} MB`,
+  );
+  if (cpuS)
+    console.log(
+      `CPU over the mixed run (${seconds} s wall): servers ${cpuS.servers} s, PostgreSQL ${cpuS.postgres} s, bench client ${cpuS.bench} s`,
+    );
+  console.log('  endpoint                          count    p50 ms   p99 ms  errors');
+  for (const o of mixed.byOp)
+    console.log(
+      `  ${o.name.padEnd(32)} ${String(o.count).padStart(6)}  ${String(o.p50).padStart(7)}  ${String(o.p99).padStart(7)}  ${String(o.errors).padStart(6)}`,
+    );
 }
 
 /** `2` → [1, 2]; `1,2,4` → [1, 2, 4]. */

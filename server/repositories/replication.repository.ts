@@ -176,6 +176,46 @@ export class ReplicationRepository {
     return rows.map((r) => ({ ...groupRow(r), harnessKey }));
   }
 
+  /** Of these groups (harness key, class, replication key), those with a stored measurement, as `key\u0000class\u0000group`. */
+  async measuredGroups(
+    groups: { harnessKey: string; hardwareClass: string; replicationKey: string }[],
+    tx: Db = this.db,
+  ): Promise<Set<string>> {
+    if (groups.length === 0) return new Set();
+    const wanted = sql.join(
+      groups.map((g) => sql`(${g.harnessKey}, ${g.hardwareClass}, ${g.replicationKey})`),
+      sql`, `,
+    );
+    const rows = await queryRows<{ hk: string; cls: string; key: string }>(
+      tx,
+      sql`SELECT g.hk, g.cls, g.key FROM (VALUES ${wanted}) AS g(hk, cls, key)
+          WHERE EXISTS (SELECT 1 FROM records r
+                        WHERE r.replication_key = g.key AND r.hardware_class = g.cls AND (r.harness_key = g.hk OR (r.harness_key IS NULL AND r.harness_id = g.hk))
+                          AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden)`,
+    );
+    return new Set(rows.map((r) => `${r.hk}\u0000${r.cls}\u0000${r.key}`));
+  }
+
+  /** What replication bookkeeping needs of stored records (visible, with a group). */
+  async replicationFacts(ids: string[]): Promise<{ replicates: string | null; replicationKey: string | null; valBpb: number | null }[]> {
+    if (ids.length === 0) return [];
+    const rows = await queryRows<{ replicates: string | null; replication_key: string | null; val_bpb: number | null }>(
+      this.db,
+      sql`SELECT replicates, replication_key, val_bpb FROM records
+          WHERE id IN ${list([...new Set(ids)])} AND replication_key IS NOT NULL AND NOT hidden`,
+    );
+    return rows.map((r) => ({
+      replicates: r.replicates,
+      replicationKey: r.replication_key,
+      valBpb: r.val_bpb === null ? null : Number(r.val_bpb),
+    }));
+  }
+
+  /** Runs `fn` in one transaction on this repository's database. */
+  inTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(tx as unknown as Db));
+  }
+
   /** Marks the measurements of these groups that now have two or more (per harness key and class) as `replicated`. */
   async markGroups(keys: string[], tx: Db): Promise<void> {
     if (keys.length === 0) return;

@@ -18,7 +18,7 @@ import type { JobRunnerOptions } from '../jobs/job-runner.ts';
 import { WriteActivity } from '../jobs/write-activity.ts';
 import { JOB_REDERIVE, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_DISCOVER, JOB_GITHUB_RECHECK_KEYS, JOB_GITHUB_SYNC } from '../jobs/kinds.ts';
 import { createBackground, reportedJobKinds } from '../jobs/background.ts';
-import { createMetrics } from '../observability/metrics.ts';
+import { createMetrics, type Metrics } from '../observability/metrics.ts';
 import { WriteRateLimiter } from './rate-limiter.ts';
 import { TOPIC_JOBS, TOPIC_RECORDS } from '../db/change-feed.ts';
 import { RevocationService } from './revocation.service.ts';
@@ -84,24 +84,8 @@ export function createServices(o: ServiceOptions) {
     processMetrics: o.processMetrics,
     replica: o.database.replica,
   });
-  const onStaleError = (err: unknown) => o.logger?.warn({ err: String(err) }, 'background refresh of read state failed');
-  // The noise model per (harness key, class), from replications; refreshed within the bound after records change.
-  const noise = new NoiseService({ noise: readRepos.noise, staleMs, onError: onStaleError });
-  const replication = new ReplicationService({
-    replication: repos.replication,
-    reads: readRepos.replication,
-    noise,
-    staleMs,
-    defaultHarness: async () => (await readRepos.leaderboard.harnesses())[0]?.harnessId ?? null,
-  });
+  const { noise, replication, leaderboard } = readState(o, repos, readRepos, staleMs);
   const { ideas, ideasRead } = ideasServices(o, repos, readRepos, embedder, noise);
-  const leaderboard = new LeaderboardService({
-    leaderboard: readRepos.leaderboard,
-    logins: readRepos.keyLinks,
-    staleMs,
-    trust: noise,
-    onError: onStaleError,
-  });
   const writes = new WriteActivity();
   const github = githubServices(
     o,
@@ -109,16 +93,15 @@ export function createServices(o: ServiceOptions) {
     () => background.pokeGithub(),
     (n) => onStored(n),
   );
-  // The open dataset: the export and snapshots read the read handle; warned checks go to the primary.
-  const exporter = new ExportService({ exports: readRepos.exports, noise });
-  const snapshots = new SnapshotService({ dir: o.snapshotDir ?? null, exporter, exports: readRepos.exports, now: o.now });
-  const gpuTime = new GpuTimeService({ checks: repos.checks, windowS: o.savedTimeWindowS, now: o.now });
-  registerSavedTimeMetrics(metrics.registry, gpuTime);
+  const { exporter, snapshots, gpuTime } = datasetServices(o, repos, readRepos, noise, metrics);
   const background = createBackground({
     jobs: repos.jobs,
     driver: o.database.driver,
     writes,
-    assign: (ids) => ideas.assign(ids),
+    assign: async (ids) => {
+      await ideas.assign(ids);
+      await replication.settle(ids);
+    },
     rederive: (after) => ideas.rederive(after),
     recordsChanged,
     github: github.handlers,
@@ -142,6 +125,7 @@ export function createServices(o: ServiceOptions) {
     }),
     o.database.changes.subscribe(TOPIC_JOBS, () => runsBackground && background.pokeAssignments()),
   ];
+  const { records, revocation } = recordServices(o, repos, readRepos, replication, ideas, onStored, recordsChanged);
   return {
     database: o.database,
     repos,
@@ -170,25 +154,8 @@ export function createServices(o: ServiceOptions) {
     writes,
     noise,
     replication,
-    records: new RecordsService({
-      db,
-      records: repos.records,
-      reads: readRepos.records,
-      jobs: repos.jobs,
-      verifier: o.verifier ?? inlineVerifier(),
-      revoked: repos.revoked,
-      logins: readRepos.keyLinks,
-      replication,
-      onStored,
-    }),
-    revocation: new RevocationService({
-      db,
-      revoked: repos.revoked,
-      evidence: repos.evidence,
-      refreshIdeas: (ids, tx) => ideas.refreshIdeas(ids, tx),
-      logger: o.logger,
-      onChanged: recordsChanged,
-    }),
+    records,
+    revocation,
     leaderboard,
     claims: new ClaimsService({ claims: repos.claims, embedder, now: o.now, revoked: repos.revoked }),
     keys: github.keys,
@@ -211,6 +178,71 @@ export function createServices(o: ServiceOptions) {
       await background.stop();
     },
   };
+}
+
+/**
+ * The read state shared by readers, refreshed within the staleness bound after records change:
+ * the noise model per (harness key, class), replication standings and plausibility peers, boards.
+ */
+function readState(o: ServiceOptions, repos: Repositories, readRepos: Repositories, staleMs: number) {
+  const onError = (err: unknown) => o.logger?.warn({ err: String(err) }, 'background refresh of read state failed');
+  const noise = new NoiseService({ noise: readRepos.noise, staleMs, onError });
+  const replication = new ReplicationService({
+    replication: repos.replication,
+    reads: readRepos.replication,
+    noise,
+    staleMs,
+    defaultHarness: async () => (await readRepos.leaderboard.harnesses())[0]?.harnessId ?? null,
+  });
+  const leaderboard = new LeaderboardService({
+    leaderboard: readRepos.leaderboard,
+    logins: readRepos.keyLinks,
+    staleMs,
+    trust: noise,
+    onError,
+  });
+  return { noise, replication, leaderboard };
+}
+
+/** The open dataset: the export and snapshots read the read handle; warned checks (saved GPU time) go to the primary. */
+function datasetServices(o: ServiceOptions, repos: Repositories, readRepos: Repositories, noise: NoiseService, metrics: Metrics) {
+  const exporter = new ExportService({ exports: readRepos.exports, noise });
+  const snapshots = new SnapshotService({ dir: o.snapshotDir ?? null, exporter, exports: readRepos.exports, now: o.now });
+  const gpuTime = new GpuTimeService({ checks: repos.checks, windowS: o.savedTimeWindowS, now: o.now });
+  registerSavedTimeMetrics(metrics.registry, gpuTime);
+  return { exporter, snapshots, gpuTime };
+}
+
+/** Ingest (verify, admit, store) and revocation, over the primary. */
+function recordServices(
+  o: ServiceOptions,
+  repos: Repositories,
+  readRepos: Repositories,
+  replication: ReplicationService,
+  ideas: IdeasService,
+  onStored: (n: number) => void,
+  recordsChanged: () => void,
+) {
+  const records = new RecordsService({
+    db: o.database.db,
+    records: repos.records,
+    reads: readRepos.records,
+    jobs: repos.jobs,
+    verifier: o.verifier ?? inlineVerifier(),
+    revoked: repos.revoked,
+    logins: readRepos.keyLinks,
+    replication,
+    onStored,
+  });
+  const revocation = new RevocationService({
+    db: o.database.db,
+    revoked: repos.revoked,
+    evidence: repos.evidence,
+    refreshIdeas: (ids, tx) => ideas.refreshIdeas(ids, tx),
+    logger: o.logger,
+    onChanged: recordsChanged,
+  });
+  return { records, revocation };
 }
 
 /** Ideas over the primary (assignment, re-derivation) and, with a replica, the same rules over the read handle (answers). */

@@ -142,18 +142,27 @@ export class RecordsService {
     return this.deps.revoked.revokedAmong([...new Set(rows.map((r) => r.keyFingerprint))]);
   }
 
-  /** Inserts the rows and their idea-assignment jobs in one transaction (nothing lost between them). */
+  /**
+   * Inserts the rows and their idea-assignment jobs in one transaction (nothing lost between
+   * them), then, committed, the replication bookkeeping (groups marked, flags cleared): it reads
+   * whole groups, and inside the transaction it would hold the rows it locked (the board counts)
+   * while it ran. Each record's assign-idea job settles it again, so a crash in between loses nothing.
+   */
   private async store(rows: NewRecordRow[]): Promise<Set<string>> {
     const created = await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const ids = await this.deps.records.insertMany(rows, tx);
       await this.deps.jobs.enqueue(JOB_ASSIGN_IDEA, [...ids], tx);
-      await this.deps.replication?.afterInsert(
-        rows.filter((r) => ids.has(r.id!)),
-        tx,
-      );
       return ids;
     });
+    const replication = this.deps.replication;
+    if (replication && created.size)
+      await this.deps.db.transaction((tx) =>
+        replication.afterInsert(
+          rows.filter((r) => created.has(r.id!)),
+          tx as unknown as Db,
+        ),
+      );
     if (created.size) this.deps.onStored?.(created.size);
     return created;
   }

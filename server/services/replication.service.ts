@@ -132,7 +132,29 @@ export class ReplicationService {
       inBatch.set(row.id!, row);
       out.push(row);
     }
+    await this.markMeasuredGroups(out.filter((r): r is NewRecordRow => !(r instanceof InvalidReplicationError)));
     return out;
+  }
+
+  /**
+   * Marks, before they are stored, the rows that join a group already measured (stored, or earlier
+   * in the batch) as `replicated`: updating them after the insert would rewrite every row of a
+   * batch. `afterInsert` marks the rest (a group's first member, and concurrent writers').
+   */
+  private async markMeasuredGroups(rows: NewRecordRow[]): Promise<void> {
+    const measured = rows.filter((r) => r.replicationKey && r.signed !== false && r.valBpb !== null && r.valBpb !== undefined);
+    if (measured.length === 0) return;
+    const groupOf = (r: NewRecordRow) => `${harnessKeyOfRow(r)}\u0000${r.hardwareClass}\u0000${r.replicationKey}`;
+    const stored = await this.deps.replication.measuredGroups(
+      [...new Map(measured.map((r) => [groupOf(r), r])).values()].map((r) => ({
+        harnessKey: harnessKeyOfRow(r),
+        hardwareClass: r.hardwareClass,
+        replicationKey: r.replicationKey!,
+      })),
+    );
+    const inBatch = new Map<string, number>();
+    for (const r of measured) inBatch.set(groupOf(r), (inBatch.get(groupOf(r)) ?? 0) + 1);
+    for (const r of measured) if (stored.has(groupOf(r)) || inBatch.get(groupOf(r))! > 1) r.replicated = true;
   }
 
   /**
@@ -141,7 +163,7 @@ export class ReplicationService {
    * flagged results that another key's measurement of the same train.py (same harness key and
    * class) lands within the noise band of are cleared. Returns the ids cleared.
    */
-  async afterInsert(rows: NewRecordRow[], tx: Db): Promise<string[]> {
+  async afterInsert(rows: Pick<NewRecordRow, 'replicates' | 'replicationKey' | 'valBpb'>[], tx: Db): Promise<string[]> {
     const repo = this.deps.replication;
     const roots = rows
       .filter((r) => r.replicates && r.replicationKey === recordGroupKey(r.replicates))
@@ -162,6 +184,15 @@ export class ReplicationService {
       if (await repo.agreedByOtherKey(f, band + 1e-12, tx)) clear.push(f.id);
     }
     return repo.unflag(clear, tx);
+  }
+
+  /**
+   * `afterInsert` again for stored records (the assign-idea job's step): idempotent, so a record
+   * whose request stopped between its commit and its bookkeeping is settled all the same.
+   */
+  async settle(ids: string[]): Promise<void> {
+    const rows = await this.deps.replication.replicationFacts(ids);
+    if (rows.length) await this.deps.replication.inTransaction((tx) => this.afterInsert(rows, tx));
   }
 
   /**

@@ -95,6 +95,8 @@ export const records = pgTable(
     index('records_fork_idea_idx').on(t.forkId, t.ideaId),
     // Serves idea look-ups, an idea's records in order, and evidence recomputation.
     index('records_idea_idx').on(t.ideaId, t.seq),
+    // Whether an idea already has a description (its document lists each once); md5 keeps long ones indexable.
+    index('records_idea_description_idx').on(sql`md5(${t.ideaId} || chr(10) || ${t.description})`),
     // Flagged records are rare: the replication queue lists them from here.
     index('records_flagged_idx')
       .on(t.ideaId)
