@@ -192,21 +192,15 @@ export function checkEvalSet(paraphrases: unknown, novel: unknown, corpus: Map<s
 
 /** Checks each paraphrase query; returns how many relevant rows they list in all. */
 function checkParaphrases(c: Checking, paraphrases: unknown[]): number {
-  const { problems, ids } = c;
+  const { problems } = c;
   const queries = new Set<string>();
   let relevantTotal = 0;
   if (paraphrases.length < MIN_QUERIES) problems.push(`paraphrases.json has ${paraphrases.length} queries, fewer than ${MIN_QUERIES}`);
   for (const [i, item] of (paraphrases as Partial<Paraphrase>[]).entries()) {
-    const id = isText(item?.id) ? item.id : `#${i}`;
-    if (!isText(item?.id)) problems.push(`${id}: no id`);
-    else if (ids.has(item.id)) problems.push(`${id}: duplicate id`);
-    ids.add(id);
-    if (!isText(item?.query)) {
-      problems.push(`${id}: no query`);
-      continue;
-    }
-    if (!isText(item?.note)) problems.push(`${id}: no note`);
-    const key = item.query.trim().toLowerCase();
+    const checked = checkQuery(c, item, `#${i}`);
+    if (!checked) continue;
+    const { id, query } = checked;
+    const key = query.trim().toLowerCase();
     if (queries.has(key)) problems.push(`${id}: the same query text appears twice`);
     queries.add(key);
     if (!Array.isArray(item.relevant) || item.relevant.length === 0) {
@@ -215,7 +209,7 @@ function checkParaphrases(c: Checking, paraphrases: unknown[]): number {
     }
     if (new Set(item.relevant).size !== item.relevant.length) problems.push(`${id}: a relevant row is listed twice`);
     relevantTotal += item.relevant.length;
-    if (c.corpus) checkAgainstCorpus(c, c.corpus, id, item.query, item.relevant);
+    if (c.corpus) checkAgainstCorpus(c, c.corpus, id, query, item.relevant);
   }
   return relevantTotal;
 }
@@ -238,25 +232,32 @@ function checkAgainstCorpus(c: Checking, corpus: Map<string, string>, id: string
 
 /** Checks the novel queries; returns how many there are (0 when the file is not an array). */
 function checkNovel(c: Checking, novel: unknown): number {
-  const { problems, ids } = c;
+  const { problems } = c;
   if (!Array.isArray(novel)) {
     problems.push('novel-queries.json is not an array');
     return 0;
   }
   if (novel.length < MIN_NOVEL) problems.push(`novel-queries.json has ${novel.length} queries, fewer than ${MIN_NOVEL}`);
   for (const [i, item] of (novel as Partial<NovelQuery>[]).entries()) {
-    const id = isText(item?.id) ? item.id : `novel #${i}`;
-    if (!isText(item?.id)) problems.push(`${id}: no id`);
-    else if (ids.has(item.id)) problems.push(`${id}: duplicate id`);
-    ids.add(id);
-    if (!isText(item?.query)) {
-      problems.push(`${id}: no query`);
-      continue;
-    }
-    if (!isText(item?.note)) problems.push(`${id}: no note`);
-    if (c.corpus && c.verbatim(item.query)) problems.push(`${id}: the query occurs verbatim in a log description`);
+    const checked = checkQuery(c, item, `novel #${i}`);
+    if (checked && c.corpus && c.verbatim(checked.query)) problems.push(`${checked.id}: the query occurs verbatim in a log description`);
   }
   return novel.length;
+}
+
+/** What every query item needs: an id (else `fallbackId` names it) not used before, a query and a note; null without a query. */
+function checkQuery(c: Checking, item: Partial<NovelQuery> | undefined, fallbackId: string): { id: string; query: string } | null {
+  const { problems, ids } = c;
+  const id = isText(item?.id) ? item.id : fallbackId;
+  if (!isText(item?.id)) problems.push(`${id}: no id`);
+  else if (ids.has(item.id)) problems.push(`${id}: duplicate id`);
+  ids.add(id);
+  if (!isText(item?.query)) {
+    problems.push(`${id}: no query`);
+    return null;
+  }
+  if (!isText(item?.note)) problems.push(`${id}: no note`);
+  return { id, query: item.query };
 }
 
 function main(argv: string[]): number {

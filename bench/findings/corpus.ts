@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseResultsTsv, type ResultsRow } from '../../server/protocol/results-tsv.ts';
 import { LIMITS } from '../../server/protocol/limits.ts';
-import type { RecordPayload } from '../../server/protocol/record.schema.ts';
+import { NO_RUN_METRICS, type RecordPayload } from '../../server/protocol/record.schema.ts';
 
 export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/results/', import.meta.url));
 /** One harness for every fork: a bare results.tsv is taken to be on the current upstream prepare.py. */
@@ -88,16 +88,7 @@ export function loadCorpus(): CorpusFork[] {
         diff: null,
         parent: parent ? { train_py_sha256: null, commit: parent.commit, val_bpb: parent.val_bpb } : null,
         commit: row.commit,
-        metrics: {
-          val_bpb: row.val_bpb,
-          peak_vram_mb: null,
-          training_seconds: null,
-          total_seconds: null,
-          mfu_percent: null,
-          total_tokens_m: null,
-          num_steps: null,
-          num_params_m: null,
-        },
+        metrics: { val_bpb: row.val_bpb, ...NO_RUN_METRICS },
         harness: { id: CORPUS_HARNESS, name: 'autoresearch', time_budget_s: 300 },
         hardware,
         agent: { model: null, tool: null },

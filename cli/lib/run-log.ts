@@ -1,4 +1,6 @@
 // Reading the summary autoresearch's train.py prints at the end of run.log (`val_bpb: 0.9979`, …).
+import { NO_RUN_METRICS } from '../../server/protocol/record.schema.ts';
+
 export interface RunLog {
   val_bpb: number | null;
   peak_vram_mb: number | null;
@@ -24,17 +26,7 @@ const KEYS: Record<string, keyof RunLog> = {
 };
 
 export function parseRunLog(text: string): RunLog {
-  const log: RunLog = {
-    val_bpb: null,
-    peak_vram_mb: null,
-    training_seconds: null,
-    total_seconds: null,
-    mfu_percent: null,
-    total_tokens_m: null,
-    num_steps: null,
-    num_params_m: null,
-    crashed: false,
-  };
+  const log: RunLog = { val_bpb: null, ...NO_RUN_METRICS, crashed: false };
   for (const line of text.split('\n')) {
     const m = /^\s*([A-Za-z_]+)\s*:\s*([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*$/.exec(line);
     const key = m && KEYS[m[1].toLowerCase()];

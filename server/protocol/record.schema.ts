@@ -31,6 +31,17 @@ export const metricsSchema = z.strictObject({
   num_params_m: nonNegative.nullable(),
 });
 
+/** A record's run metrics beside val_bpb when none is known (a bare results.tsv row, a hand-published claim). */
+export const NO_RUN_METRICS = {
+  peak_vram_mb: null,
+  training_seconds: null,
+  total_seconds: null,
+  mfu_percent: null,
+  total_tokens_m: null,
+  num_steps: null,
+  num_params_m: null,
+} as const;
+
 export const harnessSchema = z.strictObject({
   id: sha256Hex,
   name: text(100, 1),

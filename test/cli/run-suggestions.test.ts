@@ -1,24 +1,11 @@
 // `crossfork run` with suggestions: every proposal's prompt carries what others kept on this
 // hardware (asked afresh per proposal) beside the known-bad list, never an idea worse beyond noise
 // here under "Kept by others", and the run records which experiments came from a suggestion.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { describe, expect, it } from 'vitest';
 import { crossfork, newHome } from '../helpers/cli.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
-import {
-  fakeTrainer,
-  LOOP_HARDWARE,
-  LOOP_HARNESS,
-  LOOP_HW_FLAGS,
-  makeLoopRepo,
-  seedOthers,
-  setConstant,
-  loopRun,
-} from '../helpers/loop-fixtures.ts';
-import { makePayload, newSigner } from '../helpers/records.ts';
+import { fakeTrainer, LOOP_HARDWARE, LOOP_HARNESS, LOOP_HW_FLAGS, makeLoopRepo, setConstant, loopRun } from '../helpers/loop-fixtures.ts';
+import { useLoopServer } from '../helpers/servers.ts';
+import { makePayload } from '../helpers/records.ts';
 
 const HW = LOOP_HW_FLAGS;
 const HARDWARE = LOOP_HARDWARE;
@@ -26,48 +13,25 @@ const DEEPER = 'deeper: DEPTH 10';
 const WORSE = 'DEPTH=6 (shallower, more steps)';
 
 describe('crossfork run with suggestions', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-run-suggest-'));
-  let server: ServerProcess;
-  let model: FakeOpenAI;
-
-  beforeAll(async () => {
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
-    model = await startFakeOpenAI();
-    // Another fork kept the deeper model on this class.
-    await seedOthers(
-      server.url,
-      [
-        makePayload({
-          description: DEEPER,
-          diff: null,
-          status: 'keep',
-          metrics: { val_bpb: 0.99 },
-          parent: { val_bpb: 1.0 },
-          hardware: HARDWARE,
-          harness: LOOP_HARNESS,
-          fork: { id: 'someone-else' },
-        }),
-        // Kept three times on this class, yet worse beyond noise here (issue 20, repro 6).
-        ...['third', 'fourth', 'fifth'].map((fork) =>
-          makePayload({
-            description: WORSE,
-            diff: null,
-            status: 'keep',
-            metrics: { val_bpb: 1.01239 },
-            parent: { val_bpb: 1.0 },
-            hardware: HARDWARE,
-            harness: LOOP_HARNESS,
-            fork: { id: fork },
-          }),
-        ),
-      ],
-      newSigner('other'),
-    );
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-    await model?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+  /** A keep of another fork on this class, from a parent at 1.0. */
+  const kept = (description: string, valBpb: number, fork: string) =>
+    makePayload({
+      description,
+      diff: null,
+      status: 'keep',
+      metrics: { val_bpb: valBpb },
+      parent: { val_bpb: 1.0 },
+      hardware: HARDWARE,
+      harness: LOOP_HARNESS,
+      fork: { id: fork },
+    });
+  const { server, model } = useLoopServer('crossfork-run-suggest-', {
+    others: () => [
+      // Another fork kept the deeper model on this class.
+      kept(DEEPER, 0.99, 'someone-else'),
+      // Kept three times on this class, yet worse beyond noise here (issue 20, repro 6).
+      ...['third', 'fourth', 'fifth'].map((fork) => kept(WORSE, 1.01239, fork)),
+    ],
   });
 
   it('puts the suggestions into every prompt and records which experiment came from one', async () => {

@@ -2,13 +2,11 @@
 // proposals (better, worse, a crash, bad answers, a known-bad idea), the stand-in trainer.
 // git history, results.tsv and the server's records must agree.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { describe, expect, it } from 'vitest';
 import { BIN, crossfork, newHome } from '../helpers/cli.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import {
   fakeTrainer,
   LOOP_HARDWARE,
@@ -16,11 +14,11 @@ import {
   LOOP_HW_FLAGS,
   makeLoopRepo,
   PREPARE_PY,
-  seedOthers,
   setConstant,
   loopRun,
 } from '../helpers/loop-fixtures.ts';
-import { makePayload, newSigner } from '../helpers/records.ts';
+import { useLoopServer } from '../helpers/servers.ts';
+import { makePayload } from '../helpers/records.ts';
 import { parseResultsTsv } from '../../server/protocol/results-tsv.ts';
 
 const HW = LOOP_HW_FLAGS;
@@ -28,16 +26,9 @@ const HARDWARE = LOOP_HARDWARE;
 const GELU = 'switch activation from relu squared to GeLU';
 
 describe('crossfork run', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-run-'));
-  let server: ServerProcess;
-  let model: FakeOpenAI;
-
-  beforeAll(async () => {
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
-    model = await startFakeOpenAI();
-    // Someone else failed GeLU twice on this class: the server calls it known_bad here.
-    await seedOthers(
-      server.url,
+  // Someone else failed GeLU twice on this class: the server calls it known_bad here.
+  const { server, model } = useLoopServer('crossfork-run-', {
+    others: () =>
       [1.05, 1.06].map((v) =>
         makePayload({
           description: GELU,
@@ -48,13 +39,6 @@ describe('crossfork run', () => {
           harness: LOOP_HARNESS,
         }),
       ),
-      newSigner('other'),
-    );
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-    await model?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('runs baseline + 4 experiments; keeps, resets, records the crash, refuses bad answers; git, results.tsv and server agree', async () => {

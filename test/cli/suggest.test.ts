@@ -1,44 +1,37 @@
 // `crossfork suggest` and the MCP `suggest` tool against a real server process: another fork's
 // keeps are suggested, the ideas this fork tried are left out (its fork id derived from the
 // checkout, as import does), text and --json, bad input.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/servers.ts';
 import { BIN, crossfork, newHome } from '../helpers/cli.ts';
 import { makeFork, NIGHT, type ForkRepo } from '../helpers/fork-repo.ts';
 
 const HW = ['--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'];
 
 describe('crossfork suggest', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-cli-suggest-'));
-  let server: ServerProcess;
   let mine: ForkRepo;
   let home: string;
 
-  beforeAll(async () => {
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
-    const other = makeFork(NIGHT);
-    const otherHome = newHome();
-    await crossfork(['init', '--yes', ...HW], { home: otherHome, server: server.url });
-    expect((await crossfork(['import', '--repo', other.dir], { home: otherHome, server: server.url })).code).toBe(0);
-    mine = makeFork(NIGHT.slice(0, 2));
-    home = newHome();
-    await crossfork(['init', '--yes', ...HW], { home, server: server.url });
-    expect((await crossfork(['import', '--repo', mine.dir], { home, server: server.url })).code).toBe(0);
-    // Ideas are assigned in the background: wait until all 7 records have one.
-    for (let i = 0; i < 100; i++) {
-      const page = (await (await fetch(`${server.url}/v1/records?limit=50`)).json()) as any;
-      if (page.records.length === 7 && page.records.every((r: any) => r.idea_id)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }, 120_000);
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const server = useServer('crossfork-cli-suggest-', {
+    seed: async (url) => {
+      const other = makeFork(NIGHT);
+      const otherHome = newHome();
+      await crossfork(['init', '--yes', ...HW], { home: otherHome, server: url });
+      expect((await crossfork(['import', '--repo', other.dir], { home: otherHome, server: url })).code).toBe(0);
+      mine = makeFork(NIGHT.slice(0, 2));
+      home = newHome();
+      await crossfork(['init', '--yes', ...HW], { home, server: url });
+      expect((await crossfork(['import', '--repo', mine.dir], { home, server: url })).code).toBe(0);
+      // Ideas are assigned in the background: wait until all 7 records have one.
+      for (let i = 0; i < 100; i++) {
+        const page = (await (await fetch(`${url}/v1/records?limit=50`)).json()) as any;
+        if (page.records.length === 7 && page.records.every((r: any) => r.idea_id)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    timeoutMs: 120_000,
   });
 
   it("--json: the other fork's keep is suggested, what this fork tried is left out", async () => {

@@ -5,28 +5,24 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../server/protocol/limits.ts';
 import { crossfork, newHome } from '../helpers/cli.ts';
 import { HEADER, makeFork, NIGHT } from '../helpers/fork-repo.ts';
 import { envelope, makePayload, newSigner } from '../helpers/records.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { useServer } from '../helpers/servers.ts';
 
 // An Apple M3 Pro with 36 GB of unified memory, as `crossfork init` would save it.
 const MAC = ['--device', 'Apple M3 Pro', '--memory-mb', '36864', '--accelerator', 'mps'];
 
 describe('bad files and long descriptions', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-bad-files-'));
-  let server: ServerProcess;
   let home: string;
-  beforeAll(async () => {
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
-    home = newHome();
-    expect((await crossfork(['init', '--yes', ...MAC], { home, server: server.url })).code).toBe(0);
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const server = useServer('crossfork-bad-files-', {
+    seed: async (url) => {
+      home = newHome();
+      expect((await crossfork(['init', '--yes', ...MAC], { home, server: url })).code).toBe(0);
+    },
+    timeoutMs: 60_000,
   });
 
   const stored = async () => ((await (await fetch(`${server.url}/v1/records?limit=200`)).json()) as any).records as any[];

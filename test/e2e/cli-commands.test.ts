@@ -1,13 +1,13 @@
 // The other commands end to end against a real server: keys from ssh-keygen and in-process both
 // verify, publish from a run.log, check / known-bad / leaderboard / claim, the MCP server, bad input.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { describe, expect, it } from 'vitest';
+import { useServer } from '../helpers/servers.ts';
 import { BIN, crossfork, newHome } from '../helpers/cli.ts';
 import { makeFork, NIGHT } from '../helpers/fork-repo.ts';
 
@@ -16,15 +16,7 @@ const RUN_LOG =
   'step 953\n---\nval_bpb:          0.987600\ntraining_seconds: 300.1\ntotal_seconds:    325.9\npeak_vram_mb:     45060.2\nmfu_percent:      39.80\ntotal_tokens_M:   499.6\nnum_steps:        953\nnum_params_M:     50.3\ndepth:            8\n';
 
 describe('crossfork commands against a real server', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-cli-cmd-'));
-  let server: ServerProcess;
-  beforeAll(async () => {
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const server = useServer('crossfork-cli-cmd-');
   const get = async (path: string) => (await fetch(`${server.url}${path}`)).json() as Promise<any>;
 
   it.each(['ed25519', 'rsa', 'ecdsa'] as const)(

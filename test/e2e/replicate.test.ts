@@ -2,35 +2,22 @@
 // processes, forks made like the loop tests' (the stand-in trainer). Another key's replication
 // confirms a result on the leaderboard; the replicating fork is left as it was.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
+import { describe, expect, it } from 'vitest';
 import { crossfork, newHome } from '../helpers/cli.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { fakeTrainer, makeLoopRepo, PREPARE_PY, setConstant, TRAIN_PY, loopRun } from '../helpers/loop-fixtures.ts';
+import { useLoopServer } from '../helpers/servers.ts';
 import { parseResultsTsv } from '../../server/protocol/results-tsv.ts';
 
 const HW = ['--device', 'NVIDIA GeForce RTX 4090', '--memory-mb', '24564', '--accelerator', 'cuda'];
 const CLASS = 'RTX 4090 24GB';
 
 describe('crossfork replicate', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-replicate-'));
-  let server: ServerProcess;
-  let model: FakeOpenAI;
+  // No leaderboard or noise caching: every read sees the last write.
+  const { server, model } = useLoopServer('crossfork-replicate-', { env: { CROSSFORK_STALENESS_MS: '0' } });
   const trainer = fakeTrainer(0.2);
-
-  beforeAll(async () => {
-    // No leaderboard or noise caching: every read sees the last write.
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '', CROSSFORK_STALENESS_MS: '0' });
-    model = await startFakeOpenAI();
-  }, 60_000);
-  afterAll(async () => {
-    await server?.stop();
-    await model?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
   const api = async (path: string) => (await (await fetch(`${server.url}${path}`)).json()) as any;
   const user = async () => {

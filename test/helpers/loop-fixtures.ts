@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envelope, type TestSigner } from './records.ts';
+import { waitForIdeas } from './server-process.ts';
 
 export const TRAIN_PY = `# train.py (stand-in)
 LR = 0.04
@@ -86,11 +87,7 @@ export async function seedOthers(url: string, payloads: object[], signer: TestSi
     });
     if (res.status !== 201) throw new Error(`seeding a record: ${res.status} ${await res.text()}`);
   }
-  for (let i = 0; i < 100; i++) {
-    const page = (await (await fetch(`${url}/v1/records`)).json()) as { records: { idea_id: string | null }[] };
-    if (page.records.every((r) => r.idea_id)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForIdeas(url);
 }
 
 /** The start of a `crossfork run` command line against the fake model: add the run's own flags after it. */

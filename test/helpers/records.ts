@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { generateEd25519Key, parsePrivateKey } from '../../server/protocol/ssh-keys.ts';
 import { signSshsig } from '../../server/protocol/sshsig.ts';
 import { canonicalBytes } from '../../server/protocol/canonical.ts';
-import type { RecordPayload } from '../../server/protocol/record.schema.ts';
+import { NO_RUN_METRICS, type RecordPayload } from '../../server/protocol/record.schema.ts';
 
 export const HARNESS_ID = createHash('sha256').update('prepare.py of the test harness').digest('hex');
 
@@ -22,15 +22,7 @@ export function newSigner(comment = 'test@crossfork'): TestSigner {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object | null ? DeepPartial<NonNullable<T[K]>> | T[K] : T[K] };
 
 /** A record's run metrics when nothing but val_bpb is known (a bare results.tsv row or a hand-published claim). */
-export const NO_METRICS = {
-  peak_vram_mb: null,
-  training_seconds: null,
-  total_seconds: null,
-  mfu_percent: null,
-  total_tokens_m: null,
-  num_steps: null,
-  num_params_m: null,
-} as const;
+export const NO_METRICS = NO_RUN_METRICS;
 
 let counter = 0;
 

@@ -1,4 +1,5 @@
-// Starts the real server (`npm start`'s entry point) as a child process on a free port.
+// Starts the real server (`npm start`'s entry point) as a child process on a free port, and waits
+// for its background idea assignment.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -72,4 +73,13 @@ export async function startServer(env: Record<string, string>, timeoutMs = 30_00
       return exited;
     },
   };
+}
+
+/** Waits (polling every 100 ms, `tries` times at most) until every record `GET /v1/records<query>` lists has its idea. */
+export async function waitForIdeas(url: string, query = '', tries = 100): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    const page = (await (await fetch(`${url}/v1/records${query}`)).json()) as { records: { idea_id: string | null }[] };
+    if (page.records.every((r) => r.idea_id)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

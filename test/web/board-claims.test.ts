@@ -3,13 +3,11 @@
 // class with a confirmed best shows a better claim apart, with `crossfork replicate`; flagged results
 // are listed with why; /transfer clamps the corpus's longest descriptions so the numbers stay
 // readable. Screenshots: test-results/screenshots/board-*.png.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../scripts/build-web.mjs';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
-import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from '../helpers/browser.ts';
+import { waitForIdeas } from '../helpers/server-process.ts';
+import { useWebSite } from '../helpers/web-site.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner, NO_METRICS, type TestSigner } from '../helpers/records.ts';
 import { constantDiff, sha256 } from '../helpers/replications.ts';
 import { parseResultsTsv } from '../../server/protocol/results-tsv.ts';
@@ -22,9 +20,6 @@ const H100 = { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device
 const M4 = { accelerator: 'mlx', device_name: 'Apple M4 Max', device_count: 1, memory_mb: 131072 } as const;
 
 describe.skipIf(!chromiumAvailable())('leaderboard claims and /transfer in Chromium', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-web-claims-'));
-  let server: ServerProcess;
-  let browser: TestBrowser;
   const ids: Record<string, string> = {};
   const longest: string[] = [];
 
@@ -48,63 +43,56 @@ describe.skipIf(!chromiumAvailable())('leaderboard claims and /transfer in Chrom
       ...extra,
     });
 
-  beforeAll(async () => {
-    await buildWeb({ quiet: true });
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
-    // DGX Spark: only claims (a real fork's light-mode baseline and its depth 8 → 4), and a flagged 0.31.
-    const spark = newSigner('spark');
-    const sparkFork = { fork: { id: 'fork-spark', branch: null, url: null } };
-    await post(keep('spark-base', SPARK, 1.366, null, 'DGX Spark light mode baseline', sparkFork), spark);
-    ids.sparkClaim = (await post(keep('spark-depth', SPARK, 1.096, 1.366, 'depth 8 -> 4 for more steps', sparkFork), spark)).id;
-    const bare = makePayload({
-      description: 'secret sauce',
-      diff: null,
-      parent: null,
-      metrics: {
-        ...NO_METRICS,
-        val_bpb: 0.31,
-      },
-      hardware: SPARK as any,
-      fork: { id: 'fork-bare', branch: null, url: null },
-    });
-    ids.sauce = (await post(bare, newSigner('fresh'))).id;
-    // H100: a confirmed 0.9810 (rerun by another key) and a better claim from another fork.
-    const confirmed = keep('warmdown', H100, 0.981, 0.9932, 'lower WARMDOWN_RATIO from 0.5 to 0.3');
-    ids.h100 = (await post(confirmed, newSigner('bob'))).id;
-    await post(
-      {
-        ...keep('warmdown', H100, 0.9812, 0.9932, 'lower WARMDOWN_RATIO from 0.5 to 0.3 (rerun)', { status: 'discard' }),
-        replicates: ids.h100,
-      },
-      newSigner('alice'),
-    );
-    ids.h100Claim = (
-      await post(keep('muon', H100, 0.9761, 0.9815, 'Muon momentum 0.95 -> 0.98 with a longer warmup of the momentum'), newSigner('carol'))
-    ).id;
-    // /transfer: the corpus's longest descriptions, each kept on two families so they transfer.
-    if (!corpusMissing) {
-      const rows = parseResultsTsv(readFileSync(new URL('Djordje-Stojanovic__TrainRTX5070.tsv', CORPUS), 'utf8')).rows;
-      longest.push(
-        ...rows
-          .map((r) => r.description)
-          .sort((a, b) => b.length - a.length)
-          .slice(0, 3),
+  const { server, browser } = useWebSite('crossfork-web-claims-', {
+    seed: async (url) => {
+      // DGX Spark: only claims (a real fork's light-mode baseline and its depth 8 → 4), and a flagged 0.31.
+      const spark = newSigner('spark');
+      const sparkFork = { fork: { id: 'fork-spark', branch: null, url: null } };
+      await post(keep('spark-base', SPARK, 1.366, null, 'DGX Spark light mode baseline', sparkFork), spark);
+      ids.sparkClaim = (await post(keep('spark-depth', SPARK, 1.096, 1.366, 'depth 8 -> 4 for more steps', sparkFork), spark)).id;
+      const bare = makePayload({
+        description: 'secret sauce',
+        diff: null,
+        parent: null,
+        metrics: {
+          ...NO_METRICS,
+          val_bpb: 0.31,
+        },
+        hardware: SPARK as any,
+        fork: { id: 'fork-bare', branch: null, url: null },
+      });
+      ids.sauce = (await post(bare, newSigner('fresh'))).id;
+      // H100: a confirmed 0.9810 (rerun by another key) and a better claim from another fork.
+      const confirmed = keep('warmdown', H100, 0.981, 0.9932, 'lower WARMDOWN_RATIO from 0.5 to 0.3');
+      ids.h100 = (await post(confirmed, newSigner('bob'))).id;
+      await post(
+        {
+          ...keep('warmdown', H100, 0.9812, 0.9932, 'lower WARMDOWN_RATIO from 0.5 to 0.3 (rerun)', { status: 'discard' }),
+          replicates: ids.h100,
+        },
+        newSigner('alice'),
       );
-      let n = 0;
-      for (const d of longest) for (const hw of [H100, M4]) await post(keep(`long-${n++}`, hw, 0.99, 1.0, d), newSigner(`long ${n}`));
-      for (let i = 0; i < 100; i++) {
-        const page = (await (await fetch(`${server.url}/v1/records?limit=200`)).json()) as any;
-        if (page.records.every((r: any) => r.idea_id)) break;
-        await new Promise((r) => setTimeout(r, 100));
+      ids.h100Claim = (
+        await post(
+          keep('muon', H100, 0.9761, 0.9815, 'Muon momentum 0.95 -> 0.98 with a longer warmup of the momentum'),
+          newSigner('carol'),
+        )
+      ).id;
+      // /transfer: the corpus's longest descriptions, each kept on two families so they transfer.
+      if (!corpusMissing) {
+        const rows = parseResultsTsv(readFileSync(new URL('Djordje-Stojanovic__TrainRTX5070.tsv', CORPUS), 'utf8')).rows;
+        longest.push(
+          ...rows
+            .map((r) => r.description)
+            .sort((a, b) => b.length - a.length)
+            .slice(0, 3),
+        );
+        let n = 0;
+        for (const d of longest) for (const hw of [H100, M4]) await post(keep(`long-${n++}`, hw, 0.99, 1.0, d), newSigner(`long ${n}`));
+        await waitForIdeas(url, '?limit=200');
       }
-    }
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    },
+    timeoutMs: 180_000,
   });
 
   it('a class with only claims says none is confirmed and shows its best claim as a claim; the flagged 0.31 is listed with why', async () => {

@@ -2,15 +2,11 @@
 // once) and for over-long descriptions: the progress chart plots by experiment order (evenly
 // spaced, said in its caption) instead of a vertical line at the import time, the date cell says
 // "time unknown", and a 2,000-character description is clamped in the table.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../scripts/build-web.mjs';
-import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from '../helpers/browser.ts';
+import { useWebSite } from '../helpers/web-site.ts';
 import { envelope, makePayload, newSigner } from '../helpers/records.ts';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
 import { LIMITS } from '../../server/protocol/limits.ts';
 
 const available = chromiumAvailable();
@@ -22,48 +18,39 @@ const LONG = `${'Supercalifragilisticexpialidocious'.repeat(20)} ${'a long expla
 );
 
 describe.skipIf(!available)('time unknown and long descriptions on the leaderboard, in Chromium', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-web-honest-'));
-  let server: ServerProcess;
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    await buildWeb({ quiet: true });
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
-    const me = newSigner('bare');
-    const now = Date.parse('2026-03-09T12:00:00Z');
-    // Five improving keeps imported together: 1 ms apart, times unknown; the best has a 2,000-character description.
-    const values = [1.05, 1.04, 1.02, 1.01, 0.99];
-    const records = values.map((v, i) =>
-      envelope(
-        makePayload({
-          created_at: new Date(now - values.length + i).toISOString(),
-          time_unknown: true,
-          description: i === values.length - 1 ? LONG : `bare row ${i}`,
-          status: 'keep',
-          metrics: { val_bpb: v },
-          parent: i === 0 ? null : { train_py_sha256: null, commit: null, val_bpb: values[i - 1] },
-          harness: { id: HARNESS, name: 'autoresearch', time_budget_s: 300 },
-          hardware: MAC,
-        }),
-        me,
-      ),
-    );
-    const res = (await (
-      await fetch(`${server.url}/v1/records/batch`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ records }),
-      })
-    ).json()) as any;
-    expect(
-      res.results.every((r: any) => r.status === 'created'),
-      JSON.stringify(res),
-    ).toBe(true);
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const { server, browser } = useWebSite('crossfork-web-honest-', {
+    seed: async (url) => {
+      const me = newSigner('bare');
+      const now = Date.parse('2026-03-09T12:00:00Z');
+      // Five improving keeps imported together: 1 ms apart, times unknown; the best has a 2,000-character description.
+      const values = [1.05, 1.04, 1.02, 1.01, 0.99];
+      const records = values.map((v, i) =>
+        envelope(
+          makePayload({
+            created_at: new Date(now - values.length + i).toISOString(),
+            time_unknown: true,
+            description: i === values.length - 1 ? LONG : `bare row ${i}`,
+            status: 'keep',
+            metrics: { val_bpb: v },
+            parent: i === 0 ? null : { train_py_sha256: null, commit: null, val_bpb: values[i - 1] },
+            harness: { id: HARNESS, name: 'autoresearch', time_budget_s: 300 },
+            hardware: MAC,
+          }),
+          me,
+        ),
+      );
+      const res = (await (
+        await fetch(`${url}/v1/records/batch`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ records }),
+        })
+      ).json()) as any;
+      expect(
+        res.results.every((r: any) => r.status === 'created'),
+        JSON.stringify(res),
+      ).toBe(true);
+    },
   });
 
   it('plots by experiment order, evenly spaced, says so, and shows "time unknown"; clamps the long description', async () => {

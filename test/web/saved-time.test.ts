@@ -1,13 +1,9 @@
 // The front page's "GPU time saved" box in real headless Chromium against the real server: two
 // warned runs not made (window closed), one made anyway that failed; totals, precision and the
 // licence line shown. Screenshot: test-results/screenshots/front-saved-time.png.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../scripts/build-web.mjs';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
-import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from '../helpers/browser.ts';
+import { useWebSite } from '../helpers/web-site.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../helpers/records.ts';
 import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
 import { harnessDisplayName } from '../../server/protocol/harnesses.ts';
@@ -21,49 +17,41 @@ const BAD = [
 ];
 
 describe.skipIf(!chromiumAvailable())('the front page shows the GPU time warnings saved', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-web-saved-'));
-  let server: ServerProcess;
-  let browser: TestBrowser;
   const post = (path: string, body: unknown) =>
     fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  beforeAll(async () => {
-    await buildWeb({ quiet: true });
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '', CROSSFORK_SAVED_TIME_WINDOW_S: '2' });
-    const others = [newSigner('x'), newSigner('y')];
-    const failed = BAD.flatMap((c) =>
-      others.map((s) => envelope(makePayload({ ...c, status: 'discard', metrics: { val_bpb: 1.003 } }), s)),
-    );
-    expect((await post('/v1/records/batch', { records: failed })).status).toBe(200);
-    // Ideas are assigned in the background: wait until a check of the first change warns.
-    const caller = newSigner('caller');
-    const key_fingerprint = parsePublicKey(caller.publicKey).fingerprint;
-    const hardware = makePayload().hardware;
-    for (let i = 0; ; i++) {
-      const probe = (await (await post('/v1/ideas/check', { ...BAD[0], harness_id: HARNESS_ID, hardware })).json()) as any;
-      if (probe.warning) break;
-      if (i > 100) throw new Error('no warning after 10 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    for (const c of BAD) {
-      const r = (await (await post('/v1/ideas/check', { ...c, harness_id: HARNESS_ID, hardware, key_fingerprint })).json()) as any;
-      expect(r.warning).toBe(true);
-    }
-    // The caller runs the third anyway; it fails.
-    const ran = envelope(makePayload({ ...BAD[2], status: 'discard', metrics: { val_bpb: 1.004 } }), caller);
-    expect((await post('/v1/records', ran)).status).toBe(201);
-    for (let i = 0; ; i++) {
-      const s = (await (await fetch(`${server.url}/v1/saved-time`)).json()) as any;
-      if (s.totals.ran_anyway === 1 && s.totals.pending === 0) break;
-      if (i > 100) throw new Error(`saved time never settled: ${JSON.stringify(s.totals)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const { server, browser } = useWebSite('crossfork-web-saved-', {
+    env: { CROSSFORK_SAVED_TIME_WINDOW_S: '2' },
+    seed: async (url) => {
+      const others = [newSigner('x'), newSigner('y')];
+      const failed = BAD.flatMap((c) =>
+        others.map((s) => envelope(makePayload({ ...c, status: 'discard', metrics: { val_bpb: 1.003 } }), s)),
+      );
+      expect((await post('/v1/records/batch', { records: failed })).status).toBe(200);
+      // Ideas are assigned in the background: wait until a check of the first change warns.
+      const caller = newSigner('caller');
+      const key_fingerprint = parsePublicKey(caller.publicKey).fingerprint;
+      const hardware = makePayload().hardware;
+      for (let i = 0; ; i++) {
+        const probe = (await (await post('/v1/ideas/check', { ...BAD[0], harness_id: HARNESS_ID, hardware })).json()) as any;
+        if (probe.warning) break;
+        if (i > 100) throw new Error('no warning after 10 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (const c of BAD) {
+        const r = (await (await post('/v1/ideas/check', { ...c, harness_id: HARNESS_ID, hardware, key_fingerprint })).json()) as any;
+        expect(r.warning).toBe(true);
+      }
+      // The caller runs the third anyway; it fails.
+      const ran = envelope(makePayload({ ...BAD[2], status: 'discard', metrics: { val_bpb: 1.004 } }), caller);
+      expect((await post('/v1/records', ran)).status).toBe(201);
+      for (let i = 0; ; i++) {
+        const s = (await (await fetch(`${url}/v1/saved-time`)).json()) as any;
+        if (s.totals.ran_anyway === 1 && s.totals.pending === 0) break;
+        if (i > 100) throw new Error(`saved time never settled: ${JSON.stringify(s.totals)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
   });
 
   it('states the saved GPU time, the precision, the rule and the licence', async () => {

@@ -2,6 +2,7 @@
 // two harnesses, three hardware classes, a known-bad idea, and a hostile description.
 import { createHash } from 'node:crypto';
 import { envelope, makePayload, newSigner } from '../helpers/records.ts';
+import { waitForIdeas } from '../helpers/server-process.ts';
 import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
 
 const H100 = { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 1, memory_mb: 81559 } as const;
@@ -181,11 +182,7 @@ export async function seedSite(url: string): Promise<Seeded> {
   const [g1, g2, g3, h] = [await ideaOf(gelu1), await ideaOf(gelu2), await ideaOf(gelu3), await ideaOf(hostile)];
   if (g1 !== g2 || g1 !== g3) throw new Error('the GeLU records (same diff) should share an idea');
   // Every record assigned: search and known-bad see the whole world.
-  for (let i = 0; i < 200; i++) {
-    const page = (await (await fetch(`${url}/v1/records?limit=50`)).json()) as { records: { idea_id: string | null }[] };
-    if (page.records.every((r) => r.idea_id)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForIdeas(url, '?limit=50', 200);
   return {
     ids: { h100Best, hostile, flagged, gelu: [gelu1, gelu2, gelu3] },
     ideas: { gelu: g1, hostile: h },

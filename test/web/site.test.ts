@@ -2,39 +2,24 @@
 // child process), seeded through the API: leaderboard, record, ideas search, known-bad,
 // hostile descriptions, deep links, phone width, keyboard. Screenshots: test-results/screenshots/.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import postgres from 'postgres';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../scripts/build-web.mjs';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
-import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { pgliteStore, type ServerStore } from '../helpers/servers.ts';
+import { useWebSite } from '../helpers/web-site.ts';
 import { diffOf, seedSite, type Seeded } from './seed.ts';
 import { envelope, makePayload, newSigner } from '../helpers/records.ts';
 
 const available = chromiumAvailable();
 
 describe.skipIf(!available)('web site in Chromium', () => {
-  let server: ServerProcess;
-  let browser: TestBrowser;
   let seeded: Seeded;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    await buildWeb({ quiet: true });
-    const db = await throwawayDatabase();
-    cleanup = db.drop;
-    server = await startServer(db.env);
-    seeded = await seedSite(server.url);
-    browser = await launchBrowser({ permissions: ['clipboard-read', 'clipboard-write'] });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await cleanup?.();
+  const { server, browser } = useWebSite(throwawayDatabase, {
+    seed: async (url) => {
+      seeded = await seedSite(url);
+    },
+    browser: { permissions: ['clipboard-read', 'clipboard-write'] },
   });
 
   const open = async (path: string) => {
@@ -320,23 +305,7 @@ describe.skipIf(!available)('web site in Chromium', () => {
 });
 
 describe.skipIf(!available)('web site on an empty server', () => {
-  let server: ServerProcess;
-  let browser: TestBrowser;
-  let cleanup: () => Promise<void>;
-
-  beforeAll(async () => {
-    await buildWeb({ quiet: true });
-    const db = await throwawayDatabase();
-    cleanup = db.drop;
-    server = await startServer(db.env);
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await cleanup?.();
-  });
+  const { server, browser } = useWebSite(throwawayDatabase);
 
   it('shows a loading state while the API answers, then says there is nothing yet', async () => {
     const page = await browser.newPage();
@@ -388,15 +357,9 @@ async function boardRows(page: Page) {
 }
 
 /** A fresh database for the server: on the native PostgreSQL when there is one, else PGlite. */
-async function throwawayDatabase(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+async function throwawayDatabase(): Promise<ServerStore> {
   const base = process.env.TEST_DATABASE_URL;
-  if (!base) {
-    const dir = mkdtempSync(join(tmpdir(), 'crossfork-web-'));
-    return {
-      env: { DATABASE_URL: '', CROSSFORK_DATA_DIR: join(dir, 'data') },
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
+  if (!base) return pgliteStore('crossfork-web-');
   const name = `crossfork_web_${randomBytes(6).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);

@@ -1,13 +1,10 @@
 // The "What transfers" page in real headless Chromium against the real server: ideas against
 // hardware families, kept / tried per cell, ideas kept on more families first, rows linking to
 // the idea pages, the harness filter, phone width. Screenshots: test-results/screenshots/.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../scripts/build-web.mjs';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
-import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { waitForIdeas } from '../helpers/server-process.ts';
+import { useWebSite } from '../helpers/web-site.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../helpers/records.ts';
 
 const HW = {
@@ -18,54 +15,39 @@ const HW = {
 } as const;
 
 describe.skipIf(!chromiumAvailable())('the What transfers page in Chromium', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crossfork-web-transfer-'));
-  let server: ServerProcess;
-  let browser: TestBrowser;
-
-  beforeAll(async () => {
-    await buildWeb({ quiet: true });
-    server = await startServer({ CROSSFORK_DATA_DIR: join(dataDir, 'data'), DATABASE_URL: '' });
-    const keys = [newSigner('a'), newSigner('b'), newSigner('c')];
-    let n = 0;
-    const publish = async (description: string, hw: keyof typeof HW, status: 'keep' | 'discard') => {
-      const payload = makePayload({
-        description,
-        diff: null,
-        status,
-        hardware: HW[hw] as any,
-        metrics: { val_bpb: status === 'keep' ? 0.99 : 1.01 },
-        parent: { val_bpb: 1.0 },
-        fork: { id: `fork-${n}` },
-      });
-      const res = await fetch(`${server.url}/v1/records`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(envelope(payload, keys[n++ % 3])),
-      });
-      expect(res.status).toBe(201);
-    };
-    // Kept on three families: transfers.
-    await publish('rotary base 10000 -> 50000', 'h100', 'keep');
-    await publish('rotary base 10000 -> 50000', 'm4max', 'keep');
-    await publish('rotary base 10000 -> 50000', 'rtx4090', 'keep');
-    await publish('rotary base 10000 -> 50000', 'rtx3090', 'discard');
-    // Kept on one family only, failed on another.
-    await publish('tie the token embedding and the lm_head weights', 'm4max', 'keep');
-    await publish('tie the token embedding and the lm_head weights', 'h100', 'discard');
-    await publish('tie the token embedding and the lm_head weights', 'h100', 'discard');
-    await publish('Muon momentum 0.95 -> 0.98', 'rtx3090', 'keep');
-    for (let i = 0; i < 100; i++) {
-      const page = (await (await fetch(`${server.url}/v1/records`)).json()) as any;
-      if (page.records.every((r: any) => r.idea_id)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const { server, browser } = useWebSite('crossfork-web-transfer-', {
+    seed: async (url) => {
+      const keys = [newSigner('a'), newSigner('b'), newSigner('c')];
+      let n = 0;
+      const publish = async (description: string, hw: keyof typeof HW, status: 'keep' | 'discard') => {
+        const payload = makePayload({
+          description,
+          diff: null,
+          status,
+          hardware: HW[hw] as any,
+          metrics: { val_bpb: status === 'keep' ? 0.99 : 1.01 },
+          parent: { val_bpb: 1.0 },
+          fork: { id: `fork-${n}` },
+        });
+        const res = await fetch(`${url}/v1/records`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(envelope(payload, keys[n++ % 3])),
+        });
+        expect(res.status).toBe(201);
+      };
+      // Kept on three families: transfers.
+      await publish('rotary base 10000 -> 50000', 'h100', 'keep');
+      await publish('rotary base 10000 -> 50000', 'm4max', 'keep');
+      await publish('rotary base 10000 -> 50000', 'rtx4090', 'keep');
+      await publish('rotary base 10000 -> 50000', 'rtx3090', 'discard');
+      // Kept on one family only, failed on another.
+      await publish('tie the token embedding and the lm_head weights', 'm4max', 'keep');
+      await publish('tie the token embedding and the lm_head weights', 'h100', 'discard');
+      await publish('tie the token embedding and the lm_head weights', 'h100', 'discard');
+      await publish('Muon momentum 0.95 -> 0.98', 'rtx3090', 'keep');
+      await waitForIdeas(url);
+    },
   });
 
   it('shows ideas against hardware families, kept / tried per cell, the widest transfer first, linking to each idea', async () => {

@@ -2,13 +2,9 @@
 // confirmed and unconfirmed bests with their replications, interval and the class's noise; an
 // idea whose effect is within the noise says so; record pages say how they stand and link a
 // replication to its original. Screenshots: test-results/screenshots/trust-*.png.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../scripts/build-web.mjs';
-import { startServer, type ServerProcess } from '../helpers/server-process.ts';
-import { chromiumAvailable, launchBrowser, screenshot, type TestBrowser } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, screenshot } from '../helpers/browser.ts';
+import { useWebSite } from '../helpers/web-site.ts';
 import { envelope, makePayload, newSigner } from '../helpers/records.ts';
 import { constantDiff, replicationEnvelopes, sha256 } from '../helpers/replications.ts';
 
@@ -17,85 +13,77 @@ const H100 = { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device
 const A10G = { accelerator: 'cuda', device_name: 'NVIDIA A10G', device_count: 1, memory_mb: 23028 } as const;
 
 describe.skipIf(!available)('trust on the web site', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'crossfork-trust-web-'));
-  let server: ServerProcess;
-  let browser: TestBrowser;
   const ids: Record<string, string> = {};
   let ideaId = '';
 
-  beforeAll(async () => {
-    await buildWeb({ quiet: true });
-    server = await startServer({ DATABASE_URL: '', CROSSFORK_DATA_DIR: join(dir, 'data'), CROSSFORK_STALENESS_MS: '0' });
-    const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => newSigner(`${n}@lab`));
-    const post = async (payload: object, signer = alice) => {
-      const res = await fetch(`${server.url}/v1/records`, {
+  const { server, browser } = useWebSite('crossfork-trust-web-', {
+    env: { CROSSFORK_STALENESS_MS: '0' },
+    seed: async (url) => {
+      const [alice, bob, carol, dave] = ['alice', 'bob', 'carol', 'dave'].map((n) => newSigner(`${n}@lab`));
+      const post = async (payload: object, signer = alice) => {
+        const res = await fetch(`${url}/v1/records`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(envelope(payload, signer)),
+        });
+        if (res.status !== 201) throw new Error(`seed refused (${res.status}): ${await res.text()}`);
+        return ((await res.json()) as { id: string }).id;
+      };
+      // The H100's noise, from 30 train.py versions each run three times (σ ≈ 0.004).
+      const batch = replicationEnvelopes({ hardware: H100, sigma: 0.004, groups: 30, runs: 3, seed: 5, signers: [alice, bob, carol] });
+      await fetch(`${url}/v1/records/batch`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(envelope(payload, signer)),
+        body: JSON.stringify({ records: batch }),
       });
-      if (res.status !== 201) throw new Error(`seed refused (${res.status}): ${await res.text()}`);
-      return ((await res.json()) as { id: string }).id;
-    };
-    // The H100's noise, from 30 train.py versions each run three times (σ ≈ 0.004).
-    const batch = replicationEnvelopes({ hardware: H100, sigma: 0.004, groups: 30, runs: 3, seed: 5, signers: [alice, bob, carol] });
-    await fetch(`${server.url}/v1/records/batch`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ records: batch }),
-    });
 
-    // H100: a confirmed result, and a better first row nobody can confirm.
-    const lr = {
-      description: 'raise MATRIX_LR from 0.04 to 0.05',
-      diff: constantDiff('MATRIX_LR', '0.04', '0.05'),
-      parent: { train_py_sha256: sha256('h100 parent'), commit: 'abc1234', val_bpb: 0.9979 },
-      hardware: H100,
-    };
-    ids.confirmed = await post(makePayload({ ...lr, metrics: { val_bpb: 0.9712 } }), alice);
-    ids.replication = await post({ ...makePayload({ ...lr, metrics: { val_bpb: 0.9731 } }), replicates: ids.confirmed }, bob);
-    ids.firstRow = await post(
-      makePayload({ description: "my fork's first run", diff: null, parent: null, metrics: { val_bpb: 0.9655 }, hardware: H100 }),
-      dave,
-    );
-    // A10G: one result, not replicated.
-    ids.lonely = await post(
-      makePayload({
-        description: 'halve TOTAL_BATCH_SIZE on the A10G',
-        diff: constantDiff('TOTAL_BATCH_SIZE', '2**19', '2**18'),
-        parent: { train_py_sha256: sha256('a10g parent'), commit: 'abc1234', val_bpb: 1.12 },
-        metrics: { val_bpb: 1.101 },
-        hardware: A10G,
-      }),
-      carol,
-    );
-    // An idea whose effect on the H100 is smaller than its noise.
-    for (const [i, delta] of [-0.002, -0.001, -0.0015].entries()) {
-      ids[`warmup${i}`] = await post(
-        makePayload({
-          description: 'add a 2% LR warmup',
-          diff: constantDiff('WARMUP_RATIO', '0.0', '0.02'),
-          parent: { train_py_sha256: sha256(`warmup parent ${i}`), commit: 'abc1234', val_bpb: 1.0 + i / 100 },
-          metrics: { val_bpb: 1.0 + i / 100 + delta },
-          hardware: H100,
-        }),
-        [alice, bob, carol][i],
+      // H100: a confirmed result, and a better first row nobody can confirm.
+      const lr = {
+        description: 'raise MATRIX_LR from 0.04 to 0.05',
+        diff: constantDiff('MATRIX_LR', '0.04', '0.05'),
+        parent: { train_py_sha256: sha256('h100 parent'), commit: 'abc1234', val_bpb: 0.9979 },
+        hardware: H100,
+      };
+      ids.confirmed = await post(makePayload({ ...lr, metrics: { val_bpb: 0.9712 } }), alice);
+      ids.replication = await post({ ...makePayload({ ...lr, metrics: { val_bpb: 0.9731 } }), replicates: ids.confirmed }, bob);
+      ids.firstRow = await post(
+        makePayload({ description: "my fork's first run", diff: null, parent: null, metrics: { val_bpb: 0.9655 }, hardware: H100 }),
+        dave,
       );
-    }
-    for (let i = 0; i < 200; i++) {
-      const rec = (await (await fetch(`${server.url}/v1/records/${ids.warmup2}`)).json()) as { idea_id: string | null };
-      if (rec.idea_id) {
-        ideaId = rec.idea_id;
-        break;
+      // A10G: one result, not replicated.
+      ids.lonely = await post(
+        makePayload({
+          description: 'halve TOTAL_BATCH_SIZE on the A10G',
+          diff: constantDiff('TOTAL_BATCH_SIZE', '2**19', '2**18'),
+          parent: { train_py_sha256: sha256('a10g parent'), commit: 'abc1234', val_bpb: 1.12 },
+          metrics: { val_bpb: 1.101 },
+          hardware: A10G,
+        }),
+        carol,
+      );
+      // An idea whose effect on the H100 is smaller than its noise.
+      for (const [i, delta] of [-0.002, -0.001, -0.0015].entries()) {
+        ids[`warmup${i}`] = await post(
+          makePayload({
+            description: 'add a 2% LR warmup',
+            diff: constantDiff('WARMUP_RATIO', '0.0', '0.02'),
+            parent: { train_py_sha256: sha256(`warmup parent ${i}`), commit: 'abc1234', val_bpb: 1.0 + i / 100 },
+            metrics: { val_bpb: 1.0 + i / 100 + delta },
+            hardware: H100,
+          }),
+          [alice, bob, carol][i],
+        );
       }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    browser = await launchBrowser();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+      for (let i = 0; i < 200; i++) {
+        const rec = (await (await fetch(`${url}/v1/records/${ids.warmup2}`)).json()) as { idea_id: string | null };
+        if (rec.idea_id) {
+          ideaId = rec.idea_id;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    timeoutMs: 180_000,
   });
 
   const open = async (path: string) => {

@@ -3,14 +3,13 @@
 // its own evidence) is flagged with its reason and leads only once another key reproduces it.
 // Real forks' early gains (the corpus's MLX, Spark and RTX logs) stay unflagged and, confirmed, rank.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drivers } from '../../helpers/db.ts';
-import { testApp } from '../../helpers/app.ts';
-import { envelope, HARNESS_ID, makePayload, newSigner, NO_METRICS, type TestSigner } from '../../helpers/records.ts';
+import { recordsApi, useTestApp } from '../../helpers/app.ts';
+import { HARNESS_ID, makePayload, newSigner, NO_METRICS, type TestSigner } from '../../helpers/records.ts';
 import { constantDiff, sha256 } from '../../helpers/replications.ts';
 import { parseResultsTsv } from '../../../server/protocol/results-tsv.ts';
 import type { RecordPayload } from '../../../server/protocol/record.schema.ts';
-import type { Database } from '../../../server/db/client.ts';
 import { CORPUS_RESULTS as CORPUS, sharedPresent } from '../../helpers/shared.ts';
 
 const corpusMissing = !sharedPresent(CORPUS, 'the real-log plausibility tests');
@@ -20,29 +19,9 @@ const hw = (accelerator: string, device_name: string, memory_mb: number) =>
 const SPARK = hw('cuda', 'NVIDIA GB10', 122000);
 
 describe.each(drivers)('who leads a class on $name', (driver) => {
-  let database: Database;
-  let t: ReturnType<typeof testApp>;
+  const { t } = useTestApp(driver);
 
-  beforeAll(async () => {
-    database = await driver.open();
-    t = testApp(database);
-    await t.init();
-  });
-  afterAll(async () => {
-    await t?.services.stop();
-    await database?.close();
-  });
-
-  const post = async (payload: object, signer: TestSigner) => {
-    const res = await t.post('/v1/records', envelope(payload, signer));
-    expect(res.status, await res.clone().text()).toBe(201);
-    return ((await res.json()) as any).record;
-  };
-  const record = async (id: string) => (await (await t.get(`/v1/records/${id}`)).json()) as any;
-  const board = async (cls: string) => {
-    const lb = (await (await t.get(`/v1/leaderboard?harness=${HARNESS_ID}`)).json()) as any;
-    return lb.classes.find((c: any) => c.hardware_class === cls);
-  };
+  const { post, record, board } = recordsApi(t);
   /** A fork's rows as `crossfork import` builds them: the parent is the best keep before, the first row has none. */
   const fork = async (
     name: string,

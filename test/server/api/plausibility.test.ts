@@ -3,15 +3,14 @@
 // another key replicates it within the noise. Real early gains on small hardware are not flagged,
 // and a first row without a parent is never a confirmed best.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drivers } from '../../helpers/db.ts';
-import { testApp } from '../../helpers/app.ts';
-import { envelope, HARNESS_ID, makePayload, newSigner, type TestSigner } from '../../helpers/records.ts';
+import { recordsApi, testApp, useTestApp } from '../../helpers/app.ts';
+import { envelope, makePayload, newSigner, type TestSigner } from '../../helpers/records.ts';
 import { constantDiff, sha256 } from '../../helpers/replications.ts';
 import { CORPUS_RESULTS as CORPUS, sharedPresent } from '../../helpers/shared.ts';
 import { parseResultsTsv } from '../../../server/protocol/results-tsv.ts';
 import type { RecordPayload } from '../../../server/protocol/record.schema.ts';
-import type { Database } from '../../../server/db/client.ts';
 
 const corpusPresent = sharedPresent(CORPUS, 'the real MLX and macOS log test');
 const hw = (accelerator: string, device_name: string, memory_mb: number) =>
@@ -23,28 +22,10 @@ const A10G = hw('cuda', 'NVIDIA A10G', 23028);
 const H100 = hw('cuda', 'NVIDIA H100 80GB HBM3', 81559);
 
 describe.each(drivers)('plausibility on $name', (driver) => {
-  let database: Database;
-  let t: ReturnType<typeof testApp>;
+  const { database, t } = useTestApp(driver);
   const [alice, bob, carol, dave, erin, frank] = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((n) => newSigner(n));
 
-  beforeAll(async () => {
-    database = await driver.open();
-    t = testApp(database);
-    await t.init();
-  });
-  afterAll(async () => {
-    await t?.services.stop();
-    await database?.close();
-  });
-
-  const post = async (payload: object, signer: TestSigner) => {
-    const res = await t.post('/v1/records', envelope(payload, signer));
-    expect(res.status, await res.clone().text()).toBe(201);
-    return ((await res.json()) as any).record;
-  };
-  const record = async (id: string) => (await (await t.get(`/v1/records/${id}`)).json()) as any;
-  const board = async (cls: string) =>
-    ((await (await t.get(`/v1/leaderboard?harness=${HARNESS_ID}`)).json()) as any).classes.find((c: any) => c.hardware_class === cls);
+  const { post, record, board } = recordsApi(t);
 
   /** A fork's rows as `crossfork import` builds them: the parent is the best keep before, the first row has none. */
   const fork = async (

@@ -2,15 +2,14 @@
 // field (ids of records without it unchanged), GET /v1/noise converging on synthetic
 // replications, effects within noise made inconclusive, confirmed results on the leaderboard
 // (another key, the same key, outside the noise, a first row) and the replication queue.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drivers } from '../../helpers/db.ts';
-import { testApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/app.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../../helpers/records.ts';
 import { constantDiff, replicationEnvelopes, sha256 } from '../../helpers/replications.ts';
 import { canonicalBytes, contentId } from '../../../server/protocol/canonical.ts';
 import { verifySshsig } from '../../../server/protocol/sshsig.ts';
 import { parsePublicKey } from '../../../server/protocol/ssh-keys.ts';
-import type { Database } from '../../../server/db/client.ts';
 
 const H100 = { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 1, memory_mb: 81559 } as const;
 const A100 = { accelerator: 'cuda', device_name: 'NVIDIA A100-SXM4-80GB', device_count: 1, memory_mb: 81920 } as const;
@@ -19,20 +18,9 @@ const A10G = { accelerator: 'cuda', device_name: 'NVIDIA A10G', device_count: 1,
 const OTHER_HARNESS = sha256('prepare.py of the replication test');
 
 describe.each(drivers)('replication and noise on $name', (driver) => {
-  let database: Database;
-  let t: ReturnType<typeof testApp>;
+  const { t } = useTestApp(driver);
   const [alice, bob, carol, dave, erin] = ['alice', 'bob', 'carol', 'dave', 'erin'].map((n) => newSigner(n));
   const fp = (s: typeof alice) => parsePublicKey(s.publicKey).fingerprint;
-
-  beforeAll(async () => {
-    database = await driver.open();
-    t = testApp(database);
-    await t.init();
-  });
-  afterAll(async () => {
-    await t?.services.stop();
-    await database?.close();
-  });
 
   const post = async (payload: object, signer = alice) => {
     const res = await t.post('/v1/records', envelope(payload, signer));

@@ -3,17 +3,8 @@
 // the baseline, or follows it, is read; a baseline run's diff still counts.
 import { describe, expect, it } from 'vitest';
 import { isBaselineHead } from '../../../server/catalogue/baseline.ts';
-import { isBaselineDescription, understand, type Change } from '../../../server/catalogue/understand.ts';
-
-/** A change as the table writes it: `CONCEPT action [from>to]`, mentions left out. */
-const show = (c: Change) => `${c.concept} ${c.action}${c.from !== null || c.to !== null ? ` ${c.from ?? ''}>${c.to ?? ''}` : ''}`;
-const changesOf = (description: string) =>
-  understand({ description, diff: null })
-    .changes.filter((c) => c.action !== 'mention')
-    .map(show)
-    .sort();
-/** Every concept a reading changes or mentions. */
-const touched = (description: string) => understand({ description, diff: null }).changes.map((c) => c.concept);
+import { isBaselineDescription, understand } from '../../../server/catalogue/understand.ts';
+import { changesOf, touched } from '../../helpers/readings.ts';
 
 describe('baselines', () => {
   const BASELINES = [

@@ -4,17 +4,7 @@
 // reduction and settings that qualify their schedule. Each family lists readings that must stay as
 // they were, too. Baselines: baseline.test.ts.
 import { describe, expect, it } from 'vitest';
-import { understand, type Change } from '../../../server/catalogue/understand.ts';
-
-/** A change as the table writes it: `CONCEPT action [from>to]`, mentions left out. */
-const show = (c: Change) => `${c.concept} ${c.action}${c.from !== null || c.to !== null ? ` ${c.from ?? ''}>${c.to ?? ''}` : ''}`;
-const changesOf = (description: string) =>
-  understand({ description, diff: null })
-    .changes.filter((c) => c.action !== 'mention')
-    .map(show)
-    .sort();
-/** Every concept a reading changes or mentions. */
-const touched = (description: string) => understand({ description, diff: null }).changes.map((c) => c.concept);
+import { changesOf, touched } from '../../helpers/readings.ts';
 
 const FAMILIES: Record<string, [string, string[]][]> = {
   'values after "to N", spelled numbers, and values among a paraphrase\'s words': [

@@ -9,6 +9,7 @@ import {
   understand,
   type Change,
 } from '../../../server/catalogue/understand.ts';
+import { changesOf } from '../../helpers/readings.ts';
 
 const hunk = (removed: string[], added: string[]) =>
   [
@@ -19,14 +20,6 @@ const hunk = (removed: string[], added: string[]) =>
     ...removed.map((l) => `-${l}`),
     ...added.map((l) => `+${l}`),
   ].join('\n') + '\n';
-
-/** A change as the table writes it: `CONCEPT action [from>to]`, mentions left out. */
-const show = (c: Change) => `${c.concept} ${c.action}${c.from !== null || c.to !== null ? ` ${c.from ?? ''}>${c.to ?? ''}` : ''}`;
-const changesOf = (description: string, diff: string | null = null) =>
-  understand({ description, diff })
-    .changes.filter((c) => c.action !== 'mention')
-    .map(show)
-    .sort();
 
 const CASES: [string, string | null, string[]][] = [
   // Plain values and directions, as the logs write them.

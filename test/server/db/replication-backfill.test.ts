@@ -3,13 +3,12 @@
 // groups of two or more: old records group, count toward the noise and rank like new ones.
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drivers } from '../../helpers/db.ts';
-import { testApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/app.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 import { constantDiff, sha256 } from '../../helpers/replications.ts';
 import { queryRows } from '../../../server/db/rows.ts';
-import type { Database } from '../../../server/db/client.ts';
 
 const MIGRATION = readFileSync(new URL('../../../migrations/0009_replication.sql', import.meta.url), 'utf8');
 /** The backfill statements of the migration (its UPDATEs), comments stripped. */
@@ -24,18 +23,7 @@ const BACKFILL = MIGRATION.split('--> statement-breakpoint')
   .filter((s) => s.startsWith('UPDATE'));
 
 describe.each(drivers)('replication backfill on $name', (driver) => {
-  let database: Database;
-  let t: ReturnType<typeof testApp>;
-
-  beforeAll(async () => {
-    database = await driver.open();
-    t = testApp(database);
-    await t.init();
-  });
-  afterAll(async () => {
-    await t?.services.stop();
-    await database?.close();
-  });
+  const { database, t } = useTestApp(driver);
 
   it('computes the same groups and marks as ingest does', async () => {
     expect(BACKFILL).toHaveLength(2);

@@ -1,27 +1,15 @@
 // Idea assignment indexes a vector once per idea: exact repeats ("baseline" on every fork) join
 // their idea as evidence without piling duplicate points into the HNSW graph.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { drivers } from '../../helpers/db.ts';
-import { testApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/app.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 import { queryRows } from '../../../server/db/rows.ts';
-import type { Database } from '../../../server/db/client.ts';
 
 describe.each(drivers)('idea repository on $name', (driver) => {
-  let database: Database;
-  let t: ReturnType<typeof testApp>;
+  const { database, t } = useTestApp(driver);
   const alice = newSigner('alice');
-
-  beforeAll(async () => {
-    database = await driver.open();
-    t = testApp(database);
-    await t.init();
-  });
-  afterAll(async () => {
-    await t?.services.stop();
-    await database?.close();
-  });
 
   const embeddings = async () => (await queryRows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM record_embeddings`))[0].n;
 

@@ -1,12 +1,11 @@
 // The leaderboard's read state: concurrent readers share one computation, a board is kept until
 // records change and then refreshed within the staleness bound (at the next read with bound 0).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drivers } from '../../helpers/db.ts';
-import { testApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/app.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 import { LeaderboardRepository } from '../../../server/repositories/leaderboard.repository.ts';
 import { LeaderboardService } from '../../../server/services/leaderboard.service.ts';
-import type { Database } from '../../../server/db/client.ts';
 import { parsePublicKey } from '../../../server/protocol/ssh-keys.ts';
 
 class CountingRepository extends LeaderboardRepository {
@@ -18,19 +17,8 @@ class CountingRepository extends LeaderboardRepository {
 }
 
 describe.each(drivers)('leaderboard cache on $name', (driver) => {
-  let database: Database;
-  let t: ReturnType<typeof testApp>;
+  const { database, t } = useTestApp(driver);
   const alice = newSigner('alice');
-
-  beforeAll(async () => {
-    database = await driver.open();
-    t = testApp(database);
-    await t.init();
-  });
-  afterAll(async () => {
-    await t?.services.stop();
-    await database?.close();
-  });
 
   it('shares one computation between readers, keeps it until records change, and refreshes within the bound', async () => {
     const repo = new CountingRepository(database.db);

@@ -1,29 +1,17 @@
 // Replication bookkeeping after the commit is settled again by the assign-idea job: a record
 // whose request stopped between its commit and its bookkeeping is marked and unflags all the same.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { drivers } from '../../helpers/db.ts';
-import { testApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/app.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 import { constantDiff, sha256 } from '../../helpers/replications.ts';
 import { queryRows } from '../../../server/db/rows.ts';
 import { JOB_ASSIGN_IDEA } from '../../../server/jobs/kinds.ts';
-import type { Database } from '../../../server/db/client.ts';
 
 describe.each(drivers)('replication settled by the assign-idea job on $name', (driver) => {
-  let database: Database;
-  let t: ReturnType<typeof testApp>;
+  const { database, t } = useTestApp(driver);
   const [alice, bob] = ['alice', 'bob'].map((n) => newSigner(n));
-
-  beforeAll(async () => {
-    database = await driver.open();
-    t = testApp(database);
-    await t.init();
-  });
-  afterAll(async () => {
-    await t?.services.stop();
-    await database?.close();
-  });
 
   const replicated = async (ids: string[]) =>
     (
