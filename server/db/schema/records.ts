@@ -118,7 +118,7 @@ export const records = pgTable(
       .where(sql`${t.replicationKey} IS NOT NULL AND ${t.valBpb} IS NOT NULL AND ${t.signed} AND NOT ${t.hidden}`),
     index('records_unreplicated_idx')
       .on(t.replicationKey)
-      .where(sql`${t.replicationKey} IS NOT NULL AND NOT ${t.replicated}`),
+      .where(sql`${t.replicationKey} IS NOT NULL AND NOT ${t.replicated} AND ${t.valBpb} IS NOT NULL AND ${t.signed} AND NOT ${t.hidden}`),
     index('records_flagged_group_idx')
       .on(t.replicationKey)
       .where(sql`${t.replicationKey} IS NOT NULL AND ${t.flagged}`),
