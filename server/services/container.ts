@@ -98,9 +98,10 @@ export function createServices(o: ServiceOptions) {
     jobs: repos.jobs,
     driver: o.database.driver,
     writes,
+    // Replication bookkeeping first: the idea is what readers wait for, so the job completes right after it.
     assign: async (ids) => {
-      await ideas.assign(ids);
       await replication.settle(ids);
+      await ideas.assign(ids);
     },
     rederive: (after) => ideas.rederive(after),
     recordsChanged,

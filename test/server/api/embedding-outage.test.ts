@@ -55,7 +55,9 @@ describe.each(drivers)('embedding outage on $name', (driver) => {
 
     fake.mode = 'ok';
     const deadline = Date.now() + 15_000;
-    while ((await unassigned()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // The records get their ideas first; their jobs are settled just after: wait for both.
+    const pending = async () => (await unassigned()) + (await t.services.repos.jobs.stats('assign-idea')).depth;
+    while ((await pending()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await unassigned()).toBe(0);
     expect((await t.services.repos.jobs.stats('assign-idea')).depth).toBe(0);
     expect(await t.count()).toBe(30);
