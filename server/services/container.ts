@@ -98,10 +98,9 @@ export function createServices(o: ServiceOptions) {
     jobs: repos.jobs,
     driver: o.database.driver,
     writes,
-    // Replication bookkeeping first: the idea is what readers wait for, so the job completes right after it.
     assign: async (ids) => {
-      await replication.settle(ids);
       await ideas.assign(ids);
+      await replication.settle(ids);
     },
     rederive: (after) => ideas.rederive(after),
     recordsChanged,

@@ -10,6 +10,8 @@ export interface FreshCacheOptions<T> {
   now?: () => number;
   /** Keys kept at the most (the oldest is dropped). */
   maxKeys?: number;
+  /** How long readers share one computation in flight before starting another (default 10 s). */
+  shareMs?: number;
   /** A background refresh failed (the next read tries again). */
   onError?: (err: unknown, key: string) => void;
 }
@@ -80,9 +82,14 @@ export class FreshCache<T> {
     return e;
   }
 
-  /** A computation that covers every change so far: the one in flight if it does, else a new one. */
+  /**
+   * A computation that covers every change so far: the one in flight if it does (and has not run
+   * past `shareMs`: a query stuck on a connection the database dropped must not hold every later
+   * reader), else a new one.
+   */
   private current(key: string, e: Entry<T>): Promise<T> {
-    if (e.refresh && e.refresh.version === this.version) return e.refresh.promise;
+    const shareMs = this.o.shareMs ?? 10_000;
+    if (e.refresh && e.refresh.version === this.version && this.now() - e.lastStart < shareMs) return e.refresh.promise;
     return this.start(key, e);
   }
 

@@ -86,6 +86,23 @@ describe('FreshCache', () => {
     expect(await t.cache.get('a')).toBe(1);
   });
 
+  it('stops sharing a computation stuck past shareMs: later readers start another', async () => {
+    let now = 0;
+    let calls = 0;
+    const cache = new FreshCache<number>({
+      staleMs: 0,
+      shareMs: 10_000,
+      now: () => now,
+      compute: () => (++calls === 1 ? new Promise<number>(() => {}) : Promise.resolve(calls)),
+    });
+    void cache.get('a'); // never answers (a query on a dropped connection)
+    now = 9_999;
+    void cache.get('a');
+    expect(calls).toBe(1);
+    now = 10_000;
+    expect(await cache.get('a')).toBe(2);
+  });
+
   it('a failed computation is not kept: the next read tries again', async () => {
     let fail = true;
     const cache = new FreshCache<string>({ staleMs: 0, compute: async () => (fail ? Promise.reject(new Error('db down')) : 'ok') });
