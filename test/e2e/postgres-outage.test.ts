@@ -14,6 +14,8 @@ import { envelope, makePayload, newSigner } from '../helpers/records.ts';
 
 const BATCHES = 24;
 const PER_BATCH = 25;
+/** Longest a request may wait: the server answers 503 rather than hold a caller while the database is gone. */
+const REQUEST_DEADLINE_MS = 30_000;
 
 /**
  * Sends BATCHES batches, retrying each until it is acknowledged; before batch 8 it takes the
@@ -35,14 +37,21 @@ async function ingestThroughOutage(
   const statuses: number[] = [];
   let retries = 0;
   let back: Promise<void> | undefined;
+  let phase = 'before the outage';
 
   const send = async (records: unknown[]) => {
     for (;;) {
+      const t0 = Date.now();
       const res = await fetch(`${server.url}/v1/records/batch`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ records }),
-      }).catch(() => null);
+        signal: AbortSignal.timeout(REQUEST_DEADLINE_MS),
+      }).catch((e: Error) => {
+        // A request the server holds this long is the bug this test guards against: say so.
+        if (e.name === 'TimeoutError') throw new Error(`POST /v1/records/batch unanswered after ${Date.now() - t0} ms (${phase})`);
+        return null;
+      });
       statuses.push(res?.status ?? 0);
       if (res?.status === 200) {
         for (const r of ((await res.json()) as any).results) {
@@ -62,20 +71,22 @@ async function ingestThroughOutage(
   };
 
   for (const [b, records] of batches.entries()) {
+    phase = `batch ${b + 1} of ${BATCHES}${back ? ' (outage begun)' : ''}`;
     if (b === 8) {
       await down();
-      const health = await fetch(`${server.url}/healthz`);
+      const health = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(REQUEST_DEADLINE_MS) });
       expect(health.status).toBe(503);
       back = new Promise((r) => setTimeout(r, 2_500)).then(up);
     }
     await send(records);
   }
   await back;
+  phase = 'after the outage';
 
   expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
   expect(retries).toBeGreaterThan(0);
   expect(statuses.filter((s) => s >= 500 && s !== 503)).toEqual([]);
-  expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  expect((await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(REQUEST_DEADLINE_MS) })).status).toBe(200);
   expect(acknowledged.size).toBe(BATCHES * PER_BATCH);
 
   const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
@@ -86,6 +97,7 @@ async function ingestThroughOutage(
     const ids = new Set((await sql`SELECT id FROM records`).map((r) => r.id as string));
     for (const id of acknowledged) expect(ids.has(id)).toBe(true);
     // The idea-assignment worker survived the outage too.
+    phase = 'waiting for the jobs';
     for (let i = 0; i < 150; i++) {
       const [{ waiting }] = await sql`SELECT count(*)::int AS waiting FROM jobs`;
       if (waiting === 0) break;
@@ -103,8 +115,8 @@ async function withServerOutput(server: ServerProcess, fn: () => Promise<void>):
   try {
     await fn();
   } catch (err) {
-    (err as Error).message += `\n--- server output (end) ---\n${server.output().slice(-4000)}`;
-    throw err;
+    const e = err as Error;
+    throw new Error(`${e.name}: ${e.message}\n--- server output (end) ---\n${server.output().slice(-4000)}`, { cause: err });
   }
 }
 
