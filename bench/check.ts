@@ -1,6 +1,7 @@
 // Check benchmark: p50 / p99 latency of POST /v1/ideas/check over N stored records, and
 // recall@10 of the HNSW index against an exact scan, measured in the same run.
-//   npm run bench -- check [--sizes 10000,100000] [--drivers postgres,pglite] [--pglite-max 10000] [--queries 300]
+//   npm run bench -- check [--sizes 10000,100000] [--drivers postgres,pglite] [--pglite-max 10000] [--queries 300] [--sql-profile]
+// --sql-profile prints PostgreSQL's top statements over the latency loop (pg_stat_statements).
 // Records are seeded straight into the tables (already assigned, with embeddings), so the
 // bench measures queries, not ingest; the HNSW index is built after the load (maintenance_work_mem
 // 4GB for that build, BENCH_MAINTENANCE_WORK_MEM to change it). At 1M: --sizes 1000000 --drivers postgres.
@@ -21,6 +22,7 @@ import { DERIVATION_VERSION } from '../server/services/ideas/derive.ts';
 import { benchDatabaseUrl } from './databases.ts';
 import { syntheticExperiment } from './synthetic.ts';
 import { seedRow } from './seed-row.ts';
+import { sqlProfile } from './profile/sql-top.ts';
 
 export async function run(argv: string[]) {
   const { values } = parseArgs({
@@ -30,6 +32,7 @@ export async function run(argv: string[]) {
       drivers: { type: 'string', default: 'postgres,pglite' },
       'pglite-max': { type: 'string', default: '10000' },
       queries: { type: 'string', default: '300' },
+      'sql-profile': { type: 'boolean', default: false },
     },
   });
   const sizes = values.sizes!.split(',').map(Number);
@@ -38,12 +41,11 @@ export async function run(argv: string[]) {
   for (const driver of values.drivers!.split(',')) {
     for (const n of sizes) {
       if (driver === 'pglite' && n > Number(values['pglite-max'])) continue;
-      const database =
-        driver === 'postgres'
-          ? await openDatabase({ url: await benchDatabaseUrl('crossfork_bench_check'), maxConnections: 4 })
-          : await openDatabase({ dataDir: 'memory://' });
+      const url = driver === 'postgres' ? await benchDatabaseUrl('crossfork_bench_check') : null;
+      const database = url ? await openDatabase({ url, maxConnections: 4 }) : await openDatabase({ dataDir: 'memory://' });
       try {
-        out.push({ driver, records: n, ...(await measure(database, n, queries)) });
+        const profile = values['sql-profile'] && url ? () => sqlProfile(url) : null;
+        out.push({ driver, records: n, ...(await measure(database, n, queries, profile)) });
       } finally {
         await database.close();
       }
@@ -56,7 +58,12 @@ export async function run(argv: string[]) {
   console.log(JSON.stringify({ bench: 'check', results: out }));
 }
 
-async function measure(database: Database, n: number, queries: number) {
+async function measure(
+  database: Database,
+  n: number,
+  queries: number,
+  profile: (() => Promise<Awaited<ReturnType<typeof sqlProfile>>>) | null,
+) {
   const embedder = localEmbedder();
   const services = createServices({ database, embedder });
   // Loaded first, indexed after (as a bulk import would be): building the HNSW graph once over
@@ -71,6 +78,7 @@ async function measure(database: Database, n: number, queries: number) {
   const app = createApp({ services, config: { maxBodyBytes: 1 << 20, maxBatchBodyBytes: 1 << 25 } });
 
   // Latency of the whole endpoint (validation, features, embedding, lookups, evidence, verdict).
+  const sqlTop = profile ? await profile() : null;
   const lat: number[] = [];
   for (let i = 0; i < queries + 20; i++) {
     const e = syntheticExperiment(1_000_000 + i);
@@ -81,6 +89,7 @@ async function measure(database: Database, n: number, queries: number) {
     if (res.status !== 200) throw new Error(`check answered ${res.status}`);
     if (i >= 20) lat.push(performance.now() - s);
   }
+  await sqlTop?.print();
 
   // Recall@10 of the HNSW index against the exact scan, on the same query vectors.
   const repo = new IdeaRepository(database.db);

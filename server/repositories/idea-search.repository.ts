@@ -81,7 +81,7 @@ export class IdeaSearchRepository {
       tx,
       sql`WITH l AS (SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', ${text.slice(0, 4000)}))) AS lexeme LIMIT 48),
           n AS (SELECT greatest(count(*), 1)::float8 AS total FROM ideas WHERE attempts > 0),
-          d AS (SELECT l.lexeme, to_tsquery('simple', quote_literal(l.lexeme)) AS q,
+          d AS MATERIALIZED (SELECT l.lexeme, to_tsquery('simple', quote_literal(l.lexeme)) AS q,
                        (SELECT count(*) FROM ideas WHERE search @@ to_tsquery('simple', quote_literal(l.lexeme)))::float8 AS df FROM l),
           w AS (SELECT d.lexeme, d.q, d.df, ln(1 + (n.total - d.df + 0.5) / (d.df + 0.5)) AS weight, n.total FROM d, n),
           m AS (SELECT x.id, sum(w.weight) AS weight, array_agg(w.lexeme ORDER BY w.weight DESC) AS held
