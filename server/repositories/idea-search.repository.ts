@@ -52,6 +52,33 @@ export interface RecordToDerive {
   hardwareClass: string;
 }
 
+/** What the catalogue derives for a record, stored in its row (and re-derived when the catalogue changes). */
+export interface DerivedColumns {
+  changes: unknown[];
+  hardwareFamily: string | null;
+  acceleratorKind: string | null;
+  harnessKey: string;
+  evidenceExcluded: string | null;
+}
+
+/** The derived columns as one jsonb_to_recordset row's fields (read back by DERIVED_RECORDSET). */
+export const derivedJson = (r: DerivedColumns) => ({
+  changes: r.changes,
+  family: r.hardwareFamily,
+  kind: r.acceleratorKind,
+  harness_key: r.harnessKey,
+  excluded: r.evidenceExcluded,
+});
+
+/** The column list of jsonb_to_recordset for derivedJson's fields. */
+export const DERIVED_RECORDSET = sql.raw('changes jsonb, family text, kind text, harness_key text, excluded text');
+
+/** `SET` assignments writing derived columns from the recordset aliased `d`, under `version`. */
+export const DERIVED_SET = (version: string) =>
+  sql`changes = d.changes, hardware_family = coalesce(d.family, records.hardware_family),
+      accelerator_kind = coalesce(d.kind, records.accelerator_kind), harness_key = d.harness_key,
+      evidence_excluded = d.excluded, derived_version = ${version}`;
+
 export class IdeaSearchRepository {
   constructor(private readonly db: Db) {}
 
@@ -248,25 +275,12 @@ export class IdeaSearchRepository {
   }
 
   /** Stores what was derived for records (changes, hardware family and kind, harness key, evidence exclusion) and the derivation's version. */
-  async writeDerived(
-    rows: readonly {
-      id: string;
-      changes: unknown[];
-      hardwareFamily: string | null;
-      acceleratorKind: string | null;
-      harnessKey: string;
-      evidenceExcluded: string | null;
-    }[],
-    version: string,
-    tx: Db = this.db,
-  ): Promise<void> {
+  async writeDerived(rows: readonly ({ id: string } & DerivedColumns)[], version: string, tx: Db = this.db): Promise<void> {
     if (rows.length === 0) return;
     await tx.execute(sql`
-      UPDATE records SET changes = d.changes, hardware_family = coalesce(d.family, records.hardware_family),
-                         accelerator_kind = coalesce(d.kind, records.accelerator_kind), harness_key = d.harness_key,
-                         evidence_excluded = d.excluded, derived_version = ${version}
-      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, changes: r.changes, family: r.hardwareFamily, kind: r.acceleratorKind, harness_key: r.harnessKey, excluded: r.evidenceExcluded })))}::jsonb)
-            AS x(id text, changes jsonb, family text, kind text, harness_key text, excluded text)) d
+      UPDATE records SET ${DERIVED_SET(version)}
+      FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, ...derivedJson(r) })))}::jsonb)
+            AS x(id text, ${DERIVED_RECORDSET})) d
       WHERE records.id = d.id`);
   }
 

@@ -2,6 +2,8 @@
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type NewRecordRow, type RecordRow } from '../db/schema/records.ts';
+import { jsonInsert } from '../db/json-insert.ts';
+import { queryRows } from '../db/rows.ts';
 
 export interface RecordFilter {
   harnessId?: string;
@@ -25,6 +27,8 @@ export class RecordRepository {
    */
   async insertMany(rows: NewRecordRow[], tx: Db = this.db): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
+    const fast = jsonInsert(records, rows, { conflict: 'id', returning: 'id' });
+    if (fast) return new Set((await queryRows<{ id: string }>(tx, fast)).map((r) => r.id));
     const inserted = await tx.insert(records).values(rows).onConflictDoNothing({ target: records.id }).returning({ id: records.id });
     return new Set(inserted.map((r) => r.id));
   }

@@ -151,8 +151,10 @@ export class IdeasService {
         local.push({ vector: vectors[i], ideaId, paramKey: f.paramKey });
         assigned.push({ recordId: row.id, ideaId, diffKey: f.diffKey, paramKey: f.paramKey, embedding: twin ? null : vectors[i] });
       }
-      await this.deps.ideas.assignMany(newIdeas, assigned, this.space, tx);
-      await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);
+      await this.deps.ideas.assignMany(newIdeas, assigned, this.space, tx, {
+        version: DERIVATION_VERSION,
+        of: new Map(derived.map((d) => [d.id, d])),
+      });
       await this.growIdeas(rows, derived, assigned, new Set(newIdeas.map((n) => n.id)), tx);
     });
   }
