@@ -78,6 +78,24 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
   offerMentions(r, set);
   completeFromNext(rest, set);
   completeReplaced(clause, set, mentions);
+  switchedFrom(clause, set, mentions);
+}
+
+/**
+ * "bf16 -> fp8", "from GELU to SwiGLU"-style pairs of two switches of one group: the first is the
+ * state the change starts from, not a second thing switched on.
+ */
+function switchedFrom(clause: string, set: ChangeSet, mentions: readonly Mention[]) {
+  for (let i = 0; i + 1 < mentions.length; i++) {
+    const [a, b] = [mentions[i], mentions[i + 1]];
+    const [ca, cb] = [CONCEPTS.get(a.concept), CONCEPTS.get(b.concept)];
+    if (!ca || !cb || a.concept === b.concept || ca.kind !== 'switch' || cb.kind !== 'switch' || ca.group !== cb.group) continue;
+    const between = clause.slice(a.end, b.start).trim();
+    const fromBefore = /\bfrom\s*$/i.test(clause.slice(0, a.start));
+    if (!(LANGUAGE.arrows.includes(between) || (fromBefore && /^to$/i.test(between)))) continue;
+    if (set.get(a.concept)?.action === 'enable' && set.get(b.concept)?.action === 'enable')
+      set.force({ concept: a.concept, action: 'mention', from: null, to: null });
+  }
 }
 
 /** describe.ts's changes and the clause they are read in, with its words and every mention in it. */
@@ -223,6 +241,10 @@ function offeredForShadow(r: Reading, set: ChangeSet, change: Change): boolean {
   const by = r.shadows.find((s) => s.inside && (s.concept === concept || hubTargets(s.concept).includes(concept)))?.by;
   const winner = by && CONCEPTS.get(by.concept)!;
   if (by && winner && (winner.kind === 'switch' || winner.choices)) return true; // "rotary on half the head dims" is partial RoPE
+  // A paraphrase of another knob of the same group that holds these words ("no longer anneal the LR
+  // to zero" is the LR floor, not the warm-down its "anneal" names alone) reads them: no change here.
+  if (by && by.via === 'pattern' && change.from === null && change.to === null && winner!.group === CONCEPTS.get(concept)?.group)
+    return true;
   if (!by || !(broaderChain(by.concept).includes(concept) || narrowerConcepts(concept).length > 0)) return false;
   if (r.proseChanges.some((x) => x.concept === by.concept)) return true;
   // The winner's own words remove it ("constant Muon momentum 0.95" is no warm-up): the value is not its own.

@@ -151,6 +151,19 @@ const FAMILIES: Record<string, [string, string[]][]> = {
     ['replace SwiGLU with squared ReLU', ['ACTIVATION replace swiglu>relu2']],
     ['keep weight decay constant', ['WEIGHT_DECAY_SCHEDULE set >constant']],
   ],
+  'the LR schedule said by what stops, and one switch replacing another': [
+    ['no longer anneal the LR to zero', ['FINAL_LR_FRAC raise']], // read as a warm-down raise too
+    ['stop decaying the LR', ['WARMDOWN_RATIO disable']], // read as the LR switched off
+    ["don't decay the learning rate at all", ['WARMDOWN_RATIO disable']],
+    ['bf16 -> fp8', ['FP8 enable']], // read as two switches turned on
+    ['switch from fp16 to bf16', ['BF16 enable']],
+    // Unchanged.
+    ['Stop decaying the LR to zero; end at 10% of peak', ['FINAL_LR_FRAC raise 0>0.1']],
+    ['stop decaying the learning rate to zero', ['FINAL_LR_FRAC raise']],
+    ['taper the learning rate toward zero over the last 30% of the run', ['WARMDOWN_RATIO set >0.3']],
+    ['decay the LR over a longer tail', ['WARMDOWN_RATIO raise']],
+    ['fp8 and bf16', ['BF16 enable', 'FP8 enable']],
+  ],
 };
 
 describe('understand on phrasing families', () => {
