@@ -45,7 +45,11 @@ describe.each(drivers)('jsonInsert on $name', (driver) => {
   };
 
   it('stores what the builder stores, in order, and skips ids already there', async () => {
-    const given = [row('a1'), row('a2', { valBpb: null, changes: null, status: 'discard' }), row('a3', { signed: true, signature: 's', publicKey: 'k' })];
+    const given = [
+      row('a1'),
+      row('a2', { valBpb: null, changes: null, status: 'discard' }),
+      row('a3', { signed: true, signature: 's', publicKey: 'k' }),
+    ];
     const query = jsonInsert(records, given, { conflict: 'id', returning: 'id' })!;
     expect(query).not.toBeNull();
     expect((await queryRows<{ id: string }>(database.db, query)).map((r) => r.id)).toEqual(['a1', 'a2', 'a3']);
@@ -53,15 +57,23 @@ describe.each(drivers)('jsonInsert on $name', (driver) => {
     const viaJson = await stored(['a1', 'a2', 'a3']);
     const viaBuilder = await stored(['b1', 'b2', 'b3']);
     expect(viaJson.map(({ id, ...r }) => r)).toEqual(viaBuilder.map(({ id, ...r }) => r));
-    const seqs = await queryRows<{ id: string; seq: number }>(database.db, jsonInsert(records, [row('a0'), row('a1')], { conflict: 'id', returning: 'id' })!);
+    const seqs = await queryRows<{ id: string; seq: number }>(
+      database.db,
+      jsonInsert(records, [row('a0'), row('a1')], { conflict: 'id', returning: 'id' })!,
+    );
     expect(seqs.map((r) => r.id)).toEqual(['a0']); // a1 was there already
-    const order = await database.db.select({ id: records.id, seq: records.seq }).from(records).where(inArray(records.id, ['a1', 'a2', 'a3']));
+    const order = await database.db
+      .select({ id: records.id, seq: records.seq })
+      .from(records)
+      .where(inArray(records.id, ['a1', 'a2', 'a3']));
     const bySeq = [...order].sort((x, y) => Number(x.seq) - Number(y.seq)).map((r) => r.id);
     expect(bySeq).toEqual(['a1', 'a2', 'a3']);
   });
 
   it('hands back to the builder a column given in some rows only, or a number JSON cannot carry', () => {
-    expect(jsonInsert(records, [row('c1', { signed: true }), row('c2', { signed: undefined })], { conflict: 'id', returning: 'id' })).toBeNull();
+    expect(
+      jsonInsert(records, [row('c1', { signed: true }), row('c2', { signed: undefined })], { conflict: 'id', returning: 'id' }),
+    ).toBeNull();
     expect(jsonInsert(records, [row('c3', { valBpb: Number.NaN })], { conflict: 'id', returning: 'id' })).toBeNull();
     expect(jsonInsert(records, [row('c4', { deltaValBpb: Number.POSITIVE_INFINITY })], { conflict: 'id', returning: 'id' })).toBeNull();
   });
