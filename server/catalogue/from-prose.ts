@@ -92,7 +92,7 @@ function switchedFrom(clause: string, set: ChangeSet, mentions: readonly Mention
     if (!ca || !cb || a.concept === b.concept || ca.kind !== 'switch' || cb.kind !== 'switch' || ca.group !== cb.group) continue;
     const between = clause.slice(a.end, b.start).trim();
     const fromBefore = /\bfrom\s*$/i.test(clause.slice(0, a.start));
-    if (!(LANGUAGE.arrows.includes(between) || (fromBefore && /^to$/i.test(between)))) continue;
+    if (!(LANGUAGE.arrows.includes(between) || (fromBefore && LANGUAGE.old_first.includes(between.toLowerCase())))) continue;
     if (set.get(a.concept)?.action === 'enable' && set.get(b.concept)?.action === 'enable')
       set.force({ concept: a.concept, action: 'mention', from: null, to: null });
   }

@@ -169,20 +169,20 @@ export class IdeaRepository {
     space: VectorSpace,
     tx: Db,
     /** What was derived for each record (by id) and under which version: written in the same statement. */
-    derived?: { version: string; of: ReadonlyMap<string, DerivedColumns> },
+    derived: { version: string; of: ReadonlyMap<string, DerivedColumns> },
   ): Promise<void> {
     if (newIdeas.length) await tx.insert(ideas).values([...newIdeas]);
     if (rows.length === 0) return;
     const recordset = rows.map((r) => {
-      const d = derived?.of.get(r.recordId);
-      if (derived && !d) throw new Error(`assignMany: nothing derived for record ${r.recordId}`);
-      return { id: r.recordId, idea_id: r.ideaId, diff_key: r.diffKey, param_key: r.paramKey, ...(d ? derivedJson(d) : {}) };
+      const d = derived.of.get(r.recordId);
+      if (!d) throw new Error(`assignMany: nothing derived for record ${r.recordId}`);
+      return { id: r.recordId, idea_id: r.ideaId, diff_key: r.diffKey, param_key: r.paramKey, ...derivedJson(d) };
     });
     // One UPDATE for the assignment and the derivation: each rewrites the row and all its indexes.
     await tx.execute(sql`
-      UPDATE records SET idea_id = d.idea_id, diff_key = d.diff_key, param_key = d.param_key${derived ? sql`, ${DERIVED_SET(derived.version)}` : sql``}
+      UPDATE records SET idea_id = d.idea_id, diff_key = d.diff_key, param_key = d.param_key, ${DERIVED_SET(derived.version)}
       FROM (SELECT * FROM jsonb_to_recordset(${JSON.stringify(recordset)}::jsonb)
-            AS x(id text, idea_id text, diff_key text, param_key text${derived ? sql`, ${DERIVED_RECORDSET}` : sql``})) d
+            AS x(id text, idea_id text, diff_key text, param_key text, ${DERIVED_RECORDSET})) d
       WHERE records.id = d.id`);
     const seen = new Set<string>();
     const embeddings = rows.flatMap((r) => {
