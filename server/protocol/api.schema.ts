@@ -273,9 +273,9 @@ export const verdictEvidenceSchema = z
       .nullable()
       .describe('delta val_bpb on hardware like yours: attempt-weighted median, and median ± 2σ/√n with σ the run-to-run noise'),
     decided_by: z
-      .enum(['exact', 'others', 'all'])
+      .enum(['exact', 'others', 'all', 'baseline'])
       .describe(
-        'exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; others: near you only other values or starting states of it were tried; all: every match, weighted',
+        'exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; others: near you only other values or starting states of it were tried; all: every match, weighted; baseline: you asked about a baseline run, which changes nothing, so nothing was counted',
       ),
     other_values: countsSchema
       .nullable()

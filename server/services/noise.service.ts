@@ -4,7 +4,7 @@
 import type { NoiseRepository, GroupRow } from '../repositories/noise.repository.ts';
 import { proximityOfClass } from '../protocol/hardware-family.ts';
 import { estimateNoise, sigmaOf, type Measurement, type NoiseEstimate, type NoiseTable } from './trust/noise-model.ts';
-import { confirmationOf, countable, type Confirmation } from './trust/confirmation.ts';
+import { confirmationOf, countable, PreparedGroup, type Confirmation } from './trust/confirmation.ts';
 import { FreshCache } from './fresh-cache.ts';
 
 export interface ConfirmedResult {
@@ -20,7 +20,7 @@ export class ReplicationSnapshot {
   private readonly byId = new Map<string, GroupRow>();
   private confirmed: Map<string, ConfirmedResult> | null = null;
   private readonly standing = new Map<string, Confirmation>();
-  private readonly prepared = new Map<string, { members: GroupRow[]; sampledSize: number }>();
+  private readonly prepared = new Map<string, PreparedGroup>();
 
   constructor(
     readonly harnessKey: string,
@@ -45,18 +45,18 @@ export class ReplicationSnapshot {
     return replicationKey ? (this.groups.get(groupOf(hardwareClass, replicationKey)) ?? []) : [];
   }
 
-  /** Calls `fn` with a group's countable members (prepared once per snapshot) and its size when they are a sample of it (else 0). */
-  private withGroup<T>(hardwareClass: string, replicationKey: string | null, fn: (members: GroupRow[], sampledSize: number) => T): T {
-    if (!replicationKey) return fn([], 0);
+  /** A group's countable members, prepared once per snapshot (empty for no group). */
+  private group(hardwareClass: string, replicationKey: string | null): PreparedGroup {
+    if (!replicationKey) return NO_GROUP;
     const k = groupOf(hardwareClass, replicationKey);
     let prepared = this.prepared.get(k);
     if (!prepared) {
       const raw = this.groups.get(k) ?? [];
       const size = raw[0]?.groupSize ?? 0;
-      prepared = { members: countable(raw), sampledSize: size > raw.length ? size : 0 };
+      prepared = new PreparedGroup(countable(raw), size > raw.length ? size : 0);
       this.prepared.set(k, prepared);
     }
-    return fn(prepared.members, prepared.sampledSize);
+    return prepared;
   }
 
   /** The confirmation of a record of this harness (unreplicated when it is in no group of two). */
@@ -74,9 +74,7 @@ export class ReplicationSnapshot {
     const member = this.byId.has(r.id);
     const known = member ? this.standing.get(r.id) : undefined;
     if (known) return known;
-    const c = this.withGroup(r.hardwareClass, r.replicationKey, (members, sampledSize) =>
-      confirmationOf(r, members, this.sigma(r.hardwareClass, r.hardwareFamily).sigma, sampledSize, true),
-    );
+    const c = confirmationOf(r, this.group(r.hardwareClass, r.replicationKey), this.sigma(r.hardwareClass, r.hardwareFamily).sigma);
     if (member) this.standing.set(r.id, c);
     return c;
   }
@@ -108,6 +106,7 @@ export class ReplicationSnapshot {
 }
 
 const groupOf = (hardwareClass: string, key: string) => `${hardwareClass}\u0000${key}`;
+const NO_GROUP = new PreparedGroup([]);
 
 export class NoiseService {
   private readonly snapshots: FreshCache<ReplicationSnapshot>;

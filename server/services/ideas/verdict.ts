@@ -57,6 +57,8 @@ export interface MatchedEvidence {
 export interface VerdictCaller {
   harnessKey?: string | null;
   hardware?: Pick<HardwareProximity, 'class' | 'family' | 'kind' | 'memory_gb'> | null;
+  /** The caller asks about a baseline run (no diff; the catalogue reads its words as a baseline): it changes nothing, so nothing is judged. */
+  baseline?: boolean;
 }
 
 export interface Counts {
@@ -97,8 +99,9 @@ export interface VerdictEvidence {
    * `exact`: the caller's exact change was tried near (its class or family), so only that evidence
    * decided, and `other_values` counts (near) what moved the same knob from another state or to
    * another value, shown apart. `all`: no exact evidence near; every match decided, weighted.
+   * `baseline`: the caller asked about a baseline run, which changes nothing: nothing is counted.
    */
-  decided_by: 'exact' | 'others' | 'all';
+  decided_by: 'exact' | 'others' | 'all' | 'baseline';
   other_values: Counts | null;
   /** Records of the deciding evidence that are shown but not counted (the log marks them invalid, baselines, no comparable parent). */
   not_counted: number;
@@ -190,7 +193,7 @@ export function scopeCells<T extends { harnessKey: string }>(
 export function decide(matches: readonly MatchedEvidence[], caller: VerdictCaller, options: VerdictOptions = {}): Decision {
   const opts = { ...DEFAULTS, ...options };
   const hw = caller.hardware ?? null;
-  const all = matches.flatMap((m) =>
+  const all = (caller.baseline ? [] : matches).flatMap((m) =>
     m.cells.map((c) => ({ ...c, strength: m.strength, exact: m.exact === true, comparable: m.exact !== undefined })),
   );
   const scoped = scopeCells(all, caller.harnessKey);
@@ -245,11 +248,13 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     oom_at_least_yours_gb: oom,
     effect,
     // Near evidence that was compared value by value and is not the exact change: the reason says so.
-    decided_by: exactNear
-      ? 'exact'
-      : cells.some((c) => near(c) && c.attempts > 0) && cells.every((c) => !near(c) || c.comparable)
-        ? 'others'
-        : 'all',
+    decided_by: caller.baseline
+      ? 'baseline'
+      : exactNear
+        ? 'exact'
+        : cells.some((c) => near(c) && c.attempts > 0) && cells.every((c) => !near(c) || c.comparable)
+          ? 'others'
+          : 'all',
     other_values: otherValues,
     not_counted: cells.reduce((a, c) => a + (c.excluded ?? 0), 0),
   };
@@ -336,6 +341,8 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
   const harness = e.harness === 'other' ? ' (on other harnesses: val_bpb not comparable)' : '';
   const effect = e.effect ? `, median Δ ${signed(e.effect.median)} val_bpb over ${e.effect.n}` : '';
   const line = reasonLine(verdict, e, { here, family, kind, elsewhere, cls, near, far, nearWhere, farNote, harness, effect });
+  if (e.decided_by === 'baseline')
+    return 'A baseline changes nothing, so there is nothing to judge: run it to measure where your fork starts.';
   const uncounted = e.not_counted ? ` (${e.not_counted} more shown but not counted: invalid, baseline or no parent)` : '';
   if (e.decided_by === 'others' && verdict !== 'novel')
     return `Not your exact change (other values or starting states): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${uncounted}.`;

@@ -92,6 +92,10 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     // Adam betas set whole: another tuple is another value; another part's betas another setting.
     ids.betas = await publish('ADAM_BETAS (0.95,0.999)', SPARK, 'discard', 0.004);
     ids.x0betas = await publish('x0_lambdas betas (0.9,0.95)', SPARK, 'discard', 0.003);
+    // Baseline runs, and changes whose descriptions name the baseline they start from.
+    await publish('baseline', SPARK, 'keep', 0);
+    await publish('baseline rerun', SPARK, 'discard', 0.001, { key: 1 });
+    await publish('baseline + FP8 matmuls', SPARK, 'discard', 0.004);
     await t.drain();
   });
   afterAll(() => database?.close());
@@ -205,5 +209,21 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     expect(r.verdict).toBe('promising');
     expect(r.evidence.tiers.class.keeps).toBe(2);
     expect(r.evidence.tiers.class.discards).toBe(0);
+  });
+
+  it('7b. a baseline changes nothing: no verdict from the changes that name a baseline, and the reason says why', async () => {
+    for (const q of ['baseline', 'baseline run', 'fresh baseline']) {
+      const r = await check(q, SPARK);
+      expect(r.warning).toBe(false);
+      expect(r.verdict).toBe('novel');
+      expect(r.evidence.decided_by).toBe('baseline');
+      expect(r.evidence.tiers.class.attempts).toBe(0);
+      expect(r.reason).toMatch(/^A baseline changes nothing/);
+      expect(r.changes).toEqual([]);
+    }
+    // A change on top of the baseline is a change: judged as one.
+    const fp8 = await check('baseline + FP8 matmuls', SPARK);
+    expect(fp8.evidence.decided_by).not.toBe('baseline');
+    expect(fp8.verdict).not.toBe('novel');
   });
 });
