@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { benchDatabaseUrl } from './databases.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { envelope, makePayload, newSigner } from '../test/helpers/records.ts';
-import { syntheticExperiment } from './synthetic.ts';
+import { syntheticRecordFields } from './synthetic.ts';
 
 export async function run(argv: string[]) {
   const { values } = parseArgs({
@@ -31,19 +31,9 @@ export async function run(argv: string[]) {
     `freshness bench: ${rate} records/s for ${seconds} s in batches of ${batch}; every ${sampleEvery}th record timed until it has its idea`,
   );
   const signers = Array.from({ length: 8 }, (_, i) => newSigner(`fresh${i}`));
-  const envelopes = Array.from({ length: total }, (_, i) => {
-    const e = syntheticExperiment(i);
-    return envelope(
-      makePayload({
-        description: e.description,
-        diff: null,
-        status: e.status,
-        metrics: { val_bpb: e.valBpb },
-        hardware: { ...e.hardware, driver: null, runtime: null },
-      }),
-      signers[i % signers.length],
-    );
-  });
+  const envelopes = Array.from({ length: total }, (_, i) =>
+    envelope(makePayload(syntheticRecordFields(i, signers.length)), signers[i % signers.length]),
+  );
   const out: Record<string, unknown> = {};
   for (const driver of values.drivers!.split(',')) {
     const env: Record<string, string> =

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { benchDatabaseUrl } from './databases.ts';
 import { waitForIdeas } from './idea-queue.ts';
 import { sqlProfile } from './profile/sql-top.ts';
+import { syntheticRecordFields } from './synthetic.ts';
 import { startServer } from '../test/helpers/server-process.ts';
 import { envelope, makePayload, newSigner } from '../test/helpers/records.ts';
 import { canonicalBytes } from '../server/protocol/canonical.ts';
@@ -38,12 +39,9 @@ export async function run(argv: string[]) {
 
   console.log('signing records…');
   const signers = Array.from({ length: 8 }, (_, i) => newSigner(`bench${i}`));
-  const envelopes = Array.from({ length: n }, (_, i) =>
-    envelope(
-      makePayload({ description: `bench experiment ${i}: ${'tweak '.repeat(i % 20)}`, metrics: { val_bpb: 0.95 + (i % 1000) / 10_000 } }),
-      signers[i % signers.length],
-    ),
-  );
+  // Each record its own experiment (its change as a diff, the train.py it started from, its fork):
+  // many ideas and a few replication groups, as a hub's imports hold.
+  const envelopes = Array.from({ length: n }, (_, i) => envelope(makePayload(syntheticRecordFields(i, signers.length)), signers[i % signers.length]));
   const sshsigRate = sshsigVerifyRate(envelopes.slice(0, 2000));
   console.log(`baseline  verifySshsig (parse + canonical bytes + verify), one core: ${fmt(sshsigRate)} /s`);
 

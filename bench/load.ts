@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { benchDatabaseUrl } from './databases.ts';
 import { startServer, type ServerProcess } from '../test/helpers/server-process.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../test/helpers/records.ts';
-import { syntheticExperiment } from './synthetic.ts';
+import { syntheticExperiment, syntheticRecordFields } from './synthetic.ts';
 import { waitForIdeas } from './idea-queue.ts';
 import { measureCpu, type CpuSplit } from './cpu-split.ts';
 import { sqlProfile } from './profile/sql-top.ts';
@@ -58,12 +58,11 @@ export async function run(argv: string[]) {
 
   const signers = Array.from({ length: 16 }, (_, i) => newSigner(`load${i}`));
   let counter = 0;
+  // Each record its own experiment: its change (diff), the train.py it started from and its fork,
+  // so the store holds many ideas and a few replication groups, as a hub does.
   const record = () => {
-    const e = syntheticExperiment(counter++);
-    return envelope(
-      makePayload({ description: e.description, hardware: e.hardware, status: e.status, metrics: { val_bpb: e.valBpb } }),
-      signers[counter % signers.length],
-    );
+    const i = counter++;
+    return envelope(makePayload(syntheticRecordFields(i, signers.length)), signers[i % signers.length]);
   };
   console.log(`load: signing ${seedN} seed records and a pool for ${counts.length} × ${seconds} s of ingest…`);
   const seed = Array.from({ length: seedN }, record);

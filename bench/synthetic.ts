@@ -66,6 +66,8 @@ function rand(i: number, salt: string): number {
 export interface SyntheticExperiment {
   ideaLabel: string;
   description: string;
+  /** The change as a one-line diff of train.py (a parameter tweak), or null (an architecture swap, described only). */
+  diff: string | null;
   hardware: (typeof HARDWARE)[number];
   harnessId: string;
   status: 'keep' | 'discard' | 'crash';
@@ -79,6 +81,7 @@ export function syntheticExperiment(i: number): SyntheticExperiment {
   const valBpb = status === 'crash' ? null : 0.95 + rand(i, 'bpb') * 0.1;
   let ideaLabel: string;
   let description: string;
+  let diff: string | null = null;
   if (rand(i, 'kind') < 0.8) {
     const [name, words, values] = PARAMS[Math.floor(rand(i, 'p') * PARAMS.length)];
     const a = values[Math.floor(rand(i, 'a') * values.length)];
@@ -87,6 +90,7 @@ export function syntheticExperiment(i: number): SyntheticExperiment {
     ideaLabel = `${name}:${a}>${b}`;
     const phrase = PHRASINGS[Math.floor(rand(i, 'ph') * PHRASINGS.length)];
     description = phrase(rand(i, 'nm') < 0.5 ? name : words, a, b);
+    diff = `--- a/train.py\n+++ b/train.py\n@@ -40,1 +40,1 @@\n-${name} = ${a}\n+${name} = ${b}\n`;
   } else {
     const swap = SWAPS[Math.floor(rand(i, 's') * SWAPS.length)];
     ideaLabel = swap;
@@ -98,5 +102,28 @@ export function syntheticExperiment(i: number): SyntheticExperiment {
   // ...and often what happened: "val_bpb 0.9912, 1840 steps, MFU 38.2%".
   if (rand(i, 'res') < 0.5)
     description += ` — ${Math.round(800 + rand(i, 'st') * 2000)} steps, MFU ${(20 + rand(i, 'mfu') * 30).toFixed(1)}%`;
-  return { ideaLabel, description, hardware, harnessId: BENCH_HARNESS, status, valBpb };
+  return { ideaLabel, description, diff, hardware, harnessId: BENCH_HARNESS, status, valBpb };
+}
+
+/** States of train.py the synthetic forks start their experiments from: the same change from the same state is a replication. */
+export const SYNTHETIC_STATES = 200;
+
+/**
+ * Experiment `i` as the record payload fields a fork would publish: its description, diff and
+ * outcome, its hardware, the train.py it changed (one of SYNTHETIC_STATES, so a few experiments
+ * replicate each other as on a real hub, most do not), and one of `forks` forks.
+ */
+export function syntheticRecordFields(i: number, forks = 16) {
+  const e = syntheticExperiment(i);
+  const state = Math.floor(rand(i, 'state') * SYNTHETIC_STATES);
+  return {
+    description: e.description,
+    diff: e.diff,
+    status: e.status,
+    hardware: { ...e.hardware, driver: null, runtime: null },
+    metrics: { val_bpb: e.valBpb },
+    parent: { train_py_sha256: createHash('sha256').update(`state ${state}`).digest('hex'), commit: null, val_bpb: 1.0 },
+    commit: createHash('sha1').update(`commit ${i}`).digest('hex').slice(0, 7),
+    fork: { id: `bench-fork-${i % forks}`, branch: null, url: null },
+  };
 }

@@ -70,9 +70,32 @@ describe.each(drivers)('jsonInsert on $name', (driver) => {
     expect(bySeq).toEqual(['a1', 'a2', 'a3']);
   });
 
-  it('hands back to the builder a column given in some rows only, or a number JSON cannot carry', () => {
+  it('writes a plain default for a column some rows leave out, as the builder does, and keeps an explicit null', async () => {
+    // `replicated` (default false) set on one row only, as replication bookkeeping does; `signed` (default true) likewise.
+    const given = [
+      row('d1', { replicated: true, signed: undefined, signature: 's', publicKey: 'k', replicationKey: 'k' }),
+      row('d2', { signed: false, replicationKey: null }),
+      row('d3', { replicationKey: null }),
+    ];
+    const query = jsonInsert(records, given, { conflict: 'id', returning: 'id' });
+    expect(query).not.toBeNull();
+    expect((await queryRows<{ id: string }>(database.db, query!)).map((r) => r.id)).toEqual(['d1', 'd2', 'd3']);
+    await database.db.insert(records).values(given.map((g) => ({ ...g, id: `e${g.id.slice(1)}` })));
+    const viaJson = await stored(['d1', 'd2', 'd3']);
+    const viaBuilder = await stored(['e1', 'e2', 'e3']);
+    expect(viaJson.map(({ id, ...r }) => r)).toEqual(viaBuilder.map(({ id, ...r }) => r));
+    const byId = [...viaJson].sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(byId.map((r) => [r.replicated, r.signed, r.replicationKey])).toEqual([
+      [true, true, 'k'],
+      [false, false, null],
+      [false, false, null],
+    ]);
+  });
+
+  it('hands back to the builder a column some rows leave out whose default is SQL, or a number JSON cannot carry', () => {
+    const at = new Date('2026-11-02T03:04:05.678Z');
     expect(
-      jsonInsert(records, [row('c1', { signed: true }), row('c2', { signed: undefined })], { conflict: 'id', returning: 'id' }),
+      jsonInsert(records, [row('c1', { receivedAt: at }), row('c2', { receivedAt: undefined })], { conflict: 'id', returning: 'id' }),
     ).toBeNull();
     expect(jsonInsert(records, [row('c3', { valBpb: Number.NaN })], { conflict: 'id', returning: 'id' })).toBeNull();
     expect(jsonInsert(records, [row('c4', { deltaValBpb: Number.POSITIVE_INFINITY })], { conflict: 'id', returning: 'id' })).toBeNull();
