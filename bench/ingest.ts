@@ -41,7 +41,9 @@ export async function run(argv: string[]) {
   const signers = Array.from({ length: 8 }, (_, i) => newSigner(`bench${i}`));
   // Each record its own experiment (its change as a diff, the train.py it started from, its fork):
   // many ideas and a few replication groups, as a hub's imports hold.
-  const envelopes = Array.from({ length: n }, (_, i) => envelope(makePayload(syntheticRecordFields(i, signers.length)), signers[i % signers.length]));
+  const envelopes = Array.from({ length: n }, (_, i) =>
+    envelope(makePayload(syntheticRecordFields(i, signers.length)), signers[i % signers.length]),
+  );
   const sshsigRate = sshsigVerifyRate(envelopes.slice(0, 2000));
   console.log(`baseline  verifySshsig (parse + canonical bytes + verify), one core: ${fmt(sshsigRate)} /s`);
 
