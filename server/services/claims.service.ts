@@ -40,7 +40,7 @@ export class ClaimsService {
     const expiresAt = new Date(created.getTime() + p.ttl_s * 1000);
     if (expiresAt <= now) throw new ClaimExpiredError(expiresAt);
     const f = ideaFeatures({ description: p.description, diff: p.diff ?? null });
-    const [embedding] = await this.deps.embedder.embed([f.text]);
+    const [embedding] = await this.deps.embedder.embed([f.text], [f.reading]);
     const cls = hardwareClass(p.hardware);
     const stored = await this.deps.claims.insert({
       id: env.id,

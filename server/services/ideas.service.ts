@@ -96,7 +96,10 @@ export class IdeasService {
     if (rows.length === 0) return;
     const derived = rows.map((r) => ({ id: r.id, ...deriveRecord(r) }));
     const features = rows.map((r, i) => featuresOf(r, derived[i].understood));
-    const vectors = await this.deps.embedder.embed(features.map((f) => f.text));
+    const vectors = await this.deps.embedder.embed(
+      features.map((f) => f.text),
+      features.map((f) => f.reading),
+    );
     await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       await this.deps.ideas.lockAssignment(tx);
@@ -181,7 +184,12 @@ export class IdeasService {
     const gone = new Set(detached.map((r) => r.id));
     // Vectors under the current model (a catalogue edit is a new local model): identical ones dedupe on insert.
     const kept = stale.flatMap((r, i) => (r.ideaId && !gone.has(r.id) ? [{ r, f: features[i] }] : []));
-    const vectors = kept.length ? await this.deps.embedder.embed(kept.map((k) => k.f.text)) : [];
+    const vectors = kept.length
+      ? await this.deps.embedder.embed(
+          kept.map((k) => k.f.text),
+          kept.map((k) => k.f.reading),
+        )
+      : [];
     await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       await this.deps.search.writeDerived(derived, DERIVATION_VERSION, tx);

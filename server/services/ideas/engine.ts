@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { IdeaRepository, VectorSpace } from '../../repositories/idea.repository.ts';
 import type { IdeaSearchRepository } from '../../repositories/idea-search.repository.ts';
-import { understand, expansionTerms, conceptInfo, narrowerConcepts } from '../../catalogue/understand.ts';
+import { understand, expansionTerms, conceptInfo, narrowerConcepts, type Understanding } from '../../catalogue/understand.ts';
 import { ideaFeatures } from './features.ts';
 import { EmbedderError, type Embedder } from './embedder.ts';
 import { weighEvidence } from '../../catalogue/relate.ts';
@@ -73,7 +73,7 @@ export class FindingsEngine {
   async find(q: FindQuery, { limit = 5, related = 3 }: { limit?: number; related?: number } = {}): Promise<FindResult> {
     const u = understand(q); // read once: identity features, retrieval and evidence use this reading
     const f = ideaFeatures(q, u);
-    const { vector, degraded } = await this.embedQuery(f.text);
+    const { vector, degraded } = await this.embedQuery(f.text, f.reading);
     const concepts = [
       ...new Set(u.concepts.flatMap((c) => [c, ...narrowerConcepts(c), ...(conceptInfo(c)?.broader ? [conceptInfo(c)!.broader!] : [])])),
     ];
@@ -150,9 +150,9 @@ export class FindingsEngine {
   }
 
   /** A check should still answer when the embedding API is down: changes and words only, flagged. */
-  private async embedQuery(text: string): Promise<{ vector: number[]; degraded: boolean }> {
+  private async embedQuery(text: string, reading: Understanding | null): Promise<{ vector: number[]; degraded: boolean }> {
     try {
-      const [vector] = await this.deps.embedder.embed([text]);
+      const [vector] = await this.deps.embedder.embed([text], [reading]);
       return { vector, degraded: false };
     } catch (err) {
       if (!(err instanceof EmbedderError)) throw err;

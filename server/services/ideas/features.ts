@@ -17,6 +17,11 @@ export interface IdeaFeatures {
   changes: Change[];
   /** What to embed: the description on the first line, then the changed lines (bounded). */
   text: string;
+  /**
+   * The catalogue's reading of `text`, when `text` holds the whole input (nothing cut by the
+   * bounds): then it reads exactly as the input does, and an embedder need not read it again.
+   */
+  reading: Understanding | null;
 }
 
 const MAX_DESCRIPTION_CHARS = 600;
@@ -32,20 +37,26 @@ export function ideaFeatures(input: { description: string; diff: string | null }
   const description = input.description.replace(/\s+/g, ' ').trim();
   const lines = input.diff ? changedLines(input.diff) : [];
   const diffKey = lines.length ? createHash('sha256').update(renderLines(lines)).digest('hex') : null;
-  const text = embeddingText(description, lines);
+  const { text, whole } = embeddingText(description, lines);
   const u = understood ?? understand(input);
   const fromDiff = lines.length ? diffChanges(lines) : null;
   const pure = fromDiff?.pure ? new Set(fromDiff.changes.map((c) => conceptOf(c.name))) : null;
   const own = pure ? u.changes.filter((c) => pure.has(c.concept)) : [];
   const changes = own.length ? own : u.changes;
-  return { diffKey, paramKey: changeKey(changes), changes, text };
+  return { diffKey, paramKey: changeKey(changes), changes, text, reading: whole ? u : null };
 }
 
-function embeddingText(description: string, lines: readonly DiffLine[]): string {
+/** The text to embed, and whether it holds the whole description and every changed line. */
+function embeddingText(description: string, lines: readonly DiffLine[]): { text: string; whole: boolean } {
   let text = description.slice(0, MAX_DESCRIPTION_CHARS);
+  let whole = text.length === description.length;
   for (const line of renderLines(lines).split('\n')) {
-    if (!line || text.length + 1 + line.length > MAX_TEXT_CHARS) break;
+    if (!line) continue;
+    if (text.length + 1 + line.length > MAX_TEXT_CHARS) {
+      whole = false;
+      break;
+    }
     text += `\n${line}`;
   }
-  return text;
+  return { text, whole };
 }

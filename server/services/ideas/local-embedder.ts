@@ -1,6 +1,6 @@
 // The default embedder: deterministic feature hashing, no network. Words, numbers, lexicon
 // concepts, parameter changes and diff tokens, weighted and signed-hashed into a unit vector.
-import { CATALOGUE_VERSION, understand } from '../../catalogue/understand.ts';
+import { CATALOGUE_VERSION, understand, type Understanding } from '../../catalogue/understand.ts';
 import type { Embedder } from './embedder.ts';
 import { splitDescription } from '../../catalogue/describe.ts';
 import { LANGUAGE } from '../../catalogue/language.ts';
@@ -22,7 +22,7 @@ export function localEmbedder(dimensions = 256): Embedder {
   return {
     model: `${LOCAL_EMBEDDER_VERSION}-${dimensions}`,
     dimensions,
-    embed: async (texts) => texts.map((t) => embedText(t, dimensions)),
+    embed: async (texts, readings) => texts.map((t, i) => embedText(t, dimensions, readings?.[i] ?? null)),
   };
 }
 
@@ -31,8 +31,11 @@ export function localEmbedder(dimensions = 256): Embedder {
 const WEIGHT = { concept: 1.5, word: 1, part: 0.5, verb: 0.8, number: 0.6, bigram: 0.25, aside: 0.3, rationale: 0.3, diff: 0.4 };
 const CHANGE_WEIGHT = { name: 1.5, direction: 1, to: 1.5, from: 0.75 };
 
-/** The vector of one text: its first line is a description, `+`/`-` lines are changed code. */
-export function embedText(text: string, dimensions: number): number[] {
+/**
+ * The vector of one text: its first line is a description, `+`/`-` lines are changed code.
+ * `reading` is the catalogue's reading of the text when the caller has it (it is not read again).
+ */
+export function embedText(text: string, dimensions: number, reading: Understanding | null = null): number[] {
   const bag = new Map<string, number>();
   const add = (key: string, w: number) => bag.set(key, (bag.get(key) ?? 0) + w);
   const [description = '', ...more] = text.split('\n');
@@ -43,7 +46,7 @@ export function embedText(text: string, dimensions: number): number[] {
   addTokens(tokenize(rest), WEIGHT.rationale, false, add);
   for (const line of diff) addTokens(tokenize(line.text), WEIGHT.diff, false, (k, w) => (add(line.sign + k, w), add(k, w / 2)));
   // What the text changes, as the catalogue reads it (the one reader of experiment prose and diffs).
-  const { changes } = understand({ description: prose, diff: diff.length ? diff.map((l) => l.sign + l.text).join('\n') : null });
+  const { changes } = reading ?? understand({ description: prose, diff: diff.length ? diff.map((l) => l.sign + l.text).join('\n') : null });
   for (const c of changes) {
     if (c.action === 'mention') continue;
     add(`c:${c.concept}`, CHANGE_WEIGHT.name);
