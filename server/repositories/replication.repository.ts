@@ -216,19 +216,25 @@ export class ReplicationRepository {
     return this.db.transaction((tx) => fn(tx as unknown as Db));
   }
 
-  /** Marks the measurements of these groups that now have two or more (per harness key and class) as `replicated`. */
-  async markGroups(keys: string[], tx: Db): Promise<void> {
+  /**
+   * Marks the measurements of these groups that now have two or more (per harness key and class)
+   * as `replicated`. `skipLocked`: rows another transaction holds (an idea assignment writing
+   * them) are left for the caller's fallback instead of waited for.
+   */
+  async markGroups(keys: string[], tx: Db, opts: { skipLocked?: boolean } = {}): Promise<void> {
     if (keys.length === 0) return;
     // Only the members not yet marked are visited (a popular group's marked thousands are not).
     await tx.execute(sql`
-      UPDATE records r SET replicated = true
-      WHERE r.replication_key IN ${list([...new Set(keys)])} AND NOT r.replicated AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden
-        -- A probe per row (LIMIT keeps the planner from hashing the whole group for a semi-join).
-        AND (SELECT 1 FROM records o
-             WHERE o.replication_key = r.replication_key AND o.hardware_class = r.hardware_class
-               AND coalesce(o.harness_key, o.harness_id) = coalesce(r.harness_key, r.harness_id) AND o.id <> r.id
-               AND o.val_bpb IS NOT NULL AND o.signed AND NOT o.hidden
-             LIMIT 1) IS NOT NULL`);
+      UPDATE records SET replicated = true WHERE id IN (
+        SELECT r.id FROM records r
+        WHERE r.replication_key IN ${list([...new Set(keys)])} AND NOT r.replicated AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden
+          -- A probe per row (LIMIT keeps the planner from hashing the whole group for a semi-join).
+          AND (SELECT 1 FROM records o
+               WHERE o.replication_key = r.replication_key AND o.hardware_class = r.hardware_class
+                 AND coalesce(o.harness_key, o.harness_id) = coalesce(r.harness_key, r.harness_id) AND o.id <> r.id
+                 AND o.val_bpb IS NOT NULL AND o.signed AND NOT o.hidden
+               LIMIT 1) IS NOT NULL
+        FOR UPDATE${sql.raw(opts.skipLocked ? ' SKIP LOCKED' : '')})`);
   }
 
   /** Flagged measurements in these groups. */

@@ -146,7 +146,8 @@ export class RecordsService {
    * Inserts the rows and their idea-assignment jobs in one transaction (nothing lost between
    * them), then, committed, the replication bookkeeping (groups marked, flags cleared): it reads
    * whole groups, and inside the transaction it would hold the rows it locked (the board counts)
-   * while it ran. Each record's assign-idea job settles it again, so a crash in between loses nothing.
+   * while it ran. Each record's assign-idea job settles it again, so a crash in between loses nothing,
+   * and the request does not wait for group members an idea assignment is writing (it skips them).
    */
   private async store(rows: NewRecordRow[]): Promise<Set<string>> {
     const created = await this.deps.db.transaction(async (txRaw) => {
@@ -161,6 +162,7 @@ export class RecordsService {
         replication.afterInsert(
           rows.filter((r) => created.has(r.id!)),
           tx as unknown as Db,
+          { skipLocked: true },
         ),
       );
     if (created.size) this.deps.onStored?.(created.size);

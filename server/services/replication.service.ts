@@ -161,9 +161,15 @@ export class ReplicationService {
    * In the transaction that stored `rows`: originals get the group their replications name,
    * groups of two or more measurements are marked `replicated` (what the noise model reads), and
    * flagged results that another key's measurement of the same train.py (same harness key and
-   * class) lands within the noise band of are cleared. Returns the ids cleared.
+   * class) lands within the noise band of are cleared. Returns the ids cleared. `skipLocked` (the
+   * request path): members another transaction holds (an idea assignment writing them) are not
+   * waited for; each stored record's assign-idea job settles its groups again, waiting.
    */
-  async afterInsert(rows: Pick<NewRecordRow, 'replicates' | 'replicationKey' | 'valBpb'>[], tx: Db): Promise<string[]> {
+  async afterInsert(
+    rows: Pick<NewRecordRow, 'replicates' | 'replicationKey' | 'valBpb'>[],
+    tx: Db,
+    opts: { skipLocked?: boolean } = {},
+  ): Promise<string[]> {
     const repo = this.deps.replication;
     const roots = rows
       .filter((r) => r.replicates && r.replicationKey === recordGroupKey(r.replicates))
@@ -173,7 +179,7 @@ export class ReplicationService {
       ...new Set(rows.flatMap((r) => (r.replicationKey && r.valBpb !== null && r.valBpb !== undefined ? [r.replicationKey] : []))),
     ];
     if (keys.length === 0) return [];
-    await repo.markGroups(keys, tx);
+    await repo.markGroups(keys, tx, opts);
     // Flags are rare: each flagged measurement of these groups is checked against the others'.
     // σ comes from the last snapshot (a query here could wait on the pool this transaction holds).
     const clear: string[] = [];

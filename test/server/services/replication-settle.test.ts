@@ -50,3 +50,62 @@ describe.each(drivers)('replication settled by the assign-idea job on $name', (d
     expect(await replicated(ids)).toEqual([true, true]);
   });
 });
+
+// Native PostgreSQL only: PGlite has one connection, so nothing else can hold a row.
+describe.each(drivers.filter((d) => d.name === 'postgres'))('the request does not wait on rows an assignment holds, on $name', (driver) => {
+  const { database, t } = useTestApp(driver);
+  const [alice, bob] = ['alice', 'bob'].map((n) => newSigner(n));
+
+  it("acknowledges a replication while its group's first member is locked, and the job marks that member afterwards", async () => {
+    const same = {
+      diff: constantDiff('LOCKED_KNOB', '1', '2'),
+      parent: { train_py_sha256: sha256('locked parent'), commit: 'abc1234', val_bpb: 1.0 },
+      description: 'locked knob',
+    };
+    const first = await t.post('/v1/records', envelope(makePayload({ ...same, metrics: { val_bpb: 0.98 } }), alice));
+    expect(first.status).toBe(201);
+    const a = ((await first.json()) as any).id as string;
+    // Another transaction (an idea assignment writing it, say) holds the first member's row.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = database.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT id FROM records WHERE id = ${a} FOR UPDATE`);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const t0 = performance.now();
+    const second = await Promise.race([
+      t.post('/v1/records', envelope(makePayload({ ...same, metrics: { val_bpb: 0.981 } }), bob)),
+      new Promise<null>((r) => setTimeout(() => r(null), 10_000)),
+    ]);
+    const waited = performance.now() - t0;
+    release();
+    await holder;
+    expect(second, 'the request waited for the locked row').not.toBeNull();
+    expect(second!.status).toBe(201);
+    expect(waited).toBeLessThan(10_000);
+    const b = ((await second!.json()) as any).id as string;
+    const marked = async () =>
+      (
+        await queryRows<{ id: string; replicated: boolean | string }>(
+          database.db,
+          sql`SELECT id, replicated FROM records WHERE id IN (${a}, ${b})`,
+        )
+      )
+        .map((r) => [r.id, r.replicated === true || r.replicated === 't'] as const)
+        .sort((x, y) => (x[0] === a ? -1 : y[0] === a ? 1 : 0));
+    // The new member is marked as it is stored; the locked first member is left for the job.
+    expect(await marked()).toEqual([
+      [a, false],
+      [b, true],
+    ]);
+    await t.drain();
+    expect(await marked()).toEqual([
+      [a, true],
+      [b, true],
+    ]);
+  });
+});
