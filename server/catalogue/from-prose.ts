@@ -39,13 +39,16 @@ interface Reading {
 
 type Setting = { concept: string; start: number; end: number; inside: string };
 
-/** Offers a description's changes; adds to `mentioned` what it names (its rationale only when nothing else). */
-export function fromProse(description: string, set: ChangeSet, mentioned: string[]) {
+/**
+ * Offers a description's changes; adds to `mentioned` what it names (its rationale only when
+ * nothing else). Returns true when the description is a baseline run (it names no change).
+ */
+export function fromProse(description: string, set: ChangeSet, mentioned: string[]): boolean {
   const { head, rest } = splitDescription(description);
   if (isBaselineHead(head)) {
     // A baseline run names its setting, not a change: what it names still helps lexical search.
     mentioned.push(...recognize(head).map((m) => m.concept));
-    return;
+    return true;
   }
   const { described, proseChanges, clause, ws, shadows, all } = readClause(description, head, rest);
   mentioned.push(...all.map((m) => m.concept));
@@ -54,10 +57,10 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
     // No name read in the change, nor in the diff: the glosses may still say what it is about.
     const afterColon = rest.startsWith(':') ? splitDescription(rest.slice(1)).head : '';
     if (set.list().length === 0 && (fromGloss(head, set, mentioned) || (afterColon !== '' && fromGloss(afterColon, set, mentioned))))
-      return;
+      return false;
     // Nothing in the change itself: what the rest names helps lexical search, but changes nothing.
     mentioned.push(...recognize(description).map((m) => m.concept));
-    return;
+    return false;
   }
 
   const reading = {
@@ -79,6 +82,7 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
   completeFromNext(rest, set);
   completeReplaced(clause, set, mentions);
   switchedFrom(clause, set, mentions);
+  return false;
 }
 
 /**

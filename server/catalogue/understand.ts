@@ -15,6 +15,8 @@ export type { Action, Change } from './change-set.ts';
 export interface Understanding {
   changes: Change[];
   concepts: string[];
+  /** A baseline run: no diff, and the description's change part is a baseline ("baseline", "fresh baseline"): it changes nothing. */
+  baseline: boolean;
 }
 
 /** The changes a record (description + optional diff) or a query names. */
@@ -22,7 +24,7 @@ export function understand(input: { description: string; diff: string | null }):
   const set = new ChangeSet();
   const mentioned: string[] = [];
   if (input.diff) fromDiff(input.diff, set);
-  fromProse(input.description.replace(/\s+/g, ' ').trim(), set, mentioned);
+  const baselineProse = fromProse(input.description.replace(/\s+/g, ' ').trim(), set, mentioned);
   const changes = set.list();
   const concepts = [...new Set([...changes.map((c) => c.concept), ...mentioned])].flatMap((id) => {
     // An alias hub (BATCH, WARMUP, WARMDOWN) stands for the concept it resolved to, or its default.
@@ -30,7 +32,7 @@ export function understand(input: { description: string; diff: string | null }):
     if (!hub?.resolve_by_value) return [id];
     return hub.resolve_by_value.some((r) => changes.some((c) => c.concept === r.id)) ? [] : [resolveByValue(hub, NaN)];
   });
-  return { changes, concepts: [...new Set(concepts)] };
+  return { changes, concepts: [...new Set(concepts)], baseline: baselineProse && !input.diff?.trim() };
 }
 
 /** True when a description's change part is a baseline run ("baseline", "baseline (depth 8)", "smoke test"): it changes nothing. */

@@ -15,7 +15,7 @@ import type { CheckResponse, IdeaSummary } from '../protocol/api.schema.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import { hardwareProximity, proximityOfClass, type HardwareProximity } from '../protocol/hardware-family.ts';
 import { harnessKeyOf } from '../protocol/harnesses.ts';
-import { expansionTerms, isBaselineDescription, type Understanding } from '../catalogue/understand.ts';
+import { expansionTerms, type Understanding } from '../catalogue/understand.ts';
 import type { Change } from '../catalogue/change-set.ts';
 import { changesConflict, definite, type Change as StoredChange } from '../catalogue/relate.ts';
 import type { JobRepository } from '../repositories/job.repository.ts';
@@ -298,12 +298,12 @@ export class IdeasService {
   /** The engine's matches for a check, with the evidence of every idea they name and the caller. */
   async gather(req: CheckRequest) {
     const hw = req.hardware ? hardwareProximity(req.hardware) : null;
+    const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
     const caller: VerdictCaller = {
       harnessKey: req.harness_id ? harnessKeyOf(req.harness_id) : null,
       hardware: hw,
-      ...(!req.diff?.trim() && isBaselineDescription(req.description) ? { baseline: true } : {}),
+      ...(found.baseline ? { baseline: true } : {}),
     };
-    const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
     // Summaries for what is shown; for evidence that is only counted (every other exact-change idea), its cells alone.
     const shown = [...found.matches, ...found.related].map((m) => m.ideaId);
     const counted = found.evidence.map((m) => m.ideaId).filter((id) => !shown.includes(id));

@@ -43,6 +43,8 @@ export interface FindResult {
   evidence: Finding[];
   /** What the query changes, as the catalogue reads it. */
   changes: Change[];
+  /** The query is a baseline run (the catalogue's reading): it changes nothing. */
+  baseline: boolean;
   /** The idea the query itself would be assigned to by exact identity (same diff or parameter key). */
   exactIdeaId: string | null;
   /** The embedding service failed: words and changes only. */
@@ -144,6 +146,7 @@ export class FindingsEngine {
         .map(withText),
       evidence: [...matches, ...exactElsewhere],
       changes: u.changes,
+      baseline: u.baseline,
       exactIdeaId: byDiff ?? byParams ?? null,
       degraded,
     };

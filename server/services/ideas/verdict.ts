@@ -329,6 +329,8 @@ function classList(classes: string[]): string {
 
 /** One line citing the counts the verdict used (every number in it is in `evidence`). */
 export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
+  if (e.decided_by === 'baseline')
+    return 'A baseline changes nothing, so there is nothing to judge: run it to measure where your fork starts.';
   const { class: here, family, kind, elsewhere } = e.tiers;
   const cls = e.hardware_class ?? 'any hardware';
   const near: Counts = sum([here, family]);
@@ -341,8 +343,6 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
   const harness = e.harness === 'other' ? ' (on other harnesses: val_bpb not comparable)' : '';
   const effect = e.effect ? `, median Δ ${signed(e.effect.median)} val_bpb over ${e.effect.n}` : '';
   const line = reasonLine(verdict, e, { here, family, kind, elsewhere, cls, near, far, nearWhere, farNote, harness, effect });
-  if (e.decided_by === 'baseline')
-    return 'A baseline changes nothing, so there is nothing to judge: run it to measure where your fork starts.';
   const uncounted = e.not_counted ? ` (${e.not_counted} more shown but not counted: invalid, baseline or no parent)` : '';
   if (e.decided_by === 'others' && verdict !== 'novel')
     return `Not your exact change (other values or starting states): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${uncounted}.`;

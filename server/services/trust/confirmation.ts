@@ -62,7 +62,8 @@ export interface ConfirmationRecord {
 export class PreparedGroup {
   private readonly byKey = new Map<string, GroupMember[]>();
   private readonly sorted: number[];
-  private readonly total: number;
+  /** The sum of every member's val_bpb. */
+  readonly sum: number;
   private readonly otherKeyMedian = new Map<string, number | null>();
 
   constructor(
@@ -77,17 +78,12 @@ export class PreparedGroup {
       else this.byKey.set(m.keyFingerprint, [m]);
     }
     this.sorted = members.map((m) => m.valBpb).sort((a, b) => a - b);
-    this.total = members.reduce((a, m) => a + m.valBpb, 0);
+    this.sum = members.reduce((a, m) => a + m.valBpb, 0);
   }
 
   /** The key's own members (none when it has none). */
   ofKey(key: string): readonly GroupMember[] {
     return this.byKey.get(key) ?? [];
-  }
-
-  /** The sum of every member's val_bpb. */
-  sum(): number {
-    return this.total;
   }
 
   /** The median val_bpb of the members of every key but `key` (null when there are none), computed once per key. */
@@ -137,7 +133,7 @@ export function confirmationOf(
     else if (ownRuns.length && within(median(ownRuns.map((m) => m.valBpb)))) by = 'same_key';
   }
   const others = group.members.length - excluded.length;
-  const mean = (record.valBpb + group.sum() - excluded.reduce((a, m) => a + m.valBpb, 0)) / (1 + others);
+  const mean = (record.valBpb + group.sum - excluded.reduce((a, m) => a + m.valBpb, 0)) / (1 + others);
   const half = (2 * sigma) / Math.sqrt(1 + others);
   const replications = size > group.members.length ? Math.max(others, size - 1) : others;
   return {

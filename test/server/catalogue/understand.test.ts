@@ -280,9 +280,17 @@ describe('understand', () => {
       '→→→ 1.0 → 2.0',
       'x'.repeat(5000),
     ])
-      expect(understand({ description: d, diff: null })).toEqual({ changes: [], concepts: [] });
+      expect(understand({ description: d, diff: null })).toEqual({ changes: [], concepts: [], baseline: false });
     expect(understand({ description: 'x', diff: 'not a diff at all' }).changes).toEqual([]);
     expect(understand({ description: '', diff: hunk(['# a comment'], ['# another comment']) }).changes).toEqual([]);
+  });
+
+  it('says a baseline run is one only without a diff, and a change on top of the baseline is not one', () => {
+    for (const d of ['baseline', 'fresh baseline', 'baseline run (depth 8)'])
+      expect(understand({ description: d, diff: null }).baseline, d).toBe(true);
+    expect(understand({ description: 'baseline', diff: hunk(['X = 1'], ['X = 2']) }).baseline).toBe(false);
+    for (const d of ['baseline + FP8 matmuls', 'revert to baseline', 'raise MATRIX_LR to 0.05'])
+      expect(understand({ description: d, diff: null }).baseline, d).toBe(false);
   });
 
   it('keeps a mention for a parameter named without value or direction', () => {
