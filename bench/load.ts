@@ -3,7 +3,9 @@
 // talks to server i mod N). For each N: throughput, p50 / p99 per endpoint, errors (target 0),
 // each server's peak RSS and where the CPU went (servers, PostgreSQL, this client), beside a
 // baseline measured in the same run: the same clients on GET /healthz alone.
-//   npm run bench -- load [--seconds 60] [--concurrency 16] [--seed-records 5000] [--processes 2] [--sql-profile]
+//   npm run bench -- load [--seconds 60] [--concurrency 16] [--seed-records 5000] [--processes 2] [--sql-profile] [--per-endpoint 5]
+// --per-endpoint S then drives each endpoint alone for S seconds and prints its CPU per request
+// (servers and PostgreSQL; for writes, until every idea is assigned, so background work counts).
 // --sql-profile prints PostgreSQL's top statements over the mixed window (pg_stat_statements);
 // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" writes the servers' V8 profiles
 // (read them with `npx tsx bench/profile/cpu-top.ts DIR --last <seconds>`).
@@ -49,6 +51,7 @@ export async function run(argv: string[]) {
       'seed-records': { type: 'string', default: '5000' },
       processes: { type: 'string', default: '1' },
       'sql-profile': { type: 'boolean', default: false },
+      'per-endpoint': { type: 'string' },
     },
   });
   const seconds = Number(values.seconds);
@@ -109,6 +112,7 @@ export async function run(argv: string[]) {
       for (const u of urls)
         ingested += Number(((await (await fetch(`${u}/metrics`)).text()).match(/^crossfork_records_ingested_total (\S+)/m) ?? [])[1] ?? 0);
       console.log(`  records ingested (from /metrics, all servers): ${ingested}`);
+      if (values['per-endpoint']) await perEndpoint(servers, ops, Number(values['per-endpoint']), concurrency);
       results.push({
         processes: n,
         baseline_rps: Math.round(baseline.rps),
@@ -240,6 +244,23 @@ async function drive(urls: string[], ops: Op[], seconds: number, concurrency: nu
   });
   const count = byOp.reduce((s, o) => s + o.count, 0);
   return { total: count, rps: count / seconds, errors: byOp.reduce((s, o) => s + o.errors, 0), byOp };
+}
+
+/** Each endpoint alone for `seconds`: requests, and CPU milliseconds per request in the servers and PostgreSQL. */
+async function perEndpoint(servers: ServerProcess[], ops: Op[], seconds: number, concurrency: number) {
+  const urls = servers.map((s) => s.url);
+  console.log(`  each endpoint alone for ${seconds} s (CPU per request; writes until their ideas are assigned):`);
+  console.log('  endpoint                          req/s  server ms  PostgreSQL ms');
+  for (const op of ops) {
+    const cpu = measureCpu(servers.map((s) => s.child.pid!));
+    const r = await drive(urls, [op], seconds, concurrency);
+    if (op.name.startsWith('POST /v1/records')) await waitForIdeas(urls[0]);
+    const c = cpu();
+    const per = (x: number | undefined) => (c && r.total ? ((1000 * x!) / r.total).toFixed(2) : '?');
+    console.log(
+      `  ${op.name.padEnd(32)} ${r.rps.toFixed(0).padStart(6)}  ${per(c?.servers).padStart(9)}  ${per(c?.postgres).padStart(13)}`,
+    );
+  }
 }
 
 /** A server process's peak resident set (VmHWM), Linux only. */

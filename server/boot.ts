@@ -30,6 +30,7 @@ export async function openServices(
     url: config.databaseUrl,
     dataDir: config.dataDir,
     efSearch: config.efSearch,
+    preparedStatements: config.preparedStatements,
     readUrl: config.databaseReadUrl,
     readMaxLagMs: config.readMaxLagMs,
   });

@@ -20,6 +20,8 @@ export interface ServerConfig {
   verifyThreads: number;
   /** pgvector hnsw.ef_search for idea look-ups. */
   efSearch: number;
+  /** Named prepared statements on PostgreSQL (off behind a pooler in transaction mode, which cannot keep them). */
+  preparedStatements: boolean;
   /** Write requests a minute per client IP and per signing key; 0 = unlimited. */
   rateLimitWrites: number;
   /**
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.LOG_LEVEL || 'info',
     verifyThreads: int(env, 'CROSSFORK_VERIFY_THREADS', Math.min(availableParallelism(), 8)),
     efSearch: int(env, 'CROSSFORK_HNSW_EF_SEARCH', 100),
+    preparedStatements: !/^(0|false|no|off)$/i.test(env.CROSSFORK_PG_PREPARE ?? ''),
     rateLimitWrites: int(env, 'CROSSFORK_RATE_LIMIT_WRITES', 600),
     // CROSSFORK_LEADERBOARD_CACHE_MS is its name before 0.2.
     stalenessMs: int(env, 'CROSSFORK_STALENESS_MS', int(env, 'CROSSFORK_LEADERBOARD_CACHE_MS', 1000)),

@@ -24,10 +24,10 @@ export async function sqlProfile(url: string): Promise<SqlTop | null> {
         SELECT calls, total_exec_time AS total_ms, mean_exec_time AS mean_ms, rows, query
         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
         ORDER BY total_exec_time DESC LIMIT ${limit}`;
-      const all = await sql<{ total: number }[]>`
-        SELECT coalesce(sum(total_exec_time), 0) AS total FROM pg_stat_statements
+      const all = await sql<{ total: number; calls: string }[]>`
+        SELECT coalesce(sum(total_exec_time), 0) AS total, coalesce(sum(calls), 0) AS calls FROM pg_stat_statements
         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
-      console.log(`  SQL time in the window: ${(all[0].total / 1000).toFixed(1)} s; top statements:`);
+      console.log(`  SQL time in the window: ${(all[0].total / 1000).toFixed(1)} s over ${all[0].calls} statements; top statements:`);
       console.log('     total s   share    calls   mean ms  statement');
       for (const r of rows)
         console.log(

@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import * as schema from './schema/index.ts';
 import { localChangeFeed, postgresChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { ReadRouter, type ReplicaStatus } from './read-replica.ts';
+import { withPreparedStatements } from './prepared.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Driver = 'pglite' | 'postgres';
@@ -39,6 +40,8 @@ export interface DatabaseOptions {
   maxConnections?: number;
   /** pgvector's HNSW candidate list per query (hnsw.ef_search); higher is more exact and slower. */
   efSearch?: number;
+  /** Named prepared statements on PostgreSQL (default on; off behind a pooler in transaction mode). */
+  preparedStatements?: boolean;
   /** postgres:// URL of a streaming replica for `read` (needs `url`). */
   readUrl?: string;
   /** Past this staleness (ms), reads go to the primary until the replica catches up; default 1000. */
@@ -101,7 +104,7 @@ async function openPostgres(
   url: string,
   max: number,
   efSearch: number,
-  opts: Pick<DatabaseOptions, 'readUrl' | 'readMaxLagMs'>,
+  opts: Pick<DatabaseOptions, 'readUrl' | 'readMaxLagMs' | 'preparedStatements'>,
 ): Promise<Database> {
   const [{ default: postgres }, { drizzle }, { migrate }] = await Promise.all([
     import('postgres'),
@@ -121,7 +124,8 @@ async function openPostgres(
   // A startup parameter, so every pooled connection has it without a round trip.
   const options = { max, onnotice, connect_timeout: 10, backoff: reconnectBackoff, connection: { 'hnsw.ef_search': String(efSearch) } };
   const client = postgres(url, options);
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const prepare = opts.preparedStatements === false ? <T>(c: T) => c : withPreparedStatements;
+  const db = drizzle(prepare(client), { schema }) as unknown as Db;
   let router: ReadRouter | null = null;
   let replicaClient: ReturnType<typeof postgres> | null = null;
   if (opts.readUrl) {
@@ -129,7 +133,7 @@ async function openPostgres(
     const maxLagMs = opts.readMaxLagMs ?? 1000;
     router = new ReadRouter({
       primary: { db, sql: client },
-      replica: { db: drizzle(replicaClient, { schema }) as unknown as Db, sql: replicaClient },
+      replica: { db: drizzle(prepare(replicaClient), { schema }) as unknown as Db, sql: replicaClient },
       maxLagMs,
       pollMs: Math.max(50, Math.min(250, maxLagMs / 4)),
     });

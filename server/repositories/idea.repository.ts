@@ -1,12 +1,16 @@
 // SQL for ideas and record embeddings: the lookups idea matching needs (by diff key, by
 // parameter key, nearest vectors through a per-model HNSW index), and idea assignment.
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { ideas, recordEmbeddings, type IdeaRow } from '../db/schema/ideas.ts';
 import { records } from '../db/schema/records.ts';
 import { queryRows } from '../db/rows.ts';
 import { DERIVED_RECORDSET, DERIVED_SET, derivedJson, type DerivedColumns } from './idea-search.repository.ts';
+
+/** An idea's row as readers use it: everything but its full-text document (a tsvector, large and read only by SQL). */
+const { search: _search, ...IDEA_VIEW } = getTableColumns(ideas);
+export type IdeaView = Omit<IdeaRow, 'search'>;
 
 export interface NearestRecord {
   recordId: string;
@@ -272,13 +276,13 @@ export class IdeaRepository {
       .where(inArray(records.id, [...recordIds]));
   }
 
-  async findIdea(id: string): Promise<IdeaRow | undefined> {
-    const [row] = await this.db.select().from(ideas).where(eq(ideas.id, id)).limit(1);
+  async findIdea(id: string): Promise<IdeaView | undefined> {
+    const [row] = await this.db.select(IDEA_VIEW).from(ideas).where(eq(ideas.id, id)).limit(1);
     return row;
   }
 
-  async findIdeas(ids: string[]): Promise<IdeaRow[]> {
-    return ids.length ? this.db.select().from(ideas).where(inArray(ideas.id, ids)) : [];
+  async findIdeas(ids: string[]): Promise<IdeaView[]> {
+    return ids.length ? this.db.select(IDEA_VIEW).from(ideas).where(inArray(ideas.id, ids)) : [];
   }
 
   /** Serialises idea assignment across server copies (held until the transaction ends). */
