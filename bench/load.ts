@@ -39,6 +39,7 @@ interface Result {
   errors: number;
   peak_rss_mb: (number | null)[];
   cpu_s: CpuSplit | null;
+  event_loop_ms: { p50: number | null; p99: number | null }[];
   endpoints: Endpoint[];
 }
 
@@ -101,12 +102,17 @@ export async function run(argv: string[]) {
         concurrency,
       );
       const sqlTop = values['sql-profile'] ? await sqlProfile(databaseUrl) : null;
+      await Promise.all(urls.map(eventLoopDelay)); // a scrape resets the servers' delay histograms
       const cpu = measureCpu(servers.map((s) => s.child.pid!));
       const mixed = await drive(urls, ops, seconds, concurrency);
       const cpuS = cpu();
       const rss = servers.map(peakRssMb);
+      const loops = await Promise.all(urls.map(eventLoopDelay));
 
       printRun(n, seconds, baseline, mixed, cpuS, rss);
+      console.log(
+        `event loop delay over the mix (each server's main thread: what a request waits before it runs): ${loops.map((l) => `p50 ${l.p50} ms, p99 ${l.p99} ms`).join('; ')}`,
+      );
       await sqlTop?.print();
       let ingested = 0;
       for (const u of urls)
@@ -120,6 +126,7 @@ export async function run(argv: string[]) {
         errors: mixed.errors,
         peak_rss_mb: rss,
         cpu_s: cpuS,
+        event_loop_ms: loops,
         endpoints: mixed.byOp,
       });
     } finally {
@@ -261,6 +268,16 @@ async function perEndpoint(servers: ServerProcess[], ops: Op[], seconds: number,
       `  ${op.name.padEnd(32)} ${r.rps.toFixed(0).padStart(6)}  ${per(c?.servers).padStart(9)}  ${per(c?.postgres).padStart(13)}`,
     );
   }
+}
+
+/** The main thread's event loop delay since the last scrape, from the server's /metrics (prom-client resets it per scrape). */
+async function eventLoopDelay(url: string): Promise<{ p50: number | null; p99: number | null }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const ms = (name: string) => {
+    const v = new RegExp(`^crossfork_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(text)?.[1];
+    return v === undefined ? null : Number((Number(v) * 1000).toFixed(1));
+  };
+  return { p50: ms('p50'), p99: ms('p99') };
 }
 
 /** A server process's peak resident set (VmHWM), Linux only. */

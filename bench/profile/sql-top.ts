@@ -1,6 +1,7 @@
 // PostgreSQL's own profile for a bench window (pg_stat_statements, when the server preloads it):
 // reset before the window, then the statements that took the most time in it.
 import postgres from 'postgres';
+import { postgresTarget } from '../../server/db/postgres-url.ts';
 
 export interface SqlTop {
   /** Prints the top statements since `reset()`; a no-op without the extension. */
@@ -9,7 +10,8 @@ export interface SqlTop {
 
 /** Resets pg_stat_statements on the cluster behind `url`; null (with a line saying why) when unavailable. */
 export async function sqlProfile(url: string): Promise<SqlTop | null> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const target = postgresTarget(url);
+  const sql = postgres(target.url, { ...target.options, max: 1, onnotice: () => {} });
   try {
     await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`;
     await sql`SELECT pg_stat_statements_reset()`;

@@ -9,6 +9,7 @@ import * as schema from './schema/index.ts';
 import { localChangeFeed, postgresChangeFeed, type ChangeFeed } from './change-feed.ts';
 import { ReadRouter, type ReplicaStatus } from './read-replica.ts';
 import { withPreparedStatements } from './prepared.ts';
+import { postgresTarget } from './postgres-url.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Driver = 'pglite' | 'postgres';
@@ -101,7 +102,7 @@ async function openPglite(dataDir: string | undefined, efSearch: number): Promis
 }
 
 async function openPostgres(
-  url: string,
+  rawUrl: string,
   max: number,
   efSearch: number,
   opts: Pick<DatabaseOptions, 'readUrl' | 'readMaxLagMs' | 'preparedStatements'>,
@@ -112,8 +113,9 @@ async function openPostgres(
     import('drizzle-orm/postgres-js/migrator'),
   ]);
   const onnotice = () => {};
+  const { url, options: target } = postgresTarget(rawUrl);
   // Several server copies may start together on one database: migrate under an advisory lock.
-  const migrator = postgres(url, { max: 1, onnotice });
+  const migrator = postgres(url, { ...target, max: 1, onnotice });
   try {
     await migrator`SELECT pg_advisory_lock(${MIGRATION_LOCK})`;
     await migrate(drizzle(migrator), { migrationsFolder: MIGRATIONS });
@@ -122,14 +124,22 @@ async function openPostgres(
     await migrator.end();
   }
   // A startup parameter, so every pooled connection has it without a round trip.
-  const options = { max, onnotice, connect_timeout: 10, backoff: reconnectBackoff, connection: { 'hnsw.ef_search': String(efSearch) } };
+  const options = {
+    ...target,
+    max,
+    onnotice,
+    connect_timeout: 10,
+    backoff: reconnectBackoff,
+    connection: { 'hnsw.ef_search': String(efSearch) },
+  };
   const client = postgres(url, options);
   const prepare = opts.preparedStatements === false ? <T>(c: T) => c : withPreparedStatements;
   const db = drizzle(prepare(client), { schema }) as unknown as Db;
   let router: ReadRouter | null = null;
   let replicaClient: ReturnType<typeof postgres> | null = null;
   if (opts.readUrl) {
-    replicaClient = postgres(opts.readUrl, options);
+    const replica = postgresTarget(opts.readUrl);
+    replicaClient = postgres(replica.url, { ...options, host: replica.options.host });
     const maxLagMs = opts.readMaxLagMs ?? 1000;
     router = new ReadRouter({
       primary: { db, sql: client },
@@ -144,6 +154,7 @@ async function openPostgres(
     // A connection of its own that never idles out (postgres.js takes `onnotify`, untyped).
     connect: ({ onnotify, onclose }) =>
       postgres(url, {
+        ...target,
         max: 1,
         onnotice,
         connect_timeout: 10,

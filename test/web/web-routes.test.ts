@@ -1,5 +1,9 @@
 // The server's side of the web site: index.html for the site's paths (deep links), hashed
-// assets with a long cache, API paths untouched, and a clear page when web/dist is missing.
+// assets with a long cache, API paths untouched, a clear page when web/dist is missing, and
+// files served from memory for a second.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../scripts/build-web.mjs';
@@ -80,5 +84,27 @@ describe('web routes without a build', () => {
     const body = await res.text();
     expect(body).toContain('npm run build:web');
     expect(body).toContain('/v1/leaderboard');
+  });
+});
+
+describe('web routes from memory', () => {
+  it('serves web/dist from memory and shows a rebuild within the time-to-live; a missing file is looked for again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crossfork-dist-'));
+    try {
+      const app = new Hono().route('/', webRoutes(dir, 200));
+      const get = async () => {
+        const res = await app.request('/', { headers: HTML });
+        return `${res.status} ${await res.text()}`;
+      };
+      expect(await get()).toMatch(/^503 /); // not built yet: not remembered
+      writeFileSync(join(dir, 'index.html'), 'build one');
+      expect(await get()).toBe('200 build one');
+      writeFileSync(join(dir, 'index.html'), 'build two');
+      expect(await get()).toBe('200 build one'); // within the time-to-live
+      await new Promise((r) => setTimeout(r, 250));
+      expect(await get()).toBe('200 build two');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
