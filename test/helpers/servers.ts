@@ -38,7 +38,8 @@ export function useServer(
   const store = pgliteStore(prefix);
   let server: ServerProcess | undefined;
   beforeAll(async () => {
-    server = await startServer({ ...store.env, ...opts.env });
+    // A suite that allows itself longer gives the start-up most of it (a loaded CI machine is slow to start one).
+    server = await startServer({ ...store.env, ...opts.env }, opts.timeoutMs ? Math.max(30_000, opts.timeoutMs - 15_000) : undefined);
     await opts.seed?.(server.url);
   }, opts.timeoutMs);
   afterAll(async () => {
