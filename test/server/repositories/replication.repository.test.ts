@@ -1,27 +1,16 @@
 // What plausibility reads of a class: its best unflagged keeps and its latest results, each with
 // the fork, key and the run's tokens and steps read from the payload (absent metrics as null).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { drivers } from '../../helpers/db.ts';
-import { testApp } from '../../helpers/app.ts';
+import { useTestApp } from '../../helpers/app.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 import { queryRows } from '../../../server/db/rows.ts';
 import { ReplicationRepository } from '../../../server/repositories/replication.repository.ts';
-import type { Database } from '../../../server/db/client.ts';
 
 describe.each(drivers)('class results on $name', (driver) => {
-  let database: Database;
-  let t: ReturnType<typeof testApp>;
+  const { database, t } = useTestApp(driver);
   const signer = newSigner('peers');
-
-  beforeAll(async () => {
-    database = await driver.open();
-    t = testApp(database);
-  });
-  afterAll(async () => {
-    await t?.services.stop();
-    await database?.close();
-  });
 
   it('gives the best keeps by val_bpb and the latest results by arrival, with tokens and steps', async () => {
     const runs = [
