@@ -1,0 +1,1 @@
+ALTER TABLE "ideas" SET (fillfactor = 50);
