@@ -42,8 +42,9 @@ type Setting = { concept: string; start: number; end: number; inside: string };
 /**
  * Offers a description's changes; adds to `mentioned` what it names (its rationale only when
  * nothing else). Returns true when the description is a baseline run (it names no change).
+ * `glosses: false`: names, patterns and values only (a later sentence, read by understand()).
  */
-export function fromProse(description: string, set: ChangeSet, mentioned: string[]): boolean {
+export function fromProse(description: string, set: ChangeSet, mentioned: string[], opts: { glosses?: boolean } = {}): boolean {
   const { head, rest } = splitDescription(description);
   if (isBaselineHead(head)) {
     // A baseline run names its setting, not a change: what it names still helps lexical search.
@@ -56,7 +57,11 @@ export function fromProse(description: string, set: ChangeSet, mentioned: string
   if (mentions.length === 0 && proseChanges.length === 0) {
     // No name read in the change, nor in the diff: the glosses may still say what it is about.
     const afterColon = rest.startsWith(':') ? splitDescription(rest.slice(1)).head : '';
-    if (set.list().length === 0 && (fromGloss(head, set, mentioned) || (afterColon !== '' && fromGloss(afterColon, set, mentioned))))
+    if (
+      opts.glosses !== false &&
+      set.list().length === 0 &&
+      (fromGloss(head, set, mentioned) || (afterColon !== '' && fromGloss(afterColon, set, mentioned)))
+    )
       return false;
     // Nothing in the change itself: what the rest names helps lexical search, but changes nothing.
     mentioned.push(...recognize(description).map((m) => m.concept));

@@ -298,6 +298,29 @@ describe('understand', () => {
       { concept: 'WARMDOWN_RATIO', action: 'mention', from: null, to: null },
     ]);
   });
+
+  it('reads the change from a later sentence when the first only sets the scene', () => {
+    const read = (description: string) => understand({ description, diff: null });
+    const scene = read('We only get about 300 steps in the time budget; I would cut the total batch so each step is cheaper.');
+    expect(scene.changes).toEqual([{ concept: 'TOTAL_BATCH_SIZE', action: 'lower', from: null, to: null }]);
+    expect(scene.concepts).toContain('TIME_BUDGET'); // the scene still helps full-text search
+    expect(read('time budget is tight. Halve the batch to 2**13').changes).toEqual([
+      { concept: 'TOTAL_BATCH_SIZE', action: 'lower', from: null, to: '8192' },
+    ]);
+    // A reason or a result is not the change, nor is naming a value ("Adam") without moving anything.
+    expect(read('the warmdown ratio. Hypothesis: a longer warmdown helps').changes).toEqual([
+      { concept: 'WARMDOWN_RATIO', action: 'mention', from: null, to: null },
+    ]);
+    // "Adam LR" is a learning rate, not a switch to Adam; changed later, it stands for the narrower rate the first clause named.
+    expect(read('the embedding LR looks low; give it a larger Adam rate').changes).toEqual([
+      { concept: 'EMBEDDING_LR', action: 'raise', from: null, to: null },
+    ]);
+    // A first clause that changes something is the change, whatever follows.
+    expect(read('raise MATRIX_LR to 0.05; lower the batch next').changes).toEqual([
+      { concept: 'MATRIX_LR', action: 'raise', from: null, to: '0.05' },
+    ]);
+    expect(read('depth 8 baseline; lower LR').baseline).toBe(true);
+  });
 });
 
 describe('conceptInfo, narrowerConcepts, expansionTerms, CATALOGUE_VERSION', () => {
