@@ -150,6 +150,8 @@ export class EvidenceRepository {
       .from(ideaEvidence)
       .where(eq(ideaEvidence.hardwareClass, TOTAL))
       .groupBy(ideaEvidence.ideaId)
+      // An idea nothing counts for (baseline runs, rows the log marks invalid) has its page, never a rank.
+      .having(sql`sum(${ideaEvidence.attempts}) > 0`)
       .orderBy(desc(sql`sum(${ideaEvidence.attempts})`), ideaEvidence.ideaId)
       .limit(limit);
     return rows.map((r) => r.ideaId);

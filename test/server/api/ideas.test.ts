@@ -249,4 +249,23 @@ describe.each(drivers)('ideas on $name', (driver) => {
     expect(await t.count()).toBe(before.records);
     expect(((await (await t.get('/v1/ideas?limit=100')).json()) as any).ideas.length).toBe(before.ideas);
   });
+
+  it('the most-tried list leaves out ideas nothing counts for: a baseline run is shown on its page, never ranked', async () => {
+    await publish('baseline', {
+      description: 'baseline',
+      diff: null,
+      parent: null,
+      hardware: H100,
+      status: 'keep',
+      metrics: { val_bpb: 1.0 },
+    });
+    await t.drain();
+    const ideaId = (await record('baseline')).idea_id;
+    expect(ideaId).toBeTruthy();
+    const listed = ((await (await t.get('/v1/ideas?limit=100')).json()) as any).ideas;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.map((i: any) => i.id)).not.toContain(ideaId);
+    for (const i of listed) expect(i.overall.attempts, i.id).toBeGreaterThan(0);
+    expect((await t.get(`/v1/ideas/${ideaId}`)).status).toBe(200);
+  });
 });
