@@ -130,6 +130,9 @@ const CASES: [string, string | null, string[]][] = [
   ['recompute the MLP activations in the backward pass instead of storing them', null, ['CHECKPOINTING enable']],
   ['train on longer sequences', null, ['SEQ_LEN raise']],
   ['average snapshots taken during the final steps', null, ['SWA enable']],
+  // A slowly updated copy that is evaluated is an EMA, not training during evaluation.
+  ['evaluate the slowly updated shadow weights instead of the live ones', null, ['EMA enable']],
+  ['keep fine-tuning on the validation stream at test time', null, ['TEST_TIME_TRAINING enable']],
   // Questions and plans.
   ['does tying the embeddings help?', null, ['TIED_EMBEDDINGS enable']],
   ['I want to try making the model deeper', null, ['DEPTH raise']],
