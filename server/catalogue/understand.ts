@@ -37,7 +37,7 @@ export function understand(input: { description: string; diff: string | null }):
   return { changes, concepts: [...new Set(concepts)], baseline: baselineProse && !input.diff?.trim() };
 }
 
-/** Sentences after the first that are read when the first names no change (at most this many). */
+/** Sentences after the first that are read when the first changes nothing (at most this many). */
 const LATER_CLAUSES = 3;
 /** A later sentence that gives a reason or a result, not a change. */
 const RATIONALE_START = /^(?:hypothesis|evidence|because|since|result|outcome|note)\b/i;
@@ -46,7 +46,7 @@ const DIRECTED: ReadonlySet<Change['action']> = new Set(['raise', 'lower', 'enab
 
 /**
  * "Our run gets few steps in the budget; I want to shrink the global batch": when the first clause
- * only names things (mentions, no change), a later clause or sentence of the same author (after
+ * changes nothing (it names things, or nothing the catalogue knows), a later clause or sentence of the same author (after
  * `;` or `. `, never a rationale or outcome such as "(hypothesis: …" or "— worse") may say what
  * changes, read by names, patterns and values (never by the glosses). The first one that raises,
  * lowers, switches or replaces something is the change, and what the first clause named is context
@@ -54,7 +54,7 @@ const DIRECTED: ReadonlySet<Change['action']> = new Set(['raise', 'lower', 'enab
  */
 function laterChanges(description: string, first: ChangeSet, mentioned: string[]): Change[] | null {
   const named = first.list();
-  if (named.length === 0 || named.some((c) => c.action !== 'mention')) return null;
+  if (named.some((c) => c.action !== 'mention')) return null;
   let rest = splitDescription(description).rest;
   for (let i = 0; i < LATER_CLAUSES && /^[;.]/.test(rest); i++) {
     const clause = rest.slice(1).trim();

@@ -275,7 +275,7 @@ export const verdictEvidenceSchema = z
     decided_by: z
       .enum(['exact', 'others', 'all', 'baseline'])
       .describe(
-        'exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; others: near you only other values or starting states of it were tried; all: every match, weighted; baseline: you asked about a baseline run, which changes nothing, so nothing was counted',
+        'exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; others: near you only other values or starting states of it, or it among other changes, were tried; all: every match, weighted; baseline: you asked about a baseline run, which changes nothing, so nothing was counted',
       ),
     other_values: countsSchema
       .nullable()

@@ -345,7 +345,7 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
   const line = reasonLine(verdict, e, { here, family, kind, elsewhere, cls, near, far, nearWhere, farNote, harness, effect });
   const uncounted = e.not_counted ? ` (${e.not_counted} more shown but not counted: invalid, baseline or no parent)` : '';
   if (e.decided_by === 'others' && verdict !== 'novel')
-    return `Not your exact change (other values or starting states): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${uncounted}.`;
+    return `Not your exact change (other values, another starting state, or more changes at once): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${uncounted}.`;
   if (e.decided_by !== 'exact' || verdict === 'novel') return e.not_counted ? `${line.slice(0, -1)}${uncounted}.` : line;
   const o = e.other_values;
   const apart = o ? `; other values of this change ${nearWhere}: kept ${o.keeps} of ${o.attempts}` : '';

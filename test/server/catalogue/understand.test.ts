@@ -307,6 +307,12 @@ describe('understand', () => {
     const scene = read('We only get about 300 steps in the time budget; I would cut the total batch so each step is cheaper.');
     expect(scene.changes).toEqual([{ concept: 'TOTAL_BATCH_SIZE', action: 'lower', from: null, to: null }]);
     expect(scene.concepts).toContain('TIME_BUDGET'); // the scene still helps full-text search
+    expect(read('We have spare VRAM; I want to widen the model: ASPECT_RATIO 64 -> 72').changes).toContainEqual({
+      concept: 'ASPECT_RATIO',
+      action: 'raise',
+      from: '64',
+      to: '72',
+    });
     expect(read('time budget is tight. Halve the batch to 2**13').changes).toEqual([
       { concept: 'TOTAL_BATCH_SIZE', action: 'lower', from: null, to: '8192' },
     ]);

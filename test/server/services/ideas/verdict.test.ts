@@ -212,7 +212,9 @@ describe('the exact change decides first', () => {
     expect(d.evidence.decided_by).toBe('others');
     expect(d.verdict).toBe('failed_nearby');
     expect(d.warning).toBe(false);
-    expect(d.reason).toMatch(/^Not your exact change \(other values or starting states\): never kept on DGX Spark/);
+    expect(d.reason).toMatch(
+      /^Not your exact change \(other values, another starting state, or more changes at once\): never kept on DGX Spark/,
+    );
   });
 
   it('loose matches that crashed on the class never make crashes_here or known_bad (words alone never stop a run)', () => {
