@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { ServerConfig } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import type { Verifier } from './verify/verifier.ts';
+import type { WriteActivity } from './jobs/write-activity.ts';
 import { createServices, type Services } from './services/container.ts';
 import { embedderFromEnv } from './services/ideas/embedder-config.ts';
 
@@ -23,7 +24,7 @@ export function serverLogger(config: Pick<ServerConfig, 'logLevel'>, bindings: R
 export async function openServices(
   config: ServerConfig,
   logger: Logger,
-  o: { background: boolean; verifier?: Verifier },
+  o: { background: boolean; verifier?: Verifier; writes?: WriteActivity },
 ): Promise<{ database: Database; services: Services }> {
   const started = Date.now();
   const database = await openDatabase({
@@ -46,6 +47,7 @@ export async function openServices(
   const services = createServices({
     database,
     verifier: o.verifier,
+    writes: o.writes,
     embedder: embedderFromEnv(),
     logger,
     processMetrics: true,

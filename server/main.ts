@@ -11,6 +11,7 @@ import { workerVerifier } from './verify/verifier.ts';
 import { openServices, serverLogger } from './boot.ts';
 import { runBackground } from './background-worker.ts';
 import { tsWorker } from './threads/ts-worker.ts';
+import { WriteActivity } from './jobs/write-activity.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { VERSION } from './version.ts';
@@ -35,13 +36,19 @@ if (config.role === 'worker') {
   const verifier = workerVerifier(config.verifyThreads);
   // On PostgreSQL with role `all`, background work runs in a worker thread: requests never wait on it.
   const backgroundThread = config.role === 'all' && config.databaseUrl;
-  const { database, services } = await openServices(config, logger, { background: config.role === 'all' && !backgroundThread, verifier });
+  // Writes in flight, seen by the background thread too (it steps aside for them).
+  const writes = new WriteActivity();
+  const { database, services } = await openServices(config, logger, {
+    background: config.role === 'all' && !backgroundThread,
+    verifier,
+    writes,
+  });
   stops.push(
     () => services.stop(),
     () => verifier.close(),
     () => database.close(),
   );
-  if (backgroundThread) stops.unshift(startBackgroundThread(config));
+  if (backgroundThread) stops.unshift(startBackgroundThread(config, writes));
   fetch = createApp({ services, config, logger }).fetch;
 }
 
@@ -53,11 +60,11 @@ const server = serve({ fetch, port: config.port, hostname: config.host }, (info)
 Object.assign(server, { keepAliveTimeout: 65_000, headersTimeout: 66_000 });
 
 /** Runs the background work in a worker thread, restarted if it dies; returns how to stop it. */
-function startBackgroundThread(cfg: ServerConfig): () => Promise<void> {
+function startBackgroundThread(cfg: ServerConfig, writes: WriteActivity): () => Promise<void> {
   let worker: Worker;
   let stopping = false;
   const spawn = () => {
-    worker = tsWorker(new URL('./background-worker.ts', import.meta.url));
+    worker = tsWorker(new URL('./background-worker.ts', import.meta.url), { workerData: { writes: writes.buffer } });
     worker.on('error', (err) => logger.error({ err: String(err) }, 'background worker thread failed'));
     worker.on('exit', (code) => {
       if (stopping) return;

@@ -3,6 +3,7 @@
 // every process (tests and benches drain them), started only where background work runs.
 import type { Logger } from 'pino';
 import type { JobRepository } from '../repositories/job.repository.ts';
+import type { JobRow } from '../db/schema/jobs.ts';
 import { JobRunner, type JobRunnerOptions } from './job-runner.ts';
 import {
   JOB_ASSIGN_IDEA,
@@ -23,8 +24,10 @@ export interface BackgroundDeps {
   driver: 'pglite' | 'postgres';
   /** Writes in flight in this process: background passes step aside for them. */
   writes: WriteActivity;
-  /** Gives records their ideas (a batch of record ids). */
-  assign(recordIds: string[]): Promise<void>;
+  /** Gives records their ideas (a batch of record ids), with what `prepareAssign` made of them when given. */
+  assign(recordIds: string[], prepared?: unknown): Promise<void>;
+  /** The part of assigning a batch that needs no lock; the next batch's runs while one is assigned (PostgreSQL only). */
+  prepareAssign?(recordIds: string[]): Promise<unknown>;
   /** Re-derives one batch of records from `afterSeq`; the seq to continue after, or null when done. */
   rederive(afterSeq: number): Promise<number | null>;
   /** Announces that records changed (caches everywhere refresh). */
@@ -111,10 +114,16 @@ function assignmentRunner(d: BackgroundDeps): JobRunner {
     // smaller still while writes wait, to hold it less).
     ...(d.driver === 'pglite' ? { batchSize: 128, busyBatchSize: 32 } : { batchSize: 500 }),
     // Assignment can clear the flag of a replicated result, which then ranks.
-    handle: async (jobs) => {
-      await d.assign(jobs.map((j) => j.subject));
+    handle: async (jobs, prepared) => {
+      await d.assign(
+        jobs.map((j) => j.subject),
+        prepared,
+      );
       d.recordsChanged();
     },
+    // On PostgreSQL the database works in its own process: the next batch is read, parsed and
+    // embedded here while it writes this one. PGlite runs on this thread, so nothing would overlap.
+    ...(d.driver === 'postgres' && d.prepareAssign ? { prepare: (jobs: JobRow[]) => d.prepareAssign!(jobs.map((j) => j.subject)) } : {}),
     logger: d.logger,
     ...d.runner,
   });

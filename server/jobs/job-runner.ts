@@ -13,8 +13,14 @@ import type { JobRepository } from '../repositories/job.repository.ts';
 
 export interface JobRunnerOptions {
   kind: string;
-  /** Handles a batch; throwing reschedules the whole batch. */
-  handle(jobs: JobRow[]): Promise<void>;
+  /** Handles a batch (with what `prepare` made of it, when given); throwing reschedules the whole batch. */
+  handle(jobs: JobRow[], prepared?: unknown): Promise<void>;
+  /**
+   * Work on a batch that needs no lock (reading, parsing, embedding): with it, while no writes are
+   * in flight (`yieldWhile`), the next batch is leased and prepared while the current one is
+   * handled, so the two overlap. A failure counts as the batch's (rescheduled with backoff).
+   */
+  prepare?(jobs: JobRow[]): Promise<unknown>;
   batchSize?: number;
   pollMs?: number;
   /** How long a lease lasts without a heartbeat (extended every leaseMs/3 while its batch runs). */
@@ -32,6 +38,15 @@ export interface JobRunnerOptions {
   /** The batch size while `yieldWhile` says true (a shorter hold on the database); default batchSize. */
   busyBatchSize?: number;
   logger?: Logger;
+}
+
+/** A leased batch, its lease kept alive, and what `prepare` is making of it. */
+interface Leased {
+  batch: JobRow[];
+  ids: number[];
+  lease: string;
+  heartbeat: NodeJS.Timeout;
+  prepared: Promise<unknown>;
 }
 
 /** How a leased batch ended: handled (error null), or failed and due again after delayMs. */
@@ -52,9 +67,13 @@ export class JobRunner {
   private stopped = true;
   /** Outcomes not yet written back (the database failed while settling them). */
   private unsettled: Outcome[] = [];
-  private readonly o: Required<Omit<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>> &
-    Pick<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize'>;
+  private readonly o: Required<Omit<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize' | 'prepare'>> &
+    Pick<JobRunnerOptions, 'logger' | 'yieldWhile' | 'busyBatchSize' | 'prepare'>;
   private lastPassAt = 0;
+  /** With `prepare`: the next batch, leased and being prepared while the current one is handled. */
+  private ahead: Leased | null = null;
+  /** stop() was called: no batch is leased ahead any more. */
+  private halting = false;
 
   constructor(
     private readonly repo: JobRepository,
@@ -65,6 +84,7 @@ export class JobRunner {
 
   start(): void {
     this.stopped = false;
+    this.halting = false;
     this.schedule(0);
   }
 
@@ -75,9 +95,21 @@ export class JobRunner {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halting = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await this.release();
+  }
+
+  /** Gives the batch leased ahead back to the queue, due at once (a stopping runner does not sit on it until its lease lapses). */
+  private async release(): Promise<void> {
+    const ahead = this.ahead;
+    if (!ahead) return;
+    this.ahead = null;
+    clearInterval(ahead.heartbeat);
+    await ahead.prepared.catch(() => {});
+    await this.repo.reschedule(ahead.ids, ahead.lease, 'released unhandled: the runner stopped', 0).catch(() => {});
   }
 
   /** Runs passes until no job is due now (tests, and the shutdown path). Returns jobs handled. */
@@ -123,17 +155,31 @@ export class JobRunner {
     this.lastPassAt = Date.now();
   }
 
-  /** One lease-handle-settle round; returns how many jobs it handled successfully. */
-  private async pass(): Promise<number> {
-    await this.settlePending();
+  /** Leases a batch (null when none is due), keeps its lease alive and, with `prepare`, starts preparing it. */
+  private async leaseBatch(): Promise<Leased | null> {
     const size = this.o.busyBatchSize !== undefined && this.o.yieldWhile?.() ? this.o.busyBatchSize : this.o.batchSize;
     const lease = `${WORKER}:${randomBytes(6).toString('hex')}`;
     const batch = await this.repo.lease(this.o.kind, size, this.o.leaseMs, lease);
-    if (batch.length === 0) return 0;
+    if (batch.length === 0) return null;
     const ids = batch.map((j) => j.id);
-    const heartbeat = this.heartbeat(ids, lease);
+    const prepared = this.o.prepare ? this.o.prepare(batch) : Promise.resolve(undefined);
+    prepared.catch(() => {}); // awaited by its pass; meanwhile a failure must not go unhandled
+    return { batch, ids, lease, heartbeat: this.heartbeat(ids, lease), prepared };
+  }
+
+  /** One lease-handle-settle round; returns how many jobs it handled successfully. */
+  private async pass(): Promise<number> {
+    await this.settlePending();
+    const current = this.ahead ?? (await this.leaseBatch());
+    this.ahead = null;
+    if (!current) return 0;
+    const { batch, ids, lease, heartbeat } = current;
     try {
-      await this.o.handle(batch);
+      const prepared = await current.prepared;
+      // The next batch is leased and prepared while this one is handled, unless writes are in
+      // flight: on saturated cores the overlap would take the CPU they wait for.
+      if (this.o.prepare && !this.halting && !this.o.yieldWhile?.()) this.ahead = await this.leaseBatch().catch(() => null); // the queue failing here is the next pass's to meet
+      await this.o.handle(batch, prepared);
     } catch (err) {
       const attempts = Math.min(...batch.map((j) => j.attempts));
       const delay = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** Math.max(0, attempts - 1));

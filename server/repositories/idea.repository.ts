@@ -1,7 +1,7 @@
 // SQL for ideas and record embeddings: the lookups idea matching needs (by diff key, by
 // parameter key, nearest vectors through a per-model HNSW index), and idea assignment.
 import { createHash } from 'node:crypto';
-import { and, eq, getTableColumns, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { ideas, recordEmbeddings, type IdeaRow } from '../db/schema/ideas.ts';
 import { records } from '../db/schema/records.ts';
@@ -288,5 +288,15 @@ export class IdeaRepository {
   /** Serialises idea assignment across server copies (held until the transaction ends). */
   async lockAssignment(tx: Db): Promise<void> {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${0x69646561})`);
+  }
+
+  /** Of these records, those still without an idea (read under the assignment lock: none is being assigned meanwhile). */
+  async unassigned(recordIds: readonly string[], tx: Db): Promise<Set<string>> {
+    if (recordIds.length === 0) return new Set();
+    const rows = await tx
+      .select({ id: records.id })
+      .from(records)
+      .where(and(inArray(records.id, [...recordIds]), isNull(records.ideaId)));
+    return new Set(rows.map((r) => r.id));
   }
 }

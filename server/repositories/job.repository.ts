@@ -40,21 +40,45 @@ export class JobRepository {
    * concurrent workers (in any server process) from taking the same job.
    */
   async lease(kind: string, limit: number, leaseMs: number, lease: string): Promise<JobRow[]> {
-    // One statement: a lease is never taken without its rows reaching the caller.
-    const rows = await this.db
-      .update(jobs)
-      .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})`, lease, attempts: sql`${jobs.attempts} + 1` })
-      .where(
-        inArray(
-          jobs.id,
-          sql`(SELECT id FROM jobs
-               WHERE kind = ${kind} AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())
-               ORDER BY id LIMIT ${limit}
-               FOR UPDATE SKIP LOCKED)`,
-        ),
-      )
-      .returning();
-    return rows.sort((a, b) => a.id - b.id);
+    // One statement: a lease is never taken without its rows reaching the caller. The due jobs are
+    // picked once, in a materialized CTE: as `id IN (subquery)` a plan that re-ran the subquery
+    // for each row found the rows it had just leased no longer due and went on to the next ones,
+    // leasing far more than `limit`.
+    const rows = await queryRows<{
+      id: number | string;
+      kind: string;
+      subject: string;
+      run_at: Date | string;
+      locked_until: Date | string | null;
+      lease: string | null;
+      attempts: number | string;
+      last_error: string | null;
+      created_at: Date | string;
+    }>(
+      this.db,
+      sql`WITH picked AS MATERIALIZED (
+            SELECT id FROM jobs
+            WHERE kind = ${kind} AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())
+            ORDER BY id LIMIT ${limit}
+            FOR UPDATE SKIP LOCKED)
+          UPDATE jobs SET locked_until = now() + make_interval(secs => ${leaseMs / 1000}), lease = ${lease}, attempts = jobs.attempts + 1
+          FROM picked WHERE jobs.id = picked.id
+          RETURNING jobs.id, jobs.kind, jobs.subject, jobs.run_at, jobs.locked_until, jobs.lease, jobs.attempts, jobs.last_error, jobs.created_at`,
+    );
+    const date = (d: Date | string) => (d instanceof Date ? d : new Date(d));
+    return rows
+      .map((r) => ({
+        id: Number(r.id),
+        kind: r.kind,
+        subject: r.subject,
+        runAt: date(r.run_at),
+        lockedUntil: r.locked_until === null ? null : date(r.locked_until),
+        lease: r.lease,
+        attempts: Number(r.attempts),
+        lastError: r.last_error,
+        createdAt: date(r.created_at),
+      }))
+      .sort((a, b) => a.id - b.id);
   }
 
   /** Extends a lease still held; returns how many of its jobs it still holds. */

@@ -8,7 +8,7 @@ import { NoiseService } from './noise.service.ts';
 import { ReplicationService } from './replication.service.ts';
 import { RecordsService } from './records.service.ts';
 import { LeaderboardService } from './leaderboard.service.ts';
-import { IdeasService } from './ideas.service.ts';
+import { IdeasService, type PreparedAssignment } from './ideas.service.ts';
 import { SuggestionsService } from './suggestions.service.ts';
 import { ClaimsService } from './claims.service.ts';
 import { inlineVerifier, type Verifier } from '../verify/verifier.ts';
@@ -38,6 +38,8 @@ export interface ServiceOptions {
   embedder?: Embedder;
   verifier?: Verifier;
   logger?: Logger;
+  /** Writes in flight, shared with the API thread when this is a background worker thread. */
+  writes?: WriteActivity;
   /** Overrides for the idea-assignment runner (tests shorten the backoff). */
   runner?: Partial<Omit<JobRunnerOptions, 'kind' | 'handle'>>;
   now?: () => Date;
@@ -86,7 +88,7 @@ export function createServices(o: ServiceOptions) {
   });
   const { noise, replication, leaderboard } = readState(o, repos, readRepos, staleMs);
   const { ideas, ideasRead } = ideasServices(o, repos, readRepos, embedder, noise);
-  const writes = new WriteActivity();
+  const writes = o.writes ?? new WriteActivity();
   const github = githubServices(
     o,
     repos,
@@ -98,8 +100,9 @@ export function createServices(o: ServiceOptions) {
     jobs: repos.jobs,
     driver: o.database.driver,
     writes,
-    assign: async (ids) => {
-      await ideas.assign(ids);
+    prepareAssign: (ids) => ideas.prepareAssignment(ids),
+    assign: async (ids, prepared) => {
+      await ideas.assign(ids, prepared as PreparedAssignment | undefined);
       await replication.settle(ids);
     },
     rederive: (after) => ideas.rederive(after),

@@ -37,12 +37,14 @@ import {
   type VerdictOptions,
 } from './ideas/verdict.ts';
 import { summarise } from './ideas/outcome.ts';
-import { DERIVATION_VERSION, deriveRecord } from './ideas/derive.ts';
+import { DERIVATION_VERSION, deriveRecord, type Derived } from './ideas/derive.ts';
 import { sigmasOf, type NoiseLookup } from './ideas/sigmas.ts';
 
 const EXAMPLES_PER_IDEA = 3;
 /** Cosine from which a record's vector is a twin of one already indexed for its idea (all but the same text: not indexed again). */
 const TWIN_SIMILARITY = 0.95;
+/** Records derived between two turns of the event loop while a batch is prepared (a batch being written goes on meanwhile). */
+const PREPARE_SLICE = 10;
 /** hnsw.ef_search for assignment's look-ups (it needs 10 neighbours, not the search's best recall). */
 const ASSIGN_EF_SEARCH = 40;
 /** Records re-derived per background job (then the job queues the next batch). */
@@ -91,18 +93,23 @@ export class IdeasService {
    * statements and each touched idea's evidence and documents refreshed once. Embedding
    * failures throw, so the jobs are retried.
    */
-  async assign(recordIds: string[]): Promise<void> {
-    const rows = (await this.deps.records.findByIds(recordIds)).filter((r) => r.ideaId === null).sort((a, b) => a.seq - b.seq);
-    if (rows.length === 0) return;
-    const derived = rows.map((r) => ({ id: r.id, ...deriveRecord(r) }));
-    const features = rows.map((r, i) => featuresOf(r, derived[i].understood));
-    const vectors = await this.deps.embedder.embed(
-      features.map((f) => f.text),
-      features.map((f) => f.reading),
-    );
+  async assign(recordIds: string[], prepared?: PreparedAssignment): Promise<void> {
+    const batch = prepared ?? (await this.prepareAssignment(recordIds));
+    if (batch.rows.length === 0) return;
     await this.deps.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       await this.deps.ideas.lockAssignment(tx);
+      // Prepared before the lock (perhaps while another batch was written): only what is still unassigned.
+      const open = await this.deps.ideas.unassigned(
+        batch.rows.map((r) => r.id),
+        tx,
+      );
+      const at = batch.rows.flatMap((r, i) => (open.has(r.id) ? [i] : []));
+      if (at.length === 0) return;
+      const rows = at.map((i) => batch.rows[i]);
+      const derived = at.map((i) => batch.derived[i]);
+      const features = at.map((i) => batch.features[i]);
+      const vectors = at.map((i) => batch.vectors[i]);
       const byDiff = await this.deps.ideas.ideasByKeys(
         'diff',
         features.flatMap((f) => (f.diffKey ? [f.diffKey] : [])),
@@ -160,6 +167,28 @@ export class IdeasService {
       });
       await this.growIdeas(rows, derived, assigned, new Set(newIdeas.map((n) => n.id)), tx);
     });
+  }
+
+  /**
+   * What assignment can do before it takes its lock: the records still without an idea, in order,
+   * their readings, identity features and vectors. The job runner prepares the next batch this way
+   * while the current one is written; the derivation yields to the event loop every few records.
+   */
+  async prepareAssignment(recordIds: string[]): Promise<PreparedAssignment> {
+    const rows = (await this.deps.records.findByIds(recordIds)).filter((r) => r.ideaId === null).sort((a, b) => a.seq - b.seq);
+    const derived: ({ id: string } & Derived)[] = [];
+    for (const [i, r] of rows.entries()) {
+      if (i > 0 && i % PREPARE_SLICE === 0) await new Promise((done) => setImmediate(done));
+      derived.push({ id: r.id, ...deriveRecord(r) });
+    }
+    const features = rows.map((r, i) => featuresOf(r, derived[i].understood));
+    const vectors = rows.length
+      ? await this.deps.embedder.embed(
+          features.map((f) => f.text),
+          features.map((f) => f.reading),
+        )
+      : [];
+    return { rows, derived, features, vectors };
   }
 
   /**
@@ -481,6 +510,14 @@ export class IdeasService {
 }
 
 const diffOf = (payload: string) => (JSON.parse(payload) as RecordPayload).diff ?? null;
+
+/** A batch ready to be assigned (IdeasService.prepareAssignment). */
+export interface PreparedAssignment {
+  rows: RecordRow[];
+  derived: ({ id: string } & Derived)[];
+  features: IdeaFeatures[];
+  vectors: number[][];
+}
 
 function featuresOf(row: RecordRow, understood: Understanding): IdeaFeatures {
   const payload = JSON.parse(row.payload) as RecordPayload;

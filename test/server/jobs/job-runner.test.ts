@@ -226,4 +226,94 @@ describe.each(drivers)('job runner on $name', (driver) => {
     expect(handled).toEqual(['a', 'b']);
     expect(await rows()).toEqual([]);
   });
+
+  it('with prepare, the next batch is prepared while one is handled; each handler gets its own batch prepared, once', async () => {
+    await repo.enqueue('t', ['a', 'b', 'c', 'd', 'e']);
+    const events: string[] = [];
+    let release!: () => void;
+    const firstHandled = new Promise<void>((r) => (release = r));
+    const runner = new JobRunner(repo, {
+      kind: 't',
+      batchSize: 2,
+      prepare: async (jobs) => {
+        events.push(`prepare ${jobs.map((j) => j.subject).join('')}`);
+        return jobs.map((j) => j.subject.toUpperCase()).join('');
+      },
+      handle: async (jobs, prepared) => {
+        events.push(`handle ${jobs.map((j) => j.subject).join('')} ${prepared}`);
+        // The first batch is held until the second one's preparation has started.
+        if (jobs[0].subject === 'a') {
+          setTimeout(release, 0);
+          await firstHandled;
+        }
+      },
+    });
+    expect(await runner.drain()).toBe(5);
+    expect(events).toEqual(['prepare ab', 'prepare cd', 'handle ab AB', 'prepare e', 'handle cd CD', 'handle e E']);
+    expect(await rows()).toEqual([]);
+  });
+
+  it('with prepare, no batch is leased ahead while writes are in flight', async () => {
+    await repo.enqueue('t', ['a', 'b', 'c', 'd']);
+    const events: string[] = [];
+    const runner = new JobRunner(repo, {
+      kind: 't',
+      batchSize: 2,
+      yieldWhile: () => true,
+      maxYieldMs: 0,
+      prepare: async (jobs) => void events.push(`prepare ${jobs.map((j) => j.subject).join('')}`),
+      handle: async (jobs) => void events.push(`handle ${jobs.map((j) => j.subject).join('')}`),
+    });
+    expect(await runner.drain()).toBe(4);
+    expect(events).toEqual(['prepare ab', 'handle ab', 'prepare cd', 'handle cd']);
+  });
+
+  it('with prepare, a failed preparation reschedules its batch only; stopping gives the batch leased ahead back at once', async () => {
+    await repo.enqueue('t', ['a', 'b', 'c', 'd']);
+    const handled: string[] = [];
+    const runner = new JobRunner(repo, {
+      kind: 't',
+      batchSize: 2,
+      backoffBaseMs: 60_000,
+      prepare: async (jobs) => {
+        if (jobs[0].subject === 'c') throw new Error('embedding API down');
+        return null;
+      },
+      handle: async (jobs) => void handled.push(...jobs.map((j) => j.subject)),
+    });
+    expect(await runner.drain()).toBe(2);
+    expect(handled).toEqual(['a', 'b']);
+    const left = await queryRows<{ subject: string; due: boolean; locked: boolean; last_error: string }>(
+      database.db,
+      sql`SELECT subject, run_at <= now() AS due, locked_until IS NOT NULL AS locked, last_error FROM jobs ORDER BY id`,
+    );
+    expect(left).toEqual([
+      { subject: 'c', due: false, locked: false, last_error: 'embedding API down' },
+      { subject: 'd', due: false, locked: false, last_error: 'embedding API down' },
+    ]);
+
+    // A runner stopped with a batch leased ahead leaves it due and unleased, not held until its lease lapses.
+    await database.db.execute(sql`DELETE FROM jobs`);
+    await repo.enqueue('t', ['e', 'f', 'g', 'h']);
+    let stopping: Promise<void> | null = null;
+    const stopped = new JobRunner(repo, {
+      kind: 't',
+      batchSize: 2,
+      prepare: async () => null,
+      handle: async () => {
+        stopping ??= stopped.stop();
+      },
+    });
+    stopped.start();
+    await expect.poll(() => stopping !== null, { timeout: 5000 }).toBe(true);
+    await stopping;
+    const after = await queryRows<{ subject: string; due: boolean; locked: boolean }>(
+      database.db,
+      sql`SELECT subject, run_at <= now() AS due, locked_until IS NOT NULL AS locked FROM jobs ORDER BY id`,
+    );
+    expect(after).toEqual([
+      { subject: 'g', due: true, locked: false },
+      { subject: 'h', due: true, locked: false },
+    ]);
+  });
 });
