@@ -46,9 +46,9 @@ const DIRECTED: ReadonlySet<Change['action']> = new Set(['raise', 'lower', 'enab
 
 /**
  * "Our run gets few steps in the budget; I want to shrink the global batch": when the first clause
- * changes nothing (it names things, or nothing the catalogue knows), a later clause or sentence of the same author (after
- * `;` or `. `, never a rationale or outcome such as "(hypothesis: …" or "— worse") may say what
- * changes, read by names, patterns and values (never by the glosses). The first one that raises,
+ * changes nothing (it names things, or nothing the catalogue knows), a later clause or sentence of
+ * the same author (after `;` or `. `, never a rationale or outcome such as "(hypothesis: …" or
+ * "— worse") may say what changes, read by names, patterns and values (never by the glosses). The first one that raises,
  * lowers, switches or replaces something is the change, and what the first clause named is context
  * (left in `mentioned`); null when none does.
  */
