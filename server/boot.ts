@@ -8,6 +8,7 @@ import type { Verifier } from './verify/verifier.ts';
 import type { WriteActivity } from './jobs/write-activity.ts';
 import { createServices, type Services } from './services/container.ts';
 import { embedderFromEnv } from './services/ideas/embedder-config.ts';
+import { threadReader } from './services/ideas/record-reader.ts';
 
 /** Logs are JSON lines on stdout. Nothing logs request bodies; redaction is a second guard. */
 export function serverLogger(config: Pick<ServerConfig, 'logLevel'>, bindings: Record<string, string> = {}): Logger {
@@ -47,6 +48,9 @@ export async function openServices(
   const services = createServices({
     database,
     verifier: o.verifier,
+    // On PostgreSQL, where assignment reads the next batch while it writes one, the reading (the
+    // catalogue's CPU) runs in a thread of its own. PGlite reads and writes in turn: there a thread adds only a hand-off.
+    recordReader: o.background && config.readerThread && database.driver === 'postgres' ? threadReader() : undefined,
     writes: o.writes,
     embedder: embedderFromEnv(),
     logger,

@@ -18,6 +18,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Worker threads verifying batch signatures; 0 verifies on the main thread. */
   verifyThreads: number;
+  /** On PostgreSQL, read records for idea assignment in a worker thread of their own (the catalogue's CPU); false reads them where assignment runs. */
+  readerThread: boolean;
   /** pgvector hnsw.ef_search for idea look-ups. */
   efSearch: number;
   /** Named prepared statements on PostgreSQL (off behind a pooler in transaction mode, which cannot keep them). */
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     maxBatchBodyBytes: int(env, 'CROSSFORK_MAX_BATCH_BODY_BYTES', 32 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || 'info',
     verifyThreads: int(env, 'CROSSFORK_VERIFY_THREADS', Math.min(availableParallelism(), 8)),
+    readerThread: !/^(0|false|no|off)$/i.test(env.CROSSFORK_READER_THREAD ?? ''),
     efSearch: int(env, 'CROSSFORK_HNSW_EF_SEARCH', 100),
     preparedStatements: !/^(0|false|no|off)$/i.test(env.CROSSFORK_PG_PREPARE ?? ''),
     rateLimitWrites: int(env, 'CROSSFORK_RATE_LIMIT_WRITES', 600),

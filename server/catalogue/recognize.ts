@@ -87,23 +87,40 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 // punctuation), so `lm_head.weight = wte.weight` and `lm_head.weight=wte.weight` are one string.
 // `*` in an identifier stands for a short run of non-space characters (`relu(*).square()`).
 
-const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+const isWordChar = (c: string | undefined) => c !== undefined && c.length === 1 && isWordCode(c.charCodeAt(0));
+/** [A-Za-z0-9_] */
+const isWordCode = (k: number) => (k >= 48 && k <= 57) || (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95;
+const SPACE = /\s/;
 
 /** Text normalised for identifiers, and for each of its characters the offset in the original. */
 export function normaliseCode(text: string): { norm: string; at: number[] } {
-  const chars: { c: string; i: number }[] = [];
+  // One pass: runs of whitespace fold to one space, kept only between two word characters.
+  let norm = '';
+  const at: number[] = [];
+  let pending = -1; // offset of a whitespace run not yet written
   for (let i = 0; i < text.length; i++) {
-    const c = /\s/.test(text[i]) ? ' ' : text[i];
-    if (c === ' ' && (chars.length === 0 || chars[chars.length - 1].c === ' ')) continue;
-    chars.push({ c, i });
+    const c = text[i];
+    if (
+      c === ' ' ||
+      c === '\n' ||
+      c === '\t' ||
+      c === '\r' ||
+      (c.charCodeAt(0) > 127 || c === '\f' || c === '\v' ? SPACE.test(c) : false)
+    ) {
+      if (pending < 0 && norm.length > 0) pending = i;
+      continue;
+    }
+    if (pending >= 0) {
+      if (isWordCode(norm.charCodeAt(norm.length - 1)) && isWordCode(c.charCodeAt(0))) {
+        norm += ' ';
+        at.push(pending);
+      }
+      pending = -1;
+    }
+    norm += c;
+    at.push(i);
   }
-  const kept = chars.filter((ch, k) => {
-    if (ch.c !== ' ') return true;
-    const prev = chars[k - 1]?.c;
-    const next = chars[k + 1]?.c;
-    return isWordChar(prev) && isWordChar(next);
-  });
-  return { norm: kept.map((k) => k.c).join(''), at: kept.map((k) => k.i) };
+  return { norm, at };
 }
 
 function identifierRegex(identifier: string): { regex: RegExp; key: string } {
@@ -116,16 +133,25 @@ function identifierRegex(identifier: string): { regex: RegExp; key: string } {
   return { regex: new RegExp(before + body + after, 'g'), key };
 }
 
+const WORD_RUN = /\w+/g;
+
 function identifierCandidates(text: string): Candidate[] {
   const out: Candidate[] = [];
   const { norm, at } = normaliseCode(text);
-  const entries = [...new Set(norm.match(/\w+/g) ?? [])].flatMap((run) => identifierIndex.get(run) ?? []);
-  for (const { target, regex } of entries) {
-    for (const m of norm.matchAll(regex)) {
-      if (m[0].length === 0) continue;
-      const start = at[m.index];
-      const end = at[m.index + m[0].length - 1] + 1;
-      out.push({ ...target, via: 'identifier', start, end, segments: [[start, end]], strength: m[0].length });
+  const runs = new Set(norm.match(WORD_RUN));
+  for (const run of runs) {
+    for (const { target, regex } of identifierIndex.get(run) ?? []) {
+      // exec over a shared global regex (matchAll would clone it for every text).
+      regex.lastIndex = 0;
+      for (let m = regex.exec(norm); m; m = regex.exec(norm)) {
+        if (m[0].length === 0) {
+          regex.lastIndex++;
+          continue;
+        }
+        const start = at[m.index];
+        const end = at[m.index + m[0].length - 1] + 1;
+        out.push({ ...target, via: 'identifier', start, end, segments: [[start, end]], strength: m[0].length });
+      }
     }
   }
   return out;
@@ -146,14 +172,15 @@ function spells(ws: readonly Word[], i: number, stems: readonly string[], sameCl
 
 function aliasCandidates(ws: readonly Word[]): Candidate[] {
   const out: Candidate[] = [];
-  ws.forEach((w, i) => {
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i];
     for (const { stems, target } of aliasIndex.get(w.stem) ?? []) {
       if (!spells(ws, i, stems, false)) continue;
       const start = w.start;
       const end = ws[i + stems.length - 1].end;
       out.push({ ...target, via: 'alias', start, end, segments: [[start, end]], strength: end - start });
     }
-  });
+  }
   return out;
 }
 
@@ -169,17 +196,22 @@ interface Occurrence {
 
 function patternCandidates(ws: readonly Word[]): Candidate[] {
   const found = new Map<number, Occurrence[]>();
-  ws.forEach((w, i) => {
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i];
     for (const { pattern, group, stems } of altIndex.get(w.stem) ?? []) {
       if (!spells(ws, i, stems, true)) continue;
       const to = i + stems.length - 1;
       push(found, pattern, { group, from: i, to, chars: ws[to].end - w.start });
     }
-  });
+  }
   const part = contrastParts(ws);
   const out: Candidate[] = [];
   for (const [p, occurrences] of found) {
     const { target, groups } = patternList[p];
+    // Most patterns a text touches miss a group: skip them before comparing their occurrences.
+    let covered = 0;
+    for (const o of occurrences) covered |= 1 << o.group;
+    if (covered !== (1 << groups) - 1) continue;
     const byGroup: Occurrence[][] = Array.from({ length: groups }, () => []);
     // Within a group, the longest reading of the same words ("muon optimizer" over "muon").
     for (const o of occurrences)

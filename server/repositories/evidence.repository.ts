@@ -4,7 +4,7 @@ import { and, desc, eq, getTableColumns, inArray, ne, sql, type SQL } from 'driz
 import type { Db } from '../db/client.ts';
 import { records } from '../db/schema/records.ts';
 import { ideaEvidence } from '../db/schema/ideas.ts';
-import { queryRows } from '../db/rows.ts';
+import { queryRows, textArray } from '../db/rows.ts';
 import { proximityOfClass } from '../protocol/hardware-family.ts';
 
 /**
@@ -41,6 +41,36 @@ const TOTAL = '';
 
 export const OOM_PATTERN = '(\\moom\\M|out of memory|outofmemory|cuda error: out of memory|memory exhausted)';
 
+const EVIDENCE_COLUMNS = sql.raw(
+  'idea_id, harness_id, hardware_class, hardware_family, accelerator_kind, attempts, keeps, discards, crashes, oom_crashes, ' +
+    'max_oom_memory_gb, contributors, deltas, median_delta, min_delta, max_delta, excluded, delta_values, contributor_keys',
+);
+
+/**
+ * The evidence rows (EVIDENCE_COLUMNS, in order) of the visible records `where` selects: one per
+ * (idea, harness key, class) and each idea's all-records row. Rows marked invalid, baselines and
+ * rows without a parent (records.evidence_excluded) are shown but not counted: every count is
+ * over counted rows; `excluded` counts the others.
+ */
+function evidenceOf(where: SQL): SQL {
+  const counted = sql.raw('evidence_excluded IS NULL');
+  const oom = sql`${counted} AND status = 'crash' AND description ~* ${OOM_PATTERN}`;
+  return sql`
+    SELECT idea_id, coalesce(coalesce(harness_key, harness_id), ''), coalesce(hardware_class, ''),
+           coalesce(max(hardware_family), ''), coalesce(max(accelerator_kind), ''), (count(*) FILTER (WHERE ${counted}))::int,
+           (count(*) FILTER (WHERE ${counted} AND status = 'keep'))::int, (count(*) FILTER (WHERE ${counted} AND status = 'discard'))::int,
+           (count(*) FILTER (WHERE ${counted} AND status = 'crash'))::int, (count(*) FILTER (WHERE ${oom}))::int,
+           max(memory_gb) FILTER (WHERE ${oom}),
+           (count(DISTINCT key_fingerprint) FILTER (WHERE ${counted}))::int, (count(delta_val_bpb) FILTER (WHERE ${counted}))::int,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY delta_val_bpb) FILTER (WHERE ${counted}),
+           min(delta_val_bpb) FILTER (WHERE ${counted}), max(delta_val_bpb) FILTER (WHERE ${counted}),
+           (count(*) FILTER (WHERE NOT (${counted})))::int,
+           array_agg(delta_val_bpb) FILTER (WHERE ${counted} AND delta_val_bpb IS NOT NULL),
+           array_agg(DISTINCT key_fingerprint) FILTER (WHERE ${counted} AND key_fingerprint IS NOT NULL)
+    FROM records WHERE ${where} AND NOT hidden
+    GROUP BY GROUPING SETS ((idea_id, coalesce(harness_key, harness_id), hardware_class), (idea_id))`;
+}
+
 const TEXT_FIELDS = new Set(['ideaId', 'harnessKey', 'hardwareClass', 'family', 'kind']);
 
 function numbers<T extends Record<string, unknown>>(row: T): T {
@@ -61,34 +91,43 @@ export class EvidenceRepository {
 
   /**
    * Recomputes the evidence rows of these ideas from their visible records (inside the
-   * caller's transaction: assignment, revocation). Cost grows with the ideas' sizes, off the
+   * caller's transaction: revocation, re-derivation). Cost grows with the ideas' sizes, off the
    * request path; readers then touch a few rows.
    */
   async refresh(ideaIds: string[], tx: Db = this.db): Promise<void> {
     const ids = [...new Set(ideaIds)];
     if (ids.length === 0) return;
     await tx.delete(ideaEvidence).where(inArray(ideaEvidence.ideaId, ids));
-    // Rows marked invalid, baselines and rows without a parent (records.evidence_excluded) are
-    // shown but not counted: every count below is over counted rows; `excluded` counts the others.
-    const counted = sql.raw('evidence_excluded IS NULL');
+    await tx.execute(
+      sql`INSERT INTO idea_evidence (${EVIDENCE_COLUMNS}) ${evidenceOf(sql`idea_id IN (SELECT unnest(${textArray(ids)}))`)}`,
+    );
+  }
+
+  /**
+   * Adds these newly assigned records to their ideas' evidence (assignment, inside its
+   * transaction): counts add up, the median and the distinct contributors are recomputed from
+   * each touched cell's kept deltas and keys. Cost grows with the batch, not with the ideas.
+   */
+  async add(recordIds: string[], tx: Db = this.db): Promise<void> {
+    if (recordIds.length === 0) return;
+    const merged = (col: string) => sql.raw(`e.${col} || excluded.${col}`);
     await tx.execute(sql`
-      INSERT INTO idea_evidence (idea_id, harness_id, hardware_class, hardware_family, accelerator_kind, attempts, keeps, discards,
-                                 crashes, oom_crashes, max_oom_memory_gb, contributors, deltas, median_delta, min_delta, max_delta, excluded)
-      SELECT idea_id, coalesce(coalesce(harness_key, harness_id), ''), coalesce(hardware_class, ''),
-             coalesce(max(hardware_family), ''), coalesce(max(accelerator_kind), ''), (count(*) FILTER (WHERE ${counted}))::int,
-             (count(*) FILTER (WHERE ${counted} AND status = 'keep'))::int, (count(*) FILTER (WHERE ${counted} AND status = 'discard'))::int,
-             (count(*) FILTER (WHERE ${counted} AND status = 'crash'))::int,
-             (count(*) FILTER (WHERE ${counted} AND status = 'crash' AND description ~* ${OOM_PATTERN}))::int,
-             max(memory_gb) FILTER (WHERE ${counted} AND status = 'crash' AND description ~* ${OOM_PATTERN}),
-             (count(DISTINCT key_fingerprint) FILTER (WHERE ${counted}))::int, (count(delta_val_bpb) FILTER (WHERE ${counted}))::int,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY delta_val_bpb) FILTER (WHERE ${counted}),
-             min(delta_val_bpb) FILTER (WHERE ${counted}), max(delta_val_bpb) FILTER (WHERE ${counted}),
-             (count(*) FILTER (WHERE NOT (${counted})))::int
-      FROM records WHERE idea_id IN ${sql`(${sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
-      )})`} AND NOT hidden
-      GROUP BY GROUPING SETS ((idea_id, coalesce(harness_key, harness_id), hardware_class), (idea_id))`);
+      INSERT INTO idea_evidence AS e (${EVIDENCE_COLUMNS})
+      ${evidenceOf(sql`id IN (SELECT unnest(${textArray(recordIds)})) AND idea_id IS NOT NULL`)}
+      ON CONFLICT (idea_id, harness_id, hardware_class) DO UPDATE SET
+        hardware_family = greatest(e.hardware_family, excluded.hardware_family),
+        accelerator_kind = greatest(e.accelerator_kind, excluded.accelerator_kind),
+        attempts = e.attempts + excluded.attempts, keeps = e.keeps + excluded.keeps,
+        discards = e.discards + excluded.discards, crashes = e.crashes + excluded.crashes,
+        oom_crashes = e.oom_crashes + excluded.oom_crashes,
+        max_oom_memory_gb = greatest(e.max_oom_memory_gb, excluded.max_oom_memory_gb),
+        contributor_keys = (SELECT array_agg(DISTINCT k) FROM unnest(${merged('contributor_keys')}) k),
+        contributors = (SELECT count(DISTINCT k)::int FROM unnest(${merged('contributor_keys')}) k),
+        deltas = e.deltas + excluded.deltas,
+        delta_values = ${merged('delta_values')},
+        median_delta = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) FROM unnest(${merged('delta_values')}) d),
+        min_delta = least(e.min_delta, excluded.min_delta), max_delta = greatest(e.max_delta, excluded.max_delta),
+        excluded = e.excluded + excluded.excluded`);
   }
 
   /** Ideas with evidence from this key's records (to refresh when the key is revoked or restored). */
@@ -106,7 +145,7 @@ export class EvidenceRepository {
    */
   async byIdeas(ideaIds: string[]): Promise<{ rows: EvidenceRow[]; contributors: Map<string, number> }> {
     if (ideaIds.length === 0) return { rows: [], contributors: new Map() };
-    const { harnessId, hardwareFamily, acceleratorKind, ...same } = getTableColumns(ideaEvidence);
+    const { harnessId, hardwareFamily, acceleratorKind, deltaValues, contributorKeys, ...same } = getTableColumns(ideaEvidence);
     const all = (
       await this.db
         .select({ ...same, harnessKey: harnessId, family: hardwareFamily, kind: acceleratorKind })

@@ -1,6 +1,6 @@
 // SQL for the open dataset: visible records a page at a time in insertion order (the export and the
 // snapshots stream through these pages, never the whole table), ideas and their per-class evidence.
-import { and, asc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type RecordRow } from '../db/schema/records.ts';
 import { ideaEvidence, ideas } from '../db/schema/ideas.ts';
@@ -48,7 +48,7 @@ export const exportColumns = {
 
 export type ExportRow = Pick<RecordRow, keyof typeof exportColumns>;
 
-export type EvidenceExportRow = typeof ideaEvidence.$inferSelect;
+export type EvidenceExportRow = Omit<typeof ideaEvidence.$inferSelect, 'deltaValues' | 'contributorKeys'>;
 export interface IdeaExportRow {
   id: string;
   description: string;
@@ -108,8 +108,9 @@ export class ExportRepository {
 
   /** Per (idea, harness key, class) evidence after the given key, a page at a time. */
   async evidencePage(after: { ideaId: string; harnessId: string; hardwareClass: string }, limit: number): Promise<EvidenceExportRow[]> {
+    const { deltaValues, contributorKeys, ...exported } = getTableColumns(ideaEvidence);
     return this.db
-      .select()
+      .select(exported)
       .from(ideaEvidence)
       .where(
         sql`(${ideaEvidence.ideaId}, ${ideaEvidence.harnessId}, ${ideaEvidence.hardwareClass}) > (${after.ideaId}, ${after.harnessId}, ${after.hardwareClass})`,

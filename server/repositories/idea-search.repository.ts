@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { queryRows } from '../db/rows.ts';
+import { queryRows, textArray } from '../db/rows.ts';
 
 export interface IdeaChange {
   concept: string;
@@ -35,12 +35,6 @@ export interface LexicalCandidate {
 
 /** Per idea: up to this many distinct descriptions go into its full-text document. */
 export const DOCUMENT_DESCRIPTIONS = 24;
-
-const textArray = (xs: readonly string[]) =>
-  sql`ARRAY[${sql.join(
-    xs.map((x) => sql`${x}`),
-    sql`, `,
-  )}]::text[]`;
 
 export interface RecordToDerive {
   id: string;

@@ -5,7 +5,7 @@ import { and, eq, getTableColumns, inArray, isNotNull, isNull, sql } from 'drizz
 import type { Db } from '../db/client.ts';
 import { ideas, recordEmbeddings, type IdeaRow } from '../db/schema/ideas.ts';
 import { records } from '../db/schema/records.ts';
-import { queryRows } from '../db/rows.ts';
+import { queryRows, textArray } from '../db/rows.ts';
 import { DERIVED_RECORDSET, DERIVED_SET, derivedJson, type DerivedColumns } from './idea-search.repository.ts';
 
 /** An idea's row as readers use it: everything but its full-text document (a tsvector, large and read only by SQL). */
@@ -49,22 +49,14 @@ export class IdeaRepository {
     );
   }
 
+  /** The idea of the earliest assigned record with this diff key. */
   async ideaByDiffKey(diffKey: string, tx: Db = this.db): Promise<string | null> {
-    const [row] = await tx
-      .select({ ideaId: records.ideaId })
-      .from(records)
-      .where(and(eq(records.diffKey, diffKey), isNotNull(records.ideaId)))
-      .limit(1);
-    return row?.ideaId ?? null;
+    return (await this.ideasByKeys('diff', [diffKey], tx)).get(diffKey) ?? null;
   }
 
+  /** The idea of the earliest assigned record with this parameter key. */
   async ideaByParamKey(paramKey: string, tx: Db = this.db): Promise<string | null> {
-    const [row] = await tx
-      .select({ ideaId: records.ideaId })
-      .from(records)
-      .where(and(eq(records.paramKey, paramKey), isNotNull(records.ideaId)))
-      .limit(1);
-    return row?.ideaId ?? null;
+    return (await this.ideasByKeys('param', [paramKey], tx)).get(paramKey) ?? null;
   }
 
   /** The k records nearest to `vector` (cosine), through the model's HNSW index. */
@@ -120,17 +112,23 @@ export class IdeaRepository {
     await tx.insert(ideas).values(idea);
   }
 
-  /** The idea of an assigned record with each of these keys (one round trip for a batch). */
+  /**
+   * The idea of the earliest assigned record with each of these keys (one round trip for a batch):
+   * a walk down (key, seq) per key to its first assigned record, however many records share it.
+   * "Assigned" is written as an expression no index holds: right after a burst the statistics may
+   * say no record has an idea, and the planner would then scan every assigned record per key
+   * through records_idea_idx.
+   */
   async ideasByKeys(kind: 'diff' | 'param', keys: readonly string[], tx: Db = this.db): Promise<Map<string, string>> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return new Map();
-    const col = kind === 'diff' ? records.diffKey : records.paramKey;
-    const rows = await tx
-      .selectDistinctOn([col], { key: col, ideaId: records.ideaId })
-      .from(records)
-      .where(and(inArray(col, unique), isNotNull(records.ideaId)))
-      .orderBy(col, records.seq);
-    return new Map(rows.map((r) => [r.key as string, r.ideaId as string]));
+    const col = sql.raw(kind === 'diff' ? 'diff_key' : 'param_key');
+    const rows = await queryRows<{ key: string; idea_id: string }>(
+      tx,
+      sql`SELECT k.key, r.idea_id FROM unnest(${textArray(unique)}) AS k(key)
+          CROSS JOIN LATERAL (SELECT idea_id FROM records WHERE ${col} = k.key AND coalesce(idea_id, '') <> '' ORDER BY seq LIMIT 1) r`,
+    );
+    return new Map(rows.map((r) => [r.key, r.idea_id]));
   }
 
   /** The k nearest records of each vector (cosine, through the HNSW index), in one round trip. */

@@ -14,6 +14,7 @@ import { ClaimsService } from './claims.service.ts';
 import { inlineVerifier, type Verifier } from '../verify/verifier.ts';
 import type { Embedder } from './ideas/embedder.ts';
 import { localEmbedder } from './ideas/local-embedder.ts';
+import type { RecordReader } from './ideas/record-reader.ts';
 import type { JobRunnerOptions } from '../jobs/job-runner.ts';
 import { WriteActivity } from '../jobs/write-activity.ts';
 import { JOB_REDERIVE, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_DISCOVER, JOB_GITHUB_RECHECK_KEYS, JOB_GITHUB_SYNC } from '../jobs/kinds.ts';
@@ -36,6 +37,8 @@ import { registerSavedTimeMetrics } from '../observability/saved-time-metrics.ts
 export interface ServiceOptions {
   database: Database;
   embedder?: Embedder;
+  /** How idea assignment reads records (default inline); closed when the services stop. */
+  recordReader?: RecordReader;
   verifier?: Verifier;
   logger?: Logger;
   /** Writes in flight, shared with the API thread when this is a background worker thread. */
@@ -179,6 +182,7 @@ export function createServices(o: ServiceOptions) {
     async stop() {
       unsubscribe.forEach((off) => off());
       await background.stop();
+      await o.recordReader?.close();
     },
   };
 }
@@ -258,6 +262,7 @@ function ideasServices(o: ServiceOptions, repos: Repositories, readRepos: Reposi
     records: repos.records,
     jobs: repos.jobs,
     embedder,
+    reader: o.recordReader,
     logger: o.logger,
     noise: async (s: Parameters<NoiseService['sigmaFor']>[0]) => (await noise.sigmaFor(s)).sigma,
   };

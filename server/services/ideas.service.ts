@@ -15,7 +15,7 @@ import type { CheckResponse, IdeaSummary } from '../protocol/api.schema.ts';
 import type { RecordPayload } from '../protocol/record.schema.ts';
 import { hardwareProximity, proximityOfClass, type HardwareProximity } from '../protocol/hardware-family.ts';
 import { harnessKeyOf } from '../protocol/harnesses.ts';
-import { expansionTerms, type Understanding } from '../catalogue/understand.ts';
+import { expansionTerms } from '../catalogue/understand.ts';
 import type { Change } from '../catalogue/change-set.ts';
 import { changesConflict, definite, type Change as StoredChange } from '../catalogue/relate.ts';
 import type { JobRepository } from '../repositories/job.repository.ts';
@@ -38,13 +38,12 @@ import {
 } from './ideas/verdict.ts';
 import { summarise } from './ideas/outcome.ts';
 import { DERIVATION_VERSION, deriveRecord, type Derived } from './ideas/derive.ts';
+import { inlineReader, type RecordReader } from './ideas/record-reader.ts';
 import { sigmasOf, type NoiseLookup } from './ideas/sigmas.ts';
 
 const EXAMPLES_PER_IDEA = 3;
 /** Cosine from which a record's vector is a twin of one already indexed for its idea (all but the same text: not indexed again). */
 const TWIN_SIMILARITY = 0.95;
-/** Records derived between two turns of the event loop while a batch is prepared (a batch being written goes on meanwhile). */
-const PREPARE_SLICE = 10;
 /** hnsw.ef_search for assignment's look-ups (it needs 10 neighbours, not the search's best recall). */
 const ASSIGN_EF_SEARCH = 40;
 /** Records re-derived per background job (then the job queues the next batch). */
@@ -59,6 +58,8 @@ export interface IdeasDeps {
   /** Where re-derivation queues records whose idea no longer holds them (absent: read-only copies). */
   jobs?: Pick<JobRepository, 'enqueue'>;
   embedder: Embedder;
+  /** How assignment reads the records of a batch (default: inline, a few records per turn of the event loop). */
+  reader?: RecordReader;
   logger?: Logger;
   verdict?: VerdictOptions;
   /** σ of val_bpb for a (harness key, class, family) from the noise model; NOISE_PRIOR without it. */
@@ -172,16 +173,13 @@ export class IdeasService {
   /**
    * What assignment can do before it takes its lock: the records still without an idea, in order,
    * their readings, identity features and vectors. The job runner prepares the next batch this way
-   * while the current one is written; the derivation yields to the event loop every few records.
+   * while the current one is written (the reader yields to the event loop, or reads in its own thread).
    */
   async prepareAssignment(recordIds: string[]): Promise<PreparedAssignment> {
     const rows = (await this.deps.records.findByIds(recordIds)).filter((r) => r.ideaId === null).sort((a, b) => a.seq - b.seq);
-    const derived: ({ id: string } & Derived)[] = [];
-    for (const [i, r] of rows.entries()) {
-      if (i > 0 && i % PREPARE_SLICE === 0) await new Promise((done) => setImmediate(done));
-      derived.push({ id: r.id, ...deriveRecord(r) });
-    }
-    const features = rows.map((r, i) => featuresOf(r, derived[i].understood));
+    const readings = await (this.deps.reader ?? INLINE_READER).read(rows);
+    const derived = readings.map((x, i) => ({ id: rows[i].id, ...x.derived }));
+    const features = readings.map((x) => x.features);
     const vectors = rows.length
       ? await this.deps.embedder.embed(
           features.map((f) => f.text),
@@ -250,9 +248,10 @@ export class IdeasService {
   }
 
   /**
-   * After an assignment batch: evidence refreshed for each touched idea, and retrieval documents
-   * grown by the batch's visible records (counts added, new descriptions appended) rather than
-   * recomputed over every record of the idea, so a large idea costs no more than a small one.
+   * After an assignment batch: the batch's visible records added to their ideas' evidence (counts
+   * added, medians and contributors merged) and retrieval documents (counts added, new descriptions
+   * appended) rather than recomputed over every record of the idea, so a large idea costs no more
+   * than a small one.
    */
   private async growIdeas(
     rows: { id: string; description: string; hidden: boolean }[],
@@ -261,8 +260,10 @@ export class IdeasService {
     founded: Set<string>,
     tx: Db,
   ): Promise<void> {
-    const ids = [...new Set(assigned.map((a) => a.ideaId))];
-    await this.deps.evidence.refresh(ids, tx);
+    await this.deps.evidence.add(
+      assigned.map((a) => a.recordId),
+      tx,
+    );
     const ideaOf = new Map(assigned.map((a) => [a.recordId, a.ideaId]));
     const added = new Map<string, { ideaId: string; records: number; changes: Map<string, IdeaChange>; descriptions: string[] }>();
     for (const [i, row] of rows.entries()) {
@@ -509,6 +510,8 @@ export class IdeasService {
   }
 }
 
+const INLINE_READER = inlineReader();
+
 const diffOf = (payload: string) => (JSON.parse(payload) as RecordPayload).diff ?? null;
 
 /** A batch ready to be assigned (IdeasService.prepareAssignment). */
@@ -517,11 +520,6 @@ export interface PreparedAssignment {
   derived: ({ id: string } & Derived)[];
   features: IdeaFeatures[];
   vectors: number[][];
-}
-
-function featuresOf(row: RecordRow, understood: Understanding): IdeaFeatures {
-  const payload = JSON.parse(row.payload) as RecordPayload;
-  return ideaFeatures({ description: row.description, diff: payload.diff }, understood);
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

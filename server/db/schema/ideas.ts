@@ -87,6 +87,10 @@ export const ideaEvidence = pgTable(
     maxDelta: doublePrecision('max_delta'),
     // Visible records of the cell that are shown but not counted above (invalid, baseline, no parent).
     excluded: integer('excluded').notNull().default(0),
+    // What the median and the distinct contributors are recomputed from when a batch adds records
+    // (the counted deltas, the counted records' key fingerprints): never read by the API.
+    deltaValues: doublePrecision('delta_values').array(),
+    contributorKeys: text('contributor_keys').array(),
   },
   (t) => [
     primaryKey({ columns: [t.ideaId, t.harnessId, t.hardwareClass] }),

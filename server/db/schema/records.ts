@@ -101,8 +101,9 @@ export const records = pgTable(
     index('records_flagged_idx')
       .on(t.ideaId)
       .where(sql`${t.flagged}`),
-    index('records_diff_key_idx').on(t.diffKey),
-    index('records_param_key_idx').on(t.paramKey),
+    // The earliest assigned record of a diff or parameter key (idea assignment, check's exact change).
+    index('records_diff_key_seq_idx').on(t.diffKey, t.seq),
+    index('records_param_key_seq_idx').on(t.paramKey, t.seq),
     index('records_derived_idx').on(t.derivedVersion, t.seq),
     // The noise model and confirmations: a harness's replicated measurements, by group; a group's
     // measurements (a record's replications, flagged members); the replications of a record.

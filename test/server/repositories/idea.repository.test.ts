@@ -69,4 +69,33 @@ describe.each(drivers)('idea repository on $name', (driver) => {
     expect(idea.overall).toMatchObject({ attempts: 4, contributors: 3 });
     expect(idea.by_class.map((x: any) => x.contributors).sort()).toEqual([2, 2]);
   });
+
+  it("finds each key's idea through its earliest assigned record, past records not assigned yet", async () => {
+    const diff = '--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-WINDOW_PATTERN = "SSSL"\n+WINDOW_PATTERN = "SL"\n';
+    for (let i = 0; i < 3; i++) {
+      const res = await t.post(
+        '/v1/records',
+        envelope(makePayload({ description: 'window pattern SL', diff, created_at: `2026-11-2${i}T00:00:00Z` }), alice),
+      );
+      expect(res.status).toBe(201);
+    }
+    await t.drain();
+    const rows = await queryRows<{ seq: number; idea_id: string; diff_key: string }>(
+      database.db,
+      sql`SELECT seq, idea_id, diff_key FROM records WHERE description = 'window pattern SL' ORDER BY seq`,
+    );
+    expect(rows).toHaveLength(3);
+    const key = rows[0].diff_key;
+    expect(key).toBeTruthy();
+    // Statistics taken while nothing was assigned (right after a burst) must not change the answer.
+    await database.db.execute(sql`UPDATE records SET idea_id = NULL WHERE diff_key = ${key}`);
+    await database.db.execute(sql`ANALYZE records`);
+    const ideas = t.services.repos.ideas;
+    expect(await ideas.ideasByKeys('diff', [key, 'no-such-key'])).toEqual(new Map());
+    // The earliest record waits unassigned; the next one holds the idea.
+    await database.db.execute(sql`UPDATE records SET idea_id = ${rows[1].idea_id} WHERE seq IN (${rows[1].seq}, ${rows[2].seq})`);
+    expect(await ideas.ideasByKeys('diff', [key, 'no-such-key'])).toEqual(new Map([[key, rows[1].idea_id]]));
+    expect(await ideas.ideaByDiffKey(key)).toBe(rows[1].idea_id);
+    await database.db.execute(sql`UPDATE records SET idea_id = ${rows[0].idea_id} WHERE seq = ${rows[0].seq}`);
+  });
 });
