@@ -70,7 +70,6 @@ export const records = pgTable(
   },
   (t) => [
     index('records_seq_idx').on(t.seq),
-    index('records_board_idx').on(t.harnessId, t.hardwareClass, t.status, t.valBpb),
     // The leaderboard by harness key: each class's best keep (one probe), and its history (index only).
     index('records_rank_idx')
       .on(sql`coalesce(${t.harnessKey}, ${t.harnessId})`, t.hardwareClass, t.valBpb, t.createdAt, t.seq)
