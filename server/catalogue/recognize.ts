@@ -90,7 +90,11 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V) {
 const isWordChar = (c: string | undefined) => c !== undefined && c.length === 1 && isWordCode(c.charCodeAt(0));
 /** [A-Za-z0-9_] */
 const isWordCode = (k: number) => (k >= 48 && k <= 57) || (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95;
-const SPACE = /\s/;
+/** /\s/ for one character, without a regex for ASCII. */
+const isSpace = (c: string) => {
+  const k = c.charCodeAt(0);
+  return k < 128 ? k === 32 || (k >= 9 && k <= 13) : /\s/.test(c);
+};
 
 /** Text normalised for identifiers, and for each of its characters the offset in the original. */
 export function normaliseCode(text: string): { norm: string; at: number[] } {
@@ -100,13 +104,7 @@ export function normaliseCode(text: string): { norm: string; at: number[] } {
   let pending = -1; // offset of a whitespace run not yet written
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (
-      c === ' ' ||
-      c === '\n' ||
-      c === '\t' ||
-      c === '\r' ||
-      (c.charCodeAt(0) > 127 || c === '\f' || c === '\v' ? SPACE.test(c) : false)
-    ) {
+    if (isSpace(c)) {
       if (pending < 0 && norm.length > 0) pending = i;
       continue;
     }

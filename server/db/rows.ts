@@ -1,5 +1,5 @@
-// Raw SQL results differ by driver (PGlite: {rows}, postgres.js: an array); this evens them out.
-// Also the text[] literal raw queries pass lists as.
+// Helpers for raw SQL on both drivers: results (PGlite: {rows}, postgres.js: an array) evened
+// out, and lists passed as text[] literals.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client.ts';
 

@@ -71,6 +71,12 @@ function evidenceOf(where: SQL): SQL {
     GROUP BY GROUPING SETS ((idea_id, coalesce(harness_key, harness_id), hardware_class), (idea_id))`;
 }
 
+/** idea_evidence's columns as readers see them: all but what `add` merges from (the kept deltas and contributor keys). */
+export function evidenceReadColumns() {
+  const { deltaValues, contributorKeys, ...read } = getTableColumns(ideaEvidence);
+  return read;
+}
+
 const TEXT_FIELDS = new Set(['ideaId', 'harnessKey', 'hardwareClass', 'family', 'kind']);
 
 function numbers<T extends Record<string, unknown>>(row: T): T {
@@ -145,7 +151,7 @@ export class EvidenceRepository {
    */
   async byIdeas(ideaIds: string[]): Promise<{ rows: EvidenceRow[]; contributors: Map<string, number> }> {
     if (ideaIds.length === 0) return { rows: [], contributors: new Map() };
-    const { harnessId, hardwareFamily, acceleratorKind, deltaValues, contributorKeys, ...same } = getTableColumns(ideaEvidence);
+    const { harnessId, hardwareFamily, acceleratorKind, ...same } = evidenceReadColumns();
     const all = (
       await this.db
         .select({ ...same, harnessKey: harnessId, family: hardwareFamily, kind: acceleratorKind })

@@ -1,9 +1,10 @@
 // SQL for the open dataset: visible records a page at a time in insertion order (the export and the
 // snapshots stream through these pages, never the whole table), ideas and their per-class evidence.
-import { and, asc, eq, getTableColumns, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type RecordRow } from '../db/schema/records.ts';
 import { ideaEvidence, ideas } from '../db/schema/ideas.ts';
+import { evidenceReadColumns } from './evidence.repository.ts';
 
 export interface ExportFilter {
   /** A harness key (equivalent upstream prepare.py versions share one): records ranked under it. */
@@ -108,9 +109,8 @@ export class ExportRepository {
 
   /** Per (idea, harness key, class) evidence after the given key, a page at a time. */
   async evidencePage(after: { ideaId: string; harnessId: string; hardwareClass: string }, limit: number): Promise<EvidenceExportRow[]> {
-    const { deltaValues, contributorKeys, ...exported } = getTableColumns(ideaEvidence);
     return this.db
-      .select(exported)
+      .select(evidenceReadColumns())
       .from(ideaEvidence)
       .where(
         sql`(${ideaEvidence.ideaId}, ${ideaEvidence.harnessId}, ${ideaEvidence.hardwareClass}) > (${after.ideaId}, ${after.harnessId}, ${after.hardwareClass})`,

@@ -1,7 +1,7 @@
 // SQL for ideas and record embeddings: the lookups idea matching needs (by diff key, by
 // parameter key, nearest vectors through a per-model HNSW index), and idea assignment.
 import { createHash } from 'node:crypto';
-import { and, eq, getTableColumns, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { ideas, recordEmbeddings, type IdeaRow } from '../db/schema/ideas.ts';
 import { records } from '../db/schema/records.ts';
