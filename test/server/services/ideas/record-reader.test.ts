@@ -8,6 +8,7 @@ import { inlineReader, readRecord, threadReader, type StoredText } from '../../.
 import { makePayload } from '../../../helpers/records.ts';
 import { syntheticRecordFields } from '../../../../bench/synthetic.ts';
 import { CORPUS_RESULTS, sharedPresent } from '../../../helpers/shared.ts';
+import { loadConfig } from '../../../../server/config.ts';
 
 const stored = (p: ReturnType<typeof makePayload>): StoredText => ({
   description: p.description,
@@ -50,5 +51,11 @@ describe('record readers', () => {
 
   it('an empty batch is read without a round trip', async () => {
     expect(await reader.read([])).toEqual([]);
+  });
+
+  it('CROSSFORK_READER_THREAD turns the thread off, and it is on by default', () => {
+    expect(loadConfig({}).readerThread).toBe(true);
+    for (const v of ['0', 'false', 'off', 'no', 'OFF']) expect(loadConfig({ CROSSFORK_READER_THREAD: v }).readerThread).toBe(false);
+    expect(loadConfig({ CROSSFORK_READER_THREAD: '1' }).readerThread).toBe(true);
   });
 });
