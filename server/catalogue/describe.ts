@@ -109,6 +109,8 @@ function readAfter(ts: Token[], j: number): { from: Value | null; to: Value | nu
       const prior = valueOf(ts[j + 3], true);
       if (prior !== null) return { from: prior, to: first, end: j + 4 };
     }
+    // A range or a list ("layers 0-5", "odd layers 1,3,5") says which, not how many.
+    if (ts[j + 1]?.kind === 'num' || (text(ts[j + 1]) === ',' && ts[j + 2]?.kind === 'num')) return { from: null, to: null, end: start };
     return sawFrom ? { from: first, to: null, end: j + 1 } : { from: null, to: first, end: j + 1 };
   }
   if (isArrowOrTo(ts[j])) {

@@ -22,12 +22,13 @@ export function fromDiff(diff: string, set: ChangeSet) {
           (s = { plus: new Set(), minus: new Set(), plusCode: false, minusCode: false, order: [], snippets: { '+': [], '-': [] } }),
         );
       s.snippets[line.sign].push(snippetAt(line.text, m.start));
-      const code = !/^[A-Z][A-Z0-9_]*$/.test(line.text.slice(m.start, m.end)); // a construct, not a config name
       if (m.choice) {
         (line.sign === '+' ? s.plus : s.minus).add(m.choice);
         if (!s.order.includes(m.choice)) s.order.push(m.choice);
-      } else if (line.sign === '+') s.plusCode ||= code || CONCEPTS.get(m.concept)?.kind === 'switch';
-      else s.minusCode ||= code || CONCEPTS.get(m.concept)?.kind === 'switch';
+      } else if (!acts(line.text, m.start, m.end, CONCEPTS.get(m.concept)?.kind))
+        continue; // read, not changed: context
+      else if (line.sign === '+') s.plusCode = true;
+      else s.minusCode = true;
       if (line.sign === '+') s.plus.add('');
       else s.minus.add('');
     }
@@ -50,6 +51,49 @@ export function fromDiff(diff: string, set: ChangeSet) {
     else if (s.minusCode && !s.plus.has('')) set.offer({ concept, action: 'disable', from: null, to: null });
     else set.offer({ concept, action: 'mention', from: null, to: null });
   }
+}
+
+/**
+ * Whether code does something with a concept at this occurrence, rather than read a value of it. A
+ * knob (`param`) is changed by its assignments, which diff.ts reads; in code it acts only when
+ * called or spelled out as a construct (`clip_grad_norm_(`, `logits.float()`): `lr=matrix_lr`, `weight_decay=0.0`
+ * in a new module's parameter group or `n_layers=config.n_layer` only use it. A switch also acts
+ * when it is assigned, given as a keyword, reached into (`Float8LinearConfig.from_recipe_name`) or
+ * applied as a decorator; passed along as a value (`tokenizer,`, `*dmodel_lr_scale`) it is context.
+ */
+function acts(text: string, start: number, end: number, kind: 'param' | 'switch' | undefined): boolean {
+  const matched = text.slice(start, end);
+  // Words in a string or a comment (a docstring, `mode="reduce-overhead"`) name what the code does.
+  if (inTextAt(text, start)) return !/^[A-Z][A-Z0-9_]*$/.test(matched) || kind === 'switch';
+  if (!/^[\w.]+$/.test(matched)) return true; // a construct spelled out: `logits.float()`, `lm_head.weight = wte.weight`
+  let i = end;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  if (text[i] === '(') return true;
+  if (kind !== 'switch') return false;
+  if (text[i] === '.' || (text[i] === '=' && text[i + 1] !== '=')) return true;
+  let j = start - 1;
+  while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
+  return text[j] === '@';
+}
+
+/** Whether `pos` lies in a string literal or a comment of this line of Python. */
+function inTextAt(text: string, pos: number): boolean {
+  let quote = '';
+  for (let i = 0; i < pos; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = '';
+      }
+    } else if (c === '#') return true;
+    else if (c === '"' || c === "'") {
+      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      i += quote.length - 1;
+    }
+  }
+  return quote !== '';
 }
 
 /** Choices without those another one of them subsumes (SwiGLU's code calls SiLU). */

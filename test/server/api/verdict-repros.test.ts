@@ -23,6 +23,20 @@ const BETA2_DIFF = [
   '',
 ].join('\n');
 
+// New code that only uses knobs: the RTX 5070 fork's Gated DeltaNet diff (its parameter group reads matrix_lr and adam_betas).
+const DELTANET_DIFF = [
+  '--- a/train.py',
+  '+++ b/train.py',
+  '@@ -10,0 +10,1 @@',
+  '+from fla.layers import GatedDeltaNet',
+  '@@ -120,1 +121,1 @@',
+  '-        self.attn = CausalSelfAttention(config, layer_idx)',
+  '+        self.attn = GatedDeltaNet(hidden_size=config.n_embd, num_heads=config.n_head) if layer_idx % 4 else CausalSelfAttention(config, layer_idx)',
+  '@@ -300,0 +301,1 @@',
+  "+        groups.append(dict(kind='adamw', params=h_params, lr=matrix_lr, betas=adam_betas, eps=1e-10, weight_decay=0.0))",
+  '',
+].join('\n');
+
 describe.each(drivers)('verdicts that respect values and direction on $name', (driver) => {
   let database: Database;
   let t: ReturnType<typeof testApp>;
@@ -92,6 +106,9 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     // Adam betas set whole: another tuple is another value; another part's betas another setting.
     ids.betas = await publish('ADAM_BETAS (0.95,0.999)', SPARK, 'discard', 0.004);
     ids.x0betas = await publish('x0_lambdas betas (0.9,0.95)', SPARK, 'discard', 0.003);
+    // The DeltaNet diff on the Spark, and the same change described in words on an H100.
+    ids.deltanetDiff = await publish('Gated DeltaNet hybrid 9/12 layers via fla', SPARK, 'discard', 0.03, { diff: DELTANET_DIFF });
+    ids.deltanetWords = await publish('swap most attention layers for Gated DeltaNet linear attention', H100, 'discard', 0.02, { key: 1 });
     // Baseline runs, and changes whose descriptions name the baseline they start from.
     await publish('baseline', SPARK, 'keep', 0);
     await publish('baseline rerun', SPARK, 'discard', 0.001, { key: 1 });
@@ -130,6 +147,15 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     expect(r.matches.map((m: any) => m.id)).not.toContain(beta2);
     expect(r.matches.filter((m: any) => m.same_idea)).toEqual([]);
     expect(r.verdict).toBe('novel');
+  });
+
+  it('2b. a diff’s new code that only uses knobs (lr=matrix_lr, weight_decay=0.0) changes what it adds, not them', async () => {
+    expect(await ideaOf(ids.deltanetDiff)).toBe(await ideaOf(ids.deltanetWords));
+    const r = await check('MATRIX_LR 0.04 -> 0.05', SPARK);
+    expect(r.matches.filter((m: any) => m.same_idea).map((m: any) => m.id)).not.toContain(await ideaOf(ids.deltanetDiff));
+    const words = await check('try Gated DeltaNet linear attention', SPARK);
+    expect(words.evidence.decided_by).toBe('exact');
+    expect(words.evidence.tiers.class).toMatchObject({ attempts: 1, discards: 1 });
   });
 
   it('3. changes that conflict never share an idea; another value of the knob is related, not the same', async () => {

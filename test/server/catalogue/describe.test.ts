@@ -20,5 +20,9 @@ describe('describe', () => {
   it('reads nothing in prose that names no knob', () => {
     expect(describeChanges('tried something new today')).toEqual({ changes: [], switchedOn: [], removed: [] });
     expect(describeChanges('')).toEqual({ changes: [], switchedOn: [], removed: [] });
+    // A range or a list of layers says which layers, not how many (the RTX 5070 fork's "2 VE groups").
+    expect(describeChanges('layers 0-5 share VE1, layers 6-11 share VE2').changes).toEqual([]);
+    expect(describeChanges('odd layers 1,3,5,7 are MLP-only').changes).toEqual([]);
+    expect(describeChanges('12 layers').changes).toEqual([{ name: 'DEPTH', from: null, to: '12', direction: 'set' }]);
   });
 });

@@ -26,6 +26,41 @@ describe('fromDiff', () => {
     ]);
   });
 
+  it('reads knobs that new code only uses as context (the DeltaNet record of the RTX 5070 fork)', () => {
+    const diff = [
+      '@@ -1,2 +1,5 @@',
+      '+from fla.layers import GatedDeltaNet',
+      '+        self.attn = GatedDeltaNet(hidden_size=config.n_embd, num_heads=config.n_head)',
+      '+    dict(kind="adamw", params=h_params, lr=matrix_lr * dmodel_lr_scale, betas=adam_betas, eps=1e-10, weight_decay=0.0),',
+      '',
+    ].join('\n');
+    const changes = read(diff);
+    expect(changes.filter((c) => c.action !== 'mention')).toEqual([
+      { concept: 'LINEAR_ATTENTION', action: 'enable', from: null, to: null },
+    ]);
+    expect(changes.map((c) => c.concept)).toEqual(expect.arrayContaining(['MATRIX_LR', 'ADAM_BETAS', 'WEIGHT_DECAY', 'LR_DIM_SCALE']));
+  });
+
+  it('reads a switch passed along as a value as context, a removed call as a change', () => {
+    const passed = '@@ -1 +1 @@\n-    c = _autotune_train_candidate(runtime, tokenizer, vocab_size, cands)\n+    c = FORCED\n';
+    expect(read(passed).every((c) => c.action === 'mention')).toBe(true);
+    expect(read('@@ -1,2 +1 @@\n-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)\n')).toEqual([
+      { concept: 'GRAD_CLIP', action: 'disable', from: null, to: null },
+    ]);
+  });
+
+  it('reads what new code calls or says in its strings and docstrings', () => {
+    expect(read('@@ -1 +1,2 @@\n+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)\n')).toEqual([
+      { concept: 'GRAD_CLIP', action: 'enable', from: null, to: null },
+    ]);
+    expect(read('@@ -1 +1,2 @@\n+    """Top-1 sparse MoE: 4 smaller experts"""\n')).toEqual([
+      { concept: 'MOE', action: 'enable', from: null, to: null },
+    ]);
+    expect(read('@@ -1 +1 @@\n+    model = torch.compile(model, mode="reduce-overhead")\n').map((c) => `${c.action} ${c.concept}`)).toEqual(
+      ['enable COMPILE', 'enable CUDA_GRAPHS'],
+    );
+  });
+
   it('offers nothing for an empty diff or unrelated code', () => {
     expect(read('')).toEqual([]);
     expect(read('@@ -1 +1 @@\n-print("a")\n+print("b")\n')).toEqual([]);
