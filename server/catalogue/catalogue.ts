@@ -62,6 +62,8 @@ const conceptSchema = z.strictObject({
   multiple_valued: z.boolean().optional(),
   /** Counts of it may say where another change applies rather than change it ("XSA on the last 4 layers"). */
   scope_unit: z.boolean().optional(),
+  /** Its code identifiers are tools every model calls (`nn.init.normal_`, `nn.init.zeros_` set up each new module): code that calls them changes nothing of it. */
+  called_everywhere: z.boolean().optional(),
   notes: text.optional(),
   /** Descriptive vocabulary for the fuzzy fallback (gloss.ts): what it acts on, does, is computed from. */
   gloss: phrases,

@@ -1,7 +1,7 @@
 // The changes a unified diff of train.py makes, as the catalogue reads them: `NAME = value`
 // assignments (diff.ts), then code identifiers of switches and choices on the +/- lines.
 import { changedLines, diffChanges } from './diff.ts';
-import { CONCEPTS } from './catalogue.ts';
+import { CONCEPTS, type Concept } from './catalogue.ts';
 import { fromParamChange, type ChangeSet } from './change-set.ts';
 import { recognizeIdentifiers } from './recognize.ts';
 
@@ -25,7 +25,7 @@ export function fromDiff(diff: string, set: ChangeSet) {
       if (m.choice) {
         (line.sign === '+' ? s.plus : s.minus).add(m.choice);
         if (!s.order.includes(m.choice)) s.order.push(m.choice);
-      } else if (!acts(line.text, m.start, m.end, CONCEPTS.get(m.concept)?.kind))
+      } else if (!acts(line.text, m.start, m.end, CONCEPTS.get(m.concept)))
         continue; // read, not changed: context
       else if (line.sign === '+') s.plusCode = true;
       else s.minusCode = true;
@@ -60,11 +60,14 @@ export function fromDiff(diff: string, set: ChangeSet) {
  * in a new module's parameter group or `n_layers=config.n_layer` only use it. A switch also acts
  * when it is assigned, given as a keyword, reached into (`Float8LinearConfig.from_recipe_name`) or
  * applied as a decorator; passed along as a value (`tokenizer,`, `*dmodel_lr_scale`) it is context.
+ * A concept whose code every model calls (`called_everywhere`: `nn.init.normal_`, `nn.init.zeros_`) never acts in code.
  */
-function acts(text: string, start: number, end: number, kind: 'param' | 'switch' | undefined): boolean {
+function acts(text: string, start: number, end: number, concept: Concept | undefined): boolean {
+  const kind = concept?.kind;
   const matched = text.slice(start, end);
   // Words in a string or a comment (a docstring, `mode="reduce-overhead"`) name what the code does.
   if (inTextAt(text, start)) return !/^[A-Z][A-Z0-9_]*$/.test(matched) || kind === 'switch';
+  if (concept?.called_everywhere) return false; // `nn.init.normal_(self.value_emb.weight)` sets up a new module
   if (!/^[\w.]+$/.test(matched)) return true; // a construct spelled out: `logits.float()`, `lm_head.weight = wte.weight`
   let i = end;
   while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;

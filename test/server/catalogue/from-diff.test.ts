@@ -61,6 +61,18 @@ describe('fromDiff', () => {
     );
   });
 
+  it('reads the set-up of a new module as part of it: its init calls change no initialisation setting', () => {
+    const diff = [
+      '@@ -80,0 +80,3 @@',
+      '+        self.value_emb = nn.Embedding(config.vocab_size, config.n_embd)',
+      '+        torch.nn.init.normal_(self.value_emb.weight, mean=0.0, std=0.02)',
+      '+        torch.nn.init.zeros_(self.value_proj.weight)',
+      '',
+    ].join('\n');
+    expect(read(diff).filter((c) => c.action !== 'mention')).toEqual([]);
+    expect(read(diff).map((c) => c.concept)).toEqual(expect.arrayContaining(['INIT_SCALE', 'ZERO_INIT']));
+  });
+
   it('offers nothing for an empty diff or unrelated code', () => {
     expect(read('')).toEqual([]);
     expect(read('@@ -1 +1 @@\n-print("a")\n+print("b")\n')).toEqual([]);
