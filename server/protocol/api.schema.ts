@@ -278,6 +278,11 @@ export const verdictEvidenceSchema = z
         'exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; others: near you only other values or starting states of it, or it among other changes, were tried; all: every match, weighted; baseline: you asked about a baseline run, which changes nothing, so nothing was counted',
       ),
     other_values: countsSchema
+      .extend({
+        changes: z
+          .array(countsSchema.extend({ values: z.string().describe('"2^19 → 2^18", "to 0.1"; empty when unknown') }))
+          .describe('the same counts per other value or starting state, most attempts first'),
+      })
       .nullable()
       .describe(
         'with decided_by exact: attempts near you that moved the same knob from another state or to another value (shown apart, not counted)',

@@ -36,6 +36,7 @@ import {
   type VerdictCaller,
   type VerdictOptions,
 } from './ideas/verdict.ts';
+import { valuesOf } from './ideas/retrieval.ts';
 import { summarise } from './ideas/outcome.ts';
 import { DERIVATION_VERSION, deriveRecord, type Derived } from './ideas/derive.ts';
 import { inlineReader, type RecordReader } from './ideas/record-reader.ts';
@@ -349,6 +350,7 @@ export class IdeasService {
       strength: evidenceStrength(m, valued),
       // undefined: its changes could not be compared with the query's value by value.
       exact: m.weight === null && !m.exact ? undefined : m.exact,
+      values: valuesOf(m.why),
       cells: cellsOf(m.ideaId)!,
     }));
     return { found, loaded, caller, hw, matches, evidence, evidenceFound, valued };

@@ -51,7 +51,15 @@ export interface MatchedEvidence {
    * another value, or a looser match.
    */
   exact?: boolean;
+  /** The values of the idea's change, as people write them ("2^19 → 2^18"): how other values are told apart in the reason. */
+  values?: string | null;
   cells: EvidenceCell[];
+}
+
+/** Attempts near the caller of one other value or starting state of the change. */
+export interface OtherValue extends Counts {
+  /** "2^19 → 2^18", "to 0.1"; "" when the idea's values are unknown. */
+  values: string;
 }
 
 export interface VerdictCaller {
@@ -102,7 +110,7 @@ export interface VerdictEvidence {
    * `baseline`: the caller asked about a baseline run, which changes nothing: nothing is counted.
    */
   decided_by: 'exact' | 'others' | 'all' | 'baseline';
-  other_values: Counts | null;
+  other_values: (Counts & { changes: OtherValue[] }) | null;
   /** Records of the deciding evidence that are shown but not counted (the log marks them invalid, baselines, no comparable parent). */
   not_counted: number;
 }
@@ -194,7 +202,13 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
   const opts = { ...DEFAULTS, ...options };
   const hw = caller.hardware ?? null;
   const all = (caller.baseline ? [] : matches).flatMap((m) =>
-    m.cells.map((c) => ({ ...c, strength: m.strength, exact: m.exact === true, comparable: m.exact !== undefined })),
+    m.cells.map((c) => ({
+      ...c,
+      strength: m.strength,
+      exact: m.exact === true,
+      comparable: m.exact !== undefined,
+      values: m.values ?? '',
+    })),
   );
   const scoped = scopeCells(all, caller.harnessKey);
   const { harness } = scoped;
@@ -204,7 +218,9 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
   const exactNear = scoped.cells.some((c) => c.exact && near(c) && c.attempts > 0);
   const cells = exactNear ? scoped.cells.filter((c) => c.exact) : scoped.cells;
   const others = exactNear ? scoped.cells.filter((c) => !c.exact && near(c)) : [];
-  const otherValues = others.length ? sum(others.map((c) => ({ ...c, oom_crashes: c.oomCrashes }))) : null;
+  const otherValues = others.length
+    ? { ...sum(others.map((c) => ({ ...c, oom_crashes: c.oomCrashes }))), changes: byValues(others) }
+    : null;
   const tiers = Object.fromEntries(PROXIMITY.map((p) => [p, empty()])) as Record<Proximity, TierEvidence>;
   const weight = {
     keepsClass: 0,
@@ -295,6 +311,46 @@ function rule(
   return kind.keeps + elsewhere.keeps > 0 ? 'kept_elsewhere' : 'failed_elsewhere';
 }
 
+/** Other values' cells summed per value, most attempts first. */
+function byValues(cells: readonly (EvidenceCell & { values: string })[]): OtherValue[] {
+  const out = new Map<string, OtherValue>();
+  for (const c of cells) {
+    const v = out.get(c.values) ?? { values: c.values, attempts: 0, keeps: 0, discards: 0, crashes: 0, oom_crashes: 0 };
+    v.attempts += c.attempts;
+    v.keeps += c.keeps;
+    v.discards += c.discards;
+    v.crashes += c.crashes;
+    v.oom_crashes += c.oomCrashes;
+    out.set(c.values, v);
+  }
+  return [...out.values()].filter((v) => v.attempts > 0).sort((a, b) => b.attempts - a.attempts || a.values.localeCompare(b.values));
+}
+
+/** Other values shown in the reason, at most this many of each outcome. */
+const VALUES_SHOWN = 3;
+
+/** "(kept: 2^19 → 2^18, 2^18 → 2^17; failed: 2^13 → 2^12)": which other values went which way. */
+function valuesNote(changes: readonly OtherValue[]): string {
+  const named = changes.filter((v) => v.values !== '');
+  if (named.length === 0) return '';
+  const list = (vs: OtherValue[]) =>
+    vs.length <= VALUES_SHOWN
+      ? vs.map((v) => v.values).join(', ')
+      : `${vs
+          .slice(0, VALUES_SHOWN)
+          .map((v) => v.values)
+          .join(', ')} and ${vs.length - VALUES_SHOWN} more`;
+  const kept = named.filter((v) => v.keeps > 0 && v.keeps === v.attempts);
+  const failed = named.filter((v) => v.keeps === 0);
+  const mixed = named.filter((v) => v.keeps > 0 && v.keeps < v.attempts);
+  const parts = [
+    kept.length ? `kept: ${list(kept)}` : '',
+    mixed.length ? `both: ${list(mixed)}` : '',
+    failed.length ? `failed: ${list(failed)}` : '',
+  ].filter(Boolean);
+  return ` (${parts.join('; ')})`;
+}
+
 /** Attempt-weighted median of the cells' medians, with the interval median ± 2σ/√n. */
 function effectOf(deltas: { median: number; n: number }[], noise: number): Effect | null {
   const n = deltas.reduce((a, d) => a + d.n, 0);
@@ -348,7 +404,7 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
     return `Not your exact change (other values, another starting state, or more changes at once): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${uncounted}.`;
   if (e.decided_by !== 'exact' || verdict === 'novel') return e.not_counted ? `${line.slice(0, -1)}${uncounted}.` : line;
   const o = e.other_values;
-  const apart = o ? `; other values of this change ${nearWhere}: kept ${o.keeps} of ${o.attempts}` : '';
+  const apart = o ? `; other values of this change ${nearWhere}: kept ${o.keeps} of ${o.attempts}${valuesNote(o.changes)}` : '';
   return `Your exact change: ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${apart}${uncounted}.`;
 }
 

@@ -125,7 +125,14 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     expect(r.evidence.tiers.class).toMatchObject({ attempts: 1, discards: 1, keeps: 0 });
     expect(r.evidence.other_values).toMatchObject({ keeps: 4, attempts: 4 });
     expect(r.reason).toMatch(/^Your exact change: never kept on DGX Spark/);
-    expect(r.reason).toMatch(/other values of this change on DGX Spark GB10 128GB: kept 4 of 4/);
+    expect(r.reason).toMatch(/other values of this change on DGX Spark GB10 128GB: kept 4 of 4 \(kept: 2\^1\d → 2\^1\d, .* and 1 more\)/);
+    // Which other values, each with its outcome: the halvings from 2^19 … 2^16, each kept once.
+    expect(r.evidence.other_values.changes.map((v: any) => [v.values, v.keeps, v.attempts]).sort()).toEqual([
+      ['2^16 → 2^15', 1, 1],
+      ['2^17 → 2^16', 1, 1],
+      ['2^18 → 2^17', 1, 1],
+      ['2^19 → 2^18', 1, 1],
+    ]);
     const same = r.matches.find((m: any) => m.same_idea);
     expect(same.id).toBe(await ideaOf(ids.batch14));
     // In words, with the values, the same answer.
