@@ -161,6 +161,35 @@ export class IdeaRepository {
   }
 
   /**
+   * For each vector, its highest cosine similarity to the vectors already indexed for one idea and
+   * parameter key (null when there are none), exactly, in one round trip: a record that joins an
+   * idea by its key needs no nearest-neighbour search, only whether its vector is a twin of one
+   * indexed there. Reads that idea's rows through record_embeddings_idea_idx, never the HNSW graph.
+   */
+  async twinSimilarityMany(
+    space: VectorSpace,
+    items: readonly { vector: number[]; ideaId: string; paramKey: string | null }[],
+    tx: Db = this.db,
+  ): Promise<(number | null)[]> {
+    if (items.length === 0) return [];
+    const values = items
+      .map(
+        (it, i) =>
+          `(${i}, '[${it.vector.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]'::vector(${space.dimensions}), ${literal(it.ideaId)}, ${it.paramKey === null ? 'NULL::text' : literal(it.paramKey)})`,
+      )
+      .join(', ');
+    const rows = await queryRows<{ i: number; similarity: number | null }>(
+      tx,
+      sql.raw(`SELECT q.i, (SELECT max(1 - (e.embedding::vector(${space.dimensions}) <=> q.v)) FROM record_embeddings e
+                 WHERE e.idea_id = q.idea AND e.model = ${literal(space.model)} AND e.param_key IS NOT DISTINCT FROM q.pk) AS similarity
+               FROM (VALUES ${values}) AS q(i, v, idea, pk)`),
+    );
+    const out: (number | null)[] = items.map(() => null);
+    for (const r of rows) out[Number(r.i)] = r.similarity === null ? null : Number(r.similarity);
+    return out;
+  }
+
+  /**
    * A batch's assignments in three statements: the new ideas, the records' idea and keys, and
    * their embeddings (a vector already indexed for its idea with the same parameter key is not
    * indexed again: HNSW graphs lose recall on piles of duplicates, and it adds nothing).

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import type { RecordRow } from '../db/schema/records.ts';
-import type { IdeaRepository, VectorSpace } from '../repositories/idea.repository.ts';
+import type { IdeaRepository, NearestRecord, VectorSpace } from '../repositories/idea.repository.ts';
 import type { IdeaSearchRepository, IdeaChange } from '../repositories/idea-search.repository.ts';
 import { byRecordsThenChange, DOCUMENT_DESCRIPTIONS } from '../repositories/idea-search.repository.ts';
 import type { EvidenceRepository, EvidenceRow } from '../repositories/evidence.repository.ts';
@@ -122,10 +122,16 @@ export class IdeasService {
         features.flatMap((f) => (f.paramKey ? [f.paramKey] : [])),
         tx,
       );
-      const near = await this.deps.ideas.nearestMany(this.space, vectors, MATCH_NEIGHBOURS, tx, ASSIGN_EF_SEARCH);
+      // A record that joins a stored idea by its key (diff first, as matchIdea) needs no
+      // nearest-neighbour search: only whether its vector is a twin of one indexed there.
+      const keyed = features.map(
+        (f) => (f.diffKey ? byDiff.get(f.diffKey) : undefined) ?? (f.paramKey ? byParam.get(f.paramKey) : undefined) ?? null,
+      );
+      const { near, twinSimilarity } = await this.neighbours(vectors, features, keyed, tx);
       // Each candidate idea's distinct changes, grown as the batch assigns records to it.
+      const candidates = [...new Set([...near.flat().map((n) => n.ideaId), ...keyed.flatMap((k) => (k ? [k] : []))])];
       const ideaChanges = new Map<string, StoredChange[]>(
-        (await this.deps.search.changesOf([...new Set(near.flat().map((n) => n.ideaId))], tx)).map((c) => [c.ideaId, c.changes]),
+        (await this.deps.search.changesOf(candidates, tx)).map((c) => [c.ideaId, c.changes]),
       );
       // What this batch assigned so far, so later records of the batch can join its ideas.
       const local: { vector: number[]; ideaId: string; paramKey: string | null }[] = [];
@@ -154,12 +160,14 @@ export class IdeasService {
         if (f.paramKey && !byParam.has(f.paramKey)) byParam.set(f.paramKey, ideaId);
         // A vector all but equal to one already indexed for this idea (same parameter key) adds
         // nothing to matching or retrieval: it is not inserted into the HNSW graph (the costly part).
-        const twin = [...near[i], ...local].some(
-          (n) =>
-            n.ideaId === ideaId &&
-            n.paramKey === f.paramKey &&
-            ('similarity' in n ? n.similarity : cosine(vectors[i], n.vector)) >= TWIN_SIMILARITY,
-        );
+        const twin =
+          (twinSimilarity[i] ?? -1) >= TWIN_SIMILARITY ||
+          [...near[i], ...local].some(
+            (n) =>
+              n.ideaId === ideaId &&
+              n.paramKey === f.paramKey &&
+              ('similarity' in n ? n.similarity : cosine(vectors[i], n.vector)) >= TWIN_SIMILARITY,
+          );
         local.push({ vector: vectors[i], ideaId, paramKey: f.paramKey });
         assigned.push({ recordId: row.id, ideaId, diffKey: f.diffKey, paramKey: f.paramKey, embedding: twin ? null : vectors[i] });
       }
@@ -169,6 +177,35 @@ export class IdeasService {
       });
       await this.growIdeas(rows, derived, assigned, new Set(newIdeas.map((n) => n.id)), tx);
     });
+  }
+
+  /**
+   * The stored neighbours of a batch's vectors: the nearest records (HNSW) of those that no stored
+   * key places, and for those a key places, their best similarity to the vectors indexed for that
+   * idea and parameter key (twinSimilarityMany: exact, through the idea's own rows).
+   */
+  private async neighbours(vectors: number[][], features: IdeaFeatures[], keyed: (string | null)[], tx: Db) {
+    const searched = keyed.flatMap((k, i) => (k ? [] : [i]));
+    const placed = keyed.flatMap((k, i) => (k ? [i] : []));
+    const [found, sims] = [
+      await this.deps.ideas.nearestMany(
+        this.space,
+        searched.map((i) => vectors[i]),
+        MATCH_NEIGHBOURS,
+        tx,
+        ASSIGN_EF_SEARCH,
+      ),
+      await this.deps.ideas.twinSimilarityMany(
+        this.space,
+        placed.map((i) => ({ vector: vectors[i], ideaId: keyed[i]!, paramKey: features[i].paramKey })),
+        tx,
+      ),
+    ];
+    const near: NearestRecord[][] = vectors.map(() => []);
+    searched.forEach((i, k) => (near[i] = found[k]));
+    const twinSimilarity: (number | null)[] = vectors.map(() => null);
+    placed.forEach((i, k) => (twinSimilarity[i] = sims[k]));
+    return { near, twinSimilarity };
   }
 
   /**

@@ -6,6 +6,7 @@ import { drivers } from '../../helpers/db.ts';
 import { useTestApp } from '../../helpers/app.ts';
 import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 import { queryRows } from '../../../server/db/rows.ts';
+import { IdeaRepository } from '../../../server/repositories/idea.repository.ts';
 
 describe.each(drivers)('idea repository on $name', (driver) => {
   const { database, t } = useTestApp(driver);
@@ -36,6 +37,40 @@ describe.each(drivers)('idea repository on $name', (driver) => {
     const idea = (await (await t.get(`/v1/ideas/${baseline[0].idea_id}`)).json()) as any;
     expect(idea.overall.attempts).toBe(0);
     expect(idea.overall.excluded).toBe(3);
+  });
+
+  it("gives a vector's best similarity to those indexed for one idea and parameter key, exactly", async () => {
+    const { model, dimensions } = t.services.embedder;
+    const space = { model, dimensions };
+    const ideas = new IdeaRepository(database.db);
+    const unit = (k: number) => Array.from({ length: dimensions }, (_, i) => (i === k ? 1 : 0));
+    const ids = [];
+    for (const description of ['raise TWIN_KNOB from 1 to 2', 'lower OTHER_TWIN_KNOB from 2 to 1']) {
+      const res = await t.post('/v1/records', envelope(makePayload({ description, diff: null }), alice));
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    await t.drain();
+    const [a, b] = await queryRows<{ idea_id: string; param_key: string | null }>(
+      database.db,
+      sql`SELECT idea_id, param_key FROM records WHERE id IN (${ids[0]}, ${ids[1]}) ORDER BY seq`,
+    );
+    // Replace what assignment indexed with known vectors: two for the first idea's key, one with no key.
+    await database.db.execute(sql`DELETE FROM record_embeddings`);
+    const put = (recordId: string, ideaId: string, paramKey: string | null, v: number[]) =>
+      database.db.execute(
+        sql`INSERT INTO record_embeddings (record_id, model, idea_id, param_key, embedding) VALUES (${recordId}, ${model}, ${ideaId}, ${paramKey}, ${`[${v.join(',')}]`}::vector)`,
+      );
+    await put(ids[0], a.idea_id, a.param_key, unit(0));
+    await put(`${ids[0]}-2`, a.idea_id, a.param_key, unit(1));
+    await put(ids[1], b.idea_id, null, unit(2));
+    const sims = await ideas.twinSimilarityMany(space, [
+      { vector: unit(1), ideaId: a.idea_id, paramKey: a.param_key }, // equal to the second
+      { vector: unit(2), ideaId: a.idea_id, paramKey: a.param_key }, // orthogonal to both
+      { vector: unit(2), ideaId: a.idea_id, paramKey: 'ANOTHER:key' }, // nothing under that key
+      { vector: unit(2), ideaId: b.idea_id, paramKey: null }, // a null key matches a null key
+    ]);
+    expect(sims.map((x) => (x === null ? null : Math.round(x * 1000) / 1000))).toEqual([1, 0, null, 1]);
+    expect(await ideas.twinSimilarityMany(space, [])).toEqual([]);
   });
 
   it("counts an idea's distinct contributors across classes, not the largest class", async () => {
