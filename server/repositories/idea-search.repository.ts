@@ -203,10 +203,13 @@ export class IdeaSearchRepository {
     // costs no more than one with 10); the hash is the only condition an index can serve, so no
     // stale statistics can send the planner through all of an idea's records instead.
     const hashes = [...new Set(flat.map((p) => createHash('md5').update(`${p.idea}\n${p.description}`).digest('hex')))];
+    // The first record of each pair is enough: a popular description repeated by hundreds of records is read once.
     const found = await queryRows<{ idea_id: string; description: string }>(
       tx,
-      sql`SELECT idea_id, description FROM records
-          WHERE md5(idea_id || chr(10) || description) = ANY(${textArray(hashes)}) AND NOT hidden AND id <> ALL(${textArray(excluding)})`,
+      sql`SELECT r.idea_id, r.description FROM unnest(${textArray(hashes)}) AS h(hash)
+          CROSS JOIN LATERAL (
+            SELECT idea_id, description FROM records
+            WHERE md5(idea_id || chr(10) || description) = h.hash AND NOT hidden AND id <> ALL(${textArray(excluding)}) LIMIT 1) r`,
     );
     const wanted = new Set(flat.map((p) => `${p.idea}\u0000${p.description}`));
     const rows = found.filter((r) => wanted.has(`${r.idea_id}\u0000${r.description}`));

@@ -1,7 +1,7 @@
 // Assignment adds each batch to its ideas' evidence (EvidenceRepository.add) instead of recomputing
 // them: after batches of several ideas, classes, keys, outcomes and excluded rows, on both drivers,
 // every evidence row (counts, OOM crashes, distinct contributors, deltas with their median and
-// range) equals what a full recomputation from the records gives.
+// range) equals what a full recomputation from the records gives; so does each idea's document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { drivers } from '../../helpers/db.ts';
@@ -85,6 +85,19 @@ describe.each(drivers)('evidence grown batch by batch on $name', (driver) => {
     const ideaIds = [...new Set(grown.map((r) => r.idea_id as string))];
     await new EvidenceRepository(database.db).refresh(ideaIds);
     expect(await evidenceRows(database)).toEqual(grown);
+  });
+
+  it("grows each idea's document (attempts, changes, concepts, words) as a full recomputation writes it", async () => {
+    const documents = () =>
+      queryRows<Record<string, unknown>>(
+        database.db,
+        sql`SELECT id, attempts, described, concepts, changes, search::text AS search FROM ideas ORDER BY id`,
+      );
+    const grown = await documents();
+    // Descriptions repeat across the batches: each is in its idea's document once.
+    expect(grown.some((d) => Number(d.described) >= 1 && Number(d.attempts) > Number(d.described))).toBe(true);
+    await t.services.ideas.refreshIdeas(grown.map((d) => d.id as string));
+    expect(await documents()).toEqual(grown);
   });
 
   it('the API never reads the kept deltas and keys', async () => {
