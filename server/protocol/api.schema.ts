@@ -254,6 +254,9 @@ const countsSchema = z.object({
   oom_crashes: z.number(),
 });
 
+/** Counts of one value of a change ("2^19 → 2^18"). */
+const otherValueSchema = countsSchema.extend({ values: z.string().describe('"2^19 → 2^18", "to 0.1"; empty when unknown') });
+
 export const verdictEvidenceSchema = z
   .object({
     harness: z
@@ -279,14 +282,16 @@ export const verdictEvidenceSchema = z
       ),
     other_values: countsSchema
       .extend({
-        changes: z
-          .array(countsSchema.extend({ values: z.string().describe('"2^19 → 2^18", "to 0.1"; empty when unknown') }))
-          .describe('the same counts per other value or starting state, most attempts first'),
+        changes: z.array(otherValueSchema).describe('the same counts per other value or starting state, most attempts first'),
       })
       .nullable()
       .describe(
         'with decided_by exact: attempts near you that moved the same knob from another state or to another value (shown apart, not counted)',
       ),
+    near_values: z
+      .array(otherValueSchema)
+      .nullable()
+      .describe('with decided_by others: the evidence near you per value of the change each idea made, most attempts first'),
     not_counted: z
       .number()
       .describe(

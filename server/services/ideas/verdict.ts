@@ -111,6 +111,8 @@ export interface VerdictEvidence {
    */
   decided_by: 'exact' | 'others' | 'all' | 'baseline';
   other_values: (Counts & { changes: OtherValue[] }) | null;
+  /** With decided_by `others`: the near evidence per value of the change each idea made (which values decided). */
+  near_values: OtherValue[] | null;
   /** Records of the deciding evidence that are shown but not counted (the log marks them invalid, baselines, no comparable parent). */
   not_counted: number;
 }
@@ -256,6 +258,14 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
       oom = Math.max(oom ?? 0, c.maxOomMemoryGb);
   }
   const effect = effectOf(nearDeltas, opts.noise);
+  // Near evidence that was compared value by value and is not the exact change: the reason says so.
+  const decidedBy: VerdictEvidence['decided_by'] = caller.baseline
+    ? 'baseline'
+    : exactNear
+      ? 'exact'
+      : cells.some((c) => near(c) && c.attempts > 0) && cells.every((c) => !near(c) || c.comparable)
+        ? 'others'
+        : 'all';
   const evidence: VerdictEvidence = {
     harness,
     hardware_class: hw?.class ?? null,
@@ -263,15 +273,9 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     tiers,
     oom_at_least_yours_gb: oom,
     effect,
-    // Near evidence that was compared value by value and is not the exact change: the reason says so.
-    decided_by: caller.baseline
-      ? 'baseline'
-      : exactNear
-        ? 'exact'
-        : cells.some((c) => near(c) && c.attempts > 0) && cells.every((c) => !near(c) || c.comparable)
-          ? 'others'
-          : 'all',
+    decided_by: decidedBy,
     other_values: otherValues,
+    near_values: decidedBy === 'others' ? byValues(cells.filter(near)) : null,
     not_counted: cells.reduce((a, c) => a + (c.excluded ?? 0), 0),
   };
   const verdict = rule(evidence, weight, opts);
@@ -329,7 +333,7 @@ function byValues(cells: readonly (EvidenceCell & { values: string })[]): OtherV
 /** Other values shown in the reason, at most this many of each outcome. */
 const VALUES_SHOWN = 3;
 
-/** "(kept: 2^19 → 2^18, 2^18 → 2^17; failed: 2^13 → 2^12)": which other values went which way. */
+/** "kept: 2^19 → 2^18, 2^18 → 2^17; failed: 2^13 → 2^12": which values went which way ('' when none is known). */
 function valuesNote(changes: readonly OtherValue[]): string {
   const named = changes.filter((v) => v.values !== '');
   if (named.length === 0) return '';
@@ -348,7 +352,7 @@ function valuesNote(changes: readonly OtherValue[]): string {
     mixed.length ? `both: ${list(mixed)}` : '',
     failed.length ? `failed: ${list(failed)}` : '',
   ].filter(Boolean);
-  return ` (${parts.join('; ')})`;
+  return parts.join('; ');
 }
 
 /** Attempt-weighted median of the cells' medians, with the interval median ± 2σ/√n. */
@@ -400,11 +404,15 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
   const effect = e.effect ? `, median Δ ${signed(e.effect.median)} val_bpb over ${e.effect.n}` : '';
   const line = reasonLine(verdict, e, { here, family, kind, elsewhere, cls, near, far, nearWhere, farNote, harness, effect });
   const uncounted = e.not_counted ? ` (${e.not_counted} more shown but not counted: invalid, baseline or no parent)` : '';
-  if (e.decided_by === 'others' && verdict !== 'novel')
-    return `Not your exact change (other values, another starting state, or more changes at once): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${uncounted}.`;
+  if (e.decided_by === 'others' && verdict !== 'novel') {
+    const values = valuesNote(e.near_values ?? []);
+    const tried = values ? `; tried ${nearWhere}, ${values}` : '';
+    return `Not your exact change (other values, another starting state, or more changes at once): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${tried}${uncounted}.`;
+  }
   if (e.decided_by !== 'exact' || verdict === 'novel') return e.not_counted ? `${line.slice(0, -1)}${uncounted}.` : line;
   const o = e.other_values;
-  const apart = o ? `; other values of this change ${nearWhere}: kept ${o.keeps} of ${o.attempts}${valuesNote(o.changes)}` : '';
+  const values = o ? valuesNote(o.changes) : '';
+  const apart = o ? `; other values of this change ${nearWhere}: kept ${o.keeps} of ${o.attempts}${values ? ` (${values})` : ''}` : '';
   return `Your exact change: ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${apart}${uncounted}.`;
 }
 

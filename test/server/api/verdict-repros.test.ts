@@ -215,6 +215,10 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     expect(r.evidence.tiers.class.keeps).toBeGreaterThan(r.evidence.tiers.class.discards);
     expect(r.verdict).toBe('promising');
     expect(r.warning).toBe(false);
+    // The reason says which values decided, each with its outcome.
+    expect(r.evidence.near_values.map((v: any) => v.values)).toContain('2^18 → 2^17');
+    expect(r.evidence.near_values.find((v: any) => v.values === '2^16 → 2^15')).toMatchObject({ attempts: 2, keeps: 2 });
+    expect(r.reason).toMatch(/^Not your exact change .*; tried on DGX Spark GB10 128GB, kept: 2\^16 → 2\^15, .* and 1 more\.$/);
   });
 
   it('7. Adam betas are read with their tuple: (0.9,0.95) is not the discarded (0.95,0.999), nor x0_lambdas betas', async () => {
