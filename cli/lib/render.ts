@@ -1,5 +1,6 @@
 // Text renderings of API answers (check, known-bad, leaderboard), shared by the commands and the MCP tools.
 import type { CheckResponse, Leaderboard } from '../../server/protocol/api.schema.ts';
+import { showValue } from '../../server/protocol/value-display.ts';
 
 const fmt = (x: number | null | undefined, d = 4) => (x === null || x === undefined ? '–' : x.toFixed(d));
 const signed = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x > 0 ? '+' : ''}${x.toFixed(4)}`);
@@ -9,7 +10,7 @@ export function renderCheck(r: CheckResponse): string {
   if (r.hardware_class) lines.push(`your hardware: ${r.hardware_class} (${r.hardware_family})`);
   if (r.changes.length)
     lines.push(
-      `read as: ${r.changes.map((c) => `${c.action} ${c.concept}${c.to !== null ? ` ${c.from !== null ? `${c.from} → ` : 'to '}${c.to}` : ''}`).join('; ')}`,
+      `read as: ${r.changes.map((c) => `${c.action} ${c.concept}${c.to !== null ? ` ${c.from !== null ? `${showValue(c.from)} → ` : 'to '}${showValue(c.to)}` : ''}`).join('; ')}`,
     );
   if (r.embedding_degraded) lines.push('(embedding service down: only changes and words were used)');
   const line = (m: CheckResponse['matches'][number], label: string) => {

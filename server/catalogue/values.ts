@@ -8,13 +8,6 @@ export function formatValue(v: Value): string {
   return typeof v === 'number' ? String(Number(v.toPrecision(12))) : v.toLowerCase();
 }
 
-/** A stored value as people write it: powers of two from 2^10 as 2^n (batch sizes), the rest as stored. */
-export function showValue(v: string): string {
-  const n = Number(v);
-  const log = Math.log2(n);
-  return Number.isInteger(n) && n >= 1024 && Number.isInteger(log) ? `2^${log}` : v;
-}
-
 /**
  * A number as prose writes it, to find inside text (tokens.ts, prose-values.ts): 0.04, .5, 1e-3,
  * 2^16, 2**16, 8/3, 16K, 4x, 30%, 30 percent. PROSE_NUMBER below parses the same notation.

@@ -4,7 +4,7 @@
 // another way) and the rest. Every match says why it matched.
 import { relate, type Relation } from '../../catalogue/relate.ts';
 import type { Change } from '../../catalogue/relate.ts';
-import { showValue } from '../../catalogue/values.ts';
+import { showValue } from '../../protocol/value-display.ts';
 
 export type { Action } from '../../catalogue/change-set.ts';
 export type { Change, Relation } from '../../catalogue/relate.ts';
@@ -233,21 +233,22 @@ function relationWord(r: Relation): string {
               : '';
 }
 
+/** A change's values as people write them: "2^19 → 2^18", "to 0.1"; '' without a target. */
+function shownValues(c: Pick<Change, 'from' | 'to'>): string {
+  if (c.to === null) return '';
+  return c.from !== null ? `${showValue(c.from)} → ${showValue(c.to)}` : `to ${showValue(c.to)}`;
+}
+
 /** "raise matrix learning rate 0.04 → 0.06". */
 export function describeChange(c: Pick<Change, 'concept' | 'action' | 'from' | 'to'>, name: (concept: string) => string): string {
-  const values = c.from !== null && c.to !== null ? ` ${c.from} → ${c.to}` : c.to !== null ? ` to ${c.to}` : '';
-  return `${c.action === 'mention' ? 'change' : c.action} ${name(c.concept)}${values}`;
+  const values = shownValues(c);
+  return `${c.action === 'mention' ? 'change' : c.action} ${name(c.concept)}${values ? ` ${values}` : ''}`;
 }
 
 /** The values of the changes an idea shares with a query, as people write them ("2^19 → 2^18"; "DEPTH to 8, MATRIX_LR 0.04 → 0.06"), or null. */
 export function valuesOf(why: Pick<Why, 'changes'>): string | null {
   const valued = why.changes.filter((c) => c.to !== null || c.from !== null);
   if (valued.length === 0) return null;
-  const one = (c: WhyChange) =>
-    c.from !== null && c.to !== null
-      ? `${showValue(c.from)} → ${showValue(c.to)}`
-      : c.to !== null
-        ? `to ${showValue(c.to)}`
-        : `from ${showValue(c.from!)}`;
+  const one = (c: WhyChange) => shownValues(c) || `from ${showValue(c.from!)}`;
   return valued.length === 1 ? one(valued[0]) : valued.map((c) => `${c.concept} ${one(c)}`).join(', ');
 }
