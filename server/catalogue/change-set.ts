@@ -14,8 +14,11 @@ export interface Change {
 /** The first informative reading wins (diff before prose); a bare mention gives way to any that says what happened. */
 export class ChangeSet {
   private readonly byConcept = new Map<string, Change>();
+  /** Switches a diff shows on before and after: edited, so no later reading may call them switched on or off. */
+  private readonly held = new Set<string>();
 
   offer(c: Change) {
+    if (this.held.has(c.concept) && (c.action === 'enable' || c.action === 'disable')) return;
     const prior = this.byConcept.get(c.concept);
     if (!prior || (prior.action === 'mention' && c.action !== 'mention')) this.byConcept.set(c.concept, c);
     else if (prior.action === c.action) Object.assign(prior, { from: prior.from ?? c.from, to: prior.to ?? c.to });
@@ -26,6 +29,12 @@ export class ChangeSet {
     const prior = this.byConcept.get(c.concept);
     if (prior?.action === 'set' && c.action === 'replace' && (c.from === prior.to || c.to === prior.to)) this.byConcept.set(c.concept, c);
     else this.offer(c);
+  }
+
+  /** A switch the diff's code uses on both sides ("FP8 tensorwise recipe": FP8 calls before and after): a mention that words cannot turn into enable or disable. */
+  hold(concept: string) {
+    this.offer({ concept, action: 'mention', from: null, to: null });
+    this.held.add(concept);
   }
 
   get(concept: string): Change | undefined {

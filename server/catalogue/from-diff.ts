@@ -49,6 +49,8 @@ export function fromDiff(diff: string, set: ChangeSet) {
     else if (dropped.length) set.offer({ concept, action: 'replace', from: dropped[0], to: null });
     else if (s.plusCode && !s.minus.has('')) set.offer({ concept, action: 'enable', from: null, to: null });
     else if (s.minusCode && !s.plus.has('')) set.offer({ concept, action: 'disable', from: null, to: null });
+    // On before and after, edited: the words may not say it was switched on ("FP8 tensorwise recipe").
+    else if (s.plusCode && s.minusCode && CONCEPTS.get(concept)?.kind === 'switch') set.hold(concept);
     else set.offer({ concept, action: 'mention', from: null, to: null });
   }
 }

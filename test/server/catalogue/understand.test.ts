@@ -161,6 +161,20 @@ const CASES: [string, string | null, string[]][] = [
     ['ACTIVATION replace relu2>swiglu'],
   ],
   ['tie the embeddings', hunk([], ['        self.lm_head.weight = self.transformer.wte.weight']), ['TIED_EMBEDDINGS enable']],
+  // A switch the diff uses before and after was edited, not switched on, whatever the words say (RTX 5070 fork, line 39).
+  [
+    'FP8 tensorwise recipe via Float8LinearConfig.from_recipe_name',
+    hunk(
+      ['    convert_to_float8_training(model, module_filter_fn=fp8_filter)'],
+      ['    convert_to_float8_training(model, config=Float8LinearConfig.from_recipe_name("tensorwise"), module_filter_fn=fp8_filter)'],
+    ),
+    [],
+  ],
+  [
+    'FP8 training via torchao convert_to_float8_training',
+    hunk([], ['    convert_to_float8_training(model, module_filter_fn=fp8_filter)']),
+    ['FP8 enable'],
+  ],
   ['', hunk(['        self.lm_head.weight = self.wte.weight'], []), ['TIED_EMBEDDINGS disable']],
   ['clip gradients', hunk([], ['        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)']), ['GRAD_CLIP enable']],
   ['', hunk(['        q, k = norm(q), norm(k)'], []), ['QK_NORM disable']],
