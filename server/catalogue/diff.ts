@@ -10,21 +10,29 @@ export interface DiffLine {
   text: string;
 }
 
-/** A code line without its trailing comment, whitespace collapsed and dropped beside punctuation. */
-function normaliseLine(line: string): string {
+/** How a line of Python stands at `stop`: the string quote open there (null outside strings), or where its comment starts. */
+function scanLine(line: string, stop: number): { quote: string | null; comment: number } {
   let quote: string | null = null;
-  let end = line.length;
-  for (let i = 0; i < line.length; i++) {
+  for (let i = 0; i < stop; i++) {
     const c = line[i];
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = null;
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') {
-      end = i;
-      break;
-    }
+    else if (c === '#') return { quote: null, comment: i };
   }
+  return { quote, comment: -1 };
+}
+
+/** Whether `pos` of a line lies inside a string literal (a docstring's `"""` opens one as well). */
+export function inStringAt(line: string, pos: number): boolean {
+  return scanLine(line, pos).quote !== null;
+}
+
+/** A code line without its trailing comment, whitespace collapsed and dropped beside punctuation. */
+function normaliseLine(line: string): string {
+  const { comment } = scanLine(line, line.length);
+  const end = comment < 0 ? line.length : comment;
   return line
     .slice(0, end)
     .replace(/\s+/g, ' ')

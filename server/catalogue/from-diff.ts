@@ -1,6 +1,6 @@
 // The changes a unified diff of train.py makes, as the catalogue reads them: `NAME = value`
 // assignments (diff.ts), then code identifiers of switches and choices on the +/- lines.
-import { changedLines, diffChanges } from './diff.ts';
+import { changedLines, diffChanges, inStringAt } from './diff.ts';
 import { CONCEPTS, type Concept } from './catalogue.ts';
 import { fromParamChange, type ChangeSet } from './change-set.ts';
 import { recognizeIdentifiers } from './recognize.ts';
@@ -67,38 +67,15 @@ export function fromDiff(diff: string, set: ChangeSet) {
 function acts(text: string, start: number, end: number, concept: Concept | undefined): boolean {
   const kind = concept?.kind;
   const matched = text.slice(start, end);
-  // Words in a string or a comment (a docstring, `mode="reduce-overhead"`) name what the code does.
-  if (inTextAt(text, start)) return !/^[A-Z][A-Z0-9_]*$/.test(matched) || kind === 'switch';
+  // Words in a string (a docstring, `mode="reduce-overhead"`) name what the code does; diff.ts has dropped comments.
+  if (inStringAt(text, start)) return !/^[A-Z][A-Z0-9_]*$/.test(matched) || kind === 'switch';
   if (concept?.called_everywhere) return false; // `nn.init.normal_(self.value_emb.weight)` sets up a new module
   if (!/^[\w.]+$/.test(matched)) return true; // a construct spelled out: `logits.float()`, `lm_head.weight = wte.weight`
-  let i = end;
-  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
-  if (text[i] === '(') return true;
+  // Lines come normalised (diff.ts): no space around punctuation, so the next character tells.
+  const next = text[end];
+  if (next === '(') return true;
   if (kind !== 'switch') return false;
-  if (text[i] === '.' || (text[i] === '=' && text[i + 1] !== '=')) return true;
-  let j = start - 1;
-  while (j >= 0 && (text[j] === ' ' || text[j] === '\t')) j--;
-  return text[j] === '@';
-}
-
-/** Whether `pos` lies in a string literal or a comment of this line of Python. */
-function inTextAt(text: string, pos: number): boolean {
-  let quote = '';
-  for (let i = 0; i < pos; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (text.startsWith(quote, i)) {
-        i += quote.length - 1;
-        quote = '';
-      }
-    } else if (c === '#') return true;
-    else if (c === '"' || c === "'") {
-      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-      i += quote.length - 1;
-    }
-  }
-  return quote !== '';
+  return next === '.' || (next === '=' && text[end + 1] !== '=') || text[start - 1] === '@';
 }
 
 /** Choices without those another one of them subsumes (SwiGLU's code calls SiLU). */

@@ -35,6 +35,10 @@ export function vectorKey(values: number[], paramKey: string | null): string {
 }
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** A vector as stored: what is not a finite number is 0. */
+const finite = (v: readonly number[]) => v.map((x) => (Number.isFinite(x) ? x : 0));
+/** A vector as a SQL literal of the space's type. */
+const vectorLiteral = (v: readonly number[], dimensions: number) => `'[${finite(v).join(',')}]'::vector(${dimensions})`;
 
 export class IdeaRepository {
   constructor(private readonly db: Db) {}
@@ -61,7 +65,7 @@ export class IdeaRepository {
 
   /** The k records nearest to `vector` (cosine), through the model's HNSW index. */
   async nearest(space: VectorSpace, vector: number[], k: number, tx: Db = this.db): Promise<NearestRecord[]> {
-    const v = sql.raw(`'[${vector.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]'::vector(${space.dimensions})`);
+    const v = sql.raw(vectorLiteral(vector, space.dimensions));
     const col = sql.raw(`embedding::vector(${space.dimensions})`);
     const rows = await queryRows<{ record_id: string; idea_id: string; param_key: string | null; distance: number }>(
       tx,
@@ -77,7 +81,7 @@ export class IdeaRepository {
    * changes and attempts: the vector source of retrieval in one round trip.
    */
   async nearestIdeas(space: VectorSpace, vector: number[], k: number, tx: Db = this.db) {
-    const v = sql.raw(`'[${vector.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]'::vector(${space.dimensions})`);
+    const v = sql.raw(vectorLiteral(vector, space.dimensions));
     const col = sql.raw(`embedding::vector(${space.dimensions})`);
     const rows = await queryRows<{ idea_id: string; distance: number; changes: unknown; attempts: number }>(
       tx,
@@ -142,9 +146,7 @@ export class IdeaRepository {
     if (vectors.length === 0) return [];
     // Inside the caller's transaction only (SET LOCAL ends with it).
     if (efSearch !== undefined) await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${Math.max(10, Math.floor(efSearch))}`));
-    const values = vectors
-      .map((v, i) => `(${i}, '[${v.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]'::vector(${space.dimensions}))`)
-      .join(', ');
+    const values = vectors.map((v, i) => `(${i}, ${vectorLiteral(v, space.dimensions)})`).join(', ');
     const col = `embedding::vector(${space.dimensions})`;
     const rows = await queryRows<{ i: number; record_id: string; idea_id: string; param_key: string | null; distance: number }>(
       tx,
@@ -175,7 +177,7 @@ export class IdeaRepository {
     const values = items
       .map(
         (it, i) =>
-          `(${i}, '[${it.vector.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]'::vector(${space.dimensions}), ${literal(it.ideaId)}, ${it.paramKey === null ? 'NULL::text' : literal(it.paramKey)})`,
+          `(${i}, ${vectorLiteral(it.vector, space.dimensions)}, ${literal(it.ideaId)}, ${it.paramKey === null ? 'NULL::text' : literal(it.paramKey)})`,
       )
       .join(', ');
     const rows = await queryRows<{ i: number; similarity: number | null }>(
@@ -218,7 +220,7 @@ export class IdeaRepository {
     const seen = new Set<string>();
     const embeddings = rows.flatMap((r) => {
       if (!r.embedding) return [];
-      const values = r.embedding.map((x) => (Number.isFinite(x) ? x : 0));
+      const values = finite(r.embedding);
       const key = vectorKey(values, r.paramKey);
       if (seen.has(`${r.ideaId}|${key}`)) return [];
       seen.add(`${r.ideaId}|${key}`);
@@ -235,7 +237,7 @@ export class IdeaRepository {
     // A vector identical to one already indexed for this idea (with the same parameter key) adds
     // nothing to matching, and HNSW graphs lose recall on piles of exact duplicates ("baseline"
     // ×1000): each distinct pair is indexed once, found through a unique key, not a scan.
-    const values = a.embedding.map((x) => (Number.isFinite(x) ? x : 0));
+    const values = finite(a.embedding);
     await tx
       .insert(recordEmbeddings)
       .values({
@@ -280,7 +282,7 @@ export class IdeaRepository {
             AS x(id text, param_key text)) d
       WHERE record_embeddings.record_id = d.id AND record_embeddings.model = ${space.model}`);
     const values = rows.map((r) => {
-      const embedding = r.embedding.map((x) => (Number.isFinite(x) ? x : 0));
+      const embedding = finite(r.embedding);
       return {
         recordId: r.recordId,
         model: space.model,

@@ -187,20 +187,19 @@ export class IdeasService {
   private async neighbours(vectors: number[][], features: IdeaFeatures[], keyed: (string | null)[], tx: Db) {
     const searched = keyed.flatMap((k, i) => (k ? [] : [i]));
     const placed = keyed.flatMap((k, i) => (k ? [i] : []));
-    const [found, sims] = [
-      await this.deps.ideas.nearestMany(
-        this.space,
-        searched.map((i) => vectors[i]),
-        MATCH_NEIGHBOURS,
-        tx,
-        ASSIGN_EF_SEARCH,
-      ),
-      await this.deps.ideas.twinSimilarityMany(
-        this.space,
-        placed.map((i) => ({ vector: vectors[i], ideaId: keyed[i]!, paramKey: features[i].paramKey })),
-        tx,
-      ),
-    ];
+    // One after the other: both run in the assignment's transaction, on its one connection.
+    const found = await this.deps.ideas.nearestMany(
+      this.space,
+      searched.map((i) => vectors[i]),
+      MATCH_NEIGHBOURS,
+      tx,
+      ASSIGN_EF_SEARCH,
+    );
+    const sims = await this.deps.ideas.twinSimilarityMany(
+      this.space,
+      placed.map((i) => ({ vector: vectors[i], ideaId: keyed[i]!, paramKey: features[i].paramKey })),
+      tx,
+    );
     const near: NearestRecord[][] = vectors.map(() => []);
     searched.forEach((i, k) => (near[i] = found[k]));
     const twinSimilarity: (number | null)[] = vectors.map(() => null);

@@ -317,17 +317,12 @@ function rule(
 
 /** Other values' cells summed per value, most attempts first. */
 function byValues(cells: readonly (EvidenceCell & { values: string })[]): OtherValue[] {
-  const out = new Map<string, OtherValue>();
-  for (const c of cells) {
-    const v = out.get(c.values) ?? { values: c.values, attempts: 0, keeps: 0, discards: 0, crashes: 0, oom_crashes: 0 };
-    v.attempts += c.attempts;
-    v.keeps += c.keeps;
-    v.discards += c.discards;
-    v.crashes += c.crashes;
-    v.oom_crashes += c.oomCrashes;
-    out.set(c.values, v);
-  }
-  return [...out.values()].filter((v) => v.attempts > 0).sort((a, b) => b.attempts - a.attempts || a.values.localeCompare(b.values));
+  const groups = new Map<string, Counts[]>();
+  for (const c of cells) groups.set(c.values, [...(groups.get(c.values) ?? []), { ...c, oom_crashes: c.oomCrashes }]);
+  return [...groups]
+    .map(([values, counts]) => ({ values, ...sum(counts) }))
+    .filter((v) => v.attempts > 0)
+    .sort((a, b) => b.attempts - a.attempts || a.values.localeCompare(b.values));
 }
 
 /** Other values shown in the reason, at most this many of each outcome. */
