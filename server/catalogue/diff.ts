@@ -91,29 +91,116 @@ const ASSIGNMENT = /^([A-Za-z_]\w*)(?::[\w[\], .|]+)?=(?!=)(.+)$/;
 /** Names train.py uses for configuration: UPPER_SNAKE globals, snake_case fields, lexicon names. */
 const isConfigName = (name: string) => /^[A-Z][A-Z0-9_]*$/.test(name) || name.includes('_') || canonicalParam(name) in PARAMS;
 
+/** The argument that starts at `start` of a normalised line, up to the next `,` or `)` at its depth (`weight_decay=weight_decay`). */
+export function argumentAt(text: string, start: number): string {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return text.slice(start, i);
+      depth--;
+    } else if (c === ',' && depth === 0) return text.slice(start, i);
+  }
+  return text.slice(start);
+}
+
+/** A keyword argument given a literal on a line (`beta2=0.95` in `dict(kind='muon',…)`): its parameter, where its name starts, its value. */
+interface LiteralKwarg {
+  param: string;
+  start: number;
+  raw: string;
+  value: Value | Value[];
+}
+
+const KWARG = /(?<=[(,])([A-Za-z_]\w*)=(?!=)/g;
+/** What a line names that can qualify a keyword: its one-word string literals (`kind='muon'`) and the names it calls (`Muon(`). */
+const QUALIFIER = /(['"])([A-Za-z]\w*)\1|\b([A-Za-z_]\w*)\(/g;
+
 /**
- * The parameter changes of a diff (removed and added `NAME = value` paired by name; tuples item
- * by item), and whether that is all it changes (`pure`): only then is it a pure parameter change.
+ * The keyword arguments with literal values on a line, each read as the catalogue's parameter: the
+ * keyword qualified by what the line names when the catalogue knows that name (`beta2` in a group
+ * of `kind='muon'` is `muon_beta2`, MUON_BETA2), else the keyword alone (`ns_steps`, NS_STEPS).
  */
-export function diffChanges(lines: readonly DiffLine[]): { changes: ParamChange[]; pure: boolean } {
+function literalKwargs(text: string): LiteralKwarg[] {
+  const qualifiers = [...text.matchAll(QUALIFIER)].filter((q) => !inStringAt(text, q.index)).map((q) => q[2] ?? q[3]);
+  const out: LiteralKwarg[] = [];
+  for (const m of text.matchAll(KWARG)) {
+    if (inStringAt(text, m.index)) continue;
+    const raw = argumentAt(text, m.index + m[0].length);
+    const value = parsePythonLiteral(raw);
+    if (value === null) continue;
+    const qualified = qualifiers.map((q) => canonicalParam(`${q}_${m[1]}`)).find((p) => p in PARAMS);
+    const param = qualified ?? canonicalParam(m[1]);
+    if (param in PARAMS) out.push({ param, start: m.index, raw, value });
+  }
+  return out;
+}
+
+/** A line with its literal keyword values blanked: two lines of one shape differ only in those values. */
+function shapeOf(text: string, kwargs: readonly LiteralKwarg[]): string {
+  let shape = '';
+  let at = 0;
+  for (const k of kwargs) {
+    const valueStart = text.indexOf('=', k.start) + 1;
+    shape += `${text.slice(at, valueStart)}\u0000`;
+    at = valueStart + k.raw.length;
+  }
+  return shape + text.slice(at);
+}
+
+/**
+ * The parameter changes of a diff, and whether that is all it changes (`pure`): only then is it a
+ * pure parameter change. Read from removed and added `NAME = value` assignments paired by name
+ * (tuples item by item), and from a removed and an added line that differ only in literal keyword
+ * values (`beta2=0.95` → `beta2=0.9` inside a parameter group). `consumed` holds, per such line,
+ * where each keyword that made a change starts: that occurrence is the change, not a mention.
+ */
+export function diffChanges(lines: readonly DiffLine[]): { changes: ParamChange[]; pure: boolean; consumed: Map<DiffLine, number[]> } {
   const sides = { '-': new Map<string, Value | Value[]>(), '+': new Map<string, Value | Value[]>() };
+  const consumed = new Map<DiffLine, number[]>();
   let pure = lines.length > 0;
+  type Call = { line: DiffLine; kwargs: LiteralKwarg[]; shape: string };
+  const calls: Record<'-' | '+', Call[]> = { '-': [], '+': [] };
   for (const line of lines) {
     const m = ASSIGNMENT.exec(line.text);
     const value = m && isConfigName(m[1]) ? parsePythonLiteral(m[2]) : null;
-    if (value === null) pure = false;
-    else sides[line.sign].set(canonicalParam(m![1]), value);
+    if (value !== null) sides[line.sign].set(canonicalParam(m![1]), value);
+    else {
+      const kwargs = literalKwargs(line.text);
+      calls[line.sign].push({ line, kwargs, shape: shapeOf(line.text, kwargs) });
+    }
   }
   const changes: ParamChange[] = [];
-  for (const [name, to] of sides['+']) {
-    const from = sides['-'].get(name) ?? null;
-    if (Array.isArray(to) && Array.isArray(from) && to.length === from.length) {
-      to.forEach((t, i) => push(changes, TUPLES[name]?.[i] ?? `${name}[${i}]`, from[i], t));
-    } else push(changes, name, from, to);
-  }
+  for (const [name, to] of sides['+']) pair(changes, name, sides['-'].get(name) ?? null, to);
   if ([...sides['-'].keys()].some((name) => !sides['+'].has(name))) pure = false;
+  // A removed and an added line of one shape: each keyword whose value moved is a change.
+  const removed = [...calls['-']];
+  for (const added of calls['+']) {
+    const at = added.kwargs.length ? removed.findIndex((r) => r.shape === added.shape) : -1;
+    if (at < 0) continue;
+    const [before] = removed.splice(at, 1);
+    added.kwargs.forEach((k, i) => {
+      const from = before.kwargs[i];
+      if (sides['+'].has(k.param) || from.raw === k.raw) return;
+      const n = changes.length;
+      pair(changes, k.param, from.value, k.value);
+      if (changes.length === n) return;
+      consumed.set(added.line, [...(consumed.get(added.line) ?? []), k.start]);
+      consumed.set(before.line, [...(consumed.get(before.line) ?? []), from.start]);
+    });
+  }
+  // Pure: every other line was one of such a pair, and made a change.
+  if ([...calls['-'], ...calls['+']].some((c) => !consumed.has(c.line))) pure = false;
   changes.sort((x, y) => (x.name < y.name ? -1 : 1));
-  return { changes, pure: pure && changes.length > 0 };
+  return { changes, pure: pure && changes.length > 0, consumed };
+}
+
+/** A change of parameter `name` from one value to another; a tuple item by item (`ADAM_BETAS`). */
+function pair(changes: ParamChange[], name: string, from: Value | Value[] | null, to: Value | Value[]) {
+  if (Array.isArray(to) && Array.isArray(from) && to.length === from.length) {
+    to.forEach((t, i) => push(changes, TUPLES[name]?.[i] ?? `${name}[${i}]`, from[i], t));
+  } else push(changes, name, from, to);
 }
 
 function push(changes: ParamChange[], name: string, from: Value | Value[] | null, to: Value | Value[]) {

@@ -1,6 +1,6 @@
 // The changes a unified diff of train.py makes, as the catalogue reads them: `NAME = value`
 // assignments (diff.ts), then code identifiers of switches and choices on the +/- lines.
-import { changedLines, diffChanges, inStringAt } from './diff.ts';
+import { argumentAt, changedLines, diffChanges, inStringAt } from './diff.ts';
 import { CONCEPTS, type Concept } from './catalogue.ts';
 import { fromParamChange, type ChangeSet } from './change-set.ts';
 import { recognizeIdentifiers } from './recognize.ts';
@@ -8,20 +8,22 @@ import { recognizeIdentifiers } from './recognize.ts';
 /** Offers the diff's changes: assignments first, then switches and choices its code adds or removes. */
 export function fromDiff(diff: string, set: ChangeSet) {
   const lines = changedLines(diff);
-  for (const pc of diffChanges(lines).changes) set.offer(fromParamChange(pc, false));
+  const { changes, consumed } = diffChanges(lines);
+  for (const pc of changes) set.offer(fromParamChange(pc, false));
   const seen = new Map<
     string,
     { plus: Set<string>; minus: Set<string>; plusCode: boolean; minusCode: boolean; order: string[]; snippets: Record<'+' | '-', string[]> }
   >();
   for (const line of lines) {
     for (const m of recognizeIdentifiers(line.text)) {
+      if (consumed.get(line)?.includes(m.start)) continue; // a keyword whose value changed: read above
       let s = seen.get(m.concept);
       if (!s)
         seen.set(
           m.concept,
           (s = { plus: new Set(), minus: new Set(), plusCode: false, minusCode: false, order: [], snippets: { '+': [], '-': [] } }),
         );
-      s.snippets[line.sign].push(snippetAt(line.text, m.start));
+      s.snippets[line.sign].push(argumentAt(line.text, m.start));
       if (m.choice) {
         (line.sign === '+' ? s.plus : s.minus).add(m.choice);
         if (!s.order.includes(m.choice)) s.order.push(m.choice);
@@ -68,7 +70,8 @@ function acts(text: string, start: number, end: number, concept: Concept | undef
   const kind = concept?.kind;
   const matched = text.slice(start, end);
   // Words in a string (a docstring, `mode="reduce-overhead"`) name what the code does; diff.ts has dropped comments.
-  if (inStringAt(text, start)) return !/^[A-Z][A-Z0-9_]*$/.test(matched) || kind === 'switch';
+  // A knob's code name quoted there (`print(f"block_size={block_size}")`, `"MATRIX_LR"`) only reports it.
+  if (inStringAt(text, start)) return kind === 'switch' || !/^[A-Z][A-Z0-9_]*$|_/.test(matched);
   if (concept?.called_everywhere) return false; // `nn.init.normal_(self.value_emb.weight)` sets up a new module
   if (!/^[\w.]+$/.test(matched)) return true; // a construct spelled out: `logits.float()`, `lm_head.weight = wte.weight`
   // Lines come normalised (diff.ts): no space around punctuation, so the next character tells.
@@ -82,20 +85,6 @@ function acts(text: string, start: number, end: number, concept: Concept | undef
 function subsume(concept: string, keys: string[]): string[] {
   const choices = CONCEPTS.get(concept)?.choices ?? {};
   return keys.filter((k) => !keys.some((other) => other !== k && choices[other]?.subsumes.includes(k)));
-}
-
-/** The identifier at `start` with what it is given, up to the next top-level `,` or `)` (`weight_decay=weight_decay`). */
-function snippetAt(text: string, start: number): string {
-  let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      if (depth === 0) return text.slice(start, i);
-      depth--;
-    } else if (c === ',' && depth === 0) return text.slice(start, i);
-  }
-  return text.slice(start);
 }
 
 function sameMultiset(a: readonly string[], b: readonly string[]): boolean {

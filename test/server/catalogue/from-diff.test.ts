@@ -73,6 +73,20 @@ describe('fromDiff', () => {
     expect(read(diff).map((c) => c.concept)).toEqual(expect.arrayContaining(['INIT_SCALE', 'ZERO_INIT']));
   });
 
+  it('reads a keyword value moved inside a parameter group as that knob, not as a mention of another', () => {
+    const group = (beta2: string) =>
+      `    param_groups.append(dict(kind='muon', params=group_params, lr=matrix_lr, momentum=0.95, beta2=${beta2}, weight_decay=weight_decay))`;
+    expect(read(`@@ -1 +1 @@\n-${group('0.95')}\n+${group('0.9')}\n`)).toEqual([
+      { concept: 'MUON_BETA2', action: 'lower', from: '0.95', to: '0.9' },
+    ]);
+  });
+
+  it("reads a knob's code name quoted in a message as context (the RTX 5070 fork's MXFP8 record)", () => {
+    expect(read('@@ -1 +1,2 @@\n+    print(f"MXFP8 recipe block_size=32 enabled")\n')).toEqual([
+      { concept: 'SEQ_LEN', action: 'mention', from: null, to: null },
+    ]);
+  });
+
   it('offers nothing for an empty diff or unrelated code', () => {
     expect(read('')).toEqual([]);
     expect(read('@@ -1 +1 @@\n-print("a")\n+print("b")\n')).toEqual([]);
