@@ -1,16 +1,17 @@
 // Ingest benchmark: N pre-signed records POSTed in batches over HTTP to a real server process,
 // on native PostgreSQL and on PGlite, against node:crypto's single-core Ed25519 verify rate
-// measured in the same run.
+// measured in the same run, and where the CPU went until the last acknowledgement (server, PostgreSQL, client).
 //   npm run bench -- ingest [--records 20000] [--batch 500] [--concurrency 4] [--drivers postgres,pglite,postgres-inline] [--sql-profile]
 // --sql-profile prints PostgreSQL's top statements over ingest and assignment (pg_stat_statements).
 // `postgres-inline` is the native run with batch verification on the main thread (no workers).
 import { generateKeyPairSync, sign as edSign, verify as edVerify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchDatabaseUrl } from './databases.ts';
 import { waitForIdeas } from './idea-queue.ts';
+import { measureCpu, type CpuSplit } from './cpu-split.ts';
 import { sqlProfile } from './profile/sql-top.ts';
 import { syntheticRecordFields } from './synthetic.ts';
 import { startServer } from '../test/helpers/server-process.ts';
@@ -50,6 +51,7 @@ export async function run(argv: string[]) {
   const results: Record<string, number> = {};
   const assigned: Record<string, number | null> = {};
   const backlogs: Record<string, number | null> = {};
+  const cpuSplits: Record<string, CpuSplit> = {};
   for (const driver of values.drivers!.split(',')) {
     const env: Record<string, string> = driver.startsWith('postgres')
       ? {
@@ -64,6 +66,7 @@ export async function run(argv: string[]) {
       // Warm-up: one small batch (JIT, connection pool), not counted and not part of the N.
       await postBatch(server.url, JSON.stringify({ records: [envelope(makePayload(), signers[0])] }));
       const sqlTop = values['sql-profile'] && env.DATABASE_URL ? await sqlProfile(env.DATABASE_URL) : null;
+      const cpu = measureCpu([server.child.pid!]);
       const t0 = performance.now();
       let created = 0;
       let next = 0;
@@ -77,11 +80,17 @@ export async function run(argv: string[]) {
         }),
       );
       const secs = (performance.now() - t0) / 1000;
+      const split = cpu();
+      if (split) cpuSplits[driver] = split;
       if (created !== n) throw new Error(`${driver}: ${created} of ${n} records created`);
       results[driver] = n / secs;
       console.log(
         `${driver.padEnd(16)} ${fmt(n / secs)} records/s acknowledged (${n} in ${secs.toFixed(1)} s) = ${(n / secs / verifyRaw).toFixed(2)}× the verify rate`,
       );
+      if (split)
+        console.log(
+          `${''.padEnd(16)} CPU until the last acknowledgement: server ${split.servers.toFixed(1)} s, PostgreSQL ${split.postgres.toFixed(1)} s, this client ${split.bench.toFixed(1)} s (${secs.toFixed(1)} s × ${availableParallelism()} cores)`,
+        );
       // Idea assignment yields to writes, so it catches up after the burst: how long it takes,
       // and how fast it drained what was left at the last acknowledgement.
       const backlog = await queueDepth(server.url);
@@ -109,6 +118,7 @@ export async function run(argv: string[]) {
       sshsig_verify_per_s: Math.round(sshsigRate),
       records_per_s: mapRound(results),
       ideas_assigned_after_s: assigned,
+      cpu_s_until_last_ack: cpuSplits,
       backlog_at_last_ack: backlogs,
     }),
   );

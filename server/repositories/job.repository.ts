@@ -9,9 +9,17 @@ import { queryRows } from '../db/rows.ts';
 export class JobRepository {
   constructor(private readonly db: Db) {}
 
+  /**
+   * One statement with the subjects as one JSON parameter, in their order: drizzle's builder, which
+   * maps every value of every row, took a tenth of the request thread's CPU at 500-record batches.
+   */
   async enqueue(kind: string, subjects: string[], tx: Db = this.db): Promise<void> {
     if (subjects.length === 0) return;
-    await tx.insert(jobs).values(subjects.map((subject) => ({ kind, subject })));
+    await tx.execute(
+      sql`INSERT INTO jobs (kind, subject)
+          SELECT ${kind}, s.subject FROM jsonb_array_elements_text(${JSON.stringify(subjects)}::jsonb) WITH ORDINALITY AS s (subject, n)
+          ORDER BY s.n`,
+    );
   }
 
   /**
