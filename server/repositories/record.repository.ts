@@ -1,9 +1,10 @@
-// SQL for the `records` table: insert (idempotent by id), fetch, filtered pages.
+// SQL for the `records` table: insert (idempotent by id; with their jobs in one statement), fetch, filtered pages.
 import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { records, type NewRecordRow, type RecordRow } from '../db/schema/records.ts';
 import { jsonInsert } from '../db/json-insert.ts';
 import { queryRows } from '../db/rows.ts';
+import { enqueueSelected } from './job.repository.ts';
 
 export interface RecordFilter {
   harnessId?: string;
@@ -30,6 +31,25 @@ export class RecordRepository {
     const fast = jsonInsert(records, rows, { conflict: 'id', returning: 'id' });
     if (fast) return new Set((await queryRows<{ id: string }>(tx, fast)).map((r) => r.id));
     const inserted = await tx.insert(records).values(rows).onConflictDoNothing({ target: records.id }).returning({ id: records.id });
+    return new Set(inserted.map((r) => r.id));
+  }
+
+  /**
+   * Inserts rows, skipping ids already stored, and queues a job of `jobKind` for each row inserted,
+   * in one statement: atomic without a transaction, one round trip. Returns the ids newly inserted,
+   * or null when the rows need drizzle's builder (see jsonInsert): then insertMany and the job
+   * queue's enqueue in one transaction do the same.
+   */
+  async insertQueued(rows: NewRecordRow[], jobKind: string, tx: Db = this.db): Promise<Set<string> | null> {
+    if (rows.length === 0) return new Set();
+    const insert = jsonInsert(records, rows, { conflict: 'id', returning: 'id' });
+    if (!insert) return null;
+    const inserted = await queryRows<{ id: string }>(
+      tx,
+      sql`WITH inserted AS (${insert}),
+           queued AS (${enqueueSelected(jobKind, sql`SELECT id AS subject, row_number() OVER () AS n FROM inserted`)})
+         SELECT id FROM inserted`,
+    );
     return new Set(inserted.map((r) => r.id));
   }
 

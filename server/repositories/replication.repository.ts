@@ -220,32 +220,30 @@ export class ReplicationRepository {
 
   /**
    * Marks the measurements of these groups that now have two or more (per harness key and class)
-   * as `replicated`. `skipLocked`: rows another transaction holds (an idea assignment writing
-   * them) are left for the caller's fallback instead of waited for.
+   * as `replicated`, and returns the groups' flagged measurements, in one statement (one round
+   * trip; the flags read are those before the marking, which does not change them).
+   * `skipLocked`: rows another transaction holds (an idea assignment writing them) are left for the
+   * caller's fallback instead of waited for.
    */
-  async markGroups(keys: string[], tx: Db, opts: { skipLocked?: boolean } = {}): Promise<void> {
-    if (keys.length === 0) return;
-    // Only the members not yet marked are visited (a popular group's marked thousands are not).
-    await tx.execute(sql`
-      UPDATE records SET replicated = true WHERE id IN (
-        SELECT r.id FROM records r
-        WHERE r.replication_key IN ${list([...new Set(keys)])} AND NOT r.replicated AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden
-          -- A probe per row (LIMIT keeps the planner from hashing the whole group for a semi-join).
-          AND (SELECT 1 FROM records o
-               WHERE o.replication_key = r.replication_key AND o.hardware_class = r.hardware_class
-                 AND coalesce(o.harness_key, o.harness_id) = coalesce(r.harness_key, r.harness_id) AND o.id <> r.id
-                 AND o.val_bpb IS NOT NULL AND o.signed AND NOT o.hidden
-               LIMIT 1) IS NOT NULL
-        FOR UPDATE${sql.raw(opts.skipLocked ? ' SKIP LOCKED' : '')})`);
-  }
-
-  /** Flagged measurements in these groups. */
-  async flaggedIn(keys: string[], tx: Db): Promise<ScopedGroupRow[]> {
+  async markGroups(keys: string[], tx: Db, opts: { skipLocked?: boolean } = {}): Promise<ScopedGroupRow[]> {
     if (keys.length === 0) return [];
+    const inKeys = list([...new Set(keys)]);
+    // Only the members not yet marked are visited (a popular group's marked thousands are not).
     const rows = await queryRows<Record<string, unknown>>(
       tx,
-      sql`SELECT ${GROUP_COLUMNS}, coalesce(harness_key, harness_id) AS harness_key FROM records
-          WHERE replication_key IN ${list([...new Set(keys)])} AND flagged AND val_bpb IS NOT NULL AND signed AND NOT hidden`,
+      sql`WITH marked AS (
+            UPDATE records SET replicated = true WHERE id IN (
+              SELECT r.id FROM records r
+              WHERE r.replication_key IN ${inKeys} AND NOT r.replicated AND r.val_bpb IS NOT NULL AND r.signed AND NOT r.hidden
+                -- A probe per row (LIMIT keeps the planner from hashing the whole group for a semi-join).
+                AND (SELECT 1 FROM records o
+                     WHERE o.replication_key = r.replication_key AND o.hardware_class = r.hardware_class
+                       AND coalesce(o.harness_key, o.harness_id) = coalesce(r.harness_key, r.harness_id) AND o.id <> r.id
+                       AND o.val_bpb IS NOT NULL AND o.signed AND NOT o.hidden
+                     LIMIT 1) IS NOT NULL
+              FOR UPDATE${sql.raw(opts.skipLocked ? ' SKIP LOCKED' : '')}))
+          SELECT ${GROUP_COLUMNS}, coalesce(harness_key, harness_id) AS harness_key FROM records
+          WHERE replication_key IN ${inKeys} AND flagged AND val_bpb IS NOT NULL AND signed AND NOT hidden`,
     );
     return rows.map((r) => ({ ...groupRow(r), harnessKey: String(r.harness_key) }));
   }

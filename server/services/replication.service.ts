@@ -158,7 +158,8 @@ export class ReplicationService {
   }
 
   /**
-   * In the transaction that stored `rows`: originals get the group their replications name,
+   * Once `rows` are stored (`tx`: a transaction, or the database itself, statement by statement;
+   * a step cut short is redone by the records' jobs): originals get the group their replications name,
    * groups of two or more measurements are marked `replicated` (what the noise model reads), and
    * flagged results that another key's measurement of the same train.py (same harness key and
    * class) lands within the noise band of are cleared. Returns the ids cleared. `skipLocked` (the
@@ -179,11 +180,10 @@ export class ReplicationService {
       ...new Set(rows.flatMap((r) => (r.replicationKey && r.valBpb !== null && r.valBpb !== undefined ? [r.replicationKey] : []))),
     ];
     if (keys.length === 0) return [];
-    await repo.markGroups(keys, tx, opts);
     // Flags are rare: each flagged measurement of these groups is checked against the others'.
     // σ comes from the last snapshot (a query here could wait on the pool this transaction holds).
     const clear: string[] = [];
-    for (const f of await repo.flaggedIn(keys, tx)) {
+    for (const f of await repo.markGroups(keys, tx, opts)) {
       const band = confirmBand(
         this.deps.noise.cachedSigma({ harnessKey: f.harnessKey, hardwareClass: f.hardwareClass, family: f.hardwareFamily }),
       );
