@@ -63,6 +63,7 @@ export async function openServices(
     snapshotDir: config.snapshotDir,
     snapshotIntervalMs: config.snapshotIntervalMs,
     savedTimeWindowS: config.savedTimeWindowS,
+    vacuumIntervalMs: config.vacuumIntervalMs,
   });
   await services.start();
   return { database, services };

@@ -42,6 +42,8 @@ export interface ServerConfig {
   snapshotDir: string;
   snapshotIntervalMs: number;
   savedTimeWindowS: number;
+  /** How often background work vacuums the tables it churns; 0 never. */
+  vacuumIntervalMs: number;
 }
 
 export type ServerRole = 'all' | 'api' | 'worker';
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     snapshotDir: resolve(env.CROSSFORK_SNAPSHOT_DIR || join(env.CROSSFORK_DATA_DIR || './data', 'snapshots')),
     snapshotIntervalMs: Math.max(60, int(env, 'CROSSFORK_SNAPSHOT_INTERVAL_S', 24 * 3600)) * 1000,
     savedTimeWindowS: Math.max(1, int(env, 'CROSSFORK_SAVED_TIME_WINDOW_S', 24 * 3600)),
+    vacuumIntervalMs: Math.max(0, int(env, 'CROSSFORK_VACUUM_INTERVAL_S', 5)) * 1000,
   };
 }
 

@@ -1,5 +1,6 @@
 // The background work of a server, off the request path: one job runner per kind (idea
-// assignment, re-derivation, GitHub sync, dataset snapshots), each with its handler. Built in
+// assignment, re-derivation, GitHub sync, dataset snapshots), each with its handler, and the
+// upkeep of the tables they churn. Built in
 // every process (tests and benches drain them), started only where background work runs.
 import type { Logger } from 'pino';
 import type { JobRepository } from '../repositories/job.repository.ts';
@@ -16,6 +17,7 @@ import {
 import type { WriteActivity } from './write-activity.ts';
 import { scheduleSnapshots } from '../services/dataset/snapshot-schedule.ts';
 import type { SnapshotService } from '../services/dataset/snapshot.service.ts';
+import { scheduleUpkeep } from './upkeep.ts';
 
 type RunnerOverrides = Partial<Omit<JobRunnerOptions, 'kind' | 'handle'>>;
 
@@ -35,6 +37,8 @@ export interface BackgroundDeps {
   /** The GitHub handlers by job kind (absent without a token). */
   github?: Record<string, (subject: string) => Promise<unknown>>;
   snapshots?: { service: SnapshotService; intervalMs?: number } | null;
+  /** Vacuums the tables assignment and re-derivation churn, every `intervalMs` in which they ran (0: never). */
+  upkeep?: { vacuum(): Promise<void>; intervalMs: number } | null;
   logger?: Logger;
   runner?: RunnerOverrides;
 }
@@ -42,7 +46,8 @@ export interface BackgroundDeps {
 export type Background = ReturnType<typeof createBackground>;
 
 export function createBackground(d: BackgroundDeps) {
-  const assignments = assignmentRunner(d);
+  const upkeep = d.upkeep ? scheduleUpkeep({ ...d.upkeep, logger: d.logger }) : null;
+  const assignments = assignmentRunner(d, () => upkeep?.touched());
   const rederivation = new JobRunner(d.jobs, {
     kind: JOB_REDERIVE,
     // One job walks the records in batches, each queueing the next: the work is spread out and resumes after a restart.
@@ -51,6 +56,7 @@ export function createBackground(d: BackgroundDeps) {
     handle: async ([job]) => {
       const next = await d.rederive(Number(job.subject) || 0);
       if (next !== null) await d.jobs.enqueue(JOB_REDERIVE, [String(next)]);
+      upkeep?.touched();
       d.recordsChanged();
     },
     logger: d.logger,
@@ -91,10 +97,11 @@ export function createBackground(d: BackgroundDeps) {
     pokeGithub: () => githubRunners.forEach((r) => r.poke()),
     async start() {
       for (const r of all()) r.start();
+      upkeep?.start();
       await snapshotRunner?.start();
     },
     async stop() {
-      await Promise.all([...all().map((r) => r.stop()), ...(snapshotRunner ? [snapshotRunner.stop()] : [])]);
+      await Promise.all([...all().map((r) => r.stop()), ...(snapshotRunner ? [snapshotRunner.stop()] : []), upkeep?.stop()]);
     },
   };
 }
@@ -104,7 +111,7 @@ export function reportedJobKinds(github: boolean): string[] {
   return [JOB_ASSIGN_IDEA, ...(github ? [JOB_GITHUB_SYNC, JOB_GITHUB_DISCOVER, JOB_GITHUB_CRAWL_FORK, JOB_GITHUB_RECHECK_KEYS] : [])];
 }
 
-function assignmentRunner(d: BackgroundDeps): JobRunner {
+function assignmentRunner(d: BackgroundDeps, touched: () => void): JobRunner {
   return new JobRunner(d.jobs, {
     kind: JOB_ASSIGN_IDEA,
     // Acknowledging records comes first; assignment catches up between and after bursts.
@@ -119,6 +126,7 @@ function assignmentRunner(d: BackgroundDeps): JobRunner {
         jobs.map((j) => j.subject),
         prepared,
       );
+      touched();
       d.recordsChanged();
     },
     // On PostgreSQL the database works in its own process: the next batch is read, parsed and

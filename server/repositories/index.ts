@@ -17,6 +17,7 @@ import { SuggestionRepository } from './suggestion.repository.ts';
 import { ExportRepository } from './export.repository.ts';
 import { CheckEventRepository } from './check-event.repository.ts';
 import { RateLimitRepository } from './rate-limit.repository.ts';
+import { UpkeepRepository } from './upkeep.repository.ts';
 
 export type Repositories = ReturnType<typeof repositoriesOver>;
 
@@ -38,5 +39,6 @@ export function repositoriesOver(db: Db) {
     exports: new ExportRepository(db),
     checks: new CheckEventRepository(db),
     rateLimits: new RateLimitRepository(db),
+    upkeep: new UpkeepRepository(db),
   };
 }

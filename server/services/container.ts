@@ -34,6 +34,9 @@ import { SnapshotService } from './dataset/snapshot.service.ts';
 import { GpuTimeService } from './gpu-time.service.ts';
 import { registerSavedTimeMetrics } from '../observability/saved-time-metrics.ts';
 
+/** How often background work vacuums the tables it churns, by default (CROSSFORK_VACUUM_INTERVAL_S). */
+export const DEFAULT_VACUUM_INTERVAL_MS = 5000;
+
 export interface ServiceOptions {
   database: Database;
   embedder?: Embedder;
@@ -66,6 +69,8 @@ export interface ServiceOptions {
   /** Where dataset snapshots are written (unset: none), and how often (default daily). */
   snapshotDir?: string;
   snapshotIntervalMs?: number;
+  /** How often background work vacuums the tables it churns (jobs, ideas, idea_evidence) while it runs; 0 never (default 5 s). */
+  vacuumIntervalMs?: number;
   /** How long after a warning a publication of the same change counts as running it anyway (seconds). */
   savedTimeWindowS?: number;
 }
@@ -112,6 +117,7 @@ export function createServices(o: ServiceOptions) {
     recordsChanged,
     github: github.handlers,
     snapshots: o.snapshotDir ? { service: snapshots, intervalMs: o.snapshotIntervalMs } : null,
+    upkeep: { vacuum: () => repos.upkeep.vacuumChurned(), intervalMs: o.vacuumIntervalMs ?? DEFAULT_VACUUM_INTERVAL_MS },
     logger: o.logger,
     runner: o.runner,
   });
