@@ -17,11 +17,36 @@ export class ChangeSet {
   /** Switches a diff shows on before and after: edited, so no later reading may call them switched on or off. */
   private readonly held = new Set<string>();
 
-  offer(c: Change) {
+  /** Changes a diff read from a bare keyword (`beta2=0.9,`), with the more specific concepts of that keyword the words may name instead. */
+  private readonly narrowable = new Map<string, ReadonlySet<string>>();
+
+  /** `narrowsTo`: the concepts this reading of a bare code keyword may stand for (qualifiedVariants). */
+  offer(c: Change, narrowsTo?: ReadonlySet<string>) {
     if (this.held.has(c.concept) && (c.action === 'enable' || c.action === 'disable')) return;
+    if (this.narrow(c)) return;
+    if (narrowsTo?.size && !this.byConcept.has(c.concept)) this.narrowable.set(c.concept, narrowsTo);
     const prior = this.byConcept.get(c.concept);
     if (!prior || (prior.action === 'mention' && c.action !== 'mention')) this.byConcept.set(c.concept, c);
     else if (prior.action === c.action) Object.assign(prior, { from: prior.from ?? c.from, to: prior.to ?? c.to });
+  }
+
+  /**
+   * The words name the concept a bare keyword of the diff stood for ("Muon beta2 0.95→0.9" where
+   * the diff moved `beta2=0.95,` in a Muon group): the diff's change becomes that concept's, when
+   * the words give no values or the same ones. True when it did.
+   */
+  private narrow(c: Change): boolean {
+    for (const [plain, alternatives] of this.narrowable) {
+      const p = this.byConcept.get(plain);
+      if (!p || !alternatives.has(c.concept) || this.has(c.concept)) continue;
+      const same = c.action === 'mention' || (c.action === p.action && c.to === p.to && (c.from === null || c.from === p.from));
+      if (!same) continue;
+      this.byConcept.delete(plain);
+      this.narrowable.delete(plain);
+      this.byConcept.set(c.concept, { ...p, concept: c.concept });
+      return true;
+    }
+    return false;
   }
 
   /** A reading of the same choice that also says what it replaced ("cosine (replace linear)"). */
@@ -69,6 +94,22 @@ export function conceptOf(name: string): string {
 const IDENTIFIER_CONCEPT = new Map<string, string>();
 for (const c of CATALOGUE.concepts)
   for (const id of c.identifiers) if (/^\w+$/.test(id) && !IDENTIFIER_CONCEPT.has(id)) IDENTIFIER_CONCEPT.set(id, c.id);
+
+/** Knobs by the bare keyword their qualified code names end in (`muon_beta2` → `beta2`: MUON_BETA2). */
+const BY_BARE_KEYWORD = new Map<string, Set<string>>();
+for (const [id, concept] of IDENTIFIER_CONCEPT) {
+  const m = /^[a-z]+_([a-z]\w*)$/i.exec(id);
+  if (!m || CONCEPTS.get(concept)?.kind !== 'param') continue; // a knob stands for a knob
+  const bare = m[1].toLowerCase();
+  BY_BARE_KEYWORD.set(bare, (BY_BARE_KEYWORD.get(bare) ?? new Set()).add(concept));
+}
+
+/** The concepts a bare code keyword (`beta2`) may stand for besides `plain` (its own reading): those whose qualified names end in it. */
+export function qualifiedVariants(keyword: string, plain: string): ReadonlySet<string> {
+  const out = new Set(BY_BARE_KEYWORD.get(keyword.toLowerCase()) ?? []);
+  out.delete(plain);
+  return out;
+}
 
 /** A parameter change of describe.ts / diff.ts as a catalogue change. */
 export function fromParamChange(pc: ParamChange, removed: boolean): Change {

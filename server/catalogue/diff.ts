@@ -108,6 +108,8 @@ export function argumentAt(text: string, start: number): string {
 /** A keyword argument given a literal on a line (`beta2=0.95` in `dict(kind='muon',…)`): its parameter, where its name starts, its value. */
 interface LiteralKwarg {
   param: string;
+  /** The bare keyword, when nothing on its line qualified it (see ParamChange.keyword). */
+  keyword?: string;
   start: number;
   raw: string;
   value: Value | Value[];
@@ -132,7 +134,7 @@ function literalKwargs(text: string): LiteralKwarg[] {
     if (value === null) continue;
     const qualified = qualifiers.map((q) => canonicalParam(`${q}_${m[1]}`)).find((p) => p in PARAMS);
     const param = qualified ?? canonicalParam(m[1]);
-    if (param in PARAMS) out.push({ param, start: m.index, raw, value });
+    if (param in PARAMS) out.push({ param, ...(qualified ? {} : { keyword: m[1] }), start: m.index, raw, value });
   }
   return out;
 }
@@ -158,6 +160,8 @@ function shapeOf(text: string, kwargs: readonly LiteralKwarg[]): string {
  */
 export function diffChanges(lines: readonly DiffLine[]): { changes: ParamChange[]; pure: boolean; consumed: Map<DiffLine, number[]> } {
   const sides = { '-': new Map<string, Value | Value[]>(), '+': new Map<string, Value | Value[]>() };
+  // A lowercase name (`beta2=0.9,`: a keyword of a call spread over lines, or a field) is bare code.
+  const keywords = new Map<string, string>();
   const consumed = new Map<DiffLine, number[]>();
   let pure = lines.length > 0;
   type Call = { line: DiffLine; kwargs: LiteralKwarg[]; shape: string };
@@ -165,14 +169,16 @@ export function diffChanges(lines: readonly DiffLine[]): { changes: ParamChange[
   for (const line of lines) {
     const m = ASSIGNMENT.exec(line.text);
     const value = m && isConfigName(m[1]) ? parsePythonLiteral(m[2]) : null;
-    if (value !== null) sides[line.sign].set(canonicalParam(m![1]), value);
-    else {
+    if (value !== null) {
+      sides[line.sign].set(canonicalParam(m![1]), value);
+      if (/^[a-z]/.test(m![1])) keywords.set(canonicalParam(m![1]), m![1]);
+    } else {
       const kwargs = literalKwargs(line.text);
       calls[line.sign].push({ line, kwargs, shape: shapeOf(line.text, kwargs) });
     }
   }
   const changes: ParamChange[] = [];
-  for (const [name, to] of sides['+']) pair(changes, name, sides['-'].get(name) ?? null, to);
+  for (const [name, to] of sides['+']) pair(changes, name, sides['-'].get(name) ?? null, to, keywords.get(name));
   if ([...sides['-'].keys()].some((name) => !sides['+'].has(name))) pure = false;
   // A removed and an added line of one shape: each keyword whose value moved is a change.
   const removed = [...calls['-']];
@@ -184,7 +190,7 @@ export function diffChanges(lines: readonly DiffLine[]): { changes: ParamChange[
       const from = before.kwargs[i];
       if (sides['+'].has(k.param) || from.raw === k.raw) return;
       const n = changes.length;
-      pair(changes, k.param, from.value, k.value);
+      pair(changes, k.param, from.value, k.value, k.keyword);
       if (changes.length === n) return;
       consumed.set(added.line, [...(consumed.get(added.line) ?? []), k.start]);
       consumed.set(before.line, [...(consumed.get(before.line) ?? []), from.start]);
@@ -197,16 +203,16 @@ export function diffChanges(lines: readonly DiffLine[]): { changes: ParamChange[
 }
 
 /** A change of parameter `name` from one value to another; a tuple item by item (`ADAM_BETAS`). */
-function pair(changes: ParamChange[], name: string, from: Value | Value[] | null, to: Value | Value[]) {
+function pair(changes: ParamChange[], name: string, from: Value | Value[] | null, to: Value | Value[], keyword?: string) {
   if (Array.isArray(to) && Array.isArray(from) && to.length === from.length) {
     to.forEach((t, i) => push(changes, TUPLES[name]?.[i] ?? `${name}[${i}]`, from[i], t));
-  } else push(changes, name, from, to);
+  } else push(changes, name, from, to, keyword);
 }
 
-function push(changes: ParamChange[], name: string, from: Value | Value[] | null, to: Value | Value[]) {
+function push(changes: ParamChange[], name: string, from: Value | Value[] | null, to: Value | Value[], keyword?: string) {
   const flat = (v: Value | Value[] | null) => (Array.isArray(v) ? `(${v.join(',')})` : v);
   const [f, t] = [flat(from), flat(to)];
   const resolve = RESOLVE_BY_VALUE[name];
   const c = makeChange(resolve ? resolve(typeof t === 'number' ? t : NaN) : name, f, t, null);
-  if (c) changes.push(c);
+  if (c) changes.push(keyword ? { ...c, keyword } : c);
 }

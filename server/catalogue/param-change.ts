@@ -7,6 +7,12 @@ export interface ParamChange {
   from: string | null;
   to: string | null;
   direction: 'up' | 'down' | 'set';
+  /**
+   * The bare code keyword a diff wrote it with (`beta2=0.9,`, a keyword of a call spread over
+   * lines), when nothing on its line said whose it is: the words may name a more specific concept
+   * of that keyword (MUON_BETA2 for `beta2`), which then stands for it (ChangeSet).
+   */
+  keyword?: string;
 }
 
 /**

@@ -2,7 +2,7 @@
 // readings of one action complete each other, derived quantities become mentions), and the
 // mapping of describe.ts / diff.ts parameter changes to catalogue changes.
 import { describe, expect, it } from 'vitest';
-import { ChangeSet, conceptOf, fromParamChange } from '../../../server/catalogue/change-set.ts';
+import { ChangeSet, conceptOf, fromParamChange, qualifiedVariants } from '../../../server/catalogue/change-set.ts';
 
 describe('ChangeSet', () => {
   it('keeps the first informative reading, completed by later ones of the same action', () => {
@@ -25,6 +25,28 @@ describe('ChangeSet', () => {
     expect(set.get('ACTIVATION')).toEqual({ concept: 'ACTIVATION', action: 'replace', from: 'relu2', to: 'swiglu' });
     set.force({ concept: 'ACTIVATION', action: 'mention', from: null, to: null });
     expect(set.has('ACTIVATION')).toBe(false);
+  });
+
+  it('lets the words name the knob a bare code keyword stood for, with the same values or none', () => {
+    const lower = { action: 'lower' as const, from: '0.95', to: '0.9' };
+    const read = (...words: Parameters<ChangeSet['offer']>[0][]) => {
+      const set = new ChangeSet();
+      set.offer({ concept: 'ADAM_BETA2', ...lower }, qualifiedVariants('beta2', 'ADAM_BETA2'));
+      for (const w of words) set.offer(w);
+      return set.list();
+    };
+    expect(read({ concept: 'MUON_BETA2', ...lower })).toEqual([{ concept: 'MUON_BETA2', ...lower }]);
+    expect(read({ concept: 'MUON_BETA2', action: 'mention', from: null, to: null })).toEqual([{ concept: 'MUON_BETA2', ...lower }]);
+    // Other values are another change; a knob the keyword cannot stand for changes nothing.
+    expect(read({ concept: 'MUON_BETA2', action: 'lower', from: '0.95', to: '0.85' }).map((c) => c.concept)).toEqual([
+      'ADAM_BETA2',
+      'MUON_BETA2',
+    ]);
+    expect(read({ concept: 'MATRIX_LR', action: 'mention', from: null, to: null }).map((c) => c.concept)).toEqual([
+      'ADAM_BETA2',
+      'MATRIX_LR',
+    ]);
+    expect([...qualifiedVariants('beta2', 'ADAM_BETA2')]).toEqual(['MUON_BETA2']);
   });
 
   it('lists a quantity derived from a changed one as a mention', () => {

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { ChangeSet } from '../../../server/catalogue/change-set.ts';
 import { fromDiff } from '../../../server/catalogue/from-diff.ts';
+import { understand } from '../../../server/catalogue/understand.ts';
+import { ideaFeatures } from '../../../server/services/ideas/features.ts';
 
 const read = (diff: string) => {
   const set = new ChangeSet();
@@ -79,6 +81,28 @@ describe('fromDiff', () => {
     expect(read(`@@ -1 +1 @@\n-${group('0.95')}\n+${group('0.9')}\n`)).toEqual([
       { concept: 'MUON_BETA2', action: 'lower', from: '0.95', to: '0.9' },
     ]);
+  });
+
+  it('reads a keyword of a call spread over lines as the knob the words name (the RTX 5070 fork, exp31)', () => {
+    const diff = [
+      '@@ -556,7 +556,7 @@ class GPT(nn.Module):',
+      '                         lr=matrix_lr,',
+      '                         momentum=0.95,',
+      '                         ns_steps=5,',
+      '-                        beta2=0.95,',
+      '+                        beta2=0.9,',
+      '                         weight_decay=weight_decay,',
+      '',
+    ].join('\n');
+    const lower = { action: 'lower', from: '0.95', to: '0.9' };
+    expect(read(diff)).toEqual([{ concept: 'ADAM_BETA2', ...lower }]);
+    const u = (description: string) => understand({ description, diff }).changes;
+    expect(u('Muon beta2 0.95→0.9 (hypothesis: faster variance adaptation improves convergence)')).toEqual([
+      { concept: 'MUON_BETA2', ...lower },
+    ]);
+    expect(u('tune NorMuon beta2')).toEqual([{ concept: 'MUON_BETA2', ...lower }]);
+    expect(u('lower beta2')).toEqual([{ concept: 'ADAM_BETA2', ...lower }]);
+    expect(ideaFeatures({ description: 'Muon beta2 0.95→0.9', diff }).paramKey).toBe('MUON_BETA2:lower:0.95>0.9');
   });
 
   it("reads a knob's code name quoted in a message as context (the RTX 5070 fork's MXFP8 record)", () => {
