@@ -92,6 +92,9 @@ function relateActions(query: Change, record: Change): Relation {
     // The same target reached from the other side ("A → B" against "B → A") is the opposite change.
     return q.from !== null && r.from !== null && !sameValue(q.from, r.from) && sameValue(q.from, r.to) ? 'opposite' : 'same';
   }
+  // Without a direction (a choice), leaving the value the other reaches, or reaching the value it
+  // leaves, is the other way ("switch to SwiGLU" against "Hourglass FFN replacing SwiGLU").
+  if (!dq && !dr && ((r.from !== null && sameValue(r.from, q.to)) || (q.from !== null && sameValue(q.from, r.to)))) return 'opposite';
   if (q.to !== null && r.to !== null && (q.action === 'set' || q.action === 'replace' || r.action === 'set' || r.action === 'replace')) {
     // "replace A with B" against "replace B with A".
     if (q.from !== null && r.from !== null && sameValue(q.from, r.to) && sameValue(r.from, q.to)) return 'opposite';

@@ -1,7 +1,15 @@
 // How two changes stand to each other (the catalogue's relate.ts): idea identity never joins
 // conflicting changes, and evidence is weighed by how exactly it made the change asked about.
 import { describe, expect, it } from 'vitest';
-import { changeKey, changesConflict, evidenceWeight, relate, sameValue, weighEvidence } from '../../../server/catalogue/relate.ts';
+import {
+  changeKey,
+  changesConflict,
+  evidenceWeight,
+  oneChange,
+  relate,
+  sameValue,
+  weighEvidence,
+} from '../../../server/catalogue/relate.ts';
 import { understand } from '../../../server/catalogue/understand.ts';
 import type { Change } from '../../../server/catalogue/relate.ts';
 
@@ -62,6 +70,15 @@ describe('relate', () => {
     expect(relate(c('WARMUP', 'raise', null, null), c('WARMUP', 'disable', null, null), none)).toBe('opposite');
     expect(relate(c('WARMUP', 'disable', null, null), c('WARMUP', 'raise', '300', '600'), none)).toBe('opposite');
     expect(relate(c('WARMUP', 'lower', null, null), c('WARMUP', 'disable', null, null), none)).toBe('compatible');
+  });
+  it('moving a choice away from the value the other moves to is the other way', () => {
+    const toSwiglu = c('ACTIVATION', 'set', null, 'swiglu');
+    expect(relate(toSwiglu, c('ACTIVATION', 'replace', 'swiglu', null), none)).toBe('opposite'); // "Hourglass FFN replacing SwiGLU"
+    expect(relate(toSwiglu, c('ACTIVATION', 'replace', 'swiglu', 'relu2'), none)).toBe('opposite'); // "ReLU² MLP instead of SwiGLU"
+    expect(relate(c('ACTIVATION', 'replace', 'relu2', 'silu'), c('ACTIVATION', 'replace', 'gelu', 'relu2'), none)).toBe('opposite');
+    expect(relate(toSwiglu, c('ACTIVATION', 'replace', 'relu2', 'swiglu'), none)).toBe('same');
+    expect(relate(toSwiglu, c('ACTIVATION', 'replace', 'relu2', 'gelu'), none)).toBe('other_value');
+    expect(oneChange(toSwiglu, c('ACTIVATION', 'replace', 'swiglu', null))).toBe(false);
   });
   it('values within the tolerance are one value; 2**14 and 16384 give one key', () => {
     expect(sameValue('0.06', '0.0600')).toBe(true);
