@@ -64,6 +64,8 @@ const conceptSchema = z.strictObject({
   scope_unit: z.boolean().optional(),
   /** Its code identifiers are tools every model calls (`nn.init.normal_`, `nn.init.zeros_` set up each new module): code that calls them changes nothing of it. */
   called_everywhere: z.boolean().optional(),
+  /** A bound that switched off goes to infinity, not to 0: removing the logit softcap loosens it, the other way from tightening it. */
+  off_is_unbounded: z.boolean().optional(),
   notes: text.optional(),
   /** Descriptive vocabulary for the fuzzy fallback (gloss.ts): what it acts on, does, is computed from. */
   gloss: phrases,

@@ -2,6 +2,7 @@
 // same change, the same direction from another state or to another value, the opposite, another
 // value. Idea identity (the change key, conflicts) and retrieval both decide from here.
 import type { Action } from './change-set.ts';
+import { CATALOGUE } from './catalogue.ts';
 
 /** A change as stored or sent: an action the catalogue names (stored rows carry it as a string). */
 export interface Change {
@@ -63,6 +64,12 @@ function normalise(c: Change): Change {
   return c.action === 'disable' && c.to === null ? { ...c, to: '0' } : c;
 }
 
+/** Bounds that, switched off, go to infinity (catalogue `off_is_unbounded`: the logit softcap, gradient clipping, the sliding window). */
+const UNBOUNDED_OFF = new Set(CATALOGUE.concepts.filter((c) => c.off_is_unbounded).map((c) => c.id));
+
+/** A bound switched off, as the move it is: raised without limit ("remove the logit softcap" loosens it). */
+const lifted = (c: Change): Change => (UNBOUNDED_OFF.has(c.concept) && isOff(c) ? { ...c, action: 'raise', to: null } : c);
+
 const isOff = (c: Change) =>
   c.action === 'disable' ||
   (c.action === 'set' && c.to !== null && OFF.has(c.to)) ||
@@ -80,6 +87,12 @@ function relateActions(query: Change, record: Change): Relation {
   if ((on(q) && isOff(r)) || (isOff(q) && on(r))) return 'opposite';
   if (isOff(q) && isOff(r)) return 'same';
   if (on(q) && on(r)) return sameTo || q.to === null || r.to === null ? 'same' : 'compatible';
+  if (UNBOUNDED_OFF.has(q.concept) && (isOff(q) || isOff(r))) return relateMoves(lifted(q), lifted(r), false);
+  return relateMoves(q, r, sameTo);
+}
+
+/** How two moves of a knob stand, neither switched on nor both off. */
+function relateMoves(q: Change, r: Change, sameTo: boolean): Relation {
   // Raising a knob against switching it off ("warm momentum up more slowly" against "constant momentum").
   if ((isOff(r) && q.action === 'raise') || (isOff(q) && r.action === 'raise')) return 'opposite';
   const dq = direction(q, r.from ?? q.from);
@@ -92,9 +105,10 @@ function relateActions(query: Change, record: Change): Relation {
     // The same target reached from the other side ("A → B" against "B → A") is the opposite change.
     return q.from !== null && r.from !== null && !sameValue(q.from, r.from) && sameValue(q.from, r.to) ? 'opposite' : 'same';
   }
-  // Without a direction (a choice), leaving the value the other reaches, or reaching the value it
-  // leaves, is the other way ("switch to SwiGLU" against "Hourglass FFN replacing SwiGLU").
-  if (!dq && !dr && ((r.from !== null && sameValue(r.from, q.to)) || (q.from !== null && sameValue(q.from, r.to)))) return 'opposite';
+  // Unless both directions are known, leaving the value the other reaches, or reaching the value it
+  // leaves, is the other way ("switch to SwiGLU" against "Hourglass FFN replacing SwiGLU"; "a 5 %
+  // warm-up" against "WARMUP_RATIO 0.05→0.02").
+  if (!(dq && dr) && ((r.from !== null && sameValue(r.from, q.to)) || (q.from !== null && sameValue(q.from, r.to)))) return 'opposite';
   if (q.to !== null && r.to !== null && (q.action === 'set' || q.action === 'replace' || r.action === 'set' || r.action === 'replace')) {
     // "replace A with B" against "replace B with A".
     if (q.from !== null && r.from !== null && sameValue(q.from, r.to) && sameValue(r.from, q.to)) return 'opposite';

@@ -80,6 +80,21 @@ describe('relate', () => {
     expect(relate(toSwiglu, c('ACTIVATION', 'replace', 'relu2', 'gelu'), none)).toBe('other_value');
     expect(oneChange(toSwiglu, c('ACTIVATION', 'replace', 'swiglu', null))).toBe(false);
   });
+  it('leaving the value another change sets is the other way, for numbers too', () => {
+    expect(relate(first('add a warmup of 5% of steps'), first('WARMUP_RATIO 0.05→0.02'), none)).toBe('opposite');
+    expect(relate(first('WARMUP_RATIO 0.05→0.02'), first('add a warmup of 5% of steps'), none)).toBe('opposite');
+    expect(relate(first('raise WARMUP_RATIO 0.02 -> 0.05'), first('WARMUP_RATIO 0.05→0.1'), none)).toBe('compatible');
+  });
+  it('a bound switched off is loosened without limit: removing the softcap is the other way from tightening it', () => {
+    const remove = first('remove the logit softcap');
+    expect(relate(remove, first('softcap 30→15'), none)).toBe('opposite');
+    expect(relate(remove, first('raise the logit softcap 15 -> 30'), none)).toBe('compatible');
+    expect(relate(remove, first('no logit softcap'), none)).toBe('same');
+    expect(oneChange(remove, first('softcap 30→15'))).toBe(false);
+    expect(relate(first('remove gradient clipping'), first('tighter grad clip 1.0 -> 0.5'), none)).toBe('opposite');
+    // A knob whose off is 0 still moves down when removed.
+    expect(relate(first('remove the warmup'), first('shorter warmup 0.1 -> 0.05'), none)).toBe('compatible');
+  });
   it('values within the tolerance are one value; 2**14 and 16384 give one key', () => {
     expect(sameValue('0.06', '0.0600')).toBe(true);
     expect(sameValue('0.06', '0.061')).toBe(false);
