@@ -1,6 +1,7 @@
 // Server configuration from the environment, with the defaults DESIGN.md promises.
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_VACUUM_INTERVAL_S } from './jobs/upkeep.ts';
 
 export interface ServerConfig {
   port: number;
@@ -102,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     snapshotDir: resolve(env.CROSSFORK_SNAPSHOT_DIR || join(env.CROSSFORK_DATA_DIR || './data', 'snapshots')),
     snapshotIntervalMs: Math.max(60, int(env, 'CROSSFORK_SNAPSHOT_INTERVAL_S', 24 * 3600)) * 1000,
     savedTimeWindowS: Math.max(1, int(env, 'CROSSFORK_SAVED_TIME_WINDOW_S', 24 * 3600)),
-    vacuumIntervalMs: Math.max(0, int(env, 'CROSSFORK_VACUUM_INTERVAL_S', 5)) * 1000,
+    vacuumIntervalMs: Math.max(0, int(env, 'CROSSFORK_VACUUM_INTERVAL_S', DEFAULT_VACUUM_INTERVAL_S)) * 1000,
   };
 }
 

@@ -111,6 +111,11 @@ export function qualifiedVariants(keyword: string, plain: string): ReadonlySet<s
   return out;
 }
 
+/** What a diff's parameter change may stand for besides its own concept: the knobs the words may name for its bare keyword (none without one). */
+export function standsFor(pc: ParamChange): ReadonlySet<string> {
+  return pc.keyword ? qualifiedVariants(pc.keyword, conceptOf(pc.name)) : new Set();
+}
+
 /** A parameter change of describe.ts / diff.ts as a catalogue change. */
 export function fromParamChange(pc: ParamChange, removed: boolean): Change {
   const concept = conceptOf(pc.name);

@@ -2,17 +2,14 @@
 // assignments (diff.ts), then code identifiers of switches and choices on the +/- lines.
 import { argumentAt, changedLines, diffChanges, inStringAt } from './diff.ts';
 import { CONCEPTS, type Concept } from './catalogue.ts';
-import { fromParamChange, qualifiedVariants, type ChangeSet } from './change-set.ts';
+import { fromParamChange, standsFor, type ChangeSet } from './change-set.ts';
 import { recognizeIdentifiers } from './recognize.ts';
 
 /** Offers the diff's changes: assignments first, then switches and choices its code adds or removes. */
 export function fromDiff(diff: string, set: ChangeSet) {
   const lines = changedLines(diff);
   const { changes, consumed } = diffChanges(lines);
-  for (const pc of changes) {
-    const c = fromParamChange(pc, false);
-    set.offer(c, pc.keyword ? qualifiedVariants(pc.keyword, c.concept) : undefined);
-  }
+  for (const pc of changes) set.offer(fromParamChange(pc, false), standsFor(pc));
   const seen = new Map<
     string,
     { plus: Set<string>; minus: Set<string>; plusCode: boolean; minusCode: boolean; order: string[]; snippets: Record<'+' | '-', string[]> }

@@ -1,7 +1,7 @@
 // The background work of a server, off the request path: one job runner per kind (idea
 // assignment, re-derivation, GitHub sync, dataset snapshots), each with its handler, and the
-// upkeep of the tables they churn. Built in
-// every process (tests and benches drain them), started only where background work runs.
+// upkeep of the tables they churn. Built in every process (tests and benches drain them),
+// started only where background work runs.
 import type { Logger } from 'pino';
 import type { JobRepository } from '../repositories/job.repository.ts';
 import type { JobRow } from '../db/schema/jobs.ts';

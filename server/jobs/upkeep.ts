@@ -3,6 +3,9 @@
 // between autovacuum's visits, and every lease, idea look-up and search steps over them.
 import type { Logger } from 'pino';
 
+/** How often, by default (CROSSFORK_VACUUM_INTERVAL_S). */
+export const DEFAULT_VACUUM_INTERVAL_S = 5;
+
 export interface UpkeepOptions {
   vacuum(): Promise<void>;
   /** How often, at most; 0 never. */

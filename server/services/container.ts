@@ -33,9 +33,7 @@ import { ExportService } from './export.service.ts';
 import { SnapshotService } from './dataset/snapshot.service.ts';
 import { GpuTimeService } from './gpu-time.service.ts';
 import { registerSavedTimeMetrics } from '../observability/saved-time-metrics.ts';
-
-/** How often background work vacuums the tables it churns, by default (CROSSFORK_VACUUM_INTERVAL_S). */
-export const DEFAULT_VACUUM_INTERVAL_MS = 5000;
+import { DEFAULT_VACUUM_INTERVAL_S } from '../jobs/upkeep.ts';
 
 export interface ServiceOptions {
   database: Database;
@@ -117,7 +115,7 @@ export function createServices(o: ServiceOptions) {
     recordsChanged,
     github: github.handlers,
     snapshots: o.snapshotDir ? { service: snapshots, intervalMs: o.snapshotIntervalMs } : null,
-    upkeep: { vacuum: () => repos.upkeep.vacuumChurned(), intervalMs: o.vacuumIntervalMs ?? DEFAULT_VACUUM_INTERVAL_MS },
+    upkeep: { vacuum: () => repos.upkeep.vacuumChurned(), intervalMs: o.vacuumIntervalMs ?? DEFAULT_VACUUM_INTERVAL_S * 1000 },
     logger: o.logger,
     runner: o.runner,
   });

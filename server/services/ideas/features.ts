@@ -1,7 +1,7 @@
 // The identity features of one experiment record: the hash of its normalised diff, the key of
 // the changes it makes as the catalogue reads them, and the text to embed (description + changed lines).
 import { createHash } from 'node:crypto';
-import { conceptOf, qualifiedVariants } from '../../catalogue/change-set.ts';
+import { conceptOf, standsFor } from '../../catalogue/change-set.ts';
 import { changeKey, type Change } from '../../catalogue/relate.ts';
 import { understand, type Understanding } from '../../catalogue/understand.ts';
 import { changedLines, diffChanges, renderLines, type DiffLine } from '../../catalogue/diff.ts';
@@ -41,9 +41,7 @@ export function ideaFeatures(input: { description: string; diff: string | null }
   const u = understood ?? understand(input);
   const fromDiff = lines.length ? diffChanges(lines) : null;
   // A bare keyword's change may stand under the more specific concept the words name (MUON_BETA2 for `beta2=`).
-  const pure = fromDiff?.pure
-    ? new Set(fromDiff.changes.flatMap((c) => [conceptOf(c.name), ...(c.keyword ? qualifiedVariants(c.keyword, conceptOf(c.name)) : [])]))
-    : null;
+  const pure = fromDiff?.pure ? new Set(fromDiff.changes.flatMap((c) => [conceptOf(c.name), ...standsFor(c)])) : null;
   const own = pure ? u.changes.filter((c) => pure.has(c.concept)) : [];
   const changes = own.length ? own : u.changes;
   return { diffKey, paramKey: changeKey(changes), changes, text, reading: whole ? u : null };
