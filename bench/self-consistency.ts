@@ -20,6 +20,7 @@ import { resolveHarness } from '../cli/lib/harness.ts';
 import { openDatabase, type Database } from '../server/db/client.ts';
 import { records } from '../server/db/schema/records.ts';
 import { parseResultsTsv } from '../server/protocol/results-tsv.ts';
+import { parsePublicKey } from '../server/protocol/ssh-keys.ts';
 import type { Hardware } from '../server/protocol/record.schema.ts';
 import { createServices, type Services } from '../server/services/container.ts';
 import { ideaFeatures } from '../server/services/ideas/features.ts';
@@ -212,6 +213,8 @@ async function replayRow(
     diff: p.diff ?? null,
     harness_id: p.harness.id,
     hardware: HARDWARE,
+    // As `crossfork check` sends it: the fork's own key, so its own earlier rows are its state.
+    key_fingerprint: parsePublicKey(signer.publicKey).fingerprint,
   });
   const hardwareClass = res.hardware_class ?? '';
   // The baseline rule: this change key was published failing on this class before (any fork).

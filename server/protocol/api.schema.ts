@@ -297,6 +297,18 @@ export const verdictEvidenceSchema = z
       .describe(
         'records of the deciding evidence shown but not counted: marked invalid by their log, baselines, or without a comparable parent',
       ),
+    failed_by: z
+      .object({
+        forks: z
+          .number()
+          .describe(
+            'signing keys (forks) behind the strong failures, on any hardware, when one of them is near you (else 0): distinct per idea and class, summed',
+          ),
+        yours: z.boolean().describe('your own key (key_fingerprint in the request) is one of them'),
+      })
+      .describe(
+        'who failed it: failed_nearby warns, and known_bad holds, when two forks failed it or you did; one other fork alone does not',
+      ),
   })
   .meta({ id: 'VerdictEvidence' });
 

@@ -188,6 +188,18 @@ export class EvidenceRepository {
     return rows.map((r) => r.ideaId);
   }
 
+  /** Which of these ideas hold a counted failure (discard or crash) signed by this key: a caller's own lineage. */
+  async failedBy(keyFingerprint: string, ideaIds: string[]): Promise<Set<string>> {
+    if (!ideaIds.length) return new Set();
+    const rows = await queryRows<{ idea_id: string }>(
+      this.db,
+      sql`SELECT DISTINCT idea_id FROM records
+          WHERE key_fingerprint = ${keyFingerprint} AND idea_id = ANY(${textArray(ideaIds)})
+            AND status <> 'keep' AND evidence_excluded IS NULL AND NOT hidden`,
+    );
+    return new Set(rows.map((r) => r.idea_id));
+  }
+
   /** The most-tried ideas overall (the idea list without a query). */
   async topIdeas(limit: number): Promise<string[]> {
     const rows = await this.db

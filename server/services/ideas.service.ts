@@ -366,15 +366,25 @@ export class IdeasService {
   async gather(req: CheckRequest) {
     const hw = req.hardware ? hardwareProximity(req.hardware) : null;
     const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
+    // Summaries for what is shown; for evidence that is only counted (every other exact-change idea), its cells alone.
+    const shown = [...found.matches, ...found.related].map((m) => m.ideaId);
+    const counted = found.evidence.map((m) => m.ideaId).filter((id) => !shown.includes(id));
+    const [summaries, cellsOnly, failedByCaller] = await Promise.all([
+      this.load(shown),
+      this.cellsOf(counted),
+      req.key_fingerprint
+        ? this.deps.evidence.failedBy(
+            req.key_fingerprint,
+            found.evidence.map((m) => m.ideaId),
+          )
+        : undefined,
+    ]);
     const caller: VerdictCaller = {
       harnessKey: req.harness_id ? harnessKeyOf(req.harness_id) : null,
       hardware: hw,
       ...(found.baseline ? { baseline: true } : {}),
+      ...(failedByCaller?.size ? { failedByCaller } : {}),
     };
-    // Summaries for what is shown; for evidence that is only counted (every other exact-change idea), its cells alone.
-    const shown = [...found.matches, ...found.related].map((m) => m.ideaId);
-    const counted = found.evidence.map((m) => m.ideaId).filter((id) => !shown.includes(id));
-    const [summaries, cellsOnly] = await Promise.all([this.load(shown), this.cellsOf(counted)]);
     const loaded = new Map(summaries.map((l) => [l.summary.id, l]));
     const cellsOf = (id: string) => loaded.get(id)?.rows ?? cellsOnly.get(id);
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
@@ -433,7 +443,7 @@ export class IdeasService {
 
   /**
    * Ideas the caller should not try, most-tried first: those whose verdict for this harness and
-   * class is crashes_here or known_bad, or failed_nearby with at least two failures near. Without
+   * class is crashes_here or known_bad, or failed_nearby that warns, with at least two failures near. Without
    * a class, ideas never kept anywhere in scope and failed at least twice.
    */
   async knownBad(scope: {

@@ -49,6 +49,7 @@ export const cellArb: fc.Arbitrary<EvidenceCell> = fc
     oom: fc.nat(2),
     oomGb: fc.option(fc.constantFrom(12, 24, 40, 80, 128), { nil: null }),
     medianDelta: fc.option(fc.double({ min: -0.05, max: 0.05, noNaN: true }), { nil: null }),
+    contributors: fc.integer({ min: 1, max: 4 }),
   })
   .filter((c) => c.keeps + c.discards + c.crashes > 0)
   .map((c) => {
@@ -68,6 +69,7 @@ export const cellArb: fc.Arbitrary<EvidenceCell> = fc
       maxOomMemoryGb: oomCrashes > 0 ? c.oomGb : null,
       deltas: c.medianDelta === null ? 0 : deltas,
       medianDelta: deltas > 0 ? c.medianDelta : null,
+      contributors: Math.min(c.contributors, c.keeps + c.discards + c.crashes),
     };
   });
 
@@ -162,6 +164,7 @@ export function assertInvariants(matches: MatchedEvidence[], caller: VerdictCall
     ...(d.evidence.oom_at_least_yours_gb !== null ? [d.evidence.oom_at_least_yours_gb] : []),
     ...(d.evidence.other_values ? [d.evidence.other_values.keeps, d.evidence.other_values.attempts] : []),
     d.evidence.not_counted,
+    d.evidence.failed_by.forks,
     ...[...CLASSES, d.evidence.hardware_family ?? ''].flatMap(numbersIn),
     ...[...here.classes, ...family.classes, ...kind.classes, ...elsewhere.classes].flatMap(numbersIn),
     // "A, B and N more" (class lists are cut at two).

@@ -19,7 +19,8 @@ export type Verdict = (typeof VERDICTS)[number];
 
 /**
  * Verdicts that can tell an agent not to spend the run (failed or crashed on hardware like its
- * own): crashes_here and known_bad always warn, failed_nearby when its evidence matched strongly.
+ * own): crashes_here and known_bad always warn, failed_nearby when its evidence matched strongly
+ * and two forks failed it, or the caller itself did.
  */
 export const WARNING_VERDICTS: ReadonlySet<Verdict> = new Set(['crashes_here', 'known_bad', 'failed_nearby']);
 
@@ -38,6 +39,7 @@ export type EvidenceCell = Pick<
   | 'maxOomMemoryGb'
   | 'deltas'
   | 'medianDelta'
+  | 'contributors'
 > &
   Partial<Pick<EvidenceRow, 'excluded'>>;
 
@@ -67,6 +69,8 @@ export interface VerdictCaller {
   hardware?: Pick<HardwareProximity, 'class' | 'family' | 'kind' | 'memory_gb'> | null;
   /** The caller asks about a baseline run (no diff; the catalogue reads its words as a baseline): it changes nothing, so nothing is judged. */
   baseline?: boolean;
+  /** Ideas in which the caller's own signing key has a counted failure: its own lineage, which warns without a second fork. */
+  failedByCaller?: ReadonlySet<string>;
 }
 
 export interface Counts {
@@ -115,6 +119,13 @@ export interface VerdictEvidence {
   near_values: OtherValue[] | null;
   /** Records of the deciding evidence that are shown but not counted (the log marks them invalid, baselines, no comparable parent). */
   not_counted: number;
+  /**
+   * Who is behind the strong failures (matches of weight ≥ warnWeight, on any hardware), counted
+   * when one of them is near the caller (else 0): signing keys (forks), distinct per idea and class
+   * and summed, and whether the caller's own key is one of them. A warning needs two forks, or the caller itself: one other fork's discard is its
+   * state as much as the change, and nobody replicated it.
+   */
+  failed_by: { forks: number; yours: boolean };
 }
 
 export interface Decision {
@@ -141,6 +152,8 @@ export interface VerdictOptions {
 
 /** σ of val_bpb between reruns of one train.py, when nothing better is known (seed spread of 5-minute runs). */
 export const NOISE_PRIOR = 0.002;
+/** Forks (signing keys) whose strong failures make failed_nearby warn and known_bad hold, when the caller's own key is not among them. */
+export const WARN_MIN_FORKS = 2;
 /** Failures on the caller's class, never kept there, that make an idea known-bad. */
 export const KNOWN_BAD_MIN_FAILURES = 2;
 export const DEFAULTS: Required<VerdictOptions> = { noise: NOISE_PRIOR, knownBadWeight: 1.5, warnWeight: 0.8, looseWeight: 0.5 };
@@ -152,8 +165,8 @@ export function matchStrength(m: { score: number }): number {
 
 /**
  * Whether an idea's own decision puts it on the known-bad list: crashes_here and known_bad always;
- * failed_nearby (only said with caller hardware) once it failed near repeatedly: a single failure
- * warns in `check`, but a list read as "never works" needs more than one.
+ * failed_nearby (only said with caller hardware) once it warns (two forks failed it) and failed near
+ * repeatedly: a list read as "never works" needs more than one failure.
  */
 export function listedAsKnownBad(d: Decision, withHardware: boolean): boolean {
   if (d.verdict === 'known_bad' || d.verdict === 'crashes_here') return true;
@@ -161,6 +174,7 @@ export function listedAsKnownBad(d: Decision, withHardware: boolean): boolean {
   return (
     withHardware &&
     d.verdict === 'failed_nearby' &&
+    d.warning &&
     t.class.discards + t.class.crashes + t.family.discards + t.family.crashes >= KNOWN_BAD_MIN_FAILURES
   );
 }
@@ -192,7 +206,8 @@ export function scopeCells<T extends { harnessKey: string }>(
  * 2. crashes_here: never kept on the caller's class, and it crashed there, or ran out of memory
  *    on a device of the caller's kind with at least the caller's memory;
  * 3. inconclusive: kept near, but the effect near is within noise (median ± 2σ/√n covers 0);
- * 4. known_bad: never kept on the caller's class, ≥ 2 failures there (weighted ≥ knownBadWeight);
+ * 4. known_bad: never kept on the caller's class, ≥ 2 failures there (weighted ≥ knownBadWeight) by
+ *    ≥ 2 forks or by the caller itself;
  * 5. failed_nearby: never kept near, and failed near (fewer failures, or weaker matches, than known_bad);
  * 6. promising: kept near, keeps outweigh failures near (weighted by match strength);
  * 7. mixed: kept near, failures as heavy;
@@ -206,6 +221,7 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
   const all = (caller.baseline ? [] : matches).flatMap((m) =>
     m.cells.map((c) => ({
       ...c,
+      ideaId: m.ideaId,
       strength: m.strength,
       exact: m.exact === true,
       comparable: m.exact !== undefined,
@@ -233,6 +249,7 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     strongestFailClass: 0,
     strongCrashesClass: 0,
   };
+  const failedBy = { forks: 0, yours: false };
   let oom: number | null = null;
   const nearDeltas: { median: number; n: number }[] = [];
   for (const c of cells) {
@@ -254,9 +271,15 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
       if (fails > 0) weight.strongestFailNear = Math.max(weight.strongestFailNear, c.strength);
       if (c.medianDelta !== null && c.deltas > 0) nearDeltas.push({ median: c.medianDelta, n: c.deltas });
     }
+    if (c.discards + c.crashes > 0 && c.strength >= opts.warnWeight) {
+      failedBy.forks += c.contributors;
+      if (caller.failedByCaller?.has(c.ideaId)) failedBy.yours = true;
+    }
     if (strong && hw?.memory_gb != null && c.kind === hw.kind && c.maxOomMemoryGb !== null && c.maxOomMemoryGb >= hw.memory_gb)
       oom = Math.max(oom ?? 0, c.maxOomMemoryGb);
   }
+  // Forks are counted behind a strong failure near only: elsewhere alone never warns.
+  if (weight.strongestFailNear < opts.warnWeight) failedBy.forks = 0;
   const effect = effectOf(nearDeltas, opts.noise);
   // Near evidence that was compared value by value and is not the exact change: the reason says so.
   const decidedBy: VerdictEvidence['decided_by'] = caller.baseline
@@ -277,10 +300,17 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     other_values: otherValues,
     near_values: decidedBy === 'others' ? byValues(cells.filter(near)) : null,
     not_counted: cells.reduce((a, c) => a + (c.excluded ?? 0), 0),
+    failed_by: failedBy,
   };
   const verdict = rule(evidence, weight, opts);
-  const warning = verdict === 'failed_nearby' ? weight.strongestFailNear >= opts.warnWeight : WARNING_VERDICTS.has(verdict);
+  const warning =
+    verdict === 'failed_nearby' ? weight.strongestFailNear >= opts.warnWeight && replicated(evidence) : WARNING_VERDICTS.has(verdict);
   return { verdict, warning, reason: reasonFor(verdict, evidence), evidence };
+}
+
+/** Whether the failures are more than one other fork's: two forks failed it (strong matches, any hardware), or the caller did. */
+function replicated(e: VerdictEvidence): boolean {
+  return e.failed_by.yours || e.failed_by.forks >= WARN_MIN_FORKS;
 }
 
 function rule(
@@ -307,7 +337,8 @@ function rule(
     here.keeps === 0 &&
     here.discards + here.crashes >= KNOWN_BAD_MIN_FAILURES &&
     w.failsClass >= opts.knownBadWeight &&
-    w.strongestFailClass > opts.looseWeight
+    w.strongestFailClass > opts.looseWeight &&
+    replicated(e)
   )
     return 'known_bad';
   if (nearKeeps === 0 && nearFails > 0) return 'failed_nearby';
@@ -438,8 +469,17 @@ function reasonLine(
         : `Ran out of memory on a ${e.oom_at_least_yours_gb}GB device, at least your memory; never kept on ${cls} (${times(here.attempts, 'attempt')})${farNote}${harness}.`;
     case 'known_bad':
       return `Never kept on ${cls}: ${times(here.attempts, 'attempt')}, ${failures(here)}${farNote}${harness}.`;
-    case 'failed_nearby':
-      return `Never kept ${nearWhere}: ${times(near.attempts, 'attempt')}, ${failures(near)}${farNote}${harness}.`;
+    case 'failed_nearby': {
+      const by = e.failed_by;
+      const who = by.yours
+        ? ' (yours among them)'
+        : by.forks === 1
+          ? ' (one fork’s result, replicated by nobody: not a warning)'
+          : by.forks > 1
+            ? ` (failed by ${by.forks} forks in all)`
+            : '';
+      return `Never kept ${nearWhere}: ${times(near.attempts, 'attempt')}, ${failures(near)}${who}${farNote}${harness}.`;
+    }
     case 'inconclusive':
       return `Kept ${near.keeps} of ${near.attempts} ${nearWhere}${effect}: within noise (±${round(e.effect!.high - e.effect!.median)})${harness}.`;
     case 'promising':

@@ -7,6 +7,7 @@ import { drivers } from '../../helpers/db.ts';
 import { testApp } from '../../helpers/app.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../../helpers/records.ts';
 import type { Database } from '../../../server/db/client.ts';
+import { parsePublicKey } from '../../../server/protocol/ssh-keys.ts';
 
 const SPARK = { accelerator: 'cuda', device_name: 'NVIDIA GB10', device_count: 1, memory_mb: 122880 } as const;
 const H100 = { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 1, memory_mb: 81559 } as const;
@@ -62,12 +63,15 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     return ((await res.json()) as { id: string }).id;
   }
   const ideaOf = async (id: string) => ((await (await t.get(`/v1/records/${id}`)).json()) as { idea_id: string }).idea_id;
-  const check = async (description: string, hardware?: object, diff?: string) => {
+  // The Spark fork's own key, as `crossfork check` sends it: its own history is its state.
+  const spark = parsePublicKey(keys[0].publicKey).fingerprint;
+  const check = async (description: string, hardware?: object, diff?: string, key?: string) => {
     const res = await t.post('/v1/ideas/check', {
       description,
       harness_id: HARNESS_ID,
       ...(hardware ? { hardware } : {}),
       ...(diff ? { diff } : {}),
+      ...(key ? { key_fingerprint: key } : {}),
     });
     expect(res.status).toBe(200);
     return (await res.json()) as any;
@@ -118,9 +122,10 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
   afterAll(() => database?.close());
 
   it('1. halving from the caller’s own state, discarded on its class, warns although halvings from 2^19 … were kept', async () => {
-    const r = await check('halve the batch size to fit more steps', SPARK, assignDiff('TOTAL_BATCH_SIZE', '2**14', '2**13'));
+    const r = await check('halve the batch size to fit more steps', SPARK, assignDiff('TOTAL_BATCH_SIZE', '2**14', '2**13'), spark);
     expect(r.verdict).toBe('failed_nearby');
     expect(r.warning).toBe(true);
+    expect(r.evidence.failed_by).toEqual({ forks: 1, yours: true });
     expect(r.evidence.decided_by).toBe('exact');
     expect(r.evidence.tiers.class).toMatchObject({ attempts: 1, discards: 1, keeps: 0 });
     expect(r.evidence.other_values).toMatchObject({ keeps: 4, attempts: 4 });
@@ -136,9 +141,20 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     const same = r.matches.find((m: any) => m.same_idea);
     expect(same.id).toBe(await ideaOf(ids.batch14));
     // In words, with the values, the same answer.
-    const words = await check('cut TOTAL_BATCH_SIZE from 2**14 to 2**13', SPARK);
+    const words = await check('cut TOTAL_BATCH_SIZE from 2**14 to 2**13', SPARK, undefined, spark);
     expect(words.verdict).toBe('failed_nearby');
     expect(words.warning).toBe(true);
+  });
+
+  it('1c. another fork’s single discard is not replicated: failed_nearby without a warning, and the reason says why', async () => {
+    // Another Spark user (no key, or its own) asks the same: one fork's result, its state as much as the change.
+    for (const key of [undefined, parsePublicKey(keys[2].publicKey).fingerprint]) {
+      const r = await check('cut TOTAL_BATCH_SIZE from 2**14 to 2**13', SPARK, undefined, key);
+      expect(r.verdict).toBe('failed_nearby');
+      expect(r.warning).toBe(false);
+      expect(r.evidence.failed_by).toEqual({ forks: 1, yours: false });
+      expect(r.reason).toMatch(/one fork’s result, replicated by nobody: not a warning/);
+    }
   });
 
   it('1b. "halve the batch size" with no state asks about every halving: kept 4 of 5 on this class', async () => {
@@ -234,7 +250,7 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
   });
 
   it('8. "constant Muon momentum" is the discarded no-warm-up idea, never counted with the kept slower warm-ups', async () => {
-    const r = await check('constant Muon momentum', SPARK);
+    const r = await check('constant Muon momentum', SPARK, undefined, spark);
     expect(r.evidence.tiers.class.keeps).toBe(0);
     expect(r.evidence.tiers.class.discards).toBe(1);
     expect(r.warning).toBe(true);

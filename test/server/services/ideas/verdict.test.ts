@@ -47,6 +47,7 @@ describe('verdict invariants over 10,000 random evidence sets', () => {
             maxOomMemoryGb: null,
             deltas: 3,
             medianDelta: -0.02,
+            contributors: 1,
           };
           const d = decide([...matches, { ideaId: 'kept-here', strength: 1, exact: true, cells: [keep] }], caller);
           expect(['known_bad', 'failed_nearby']).not.toContain(d.verdict);
@@ -75,6 +76,8 @@ const cell = (cls: string, o: Partial<EvidenceCell>): EvidenceCell => {
     maxOomMemoryGb: null,
     deltas: keeps + discards,
     medianDelta: o.medianDelta ?? 0.01,
+    // Each attempt by its own fork unless the test says otherwise.
+    contributors: keeps + discards + crashes,
     ...o,
   };
 };
@@ -88,8 +91,46 @@ describe('verdict regressions (issue 11)', () => {
   it('a discard on the caller’s own class is never novel', () => {
     const d = decide([{ ideaId: 'swiglu', strength: 0.9, cells: [cell('DGX Spark GB10 128GB', { discards: 1 })] }], spark);
     expect(d.verdict).toBe('failed_nearby');
-    expect(d.warning).toBe(true);
     expect(d.reason).toMatch(/Never kept on DGX Spark GB10 128GB: 1 attempt, 1 discarded/);
+  });
+
+  it('one other fork’s discard near is not replicated: no warning; the caller’s own discard, or two forks’, warns', () => {
+    const one = decide(
+      [{ ideaId: 'swiglu', strength: 0.9, cells: [cell('DGX Spark GB10 128GB', { discards: 2, contributors: 1 })] }],
+      spark,
+    );
+    expect(one.verdict).toBe('failed_nearby');
+    expect(one.warning).toBe(false);
+    expect(one.evidence.failed_by).toEqual({ forks: 1, yours: false });
+    expect(one.reason).toMatch(/2 discarded \(one fork’s result, replicated by nobody: not a warning\)/);
+
+    const own = decide([{ ideaId: 'swiglu', strength: 0.9, cells: [cell('DGX Spark GB10 128GB', { discards: 1 })] }], {
+      ...spark,
+      failedByCaller: new Set(['swiglu']),
+    });
+    expect(own.warning).toBe(true);
+    expect(own.reason).toMatch(/1 discarded \(yours among them\)/);
+
+    // Two forks: one on the class, one on another class of its family.
+    const two = decide(
+      [
+        {
+          ideaId: 'swiglu',
+          strength: 0.9,
+          cells: [cell('DGX Spark GB10 128GB', { discards: 1 }), cell('AMD Ryzen AI Max+ 395 128GB', { discards: 1 })],
+        },
+      ],
+      spark,
+    );
+    expect(two.verdict).toBe('failed_nearby');
+    expect(two.evidence.failed_by).toEqual({ forks: 2, yours: false });
+    expect(two.warning).toBe(true);
+    expect(two.reason).toMatch(/2 discarded \(failed by 2 forks in all\)/);
+
+    // A loose match's failures never count toward the forks (nor warn).
+    const loose = decide([{ ideaId: 'swiglu', strength: 0.5, cells: [cell('DGX Spark GB10 128GB', { discards: 3 })] }], spark);
+    expect(loose.evidence.failed_by).toEqual({ forks: 0, yours: false });
+    expect(loose.warning).toBe(false);
   });
 
   it('GELU discarded 2 of 2 times on the class is known_bad, not mixed', () => {
@@ -190,7 +231,8 @@ describe('the exact change decides first', () => {
         { ideaId: 'from-2^18', strength: 0.1, exact: false, cells: [cell('DGX Spark GB10 128GB', { keeps: 2, medianDelta: -0.01 })] },
         { ideaId: 'from-2^14', strength: 1, exact: true, cells: [cell('DGX Spark GB10 128GB', { discards: 1, medianDelta: 0.004 })] },
       ],
-      { harnessKey: 'h1', hardware: spark },
+      // The caller's own fork discarded it (its key signed the discard).
+      { harnessKey: 'h1', hardware: spark, failedByCaller: new Set(['from-2^14']) },
     );
     expect(d.verdict).toBe('failed_nearby');
     expect(d.warning).toBe(true);
