@@ -21,7 +21,7 @@ import { understand } from '../server/catalogue/understand.ts';
 import { DERIVATION_VERSION } from '../server/services/ideas/derive.ts';
 import { benchDatabaseUrl } from './databases.ts';
 import { syntheticExperiment } from './synthetic.ts';
-import { seedRow } from './seed-row.ts';
+import { seedKey, seedRow } from './seed-row.ts';
 import { sqlProfile } from './profile/sql-top.ts';
 
 export async function run(argv: string[]) {
@@ -82,7 +82,8 @@ async function measure(
   const lat: number[] = [];
   for (let i = 0; i < queries + 20; i++) {
     const e = syntheticExperiment(1_000_000 + i);
-    const body = JSON.stringify({ description: e.description, hardware: e.hardware, harness_id: e.harnessId });
+    // As `crossfork check` asks: with the caller's key (one of the ~1,000-record signers of the store).
+    const body = JSON.stringify({ description: e.description, hardware: e.hardware, harness_id: e.harnessId, key_fingerprint: seedKey(i) });
     const s = performance.now();
     const res = await app.request('/v1/ideas/check', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     await res.json();

@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { benchDatabaseUrl } from './databases.ts';
 import { startServer, type ServerProcess } from '../test/helpers/server-process.ts';
 import { envelope, HARNESS_ID, makePayload, newSigner } from '../test/helpers/records.ts';
+import { parsePublicKey } from '../server/protocol/ssh-keys.ts';
 import { syntheticExperiment, syntheticRecordFields } from './synthetic.ts';
 import { waitForIdeas } from './idea-queue.ts';
 import { measureCpu, type CpuSplit } from './cpu-split.ts';
@@ -61,6 +62,7 @@ export async function run(argv: string[]) {
   const counts = processCounts(values.processes!);
 
   const signers = Array.from({ length: 16 }, (_, i) => newSigner(`load${i}`));
+  const callers = signers.map((s) => parsePublicKey(s.publicKey).fingerprint);
   let counter = 0;
   // Each record its own experiment: its change (diff), the train.py it started from and its fork,
   // so the store holds many ideas and a few replication groups, as a hub does.
@@ -92,7 +94,7 @@ export async function run(argv: string[]) {
       const someId = ((await (await fetch(`${first}/v1/records?limit=1`)).json()) as any).records[0].id as string;
       const ideaId = ((await (await fetch(`${first}/v1/ideas?limit=1`)).json()) as any).ideas[0]?.id as string;
       const web = (await fetch(`${first}/`)).headers.get('content-type')?.includes('text/html') ?? false;
-      const ops = mixedOps(take, someId, ideaId, web);
+      const ops = mixedOps(take, someId, ideaId, web, callers);
 
       const urls = servers.map((s) => s.url);
       const baseline = await drive(
@@ -146,7 +148,7 @@ export async function run(argv: string[]) {
 }
 
 /** The mixed traffic: writes (single and batched), checks, boards, lists, idea pages and the web page, by weight. */
-function mixedOps(take: (k: number) => unknown[], someId: string, ideaId: string, web: boolean): Op[] {
+function mixedOps(take: (k: number) => unknown[], someId: string, ideaId: string, web: boolean, callers: string[]): Op[] {
   let q = 0;
   return [
     { name: 'POST /v1/records/batch (10)', weight: 10, run: (u) => post(u, '/v1/records/batch', { records: take(10) }) },
@@ -155,8 +157,10 @@ function mixedOps(take: (k: number) => unknown[], someId: string, ideaId: string
       name: 'POST /v1/ideas/check',
       weight: 30,
       run: (u) => {
-        const e = syntheticExperiment(5_000_000 + q++);
-        return post(u, '/v1/ideas/check', { description: e.description, hardware: e.hardware, harness_id: HARNESS_ID });
+        const e = syntheticExperiment(5_000_000 + q);
+        // As `crossfork check` asks: with the caller's key (one of the publishing forks).
+        const key_fingerprint = callers[q++ % callers.length];
+        return post(u, '/v1/ideas/check', { description: e.description, hardware: e.hardware, harness_id: HARNESS_ID, key_fingerprint });
       },
     },
     { name: 'GET /v1/leaderboard', weight: 15, run: (u) => fetch(`${u}/v1/leaderboard?harness=${HARNESS_ID}`) },

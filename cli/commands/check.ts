@@ -1,14 +1,13 @@
 // `crossfork check "<idea>"`: the server's verdict and evidence for an idea, on this machine's hardware.
 import type { Context } from '../lib/context.ts';
 import { toCliError } from '../lib/api-errors.ts';
-import { askingContext, ideaText } from '../lib/asking.ts';
+import { askingContext, callerKey, ideaText } from '../lib/asking.ts';
 import { usageError } from '../lib/errors.ts';
 import type { HardwareFlags } from '../lib/hardware.ts';
 import type { HarnessFlags } from '../lib/harness.ts';
 import { readArgFile } from '../lib/read-file.ts';
 import { renderCheck } from '../lib/render.ts';
 import { result } from '../lib/result.ts';
-import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
 
 interface Opts extends HardwareFlags, HarnessFlags {
   diff?: string;
@@ -21,14 +20,12 @@ export default async function check(ctx: Context, [idea]: [string], opts: Opts) 
   const { hardware, harness } = await askingContext(ctx, opts);
   await ctx.flushOutbox().catch(() => null);
   try {
-    // The key's fingerprint lets the server count, later, whether a warning saved this run (never required).
-    const key = ctx.config.key ? { key_fingerprint: parsePublicKey(ctx.config.key.public_key).fingerprint } : {};
     const r = await ctx.client.check({
       description: ideaText(ctx, idea),
       ...(diff ? { diff } : {}),
       harness_id: harness.id,
       hardware,
-      ...key,
+      ...callerKey(ctx),
     });
     return result(r, renderCheck(r));
   } catch (err) {

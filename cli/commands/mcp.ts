@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { hardwareClass } from '../../server/protocol/hardware-class.ts';
 import type { Context } from '../lib/context.ts';
 import { CliError } from '../lib/errors.ts';
-import { askingContext, ideaText, type Asking } from '../lib/asking.ts';
+import { askingContext, callerKey, ideaText, type Asking } from '../lib/asking.ts';
 import type { HardwareFlags } from '../lib/hardware.ts';
 import type { HarnessFlags } from '../lib/harness.ts';
 import { VERSION } from '../lib/version.ts';
@@ -86,6 +86,7 @@ function registerCheck(server: McpServer, { ctx, asking }: Tools) {
           ...(diff ? { diff } : {}),
           harness_id: asking.harness.id,
           hardware: asking.hardware,
+          ...callerKey(ctx),
         });
         return ok(renderCheck(r), r);
       }),

@@ -4,6 +4,7 @@
 import type { Hardware } from '../../server/protocol/record.schema.ts';
 import { clipDescription } from '../../server/protocol/description.ts';
 import { LIMITS } from '../../server/protocol/limits.ts';
+import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
 import type { Context } from './context.ts';
 import type { HardwareFlags } from './hardware.ts';
 import { resolveHarness, type HarnessChoice, type HarnessFlags } from './harness.ts';
@@ -24,6 +25,15 @@ export async function askingContext(
   if (unsaved) ctx.log(unsaved);
   if (harness.note) ctx.log(harness.note);
   return { hardware: machine.hardware, harness };
+}
+
+/**
+ * Who asks a check: this machine's signing key, when it has one. The server then reads the key's own
+ * records as the fork's state (its own failure warns without a second fork) and counts, later,
+ * whether a warning saved the run. Never required.
+ */
+export function callerKey(ctx: Pick<Context, 'config'>): { key_fingerprint?: string } {
+  return ctx.config.key ? { key_fingerprint: parsePublicKey(ctx.config.key.public_key).fingerprint } : {};
 }
 
 /** An idea's description under the one rule (cut to the limit, said on stderr). */

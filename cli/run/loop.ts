@@ -27,6 +27,7 @@ import { train, type TrainResult } from './trainer.ts';
 import { replicate } from './replicate.ts';
 import { parsePublicKey } from '../../server/protocol/ssh-keys.ts';
 import { askSuggestions, suggestionLines } from '../lib/suggestions.ts';
+import { callerKey } from '../lib/asking.ts';
 import { emptySummary, type RunSummary } from './summary.ts';
 
 export type { RunSummary };
@@ -283,10 +284,12 @@ class Loop {
         ctx.log(`  refused the model's answer: ${err.message}`);
         continue;
       }
-      const verdict = await ctx.client.check({ description: proposal.description, harness_id: this.harnessId, hardware: o.hardware }).then(
-        (r) => r,
-        () => null,
-      );
+      const verdict = await ctx.client
+        .check({ description: proposal.description, harness_id: this.harnessId, hardware: o.hardware, ...callerKey(ctx) })
+        .then(
+          (r) => r,
+          () => null,
+        );
       if (verdict?.warning) {
         summary.refused_proposals += 1;
         refusals.push(`"${proposal.description}" is ${verdict.verdict} here: ${verdict.reason}`);

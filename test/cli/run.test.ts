@@ -26,7 +26,7 @@ const HARDWARE = LOOP_HARDWARE;
 const GELU = 'switch activation from relu squared to GeLU';
 
 describe('crossfork run', () => {
-  // Someone else failed GeLU twice on this class: the server calls it known_bad here.
+  // Two other forks failed GeLU on this class: the server calls it known_bad here.
   const { server, model } = useLoopServer('crossfork-run-', {
     others: () =>
       [1.05, 1.06].map((v) =>

@@ -77,13 +77,13 @@ export const LOOP_HARDWARE = { accelerator: 'cuda', device_name: 'NVIDIA GeForce
 /** The harness of a repository made by makeLoopRepo (its prepare.py's hash). */
 export const LOOP_HARNESS = { id: createHash('sha256').update(PREPARE_PY).digest('hex'), name: 'autoresearch', time_budget_s: 300 };
 
-/** Publishes signed records to a running server as another fork would, then waits until every record has its idea. */
-export async function seedOthers(url: string, payloads: object[], signer: TestSigner): Promise<void> {
-  for (const payload of payloads) {
+/** Publishes signed records to a running server as other forks would (`signerOf(i)` signs the i-th), then waits until every record has its idea. */
+export async function seedOthers(url: string, payloads: object[], signerOf: (i: number) => TestSigner): Promise<void> {
+  for (const [i, payload] of payloads.entries()) {
     const res = await fetch(`${url}/v1/records`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(envelope(payload, signer)),
+      body: JSON.stringify(envelope(payload, signerOf(i))),
     });
     if (res.status !== 201) throw new Error(`seeding a record: ${res.status} ${await res.text()}`);
   }

@@ -51,7 +51,8 @@ export function useServer(
 
 /**
  * useServer for a `crossfork run` suite: with `env`, the payloads `others()` builds (if given)
- * published by another key before its tests, and a fake OpenAI-compatible model, closed after them.
+ * published before its tests by other forks (a key each: a failure two of them share is replicated),
+ * and a fake OpenAI-compatible model, closed after them.
  */
 export function useLoopServer(
   prefix: string,
@@ -62,7 +63,7 @@ export function useLoopServer(
     env: opts.env,
     seed: async (url) => {
       model = await startFakeOpenAI();
-      if (opts.others) await seedOthers(url, opts.others(), newSigner('other'));
+      if (opts.others) await seedOthers(url, opts.others(), (i) => newSigner(`other-${i}`));
     },
     timeoutMs: 60_000,
   });

@@ -472,13 +472,13 @@ function reasonLine(
     case 'failed_nearby': {
       const by = e.failed_by;
       const who = by.yours
-        ? ' (yours among them)'
+        ? '; yours among them'
         : by.forks === 1
-          ? ' (one fork’s result, replicated by nobody: not a warning)'
+          ? '; one fork’s result, replicated by nobody: not a warning'
           : by.forks > 1
-            ? ` (failed by ${by.forks} forks in all)`
+            ? `; failed by ${by.forks} forks in all`
             : '';
-      return `Never kept ${nearWhere}: ${times(near.attempts, 'attempt')}, ${failures(near)}${who}${farNote}${harness}.`;
+      return `Never kept ${nearWhere}: ${times(near.attempts, 'attempt')}, ${failures(near)}${farNote}${harness}${who}.`;
     }
     case 'inconclusive':
       return `Kept ${near.keeps} of ${near.attempts} ${nearWhere}${effect}: within noise (±${round(e.effect!.high - e.effect!.median)})${harness}.`;

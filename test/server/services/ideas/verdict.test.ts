@@ -102,14 +102,14 @@ describe('verdict regressions (issue 11)', () => {
     expect(one.verdict).toBe('failed_nearby');
     expect(one.warning).toBe(false);
     expect(one.evidence.failed_by).toEqual({ forks: 1, yours: false });
-    expect(one.reason).toMatch(/2 discarded \(one fork’s result, replicated by nobody: not a warning\)/);
+    expect(one.reason).toMatch(/2 discarded; one fork’s result, replicated by nobody: not a warning/);
 
     const own = decide([{ ideaId: 'swiglu', strength: 0.9, cells: [cell('DGX Spark GB10 128GB', { discards: 1 })] }], {
       ...spark,
       failedByCaller: new Set(['swiglu']),
     });
     expect(own.warning).toBe(true);
-    expect(own.reason).toMatch(/1 discarded \(yours among them\)/);
+    expect(own.reason).toMatch(/1 discarded; yours among them/);
 
     // Two forks: one on the class, one on another class of its family.
     const two = decide(
@@ -125,7 +125,7 @@ describe('verdict regressions (issue 11)', () => {
     expect(two.verdict).toBe('failed_nearby');
     expect(two.evidence.failed_by).toEqual({ forks: 2, yours: false });
     expect(two.warning).toBe(true);
-    expect(two.reason).toMatch(/2 discarded \(failed by 2 forks in all\)/);
+    expect(two.reason).toMatch(/2 discarded; failed by 2 forks in all/);
 
     // A loose match's failures never count toward the forks (nor warn).
     const loose = decide([{ ideaId: 'swiglu', strength: 0.5, cells: [cell('DGX Spark GB10 128GB', { discards: 3 })] }], spark);
