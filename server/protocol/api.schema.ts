@@ -305,9 +305,10 @@ export const verdictEvidenceSchema = z
             'signing keys (forks) behind the strong failures, on any hardware, when one of them is near you (else 0): distinct per idea and class, summed',
           ),
         yours: z.boolean().describe('your own key (key_fingerprint in the request) is one of them'),
+        here: z.boolean().describe('one of them ran on your hardware class'),
       })
       .describe(
-        'who failed it: failed_nearby warns, and known_bad holds, when two forks failed it or you did; one other fork alone does not',
+        'who failed it: a failure on other hardware of your family warns only when two forks failed it or you did; one on your class, or yours, warns',
       ),
   })
   .meta({ id: 'VerdictEvidence' });

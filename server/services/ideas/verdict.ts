@@ -20,7 +20,7 @@ export type Verdict = (typeof VERDICTS)[number];
 /**
  * Verdicts that can tell an agent not to spend the run (failed or crashed on hardware like its
  * own): crashes_here and known_bad always warn, failed_nearby when its evidence matched strongly
- * and two forks failed it, or the caller itself did.
+ * (and, from other hardware of the family, two forks failed it or the caller did).
  */
 export const WARNING_VERDICTS: ReadonlySet<Verdict> = new Set(['crashes_here', 'known_bad', 'failed_nearby']);
 
@@ -122,10 +122,11 @@ export interface VerdictEvidence {
   /**
    * Who is behind the strong failures (matches of weight ≥ warnWeight, on any hardware), counted
    * when one of them is near the caller (else 0): signing keys (forks), distinct per idea and class
-   * and summed, and whether the caller's own key is one of them. A warning needs two forks, or the caller itself: one other fork's discard is its
-   * state as much as the change, and nobody replicated it.
+   * and summed; whether the caller's own key is one of them; whether one is on the caller's own
+   * class. A failure on other hardware of the family warns only when two forks failed it or the
+   * caller did: one other fork's discard there is its state and its device as much as the change.
    */
-  failed_by: { forks: number; yours: boolean };
+  failed_by: { forks: number; yours: boolean; here: boolean };
 }
 
 export interface Decision {
@@ -152,7 +153,7 @@ export interface VerdictOptions {
 
 /** σ of val_bpb between reruns of one train.py, when nothing better is known (seed spread of 5-minute runs). */
 export const NOISE_PRIOR = 0.002;
-/** Forks (signing keys) whose strong failures make failed_nearby warn and known_bad hold, when the caller's own key is not among them. */
+/** Forks (signing keys) whose strong failures make failed_nearby warn from other hardware of the caller's family. */
 export const WARN_MIN_FORKS = 2;
 /** Failures on the caller's class, never kept there, that make an idea known-bad. */
 export const KNOWN_BAD_MIN_FAILURES = 2;
@@ -165,8 +166,8 @@ export function matchStrength(m: { score: number }): number {
 
 /**
  * Whether an idea's own decision puts it on the known-bad list: crashes_here and known_bad always;
- * failed_nearby (only said with caller hardware) once it warns (two forks failed it) and failed near
- * repeatedly: a list read as "never works" needs more than one failure.
+ * failed_nearby (only said with caller hardware) once it warns and failed near repeatedly: a list
+ * read as "never works" needs more than one failure.
  */
 export function listedAsKnownBad(d: Decision, withHardware: boolean): boolean {
   if (d.verdict === 'known_bad' || d.verdict === 'crashes_here') return true;
@@ -206,8 +207,7 @@ export function scopeCells<T extends { harnessKey: string }>(
  * 2. crashes_here: never kept on the caller's class, and it crashed there, or ran out of memory
  *    on a device of the caller's kind with at least the caller's memory;
  * 3. inconclusive: kept near, but the effect near is within noise (median ± 2σ/√n covers 0);
- * 4. known_bad: never kept on the caller's class, ≥ 2 failures there (weighted ≥ knownBadWeight) by
- *    ≥ 2 forks or by the caller itself;
+ * 4. known_bad: never kept on the caller's class, ≥ 2 failures there (weighted ≥ knownBadWeight);
  * 5. failed_nearby: never kept near, and failed near (fewer failures, or weaker matches, than known_bad);
  * 6. promising: kept near, keeps outweigh failures near (weighted by match strength);
  * 7. mixed: kept near, failures as heavy;
@@ -249,7 +249,7 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     strongestFailClass: 0,
     strongCrashesClass: 0,
   };
-  const failedBy = { forks: 0, yours: false };
+  const failedBy = { forks: 0, yours: false, here: false };
   let oom: number | null = null;
   const nearDeltas: { median: number; n: number }[] = [];
   for (const c of cells) {
@@ -274,12 +274,13 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
     if (c.discards + c.crashes > 0 && c.strength >= opts.warnWeight) {
       failedBy.forks += c.contributors;
       if (caller.failedByCaller?.has(c.ideaId)) failedBy.yours = true;
+      if (tier === 'class') failedBy.here = true;
     }
     if (strong && hw?.memory_gb != null && c.kind === hw.kind && c.maxOomMemoryGb !== null && c.maxOomMemoryGb >= hw.memory_gb)
       oom = Math.max(oom ?? 0, c.maxOomMemoryGb);
   }
   // Forks are counted behind a strong failure near only: elsewhere alone never warns.
-  if (weight.strongestFailNear < opts.warnWeight) failedBy.forks = 0;
+  if (weight.strongestFailNear < opts.warnWeight) Object.assign(failedBy, { forks: 0, here: false });
   const effect = effectOf(nearDeltas, opts.noise);
   // Near evidence that was compared value by value and is not the exact change: the reason says so.
   const decidedBy: VerdictEvidence['decided_by'] = caller.baseline
@@ -304,13 +305,18 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
   };
   const verdict = rule(evidence, weight, opts);
   const warning =
-    verdict === 'failed_nearby' ? weight.strongestFailNear >= opts.warnWeight && replicated(evidence) : WARNING_VERDICTS.has(verdict);
+    verdict === 'failed_nearby' ? weight.strongestFailNear >= opts.warnWeight && enoughToWarn(evidence) : WARNING_VERDICTS.has(verdict);
   return { verdict, warning, reason: reasonFor(verdict, evidence), evidence };
 }
 
-/** Whether the failures are more than one other fork's: two forks failed it (strong matches, any hardware), or the caller did. */
-function replicated(e: VerdictEvidence): boolean {
-  return e.failed_by.yours || e.failed_by.forks >= WARN_MIN_FORKS;
+/**
+ * Whether strong failures near are enough to warn: one on the caller's own class (its hardware; it
+ * may be its own run), the caller's own, or two forks' (one other fork on other hardware of the
+ * family is replicated by nobody).
+ */
+function enoughToWarn(e: VerdictEvidence): boolean {
+  const by = e.failed_by;
+  return by.here || by.yours || by.forks >= WARN_MIN_FORKS;
 }
 
 function rule(
@@ -337,8 +343,7 @@ function rule(
     here.keeps === 0 &&
     here.discards + here.crashes >= KNOWN_BAD_MIN_FAILURES &&
     w.failsClass >= opts.knownBadWeight &&
-    w.strongestFailClass > opts.looseWeight &&
-    replicated(e)
+    w.strongestFailClass > opts.looseWeight
   )
     return 'known_bad';
   if (nearKeeps === 0 && nearFails > 0) return 'failed_nearby';
@@ -473,10 +478,10 @@ function reasonLine(
       const by = e.failed_by;
       const who = by.yours
         ? '; yours among them'
-        : by.forks === 1
-          ? '; one fork’s result, replicated by nobody: not a warning'
-          : by.forks > 1
-            ? `; failed by ${by.forks} forks in all`
+        : by.forks >= WARN_MIN_FORKS
+          ? `; failed by ${by.forks} forks in all`
+          : by.forks === 1 && !by.here
+            ? '; one fork’s result on other hardware, replicated by nobody: not a warning'
             : '';
       return `Never kept ${nearWhere}: ${times(near.attempts, 'attempt')}, ${failures(near)}${farNote}${harness}${who}.`;
     }

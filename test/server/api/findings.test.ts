@@ -65,20 +65,20 @@ describe.each(drivers)('findings on $name', (driver) => {
   });
   afterAll(() => database?.close());
 
-  it('SwiGLU on the class it was discarded on: not novel, the evidence listed; a warning to the fork that discarded it', async () => {
+  it('SwiGLU on the class it was discarded on: not novel, a warning, the evidence listed', async () => {
     const r = await check('use SwiGLU MLP', SPARK);
     expect(r.verdict).toBe('failed_nearby');
+    expect(r.warning).toBe(true);
     expect(r.matches[0].description).toMatch(/SwiGLU/);
     expect(r.matches[0].why.text).toMatch(/same/);
     expect(r.evidence.tiers.class).toMatchObject({ attempts: 1, discards: 1, keeps: 0 });
     expect(r.reason).toContain('1 discarded');
-    // One other fork's discard, replicated by nobody: shown, not a warning.
-    expect(r.warning).toBe(false);
-    expect(r.evidence.failed_by).toEqual({ forks: 1, yours: false });
-    // The fork that discarded it (its key signed the record) is warned: its own state.
+    expect(r.evidence.failed_by).toEqual({ forks: 1, yours: false, here: true });
+    // The fork that discarded it (its key signed the record) is told it was its own.
     const own = await check('use SwiGLU MLP', SPARK, parsePublicKey(keys[0].publicKey).fingerprint);
     expect(own.warning).toBe(true);
-    expect(own.evidence.failed_by).toEqual({ forks: 1, yours: true });
+    expect(own.evidence.failed_by).toEqual({ forks: 1, yours: true, here: true });
+    expect(own.reason).toMatch(/1 discarded; yours among them/);
   });
 
   it('GELU discarded 2 of 2 times: known_bad without hardware, failed on hardware like yours on another Mac, not mixed', async () => {
@@ -169,7 +169,7 @@ describe.each(drivers)('findings on $name', (driver) => {
     expect(await t.services.ideas.needsRederive()).toBe(false);
     const rows = await queryRows<{ v: string }>(database.db, sql`SELECT DISTINCT derived_version AS v FROM records`);
     expect(rows.map((r) => r.v)).toEqual([DERIVATION_VERSION]);
-    expect((await check('use SwiGLU MLP', SPARK, parsePublicKey(keys[0].publicKey).fingerprint)).warning).toBe(true);
+    expect((await check('use SwiGLU MLP', SPARK)).warning).toBe(true);
   });
 
   it('start-up queues the re-derivation job when the catalogue changed, and the job runner drains it', async () => {

@@ -12,6 +12,7 @@ import { parsePublicKey } from '../../../server/protocol/ssh-keys.ts';
 const SPARK = { accelerator: 'cuda', device_name: 'NVIDIA GB10', device_count: 1, memory_mb: 122880 } as const;
 const H100 = { accelerator: 'cuda', device_name: 'NVIDIA H100 80GB HBM3', device_count: 1, memory_mb: 81559 } as const;
 const M4MAX = { accelerator: 'mlx', device_name: 'Apple M4 Max', device_count: 1, memory_mb: 131072 } as const;
+const STRIX = { accelerator: 'rocm', device_name: 'AMD Ryzen AI Max+ 395', device_count: 1, memory_mb: 131072 } as const;
 
 const assignDiff = (name: string, from: string, to: string) =>
   `--- a/train.py\n+++ b/train.py\n@@ -40,1 +40,1 @@\n-${name} = ${from}\n+${name} = ${to}\n`;
@@ -125,7 +126,7 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     const r = await check('halve the batch size to fit more steps', SPARK, assignDiff('TOTAL_BATCH_SIZE', '2**14', '2**13'), spark);
     expect(r.verdict).toBe('failed_nearby');
     expect(r.warning).toBe(true);
-    expect(r.evidence.failed_by).toEqual({ forks: 1, yours: true });
+    expect(r.evidence.failed_by).toEqual({ forks: 1, yours: true, here: true });
     expect(r.evidence.decided_by).toBe('exact');
     expect(r.evidence.tiers.class).toMatchObject({ attempts: 1, discards: 1, keeps: 0 });
     expect(r.evidence.other_values).toMatchObject({ keeps: 4, attempts: 4 });
@@ -146,15 +147,17 @@ describe.each(drivers)('verdicts that respect values and direction on $name', (d
     expect(words.warning).toBe(true);
   });
 
-  it('1c. another fork’s single discard is not replicated: failed_nearby without a warning, and the reason says why', async () => {
-    // Another Spark user (no key, or its own) asks the same: one fork's result, its state as much as the change.
-    for (const key of [undefined, parsePublicKey(keys[2].publicKey).fingerprint]) {
-      const r = await check('cut TOTAL_BATCH_SIZE from 2**14 to 2**13', SPARK, undefined, key);
-      expect(r.verdict).toBe('failed_nearby');
-      expect(r.warning).toBe(false);
-      expect(r.evidence.failed_by).toEqual({ forks: 1, yours: false });
-      expect(r.reason).toMatch(/one fork’s result, replicated by nobody: not a warning/);
-    }
+  it('1c. one other fork’s discard on other hardware of the family is replicated by nobody: failed_nearby, no warning', async () => {
+    // A Strix Halo user (the Spark's family, another device) asks the same; then the Spark fork itself, and another Spark.
+    const r = await check('cut TOTAL_BATCH_SIZE from 2**14 to 2**13', STRIX);
+    expect(r.verdict).toBe('failed_nearby');
+    expect(r.warning).toBe(false);
+    expect(r.evidence.failed_by).toEqual({ forks: 1, yours: false, here: false });
+    expect(r.reason).toMatch(/one fork’s result on other hardware, replicated by nobody: not a warning/);
+    expect((await check('cut TOTAL_BATCH_SIZE from 2**14 to 2**13', STRIX, undefined, spark)).warning).toBe(true);
+    const otherSpark = await check('cut TOTAL_BATCH_SIZE from 2**14 to 2**13', SPARK);
+    expect(otherSpark.warning).toBe(true);
+    expect(otherSpark.evidence.failed_by).toEqual({ forks: 1, yours: false, here: true });
   });
 
   it('1b. "halve the batch size" with no state asks about every halving: kept 4 of 5 on this class', async () => {

@@ -91,45 +91,41 @@ describe('verdict regressions (issue 11)', () => {
   it('a discard on the caller’s own class is never novel', () => {
     const d = decide([{ ideaId: 'swiglu', strength: 0.9, cells: [cell('DGX Spark GB10 128GB', { discards: 1 })] }], spark);
     expect(d.verdict).toBe('failed_nearby');
+    expect(d.warning).toBe(true);
     expect(d.reason).toMatch(/Never kept on DGX Spark GB10 128GB: 1 attempt, 1 discarded/);
   });
 
-  it('one other fork’s discard near is not replicated: no warning; the caller’s own discard, or two forks’, warns', () => {
-    const one = decide(
-      [{ ideaId: 'swiglu', strength: 0.9, cells: [cell('DGX Spark GB10 128GB', { discards: 2, contributors: 1 })] }],
-      spark,
-    );
+  it('one other fork’s discard on other hardware of the family does not warn; on the caller’s class, its own, or two forks’ it does', () => {
+    const amd = 'AMD Ryzen AI Max+ 395 128GB'; // the Spark's family (large unified memory), another device
+    const one = decide([{ ideaId: 'swiglu', strength: 0.9, cells: [cell(amd, { discards: 2, contributors: 1 })] }], spark);
     expect(one.verdict).toBe('failed_nearby');
     expect(one.warning).toBe(false);
-    expect(one.evidence.failed_by).toEqual({ forks: 1, yours: false });
-    expect(one.reason).toMatch(/2 discarded; one fork’s result, replicated by nobody: not a warning/);
+    expect(one.evidence.failed_by).toEqual({ forks: 1, yours: false, here: false });
+    expect(one.reason).toMatch(/2 discarded; one fork’s result on other hardware, replicated by nobody: not a warning/);
 
-    const own = decide([{ ideaId: 'swiglu', strength: 0.9, cells: [cell('DGX Spark GB10 128GB', { discards: 1 })] }], {
+    // On the caller's own class: its hardware, and perhaps its own run.
+    const here = decide([{ ideaId: 'swiglu', strength: 0.9, cells: [cell('DGX Spark GB10 128GB', { discards: 1 })] }], spark);
+    expect(here.warning).toBe(true);
+    expect(here.evidence.failed_by).toEqual({ forks: 1, yours: false, here: true });
+
+    // The caller's own discard (its key signed it), wherever it ran.
+    const own = decide([{ ideaId: 'swiglu', strength: 0.9, cells: [cell(amd, { discards: 1 })] }], {
       ...spark,
       failedByCaller: new Set(['swiglu']),
     });
     expect(own.warning).toBe(true);
     expect(own.reason).toMatch(/1 discarded; yours among them/);
 
-    // Two forks: one on the class, one on another class of its family.
-    const two = decide(
-      [
-        {
-          ideaId: 'swiglu',
-          strength: 0.9,
-          cells: [cell('DGX Spark GB10 128GB', { discards: 1 }), cell('AMD Ryzen AI Max+ 395 128GB', { discards: 1 })],
-        },
-      ],
-      spark,
-    );
+    // Two forks on other hardware of the family.
+    const two = decide([{ ideaId: 'swiglu', strength: 0.9, cells: [cell(amd, { discards: 2, contributors: 2 })] }], spark);
     expect(two.verdict).toBe('failed_nearby');
-    expect(two.evidence.failed_by).toEqual({ forks: 2, yours: false });
+    expect(two.evidence.failed_by).toEqual({ forks: 2, yours: false, here: false });
     expect(two.warning).toBe(true);
     expect(two.reason).toMatch(/2 discarded; failed by 2 forks in all/);
 
     // A loose match's failures never count toward the forks (nor warn).
-    const loose = decide([{ ideaId: 'swiglu', strength: 0.5, cells: [cell('DGX Spark GB10 128GB', { discards: 3 })] }], spark);
-    expect(loose.evidence.failed_by).toEqual({ forks: 0, yours: false });
+    const loose = decide([{ ideaId: 'swiglu', strength: 0.5, cells: [cell('DGX Spark GB10 128GB', { discards: 1 })] }], spark);
+    expect(loose.evidence.failed_by).toEqual({ forks: 0, yours: false, here: false });
     expect(loose.warning).toBe(false);
   });
 
