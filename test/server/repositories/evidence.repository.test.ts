@@ -9,6 +9,7 @@ import { envelope, makePayload, newSigner } from '../../helpers/records.ts';
 import type { Database } from '../../../server/db/client.ts';
 import { queryRows } from '../../../server/db/rows.ts';
 import { EvidenceRepository } from '../../../server/repositories/evidence.repository.ts';
+import { parsePublicKey } from '../../../server/protocol/ssh-keys.ts';
 
 const SPARK = { accelerator: 'cuda', device_name: 'NVIDIA GB10', device_count: 1, memory_mb: 122880 } as const;
 
@@ -115,6 +116,18 @@ describe.each(drivers)('evidence that is evidence on $name', (driver) => {
     const rows = (await new EvidenceRepository(database.db).byIdeas([await ideaOf('tainted')])).rows;
     expect(rows.reduce((a, r) => a + r.excluded, 0)).toBe(tainted.overall.excluded);
     expect(rows.reduce((a, r) => a + r.attempts, 0)).toBe(tainted.overall.attempts);
+  });
+
+  it('a caller’s own failures are its counted discards and crashes: not its keeps, invalid rows or rows without a parent', async () => {
+    const repo = new EvidenceRepository(database.db);
+    const fp = (i: number) => parsePublicKey(keys[i].publicKey).fingerprint;
+    const all = [...new Set(await Promise.all(Object.keys(ids).map(ideaOf)))];
+    // Signed in turn by a, b, c: counted1 (a discard) by b, nanCrash (a crash) by c; a signed the
+    // invalid discard and the one without a parent, c the kept weight-decay halving.
+    expect(await repo.failedBy(fp(1), all)).toEqual(new Set([await ideaOf('counted1')]));
+    expect(await repo.failedBy(fp(2), all)).toEqual(new Set([await ideaOf('nanCrash')]));
+    expect(await repo.failedBy(fp(0), all)).toEqual(new Set());
+    expect(await repo.failedBy(fp(1), [])).toEqual(new Set());
   });
 
   it('"baseline" is not an idea with attempts: neither at assignment nor after a full refresh', async () => {
