@@ -199,8 +199,10 @@ function logDistance(a: string | null, b: string | null): number {
 /**
  * How an idea's changes speak for a query's: exact when the idea makes every change the query
  * names, exactly (and nothing else besides), else the weakest of its per-change weights, halved
- * when the idea also changes other concepts. Null when the query names no definite change or the
- * idea does not make one of them (retrieval's looser reading then stands).
+ * when the idea also changes other concepts. Weight 0 when the idea moves a knob the query names
+ * only another way (another value, the opposite, a direction that cannot be told): compared, and
+ * not this change, so never its evidence. Null when the query names no definite change or the
+ * idea does not touch one of its knobs (retrieval's looser reading then stands).
  */
 export function weighEvidence(query: readonly Change[], idea: readonly Change[]): { exact: boolean; weight: number } | null {
   const q = definite(query);
@@ -214,7 +216,7 @@ export function weighEvidence(query: readonly Change[], idea: readonly Change[])
       const w = evidenceWeight(qc, ic);
       if (w.weight > best.weight || (w.weight === best.weight && w.exact)) best = w;
     }
-    if (best.weight === 0) return null;
+    if (best.weight === 0) return i.some((ic) => ic.concept === qc.concept) ? { exact: false, weight: 0 } : null;
     exact &&= best.exact;
     weight = Math.min(weight, best.weight);
   }

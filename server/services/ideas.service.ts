@@ -390,7 +390,8 @@ export class IdeasService {
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
     const valued = definite(found.changes).length > 0;
     /** The findings behind `evidence`, in its order. */
-    const evidenceFound = found.evidence.filter((m) => cellsOf(m.ideaId)?.length);
+    // An idea that moves the asked knob only another way is shown (related), never counted.
+    const evidenceFound = found.evidence.filter((m) => m.weight !== 0 && cellsOf(m.ideaId)?.length);
     const evidence: MatchedEvidence[] = evidenceFound.map((m) => ({
       ideaId: m.ideaId,
       strength: evidenceStrength(m, valued),

@@ -164,6 +164,16 @@ const FAMILIES: Record<string, [string, string[]][]> = {
     ['decay the LR over a longer tail', ['WARMDOWN_RATIO raise']],
     ['fp8 and bf16', ['BF16 enable', 'FP8 enable']],
   ],
+  // The RTX 5070 fork discarded "HEAD_DIM 128→64 (6 heads→12 heads)"; an agent asks for heads of a size.
+  'heads of a size: the head dimension, not the model width or the head count': [
+    ['use 12 heads of dim 64', ['HEAD_DIM set >64']],
+    ['12 attention heads of dim 64', ['HEAD_DIM set >64']],
+    ['heads of size 128', ['HEAD_DIM set >128']],
+    // Unchanged.
+    ['HEAD_DIM 128→64 (6 heads→12 heads)', ['HEAD_DIM lower 128>64']],
+    ['attention heads 6 -> 12', ['N_HEAD raise 6>12']],
+    ['16 heads', ['N_HEAD set >16']],
+  ],
 };
 
 describe('understand on phrasing families', () => {

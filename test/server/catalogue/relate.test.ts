@@ -124,4 +124,17 @@ describe('evidence weights: the exact change first', () => {
     expect(weighEvidence(read('depth 8 -> 4'), read('reduce depth from 8 to 4'))).toEqual({ exact: true, weight: 1 });
     expect(weighEvidence(read('depth 8 -> 4'), read('matrix lr 0.04 -> 0.03'))).toBeNull();
   });
+  it('an idea that moves the asked knob only another way is compared and weighs 0: never evidence', () => {
+    // The RTX 5070 fork kept SHORT_WINDOW 1024→256, read from its diff as "set to 256": raising it
+    // back to 1024 is not that change (its direction unknown, its value another).
+    const kept = [{ concept: 'SHORT_WINDOW', action: 'set', from: null, to: '256' }];
+    expect(weighEvidence(read('increase the sliding window back to 1024'), kept)).toEqual({ exact: false, weight: 0 });
+    expect(weighEvidence(read('lower the softcap to 10'), read('raise the logit softcap 15 -> 30'))).toEqual({ exact: false, weight: 0 });
+    expect(weighEvidence(read('switch the MLP activation to GELU'), read('ReLU² MLP instead of SwiGLU'))).toEqual({
+      exact: false,
+      weight: 0,
+    });
+    // Another knob altogether is not compared: retrieval's looser reading stands.
+    expect(weighEvidence(read('lower the softcap to 10'), read('matrix lr 0.04 -> 0.03'))).toBeNull();
+  });
 });
