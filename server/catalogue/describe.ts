@@ -81,6 +81,10 @@ function readTupleAfter(ts: Token[], j: number, size: number): { from: Value | n
   return second ? { from: first.value, to: second.value, end: second.next } : { from: null, to: first.value, end: first.next };
 }
 
+/** Words that say which way a value goes before "to V" ("up to", "back down to"): read past, never a verb there. */
+const PARTICLES = new Set(['up', 'down', 'back']);
+const isParticle = (t: Token | undefined) => t !== undefined && (t.kind === 'verb' || t.kind === 'word') && PARTICLES.has(t.word);
+
 /** Values after a name: "= V", "V -> W", "from V to W", "to W (from V)", "W instead of V", "(V -> W)". */
 function readAfter(ts: Token[], j: number): { from: Value | null; to: Value | null; end: number } {
   const start = j;
@@ -92,6 +96,8 @@ function readAfter(ts: Token[], j: number): { from: Value | null; to: Value | nu
     else if (w === ',')
       continue; // "higher Muon LR, 0.04 -> 0.06"
     else if (w === 'from') sawFrom = true;
+    else if (isParticle(ts[j]) && (text(ts[j + 1]) === 'to' || isParticle(ts[j + 1])))
+      continue; // "bump matrix lr (back) up to 0.04", "weight decay down to 0.1"
     else if (!(w === 'of' || w === 'at' || w === 'is' || (w && FILLER.has(w)))) break;
   }
   if (text(ts[j]) === '(' && !assigned) {

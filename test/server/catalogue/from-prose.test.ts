@@ -8,6 +8,10 @@ import { changesOf, touched } from '../../helpers/readings.ts';
 
 const FAMILIES: Record<string, [string, string[]][]> = {
   'values after "to N", spelled numbers, and values among a paraphrase\'s words': [
+    // "up to", "back down to": which way the value goes, then the value (the BobMolt fork's own wording).
+    ['increase matrix lr up to 0.04', ['MATRIX_LR raise >0.04']],
+    ['bump matrix lr back up to 0.04', ['MATRIX_LR raise >0.04']],
+    ['lower the matrix lr back down to 0.02', ['MATRIX_LR lower >0.02']],
     ['send every token to two experts', ['MOE_TOP_K set >2']],
     ['each token is routed to 4 experts', ['MOE_TOP_K set >4']],
     ['each token activates 2 experts', ['MOE_TOP_K set >2']],
