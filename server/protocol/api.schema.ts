@@ -276,9 +276,9 @@ export const verdictEvidenceSchema = z
       .nullable()
       .describe('delta val_bpb on hardware like yours: attempt-weighted median, and median ± 2σ/√n with σ the run-to-run noise'),
     decided_by: z
-      .enum(['exact', 'others', 'all', 'baseline'])
+      .enum(['exact', 'others', 'related', 'all', 'baseline'])
       .describe(
-        'exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; others: near you only other values or starting states of it, or it among other changes, were tried; all: every match, weighted; baseline: you asked about a baseline run, which changes nothing, so nothing was counted',
+        'exact: your exact change (same diff, or same concept, action, from and to) was tried near you and alone decided; others: near you only other values or starting states of it, or it among other changes, were tried; related: you named a change no match makes, so only related ideas (words, meaning, a related concept) decided, each weighed as a loose match; all: every match, weighted; baseline: you asked about a baseline run, which changes nothing, so nothing was counted',
       ),
     other_values: countsSchema
       .extend({

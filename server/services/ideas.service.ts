@@ -366,6 +366,7 @@ export class IdeasService {
   async gather(req: CheckRequest) {
     const hw = req.hardware ? hardwareProximity(req.hardware) : null;
     const found = await this.engine.find({ description: req.description, diff: req.diff ?? null }, { limit: req.limit ?? 5 });
+    const valued = definite(found.changes).length > 0;
     // Summaries for what is shown; for evidence that is only counted (every other exact-change idea), its cells alone.
     const shown = [...found.matches, ...found.related].map((m) => m.ideaId);
     const counted = found.evidence.map((m) => m.ideaId).filter((id) => !shown.includes(id));
@@ -383,14 +384,13 @@ export class IdeasService {
       harnessKey: req.harness_id ? harnessKeyOf(req.harness_id) : null,
       hardware: hw,
       ...(found.baseline ? { baseline: true } : {}),
+      ...(valued ? { named: true } : {}),
       ...(failedByCaller?.size ? { failedByCaller } : {}),
     };
     const loaded = new Map(summaries.map((l) => [l.summary.id, l]));
     const cellsOf = (id: string) => loaded.get(id)?.rows ?? cellsOnly.get(id);
     const matches = found.matches.filter((m) => loaded.has(m.ideaId));
-    const valued = definite(found.changes).length > 0;
-    /** The findings behind `evidence`, in its order. */
-    // An idea that moves the asked knob only another way is shown (related), never counted.
+    /** The findings behind `evidence`, in its order; an idea that moves the asked knob only another way is shown (related), never counted. */
     const evidenceFound = found.evidence.filter((m) => m.weight !== 0 && cellsOf(m.ideaId)?.length);
     const evidence: MatchedEvidence[] = evidenceFound.map((m) => ({
       ideaId: m.ideaId,

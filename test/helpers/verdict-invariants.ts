@@ -93,6 +93,7 @@ export const callerArb: fc.Arbitrary<VerdictCaller> = fc.record({
       ),
     { nil: null },
   ),
+  named: fc.boolean(),
 });
 
 /** Every number a reason cites, as written. */

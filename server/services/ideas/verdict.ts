@@ -69,6 +69,8 @@ export interface VerdictCaller {
   hardware?: Pick<HardwareProximity, 'class' | 'family' | 'kind' | 'memory_gb'> | null;
   /** The caller asks about a baseline run (no diff; the catalogue reads its words as a baseline): it changes nothing, so nothing is judged. */
   baseline?: boolean;
+  /** The caller's words or diff name a definite change (a knob moved, switched or set): loose matches are then only related ideas. */
+  named?: boolean;
   /** Ideas in which the caller's own signing key has a counted failure: its own lineage, which warns without a second fork. */
   failedByCaller?: ReadonlySet<string>;
 }
@@ -111,9 +113,11 @@ export interface VerdictEvidence {
    * `exact`: the caller's exact change was tried near (its class or family), so only that evidence
    * decided, and `other_values` counts (near) what moved the same knob from another state or to
    * another value, shown apart. `all`: no exact evidence near; every match decided, weighted.
+   * `related`: the caller named a change, and no match moves a knob it names: only related ideas
+   * (words, meaning, a related concept) decided, each at a loose match's weight.
    * `baseline`: the caller asked about a baseline run, which changes nothing: nothing is counted.
    */
-  decided_by: 'exact' | 'others' | 'all' | 'baseline';
+  decided_by: 'exact' | 'others' | 'related' | 'all' | 'baseline';
   other_values: (Counts & { changes: OtherValue[] }) | null;
   /** With decided_by `others`: the near evidence per value of the change each idea made (which values decided). */
   near_values: OtherValue[] | null;
@@ -289,7 +293,9 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
       ? 'exact'
       : cells.some((c) => near(c) && c.attempts > 0) && cells.every((c) => !near(c) || c.comparable)
         ? 'others'
-        : 'all';
+        : caller.named && cells.length > 0 && cells.every((c) => !c.comparable)
+          ? 'related'
+          : 'all';
   const evidence: VerdictEvidence = {
     harness,
     hardware_class: hw?.class ?? null,
@@ -440,6 +446,8 @@ export function reasonFor(verdict: Verdict, e: VerdictEvidence): string {
     const tried = values ? `; tried ${nearWhere}, ${values}` : '';
     return `Not your exact change (other values, another starting state, or more changes at once): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${tried}${uncounted}.`;
   }
+  if (e.decided_by === 'related' && verdict !== 'novel')
+    return `Not your change, related ideas only (words, meaning or a related concept): ${line.charAt(0).toLowerCase()}${line.slice(1, -1)}${uncounted}.`;
   if (e.decided_by !== 'exact' || verdict === 'novel') return e.not_counted ? `${line.slice(0, -1)}${uncounted}.` : line;
   const o = e.other_values;
   const values = o ? valuesNote(o.changes) : '';

@@ -255,6 +255,27 @@ describe('the exact change decides first', () => {
     );
   });
 
+  it('a named change that no match makes is decided by related ideas only, and the reason says so', () => {
+    // "increase weight decay back to 0.2" against "constant WD (remove decay)": a related concept, matched loosely.
+    const loose = [{ ideaId: 'wd-schedule', strength: 0.45, cells: [cell('DGX Spark GB10 128GB', { discards: 1 })] }];
+    const d = decide(loose, { harnessKey: 'h1', hardware: spark, named: true });
+    expect(d.evidence.decided_by).toBe('related');
+    expect(d.verdict).toBe('failed_nearby');
+    expect(d.warning).toBe(false);
+    expect(d.reason).toMatch(/^Not your change, related ideas only \(words, meaning or a related concept\): never kept on DGX Spark/);
+    // A question that names no change ("does the weight decay schedule matter?") is answered by them as before.
+    const words = decide(loose, { harnessKey: 'h1', hardware: spark });
+    expect(words.evidence.decided_by).toBe('all');
+    expect(words.reason).toMatch(/^Never kept on DGX Spark/);
+    // One comparable match among them: no longer related only.
+    const mixed = decide([...loose, { ideaId: 'far', strength: 0.3, exact: false, cells: [cell('H100 80GB', { keeps: 1 })] }], {
+      harnessKey: 'h1',
+      hardware: spark,
+      named: true,
+    });
+    expect(mixed.evidence.decided_by).toBe('all');
+  });
+
   it('loose matches that crashed on the class never make crashes_here or known_bad (words alone never stop a run)', () => {
     const d = decide(
       [
