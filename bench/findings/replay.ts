@@ -3,23 +3,27 @@
 // defaults and over a sweep of warning settings?
 import type { Embedder } from '../../server/services/ideas/embedder.ts';
 import type { Services } from '../../server/services/container.ts';
-import { decide, type Verdict } from '../../server/services/ideas/verdict.ts';
+import { decide, WARN_MIN_FORKS, type Verdict } from '../../server/services/ideas/verdict.ts';
 import { CORPUS_HARNESS, loadCorpus, shuffled, type CorpusFork, type CorpusRow } from './corpus.ts';
 import { world, type Options } from './world.ts';
 
 /**
- * Warning settings swept by the replay: which matches count (by score), and how many failures
- * on hardware like the caller's (its class and family) a failed_nearby warning needs.
+ * Warning settings swept by the replay: which matches count (by score), how many failures on
+ * hardware like the caller's (its class and family) a failed_nearby warning needs, and whether
+ * they must be replicated (two forks, or one on the caller's own class).
  * known_bad and crashes_here always warn.
  */
 const SETTINGS = [0.5, 0.8].flatMap((minScore) =>
   [1, 2].flatMap((minNear) =>
-    [false, true].map((worse) => ({
-      minScore,
-      minNear,
-      worse,
-      name: `score≥${minScore}, ≥${minNear} near failure${minNear > 1 ? 's' : ''}${worse ? ', clearly worse' : ''}`,
-    })),
+    [false, true].flatMap((worse) =>
+      [false, true].map((replicated) => ({
+        minScore,
+        minNear,
+        worse,
+        replicated,
+        name: `score≥${minScore}, ≥${minNear} near failure${minNear > 1 ? 's' : ''}${worse ? ', clearly worse' : ''}${replicated ? ', 2 forks or the class' : ''}`,
+      })),
+    ),
   ),
 );
 
@@ -115,7 +119,10 @@ function warnsAt(s: Setting, g: Gathered): boolean {
   const near = t.class.discards + t.class.crashes + t.family.discards + t.family.crashes;
   // "Clearly worse": the effect near lies above noise (low end of its interval > 0), or it crashed.
   const worse = !s.worse || t.class.crashes + t.family.crashes > 0 || (d.evidence.effect !== null && d.evidence.effect.low > 0);
-  return v === 'known_bad' || v === 'crashes_here' || (v === 'failed_nearby' && near >= s.minNear && worse);
+  // "2 forks or the class": the failures replicated by a second fork, or one on the caller's own class (the defaults' rule).
+  const by = d.evidence.failed_by;
+  const replicated = !s.replicated || by.here || by.yours || by.forks >= WARN_MIN_FORKS;
+  return v === 'known_bad' || v === 'crashes_here' || (v === 'failed_nearby' && near >= s.minNear && worse && replicated);
 }
 
 /** Prints the replay's figures and returns them. */
@@ -131,14 +138,14 @@ function report(tally: Tally, forks: number, orders: number) {
   console.log(
     `\nat the defaults (\`warning: true\`): ${warnedDefault} warned, precision ${(warnedDefaultFailed / Math.max(1, warnedDefault)).toFixed(3)}, recall ${(warnedDefaultFailed / Math.max(1, failed)).toFixed(3)}, ${warnedDefault - warnedDefaultFailed} false alarms on ${kept} keeps, ${((warnedDefaultFailed * 5) / orders).toFixed(0)} GPU-minutes saved per order`,
   );
-  console.log('\nsetting                                        warned  precision  recall  false alarms/keeps  GPU-min saved/order');
+  console.log(`\n${'setting'.padEnd(70)}warned  precision  recall  false alarms/keeps  GPU-min saved/order`);
   const curve = SETTINGS.map((s, i) => {
     const t = tally.settings[i];
     const precision = t.warned ? t.warnedFailed / t.warned : null;
     const recall = t.warnedFailed / Math.max(1, failed);
     const saved = (t.warnedFailed * 5) / orders;
     console.log(
-      `${s.name.padEnd(47)}${String(t.warned).padStart(6)}  ${precision === null ? '   n/a' : precision.toFixed(3).padStart(9)}  ${recall.toFixed(3).padStart(6)}  ${`${t.warnedKept}/${kept}`.padStart(18)}  ${saved.toFixed(0).padStart(19)}`,
+      `${s.name.padEnd(70)}${String(t.warned).padStart(6)}  ${precision === null ? '   n/a' : precision.toFixed(3).padStart(9)}  ${recall.toFixed(3).padStart(6)}  ${`${t.warnedKept}/${kept}`.padStart(18)}  ${saved.toFixed(0).padStart(19)}`,
     );
     return { ...s, warned: t.warned, precision, recall, false_alarms: t.warnedKept, gpu_minutes_saved_per_order: saved };
   });
