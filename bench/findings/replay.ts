@@ -3,7 +3,7 @@
 // defaults and over a sweep of warning settings?
 import type { Embedder } from '../../server/services/ideas/embedder.ts';
 import type { Services } from '../../server/services/container.ts';
-import { decide, WARN_MIN_FORKS, type Verdict } from '../../server/services/ideas/verdict.ts';
+import { decide, enoughToWarn, type Verdict } from '../../server/services/ideas/verdict.ts';
 import { CORPUS_HARNESS, loadCorpus, shuffled, type CorpusFork, type CorpusRow } from './corpus.ts';
 import { world, type Options } from './world.ts';
 
@@ -120,8 +120,7 @@ function warnsAt(s: Setting, g: Gathered): boolean {
   // "Clearly worse": the effect near lies above noise (low end of its interval > 0), or it crashed.
   const worse = !s.worse || t.class.crashes + t.family.crashes > 0 || (d.evidence.effect !== null && d.evidence.effect.low > 0);
   // "2 forks or the class": the failures replicated by a second fork, or one on the caller's own class (the defaults' rule).
-  const by = d.evidence.failed_by;
-  const replicated = !s.replicated || by.here || by.yours || by.forks >= WARN_MIN_FORKS;
+  const replicated = !s.replicated || enoughToWarn(d.evidence);
   return v === 'known_bad' || v === 'crashes_here' || (v === 'failed_nearby' && near >= s.minNear && worse && replicated);
 }
 

@@ -82,7 +82,7 @@ function readTupleAfter(ts: Token[], j: number, size: number): { from: Value | n
 }
 
 /** Words that say which way a value goes before "to V" ("up to", "back down to"): read past, never a verb there. */
-const PARTICLES = new Set(['up', 'down', 'back']);
+const PARTICLES: ReadonlySet<string> = new Set(LANGUAGE.particles);
 const isParticle = (t: Token | undefined) => t !== undefined && (t.kind === 'verb' || t.kind === 'word') && PARTICLES.has(t.word);
 
 /** Values after a name: "= V", "V -> W", "from V to W", "to W (from V)", "W instead of V", "(V -> W)". */

@@ -33,6 +33,8 @@ const languageSchema = z.strictObject({
   old_first: words,
   /** More such words for the token reader (describe.ts reads `old_first` and these: "replaced A by B"). */
   token_old_first: words,
+  /** Words that say which way a value goes before "to V" ("up to 0.04", "back down to 0.1"): both readers read past them to the value. */
+  particles: words,
   /** Words that leave a value behind ("stop decaying the LR to zero", "never anneal to zero"): the value after them is where it started (prose-values.ts). */
   ceasing: z.array(z.string().regex(/^[a-z][a-z'-]*$/, 'a lower-case word (an apostrophe allowed)')).min(1),
   /** Function words and words about outcomes rather than what was changed: no feature of the local embedder. */

@@ -40,7 +40,7 @@ export function canonical(raw: string): string | null {
 }
 
 /** Right after a name, where a spelled number is its value ("weight decay to zero", "dropout down to zero", "from four to two"). */
-const VALUE_NEXT = /^\s*(?:(?:down|up|back|all the way)\s+)?(?:to|from|=|:|of)\s/i;
+const VALUE_NEXT = new RegExp(String.raw`^\s*(?:(?:${alternation(LANGUAGE.particles)}|all the way)\s+)?(?:to|from|=|:|of)\s`, 'i');
 
 /** Values written after a mention, in its clause: "from 0.04 to 0.06", "0.04 → 0.06", "to 0.05", "to zero", "= 3". */
 export function valuesAfter(text: string, end: number): Values | null {

@@ -320,7 +320,7 @@ export function decide(matches: readonly MatchedEvidence[], caller: VerdictCalle
  * may be its own run), the caller's own, or two forks' (one other fork on other hardware of the
  * family is replicated by nobody).
  */
-function enoughToWarn(e: VerdictEvidence): boolean {
+export function enoughToWarn(e: VerdictEvidence): boolean {
   const by = e.failed_by;
   return by.here || by.yours || by.forks >= WARN_MIN_FORKS;
 }

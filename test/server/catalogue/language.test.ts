@@ -22,6 +22,7 @@ describe('language.json', () => {
         'mention_new_first',
         'new_first',
         'old_first',
+        'particles',
         'stopwords',
         'token_numbers',
         'token_old_first',
