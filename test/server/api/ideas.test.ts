@@ -237,6 +237,9 @@ describe.each(drivers)('ideas on $name', (driver) => {
       [{ description: 'x', hardware: { device_name: 'H100' } }, /hardware\.accelerator/],
       [{ description: 'x', hardware: { accelerator: 'tpu', device_name: 'v5e' } }, /hardware\.accelerator/],
       [{ description: 'x', harness_id: 'abc' }, /harness_id/],
+      // The caller's key, which decides "yours among them": only a fingerprint as ssh-keygen prints it.
+      [{ description: 'x', key_fingerprint: 'SHA256:short' }, /key_fingerprint: must be a key fingerprint/],
+      [{ description: 'x', key_fingerprint: 'MD5:' + 'a'.repeat(43) }, /key_fingerprint: must be a key fingerprint/],
       [{ description: 'x', extra: true }, /unknown field/],
     ];
     for (const [body, detail] of bad) {
